@@ -1,0 +1,39 @@
+// Package manifest builds the collection manifests the Worker reads:
+// records, deterministic encoding, shards, and rebuild from bucket metadata.
+// The byte format is docs/bucket.md.
+package manifest
+
+// Tag is a display name and the URL-safe slug computed from it.
+type Tag struct {
+	Name string `json:"name"`
+	Slug string `json:"slug"`
+}
+
+// Heading is one table-of-contents line.
+type Heading struct {
+	Level int    `json:"level"`
+	ID    string `json:"id"`
+	Text  string `json:"text"`
+}
+
+// Record describes one published entry. Field order is the JSON key order.
+type Record struct {
+	Collection  string    `json:"collection,omitempty"` // only in site.json's latest
+	Slug        string    `json:"slug"`
+	URL         string    `json:"url"`
+	Key         string    `json:"key"`
+	Hash        string    `json:"hash"`
+	Input       string    `json:"input"`
+	Title       string    `json:"title"`
+	Date        string    `json:"date"`
+	Author      string    `json:"author,omitempty"`
+	Description string    `json:"description,omitempty"`
+	Tags        []Tag     `json:"tags,omitempty"`
+	Template    string    `json:"template,omitempty"`
+	Source      string    `json:"source,omitempty"`
+	Features    []string  `json:"features,omitempty"`
+	TOC         []Heading `json:"toc,omitempty"`
+	Words       int       `json:"words"`
+	PublishDate string    `json:"publishDate,omitempty"`
+	Expires     string    `json:"expires,omitempty"`
+}
