@@ -1,0 +1,300 @@
+package manifest
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// Collection names a collection and where the Worker serves it.
+type Collection struct {
+	Name  string // [a-z0-9-]+, the folder under content/ and in every key
+	Route string // e.g. "/blog"; entry URLs are Route + "/" + slug
+	Title string
+}
+
+// Site holds the site-wide fields of metadata/site.json.
+type Site struct {
+	Title   string
+	BaseURL string
+}
+
+// Index is metadata/<collection>.json. Field order is the JSON key order.
+type Index struct {
+	Version    int        `json:"version"`
+	Collection string     `json:"collection"`
+	Route      string     `json:"route"`
+	Title      string     `json:"title"`
+	Total      int        `json:"total"`
+	PageSize   int        `json:"pageSize"`
+	Shards     []ShardRef `json:"shards"` // newest shard first; page p is Shards[p-1]
+}
+
+// ShardRef locates one shard and bounds the entries it holds.
+type ShardRef struct {
+	Key   string `json:"key"`
+	Count int    `json:"count"`
+	First string `json:"first"` // "<date> <slug>" of the newest entry in the shard
+	Last  string `json:"last"`  // "<date> <slug>" of the oldest entry in the shard
+}
+
+// Shard is metadata/<collection>/<NNNN>.json: one listing page.
+type Shard struct {
+	Version    int      `json:"version"`
+	Collection string   `json:"collection"`
+	Index      int      `json:"index"` // 0 holds the oldest entries
+	Records    []Record `json:"records"`
+}
+
+// SiteManifest is metadata/site.json.
+type SiteManifest struct {
+	Version     int              `json:"version"`
+	Title       string           `json:"title"`
+	BaseURL     string           `json:"baseURL"`
+	Collections []SiteCollection `json:"collections"`
+	Tags        []TagCount       `json:"tags"`
+	Latest      []Record         `json:"latest"` // Collection set on each
+}
+
+// SiteCollection is one collection as site.json lists it.
+type SiteCollection struct {
+	Name  string `json:"name"`
+	Route string `json:"route"`
+	Title string `json:"title"`
+	Total int    `json:"total"`
+}
+
+// TagCount is a tag and the number of entries, across collections, that carry it.
+type TagCount struct {
+	Name  string `json:"name"`
+	Slug  string `json:"slug"`
+	Count int    `json:"count"`
+}
+
+// latestCount is how many entries site.json's latest holds.
+const latestCount = 10
+
+// Build returns every manifest object, key → bytes, for the given records
+// (collection name → its published entries, in any order). pageSize 0 means
+// DefaultPageSize. The bytes depend only on the arguments' values, not on
+// record order, so an unchanged site rebuilds to identical objects.
+//
+// A record's Key and URL may be empty (they are derived); if set, they must
+// match the collection and slug. Collections are listed in site.json in the
+// order given.
+func Build(site Site, cols []Collection, records map[string][]Record, pageSize int) (map[string][]byte, error) {
+	if pageSize == 0 {
+		pageSize = DefaultPageSize
+	}
+	if pageSize < 0 {
+		return nil, fmt.Errorf("page size %d: must be positive", pageSize)
+	}
+	if err := checkCollections(cols, records); err != nil {
+		return nil, err
+	}
+	out := make(map[string][]byte)
+	sm := SiteManifest{
+		Version: Version, Title: site.Title, BaseURL: site.BaseURL,
+		Collections: []SiteCollection{}, Tags: []TagCount{}, Latest: []Record{},
+	}
+	var all []Record
+	for _, c := range cols {
+		recs, err := normRecords(c, records[c.Name])
+		if err != nil {
+			return nil, err
+		}
+		if err := buildCollection(out, c, recs, pageSize); err != nil {
+			return nil, err
+		}
+		sm.Collections = append(sm.Collections, SiteCollection{Name: c.Name, Route: c.Route, Title: c.Title, Total: len(recs)})
+		for _, r := range recs {
+			r.Collection = c.Name
+			all = append(all, r)
+		}
+	}
+	sm.Tags = countTags(all)
+	slices.SortFunc(all, func(a, b Record) int {
+		return cmp.Or(newestFirst(a, b), strings.Compare(a.Collection, b.Collection))
+	})
+	sm.Latest = append(sm.Latest, all[:min(len(all), latestCount)]...)
+	b, err := encodeJSON(sm)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s: %w", SiteKey, err)
+	}
+	out[SiteKey] = b
+	return out, nil
+}
+
+// checkCollections rejects bad or repeated names, bad routes, and records
+// for a collection that is not configured.
+func checkCollections(cols []Collection, records map[string][]Record) error {
+	seen := make(map[string]bool, len(cols))
+	for _, c := range cols {
+		if err := checkCollection(c.Name); err != nil {
+			return err
+		}
+		if seen[c.Name] {
+			return fmt.Errorf("collection %q: listed twice", c.Name)
+		}
+		seen[c.Name] = true
+		if !strings.HasPrefix(c.Route, "/") {
+			return fmt.Errorf("collection %q: route %q must start with /", c.Name, c.Route)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(records)) {
+		if !seen[name] && len(records[name]) > 0 {
+			return fmt.Errorf("collection %q: has records but is not configured", name)
+		}
+	}
+	return nil
+}
+
+// normRecords validates recs, fills Key and URL, sorts features and returns
+// a sorted copy, newest first. The caller's slice is not modified.
+func normRecords(c Collection, recs []Record) ([]Record, error) {
+	out := make([]Record, 0, len(recs))
+	seen := make(map[string]bool, len(recs))
+	for _, r := range recs {
+		if err := normRecord(c, &r); err != nil {
+			return nil, fmt.Errorf("collection %q entry %q: %w", c.Name, r.Slug, err)
+		}
+		if seen[r.Slug] {
+			return nil, fmt.Errorf("collection %q entry %q: slug appears twice", c.Name, r.Slug)
+		}
+		seen[r.Slug] = true
+		out = append(out, r)
+	}
+	slices.SortFunc(out, newestFirst)
+	return out, nil
+}
+
+// normRecord puts r into the form it has inside a shard.
+func normRecord(c Collection, r *Record) error {
+	if err := checkSlug(r.Slug); err != nil {
+		return err
+	}
+	if r.Collection != "" && r.Collection != c.Name {
+		return fmt.Errorf("record names collection %q", r.Collection)
+	}
+	r.Collection = ""
+	for _, f := range []struct{ name, got, want string }{
+		{"key", r.Key, EntryKey(c.Name, r.Slug)},
+		{"url", r.URL, EntryURL(c.Route, r.Slug)},
+	} {
+		if f.got != "" && f.got != f.want {
+			return fmt.Errorf("%s %q: want %q", f.name, f.got, f.want)
+		}
+	}
+	r.Key, r.URL = EntryKey(c.Name, r.Slug), EntryURL(c.Route, r.Slug)
+	r.Features = normFeatures(r.Features)
+	r.Tags = slices.Clip(r.Tags)
+	if len(r.Tags) == 0 {
+		r.Tags = nil
+	}
+	if len(r.TOC) == 0 {
+		r.TOC = nil
+	}
+	return checkRecord(r)
+}
+
+// newestFirst orders records by date descending, then slug ascending. Dates
+// have one fixed-width form (checkDate), so string order is time order.
+func newestFirst(a, b Record) int {
+	return cmp.Or(strings.Compare(b.Date, a.Date), strings.Compare(a.Slug, b.Slug))
+}
+
+// buildCollection adds a collection's index and shards to out. recs are
+// newest first. Shard i holds the entries at positions [i*size, (i+1)*size)
+// counted from the oldest, so a new newest entry touches only the last shard.
+func buildCollection(out map[string][]byte, c Collection, recs []Record, size int) error {
+	n := len(recs)
+	idx := Index{
+		Version: Version, Collection: c.Name, Route: c.Route, Title: c.Title,
+		Total: n, PageSize: size, Shards: []ShardRef{},
+	}
+	for i := (n+size-1)/size - 1; i >= 0; i-- {
+		page := recs[n-min((i+1)*size, n) : n-i*size] // newest first
+		key := ShardKey(c.Name, i)
+		b, err := encodeJSON(Shard{Version: Version, Collection: c.Name, Index: i, Records: page})
+		if err != nil {
+			return fmt.Errorf("encode %s: %w", key, err)
+		}
+		out[key] = b
+		idx.Shards = append(idx.Shards, ShardRef{
+			Key: key, Count: len(page),
+			First: bound(page[0]), Last: bound(page[len(page)-1]),
+		})
+	}
+	b, err := encodeJSON(idx)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", IndexKey(c.Name), err)
+	}
+	out[IndexKey(c.Name)] = b
+	return nil
+}
+
+// bound is the "<date> <slug>" form of a shard's first and last fields.
+func bound(r Record) string { return r.Date + " " + r.Slug }
+
+// countTags counts entries per tag slug across all records. An entry that
+// lists a slug twice counts once. When entries spell one slug differently,
+// the most used name wins, then the smallest, so the result is order-free.
+func countTags(all []Record) []TagCount {
+	type tally struct {
+		count int
+		names map[string]int
+	}
+	bySlug := map[string]*tally{}
+	for _, r := range all {
+		seen := map[string]bool{}
+		for _, t := range r.Tags {
+			if seen[t.Slug] {
+				continue
+			}
+			seen[t.Slug] = true
+			tl := bySlug[t.Slug]
+			if tl == nil {
+				tl = &tally{names: map[string]int{}}
+				bySlug[t.Slug] = tl
+			}
+			tl.count++
+			tl.names[t.Name]++
+		}
+	}
+	tags := make([]TagCount, 0, len(bySlug))
+	for slug, tl := range bySlug {
+		best := ""
+		for _, name := range slices.Sorted(maps.Keys(tl.names)) {
+			if best == "" || tl.names[name] > tl.names[best] {
+				best = name
+			}
+		}
+		tags = append(tags, TagCount{Name: best, Slug: slug, Count: tl.count})
+	}
+	slices.SortFunc(tags, func(a, b TagCount) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Slug, b.Slug))
+	})
+	return tags
+}
+
+// Diff compares stored manifest objects with built ones: put lists the keys
+// whose bytes are new or changed, del the keys no longer produced. Both are
+// sorted.
+func Diff(old, new map[string][]byte) (put, del []string) {
+	for k, b := range new {
+		if ob, ok := old[k]; !ok || !bytes.Equal(ob, b) {
+			put = append(put, k)
+		}
+	}
+	for k := range old {
+		if _, ok := new[k]; !ok {
+			del = append(del, k)
+		}
+	}
+	slices.Sort(put)
+	slices.Sort(del)
+	return put, del
+}

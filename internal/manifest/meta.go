@@ -1,0 +1,226 @@
+package manifest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+)
+
+// Custom metadata keys of an entry object (docs/bucket.md, "Entry custom
+// metadata"). Collection and slug live in the object key instead.
+const (
+	MetaTitle       = "title"
+	MetaDate        = "date"
+	MetaAuthor      = "author"
+	MetaDescription = "description"
+	MetaTemplate    = "template"
+	MetaSource      = "source"
+	MetaTags        = "tags"
+	MetaFeatures    = "features"
+	MetaTOC         = "toc"
+	MetaWords       = "words"
+	MetaPublishDate = "publishdate"
+	MetaExpires     = "expires"
+	MetaHash        = "hash"
+	MetaInput       = "input"
+)
+
+// ToMetadata encodes r as an entry object's custom metadata. Empty optional
+// fields are left out; features are written sorted and deduplicated. Values
+// are UTF-8 as is: the store encodes non-ASCII ones on the wire.
+func ToMetadata(r Record) map[string]string {
+	m := map[string]string{
+		MetaTitle: r.Title,
+		MetaDate:  r.Date,
+		MetaWords: strconv.Itoa(r.Words),
+		MetaHash:  r.Hash,
+		MetaInput: r.Input,
+	}
+	set := func(k, v string) {
+		if v != "" {
+			m[k] = v
+		}
+	}
+	set(MetaAuthor, r.Author)
+	set(MetaDescription, r.Description)
+	set(MetaTemplate, r.Template)
+	set(MetaSource, r.Source)
+	set(MetaPublishDate, r.PublishDate)
+	set(MetaExpires, r.Expires)
+	if len(r.Tags) > 0 {
+		m[MetaTags] = compactJSON(r.Tags)
+	}
+	if f := normFeatures(r.Features); len(f) > 0 {
+		m[MetaFeatures] = compactJSON(f)
+	}
+	if len(r.TOC) > 0 {
+		m[MetaTOC] = compactJSON(r.TOC)
+	}
+	return m
+}
+
+// FromMetadata decodes the custom metadata of the object
+// entries/<collection>/<slug>.html back into its Record. Unknown keys are
+// ignored; a missing required field or a malformed value is an error that
+// names the field.
+func FromMetadata(collection, route, slug string, m map[string]string) (Record, error) {
+	if err := checkCollection(collection); err != nil {
+		return Record{}, err
+	}
+	if err := checkSlug(slug); err != nil {
+		return Record{}, err
+	}
+	r := Record{
+		Slug:        slug,
+		URL:         EntryURL(route, slug),
+		Key:         EntryKey(collection, slug),
+		Title:       m[MetaTitle],
+		Date:        m[MetaDate],
+		Hash:        m[MetaHash],
+		Input:       m[MetaInput],
+		Author:      m[MetaAuthor],
+		Description: m[MetaDescription],
+		Template:    m[MetaTemplate],
+		Source:      m[MetaSource],
+		PublishDate: m[MetaPublishDate],
+		Expires:     m[MetaExpires],
+	}
+	if err := decodeMeta(&r, m); err != nil {
+		return Record{}, fmt.Errorf("metadata of %q: %w", r.Key, err)
+	}
+	return r, nil
+}
+
+// decodeMeta fills r's structured fields from m and validates every field.
+func decodeMeta(r *Record, m map[string]string) error {
+	for _, k := range []string{MetaTitle, MetaDate, MetaWords, MetaHash, MetaInput} {
+		if m[k] == "" {
+			return fmt.Errorf("%s: missing", k)
+		}
+	}
+	words, err := strconv.Atoi(m[MetaWords])
+	if err != nil || words < 0 || strconv.Itoa(words) != m[MetaWords] {
+		return fmt.Errorf("%s %q: want a non-negative decimal integer", MetaWords, m[MetaWords])
+	}
+	r.Words = words
+	if v := m[MetaTags]; v != "" {
+		if err := strictJSON(v, &r.Tags); err != nil {
+			return fmt.Errorf("%s %q: %w", MetaTags, v, err)
+		}
+	}
+	if v := m[MetaFeatures]; v != "" {
+		if err := strictJSON(v, &r.Features); err != nil {
+			return fmt.Errorf("%s %q: %w", MetaFeatures, v, err)
+		}
+	}
+	if v := m[MetaTOC]; v != "" {
+		if err := strictJSON(v, &r.TOC); err != nil {
+			return fmt.Errorf("%s %q: %w", MetaTOC, v, err)
+		}
+	}
+	// Empty arrays ("[]") mean the same as an absent key.
+	if len(r.Tags) == 0 {
+		r.Tags = nil
+	}
+	if len(r.Features) == 0 {
+		r.Features = nil
+	}
+	if len(r.TOC) == 0 {
+		r.TOC = nil
+	}
+	return checkRecord(r)
+}
+
+// checkRecord validates the fields of r that have a fixed form. It is shared
+// by FromMetadata and Build so that anything Build accepts can be rebuilt.
+func checkRecord(r *Record) error {
+	if r.Title == "" {
+		return fmt.Errorf("%s: missing", MetaTitle)
+	}
+	if err := checkDate(MetaDate, r.Date); err != nil {
+		return err
+	}
+	if r.PublishDate != "" {
+		if err := checkDate(MetaPublishDate, r.PublishDate); err != nil {
+			return err
+		}
+	}
+	if r.Expires != "" {
+		if err := checkDate(MetaExpires, r.Expires); err != nil {
+			return err
+		}
+	}
+	if err := checkHex(MetaHash, r.Hash); err != nil {
+		return err
+	}
+	if err := checkHex(MetaInput, r.Input); err != nil {
+		return err
+	}
+	if r.Words < 0 {
+		return fmt.Errorf("%s %d: negative", MetaWords, r.Words)
+	}
+	for i, t := range r.Tags {
+		if t.Name == "" || t.Slug == "" {
+			return fmt.Errorf("%s[%d]: name and slug are both required", MetaTags, i)
+		}
+	}
+	for _, f := range r.Features {
+		if err := checkFeature(f); err != nil {
+			return fmt.Errorf("%s: %w", MetaFeatures, err)
+		}
+	}
+	for i, h := range r.TOC {
+		if h.Level < 1 || h.Level > 6 {
+			return fmt.Errorf("%s[%d]: level %d not in 1..6", MetaTOC, i, h.Level)
+		}
+	}
+	return nil
+}
+
+// normFeatures returns a sorted, deduplicated copy of fs (nil when empty).
+func normFeatures(fs []string) []string {
+	if len(fs) == 0 {
+		return nil
+	}
+	out := slices.Clone(fs)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// compactJSON encodes v without HTML escaping or a trailing newline. It only
+// sees slices of plain structs of strings and ints, for which encoding/json
+// cannot fail (invalid UTF-8 becomes U+FFFD), so there is no error to return.
+func compactJSON(v any) string {
+	b, _ := encodeJSON(v)
+	return string(bytes.TrimSuffix(b, []byte("\n")))
+}
+
+// encodeJSON is the one JSON encoder of the package: struct field order,
+// compact, no HTML escaping, one trailing newline.
+func encodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// strictJSON decodes exactly one JSON value with no unknown fields and no
+// trailing data.
+func strictJSON(s string, v any) error {
+	dec := json.NewDecoder(bytes.NewReader([]byte(s)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("trailing data after JSON value")
+	}
+	return nil
+}
