@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/axctl/axctl/internal/content"
+)
+
+// ValidateOptions are validate's inputs.
+type ValidateOptions struct {
+	IO     IO
+	Config string
+	JSON   bool
+	Quiet  bool
+	Format string // text, github, json
+}
+
+func newValidateCmd(ios IO, g *Globals, runF func(context.Context, *ValidateOptions) error) *cobra.Command {
+	opts := &ValidateOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "validate",
+		Short: "Check every entry of every collection; write nothing",
+		Long: "Validate parses, checks and renders every entry and reports every problem\n" +
+			"as path:line:col: message. It exits 1 if there is any problem.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Config, opts.JSON, opts.Quiet = g.Config, g.JSON, g.Quiet
+			if opts.JSON {
+				opts.Format = "json"
+			}
+			switch opts.Format {
+			case "text", "github", "json":
+			default:
+				return usage(fmt.Errorf("--format must be text, github or json, not %q", opts.Format))
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runValidate(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text, github or json")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "github", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// loaded is what a full content load produced.
+type loaded struct {
+	cfg      *content.Config
+	entries  []*content.Entry // published candidates and drafts
+	problems []content.Problem
+}
+
+func loadAll(ctx context.Context, configPath string, keep bool) (*loaded, error) {
+	cfg, err := content.LoadConfig(configPath)
+	if err != nil {
+		return nil, usage(err)
+	}
+	l := &loaded{cfg: cfg}
+	l.problems, err = content.Load(ctx, cfg, content.Options{}, func(e *content.Entry) error {
+		if !keep {
+			e.HTML = nil
+		}
+		l.entries = append(l.entries, e)
+		return nil
+	})
+	if err != nil {
+		return nil, usage(fmt.Errorf("load content: %w", err))
+	}
+	return l, nil
+}
+
+func runValidate(ctx context.Context, opts *ValidateOptions) error {
+	l, err := loadAll(ctx, opts.Config, false)
+	if err != nil {
+		return err
+	}
+	drafts := 0
+	for _, e := range l.entries {
+		if e.Draft() {
+			drafts++
+		}
+	}
+	switch opts.Format {
+	case "json":
+		writeProblemsJSON(opts.IO.Out, l.problems, len(l.entries), drafts)
+	case "github":
+		writeProblemsGitHub(opts.IO.Out, l.problems)
+	default:
+		for _, p := range l.problems {
+			fmt.Fprintln(opts.IO.Out, p.String())
+		}
+	}
+	if len(l.problems) > 0 {
+		return invalid(fmt.Errorf("%d problem(s) in %s", len(l.problems), l.cfg.Root()), opts.Format != "text")
+	}
+	if !opts.Quiet {
+		fmt.Fprintf(opts.IO.Err, "ok: %d entries in %d collections (%d drafts)\n", len(l.entries), len(l.cfg.Collections), drafts)
+	}
+	return nil
+}
+
+type jsonProblem struct {
+	Path    string `json:"path"`
+	Line    int    `json:"line"`
+	Col     int    `json:"col"`
+	Message string `json:"message"`
+}
+
+func writeProblemsJSON(w io.Writer, ps []content.Problem, entries, drafts int) {
+	out := struct {
+		OK       bool          `json:"ok"`
+		Entries  int           `json:"entries"`
+		Drafts   int           `json:"drafts"`
+		Problems []jsonProblem `json:"problems"`
+	}{OK: len(ps) == 0, Entries: entries, Drafts: drafts, Problems: []jsonProblem{}}
+	for _, p := range ps {
+		out.Problems = append(out.Problems, jsonProblem{p.Path, p.Line, p.Col, p.Msg})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(out)
+}
+
+// writeProblemsGitHub prints workflow commands that GitHub turns into
+// annotations on the changed lines.
+func writeProblemsGitHub(w io.Writer, ps []content.Problem) {
+	data := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	prop := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+	for _, p := range ps {
+		fmt.Fprintf(w, "::error file=%s,line=%d,col=%d::%s\n", prop.Replace(p.Path), p.Line, p.Col, data.Replace(p.Msg))
+	}
+}

@@ -1,0 +1,232 @@
+// Package content loads a site: its config, its collections, and every
+// entry's frontmatter and Markdown, validated against the content model.
+package content
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// DefaultTarget is where sync writes when neither flag nor config says.
+const DefaultTarget = "file://.axctl/bucket"
+
+// Config is axctl.yaml.
+type Config struct {
+	// Path is the file the config came from ("" for the built-in default).
+	Path string `yaml:"-"`
+	// Dir is the directory relative paths in the config are resolved from.
+	Dir string `yaml:"-"`
+
+	Site             Site         `yaml:"site"`
+	Content          string       `yaml:"content"` // content root, default "content"
+	Target           string       `yaml:"target"`
+	S3               S3           `yaml:"s3"`
+	Limits           Limits       `yaml:"limits"`
+	AllowUnknownKeys bool         `yaml:"allowUnknownKeys"`
+	PageSize         int          `yaml:"pageSize"`
+	Collections      []Collection `yaml:"collections"`
+}
+
+// Site holds site-wide settings.
+type Site struct {
+	Title   string `yaml:"title"`
+	BaseURL string `yaml:"baseURL"`
+}
+
+// S3 holds non-secret S3 settings; credentials come from the environment.
+type S3 struct {
+	Endpoint string `yaml:"endpoint"`
+}
+
+// Limits bound what an entry may be.
+type Limits struct {
+	MetadataBytes int   `yaml:"metadataBytes"` // R2: 8192
+	EntryBytes    int64 `yaml:"entryBytes"`    // size of one Markdown file
+}
+
+// Collection is one folder of entries served under one route.
+type Collection struct {
+	Name      string   `yaml:"name"`
+	Folder    string   `yaml:"folder"` // relative to the content root; default Name
+	Route     string   `yaml:"route"`  // default "/" + Name
+	Title     string   `yaml:"title"`
+	Template  string   `yaml:"template"`  // default template
+	Templates []string `yaml:"templates"` // allowed; default [Template]
+	Required  []string `yaml:"required"`  // extra required frontmatter keys
+}
+
+// Templates the Worker knows how to lay out.
+var knownTemplates = map[string]bool{"post": true, "doc": true, "page": true}
+
+// Default is the config used when no axctl.yaml exists: blog and docs.
+func Default() *Config {
+	c := &Config{
+		Dir:         ".",
+		Site:        Site{Title: "axctl", BaseURL: "http://127.0.0.1:8787"},
+		Collections: []Collection{{Name: "blog", Template: "post"}, {Name: "docs", Template: "doc"}},
+	}
+	c.fill()
+	return c
+}
+
+func (c *Config) fill() {
+	if c.Content == "" {
+		c.Content = "content"
+	}
+	if c.Target == "" {
+		c.Target = DefaultTarget
+	}
+	if c.Limits.MetadataBytes == 0 {
+		c.Limits.MetadataBytes = 8192
+	}
+	if c.Limits.EntryBytes == 0 {
+		c.Limits.EntryBytes = 1 << 20
+	}
+	if c.PageSize == 0 {
+		c.PageSize = 25
+	}
+	for i := range c.Collections {
+		col := &c.Collections[i]
+		if col.Folder == "" {
+			col.Folder = col.Name
+		}
+		if col.Route == "" {
+			col.Route = "/" + col.Name
+		}
+		col.Route = strings.TrimRight(col.Route, "/")
+		if col.Title == "" && col.Name != "" {
+			col.Title = strings.ToUpper(col.Name[:1]) + col.Name[1:]
+		}
+		if col.Template == "" {
+			col.Template = "post"
+		}
+		if len(col.Templates) == 0 {
+			col.Templates = []string{col.Template}
+		}
+	}
+}
+
+// Root is the content root as a path usable from the working directory.
+func (c *Config) Root() string { return filepath.Join(c.Dir, c.Content) }
+
+// ConfigError is a problem in axctl.yaml itself.
+type ConfigError struct {
+	Path      string
+	Line, Col int
+	Msg       string
+}
+
+func (e *ConfigError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, e.Col, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: (?:unmarshal errors:\n\s*)?line (\d+): (.*)$`)
+
+// LoadConfig reads path. When path is "" it reads ./axctl.yaml if present,
+// else returns Default(); an explicit path that does not exist is an error.
+func LoadConfig(path string) (*Config, error) {
+	explicit := path != ""
+	if !explicit {
+		path = "axctl.yaml"
+	}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) && !explicit {
+		return Default(), nil
+	}
+	if err != nil {
+		return nil, &ConfigError{Path: path, Msg: fmt.Sprintf("cannot read config: %v", err)}
+	}
+	c := &Config{Path: path, Dir: filepath.Dir(path)}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil {
+		ce := &ConfigError{Path: path, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			ce.Line, _ = strconv.Atoi(m[1])
+			ce.Col, ce.Msg = 1, m[2]
+		}
+		return nil, ce
+	}
+	c.fill()
+	if err := c.check(data); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+var nameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+
+// check validates the decoded config, pointing at the collections line.
+func (c *Config) check(data []byte) error {
+	line := func(needle string) int {
+		for i, l := range strings.Split(string(data), "\n") {
+			if strings.Contains(l, needle) {
+				return i + 1
+			}
+		}
+		return 0
+	}
+	fail := func(needle, format string, args ...any) error {
+		return &ConfigError{Path: c.Path, Line: line(needle), Col: 1, Msg: fmt.Sprintf(format, args...)}
+	}
+	if len(c.Collections) == 0 {
+		return fail("collections", "no collections: add at least one under \"collections:\"")
+	}
+	if c.Limits.MetadataBytes < 256 {
+		return fail("metadataBytes", "limits.metadataBytes %d is too small (R2 allows 8192)", c.Limits.MetadataBytes)
+	}
+	routes := map[string]string{}
+	for _, col := range c.Collections {
+		if !nameRe.MatchString(col.Name) {
+			return fail("name: "+col.Name, "collection name %q must match [a-z0-9-]+", col.Name)
+		}
+		if r, dup := routes[col.Route]; dup || col.Route == "" || col.Route == "/tags" {
+			return fail("route", "collection %q route %q collides with %q or a built-in route", col.Name, col.Route, r)
+		}
+		routes[col.Route] = col.Name
+		for _, t := range col.Templates {
+			if !knownTemplates[t] {
+				return fail(t, "collection %q: template %q is not one the Worker knows (post, doc, page)", col.Name, t)
+			}
+		}
+		if !contains(col.Templates, col.Template) {
+			return fail("template", "collection %q: default template %q is not in its templates", col.Name, col.Template)
+		}
+		for _, k := range col.Required {
+			if !schemaKeys[k] {
+				return fail(k, "collection %q: required key %q is not a frontmatter key", col.Name, k)
+			}
+		}
+	}
+	return nil
+}
+
+// Collection returns the collection by name.
+func (c *Config) Collection(name string) *Collection {
+	for i := range c.Collections {
+		if c.Collections[i].Name == name {
+			return &c.Collections[i]
+		}
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

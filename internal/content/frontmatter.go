@@ -1,0 +1,157 @@
+package content
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Problem is one content error at a 1-based position in a file.
+type Problem struct {
+	Path      string
+	Line, Col int
+	Msg       string
+}
+
+func (p Problem) String() string { return fmt.Sprintf("%s:%d:%d: %s", p.Path, p.Line, p.Col, p.Msg) }
+
+// frontmatter is the block between the opening and closing "---" lines.
+type frontmatter struct {
+	text      []byte // the YAML between the fences
+	startLine int    // 1-based line of the first YAML line
+	keyLines  map[string][]int
+}
+
+// scanFrontmatter finds the fenced block and the line of every top-level key,
+// without parsing YAML (the fast path; goldmark-meta decodes the values).
+func scanFrontmatter(src []byte) (*frontmatter, *Problem) {
+	if !bytes.HasPrefix(src, []byte("---")) || !isFence(firstLine(src)) {
+		return nil, &Problem{Line: 1, Col: 1, Msg: `missing frontmatter: the file must start with a line "---", then YAML, then "---"`}
+	}
+	rest := src[bytes.IndexByte(src, '\n')+1:]
+	if bytes.IndexByte(src, '\n') < 0 {
+		rest = nil
+	}
+	fm := &frontmatter{startLine: 2, keyLines: map[string][]int{}}
+	off, line := 0, 2
+	for off < len(rest) {
+		end := bytes.IndexByte(rest[off:], '\n')
+		var l []byte
+		if end < 0 {
+			l, end = rest[off:], len(rest)-off
+		} else {
+			l = rest[off : off+end]
+		}
+		if isFence(l) {
+			fm.text = rest[:off]
+			return fm, nil
+		}
+		if k := topKey(l); k != "" {
+			fm.keyLines[k] = append(fm.keyLines[k], line)
+		}
+		off += end + 1
+		line++
+	}
+	return nil, &Problem{Line: 1, Col: 1, Msg: `frontmatter is never closed: add a line "---" after the YAML`}
+}
+
+func firstLine(b []byte) []byte {
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		return b[:i]
+	}
+	return b
+}
+
+func isFence(l []byte) bool { return string(bytes.TrimRight(l, " \t\r")) == "---" }
+
+var topKeyRe = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_-]*)\s*:(\s|$)`)
+
+func topKey(l []byte) string {
+	if m := topKeyRe.FindSubmatch(l); m != nil {
+		return string(m[1])
+	}
+	return ""
+}
+
+// locator finds positions inside the frontmatter by parsing it again with a
+// YAML library that keeps nodes; only used when there is a problem to report.
+type locator struct {
+	fm   *frontmatter
+	root *yaml.Node
+	err  error
+	done bool
+}
+
+func (l *locator) parse() {
+	if l.done {
+		return
+	}
+	l.done = true
+	var doc yaml.Node
+	l.err = yaml.Unmarshal(l.fm.text, &doc)
+	if l.err == nil && len(doc.Content) > 0 {
+		l.root = doc.Content[0]
+	}
+}
+
+// key returns the position of a top-level key, or of the frontmatter start.
+func (l *locator) key(name string) (int, int) {
+	if lines := l.fm.keyLines[name]; len(lines) > 0 {
+		return lines[0], 1
+	}
+	return l.fm.startLine - 1, 1
+}
+
+// value returns the position of the node at path (map keys, or "#i" for the
+// i-th sequence item), falling back to the nearest ancestor found.
+func (l *locator) value(path ...string) (int, int) {
+	l.parse()
+	line, col := l.key(path[0])
+	n := l.root
+	for _, p := range path {
+		if n == nil {
+			break
+		}
+		var next *yaml.Node
+		switch {
+		case n.Kind == yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == p {
+					next = n.Content[i+1]
+				}
+			}
+		case n.Kind == yaml.SequenceNode && strings.HasPrefix(p, "#"):
+			if i, err := strconv.Atoi(p[1:]); err == nil && i < len(n.Content) {
+				next = n.Content[i]
+			}
+		}
+		if next == nil {
+			break
+		}
+		n = next
+		line, col = n.Line+l.fm.startLine-1, n.Column
+	}
+	return line, col
+}
+
+var yamlErrLine = regexp.MustCompile(`line (\d+):\s*(.*)`)
+
+// yamlError turns a YAML syntax error into a position in the file, using
+// yaml.v3 (which reports lines) when the first decoder's error has none.
+func (l *locator) yamlError(first error) (int, int, string) {
+	l.parse()
+	err := l.err
+	if err == nil {
+		err = first
+	}
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n + l.fm.startLine - 1, 1, "invalid YAML: " + m[2]
+	}
+	return l.fm.startLine, 1, "invalid YAML: " + msg
+}

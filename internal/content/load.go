@@ -1,0 +1,392 @@
+package content
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"mime"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/axctl/axctl/internal/manifest"
+	"github.com/axctl/axctl/internal/precompute"
+	"github.com/axctl/axctl/internal/upload"
+)
+
+// Asset is a local file an entry references, uploaded content-addressed.
+type Asset struct {
+	Key         string // assets/<hash>.<ext>
+	Src         string // path on disk
+	ContentType string
+	Size        int64
+}
+
+// Entry is one loaded, validated and rendered Markdown file.
+type Entry struct {
+	Collection *Collection
+	Path       string // as given to the user in messages
+	Slug       string
+	Front      Frontmatter
+	Record     manifest.Record   // Hash and Input set
+	Metadata   map[string]string // the object's custom metadata (decoded)
+	HTML       []byte
+	Assets     []Asset
+}
+
+// Draft reports whether the entry must never be published.
+func (e *Entry) Draft() bool { return e.Front.Draft }
+
+// Options tune Load.
+type Options struct {
+	Concurrency int // default GOMAXPROCS
+}
+
+// Load walks every collection, parses, validates and renders each entry, and
+// calls fn (from one goroutine at a time) for each entry without problems.
+// It returns every problem of the whole tree, sorted by path and position.
+// A non-nil error means the tree could not be read at all.
+func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error) ([]Problem, error) {
+	files, problems, err := discover(cfg)
+	if err != nil {
+		return nil, err
+	}
+	workers := opts.Concurrency
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	l := &loader{cfg: cfg, assets: map[string]*Asset{}, r: precompute.Shared()}
+	type result struct {
+		e  *Entry
+		ps []Problem
+	}
+	jobs := make(chan file)
+	results := make(chan result, workers)
+	var wg sync.WaitGroup
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for f := range jobs {
+				e, ps := l.entry(f)
+				results <- result{e, ps}
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for _, f := range files {
+			select {
+			case jobs <- f:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+
+	urls := map[string]string{}
+	var fnErr error
+	for res := range results {
+		problems = append(problems, res.ps...)
+		if res.e == nil {
+			continue
+		}
+		if prev, dup := urls[res.e.Record.URL]; dup {
+			a, b := prev, res.e.Path
+			if b < a {
+				a, b = b, a
+			}
+			problems = append(problems, Problem{Path: b, Line: 1, Col: 1, Msg: fmt.Sprintf("entry maps to URL %q, as does %s", res.e.Record.URL, a)})
+			continue
+		}
+		urls[res.e.Record.URL] = res.e.Path
+		if fnErr == nil && fn != nil {
+			fnErr = fn(res.e)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	SortProblems(problems)
+	return problems, fnErr
+}
+
+// SortProblems orders problems by path, line and column.
+func SortProblems(ps []Problem) {
+	sort.SliceStable(ps, func(i, j int) bool {
+		a, b := ps[i], ps[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
+}
+
+type file struct {
+	col  *Collection
+	path string // on disk
+	slug string
+}
+
+var entryExts = map[string]bool{".md": true, ".markdown": true}
+
+// discover lists entry files of every collection, sorted for determinism.
+func discover(cfg *Config) ([]file, []Problem, error) {
+	var files []file
+	var problems []Problem
+	for i := range cfg.Collections {
+		col := &cfg.Collections[i]
+		root := filepath.Join(cfg.Root(), col.Folder)
+		if _, err := os.Stat(root); err != nil {
+			return nil, nil, fmt.Errorf("collection %q: %w", col.Name, err)
+		}
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			name := d.Name()
+			if strings.HasPrefix(name, ".") && p != root {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() || !entryExts[strings.ToLower(filepath.Ext(name))] {
+				return nil
+			}
+			rel, _ := filepath.Rel(root, p)
+			slug := strings.TrimSuffix(filepath.ToSlash(rel), filepath.Ext(rel))
+			if err := checkSlug(slug); err != nil {
+				problems = append(problems, Problem{Path: p, Line: 1, Col: 1, Msg: err.Error()})
+				return nil
+			}
+			files = append(files, file{col: col, path: p, slug: slug})
+			return nil
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("walk collection %q: %w", col.Name, err)
+		}
+	}
+	return files, problems, nil
+}
+
+type loader struct {
+	cfg *Config
+	r   *precompute.Renderer
+
+	mu     sync.Mutex
+	assets map[string]*Asset
+}
+
+// entry loads one file; it returns the entry, or nil and its problems.
+func (l *loader) entry(f file) (*Entry, []Problem) {
+	prob := func(line, col int, format string, args ...any) (*Entry, []Problem) {
+		return nil, []Problem{{Path: f.path, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}}
+	}
+	st, err := os.Stat(f.path)
+	if err != nil {
+		return prob(1, 1, "cannot read: %v", err)
+	}
+	if st.Size() > l.cfg.Limits.EntryBytes {
+		return prob(1, 1, "entry is %d bytes; the limit is %d (limits.entryBytes)", st.Size(), l.cfg.Limits.EntryBytes)
+	}
+	src, err := os.ReadFile(f.path)
+	if err != nil {
+		return prob(1, 1, "cannot read: %v", err)
+	}
+	if len(src) == 0 {
+		return prob(1, 1, "empty file: an entry needs frontmatter with at least title and date")
+	}
+	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf")) // a BOM is harmless: drop it
+	if !utf8.Valid(src) {
+		off := invalidUTF8(src)
+		line := bytes.Count(src[:off], []byte{'\n'}) + 1
+		return prob(line, off-bytes.LastIndexByte(src[:off], '\n'), "file is not valid UTF-8 (byte 0x%02x)", src[off])
+	}
+	if bytes.Contains(src, []byte("\r")) {
+		src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+	}
+	fm, p := scanFrontmatter(src)
+	if p != nil {
+		p.Path = f.path
+		return nil, []Problem{*p}
+	}
+	c := &checker{path: f.path, loc: &locator{fm: fm}}
+	res, err := l.r.Render(src, precompute.Options{Local: l.local(f)})
+	if err != nil {
+		return prob(1, 1, "%v", err)
+	}
+	if res.MetaErr != nil {
+		line, col, msg := c.loc.yamlError(res.MetaErr)
+		c.at(line, col, "%s", msg)
+		return nil, c.out
+	}
+	front := c.checkSchema(res.Meta, f.col, l.cfg)
+	for _, rp := range res.Problems {
+		c.at(rp.Line, rp.Col, "%s", rp.Msg)
+	}
+	if len(c.out) > 0 {
+		return nil, c.out
+	}
+	e := &Entry{Collection: f.col, Path: f.path, Slug: f.slug, Front: front, HTML: res.HTML}
+	e.Assets = l.assetsOf(res.HTML)
+	e.Record = l.record(e, res, src)
+	e.Metadata = manifest.ToMetadata(e.Record)
+	if enc, err := upload.EncodeMetadata(e.Metadata); err != nil {
+		return prob(fm.startLine-1, 1, "metadata cannot be encoded: %v", err)
+	} else if n := upload.MetadataSize(enc); n > l.cfg.Limits.MetadataBytes {
+		return prob(fm.startLine-1, 1, "metadata is %d bytes once encoded; the limit is %d (limits.metadataBytes): shorten the description, title or tags, or the headings", n, l.cfg.Limits.MetadataBytes)
+	}
+	return e, nil
+}
+
+func invalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
+}
+
+// record builds the manifest record, with the input and output hashes.
+func (l *loader) record(e *Entry, res *precompute.Result, src []byte) manifest.Record {
+	col := e.Collection
+	r := manifest.Record{
+		Slug: e.Slug, URL: manifest.EntryURL(col.Route, e.Slug), Key: manifest.EntryKey(col.Name, e.Slug),
+		Title: e.Front.Title, Date: fmtDate(e.Front.Date), Author: e.Front.Author,
+		Description: e.Front.Description, Template: e.Front.Template, Source: e.Front.Source,
+		Features: e.Front.Features, Words: res.Words,
+		PublishDate: fmtDate(e.Front.PublishDate), Expires: fmtDate(e.Front.Expires),
+	}
+	for _, t := range e.Front.Tags {
+		r.Tags = append(r.Tags, manifest.Tag{Name: t, Slug: TagSlug(t)})
+	}
+	for _, h := range res.TOC {
+		r.TOC = append(r.TOC, manifest.Heading{Level: h.Level, ID: h.ID, Text: h.Text})
+	}
+	in := sha256.New()
+	fmt.Fprintf(in, "%s\x00%s\x00%s\x00%s\x00", precompute.Version, col.Name, col.Route, col.Template)
+	in.Write(src)
+	for _, a := range e.Assets {
+		in.Write([]byte("\x00" + a.Key))
+	}
+	r.Input = hex.EncodeToString(in.Sum(nil))[:32]
+	r.Hash = ContentHash(manifest.ToMetadata(r), e.HTML)
+	return r
+}
+
+// ContentHash covers everything that determines an entry object: its body,
+// every metadata value except hash itself, and the renderer version.
+func ContentHash(meta map[string]string, body []byte) string {
+	keys := make([]string, 0, len(meta))
+	for k := range meta {
+		if k != "hash" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	h := sha256.New()
+	h.Write([]byte(precompute.Version))
+	for _, k := range keys {
+		fmt.Fprintf(h, "\x00%s=%s", k, meta[k])
+	}
+	h.Write([]byte{0})
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+func fmtDate(t interface{ IsZero() bool }) string {
+	type formatter interface{ Format(string) string }
+	if t.IsZero() {
+		return ""
+	}
+	return t.(formatter).Format("2006-01-02T15:04:05Z")
+}
+
+// local returns the resolver for relative links and images in f: entry files
+// become their URL, other files become content-addressed assets.
+func (l *loader) local(f file) func(string) (string, bool) {
+	return func(dest string) (string, bool) {
+		p := filepath.Join(filepath.Dir(f.path), filepath.FromSlash(path.Clean(dest)))
+		root, _ := filepath.Abs(l.cfg.Root())
+		abs, _ := filepath.Abs(p)
+		if !strings.HasPrefix(abs, root+string(filepath.Separator)) {
+			return "", false
+		}
+		st, err := os.Stat(p)
+		if err != nil || st.IsDir() {
+			return "", false
+		}
+		if entryExts[strings.ToLower(filepath.Ext(p))] {
+			for i := range l.cfg.Collections {
+				col := &l.cfg.Collections[i]
+				croot, _ := filepath.Abs(filepath.Join(l.cfg.Root(), col.Folder))
+				if rel, err := filepath.Rel(croot, abs); err == nil && !strings.HasPrefix(rel, "..") {
+					return manifest.EntryURL(col.Route, strings.TrimSuffix(filepath.ToSlash(rel), filepath.Ext(rel))), true
+				}
+			}
+			return "", false
+		}
+		a, err := l.asset(p, st.Size())
+		if err != nil {
+			return "", false
+		}
+		return "/" + a.Key, true
+	}
+}
+
+// asset hashes a local file once per run.
+func (l *loader) asset(p string, size int64) (*Asset, error) {
+	l.mu.Lock()
+	a, ok := l.assets[p]
+	l.mu.Unlock()
+	if ok {
+		return a, nil
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	ext := strings.ToLower(filepath.Ext(p))
+	ct := mime.TypeByExtension(ext)
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	a = &Asset{Key: "assets/" + hex.EncodeToString(sum[:])[:32] + ext, Src: p, ContentType: ct, Size: size}
+	l.mu.Lock()
+	l.assets[p] = a
+	l.mu.Unlock()
+	return a, nil
+}
+
+// assetsOf lists the assets the rendered HTML points at, in order, once each.
+func (l *loader) assetsOf(html []byte) []Asset {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []Asset
+	seen := map[string]bool{}
+	for _, a := range l.assets {
+		if !seen[a.Key] && bytes.Contains(html, []byte("/"+a.Key)) {
+			seen[a.Key] = true
+			out = append(out, *a)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}

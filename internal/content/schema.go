@@ -1,0 +1,290 @@
+package content
+
+import (
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/axctl/axctl/internal/precompute"
+)
+
+// schemaKeys are the frontmatter keys of the content model.
+var schemaKeys = map[string]bool{
+	"title": true, "date": true, "description": true, "author": true, "tags": true,
+	"template": true, "source": true, "features": true, "draft": true,
+	"publishDate": true, "expires": true,
+}
+
+// Frontmatter is an entry's validated frontmatter.
+type Frontmatter struct {
+	Title, Description, Author, Template, Source string
+	Date, PublishDate, Expires                   time.Time
+	Tags                                         []string
+	Features                                     []string // sorted "type:name"
+	Draft                                        bool
+}
+
+// checker collects problems for one entry.
+type checker struct {
+	path string
+	loc  *locator
+	out  []Problem
+}
+
+func (c *checker) at(line, col int, format string, args ...any) {
+	c.out = append(c.out, Problem{Path: c.path, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (c *checker) atValue(path []string, format string, args ...any) {
+	l, col := c.loc.value(path...)
+	c.at(l, col, format, args...)
+}
+
+// checkSchema validates the decoded map against the content model.
+func (c *checker) checkSchema(m map[string]any, col *Collection, cfg *Config) Frontmatter {
+	var fm Frontmatter
+	for k, lines := range c.loc.fm.keyLines {
+		if len(lines) > 1 {
+			c.at(lines[1], 1, "duplicate key %q (first set on line %d)", k, lines[0])
+		}
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !schemaKeys[k] && !cfg.AllowUnknownKeys {
+			line, col := c.loc.key(k)
+			msg := fmt.Sprintf("unknown key %q", k)
+			if s := suggest(k); s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			}
+			c.at(line, col, "%s", msg)
+		}
+	}
+	fm.Title = c.str(m, "title", true)
+	fm.Date = c.date(m, "date", true)
+	fm.Description = c.str(m, "description", false)
+	fm.Author = c.str(m, "author", false)
+	fm.Template = c.str(m, "template", false)
+	fm.Source = c.str(m, "source", false)
+	fm.PublishDate = c.date(m, "publishDate", false)
+	fm.Expires = c.date(m, "expires", false)
+	if v, ok := m["draft"]; ok {
+		b, isBool := v.(bool)
+		if !isBool {
+			c.atValue([]string{"draft"}, "draft must be true or false, not %s", describe(v))
+		}
+		fm.Draft = b
+	}
+	if fm.Template == "" {
+		fm.Template = col.Template
+	} else if !contains(col.Templates, fm.Template) {
+		c.atValue([]string{"template"}, "template %q is not allowed in collection %q (allowed: %s)", fm.Template, col.Name, strings.Join(col.Templates, ", "))
+	}
+	if fm.Source != "" {
+		if u, err := url.Parse(fm.Source); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			c.atValue([]string{"source"}, "source must be an absolute http(s) URL, not %q", fm.Source)
+		}
+	}
+	if !fm.PublishDate.IsZero() && !fm.Expires.IsZero() && !fm.Expires.After(fm.PublishDate) {
+		c.atValue([]string{"expires"}, "expires (%s) must be after publishDate (%s)", fm.Expires.Format(time.RFC3339), fm.PublishDate.Format(time.RFC3339))
+	}
+	fm.Tags = c.tags(m)
+	fm.Features = c.features(m)
+	for _, k := range col.Required {
+		if v, ok := m[k]; !ok || v == nil || v == "" {
+			line, cc := c.loc.key("title")
+			c.at(line, cc, "collection %q requires %q", col.Name, k)
+		}
+	}
+	return fm
+}
+
+func (c *checker) str(m map[string]any, key string, required bool) string {
+	v, ok := m[key]
+	if !ok || v == nil {
+		if required {
+			c.at(c.loc.fm.startLine-1, 1, "missing required key %q", key)
+		}
+		return ""
+	}
+	s, isStr := v.(string)
+	if !isStr {
+		c.atValue([]string{key}, "%s must be a string, not %s", key, describe(v))
+		return ""
+	}
+	if required && strings.TrimSpace(s) == "" {
+		c.atValue([]string{key}, "%s must not be empty", key)
+	}
+	if strings.ContainsAny(s, "\x00") {
+		c.atValue([]string{key}, "%s contains a NUL byte", key)
+	}
+	return s
+}
+
+var dateLayouts = []string{"2006-01-02", time.RFC3339, time.RFC3339Nano, "2006-01-02T15:04:05"}
+
+func (c *checker) date(m map[string]any, key string, required bool) time.Time {
+	v, ok := m[key]
+	if !ok || v == nil {
+		if required {
+			c.at(c.loc.fm.startLine-1, 1, "missing required key %q", key)
+		}
+		return time.Time{}
+	}
+	switch t := v.(type) {
+	case time.Time:
+		return t.UTC()
+	case string:
+		for _, layout := range dateLayouts {
+			if d, err := time.Parse(layout, t); err == nil {
+				return d.UTC()
+			}
+		}
+		c.atValue([]string{key}, "%s %q is not a date (use YYYY-MM-DD or RFC 3339, e.g. 2026-11-02T09:30:00Z)", key, t)
+	default:
+		c.atValue([]string{key}, "%s must be a date (YYYY-MM-DD or RFC 3339), not %s", key, describe(v))
+	}
+	return time.Time{}
+}
+
+func (c *checker) tags(m map[string]any) []string {
+	v, ok := m["tags"]
+	if !ok || v == nil {
+		return nil
+	}
+	list, isList := v.([]any)
+	if !isList {
+		c.atValue([]string{"tags"}, "tags must be a list (e.g. [caching, workers]), not %s", describe(v))
+		return nil
+	}
+	seen := map[string]int{}
+	var out []string
+	for i, item := range list {
+		s, isStr := item.(string)
+		switch {
+		case !isStr:
+			c.atValue([]string{"tags", fmt.Sprintf("#%d", i)}, "tag %d must be a string, not %s", i+1, describe(item))
+		case strings.TrimSpace(s) == "" || TagSlug(s) == "":
+			c.atValue([]string{"tags", fmt.Sprintf("#%d", i)}, "tag %d is empty", i+1)
+		case utf8.RuneCountInString(s) > 64:
+			c.atValue([]string{"tags", fmt.Sprintf("#%d", i)}, "tag %d is longer than 64 characters", i+1)
+		default:
+			if j, dup := seen[TagSlug(s)]; dup {
+				c.atValue([]string{"tags", fmt.Sprintf("#%d", i)}, "tag %q repeats tag %d", s, j+1)
+				continue
+			}
+			seen[TagSlug(s)] = i
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (c *checker) features(m map[string]any) []string {
+	v, ok := m["features"]
+	if !ok || v == nil {
+		return nil
+	}
+	mm, isMap := asStringMap(v)
+	if !isMap {
+		c.atValue([]string{"features"}, "features must be a map of type to names (e.g. {syntax: [code]}), not %s", describe(v))
+		return nil
+	}
+	types := make([]string, 0, len(mm))
+	for t := range mm {
+		types = append(types, t)
+	}
+	sort.Strings(types)
+	var out []string
+	for _, typ := range types {
+		names, isList := mm[typ].([]any)
+		if !isList {
+			c.atValue([]string{"features", typ}, "features.%s must be a list of names (e.g. [code]), not %s", typ, describe(mm[typ]))
+			continue
+		}
+		for i, n := range names {
+			name, isStr := n.(string)
+			if !isStr {
+				c.atValue([]string{"features", typ, fmt.Sprintf("#%d", i)}, "feature name must be a string, not %s", describe(n))
+				continue
+			}
+			if err := precompute.CheckDeclared(typ, name); err != nil {
+				c.atValue([]string{"features", typ, fmt.Sprintf("#%d", i)}, "%v", err)
+				continue
+			}
+			out = append(out, typ+":"+name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// asStringMap accepts the map shapes YAML decoders produce.
+func asStringMap(v any) (map[string]any, bool) {
+	switch m := v.(type) {
+	case map[string]any:
+		return m, true
+	case map[any]any:
+		out := make(map[string]any, len(m))
+		for k, val := range m {
+			out[fmt.Sprint(k)] = val
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+func describe(v any) string {
+	switch t := v.(type) {
+	case string:
+		return fmt.Sprintf("the string %q", t)
+	case bool:
+		return fmt.Sprintf("the boolean %v", t)
+	case int, int64, uint64, float64:
+		return fmt.Sprintf("the number %v", t)
+	case []any:
+		return "a list"
+	case map[string]any, map[any]any:
+		return "a map"
+	case time.Time:
+		return "a date"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// suggest returns the schema key closest to k when it is a likely typo.
+func suggest(k string) string {
+	best, bestD := "", 3
+	for s := range schemaKeys {
+		if d := editDistance(strings.ToLower(k), strings.ToLower(s)); d < bestD || d == bestD && s < best && best != "" {
+			best, bestD = s, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}

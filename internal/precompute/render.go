@@ -1,0 +1,371 @@
+package precompute
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+	meta "github.com/yuin/goldmark-meta"
+)
+
+// Version names the renderer's output format. Bump it when any change alters
+// the HTML for unchanged input: every entry's hash changes and sync rewrites.
+const Version = "axctl-render-1"
+
+// Problem is a content error found while rendering, at a 1-based position.
+type Problem struct {
+	Line, Col int
+	Msg       string
+}
+
+// Heading is one table-of-contents line (h2–h6).
+type Heading struct {
+	Level int
+	ID    string
+	Text  string
+}
+
+// Result is one rendered document.
+type Result struct {
+	HTML     []byte
+	Meta     map[string]any // frontmatter as goldmark-meta decoded it
+	MetaErr  error          // YAML error from goldmark-meta, if any
+	TOC      []Heading
+	Words    int
+	Problems []Problem
+}
+
+// Options are the per-document inputs.
+type Options struct {
+	// Features are the declared feature IDs ("syntax:code"). When nil, they
+	// are read from the frontmatter's "features" map. Unknown IDs are ignored
+	// here (validation reports them).
+	Features []string
+	// Local resolves a relative link or image destination to the URL it
+	// should have in the output. ok=false means the file does not exist.
+	Local func(dest string) (url string, ok bool)
+}
+
+// Renderer is the shared goldmark instance; safe for concurrent use.
+type Renderer struct {
+	md goldmark.Markdown
+}
+
+var (
+	sharedOnce sync.Once
+	shared     *Renderer
+)
+
+// Shared returns the process-wide Renderer, built on first use.
+func Shared() *Renderer {
+	sharedOnce.Do(func() { shared = New() })
+	return shared
+}
+
+// New builds a Renderer: GFM, footnotes, heading IDs, frontmatter, no raw
+// HTML, and every registry feature's renderers.
+func New() *Renderer {
+	md := goldmark.New(
+		goldmark.WithExtensions(extension.GFM, extension.Footnote, meta.New()),
+		goldmark.WithParserOptions(
+			parser.WithAutoHeadingID(),
+			parser.WithASTTransformers(util.Prioritized(coreTransformer{}, 100)),
+		),
+		goldmark.WithRendererOptions(html.WithXHTML()),
+	)
+	md.Renderer().AddOptions(renderer.WithNodeRenderers(rendererFuncs(Registry)...))
+	return &Renderer{md: md}
+}
+
+var stateKey = parser.NewContextKey()
+
+// docState carries one document's inputs and findings through the transformers.
+type docState struct {
+	opts     Options
+	features map[string]bool
+	source   []byte
+	lines    []int // byte offsets of line starts
+	problems []Problem
+	toc      []Heading
+	words    int
+}
+
+func (st *docState) has(id string) bool { return st.features[id] }
+
+// pos converts a byte offset into a 1-based line and column (in bytes+1).
+func (st *docState) pos(off int) (int, int) {
+	lo, hi := 0, len(st.lines)-1
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if st.lines[mid] <= off {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo + 1, off - st.lines[lo] + 1
+}
+
+func (st *docState) addf(off int, format string, args ...any) {
+	l, c := st.pos(off)
+	st.problems = append(st.problems, Problem{Line: l, Col: c, Msg: fmt.Sprintf(format, args...)})
+}
+
+func lineStarts(src []byte) []int {
+	starts := make([]int, 1, bytes.Count(src, []byte{'\n'})+1)
+	for i, b := range src {
+		if b == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// Render parses src (frontmatter and Markdown) and renders the body.
+func (r *Renderer) Render(src []byte, opts Options) (*Result, error) {
+	st := &docState{opts: opts, features: map[string]bool{}, source: src, lines: lineStarts(src)}
+	for _, f := range opts.Features {
+		st.features[f] = true
+	}
+	pc := parser.NewContext()
+	pc.Set(stateKey, st)
+	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+	res := &Result{}
+	res.Meta, res.MetaErr = meta.TryGet(pc)
+	var buf bytes.Buffer
+	buf.Grow(len(src) + len(src)/2)
+	if err := r.md.Renderer().Render(&buf, src, doc); err != nil {
+		return nil, fmt.Errorf("render: %w", err)
+	}
+	res.HTML = buf.Bytes()
+	res.TOC, res.Words, res.Problems = st.toc, st.words, st.problems
+	return res, nil
+}
+
+// coreTransformer runs for every document: safety checks on links, images
+// and raw HTML, local file resolution, the TOC, the word count, and then the
+// transforms of the declared features.
+type coreTransformer struct{}
+
+func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	st, _ := pc.Get(stateKey).(*docState)
+	if st == nil {
+		return
+	}
+	if st.opts.Features == nil {
+		if m, err := meta.TryGet(pc); err == nil {
+			for _, id := range Declared(m) {
+				st.features[id] = true
+			}
+		}
+	}
+	src := reader.Source()
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.HTMLBlock:
+			st.addf(blockOffset(n), "raw HTML is not allowed in Markdown; it would be dropped")
+		case *ast.RawHTML:
+			off := 0
+			if n.Segments.Len() > 0 {
+				off = n.Segments.At(0).Start
+			}
+			st.addf(off, "raw HTML %q is not allowed in Markdown; it would be dropped", clip(string(n.Segments.Value(src)), 40))
+		case *ast.Link:
+			n.Destination = st.checkURL(n.Destination, inlineOffset(n), "link")
+		case *ast.Image:
+			n.Destination = st.checkURL(n.Destination, inlineOffset(n), "image")
+		case *ast.AutoLink:
+			if n.AutoLinkType == ast.AutoLinkURL {
+				st.checkURL(n.URL(src), inlineOffset(n), "link")
+			}
+		case *ast.Heading:
+			if n.Level >= 2 {
+				id, _ := n.AttributeString("id")
+				idb, _ := id.([]byte)
+				st.toc = append(st.toc, Heading{Level: n.Level, ID: string(idb), Text: plainText(n, src)})
+			}
+		case *ast.Text:
+			st.words += countWords(n.Segment.Value(src))
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			lines := n.Lines()
+			for i := 0; i < lines.Len(); i++ {
+				seg := lines.At(i)
+				st.words += countWords(seg.Value(src))
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, f := range Registry {
+		if f.Transform != nil && st.has(f.ID()) {
+			f.Transform(doc, reader, st)
+		}
+	}
+}
+
+// checkURL enforces the scheme allowlist and resolves local files. It returns
+// the destination to render; a refused one becomes empty (dropped).
+func (st *docState) checkURL(dest []byte, off int, what string) []byte {
+	d := strings.TrimSpace(string(dest))
+	if d == "" || strings.HasPrefix(d, "#") || strings.HasPrefix(d, "/") && !strings.HasPrefix(d, "//") {
+		return dest
+	}
+	u, err := url.Parse(d)
+	if err != nil {
+		st.addf(off, "%s URL %q is malformed: %v", what, clip(d, 60), err)
+		return nil
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+		if u.Host == "" {
+			st.addf(off, "%s URL %q has no host", what, clip(d, 60))
+			return nil
+		}
+		return dest
+	case "mailto":
+		if what == "image" {
+			st.addf(off, "image URL %q must be http(s) or a local file", clip(d, 60))
+			return nil
+		}
+		return dest
+	case "":
+		if strings.HasPrefix(d, "//") {
+			st.addf(off, "%s URL %q is protocol-relative; write https://", what, clip(d, 60))
+			return nil
+		}
+	default:
+		st.addf(off, "%s URL scheme %q is not allowed (use http, https, mailto or a relative path)", what, u.Scheme+":")
+		return nil
+	}
+	if st.opts.Local == nil {
+		return dest
+	}
+	resolved, ok := st.opts.Local(u.Path)
+	if !ok {
+		st.addf(off, "%s %q points at a file that does not exist", what, clip(d, 60))
+		return nil
+	}
+	if u.Fragment != "" {
+		resolved += "#" + u.Fragment
+	}
+	return []byte(resolved)
+}
+
+func blockOffset(n ast.Node) int {
+	if l := n.Lines(); l != nil && l.Len() > 0 {
+		return l.At(0).Start
+	}
+	return 0
+}
+
+// inlineOffset finds a source offset for an inline node: its first text
+// descendant, else its parent block's first line.
+func inlineOffset(n ast.Node) int {
+	var off = -1
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := c.(*ast.Text); ok && entering {
+			off = t.Segment.Start
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	if off >= 0 {
+		// Point at the "[" or "![" before the text.
+		if _, img := n.(*ast.Image); img && off >= 2 {
+			return off - 2
+		}
+		if off >= 1 {
+			return off - 1
+		}
+		return off
+	}
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if p.Type() == ast.TypeBlock {
+			return blockOffset(p)
+		}
+	}
+	return 0
+}
+
+func plainText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch t := c.(type) {
+		case *ast.Text:
+			b.Write(t.Segment.Value(src))
+			if t.SoftLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(t.Value)
+		case *ast.CodeSpan:
+			for cc := t.FirstChild(); cc != nil; cc = cc.NextSibling() {
+				if tt, ok := cc.(*ast.Text); ok {
+					b.Write(tt.Segment.Value(src))
+				}
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return strings.TrimSpace(b.String())
+}
+
+func countWords(b []byte) int {
+	n, in := 0, false
+	for _, c := range b {
+		space := c == ' ' || c == '\n' || c == '\t' || c == '\r'
+		if !space && !in {
+			n++
+		}
+		in = !space
+	}
+	return n
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// Declared lists the feature IDs a frontmatter map declares in its
+// "features" map (type → list of names), whether or not they are registered.
+func Declared(m map[string]any) []string {
+	var out []string
+	var types map[any]any
+	switch f := m["features"].(type) {
+	case map[any]any:
+		types = f
+	case map[string]any:
+		types = make(map[any]any, len(f))
+		for k, v := range f {
+			types[k] = v
+		}
+	}
+	for typ, names := range types {
+		list, _ := names.([]any)
+		for _, n := range list {
+			if s, ok := n.(string); ok {
+				out = append(out, fmt.Sprint(typ)+":"+s)
+			}
+		}
+	}
+	return out
+}
