@@ -39,10 +39,12 @@ func (e *ExitError) Error() string {
 
 func (e *ExitError) Unwrap() error { return e.Err }
 
-func invalid(err error, silent bool) error { return &ExitError{Code: ExitInvalid, Err: err, Silent: silent} }
-func storeErr(err error) error             { return &ExitError{Code: ExitStore, Err: err} }
-func refused(err error) error              { return &ExitError{Code: ExitRefused, Err: err} }
-func usage(err error) error                { return &ExitError{Code: ExitUsage, Err: err} }
+func invalid(err error, silent bool) error {
+	return &ExitError{Code: ExitInvalid, Err: err, Silent: silent}
+}
+func storeErr(err error) error { return &ExitError{Code: ExitStore, Err: err} }
+func refused(err error) error  { return &ExitError{Code: ExitRefused, Err: err} }
+func usage(err error) error    { return &ExitError{Code: ExitUsage, Err: err} }
 
 // IO is the set of streams a command writes to.
 type IO struct {
