@@ -1,0 +1,358 @@
+package upload
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+)
+
+// metaDir holds one JSON sidecar per object and the temp files of writes in
+// progress. Keys whose first segment is metaDir are refused.
+const metaDir = ".meta"
+
+// DirStore is a bucket in a local directory (file://DIR): the object's bytes
+// at DIR/<key> and its attributes at DIR/.meta/<key>.json. This layout is
+// also what the Worker's tests load as a fixture.
+//
+// Writes go to temp files inside DIR/.meta and are renamed into place, body
+// first, then sidecar. A crash between the two renames leaves the new body
+// with the old sidecar; the sidecar records the body's MD5, so the store
+// sees the mismatch and reports the object with empty attributes and its
+// true ETag, and the next sync rewrites it. Temp files left by a crash are
+// never listed. Writes are not fsynced: they survive a killed process, not
+// a power cut.
+//
+// Preconditions are checked under a mutex, so they hold between goroutines
+// sharing one DirStore, not between processes.
+type DirStore struct {
+	dir string
+	mu  sync.Mutex // serialises check-and-write in Put and Delete
+}
+
+var _ Store = (*DirStore)(nil)
+
+// sidecar is the JSON beside each object. Field order is alphabetical and
+// Metadata is a map (encoded with sorted keys), so the bytes are
+// deterministic.
+type sidecar struct {
+	CacheControl string            `json:"cacheControl"`
+	ContentType  string            `json:"contentType"`
+	ETag         string            `json:"etag"`
+	Metadata     map[string]string `json:"metadata"`
+}
+
+// NewDirStore returns a store rooted at dir, creating it if needed.
+func NewDirStore(dir string) (*DirStore, error) {
+	if dir == "" {
+		return nil, errors.New("dir store: empty directory")
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("dir store %q: %w", dir, err)
+	}
+	if err := os.MkdirAll(filepath.Join(abs, metaDir), 0o755); err != nil {
+		return nil, fmt.Errorf("dir store: %w", err)
+	}
+	return &DirStore{dir: abs}, nil
+}
+
+// String names the store as a file:// URL.
+func (s *DirStore) String() string { return "file://" + filepath.ToSlash(s.dir) }
+
+// Dir returns the store's root directory.
+func (s *DirStore) Dir() string { return s.dir }
+
+func (s *DirStore) bodyPath(key string) string { return filepath.Join(s.dir, filepath.FromSlash(key)) }
+
+func (s *DirStore) metaPath(key string) string {
+	return filepath.Join(s.dir, metaDir, filepath.FromSlash(key)+".json")
+}
+
+// List walks the directory in lexical key order. Each listed object's body
+// is read to report its true MD5, which keeps the listing honest after a
+// crash at the cost of reading every byte (cheap for a local site).
+func (s *DirStore) List(ctx context.Context, prefix string, fn func(Object) error) error {
+	var keys []string
+	err := filepath.WalkDir(s.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(s.dir, p)
+		if err != nil {
+			return err
+		}
+		key := filepath.ToSlash(rel)
+		if d.IsDir() {
+			if key == metaDir {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.Type().IsRegular() && strings.HasPrefix(key, prefix) {
+			keys = append(keys, key)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("list %s: %w", s, err)
+	}
+	// WalkDir orders by path components ("a/b" before "a-b"); S3 orders by
+	// bytes ("a-b" before "a/b").
+	sort.Strings(keys)
+	for _, key := range keys {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		body, err := os.ReadFile(s.bodyPath(key))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // deleted while listing
+		}
+		if err != nil {
+			return fmt.Errorf("list %s: %w", s, err)
+		}
+		obj, err := s.object(key, body)
+		if err != nil {
+			return err
+		}
+		if err := fn(obj); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *DirStore) object(key string, body []byte) (Object, error) {
+	fi, err := os.Stat(s.bodyPath(key))
+	if err != nil {
+		return Object{}, fmt.Errorf("stat %q: %w", key, err)
+	}
+	return Object{Key: key, Size: int64(len(body)), ETag: md5hex(body), LastModified: fi.ModTime()}, nil
+}
+
+// Head reads the body too (to verify the sidecar); see Get.
+func (s *DirStore) Head(ctx context.Context, key string) (Object, Attrs, error) {
+	_, obj, attrs, err := s.Get(ctx, key)
+	return obj, attrs, err
+}
+
+// Get returns the body and the attributes from the sidecar. A sidecar that
+// is missing or describes other bytes yields empty attributes.
+func (s *DirStore) Get(ctx context.Context, key string) ([]byte, Object, Attrs, error) {
+	if err := checkDirKey(key); err != nil {
+		return nil, Object{}, Attrs{}, err
+	}
+	body, err := os.ReadFile(s.bodyPath(key))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || isNotDir(err) {
+			return nil, Object{}, Attrs{}, fmt.Errorf("get %q: %w", key, ErrNotFound)
+		}
+		return nil, Object{}, Attrs{}, fmt.Errorf("get %q: %w", key, err)
+	}
+	obj, err := s.object(key, body)
+	if err != nil {
+		return nil, Object{}, Attrs{}, err
+	}
+	attrs, err := s.readSidecar(key, obj.ETag)
+	if err != nil {
+		return nil, Object{}, Attrs{}, err
+	}
+	return body, obj, attrs, nil
+}
+
+func (s *DirStore) readSidecar(key, etag string) (Attrs, error) {
+	b, err := os.ReadFile(s.metaPath(key))
+	if errors.Is(err, fs.ErrNotExist) {
+		return Attrs{}, nil
+	}
+	if err != nil {
+		return Attrs{}, fmt.Errorf("read attributes of %q: %w", key, err)
+	}
+	var sc sidecar
+	if err := json.Unmarshal(b, &sc); err != nil || sc.ETag != etag {
+		return Attrs{}, nil // torn or stale: treat as unknown, the next sync rewrites
+	}
+	return Attrs{ContentType: sc.ContentType, CacheControl: sc.CacheControl, Metadata: sc.Metadata}, nil
+}
+
+// Put writes body then sidecar, each through a temp file and a rename.
+func (s *DirStore) Put(ctx context.Context, key string, body []byte, attrs Attrs, pre Precondition) (string, error) {
+	if err := checkDirKey(key); err != nil {
+		return "", err
+	}
+	if _, err := EncodeMetadata(attrs.Metadata); err != nil {
+		return "", fmt.Errorf("put %q: %w", key, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	etag := md5hex(body)
+	meta := attrs.Metadata
+	if meta == nil {
+		meta = map[string]string{}
+	}
+	sc, err := encodeSidecar(sidecar{CacheControl: attrs.CacheControl, ContentType: attrs.ContentType, ETag: etag, Metadata: meta})
+	if err != nil {
+		return "", fmt.Errorf("put %q: %w", key, err)
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.checkPrecondition(key, pre); err != nil {
+		return "", err
+	}
+	if err := s.writeAtomic(s.bodyPath(key), body); err != nil {
+		return "", fmt.Errorf("put %q: %w", key, err)
+	}
+	if err := s.writeAtomic(s.metaPath(key), sc); err != nil {
+		return "", fmt.Errorf("put %q: %w", key, err)
+	}
+	return etag, nil
+}
+
+func (s *DirStore) checkPrecondition(key string, pre Precondition) error {
+	if !pre.IfNoneMatch && pre.IfMatch == "" {
+		return nil
+	}
+	body, err := os.ReadFile(s.bodyPath(key))
+	exists := err == nil
+	if err != nil && !errors.Is(err, fs.ErrNotExist) && !isNotDir(err) {
+		return fmt.Errorf("put %q: %w", key, err)
+	}
+	if pre.IfNoneMatch && exists {
+		return fmt.Errorf("put %q: object exists: %w", key, ErrPrecondition)
+	}
+	if pre.IfMatch != "" {
+		if !exists {
+			return fmt.Errorf("put %q: object is missing: %w", key, ErrPrecondition)
+		}
+		if got := md5hex(body); got != strings.Trim(pre.IfMatch, `"`) {
+			return fmt.Errorf("put %q: etag is %s, not %s: %w", key, got, pre.IfMatch, ErrPrecondition)
+		}
+	}
+	return nil
+}
+
+// writeAtomic writes b to a temp file in the meta directory (same file
+// system, never listed) and renames it to dst.
+func (s *DirStore) writeAtomic(dst string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Join(s.dir, metaDir), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, werr := f.Write(b)
+	cerr := f.Close()
+	if err := errors.Join(werr, cerr, os.Chmod(tmp, 0o644)); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+// Delete removes bodies, then sidecars, then directories left empty.
+func (s *DirStore) Delete(ctx context.Context, keys []string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var errs []error
+	for _, key := range keys {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := checkDirKey(key); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, p := range []string{s.bodyPath(key), s.metaPath(key)} {
+			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) && !isNotDir(err) {
+				errs = append(errs, fmt.Errorf("delete %q: %w", key, err))
+				continue
+			}
+			s.pruneDirs(filepath.Dir(p))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// pruneDirs removes empty directories from d up to (not including) the
+// store root and the meta directory.
+func (s *DirStore) pruneDirs(d string) {
+	stop := map[string]bool{s.dir: true, filepath.Join(s.dir, metaDir): true}
+	for !stop[d] && strings.HasPrefix(d, s.dir+string(filepath.Separator)) {
+		if os.Remove(d) != nil {
+			return // not empty, or gone
+		}
+		d = filepath.Dir(d)
+	}
+}
+
+func encodeSidecar(sc sidecar) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", " ")
+	if err := enc.Encode(sc); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// checkDirKey refuses keys that are not clean relative slash paths, or that
+// would land in the meta directory.
+func checkDirKey(key string) error {
+	if err := checkKey(key); err != nil {
+		return err
+	}
+	if first, _, _ := strings.Cut(key, "/"); first == metaDir {
+		return fmt.Errorf("key %q: %q is reserved", key, metaDir)
+	}
+	if strings.Contains(key, `\`) {
+		return fmt.Errorf("key %q: backslash is not allowed", key)
+	}
+	return nil
+}
+
+// checkKey refuses keys both stores would treat differently: empty, absolute,
+// with empty, "." or ".." segments, or with NUL bytes.
+func checkKey(key string) error {
+	if key == "" {
+		return errors.New("empty key")
+	}
+	if strings.ContainsRune(key, 0) {
+		return fmt.Errorf("key %q: NUL byte", key)
+	}
+	if path.Clean(key) != key || strings.HasPrefix(key, "/") || key == "." || strings.HasPrefix(key, "../") || key == ".." {
+		return fmt.Errorf("key %q: must be a clean relative path", key)
+	}
+	return nil
+}
+
+// isNotDir reports errors that mean "no object here" on a file system: a
+// path through a file ("a/b" when "a" is an object) or a directory where an
+// object was expected.
+func isNotDir(err error) bool {
+	return errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EISDIR)
+}
+
+func md5hex(b []byte) string {
+	sum := md5.Sum(b)
+	return hex.EncodeToString(sum[:])
+}

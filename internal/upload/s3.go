@@ -1,0 +1,306 @@
+package upload
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+)
+
+// deleteBatch is the DeleteObjects limit on S3 and R2.
+const deleteBatch = 1000
+
+// DefaultMaxAttempts is how often the SDK's standard retryer tries one
+// request (with exponential backoff and jitter) before giving up.
+const DefaultMaxAttempts = 5
+
+// S3Options configure an S3Store. The zero value reads everything from the
+// environment.
+type S3Options struct {
+	// Endpoint is the S3 API base URL. Empty: AXCTL_S3_ENDPOINT, else
+	// https://$R2_ACCOUNT_ID.r2.cloudflarestorage.com, else the SDK's own
+	// resolution (AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, or AWS S3).
+	Endpoint string
+	// HTTPClient replaces the SDK's HTTP client (tests count requests or
+	// inject faults through its Transport).
+	HTTPClient *http.Client
+	// Credentials replaces the standard AWS credential chain.
+	Credentials aws.CredentialsProvider
+	// MaxAttempts per request; 0 means DefaultMaxAttempts.
+	MaxAttempts int
+}
+
+// S3Store is a bucket behind the S3 API: R2, MinIO or AWS S3
+// (s3://BUCKET[/PREFIX]). Keys are stored under PREFIX + "/".
+//
+// The client uses path-style addressing, region "auto" unless AWS_REGION
+// (or the shared config) names one, and sends or checks checksums only where
+// an operation requires them (R2 rejects the SDK's default CRC32 headers).
+// Nothing here logs requests, so secrets never reach output.
+type S3Store struct {
+	client *s3.Client
+	bucket string
+	prefix string // "" or ending in "/"
+}
+
+var _ Store = (*S3Store)(nil)
+
+// NewS3Store returns a store for bucket, keys under prefix.
+func NewS3Store(ctx context.Context, bucket, prefix string, opts S3Options) (*S3Store, error) {
+	if bucket == "" {
+		return nil, errors.New("s3 store: empty bucket name")
+	}
+	endpoint, err := resolveEndpoint(opts.Endpoint)
+	if err != nil {
+		return nil, err
+	}
+	attempts := opts.MaxAttempts
+	if attempts <= 0 {
+		attempts = DefaultMaxAttempts
+	}
+	loadOpts := []func(*config.LoadOptions) error{
+		config.WithRequestChecksumCalculation(aws.RequestChecksumCalculationWhenRequired),
+		config.WithResponseChecksumValidation(aws.ResponseChecksumValidationWhenRequired),
+		config.WithRetryer(func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) {
+				o.MaxAttempts = attempts
+				// The client-side retry quota would fail a large sync after
+				// ~100 throttled requests; the backoff is enough.
+				o.RateLimiter = ratelimit.None
+			})
+		}),
+	}
+	if opts.HTTPClient != nil {
+		loadOpts = append(loadOpts, config.WithHTTPClient(opts.HTTPClient))
+	} else {
+		loadOpts = append(loadOpts, config.WithHTTPClient(awshttp.NewBuildableClient().
+			WithTimeout(2*time.Minute).
+			WithTransportOptions(func(t *http.Transport) { t.ResponseHeaderTimeout = 30 * time.Second })))
+	}
+	if opts.Credentials != nil {
+		loadOpts = append(loadOpts, config.WithCredentialsProvider(opts.Credentials))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("s3 store: load AWS config: %w", err)
+	}
+	if cfg.Region == "" {
+		cfg.Region = "auto"
+	}
+	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
+		o.UsePathStyle = true
+		if endpoint != "" {
+			o.BaseEndpoint = aws.String(endpoint)
+		}
+	})
+	prefix = strings.Trim(prefix, "/")
+	if prefix != "" {
+		prefix += "/"
+	}
+	return &S3Store{client: client, bucket: bucket, prefix: prefix}, nil
+}
+
+// resolveEndpoint applies the endpoint precedence of S3Options.Endpoint.
+func resolveEndpoint(opt string) (string, error) {
+	ep := opt
+	if ep == "" {
+		ep = os.Getenv("AXCTL_S3_ENDPOINT")
+	}
+	if ep == "" {
+		if id := os.Getenv("R2_ACCOUNT_ID"); id != "" {
+			ep = "https://" + id + ".r2.cloudflarestorage.com"
+		}
+	}
+	if ep == "" {
+		return "", nil
+	}
+	u, err := url.Parse(ep)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("s3 endpoint %q: want http(s)://host[:port]", ep)
+	}
+	return ep, nil
+}
+
+// String names the store as an s3:// URL (never with credentials).
+func (s *S3Store) String() string {
+	return "s3://" + s.bucket + "/" + strings.TrimSuffix(s.prefix, "/")
+}
+
+// Client exposes the underlying SDK client (for benchmarks and tests).
+func (s *S3Store) Client() *s3.Client { return s.client }
+
+func (s *S3Store) fullKey(key string) string { return s.prefix + key }
+
+// List pages through ListObjectsV2, 1,000 keys a request.
+func (s *S3Store) List(ctx context.Context, prefix string, fn func(Object) error) error {
+	p := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{
+		Bucket:  aws.String(s.bucket),
+		Prefix:  aws.String(s.fullKey(prefix)),
+		MaxKeys: aws.Int32(1000),
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("list %s: %w", s, mapErr(err))
+		}
+		for _, o := range page.Contents {
+			key := strings.TrimPrefix(aws.ToString(o.Key), s.prefix)
+			obj := Object{Key: key, Size: aws.ToInt64(o.Size), ETag: unquote(aws.ToString(o.ETag)), LastModified: aws.ToTime(o.LastModified)}
+			if err := fn(obj); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Head issues one HEAD request.
+func (s *S3Store) Head(ctx context.Context, key string) (Object, Attrs, error) {
+	if err := checkKey(key); err != nil {
+		return Object{}, Attrs{}, err
+	}
+	out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.fullKey(key))})
+	if err != nil {
+		return Object{}, Attrs{}, fmt.Errorf("head %q: %w", key, mapErr(err))
+	}
+	meta, err := DecodeMetadata(out.Metadata)
+	if err != nil {
+		return Object{}, Attrs{}, fmt.Errorf("head %q: %w", key, err)
+	}
+	obj := Object{Key: key, Size: aws.ToInt64(out.ContentLength), ETag: unquote(aws.ToString(out.ETag)), LastModified: aws.ToTime(out.LastModified)}
+	return obj, Attrs{ContentType: aws.ToString(out.ContentType), CacheControl: aws.ToString(out.CacheControl), Metadata: meta}, nil
+}
+
+// Get issues one GET request and reads the whole body.
+func (s *S3Store) Get(ctx context.Context, key string) ([]byte, Object, Attrs, error) {
+	if err := checkKey(key); err != nil {
+		return nil, Object{}, Attrs{}, err
+	}
+	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(s.fullKey(key))})
+	if err != nil {
+		return nil, Object{}, Attrs{}, fmt.Errorf("get %q: %w", key, mapErr(err))
+	}
+	defer out.Body.Close()
+	body, err := io.ReadAll(out.Body)
+	if err != nil {
+		return nil, Object{}, Attrs{}, fmt.Errorf("get %q: read body: %w", key, err)
+	}
+	meta, err := DecodeMetadata(out.Metadata)
+	if err != nil {
+		return nil, Object{}, Attrs{}, fmt.Errorf("get %q: %w", key, err)
+	}
+	obj := Object{Key: key, Size: int64(len(body)), ETag: unquote(aws.ToString(out.ETag)), LastModified: aws.ToTime(out.LastModified)}
+	return body, obj, Attrs{ContentType: aws.ToString(out.ContentType), CacheControl: aws.ToString(out.CacheControl), Metadata: meta}, nil
+}
+
+// Put issues one PutObject with Content-MD5, so a body damaged in transit is
+// refused by the server rather than stored.
+func (s *S3Store) Put(ctx context.Context, key string, body []byte, attrs Attrs, pre Precondition) (string, error) {
+	if err := checkKey(key); err != nil {
+		return "", err
+	}
+	meta, err := EncodeMetadata(attrs.Metadata)
+	if err != nil {
+		return "", fmt.Errorf("put %q: %w", key, err)
+	}
+	sum := md5.Sum(body)
+	in := &s3.PutObjectInput{
+		Bucket:        aws.String(s.bucket),
+		Key:           aws.String(s.fullKey(key)),
+		Body:          bytes.NewReader(body),
+		ContentLength: aws.Int64(int64(len(body))),
+		ContentMD5:    aws.String(base64.StdEncoding.EncodeToString(sum[:])),
+		Metadata:      meta,
+	}
+	if attrs.ContentType != "" {
+		in.ContentType = aws.String(attrs.ContentType)
+	}
+	if attrs.CacheControl != "" {
+		in.CacheControl = aws.String(attrs.CacheControl)
+	}
+	if pre.IfMatch != "" {
+		in.IfMatch = aws.String(`"` + unquote(pre.IfMatch) + `"`)
+	}
+	if pre.IfNoneMatch {
+		in.IfNoneMatch = aws.String("*")
+	}
+	out, err := s.client.PutObject(ctx, in)
+	if err != nil {
+		err = mapErr(err)
+		if pre.IfMatch != "" && errors.Is(err, ErrNotFound) {
+			// S3 and MinIO answer If-Match on a missing key with 404.
+			err = fmt.Errorf("object is missing: %w (%w)", ErrPrecondition, err)
+		}
+		return "", fmt.Errorf("put %q: %w", key, err)
+	}
+	if etag := unquote(aws.ToString(out.ETag)); etag != "" {
+		return etag, nil
+	}
+	return md5hex(body), nil
+}
+
+// Delete issues one DeleteObjects request per 1,000 keys. Keys the server
+// could not delete are reported together in the returned error.
+func (s *S3Store) Delete(ctx context.Context, keys []string) error {
+	var errs []error
+	for start := 0; start < len(keys); start += deleteBatch {
+		batch := keys[start:min(start+deleteBatch, len(keys))]
+		ids := make([]types.ObjectIdentifier, 0, len(batch))
+		for _, k := range batch {
+			if err := checkKey(k); err != nil {
+				return err
+			}
+			ids = append(ids, types.ObjectIdentifier{Key: aws.String(s.fullKey(k))})
+		}
+		out, err := s.client.DeleteObjects(ctx, &s3.DeleteObjectsInput{
+			Bucket: aws.String(s.bucket),
+			Delete: &types.Delete{Objects: ids, Quiet: aws.Bool(true)},
+		})
+		if err != nil {
+			return errors.Join(append(errs, fmt.Errorf("delete %d objects: %w", len(batch), mapErr(err)))...)
+		}
+		for _, e := range out.Errors {
+			if aws.ToString(e.Code) == "NoSuchKey" {
+				continue
+			}
+			errs = append(errs, fmt.Errorf("delete %q: %s: %s",
+				strings.TrimPrefix(aws.ToString(e.Key), s.prefix), aws.ToString(e.Code), aws.ToString(e.Message)))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// mapErr wraps ErrNotFound and ErrPrecondition around the HTTP statuses
+// that mean them, keeping the SDK error in the chain.
+func mapErr(err error) error {
+	var re *awshttp.ResponseError
+	if !errors.As(err, &re) {
+		return err
+	}
+	switch re.HTTPStatusCode() {
+	case http.StatusNotFound:
+		return fmt.Errorf("%w (%w)", ErrNotFound, err)
+	case http.StatusPreconditionFailed, http.StatusConflict:
+		// 409 is S3's answer to a conditional write racing another one.
+		return fmt.Errorf("%w (%w)", ErrPrecondition, err)
+	}
+	return err
+}
+
+func unquote(etag string) string { return strings.Trim(etag, `"`) }
