@@ -400,3 +400,34 @@ func slugs(rs []Record) []string {
 	}
 	return out
 }
+
+func TestDecodeRoundTrip(t *testing.T) {
+	out := mustBuild(t, []Collection{blog, notes}, map[string][]Record{"blog": richSeries("post", 9)}, 4)
+	for k, b := range out {
+		var v any
+		var err error
+		switch {
+		case k == SiteKey:
+			v, err = DecodeSite(b)
+		case strings.Count(k, "/") == 1:
+			v, err = DecodeIndex(b)
+		default:
+			v, err = DecodeShard(b)
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", k, err)
+		}
+		if again, _ := encodeJSON(v); string(again) != string(b) {
+			t.Errorf("%s: decode then encode changed the bytes:\n got %s\nwant %s", k, again, b)
+		}
+	}
+	for name, b := range map[string]string{
+		"unknown field": `{"version":1,"collection":"blog","index":0,"records":[],"extra":1}`,
+		"wrong version": `{"version":2,"collection":"blog","index":0,"records":[]}`,
+		"trailing":      `{"version":1,"collection":"blog","index":0,"records":[]}{}`,
+	} {
+		if _, err := DecodeShard([]byte(b)); err == nil {
+			t.Errorf("%s: DecodeShard accepted %s", name, b)
+		}
+	}
+}

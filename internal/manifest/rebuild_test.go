@@ -1,0 +1,229 @@
+package manifest
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/axctl/axctl/internal/upload"
+)
+
+// fakeStore is a map-backed upload.Store that counts requests and the
+// largest number of HEADs in flight at once.
+type fakeStore struct {
+	mu       sync.Mutex
+	objects  map[string]upload.Attrs
+	headErr  map[string]error // injected per key
+	listErr  error
+	gets     atomic.Int32
+	heads    atomic.Int32
+	inflight atomic.Int32
+	peak     atomic.Int32
+}
+
+var _ upload.Store = (*fakeStore)(nil)
+
+func newFakeStore() *fakeStore {
+	return &fakeStore{objects: map[string]upload.Attrs{}, headErr: map[string]error{}}
+}
+
+func (s *fakeStore) List(ctx context.Context, prefix string, fn func(upload.Object) error) error {
+	if s.listErr != nil {
+		return s.listErr
+	}
+	s.mu.Lock()
+	keys := slices.Sorted(maps.Keys(s.objects))
+	s.mu.Unlock()
+	for _, k := range keys {
+		if strings.HasPrefix(k, prefix) {
+			if err := fn(upload.Object{Key: k, Size: 1, ETag: hex32(k)}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (s *fakeStore) Head(ctx context.Context, key string) (upload.Object, upload.Attrs, error) {
+	s.heads.Add(1)
+	n := s.inflight.Add(1)
+	defer s.inflight.Add(-1)
+	for {
+		p := s.peak.Load()
+		if n <= p || s.peak.CompareAndSwap(p, n) {
+			break
+		}
+	}
+	time.Sleep(100 * time.Microsecond) // let HEADs overlap
+	if err := ctx.Err(); err != nil {
+		return upload.Object{}, upload.Attrs{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.headErr[key]; err != nil {
+		return upload.Object{}, upload.Attrs{}, err
+	}
+	a, ok := s.objects[key]
+	if !ok {
+		return upload.Object{}, upload.Attrs{}, fmt.Errorf("head %q: %w", key, upload.ErrNotFound)
+	}
+	return upload.Object{Key: key, Size: 1, ETag: hex32(key)}, a, nil
+}
+
+func (s *fakeStore) Get(ctx context.Context, key string) ([]byte, upload.Object, upload.Attrs, error) {
+	s.gets.Add(1)
+	o, a, err := s.Head(ctx, key)
+	return []byte("body"), o, a, err
+}
+
+func (s *fakeStore) Put(ctx context.Context, key string, body []byte, attrs upload.Attrs, pre upload.Precondition) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.objects[key] = attrs
+	return hex32(key), nil
+}
+
+func (s *fakeStore) Delete(ctx context.Context, keys []string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, k := range keys {
+		delete(s.objects, k)
+	}
+	return nil
+}
+
+func (s *fakeStore) String() string { return "fake://" }
+
+// seed writes each record as an entry object with its metadata, the way sync does.
+func (s *fakeStore) seed(t *testing.T, records map[string][]Record) {
+	t.Helper()
+	for c, recs := range records {
+		for _, r := range recs {
+			attrs := upload.Attrs{ContentType: "text/html; charset=utf-8", Metadata: ToMetadata(r)}
+			if _, err := s.Put(context.Background(), EntryKey(c, r.Slug), []byte("<p>x</p>"), attrs, upload.Precondition{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// richSeries is series with every optional field used somewhere.
+func richSeries(prefix string, n int) []Record {
+	recs := series(prefix, n)
+	for i := range recs {
+		r := &recs[i]
+		switch i % 4 {
+		case 0:
+			r.Tags = []Tag{{Name: "Café", Slug: "caf%C3%A9"}, {Name: "Go", Slug: "go"}}
+			r.TOC = []Heading{{Level: 2, ID: "a", Text: "“A” & <b>"}}
+		case 1:
+			r.Author, r.Description, r.Template = "Zoë", "About 🚀\nthings", "post"
+			r.Features = []string{"syntax:code", "math:katex"}
+		case 2:
+			r.Source, r.PublishDate, r.Expires = "https://example.com/x?a&b", day(i), day(i+30)
+			r.Slug = "nested/" + r.Slug
+		}
+	}
+	return recs
+}
+
+func TestRebuildMatchesBuild(t *testing.T) {
+	docs := Collection{Name: "docs", Route: "/", Title: "Docs"}
+	cols := []Collection{blog, notes, docs, {Name: "empty", Route: "/empty", Title: "Empty"}}
+	records := map[string][]Record{
+		"blog":  richSeries("post", 61),
+		"notes": richSeries("note", 3),
+		"docs":  richSeries("doc", 25),
+	}
+	for _, tt := range []struct {
+		name              string
+		pageSize, workers int
+	}{
+		{"defaults", 0, 0},
+		{"serial", 10, 1},
+		{"four workers", 7, 4},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			st := newFakeStore()
+			st.seed(t, records)
+			// Objects a rebuild must not mistake for entries.
+			st.objects["entries/blog-archive/old.html"] = upload.Attrs{}
+			st.objects["assets/0123.png"] = upload.Attrs{}
+			st.objects["metadata/blog.json"] = upload.Attrs{}
+
+			want := mustBuild(t, cols, records, tt.pageSize)
+			got, err := Rebuild(context.Background(), st, site, cols, tt.pageSize, tt.workers)
+			if err != nil {
+				t.Fatalf("Rebuild: %v", err)
+			}
+			if dump(got) != dump(want) {
+				t.Errorf("Rebuild differs from Build:\n got %s\nwant %s", dump(got), dump(want))
+			}
+			if n := st.gets.Load(); n != 0 {
+				t.Errorf("Rebuild read %d bodies, want 0", n)
+			}
+			if n, want := st.heads.Load(), int32(61+3+25); n != want {
+				t.Errorf("Rebuild made %d HEADs, want %d", n, want)
+			}
+			limit := int32(cmp.Or(tt.workers, DefaultConcurrency))
+			if p := st.peak.Load(); p > limit {
+				t.Errorf("%d HEADs in flight, limit %d", p, limit)
+			}
+		})
+	}
+}
+
+func TestRebuildErrors(t *testing.T) {
+	errBoom := errors.New("boom: connection reset")
+	tests := []struct {
+		name   string
+		mutate func(s *fakeStore)
+		ctx    func() context.Context
+		want   []string
+		is     error
+	}{
+		{"list fails", func(s *fakeStore) { s.listErr = errBoom }, nil, []string{"list", "entries/blog/"}, errBoom},
+		{"head fails", func(s *fakeStore) { s.headErr["entries/blog/post-003.html"] = errBoom }, nil,
+			[]string{"head", "post-003"}, errBoom},
+		{"malformed metadata", func(s *fakeStore) {
+			s.objects["entries/blog/post-004.html"].Metadata["date"] = "yesterday"
+		}, nil, []string{"entries/blog/post-004.html", "date", "yesterday"}, nil},
+		{"missing metadata", func(s *fakeStore) { s.objects["entries/blog/bare.html"] = upload.Attrs{} }, nil,
+			[]string{"entries/blog/bare.html", "title: missing"}, nil},
+		{"not an entry", func(s *fakeStore) { s.objects["entries/blog/post-001.json"] = upload.Attrs{} }, nil,
+			[]string{"entries/blog/post-001.json", "not an entry"}, nil},
+		{"bad slug in key", func(s *fakeStore) { s.objects["entries/blog/Hello World.html"] = upload.Attrs{} }, nil,
+			[]string{"Hello World"}, nil},
+		{"cancelled", nil, func() context.Context {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			return ctx
+		}, []string{"canceled"}, context.Canceled},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := newFakeStore()
+			st.seed(t, map[string][]Record{"blog": series("post", 10)})
+			if tt.mutate != nil {
+				tt.mutate(st)
+			}
+			ctx := context.Background()
+			if tt.ctx != nil {
+				ctx = tt.ctx()
+			}
+			_, err := Rebuild(ctx, st, site, []Collection{blog}, 0, 3)
+			wantErr(t, err, tt.want...)
+			if tt.is != nil && !errors.Is(err, tt.is) {
+				t.Errorf("error %v does not wrap %v", err, tt.is)
+			}
+		})
+	}
+}
