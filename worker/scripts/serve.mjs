@@ -1,0 +1,42 @@
+// serve.mjs — a local preview of the site in workerd (Miniflare): the R2
+// binding seeded from a dir-store (`axctl sync --target file://DIR`), the
+// static assets from ./public. Usage: node scripts/serve.mjs DIR  (PORT, default 8787).
+import { Miniflare } from 'miniflare';
+import { join, resolve } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { loadDir } from './bucket.mjs';
+import { options } from './mf.mjs';
+
+process.env.WRANGLER_SEND_METRICS = 'false';
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
+
+const dir = process.argv[2];
+if (!dir) {
+  console.error('usage: node scripts/serve.mjs BUCKET_DIR');
+  process.exit(2);
+}
+const port = Number(process.env.PORT || 8787);
+
+// Seed first into a persisted store, then start the server on it: no request
+// can reach the Worker (and memoise an empty bucket) before the content is in.
+const persist = await mkdtemp(join(tmpdir(), 'axctl-r2-'));
+const base = options(process.env.PURGE_SECRET ? { PURGE_SECRET: process.env.PURGE_SECRET } : {});
+const seeder = new Miniflare({ ...base, r2Persist: persist });
+const n = await loadDir(resolve(dir), await seeder.getR2Bucket('CONTENT'));
+await seeder.dispose();
+
+const mf = new Miniflare({ ...base, r2Persist: persist, host: '127.0.0.1', port });
+const url = await mf.ready;
+console.log(`serving ${n} objects from ${dir} at ${url.href.replace(/\/$/, '')}`);
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  await mf.dispose();
+  await rm(persist, { recursive: true, force: true });
+  process.exit(0);
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

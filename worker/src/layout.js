@@ -1,0 +1,119 @@
+// layout.js — HTML for every page. All text that comes from metadata goes
+// through esc(); the only unescaped HTML is the entry body, which the CLI
+// rendered safely. No inline script or style: the CSP forbids both.
+
+const ESC = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** esc escapes text for HTML and XML element content and quoted attributes. */
+export function esc(s) {
+  return String(s ?? '').replace(/[&<>"']/g, (c) => ESC[c]);
+}
+
+/** safeHref keeps http(s) and site-relative URLs; anything else becomes '#'. */
+export function safeHref(u) {
+  return /^(https?:\/\/|\/(?!\/))/i.test(String(u || '')) ? esc(u) : '#';
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July',
+  'August', 'September', 'October', 'November', 'December'];
+
+/** fmtDate renders an RFC 3339 date as "2 November 2026" (UTC). */
+export function fmtDate(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+export function monthName(mm) {
+  return MONTHS[Number(mm) - 1] || '';
+}
+
+function time(iso) {
+  return iso ? `<time datetime="${esc(iso)}">${fmtDate(iso)}</time>` : '';
+}
+
+/**
+ * shell wraps main content in the site layout. `site` is site.json (may be
+ * partial on error pages).
+ */
+export function shell(site, { title, main, feed, wide = false }) {
+  const name = (site && site.title) || 'axctl';
+  const nav = ((site && site.collections) || [])
+    .map((c) => `<a href="${esc(c.route)}/">${esc(c.title || c.name)}</a>`).join('');
+  const full = title && title !== name ? `${title} · ${name}` : name;
+  const alt = feed ? `<link rel="alternate" type="application/atom+xml" href="${esc(feed)}" title="${esc(name)}">` : '';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${esc(full)}</title><link rel="stylesheet" href="/static/site.css"><link rel="stylesheet" href="/static/chroma.css">
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">${alt}</head>
+<body><header class="site"><a class="brand" href="/">${esc(name)}</a><nav>${nav}<a href="/tags/">Tags</a></nav></header>
+<main${wide ? ' class="wide"' : ''}>${main}</main>
+<footer class="site"><a href="/feed.xml">Atom feed</a> · <a href="/sitemap.xml">Sitemap</a></footer></body></html>
+`;
+}
+
+function tagList(tags) {
+  if (!tags || !tags.length) return '';
+  return `<ul class="tags">${tags.map((t) => `<li><a href="/tags/${esc(t.slug)}">${esc(t.name)}</a></li>`).join('')}</ul>`;
+}
+
+function byline(r) {
+  const bits = [time(r.date)];
+  if (r.author) bits.push(`<span class="author">${esc(r.author)}</span>`);
+  if (r.words) bits.push(`<span>${Math.max(1, Math.round(r.words / 220))} min read</span>`);
+  return `<p class="meta">${bits.filter(Boolean).join(' · ')}</p>`;
+}
+
+/** summaryList renders records as a list of linked summaries. */
+export function summaryList(records) {
+  if (!records.length) return '<p class="empty">Nothing here yet.</p>';
+  return `<ol class="entries">${records.map((r) => `<li><article><h2><a href="${safeHref(r.url)}">${esc(r.title)}</a></h2>
+${byline(r)}${r.description ? `<p>${esc(r.description)}</p>` : ''}${tagList(r.tags)}</article></li>`).join('\n')}</ol>`;
+}
+
+function toc(items) {
+  if (!items || !items.length) return '';
+  return `<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>${items.map((h) =>
+    `<li class="l${Math.min(6, Math.max(2, Number(h.level) || 2))}"><a href="#${esc(h.id)}">${esc(h.text)}</a></li>`).join('')}</ol></nav>`;
+}
+
+function prevNext(prev, next) {
+  if (!prev && !next) return '';
+  const link = (r, rel, label) => r ? `<a rel="${rel}" href="${safeHref(r.url)}"><span>${label}</span>${esc(r.title)}</a>` : '<span></span>';
+  return `<nav class="pager">${link(next, 'next', 'Newer')}${link(prev, 'prev', 'Older')}</nav>`;
+}
+
+/** TEMPLATES are the entry layouts an entry's `template` can name; `post` is the default. */
+export const TEMPLATES = {
+  post: (r, body, nav) => `<article class="entry post"><h1>${esc(r.title)}</h1>${byline(r)}${tagList(r.tags)}
+<div class="body">${body}</div>${source(r)}</article>${nav}`,
+  doc: (r, body, nav) => `<div class="doc-grid">${toc(r.toc)}<article class="entry doc"><h1>${esc(r.title)}</h1>
+${r.description ? `<p class="lede">${esc(r.description)}</p>` : ''}<div class="body">${body}</div>${source(r)}${nav}</article></div>`,
+  page: (r, body) => `<article class="entry page"><h1>${esc(r.title)}</h1><div class="body">${body}</div></article>`,
+};
+
+function source(r) {
+  return r.source ? `<p class="source"><a href="${safeHref(r.source)}">Source</a></p>` : '';
+}
+
+/** entryPage renders one entry with its template, and returns whether the layout is wide. */
+export function entryPage(r, body, prev, next) {
+  const tpl = TEMPLATES[r.template] ? r.template : 'post';
+  return { main: TEMPLATES[tpl](r, body, prevNext(prev, next)), wide: tpl === 'doc' && r.toc.length > 0 };
+}
+
+/** pagination links a listing's pages. */
+export function pagination(base, page, pages) {
+  if (pages <= 1) return '';
+  const href = (p) => (p === 1 ? base : `${base}?page=${p}`);
+  const prev = page > 1 ? `<a rel="prev" href="${esc(href(page - 1))}">← Newer</a>` : '<span></span>';
+  const next = page < pages ? `<a rel="next" href="${esc(href(page + 1))}">Older →</a>` : '<span></span>';
+  return `<nav class="pager">${prev}<span>Page ${page} of ${pages}</span>${next}</nav>`;
+}
+
+/** tagCloud renders the tags index. */
+export function tagCloud(tags) {
+  if (!tags.length) return '<p class="empty">No tags yet.</p>';
+  return `<ul class="tag-index">${tags.map((t) =>
+    `<li><a href="/tags/${esc(t.slug)}">${esc(t.name)}</a> <span class="count">${Number(t.count) || 0}</span></li>`).join('')}</ul>`;
+}

@@ -1,0 +1,73 @@
+// meta.js — reads entry custom metadata. Stores decode RFC 2047 on the way
+// in, but a value that went through an S3 gateway may still be an encoded-word
+// (`=?UTF-8?b?…?=`), so every value is decoded defensively here: anything
+// malformed is returned as it came.
+
+const WORD = /=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=/g;
+const BETWEEN_WORDS = /(\?=)\s+(?==\?)/g;
+
+/** decodeWords decodes RFC 2047 encoded-words in a string; other text is kept. */
+export function decodeWords(value) {
+  if (typeof value !== 'string' || !value.includes('=?')) return value;
+  return value.replace(BETWEEN_WORDS, '$1').replace(WORD, (word, charset, enc, text) => {
+    try {
+      const bytes = enc.toUpperCase() === 'B' ? base64Bytes(text) : qBytes(text);
+      return new TextDecoder(charset.split('*')[0].toLowerCase(), { fatal: true }).decode(bytes);
+    } catch {
+      return word;
+    }
+  });
+}
+
+function base64Bytes(text) {
+  const bin = atob(text);
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
+
+function qBytes(text) {
+  const out = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '_') out.push(0x20);
+    else if (c === '=') {
+      const hex = text.slice(i + 1, i + 3);
+      if (!/^[0-9A-Fa-f]{2}$/.test(hex)) throw new Error('bad q-encoding');
+      out.push(parseInt(hex, 16));
+      i += 2;
+    } else out.push(c.charCodeAt(0));
+  }
+  return new Uint8Array(out);
+}
+
+function jsonArray(value) {
+  try {
+    const v = JSON.parse(value);
+    return Array.isArray(v) ? v : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * entryMeta turns an entry object's custom metadata into a record shaped
+ * like the manifest's (docs/bucket.md), so layouts take one shape.
+ */
+export function entryMeta(custom, collection, slug, route) {
+  const m = {};
+  for (const [k, v] of Object.entries(custom || {})) m[k.toLowerCase()] = decodeWords(v);
+  const rec = {
+    slug,
+    url: `${route}/${slug}`,
+    title: m.title || slug,
+    date: m.date || '',
+    tags: jsonArray(m.tags).filter((t) => t && typeof t.name === 'string' && typeof t.slug === 'string'),
+    toc: jsonArray(m.toc).filter((h) => h && typeof h.id === 'string' && typeof h.text === 'string'),
+    features: jsonArray(m.features),
+    words: Number(m.words) || 0,
+    collection,
+  };
+  for (const k of ['author', 'description', 'template', 'source']) if (m[k]) rec[k] = m[k];
+  if (m.publishdate) rec.publishDate = m.publishdate;
+  if (m.expires) rec.expires = m.expires;
+  return rec;
+}

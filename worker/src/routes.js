@@ -1,0 +1,226 @@
+// routes.js — content handlers. Each returns a plain result
+// {status, body, type, tags, cap, kind, headers}; index.js turns it into a
+// Response and applies the cache policy. Bucket keys are built only from
+// segments that matched a strict pattern or a name listed in site.json.
+import { visibility } from './policy.js';
+import { entryMeta } from './meta.js';
+import * as L from './layout.js';
+import { atom, sitemap, robots } from './feeds.js';
+
+const HTML = 'text/html; charset=utf-8';
+const SLUG = /^[a-z0-9-]+(?:\/[a-z0-9-]+)*$/;
+const ASSET = /^[0-9a-f]{32}\.[a-z0-9]{1,8}$/;
+const TAG_SEG = /^[A-Za-z0-9%-]{1,200}$/;
+const PAGE = /^[1-9][0-9]{0,6}$/;
+/** MAX_SHARDS bounds the shards one tag, archive or sitemap response reads. */
+export const MAX_SHARDS = 40;
+const FEED_SIZE = 20;
+const EMPTY_SITE = { title: 'axctl', collections: [], tags: [], latest: [] };
+
+const ok = (body, type, tags, extra = {}) => ({ status: 200, body, type, tags, ...extra });
+const redirect = (location, status = 301) => ({ status, body: null, headers: { Location: location }, tags: ['site'] });
+
+/** notFound renders the site's 404 page; a cap lets it expire when an entry appears. */
+export function notFound(site, cap) {
+  const main = '<h1>Not found</h1><p>There is nothing at this address. Try the <a href="/">home page</a> or the <a href="/tags/">tags</a>.</p>';
+  return { status: 404, body: L.shell(site, { title: 'Not found', main }), type: HTML, tags: ['site'], cap };
+}
+
+async function siteOf(rq) {
+  return (await rq.json('metadata/site.json')) || EMPTY_SITE;
+}
+
+function page(site, opts) {
+  return L.shell(site, opts);
+}
+
+/** route answers every content path (not /__internal). */
+export async function route(rq, url) {
+  const path = url.pathname;
+  const site = await siteOf(rq);
+  if (path === '/') return home(site, rq);
+  if (path === '/feed.xml') {
+    const { shown, cap } = visibility(site.latest || [], rq.now);
+    return ok(atom(site, { title: site.title, path, records: shown }), 'application/atom+xml; charset=utf-8', allTags(site), { cap });
+  }
+  if (path === '/sitemap.xml') return siteMap(site, rq);
+  if (path === '/robots.txt') return ok(robots(site), 'text/plain; charset=utf-8', ['site']);
+  if (path === '/tags') return redirect('/tags/');
+  if (path === '/tags/') return ok(page(site, { title: 'Tags', main: `<h1>Tags</h1>${L.tagCloud(site.tags || [])}` }), HTML,
+    ['site', ...(site.tags || []).map((t) => `t:${t.slug}`)]);
+  let m = /^\/tags\/([^/]+)$/.exec(path);
+  if (m) return tagPage(site, rq, m[1]);
+  m = /^\/metadata\/([a-z0-9-]+)\.json$/.exec(path);
+  if (m) return manifest(site, rq, m[1]);
+  m = /^\/assets\/([^/]+)$/.exec(path);
+  if (m) return asset(site, rq, m[1]);
+  m = /^\/([a-z0-9-]+)(\/.*)?$/.exec(path);
+  const c = m && (site.collections || []).find((x) => x.route === `/${m[1]}`);
+  if (!c) return notFound(site);
+  return inCollection(site, rq, c, m[2] || '', url);
+}
+
+async function inCollection(site, rq, c, rest, url) {
+  if (rest === '') return redirect(`${c.route}/`);
+  if (rest === '/') return listing(site, rq, c, url.searchParams.get('page'));
+  if (rest === '/feed.xml') return feed(site, rq, c);
+  let m = /^\/(\d{4})\/(?:(\d{2})\/)?$/.exec(rest);
+  if (m) return archive(site, rq, c, m[1], m[2]);
+  m = /^\/(.+)$/.exec(rest);
+  if (m && SLUG.test(m[1])) return entry(site, rq, c, m[1]);
+  return notFound(site);
+}
+
+function home(site, rq) {
+  const { shown, cap } = visibility(site.latest || [], rq.now);
+  const cols = (site.collections || []).map((c) => `<li><a href="${L.esc(c.route)}/">${L.esc(c.title || c.name)}</a> <span class="count">${Number(c.total) || 0}</span></li>`).join('');
+  const main = `<h1 class="visually-hidden">${L.esc(site.title)}</h1><section><h2 class="section">Latest</h2>${L.summaryList(shown)}</section>
+<section><h2 class="section">Collections</h2><ul class="collections">${cols}</ul></section>`;
+  return ok(page(site, { title: site.title, main, feed: '/feed.xml' }), HTML, allTags(site), { cap });
+}
+
+function allTags(site) {
+  return ['site', ...(site.collections || []).map((c) => `c:${c.name}`)];
+}
+
+function indexOf(rq, c) {
+  return rq.json(`metadata/${c.name}.json`);
+}
+
+async function listing(site, rq, c, p) {
+  const n = p === null ? 1 : PAGE.test(p) ? Number(p) : 0;
+  if (p === '1') return redirect(`${c.route}/`);
+  const index = await indexOf(rq, c);
+  const shards = (index && index.shards) || [];
+  if (!n || (n > shards.length && n > 1)) return notFound(site);
+  const shard = shards[n - 1] ? await rq.json(shards[n - 1].key) : null;
+  const { shown, cap } = visibility((shard && shard.records) || [], rq.now);
+  const title = c.title || c.name;
+  const main = `<h1>${L.esc(title)}</h1>${L.summaryList(shown)}${L.pagination(`${c.route}/`, n, shards.length)}`;
+  return ok(page(site, { title: n > 1 ? `${title} (page ${n})` : title, main, feed: `${c.route}/feed.xml` }), HTML,
+    ['site', `c:${c.name}`], { cap });
+}
+
+async function feed(site, rq, c) {
+  const index = await indexOf(rq, c);
+  const shards = ((index && index.shards) || []).slice(0, 2);
+  let records = [];
+  let cap = Infinity;
+  for (const s of shards) {
+    const v = visibility(((await rq.json(s.key)) || {}).records || [], rq.now);
+    records = records.concat(v.shown);
+    cap = Math.min(cap, v.cap);
+    if (records.length >= FEED_SIZE) break;
+  }
+  const body = atom(site, { title: `${site.title} · ${c.title || c.name}`, path: `${c.route}/feed.xml`, records: records.slice(0, FEED_SIZE) });
+  return ok(body, 'application/atom+xml; charset=utf-8', ['site', `c:${c.name}`], { cap });
+}
+
+/** readShards reads shards (bounded by MAX_SHARDS) in parallel and returns their records in order. */
+async function readShards(rq, list) {
+  const docs = await Promise.all(list.slice(0, MAX_SHARDS).map((s) => rq.json(s.key)));
+  return docs.flatMap((d) => (d && d.records) || []);
+}
+
+async function archive(site, rq, c, yyyy, mm) {
+  const prefix = mm ? `${yyyy}-${mm}` : yyyy;
+  const index = await indexOf(rq, c);
+  const overlapping = ((index && index.shards) || []).filter((s) =>
+    s.last.slice(0, prefix.length) <= prefix && s.first.slice(0, prefix.length) >= prefix);
+  const records = (await readShards(rq, overlapping)).filter((r) => r.date.startsWith(prefix));
+  const { shown, cap } = visibility(records, rq.now);
+  if (!shown.length) return notFound(site, cap);
+  const label = mm ? `${L.monthName(mm)} ${yyyy}` : yyyy;
+  const title = `${c.title || c.name}: ${label}`;
+  return ok(page(site, { title, main: `<h1>${L.esc(title)}</h1>${L.summaryList(shown)}` }), HTML, ['site', `c:${c.name}`], { cap });
+}
+
+async function tagPage(site, rq, seg) {
+  if (!TAG_SEG.test(seg)) return notFound(site);
+  const tags = site.tags || [];
+  const tag = tags.find((t) => t.slug === seg);
+  if (!tag) {
+    const near = tags.find((t) => t.slug.toLowerCase() === seg.toLowerCase());
+    return near ? redirect(`/tags/${near.slug}`) : notFound(site);
+  }
+  const lists = await Promise.all((site.collections || []).map((c) => indexOf(rq, c)));
+  const shards = lists.flatMap((ix) => (ix && ix.shards) || []);
+  const records = (await readShards(rq, shards)).filter((r) => (r.tags || []).some((t) => t.slug === tag.slug));
+  records.sort((a, b) => order(a, b));
+  const { shown, cap } = visibility(records, rq.now);
+  const main = `<h1>Tagged “${L.esc(tag.name)}”</h1>${L.summaryList(shown)}`;
+  return ok(page(site, { title: tag.name, main }), HTML, ['site', `t:${tag.slug}`], { cap });
+}
+
+async function manifest(site, rq, name) {
+  if (!(site.collections || []).some((c) => c.name === name)) return notFound(site);
+  const index = await rq.json(`metadata/${name}.json`);
+  if (!index) return notFound(site);
+  return ok(`${JSON.stringify(index)}\n`, 'application/json', [`m:${name}`], { kind: 'manifest' });
+}
+
+const TYPES = { css: 'text/css', js: 'text/javascript', png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg',
+  gif: 'image/gif', svg: 'image/svg+xml', webp: 'image/webp', avif: 'image/avif', pdf: 'application/pdf', txt: 'text/plain' };
+
+async function asset(site, rq, name) {
+  if (!ASSET.test(name)) return notFound(site);
+  const obj = await rq.object(`assets/${name}`);
+  if (!obj) return notFound(site);
+  const type = (obj.httpMetadata && obj.httpMetadata.contentType) || TYPES[name.split('.').pop()] || 'application/octet-stream';
+  return { status: 200, body: obj.body, type, tags: ['a'], kind: 'asset', headers: { ETag: obj.httpEtag } };
+}
+
+/** order sorts records newest first, then by slug (the manifest order). */
+export function order(a, b) {
+  if (a.date !== b.date) return a.date > b.date ? -1 : 1;
+  return a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0;
+}
+
+function bound(s) {
+  const i = s.indexOf(' ');
+  return { date: s.slice(0, i), slug: s.slice(i + 1) };
+}
+
+async function entry(site, rq, c, slug) {
+  const obj = await rq.object(`entries/${c.name}/${slug}.html`);
+  if (!obj) return notFound(site);
+  const rec = entryMeta(obj.customMetadata, c.name, slug, c.route);
+  const v = visibility([rec], rq.now);
+  if (!v.shown.length) return notFound(site, v.cap);
+  const [body, near] = await Promise.all([obj.text(), neighbours(rq, c, rec)]);
+  const { main, wide } = L.entryPage(rec, body, near.prev, near.next);
+  const tags = ['site', `e:${c.name}/${slug}`, ...[near.prev, near.next].filter(Boolean).map((r) => `e:${c.name}/${r.slug}`)];
+  return ok(page(site, { title: rec.title, main, wide, feed: `${c.route}/feed.xml` }), HTML, tags, { cap: Math.min(v.cap, near.cap) });
+}
+
+/** neighbours finds the visible entries just newer (next) and older (prev), reading at most the shard and one beside it. */
+async function neighbours(rq, c, rec) {
+  const index = await indexOf(rq, c);
+  const shards = (index && index.shards) || [];
+  const i = shards.findIndex((s) => order(bound(s.first), rec) <= 0 && order(rec, bound(s.last)) <= 0);
+  if (i < 0) return { cap: Infinity };
+  const records = ((await rq.json(shards[i].key)) || {}).records || [];
+  const pos = records.findIndex((r) => r.slug === rec.slug);
+  let cap = visibility(records, rq.now).cap;
+  const pick = async (list, j) => {
+    const seen = visibility(list, rq.now);
+    cap = Math.min(cap, seen.cap);
+    return seen.shown[j < 0 ? seen.shown.length - 1 : 0] || null;
+  };
+  let next = await pick(records.slice(0, Math.max(pos, 0)), -1);
+  if (!next && shards[i - 1]) next = await pick(((await rq.json(shards[i - 1].key)) || {}).records || [], -1);
+  let prev = await pick(records.slice(pos + 1), 0);
+  if (!prev && shards[i + 1]) prev = await pick(((await rq.json(shards[i + 1].key)) || {}).records || [], 0);
+  return { prev, next, cap };
+}
+
+async function siteMap(site, rq) {
+  const urls = [{ path: '/' }, { path: '/tags/' }];
+  for (const c of site.collections || []) urls.push({ path: `${c.route}/` });
+  const lists = await Promise.all((site.collections || []).map((c) => indexOf(rq, c)));
+  const records = await readShards(rq, lists.flatMap((ix) => (ix && ix.shards) || []));
+  const { shown, cap } = visibility(records, rq.now);
+  for (const r of shown) urls.push({ path: r.url, lastmod: r.date });
+  for (const t of site.tags || []) urls.push({ path: `/tags/${t.slug}` });
+  return ok(sitemap(site, urls), 'application/xml; charset=utf-8', allTags(site), { cap });
+}

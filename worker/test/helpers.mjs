@@ -1,0 +1,60 @@
+// helpers.mjs — start the Worker in workerd (Miniflare) with the R2 binding
+// seeded from a dir-store fixture, and the header checks every test shares.
+import { Miniflare } from 'miniflare';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import { loadDir } from '../scripts/bucket.mjs';
+import { options, root } from '../scripts/mf.mjs';
+
+process.env.WRANGLER_SEND_METRICS = 'false';
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
+
+/**
+ * FIXTURE is the bucket every route test reads. Switch to the shared fixture
+ * written by `axctl sync` once it exists: join(root, '../testdata/fixture/bucket').
+ */
+export const FIXTURE = join(root, 'test/fixture-provisional');
+
+export const ORIGIN = 'http://site.test';
+
+/** start runs the Worker with extra bindings and a seeded bucket (seed: a dir, or null for empty). */
+export async function start({ bindings = {}, seed = FIXTURE, extra = {} } = {}) {
+  const mf = new Miniflare({ ...options({ PURGE_SECRET: 'test-secret', ...bindings }, { assets: false }), ...extra });
+  const bucket = extra.serviceBindings?.CONTENT ? null : await mf.getR2Bucket('CONTENT');
+  if (seed && bucket) await loadDir(seed, bucket);
+  const get = (path, init) => mf.dispatchFetch(ORIGIN + path, { redirect: 'manual', ...init });
+  const version = async () => (await get('/__internal/version')).json();
+  return { mf, bucket, get, version, stop: () => mf.dispose() };
+}
+
+/** assertCacheable checks the documented rules for a response a shared cache may store. */
+export function assertCacheable(res, { tags = [] } = {}) {
+  const cc = res.headers.get('Cache-Control') || '';
+  assert.doesNotMatch(cc, /private|no-store|no-cache/, `Cache-Control ${cc}`);
+  assert.match(cc, /\bpublic\b/);
+  const edge = /s-maxage=(\d+)/.exec(cc) || /max-age=(\d+)/.exec(cc);
+  assert.ok(edge && Number(edge[1]) > 0, `positive edge TTL in ${cc}`);
+  const cdn = /max-age=(\d+)/.exec(res.headers.get('CDN-Cache-Control') || '');
+  assert.ok(cdn && Number(cdn[1]) > 0, 'positive CDN-Cache-Control max-age');
+  assert.equal(res.headers.get('Vary'), 'Accept-Encoding');
+  assert.equal(res.headers.get('Set-Cookie'), null);
+  const tagHeader = res.headers.get('Cache-Tag') || '';
+  assert.ok(tagHeader.length > 0, 'Cache-Tag present');
+  assert.doesNotMatch(tagHeader, /\s/);
+  for (const t of tags) assert.ok(tagHeader.split(',').includes(t), `Cache-Tag ${tagHeader} names ${t}`);
+}
+
+/** assertNotStored checks a response no cache may keep. */
+export function assertNotStored(res) {
+  assert.match(res.headers.get('Cache-Control') || '', /no-store/);
+  assert.equal(res.headers.get('CDN-Cache-Control'), null);
+  assert.equal(res.headers.get('Cache-Tag'), null);
+  assert.equal(res.headers.get('Set-Cookie'), null);
+}
+
+/** edgeTTL reads the TTL a shared cache would apply (CDN-Cache-Control first). */
+export function edgeTTL(res) {
+  const m = /max-age=(\d+)/.exec(res.headers.get('CDN-Cache-Control') || '')
+    || /s-maxage=(\d+)/.exec(res.headers.get('Cache-Control') || '') || /max-age=(\d+)/.exec(res.headers.get('Cache-Control') || '');
+  return m ? Number(m[1]) : 0;
+}
