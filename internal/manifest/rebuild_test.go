@@ -227,3 +227,31 @@ func TestRebuildErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestRebuildDirStore runs Rebuild against the real local-directory store,
+// so non-ASCII metadata goes through the store's encoding and back.
+func TestRebuildDirStore(t *testing.T) {
+	st, err := upload.NewDirStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols := []Collection{blog, notes}
+	records := map[string][]Record{"blog": richSeries("post", 30), "notes": richSeries("note", 2)}
+	ctx := context.Background()
+	for c, recs := range records {
+		for _, r := range recs {
+			attrs := upload.Attrs{ContentType: "text/html; charset=utf-8", Metadata: ToMetadata(r)}
+			if _, err := st.Put(ctx, EntryKey(c, r.Slug), []byte("<p>x</p>"), attrs, upload.Precondition{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	want := mustBuild(t, cols, records, 0)
+	got, err := Rebuild(ctx, st, site, cols, 0, 4)
+	if err != nil {
+		t.Fatalf("Rebuild: %v", err)
+	}
+	if dump(got) != dump(want) {
+		t.Errorf("Rebuild over %s differs from Build", st)
+	}
+}
