@@ -1,0 +1,219 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/axctl/axctl/internal/content"
+	"github.com/axctl/axctl/internal/syncer"
+	"github.com/axctl/axctl/internal/upload"
+)
+
+// SyncOptions are sync's inputs.
+type SyncOptions struct {
+	IO          IO
+	Config      string
+	JSON, Quiet bool
+	Target      string
+	DryRun      bool
+	MaxDeletes  int
+	Concurrency int
+	Purge       bool
+	// Store, when set, replaces the store the target names (tests).
+	Store upload.Store
+}
+
+func newSyncCmd(ios IO, g *Globals, runF func(context.Context, *SyncOptions) error) *cobra.Command {
+	opts := &SyncOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "sync",
+		Short: "Validate, render and upload the content; write manifests; delete what is gone",
+		Long: "Sync validates every entry (nothing is written if any is invalid), renders\n" +
+			"it, lists the bucket, prints the plan, and applies it: assets and entries,\n" +
+			"then manifests (conditional writes), then deletes. A second sync with no\n" +
+			"change writes nothing.\n\n" +
+			"--target is file://DIR or s3://BUCKET[/PREFIX]; the default comes from the\n" +
+			"config (" + content.DefaultTarget + "). S3 credentials come from the standard AWS\n" +
+			"environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY); the endpoint from the\n" +
+			"config's s3.endpoint, AXCTL_S3_ENDPOINT or R2_ACCOUNT_ID.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Config, opts.JSON, opts.Quiet = g.Config, g.JSON, g.Quiet
+			if opts.Concurrency < 1 || opts.Concurrency > 256 {
+				return usage(fmt.Errorf("--concurrency must be between 1 and 256, not %d", opts.Concurrency))
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runSync(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Target, "target", "", "bucket: file://DIR or s3://BUCKET[/PREFIX] (default from config)")
+	f.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and write nothing")
+	f.IntVar(&opts.MaxDeletes, "max-deletes", -1, "refuse (exit 4) if the plan deletes more objects than this; -1 means no limit")
+	f.IntVar(&opts.Concurrency, "concurrency", 16, "requests in flight")
+	f.BoolVar(&opts.Purge, "purge", false, "after applying, purge the Cache-Tags the plan touched")
+	return cmd
+}
+
+func runSync(ctx context.Context, opts *SyncOptions) error {
+	cfg, err := content.LoadConfig(opts.Config)
+	if err != nil {
+		return usage(err)
+	}
+	built, problems, err := syncer.Validate(ctx, cfg)
+	if err != nil {
+		return usage(fmt.Errorf("load content: %w", err))
+	}
+	if len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(opts.IO.Err, p.String())
+		}
+		return invalid(fmt.Errorf("%d problem(s); nothing was written", len(problems)), false)
+	}
+	store := opts.Store
+	if store == nil {
+		target := opts.Target
+		if target == "" {
+			target = cfg.Target
+		}
+		store, err = upload.Open(ctx, target, upload.OpenOptions{S3: upload.S3Options{Endpoint: cfg.S3.Endpoint}})
+		if err != nil {
+			return usage(err)
+		}
+	}
+	prog := newProgress(opts.IO.Err, opts.Quiet || opts.JSON)
+	rep, err := syncer.Plan(ctx, built, store, syncer.Options{
+		DryRun: opts.DryRun, MaxDeletes: opts.MaxDeletes, Concurrency: opts.Concurrency, Progress: prog.update,
+	})
+	prog.done()
+	if rep != nil && rep.Plan != nil && !opts.Quiet && !opts.JSON && (opts.DryRun || err != nil) {
+		fmt.Fprint(opts.IO.Err, rep.Plan.String())
+	}
+	if opts.JSON && rep != nil {
+		writeSyncJSON(opts.IO.Out, rep, opts.DryRun, store.String())
+	}
+	if err != nil {
+		if errors.Is(err, syncer.ErrRefused) {
+			return refused(err)
+		}
+		return storeErr(err)
+	}
+	if !opts.Quiet {
+		fmt.Fprintln(opts.IO.Err, summary(rep, opts.DryRun, store.String()))
+	}
+	if opts.Purge && !opts.DryRun {
+		return purgeAfterSync(ctx, opts, cfg, rep.Purge)
+	}
+	return nil
+}
+
+// summary is the one line a sync ends with.
+func summary(rep *syncer.Report, dry bool, target string) string {
+	p := rep.Plan
+	verb := "uploaded"
+	if dry {
+		verb = "would upload"
+	}
+	var bodies, manifests int
+	reasons := map[upload.Reason]int{}
+	for _, a := range p.Uploads {
+		if a.Kind == upload.KindManifest {
+			manifests++
+			continue
+		}
+		bodies++
+		reasons[a.Reason]++
+	}
+	var parts []string
+	for r, n := range reasons {
+		parts = append(parts, fmt.Sprintf("%s %d", r, n))
+	}
+	sort.Strings(parts)
+	detail := ""
+	if len(parts) > 0 {
+		detail = " (" + strings.Join(parts, ", ") + ")"
+	}
+	del := "deleted"
+	if dry {
+		del = "would delete"
+	}
+	return fmt.Sprintf("%s %d%s, unchanged %d, %s %d, manifests %d → %s (%d entries, %d drafts skipped)",
+		verb, bodies, detail, p.Unchanged, del, len(p.Deletes), manifests, target, rep.Entries, rep.Drafts)
+}
+
+func writeSyncJSON(w io.Writer, rep *syncer.Report, dry bool, target string) {
+	out := struct {
+		Target string `json:"target"`
+		DryRun bool   `json:"dryRun"`
+		*syncer.Report
+	}{target, dry, rep}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(out)
+}
+
+// progress draws a bar on a terminal and plain lines every few seconds
+// otherwise.
+type progress struct {
+	w      io.Writer
+	off    bool
+	tty    bool
+	mu     sync.Mutex
+	last   time.Time
+	shown  bool
+	latest [2]int
+}
+
+func newProgress(w io.Writer, off bool) *progress {
+	p := &progress{w: w, off: off}
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			p.tty = true
+		}
+	}
+	return p
+}
+
+func (p *progress) update(done, total int) {
+	if p.off {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.latest = [2]int{done, total}
+	now := time.Now()
+	every := 2 * time.Second
+	if p.tty {
+		every = 100 * time.Millisecond
+	}
+	if now.Sub(p.last) < every && done != total {
+		return
+	}
+	p.last = now
+	if p.tty {
+		const width = 30
+		n := width * done / max(total, 1)
+		fmt.Fprintf(p.w, "\r[%s%s] %d/%d", strings.Repeat("#", n), strings.Repeat(".", width-n), done, total)
+		p.shown = true
+	} else if done != total {
+		fmt.Fprintf(p.w, "applying: %d/%d\n", done, total)
+	}
+}
+
+func (p *progress) done() {
+	if p.tty && p.shown {
+		fmt.Fprintln(p.w)
+	}
+}

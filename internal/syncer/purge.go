@@ -1,0 +1,63 @@
+package syncer
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/axctl/axctl/internal/manifest"
+	"github.com/axctl/axctl/internal/upload"
+)
+
+// purgeTags names the Cache-Tags (docs/bucket.md) whose responses the plan
+// changes: each written or deleted entry, its collection's listings and
+// feeds, its old and new tags, and the site-wide pages. An empty plan
+// purges nothing.
+func purgeTags(p *upload.Plan, built *Built, old map[string]manifest.Record) []string {
+	if p.Empty() {
+		return nil
+	}
+	tags := map[string]bool{}
+	byKey := map[string]manifest.Record{}
+	for c, recs := range built.records {
+		for _, r := range recs {
+			r.Collection = c
+			byKey[manifest.EntryKey(c, r.Slug)] = r
+		}
+	}
+	touch := func(key string) {
+		rest := strings.TrimPrefix(key, "entries/")
+		c, slug, _ := strings.Cut(strings.TrimSuffix(rest, ".html"), "/")
+		tags["site"] = true
+		tags["c:"+c] = true
+		tags["m:"+c] = true
+		tags["e:"+c+"/"+slug] = true
+		for _, r := range []manifest.Record{byKey[key], old[key]} {
+			for _, t := range r.Tags {
+				tags["t:"+t.Slug] = true
+			}
+		}
+	}
+	for _, a := range p.Uploads {
+		switch a.Kind {
+		case upload.KindEntry:
+			touch(a.Key)
+		case upload.KindManifest:
+			if c, ok := strings.CutSuffix(strings.TrimPrefix(a.Key, "metadata/"), ".json"); ok && !strings.Contains(c, "/") && c != "site" {
+				tags["m:"+c] = true
+				tags["c:"+c] = true
+			}
+			tags["site"] = true
+		}
+	}
+	for _, a := range p.Deletes {
+		if a.Kind == upload.KindEntry {
+			touch(a.Key)
+		}
+	}
+	out := make([]string, 0, len(tags))
+	for t := range tags {
+		out = append(out, t)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,244 @@
+// Package syncer runs a sync: load and validate the content, build every
+// object it produces, list the bucket, plan, and apply.
+package syncer
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/axctl/axctl/internal/content"
+	"github.com/axctl/axctl/internal/manifest"
+	"github.com/axctl/axctl/internal/upload"
+)
+
+// Errors Run returns (wrapped) so the CLI can choose exit codes.
+var (
+	ErrInvalid = errors.New("content is invalid")
+	ErrRefused = errors.New("refused by a guard")
+)
+
+// AssetCacheControl is sent with every content-addressed asset.
+const AssetCacheControl = "public, max-age=31536000, immutable"
+
+// Options tune Run.
+type Options struct {
+	DryRun      bool
+	MaxDeletes  int // <0: no limit
+	Concurrency int
+	Progress    func(done, total int)
+}
+
+// Report is what a sync found and did.
+type Report struct {
+	Entries  int               `json:"entries"` // published entries
+	Drafts   int               `json:"drafts"`
+	Problems []content.Problem `json:"-"`
+	Plan     *upload.Plan      `json:"plan,omitempty"`
+	Result   *upload.Result    `json:"result,omitempty"`
+	// Requests made to read the bucket before planning.
+	Lists, ManifestGets int `json:"-"`
+	// Purge holds the Cache-Tag names the applied plan touched.
+	Purge []string `json:"purge,omitempty"`
+}
+
+// Validate loads the content and builds every object it would produce,
+// without touching a store.
+func Validate(ctx context.Context, cfg *content.Config) (*Built, []content.Problem, error) {
+	b := &Built{records: map[string][]manifest.Record{}}
+	problems, err := content.Load(ctx, cfg, content.Options{}, func(e *content.Entry) error {
+		if e.Draft() {
+			b.drafts++
+			return nil
+		}
+		b.add(e)
+		return nil
+	})
+	if err != nil || len(problems) > 0 {
+		return nil, problems, err
+	}
+	if err := b.manifests(cfg); err != nil {
+		return nil, nil, err
+	}
+	return b, nil, nil
+}
+
+// Built is every object the content produces.
+type Built struct {
+	Items   []upload.Item
+	records map[string][]manifest.Record
+	assets  map[string]bool
+	drafts  int
+	entries int
+	// shardOf maps an entry key to the manifest shard key that lists it.
+	shardOf map[string]string
+	// local holds the produced manifest bytes by key.
+	local map[string][]byte
+}
+
+func (b *Built) add(e *content.Entry) {
+	b.entries++
+	b.Items = append(b.Items, upload.Item{
+		Key: e.Record.Key, Kind: upload.KindEntry, Body: e.HTML, MD5: md5hex(e.HTML),
+		Attrs: upload.Attrs{ContentType: "text/html; charset=utf-8", Metadata: e.Metadata},
+		Hash:  e.Record.Hash, Input: e.Record.Input,
+	})
+	b.records[e.Collection.Name] = append(b.records[e.Collection.Name], e.Record)
+	for _, a := range e.Assets {
+		if b.assets == nil {
+			b.assets = map[string]bool{}
+		}
+		if b.assets[a.Key] {
+			continue
+		}
+		b.assets[a.Key] = true
+		b.Items = append(b.Items, upload.Item{
+			Key: a.Key, Kind: upload.KindAsset, Src: a.Src,
+			Attrs: upload.Attrs{ContentType: a.ContentType, CacheControl: AssetCacheControl},
+		})
+	}
+}
+
+func (b *Built) manifests(cfg *content.Config) error {
+	cols := Collections(cfg)
+	objs, err := manifest.Build(manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL}, cols, b.records, cfg.PageSize)
+	if err != nil {
+		return fmt.Errorf("build manifests: %w", err)
+	}
+	b.local, b.shardOf = objs, map[string]string{}
+	keys := make([]string, 0, len(objs))
+	for k := range objs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		body := objs[k]
+		b.Items = append(b.Items, upload.Item{
+			Key: k, Kind: upload.KindManifest, Body: body, MD5: md5hex(body),
+			Attrs: upload.Attrs{ContentType: "application/json"},
+		})
+		if isShard(k) {
+			var sh manifest.Shard
+			if err := json.Unmarshal(body, &sh); err != nil {
+				return fmt.Errorf("read back %s: %w", k, err)
+			}
+			for _, r := range sh.Records {
+				b.shardOf[manifest.EntryKey(sh.Collection, r.Slug)] = k
+			}
+		}
+	}
+	return nil
+}
+
+// Collections maps the config's collections to the manifest's.
+func Collections(cfg *content.Config) []manifest.Collection {
+	cols := make([]manifest.Collection, len(cfg.Collections))
+	for i, c := range cfg.Collections {
+		cols[i] = manifest.Collection{Name: c.Name, Route: c.Route, Title: c.Title}
+	}
+	return cols
+}
+
+func isShard(key string) bool {
+	return strings.HasPrefix(key, "metadata/") && strings.Count(key, "/") == 2
+}
+
+func md5hex(b []byte) string {
+	s := md5.Sum(b)
+	return hex.EncodeToString(s[:])
+}
+
+// Run validates, plans against store and, unless DryRun, applies.
+func Run(ctx context.Context, cfg *content.Config, store upload.Store, opts Options) (*Report, error) {
+	built, problems, err := Validate(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if len(problems) > 0 {
+		return &Report{Problems: problems}, fmt.Errorf("%w: %d problem(s)", ErrInvalid, len(problems))
+	}
+	return Plan(ctx, built, store, opts)
+}
+
+// Plan lists the bucket, reads the manifests that changed, plans and applies.
+func Plan(ctx context.Context, built *Built, store upload.Store, opts Options) (*Report, error) {
+	rep := &Report{Entries: built.entries, Drafts: built.drafts}
+	remote := map[string]upload.Object{}
+	for _, prefix := range upload.ManagedPrefixes {
+		rep.Lists++
+		err := store.List(ctx, prefix, func(o upload.Object) error {
+			remote[o.Key] = o
+			return nil
+		})
+		if err != nil {
+			return rep, fmt.Errorf("list %s%s: %w", store, prefix, err)
+		}
+	}
+	prev, old, gets, err := previous(ctx, store, built, remote)
+	rep.ManifestGets = gets
+	if err != nil {
+		return rep, err
+	}
+	rep.Plan = upload.MakePlan(built.Items, remote, prev)
+	rep.Purge = purgeTags(rep.Plan, built, old)
+	if opts.MaxDeletes >= 0 && len(rep.Plan.Deletes) > opts.MaxDeletes {
+		return rep, fmt.Errorf("%w: the plan deletes %d objects, more than --max-deletes %d; nothing was written", ErrRefused, len(rep.Plan.Deletes), opts.MaxDeletes)
+	}
+	if opts.DryRun || rep.Plan.Empty() {
+		return rep, nil
+	}
+	rep.Result, err = upload.Apply(ctx, store, rep.Plan, upload.ApplyOptions{Concurrency: opts.Concurrency, Progress: opts.Progress})
+	return rep, err
+}
+
+// previous learns each entry's previous record hashes from the bucket's
+// shards. A shard whose ETag equals the local bytes' MD5 lists exactly the
+// local records, so only shards that differ are read.
+func previous(ctx context.Context, store upload.Store, built *Built, remote map[string]upload.Object) (map[string]upload.Previous, map[string]manifest.Record, int, error) {
+	prev := map[string]upload.Previous{}
+	old := map[string]manifest.Record{}
+	gets := 0
+	for _, it := range built.Items {
+		if it.Kind != upload.KindEntry {
+			continue
+		}
+		sk := built.shardOf[it.Key]
+		if o, ok := remote[sk]; ok && o.ETag == md5hex(built.local[sk]) {
+			prev[it.Key] = upload.Previous{Hash: it.Hash, Input: it.Input}
+		}
+	}
+	keys := make([]string, 0)
+	for k, o := range remote {
+		if isShard(k) && o.ETag != md5hex(built.local[k]) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		gets++
+		body, _, _, err := store.Get(ctx, k)
+		if errors.Is(err, upload.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, gets, fmt.Errorf("read %s: %w", k, err)
+		}
+		var sh manifest.Shard
+		if err := json.Unmarshal(body, &sh); err != nil {
+			continue // an unreadable old shard only costs rewrites
+		}
+		for _, r := range sh.Records {
+			key := manifest.EntryKey(sh.Collection, r.Slug)
+			old[key] = r
+			if _, known := prev[key]; !known {
+				prev[key] = upload.Previous{Hash: r.Hash, Input: r.Input}
+			}
+		}
+	}
+	return prev, old, gets, nil
+}

@@ -1,0 +1,178 @@
+package upload
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Kind is what an object is for; it decides the apply order.
+type Kind string
+
+// Kinds, in apply order.
+const (
+	KindAsset    Kind = "asset"
+	KindEntry    Kind = "entry"
+	KindManifest Kind = "manifest"
+)
+
+// Reason says why an object is written or deleted.
+type Reason string
+
+// Reasons a plan gives.
+const (
+	ReasonNew             Reason = "new"
+	ReasonContentChanged  Reason = "content changed"
+	ReasonMetadataChanged Reason = "metadata changed"
+	ReasonRendererChanged Reason = "renderer changed"
+	ReasonMetadataUnknown Reason = "metadata not verifiable"
+	ReasonRemoved         Reason = "no longer produced"
+)
+
+// Item is one object the content produces.
+type Item struct {
+	Key   string
+	Kind  Kind
+	Body  []byte // nil for assets: read from Src at apply time
+	Src   string // assets: the file on disk
+	MD5   string // hex MD5 of the body (the ETag a single PUT yields)
+	Attrs Attrs
+	// Hash and Input are the entry record's hashes (entries only).
+	Hash, Input string
+}
+
+// Previous is what the bucket's current manifests say about an entry.
+type Previous struct {
+	Hash, Input string
+}
+
+// Action is one write or delete with its reason.
+type Action struct {
+	Key    string `json:"key"`
+	Kind   Kind   `json:"kind"`
+	Reason Reason `json:"reason"`
+	// Precondition for manifest writes: the listed ETag, or must-not-exist.
+	Pre  Precondition `json:"-"`
+	Item *Item        `json:"-"`
+}
+
+// Plan is what a sync will do. It is computed without I/O.
+type Plan struct {
+	Uploads   []Action `json:"uploads"`
+	Deletes   []Action `json:"deletes"`
+	Unchanged int      `json:"unchanged"`
+}
+
+// ManagedPrefixes are the key prefixes sync owns: anything under them that
+// the content does not produce is deleted.
+var ManagedPrefixes = []string{"assets/", "entries/", "metadata/"}
+
+// MakePlan compares the objects the content produces with the bucket
+// listing. prev holds, for entries whose previous metadata is known from the
+// bucket's manifests, the previous record hashes; an entry whose body ETag
+// matches but whose previous record is unknown is rewritten (it is cheap and
+// converges after an interrupted sync).
+func MakePlan(local []Item, remote map[string]Object, prev map[string]Previous) *Plan {
+	p := &Plan{}
+	produced := make(map[string]bool, len(local))
+	for i := range local {
+		it := &local[i]
+		produced[it.Key] = true
+		obj, exists := remote[it.Key]
+		a := Action{Key: it.Key, Kind: it.Kind, Item: it}
+		switch {
+		case !exists:
+			a.Reason = ReasonNew
+			if it.Kind == KindManifest {
+				a.Pre = Precondition{IfNoneMatch: true}
+			}
+		case it.Kind == KindAsset:
+			// Content-addressed: the key names the bytes. Never overwrite.
+			p.Unchanged++
+			continue
+		case it.Kind == KindManifest:
+			if obj.ETag == it.MD5 {
+				p.Unchanged++
+				continue
+			}
+			a.Reason, a.Pre = ReasonContentChanged, Precondition{IfMatch: obj.ETag}
+		default: // entry
+			old, known := prev[it.Key]
+			switch {
+			case known && old.Hash == it.Hash && obj.ETag == it.MD5:
+				p.Unchanged++
+				continue
+			case known && old.Input == it.Input:
+				a.Reason = ReasonRendererChanged
+			case obj.ETag != it.MD5:
+				a.Reason = ReasonContentChanged
+			case known:
+				a.Reason = ReasonMetadataChanged
+			default:
+				a.Reason = ReasonMetadataUnknown
+			}
+		}
+		p.Uploads = append(p.Uploads, a)
+	}
+	for key := range remote {
+		if produced[key] || !managed(key) {
+			continue
+		}
+		p.Deletes = append(p.Deletes, Action{Key: key, Kind: kindOf(key), Reason: ReasonRemoved})
+	}
+	order := map[Kind]int{KindAsset: 0, KindEntry: 1, KindManifest: 2}
+	sort.Slice(p.Uploads, func(i, j int) bool {
+		a, b := p.Uploads[i], p.Uploads[j]
+		if order[a.Kind] != order[b.Kind] {
+			return order[a.Kind] < order[b.Kind]
+		}
+		return a.Key < b.Key
+	})
+	sort.Slice(p.Deletes, func(i, j int) bool { return p.Deletes[i].Key < p.Deletes[j].Key })
+	return p
+}
+
+func managed(key string) bool {
+	for _, pre := range ManagedPrefixes {
+		if strings.HasPrefix(key, pre) {
+			return true
+		}
+	}
+	return false
+}
+
+func kindOf(key string) Kind {
+	switch {
+	case strings.HasPrefix(key, "assets/"):
+		return KindAsset
+	case strings.HasPrefix(key, "entries/"):
+		return KindEntry
+	}
+	return KindManifest
+}
+
+// Empty reports whether the plan writes and deletes nothing.
+func (p *Plan) Empty() bool { return len(p.Uploads) == 0 && len(p.Deletes) == 0 }
+
+// Count returns the uploads of a kind, by reason.
+func (p *Plan) Count(kind Kind) map[Reason]int {
+	out := map[Reason]int{}
+	for _, a := range p.Uploads {
+		if a.Kind == kind {
+			out[a.Reason]++
+		}
+	}
+	return out
+}
+
+// String renders the plan as one line per action, then a summary.
+func (p *Plan) String() string {
+	var b strings.Builder
+	for _, a := range p.Uploads {
+		fmt.Fprintf(&b, "put    %-8s %s (%s)\n", a.Kind, a.Key, a.Reason)
+	}
+	for _, a := range p.Deletes {
+		fmt.Fprintf(&b, "delete %-8s %s (%s)\n", a.Kind, a.Key, a.Reason)
+	}
+	return b.String()
+}
