@@ -13,7 +13,7 @@ import (
 
 // ApplyOptions tune Apply.
 type ApplyOptions struct {
-	Concurrency int                    // requests in flight; default 16
+	Concurrency int                   // requests in flight; default 16
 	Progress    func(done, total int) // called after each action; may be nil
 }
 
