@@ -86,13 +86,9 @@ func NewS3Store(ctx context.Context, bucket, prefix string, opts S3Options) (*S3
 			})
 		}),
 	}
-	if opts.HTTPClient != nil {
-		loadOpts = append(loadOpts, config.WithHTTPClient(opts.HTTPClient))
-	} else {
-		loadOpts = append(loadOpts, config.WithHTTPClient(awshttp.NewBuildableClient().
-			WithTimeout(2*time.Minute).
-			WithTransportOptions(func(t *http.Transport) { t.ResponseHeaderTimeout = 30 * time.Second })))
-	}
+	loadOpts = append(loadOpts, config.WithHTTPClient(awshttp.NewBuildableClient().
+		WithTimeout(2*time.Minute).
+		WithTransportOptions(func(t *http.Transport) { t.ResponseHeaderTimeout = 30 * time.Second })))
 	if opts.Credentials != nil {
 		loadOpts = append(loadOpts, config.WithCredentialsProvider(opts.Credentials))
 	}
@@ -102,6 +98,11 @@ func NewS3Store(ctx context.Context, bucket, prefix string, opts S3Options) (*S3
 	}
 	if cfg.Region == "" {
 		cfg.Region = "auto"
+	}
+	if opts.HTTPClient != nil {
+		// Set after loading: the loader applies AWS_CA_BUNDLE to the SDK's
+		// own client and refuses a plain *http.Client when it is set.
+		cfg.HTTPClient = opts.HTTPClient
 	}
 	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		o.UsePathStyle = true

@@ -1,0 +1,129 @@
+package upload
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestDirSidecarLayout pins the bytes the Worker's fixture loader reads.
+func TestDirSidecarLayout(t *testing.T) {
+	dir := t.TempDir()
+	s, err := NewDirStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	attrs := Attrs{ContentType: "text/html; charset=utf-8", Metadata: map[string]string{"title": "Café <b>", "date": "2026-11-02T00:00:00Z"}}
+	if _, err := s.Put(context.Background(), "entries/blog/hello.html", []byte("<p>hi</p>\n"), attrs, Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	body, err := os.ReadFile(filepath.Join(dir, "entries/blog/hello.html"))
+	if err != nil || string(body) != "<p>hi</p>\n" {
+		t.Fatalf("body = %q, %v", body, err)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, ".meta/entries/blog/hello.html.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{
+ "cacheControl": "",
+ "contentType": "text/html; charset=utf-8",
+ "etag": "` + md5hex([]byte("<p>hi</p>\n")) + `",
+ "metadata": {
+  "date": "2026-11-02T00:00:00Z",
+  "title": "Café <b>"
+ }
+}
+`
+	if string(got) != want {
+		t.Errorf("sidecar:\n%s\nwant:\n%s", got, want)
+	}
+	// No metadata: an empty object, not null.
+	if _, err := s.Put(context.Background(), "a", nil, Attrs{}, Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = os.ReadFile(filepath.Join(dir, ".meta/a.json"))
+	if want := "{\n \"cacheControl\": \"\",\n \"contentType\": \"\",\n \"etag\": \"d41d8cd98f00b204e9800998ecf8427e\",\n \"metadata\": {}\n}\n"; string(got) != want {
+		t.Errorf("empty sidecar = %q", got)
+	}
+}
+
+// TestDirTornWrite simulates a crash between the body and sidecar renames,
+// and temp files left behind.
+func TestDirTornWrite(t *testing.T) {
+	dir := t.TempDir()
+	s, _ := NewDirStore(dir)
+	ctx := context.Background()
+	old := Attrs{ContentType: "text/plain", Metadata: map[string]string{"hash": "old"}}
+	if _, err := s.Put(ctx, "k", []byte("old"), old, Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	// The crash: the new body is in place, the sidecar still describes the old one.
+	if err := os.WriteFile(filepath.Join(dir, "k"), []byte("new"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".meta", ".tmp-123"), []byte("partial"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	obj, attrs, err := s.Head(ctx, "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if obj.ETag != md5hex([]byte("new")) || attrs.Metadata != nil || attrs.ContentType != "" {
+		t.Errorf("after a torn write Head = %+v, %+v; want the body's ETag and no attributes", obj, attrs)
+	}
+	var keys []string
+	if err := s.List(ctx, "", func(o Object) error { keys = append(keys, o.Key+"="+o.ETag); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 1 || keys[0] != "k="+md5hex([]byte("new")) {
+		t.Errorf("List = %q", keys)
+	}
+	// Rerun converges.
+	if _, err := s.Put(ctx, "k", []byte("old"), old, Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, attrs, _ := s.Head(ctx, "k"); attrs.Metadata["hash"] != "old" {
+		t.Errorf("after rewrite, attrs = %+v", attrs)
+	}
+}
+
+func TestDirDeletePrunes(t *testing.T) {
+	dir := t.TempDir()
+	s, _ := NewDirStore(dir)
+	ctx := context.Background()
+	for _, k := range []string{"a/b/c/d", "a/x"} {
+		if _, err := s.Put(ctx, k, []byte("x"), Attrs{}, Precondition{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Delete(ctx, []string{"a/b/c/d"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"a/b", ".meta/a/b"} {
+		if _, err := os.Stat(filepath.Join(dir, p)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s still exists (%v)", p, err)
+		}
+	}
+	for _, p := range []string{"a/x", ".meta/a/x.json", ".meta"} {
+		if _, err := os.Stat(filepath.Join(dir, p)); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+}
+
+func TestDirKeys(t *testing.T) {
+	s, _ := NewDirStore(t.TempDir())
+	for _, k := range []string{"", "/abs", "a/../b", "../up", "a//b", "a/", ".", ".meta/x", ".meta", `a\b`, "a\x00b"} {
+		if _, err := s.Put(context.Background(), k, []byte("x"), Attrs{}, Precondition{}); err == nil {
+			t.Errorf("Put(%q): no error", k)
+		}
+	}
+	for _, k := range []string{".metadata/x", "a/.meta/b", ".well-known/x"} {
+		if _, err := s.Put(context.Background(), k, []byte("x"), Attrs{}, Precondition{}); err != nil {
+			t.Errorf("Put(%q): %v", k, err)
+		}
+	}
+}
