@@ -1,0 +1,60 @@
+# axctl — the two commands a new user needs:
+#   make demo   sync content/ into the local bucket and serve it through the real Worker
+#   make test   install what the tests need, then run them all
+SHELL := /bin/bash
+export WRANGLER_SEND_METRICS := false
+export CLOUDFLARE_CF_FETCH_ENABLED := false
+export AXCTL_MINIO_BIN ?= $(HOME)/.cache/axctl/bin/minio
+
+GO      ?= go
+PORT    ?= 8787
+BIN     := bin/axctl
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+
+.PHONY: all build demo serve test test-go test-worker test-e2e lint tools bench bench-smoke soak clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags "-s -w -X github.com/axctl/axctl/internal/cli.Version=$(VERSION)" -o $(BIN) ./cmd/axctl
+
+## demo: build axctl, sync content/ into file://.axctl/bucket, serve it on 127.0.0.1:$(PORT)
+demo: build
+	@scripts/tools.sh go npm
+	$(BIN) sync
+	node worker/scripts/serve.mjs --port $(PORT) .axctl/bucket
+
+## test: everything CI runs (installs MinIO, npm packages and Debian packages when missing)
+test: tools
+	$(MAKE) lint
+	$(MAKE) test-go
+	$(MAKE) test-worker
+	$(MAKE) test-e2e
+
+tools:
+	scripts/tools.sh all
+
+test-go:
+	$(GO) test -count=1 -timeout 20m ./...
+
+test-worker:
+	cd worker && npm test
+
+test-e2e: build
+	@if [ -f e2e/run.sh ]; then bash e2e/run.sh; else echo "e2e: not present"; fi
+
+lint:
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+bench:
+	@if [ -f bench/run.sh ]; then bash bench/run.sh; else $(GO) test -run '^$$' -bench . -benchtime 3x ./internal/...; fi
+
+bench-smoke:
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/...
+
+soak:
+	@if [ -f soak/run.sh ]; then bash soak/run.sh; else echo "soak: not present"; exit 1; fi
+
+clean:
+	rm -rf bin .axctl worker/dist
