@@ -38,5 +38,9 @@ async function stop() {
   await rm(persist, { recursive: true, force: true });
   process.exit(0);
 }
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+// Miniflare's exit hook answers a signal with exit code 130/143; take the
+// signals over so a stop is a clean exit 0 after disposing workerd.
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.removeAllListeners(sig);
+  process.on(sig, stop);
+}
