@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -78,6 +79,13 @@ func loadAll(ctx context.Context, configPath string, keep bool) (*loaded, error)
 
 func runValidate(ctx context.Context, opts *ValidateOptions) error {
 	l, err := loadAll(ctx, opts.Config, false)
+	var ce *content.ConfigError
+	if errors.As(err, &ce) && ce.Line > 0 {
+		// A config problem with a position is invalid input like any
+		// other: report it in the chosen format (annotations included).
+		writeProblems(opts, []content.Problem{{Path: ce.Path, Line: ce.Line, Col: ce.Col, Msg: ce.Msg}}, 0, 0)
+		return invalid(fmt.Errorf("invalid config %s", ce.Path), opts.Format != "text")
+	}
 	if err != nil {
 		return err
 	}
@@ -87,16 +95,7 @@ func runValidate(ctx context.Context, opts *ValidateOptions) error {
 			drafts++
 		}
 	}
-	switch opts.Format {
-	case "json":
-		writeProblemsJSON(opts.IO.Out, l.problems, len(l.entries), drafts)
-	case "github":
-		writeProblemsGitHub(opts.IO.Out, l.problems)
-	default:
-		for _, p := range l.problems {
-			fmt.Fprintln(opts.IO.Out, p.String())
-		}
-	}
+	writeProblems(opts, l.problems, len(l.entries), drafts)
 	if len(l.problems) > 0 {
 		return invalid(fmt.Errorf("%d problem(s) in %s", len(l.problems), l.cfg.Root()), opts.Format != "text")
 	}
@@ -104,6 +103,19 @@ func runValidate(ctx context.Context, opts *ValidateOptions) error {
 		fmt.Fprintf(opts.IO.Err, "ok: %d entries in %d collections (%d drafts)\n", len(l.entries), len(l.cfg.Collections), drafts)
 	}
 	return nil
+}
+
+func writeProblems(opts *ValidateOptions, ps []content.Problem, entries, drafts int) {
+	switch opts.Format {
+	case "json":
+		writeProblemsJSON(opts.IO.Out, ps, entries, drafts)
+	case "github":
+		writeProblemsGitHub(opts.IO.Out, ps)
+	default:
+		for _, p := range ps {
+			fmt.Fprintln(opts.IO.Out, p.String())
+		}
+	}
 }
 
 type jsonProblem struct {

@@ -32,6 +32,7 @@ type Config struct {
 	Limits           Limits       `yaml:"limits"`
 	AllowUnknownKeys bool         `yaml:"allowUnknownKeys"`
 	PageSize         int          `yaml:"pageSize"`
+	Purge            Purge        `yaml:"purge"`
 	Collections      []Collection `yaml:"collections"`
 }
 
@@ -39,6 +40,13 @@ type Config struct {
 type Site struct {
 	Title   string `yaml:"title"`
 	BaseURL string `yaml:"baseURL"`
+}
+
+// Purge says how `axctl purge` and `sync --purge` reach the cache. Secrets
+// come from the environment only.
+type Purge struct {
+	Via string `yaml:"via"` // worker (default), zone, or xkey (a local Varnish)
+	URL string `yaml:"url"` // worker: the site (default site.baseURL); xkey: the cache
 }
 
 // S3 holds non-secret S3 settings; credentials come from the environment.
@@ -61,6 +69,8 @@ type Collection struct {
 	Template  string   `yaml:"template"`  // default template
 	Templates []string `yaml:"templates"` // allowed; default [Template]
 	Required  []string `yaml:"required"`  // extra required frontmatter keys
+
+	line, col int // position in axctl.yaml, for errors found later
 }
 
 // Templates the Worker knows how to lay out.
@@ -89,6 +99,9 @@ func (c *Config) fill() {
 	}
 	if c.Limits.EntryBytes == 0 {
 		c.Limits.EntryBytes = 1 << 20
+	}
+	if c.Purge.Via == "" {
+		c.Purge.Via = "worker"
 	}
 	if c.PageSize == 0 {
 		c.PageSize = 25
@@ -154,11 +167,13 @@ func LoadConfig(path string) (*Config, error) {
 		ce := &ConfigError{Path: path, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
 		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 			ce.Line, _ = strconv.Atoi(m[1])
+			ce.Line = yamlErrorLine(ce.Line, m[2])
 			ce.Col, ce.Msg = 1, m[2]
 		}
 		return nil, ce
 	}
 	c.fill()
+	c.locateCollections(data)
 	if err := c.check(data); err != nil {
 		return nil, err
 	}
@@ -210,6 +225,36 @@ func (c *Config) check(data []byte) error {
 		}
 	}
 	return nil
+}
+
+// locateCollections records where each collection starts in the config, so
+// that problems found while walking (a missing folder) can point at it.
+func (c *Config) locateCollections(data []byte) {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+		return
+	}
+	root := doc.Content[0]
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value != "collections" || root.Content[i+1].Kind != yaml.SequenceNode {
+			continue
+		}
+		for j, item := range root.Content[i+1].Content {
+			if j < len(c.Collections) {
+				c.Collections[j].line, c.Collections[j].col = item.Line, item.Column
+			}
+		}
+	}
+}
+
+// errorAt returns a problem with the collection as a config error pointing
+// at its entry in axctl.yaml (a plain error for the built-in default).
+func (c *Config) errorAt(col *Collection, format string, args ...any) error {
+	msg := fmt.Sprintf("collection %q: ", col.Name) + fmt.Sprintf(format, args...)
+	if c.Path == "" {
+		return errors.New(msg)
+	}
+	return &ConfigError{Path: c.Path, Line: col.line, Col: col.col, Msg: msg}
 }
 
 // Collection returns the collection by name.

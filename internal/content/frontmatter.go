@@ -151,7 +151,18 @@ func (l *locator) yamlError(first error) (int, int, string) {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
-		return n + l.fm.startLine - 1, 1, "invalid YAML: " + m[2]
+		return yamlErrorLine(n, m[2]) + l.fm.startLine - 1, 1, "invalid YAML: " + m[2]
 	}
 	return l.fm.startLine, 1, "invalid YAML: " + msg
+}
+
+// yamlErrorLine corrects the line of a YAML syntax error. The YAML parsers
+// (yaml.v2 and yaml.v3 alike) add one to the 0-based mark of scanner errors
+// but not of parser errors ("did not find expected ..."), which come out one
+// line too early: "tags: [a, b" on line 3 was reported as line 2.
+func yamlErrorLine(line int, msg string) int {
+	if strings.HasPrefix(msg, "did not find expected") {
+		return line + 1
+	}
+	return line
 }

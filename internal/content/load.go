@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"mime"
@@ -149,7 +150,9 @@ func discover(cfg *Config) ([]file, []Problem, error) {
 	for i := range cfg.Collections {
 		col := &cfg.Collections[i]
 		root := filepath.Join(cfg.Root(), col.Folder)
-		if _, err := os.Stat(root); err != nil {
+		if st, err := os.Stat(root); errors.Is(err, fs.ErrNotExist) || err == nil && !st.IsDir() {
+			return nil, nil, cfg.errorAt(col, "folder %s does not exist", root)
+		} else if err != nil {
 			return nil, nil, fmt.Errorf("collection %q: %w", col.Name, err)
 		}
 		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -244,9 +247,11 @@ func (l *loader) entry(f file) (*Entry, []Problem) {
 	e.Assets = l.assetsOf(res.HTML)
 	e.Record = l.record(e, res, src)
 	e.Metadata = manifest.ToMetadata(e.Record)
-	if enc, err := upload.EncodeMetadata(e.Metadata); err != nil {
+	// MetadataSize encodes the values itself: giving it the encoded map would
+	// encode the encoded-words a second time and overcount non-ASCII entries.
+	if _, err := upload.EncodeMetadata(e.Metadata); err != nil {
 		return prob(fm.startLine-1, 1, "metadata cannot be encoded: %v", err)
-	} else if n := upload.MetadataSize(enc); n > l.cfg.Limits.MetadataBytes {
+	} else if n := upload.MetadataSize(e.Metadata); n > l.cfg.Limits.MetadataBytes {
 		return prob(fm.startLine-1, 1, "metadata is %d bytes once encoded; the limit is %d (limits.metadataBytes): shorten the description, title or tags, or the headings", n, l.cfg.Limits.MetadataBytes)
 	}
 	return e, nil

@@ -97,9 +97,10 @@ func (c *checker) checkSchema(m map[string]any, col *Collection, cfg *Config) Fr
 	fm.Tags = c.tags(m)
 	fm.Features = c.features(m)
 	for _, k := range col.Required {
-		if v, ok := m[k]; !ok || v == nil || v == "" {
-			line, cc := c.loc.key("title")
-			c.at(line, cc, "collection %q requires %q", col.Name, k)
+		if v, ok := m[k]; !ok || v == nil {
+			c.at(c.loc.fm.startLine-1, 1, "collection %q requires %q", col.Name, k)
+		} else if v == "" {
+			c.atValue([]string{k}, "collection %q requires %q to be non-empty", col.Name, k)
 		}
 	}
 	return fm
