@@ -3,11 +3,116 @@ package cli
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/axctl/axctl/internal/content"
+	"github.com/axctl/axctl/internal/purge"
 )
 
-// purgeAfterSync purges the Cache-Tags a sync touched.
+// PurgeOptions are purge's inputs.
+type PurgeOptions struct {
+	IO         IO
+	Config     string
+	Quiet      bool
+	Tags       []string
+	Everything bool
+	Via        string
+	URL        string
+	// Purger, when set, replaces the one Via names (tests).
+	Purger purge.Purger
+}
+
+func newPurgeCmd(ios IO, g *Globals) *cobra.Command {
+	opts := &PurgeOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "purge (--tags a,b | --everything)",
+		Short: "Drop cached responses by Cache-Tag, or everything",
+		Long: "Purge asks the cache in front of the Worker to drop responses.\n\n" +
+			"  --via worker  POST <site>/__internal/purge with AXCTL_PURGE_SECRET (Workers Cache)\n" +
+			"  --via zone    the Cloudflare API with CLOUDFLARE_API_TOKEN and CLOUDFLARE_ZONE_ID\n" +
+			"  --via xkey    PURGE with an xkey-purge header (a local Varnish)\n\n" +
+			"Tags are the Worker's Cache-Tag names: site, c:<collection>, e:<collection>/<slug>, t:<tag>.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Config, opts.Quiet = g.Config, g.Quiet
+			if (len(opts.Tags) > 0) == opts.Everything {
+				return usage(fmt.Errorf("give exactly one of --tags or --everything"))
+			}
+			cfg, err := content.LoadConfig(opts.Config)
+			if err != nil {
+				return usage(err)
+			}
+			return runPurge(cmd.Context(), opts, cfg, opts.Tags)
+		},
+	}
+	cmd.Flags().StringSliceVar(&opts.Tags, "tags", nil, "Cache-Tags to purge, comma-separated")
+	cmd.Flags().BoolVar(&opts.Everything, "everything", false, "purge everything")
+	cmd.Flags().StringVar(&opts.Via, "via", "", "worker, zone or xkey (default from config: purge.via)")
+	cmd.Flags().StringVar(&opts.URL, "url", "", "site URL (worker) or cache URL (xkey); default from config")
+	return cmd
+}
+
+// newPurger builds the purger the options and config name, with secrets
+// from the environment only.
+func newPurger(cfg *content.Config, via, url string) (purge.Purger, error) {
+	if via == "" {
+		via = cfg.Purge.Via
+	}
+	if url == "" {
+		url = cfg.Purge.URL
+	}
+	client := &http.Client{Timeout: 30 * time.Second}
+	switch via {
+	case "worker":
+		if url == "" {
+			url = cfg.Site.BaseURL
+		}
+		if os.Getenv("AXCTL_PURGE_SECRET") == "" {
+			return nil, fmt.Errorf("purge via worker: set AXCTL_PURGE_SECRET (the Worker's PURGE_SECRET) in the environment")
+		}
+		return &purge.Worker{URL: url, Secret: os.Getenv("AXCTL_PURGE_SECRET"), Client: client}, nil
+	case "zone":
+		if os.Getenv("CLOUDFLARE_API_TOKEN") == "" || os.Getenv("CLOUDFLARE_ZONE_ID") == "" {
+			return nil, fmt.Errorf("purge via zone: set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ZONE_ID in the environment")
+		}
+		return &purge.Zone{API: os.Getenv("CLOUDFLARE_API_URL"), ZoneID: os.Getenv("CLOUDFLARE_ZONE_ID"), Token: os.Getenv("CLOUDFLARE_API_TOKEN"), Client: client}, nil
+	case "xkey":
+		if url == "" {
+			return nil, fmt.Errorf("purge via xkey needs --url or purge.url (the cache's address)")
+		}
+		return &purge.XKey{URL: url, Client: client}, nil
+	}
+	return nil, fmt.Errorf("purge: --via must be worker, zone or xkey, not %q", via)
+}
+
+func runPurge(ctx context.Context, opts *PurgeOptions, cfg *content.Config, tags []string) error {
+	p := opts.Purger
+	if p == nil {
+		var err error
+		if p, err = newPurger(cfg, opts.Via, opts.URL); err != nil {
+			return usage(err)
+		}
+	}
+	if err := p.Purge(ctx, tags, opts.Everything); err != nil {
+		return storeErr(err)
+	}
+	if !opts.Quiet {
+		what := "everything"
+		if !opts.Everything {
+			what = fmt.Sprintf("%d tag(s): %s", len(tags), strings.Join(tags, " "))
+		}
+		fmt.Fprintf(opts.IO.Err, "purged %s via %s\n", what, p)
+	}
+	return nil
+}
+
+// purgeAfterSync purges exactly the Cache-Tags a sync touched; nothing
+// changed means no call at all.
 func purgeAfterSync(ctx context.Context, opts *SyncOptions, cfg *content.Config, tags []string) error {
 	if len(tags) == 0 {
 		if !opts.Quiet {
@@ -15,5 +120,5 @@ func purgeAfterSync(ctx context.Context, opts *SyncOptions, cfg *content.Config,
 		}
 		return nil
 	}
-	return storeErr(fmt.Errorf("purge of %d tags: not implemented yet", len(tags)))
+	return runPurge(ctx, &PurgeOptions{IO: opts.IO, Quiet: opts.Quiet, Via: opts.PurgeVia, URL: opts.PurgeURL, Purger: opts.Purger}, cfg, tags)
 }

@@ -95,6 +95,7 @@ func NewRoot(ios IO) *cobra.Command {
 		newFeaturesCmd(ios, g),
 		newSyncCmd(ios, g, nil),
 		newManifestCmd(ios, g),
+		newPurgeCmd(ios, g),
 	)
 	return root
 }

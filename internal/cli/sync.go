@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/axctl/axctl/internal/content"
+	"github.com/axctl/axctl/internal/purge"
 	"github.com/axctl/axctl/internal/syncer"
 	"github.com/axctl/axctl/internal/upload"
 )
@@ -29,6 +30,10 @@ type SyncOptions struct {
 	MaxDeletes  int
 	Concurrency int
 	Purge       bool
+	PurgeVia    string
+	PurgeURL    string
+	// Purger, when set, replaces the one PurgeVia names (tests).
+	Purger purge.Purger
 	// Store, when set, replaces the store the target names (tests).
 	Store upload.Store
 }
@@ -64,6 +69,8 @@ func newSyncCmd(ios IO, g *Globals, runF func(context.Context, *SyncOptions) err
 	f.IntVar(&opts.MaxDeletes, "max-deletes", -1, "refuse (exit 4) if the plan deletes more objects than this; -1 means no limit")
 	f.IntVar(&opts.Concurrency, "concurrency", 16, "requests in flight")
 	f.BoolVar(&opts.Purge, "purge", false, "after applying, purge the Cache-Tags the plan touched")
+	f.StringVar(&opts.PurgeVia, "purge-via", "", "with --purge: worker, zone or xkey (default from config)")
+	f.StringVar(&opts.PurgeURL, "purge-url", "", "with --purge: site URL (worker) or cache URL (xkey)")
 	return cmd
 }
 
