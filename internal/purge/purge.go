@@ -117,7 +117,9 @@ type Worker struct {
 	Retry  Retry
 }
 
-func (w *Worker) String() string { return "worker " + strings.TrimRight(w.URL, "/") + "/__internal/purge" }
+func (w *Worker) String() string {
+	return "worker " + strings.TrimRight(w.URL, "/") + "/__internal/purge"
+}
 
 // Purge implements Purger.
 func (w *Worker) Purge(ctx context.Context, tags []string, everything bool) error {
