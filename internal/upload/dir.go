@@ -186,7 +186,9 @@ func (s *DirStore) readSidecar(key, etag string) (Attrs, error) {
 	return Attrs{ContentType: sc.ContentType, CacheControl: sc.CacheControl, Metadata: sc.Metadata}, nil
 }
 
-// Put writes body then sidecar, each through a temp file and a rename.
+// Put writes body then sidecar, each through a temp file and a rename. Like
+// S3Store.Put, a failed precondition is not an error when the key already
+// holds exactly this body and these attributes.
 func (s *DirStore) Put(ctx context.Context, key string, body []byte, attrs Attrs, pre Precondition) (string, error) {
 	if err := checkDirKey(key); err != nil {
 		return "", err
@@ -210,6 +212,9 @@ func (s *DirStore) Put(ctx context.Context, key string, body []byte, attrs Attrs
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.checkPrecondition(key, pre); err != nil {
+		if errors.Is(err, ErrPrecondition) && s.holds(ctx, key, etag, attrs) {
+			return etag, nil // already holds exactly this object, as in S3Store
+		}
 		return "", err
 	}
 	if err := s.writeAtomic(s.bodyPath(key), body); err != nil {
@@ -219,6 +224,12 @@ func (s *DirStore) Put(ctx context.Context, key string, body []byte, attrs Attrs
 		return "", fmt.Errorf("put %q: %w", key, err)
 	}
 	return etag, nil
+}
+
+// holds reports whether key already has exactly the body of etag and attrs.
+func (s *DirStore) holds(ctx context.Context, key, etag string, want Attrs) bool {
+	_, obj, got, err := s.Get(ctx, key)
+	return err == nil && obj.ETag == etag && sameAttrs(want, got)
 }
 
 func (s *DirStore) checkPrecondition(key string, pre Precondition) error {

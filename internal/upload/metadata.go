@@ -140,3 +140,20 @@ func sortedKeys(m map[string]string) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// sameAttrs reports whether stored attributes are what want asks for. An
+// empty wanted content type accepts the server's default.
+func sameAttrs(want, got Attrs) bool {
+	if (want.ContentType != "" && want.ContentType != got.ContentType) || want.CacheControl != got.CacheControl {
+		return false
+	}
+	if len(want.Metadata) != len(got.Metadata) {
+		return false
+	}
+	for k, v := range want.Metadata {
+		if g, ok := got.Metadata[k]; !ok || g != v {
+			return false
+		}
+	}
+	return true
+}

@@ -211,7 +211,10 @@ func (s *S3Store) Get(ctx context.Context, key string) ([]byte, Object, Attrs, e
 }
 
 // Put issues one PutObject with Content-MD5, so a body damaged in transit is
-// refused by the server rather than stored.
+// refused by the server rather than stored. A failed precondition costs one
+// more request (a HEAD): when the key already holds exactly this body and
+// these attributes, Put succeeds, which makes a retried conditional write
+// idempotent.
 func (s *S3Store) Put(ctx context.Context, key string, body []byte, attrs Attrs, pre Precondition) (string, error) {
 	if err := checkKey(key); err != nil {
 		return "", err
@@ -248,12 +251,24 @@ func (s *S3Store) Put(ctx context.Context, key string, body []byte, attrs Attrs,
 			// S3 and MinIO answer If-Match on a missing key with 404.
 			err = fmt.Errorf("object is missing: %w (%w)", ErrPrecondition, err)
 		}
+		if errors.Is(err, ErrPrecondition) && s.holds(ctx, key, body, attrs) {
+			// Our own earlier attempt landed but its response was lost (the
+			// retryer sent it again), or another writer wrote the very same
+			// object: either way the key holds what we meant to write.
+			return md5hex(body), nil
+		}
 		return "", fmt.Errorf("put %q: %w", key, err)
 	}
 	if etag := unquote(aws.ToString(out.ETag)); etag != "" {
 		return etag, nil
 	}
 	return md5hex(body), nil
+}
+
+// holds reports whether key already has exactly body and attrs.
+func (s *S3Store) holds(ctx context.Context, key string, body []byte, attrs Attrs) bool {
+	obj, got, err := s.Head(ctx, key)
+	return err == nil && obj.ETag == md5hex(body) && sameAttrs(attrs, got)
 }
 
 // Delete issues one DeleteObjects request per 1,000 keys. Keys the server

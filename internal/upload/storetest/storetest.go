@@ -54,6 +54,7 @@ func Run(t *testing.T, newStore func(t *testing.T) upload.Store, opts Options) {
 	t.Run("ManyObjects", func(t *testing.T) { testMany(t, newStore(t)) })
 	t.Run("IfNoneMatch", func(t *testing.T) { testIfNoneMatch(t, newStore(t)) })
 	t.Run("IfMatch", func(t *testing.T) { testIfMatch(t, newStore(t)) })
+	t.Run("IdempotentConditionalPut", func(t *testing.T) { testIdempotent(t, newStore(t)) })
 	t.Run("IfNoneMatchRace", func(t *testing.T) { testRace(t, newStore(t)) })
 	t.Run("Missing", func(t *testing.T) { testMissing(t, newStore(t)) })
 	t.Run("EmptyBody", func(t *testing.T) { testEmptyBody(t, newStore(t)) })
@@ -405,4 +406,33 @@ func testMissing(t *testing.T, s upload.Store) {
 
 func testEmptyBody(t *testing.T, s upload.Store) {
 	roundTrip(t, s, "empty", nil, upload.Attrs{ContentType: "text/plain"})
+}
+
+// testIdempotent: a conditional Put whose object is already exactly in
+// place succeeds (so a retry after a lost response is not a lost race); any
+// difference in body or attributes still fails.
+func testIdempotent(t *testing.T, s upload.Store) {
+	ctx := context.Background()
+	attrs := upload.Attrs{ContentType: "application/json", Metadata: map[string]string{"hash": "h1", "title": "Café"}}
+	v1 := put(t, s, "m.json", []byte("v1"), attrs)
+	for name, pre := range map[string]upload.Precondition{
+		"IfNoneMatch":   {IfNoneMatch: true},
+		"IfMatch stale": {IfMatch: md5hex([]byte("v0"))},
+	} {
+		etag, err := s.Put(ctx, "m.json", []byte("v1"), attrs, pre)
+		if err != nil || etag != v1 {
+			t.Errorf("%s, same object: %q, %v; want success", name, etag, err)
+		}
+		other := attrs
+		other.Metadata = map[string]string{"hash": "h2", "title": "Café"}
+		if _, err := s.Put(ctx, "m.json", []byte("v1"), other, pre); !errors.Is(err, upload.ErrPrecondition) {
+			t.Errorf("%s, same body, other metadata: %v; want ErrPrecondition", name, err)
+		}
+		if _, err := s.Put(ctx, "m.json", []byte("v2"), attrs, pre); !errors.Is(err, upload.ErrPrecondition) {
+			t.Errorf("%s, other body: %v; want ErrPrecondition", name, err)
+		}
+	}
+	if _, got, _ := s.Head(ctx, "m.json"); got.Metadata["hash"] != "h1" {
+		t.Errorf("object changed: %+v", got)
+	}
 }
