@@ -96,6 +96,7 @@ func NewRoot(ios IO) *cobra.Command {
 		newSyncCmd(ios, g, nil),
 		newManifestCmd(ios, g),
 		newPurgeCmd(ios, g),
+		newPullCmd(ios, g),
 	)
 	return root
 }
