@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -133,9 +134,28 @@ func (l *locator) value(path ...string) (int, int) {
 			break
 		}
 		n = next
-		line, col = n.Line+l.fm.startLine-1, n.Column
+		line, col = n.Line+l.fm.startLine-1, l.byteCol(n.Line, n.Column)
 	}
 	return line, col
+}
+
+// byteCol converts yaml.v3's column (in characters) on a line of the
+// frontmatter to a column in bytes, as the Markdown positions are.
+func (l *locator) byteCol(line, col int) int {
+	text := l.fm.text
+	for i := 1; i < line; i++ {
+		nl := bytes.IndexByte(text, '\n')
+		if nl < 0 {
+			return col
+		}
+		text = text[nl+1:]
+	}
+	off := 0
+	for r := 1; r < col && off < len(text) && text[off] != '\n'; r++ {
+		_, size := utf8.DecodeRune(text[off:])
+		off += size
+	}
+	return off + 1
 }
 
 var yamlErrLine = regexp.MustCompile(`line (\d+):\s*(.*)`)

@@ -325,35 +325,41 @@ func fmtDate(t interface{ IsZero() bool }) string {
 
 // local returns the resolver for relative links and images in f: entry files
 // become their URL, other files become content-addressed assets.
-func (l *loader) local(f file) func(string) (string, bool) {
-	return func(dest string) (string, bool) {
+func (l *loader) local(f file) func(string) (string, error) {
+	return func(dest string) (string, error) {
 		p := filepath.Join(filepath.Dir(f.path), filepath.FromSlash(path.Clean(dest)))
 		root, _ := filepath.Abs(l.cfg.Root())
 		abs, _ := filepath.Abs(p)
 		if !strings.HasPrefix(abs, root+string(filepath.Separator)) {
-			return "", false
+			return "", errLocalOutside
 		}
 		st, err := os.Stat(p)
 		if err != nil || st.IsDir() {
-			return "", false
+			return "", errLocalMissing
 		}
 		if entryExts[strings.ToLower(filepath.Ext(p))] {
 			for i := range l.cfg.Collections {
 				col := &l.cfg.Collections[i]
 				croot, _ := filepath.Abs(filepath.Join(l.cfg.Root(), col.Folder))
 				if rel, err := filepath.Rel(croot, abs); err == nil && !strings.HasPrefix(rel, "..") {
-					return manifest.EntryURL(col.Route, strings.TrimSuffix(filepath.ToSlash(rel), filepath.Ext(rel))), true
+					return manifest.EntryURL(col.Route, strings.TrimSuffix(filepath.ToSlash(rel), filepath.Ext(rel))), nil
 				}
 			}
-			return "", false
+			return "", errLocalNoEntry
 		}
 		a, err := l.asset(p, st.Size())
 		if err != nil {
-			return "", false
+			return "", fmt.Errorf("cannot be read: %w", err)
 		}
-		return "/" + a.Key, true
+		return "/" + a.Key, nil
 	}
 }
+
+var (
+	errLocalOutside = errors.New("points outside the content root")
+	errLocalMissing = errors.New("points at a file that does not exist")
+	errLocalNoEntry = errors.New("points at a Markdown file outside every collection")
+)
 
 // asset hashes a local file once per run.
 func (l *loader) asset(p string, size int64) (*Asset, error) {

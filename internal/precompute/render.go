@@ -52,8 +52,9 @@ type Options struct {
 	// here (validation reports them).
 	Features []string
 	// Local resolves a relative link or image destination to the URL it
-	// should have in the output. ok=false means the file does not exist.
-	Local func(dest string) (url string, ok bool)
+	// should have in the output; the error completes "link %q ..." (e.g.
+	// "points at a file that does not exist").
+	Local func(dest string) (url string, err error)
 }
 
 // Renderer is the shared goldmark instance; safe for concurrent use.
@@ -252,9 +253,9 @@ func (st *docState) checkURL(dest []byte, off int, what string) []byte {
 	if st.opts.Local == nil {
 		return dest
 	}
-	resolved, ok := st.opts.Local(u.Path)
-	if !ok {
-		st.addf(off, "%s %q points at a file that does not exist", what, clip(d, 60))
+	resolved, err := st.opts.Local(u.Path)
+	if err != nil {
+		st.addf(off, "%s %q %v", what, clip(d, 60), err)
 		return nil
 	}
 	if u.Fragment != "" {
