@@ -1,0 +1,405 @@
+package syncer_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/axctl/axctl/internal/content"
+	"github.com/axctl/axctl/internal/manifest"
+	"github.com/axctl/axctl/internal/syncer"
+	"github.com/axctl/axctl/internal/testutil"
+	"github.com/axctl/axctl/internal/testutil/minio"
+	"github.com/axctl/axctl/internal/upload"
+)
+
+func TestMain(m *testing.M) { os.Exit(minio.Main(m)) }
+
+// site is a content tree in a temp dir: axctl.yaml with two collections
+// (blog, docs) and entries under content/<collection>/<slug>.md.
+type site struct {
+	t   *testing.T
+	dir string
+}
+
+func newSite(t *testing.T, pageSize int) *site {
+	t.Helper()
+	s := &site{t: t, dir: t.TempDir()}
+	s.write("axctl.yaml", fmt.Sprintf(`site:
+  title: Test site
+  baseURL: https://test.example
+content: content
+pageSize: %d
+collections:
+  - name: blog
+  - name: docs
+    template: doc
+`, pageSize))
+	for _, c := range []string{"blog", "docs"} {
+		if err := os.MkdirAll(filepath.Join(s.dir, "content", c), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
+// write writes a file relative to the site root, creating directories.
+func (s *site) write(rel, body string) {
+	s.t.Helper()
+	p := filepath.Join(s.dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		s.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+func (s *site) remove(rel string) {
+	s.t.Helper()
+	if err := os.Remove(filepath.Join(s.dir, filepath.FromSlash(rel))); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// entry writes content/<col>/<slug>.md with a title, a date (YYYY-MM-DD)
+// and a body; extra is more frontmatter lines.
+func (s *site) entry(col, slug, title, date, body string, extra ...string) {
+	s.t.Helper()
+	front := fmt.Sprintf("title: %q\ndate: %s\n", title, date)
+	for _, l := range extra {
+		front += l + "\n"
+	}
+	s.write(entryPath(col, slug), "---\n"+front+"---\n\n"+body+"\n")
+}
+
+func entryPath(col, slug string) string { return "content/" + col + "/" + slug + ".md" }
+
+func (s *site) config() *content.Config {
+	s.t.Helper()
+	cfg, err := content.LoadConfig(filepath.Join(s.dir, "axctl.yaml"))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return cfg
+}
+
+// blogOf writes n blog entries p00..p<n-1>, one day apart from 2026-01-01.
+func (s *site) blogOf(n int) {
+	for i := range n {
+		s.entry("blog", fmt.Sprintf("p%02d", i), fmt.Sprintf("Post %d", i),
+			time.Date(2026, 1, 1+i, 0, 0, 0, 0, time.UTC).Format("2006-01-02"),
+			fmt.Sprintf("Body of post %d.", i))
+	}
+}
+
+// counter counts requests by testutil operation name.
+type counter interface {
+	Counts() map[string]int
+	Reset()
+	Writes() int
+	Total() int
+}
+
+// bucket is one empty bucket of a store kind: store counts its requests in
+// reqs; raw reaches the same objects uncounted, for assertions.
+type bucket struct {
+	kind  string
+	store upload.Store
+	raw   upload.Store
+	reqs  counter
+}
+
+// storeKinds are the store implementations every sync test runs against.
+var storeKinds = []struct {
+	name string
+	open func(t *testing.T) *bucket
+}{
+	{"dir", openDir},
+	{"minio", openMinIO},
+}
+
+// eachStore runs f as a parallel subtest per store kind.
+func eachStore(t *testing.T, f func(t *testing.T, open func(t *testing.T) *bucket)) {
+	t.Helper()
+	for _, k := range storeKinds {
+		t.Run(k.name, func(t *testing.T) {
+			t.Parallel()
+			f(t, k.open)
+		})
+	}
+}
+
+func openDir(t *testing.T) *bucket {
+	t.Helper()
+	raw, err := upload.NewDirStore(filepath.Join(t.TempDir(), "bucket"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := &countingStore{Store: raw}
+	return &bucket{kind: "dir", store: cs, raw: raw, reqs: cs}
+}
+
+func openMinIO(t *testing.T) *bucket {
+	t.Helper()
+	srv := minio.Start(t)
+	client, ct := testutil.NewCountingClient(nil)
+	return &bucket{
+		kind:  "minio",
+		store: s3Store(t, srv, upload.S3Options{HTTPClient: client}),
+		raw:   s3Store(t, srv, upload.S3Options{}),
+		reqs:  ct,
+	}
+}
+
+func s3Store(t *testing.T, srv *minio.Server, opts upload.S3Options) *upload.S3Store {
+	t.Helper()
+	opts.Endpoint, opts.Credentials = srv.Endpoint, srv.Credentials()
+	s, err := upload.NewS3Store(context.Background(), srv.Bucket, "", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// countingStore counts Store calls under the names the counting HTTP
+// transport uses for S3 requests: one List call is one LIST, one Delete
+// call one DELETE (a batch, as DeleteObjects).
+type countingStore struct {
+	upload.Store
+	mu     sync.Mutex
+	counts map[string]int
+}
+
+func (c *countingStore) add(op string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.counts == nil {
+		c.counts = map[string]int{}
+	}
+	c.counts[op]++
+}
+
+func (c *countingStore) List(ctx context.Context, prefix string, fn func(upload.Object) error) error {
+	c.add(testutil.OpList)
+	return c.Store.List(ctx, prefix, fn)
+}
+
+func (c *countingStore) Head(ctx context.Context, key string) (upload.Object, upload.Attrs, error) {
+	c.add(testutil.OpHead)
+	return c.Store.Head(ctx, key)
+}
+
+func (c *countingStore) Get(ctx context.Context, key string) ([]byte, upload.Object, upload.Attrs, error) {
+	c.add(testutil.OpGet)
+	return c.Store.Get(ctx, key)
+}
+
+func (c *countingStore) Put(ctx context.Context, key string, body []byte, attrs upload.Attrs, pre upload.Precondition) (string, error) {
+	c.add(testutil.OpPut)
+	return c.Store.Put(ctx, key, body, attrs, pre)
+}
+
+func (c *countingStore) Delete(ctx context.Context, keys []string) error {
+	c.add(testutil.OpDelete)
+	return c.Store.Delete(ctx, keys)
+}
+
+func (c *countingStore) Counts() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return maps.Clone(c.counts)
+}
+
+func (c *countingStore) Reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.counts = nil
+}
+
+func (c *countingStore) Writes() int {
+	n := c.Counts()
+	return n[testutil.OpPut] + n[testutil.OpDelete] + n[testutil.OpOther]
+}
+
+func (c *countingStore) Total() int {
+	total := 0
+	for _, v := range c.Counts() {
+		total += v
+	}
+	return total
+}
+
+// recordingStore remembers the keys written and deleted through it.
+type recordingStore struct {
+	upload.Store
+	mu      sync.Mutex
+	puts    []string
+	deletes []string
+}
+
+func (r *recordingStore) Put(ctx context.Context, key string, body []byte, attrs upload.Attrs, pre upload.Precondition) (string, error) {
+	r.mu.Lock()
+	r.puts = append(r.puts, key)
+	r.mu.Unlock()
+	return r.Store.Put(ctx, key, body, attrs, pre)
+}
+
+func (r *recordingStore) Delete(ctx context.Context, keys []string) error {
+	r.mu.Lock()
+	r.deletes = append(r.deletes, keys...)
+	r.mu.Unlock()
+	return r.Store.Delete(ctx, keys)
+}
+
+func (r *recordingStore) written() (bodies, manifests []string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, k := range r.puts {
+		if strings.HasPrefix(k, "metadata/") {
+			manifests = append(manifests, k)
+		} else {
+			bodies = append(bodies, k)
+		}
+	}
+	sort.Strings(bodies)
+	sort.Strings(manifests)
+	return bodies, manifests
+}
+
+// run syncs s into store with no delete limit and fails the test on error.
+func run(t *testing.T, s *site, store upload.Store) *syncer.Report {
+	t.Helper()
+	rep, err := syncer.Run(context.Background(), s.config(), store, syncer.Options{MaxDeletes: -1})
+	if err != nil {
+		t.Fatalf("sync into %s: %v", store, err)
+	}
+	return rep
+}
+
+// object is one stored object as the tests compare it.
+type object struct {
+	Body         []byte
+	ETag         string
+	LastModified time.Time
+	Attrs        upload.Attrs
+}
+
+// snapshot reads every object of the bucket (through an uncounted store).
+func snapshot(t *testing.T, s upload.Store) map[string]object {
+	t.Helper()
+	ctx := context.Background()
+	var keys []string
+	if err := s.List(ctx, "", func(o upload.Object) error {
+		keys = append(keys, o.Key)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	out := make(map[string]object, len(keys))
+	for _, k := range keys {
+		body, o, attrs, err := s.Get(ctx, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(attrs.Metadata) == 0 {
+			attrs.Metadata = nil
+		}
+		out[k] = object{Body: body, ETag: o.ETag, LastModified: o.LastModified, Attrs: attrs}
+	}
+	return out
+}
+
+func keysOf(m map[string]object) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// sameBucket fails unless got and want hold the same keys with the same
+// bytes, content type, cache control and custom metadata.
+func sameBucket(t *testing.T, got, want map[string]object) {
+	t.Helper()
+	if g, w := keysOf(got), keysOf(want); !equalStrings(g, w) {
+		t.Fatalf("keys differ:\n got %q\nwant %q", g, w)
+	}
+	for k, w := range want {
+		g := got[k]
+		if !bytes.Equal(g.Body, w.Body) {
+			t.Errorf("%s: body differs:\n got %q\nwant %q", k, g.Body, w.Body)
+		}
+		if g.Attrs.ContentType != w.Attrs.ContentType || g.Attrs.CacheControl != w.Attrs.CacheControl ||
+			!maps.Equal(g.Attrs.Metadata, w.Attrs.Metadata) {
+			t.Errorf("%s: attributes differ:\n got %+v\nwant %+v", k, g.Attrs, w.Attrs)
+		}
+	}
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// consistent fails unless every object a manifest names exists: the
+// shards each index lists, and the entry of every shard record and of
+// site.json's latest. It returns the entry keys the shards name, once per
+// mention.
+func consistent(t *testing.T, objs map[string]object, cols ...string) []string {
+	t.Helper()
+	var named []string
+	for _, c := range cols {
+		ix, err := manifest.DecodeIndex(objs[manifest.IndexKey(c)].Body)
+		if err != nil {
+			t.Fatalf("%s: %v", manifest.IndexKey(c), err)
+		}
+		total := 0
+		for _, ref := range ix.Shards {
+			o, ok := objs[ref.Key]
+			if !ok {
+				t.Fatalf("index %s names missing shard %s", c, ref.Key)
+			}
+			sh, err := manifest.DecodeShard(o.Body)
+			if err != nil {
+				t.Fatalf("%s: %v", ref.Key, err)
+			}
+			for _, r := range sh.Records {
+				if _, ok := objs[r.Key]; !ok {
+					t.Errorf("shard %s names missing entry %s", ref.Key, r.Key)
+				}
+				named = append(named, r.Key)
+			}
+			total += len(sh.Records)
+		}
+		if total != ix.Total {
+			t.Errorf("index %s: total %d, shards hold %d", c, ix.Total, total)
+		}
+	}
+	sm, err := manifest.DecodeSite(objs[manifest.SiteKey].Body)
+	if err != nil {
+		t.Fatalf("site.json: %v", err)
+	}
+	for _, r := range sm.Latest {
+		if _, ok := objs[r.Key]; !ok {
+			t.Errorf("site.json names missing entry %s", r.Key)
+		}
+	}
+	return named
+}
