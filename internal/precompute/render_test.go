@@ -1,0 +1,185 @@
+package precompute_test
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"html"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/axctl/axctl/internal/precompute"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files (testdata/render/*.html, worker/public/static/chroma.css)")
+
+// golden renders a document as its HTML followed by the TOC and the
+// problems as comments, so one file shows everything Render returned.
+func golden(t *testing.T, res *precompute.Result) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	b.Write(res.HTML)
+	fmt.Fprintf(&b, "<!-- words: %d -->\n", res.Words)
+	for _, h := range res.TOC {
+		fmt.Fprintf(&b, "<!-- toc: h%d #%s %q -->\n", h.Level, h.ID, h.Text)
+	}
+	for _, p := range res.Problems {
+		fmt.Fprintf(&b, "<!-- problem: %d:%d: %s -->\n", p.Line, p.Col, strings.ReplaceAll(p.Msg, "--", "- -"))
+	}
+	return b.Bytes()
+}
+
+func TestRenderGolden(t *testing.T) {
+	files, err := filepath.Glob("testdata/render/*.md")
+	if err != nil || len(files) == 0 {
+		t.Fatal("no testdata/render/*.md")
+	}
+	r := precompute.New()
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".md")
+		t.Run(name, func(t *testing.T) {
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := r.Render(src, precompute.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.MetaErr != nil {
+				t.Fatalf("frontmatter: %v", res.MetaErr)
+			}
+			got := golden(t, res)
+			want := strings.TrimSuffix(f, ".md") + ".html"
+			if *update {
+				if err := os.WriteFile(want, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			exp, err := os.ReadFile(want)
+			if err != nil {
+				t.Fatalf("%v (run go test -update)", err)
+			}
+			if !bytes.Equal(got, exp) {
+				t.Errorf("%s differs from the golden file (go test -update rewrites it); got:\n%s", want, got)
+			}
+		})
+	}
+}
+
+// TestRenderSafety checks the promises the goldens show, so a careless
+// -update cannot bless unsafe output.
+var urlAttr = regexp.MustCompile(`\s(href|src)="([^"]*)"`)
+
+func TestRenderSafety(t *testing.T) {
+	files, _ := filepath.Glob("testdata/render/*.html")
+	for _, f := range files {
+		out, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := string(out)
+		if i := strings.Index(body, "<!-- words:"); i >= 0 {
+			body = body[:i]
+		}
+		lower := strings.ToLower(body)
+		for _, bad := range []string{"<script", "<div onclick", "<span style", "<img src=x", "onerror=", "onclick=", " style="} {
+			if strings.Contains(lower, bad) {
+				t.Errorf("%s: output contains %q", f, bad)
+			}
+		}
+		for _, m := range urlAttr.FindAllStringSubmatch(lower, -1) {
+			u, err := url.Parse(html.UnescapeString(m[2]))
+			if err != nil || strings.HasPrefix(m[2], "//") || u.Scheme != "" && u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "mailto" {
+				t.Errorf("%s: %s=%q is not http, https, mailto or relative", f, m[1], m[2])
+			}
+		}
+	}
+}
+
+func TestRenderUsesDeclaredOrExplicitFeatures(t *testing.T) {
+	src := []byte("---\ntitle: x\n---\n```go\npackage main\n```\n")
+	r := precompute.Shared()
+	res, err := r.Render(src, precompute.Options{Features: []string{"syntax:code"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(res.HTML, []byte(`class="chroma"`)) {
+		t.Errorf("Options.Features syntax:code: not highlighted:\n%s", res.HTML)
+	}
+	res, err = r.Render(src, precompute.Options{Features: []string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(res.HTML, []byte(`<pre><code class="language-go">package main`)) {
+		t.Errorf("no features: not plain:\n%s", res.HTML)
+	}
+}
+
+func TestChromaOnlyForDeclaredEntries(t *testing.T) {
+	var body strings.Builder
+	for i := 0; i < 50; i++ {
+		fmt.Fprintf(&body, "```go\nfunc f%d() int { return %d }\n```\n\n```python\nprint(%d)\n```\n\n", i, i, i)
+	}
+	r := precompute.Shared()
+	render := func(front string) *precompute.Result {
+		t.Helper()
+		res, err := r.Render([]byte("---\ntitle: x\n"+front+"---\n"+body.String()), precompute.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+
+	before := precompute.HighlightCalls()
+	for i := 0; i < 20; i++ {
+		res := render("")
+		if bytes.Contains(res.HTML, []byte("chroma")) {
+			t.Fatal("undeclared entry has chroma output")
+		}
+		render("features:\n  blocks: [callouts]\n") // another feature only
+	}
+	if d := precompute.HighlightCalls() - before; d != 0 {
+		t.Errorf("chroma invoked %d times for entries without syntax:code, want 0", d)
+	}
+
+	before = precompute.HighlightCalls()
+	res := render("features:\n  syntax: [code]\n")
+	if d := precompute.HighlightCalls() - before; d != 100 {
+		t.Errorf("chroma invoked %d times for an entry with syntax:code and 100 blocks, want 100", d)
+	}
+	if n := bytes.Count(res.HTML, []byte(`<pre class="chroma">`)); n != 100 {
+		t.Errorf("%d highlighted blocks, want 100", n)
+	}
+	if bytes.Contains(res.HTML, []byte("style=")) {
+		t.Error("highlighted output has inline styles; want CSS classes only")
+	}
+}
+
+// TestStylesheet keeps the Worker's stylesheet equal to the classes the
+// renderer emits; -update regenerates it.
+func TestStylesheet(t *testing.T) {
+	var css bytes.Buffer
+	if err := precompute.WriteCSS(&css); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("..", "..", "worker", "public", "static", "chroma.css")
+	if *update {
+		if err := os.WriteFile(path, css.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test -update ./internal/precompute writes it)", err)
+	}
+	if !bytes.Equal(got, css.Bytes()) {
+		t.Errorf("%s is not precompute.WriteCSS output; run go test -update ./internal/precompute", path)
+	}
+}
