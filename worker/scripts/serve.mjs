@@ -1,7 +1,9 @@
 // serve.mjs — a local preview of the site in workerd (Miniflare): the R2
 // binding seeded from a dir-store (`axctl sync --target file://DIR`), the
-// static assets from ./public. Usage: node scripts/serve.mjs DIR  (PORT, default 8787).
+// static assets from ./public. Usage: node scripts/serve.mjs [--port N] DIR
+// (port default: $PORT or 8787). Prints the URL; Ctrl-C or SIGTERM stops it (exit 0).
 import { Miniflare } from 'miniflare';
+import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,12 +13,13 @@ import { options } from './mf.mjs';
 process.env.WRANGLER_SEND_METRICS = 'false';
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
 
-const dir = process.argv[2];
-if (!dir) {
-  console.error('usage: node scripts/serve.mjs BUCKET_DIR');
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { port: { type: 'string' } } });
+const dir = positionals[0];
+const port = Number(values.port || process.env.PORT || 8787);
+if (!dir || positionals.length > 1 || !Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error('usage: node scripts/serve.mjs [--port N] BUCKET_DIR   (default port: $PORT or 8787)');
   process.exit(2);
 }
-const port = Number(process.env.PORT || 8787);
 
 // Seed first into a persisted store, then start the server on it: no request
 // can reach the Worker (and memoise an empty bucket) before the content is in.

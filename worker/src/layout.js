@@ -88,7 +88,7 @@ export const TEMPLATES = {
   post: (r, body, nav) => `<article class="entry post"><h1>${esc(r.title)}</h1>${byline(r)}${tagList(r.tags)}
 <div class="body">${body}</div>${source(r)}</article>${nav}`,
   doc: (r, body, nav) => `<div class="doc-grid">${toc(r.toc)}<article class="entry doc"><h1>${esc(r.title)}</h1>
-${r.description ? `<p class="lede">${esc(r.description)}</p>` : ''}<div class="body">${body}</div>${source(r)}${nav}</article></div>`,
+${r.description ? `<p class="lede">${esc(r.description)}</p>` : ''}${tagList(r.tags)}<div class="body">${body}</div>${source(r)}${nav}</article></div>`,
   page: (r, body) => `<article class="entry page"><h1>${esc(r.title)}</h1><div class="body">${body}</div></article>`,
 };
 

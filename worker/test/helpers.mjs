@@ -10,10 +10,18 @@ process.env.WRANGLER_SEND_METRICS = 'false';
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false';
 
 /**
- * FIXTURE is the bucket every route test reads. Switch to the shared fixture
- * written by `axctl sync` once it exists: join(root, '../testdata/fixture/bucket').
+ * FIXTURE is the shared bucket written by `axctl sync` from
+ * testdata/fixture/content (kept current by `go test ./internal/fixture`);
+ * shared-fixture.test.mjs derives every expectation from its manifests.
  */
-export const FIXTURE = join(root, 'test/fixture-provisional');
+export const FIXTURE = join(root, '../testdata/fixture/bucket');
+
+/**
+ * PROVISIONAL is a hand-written bucket in the same layout, with exact
+ * expectations in routes.test.mjs (pagination across shards, nested slugs,
+ * hostile values in every field).
+ */
+export const PROVISIONAL = join(root, 'test/fixture-provisional');
 
 export const ORIGIN = 'http://site.test';
 

@@ -2,10 +2,10 @@
 // revalidation, and the bounded read of a listing in a 100,000-entry collection.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, assertCacheable } from './helpers.mjs';
+import { start, assertCacheable, PROVISIONAL } from './helpers.mjs';
 
 test('50 simultaneous cold requests cause one read of each manifest', async () => {
-  const s = await start();
+  const s = await start({ seed: PROVISIONAL });
   try {
     const responses = await Promise.all(Array.from({ length: 50 }, () => s.get('/blog/')));
     for (const r of responses) {
@@ -146,7 +146,7 @@ test('a page showing a time-limited entry has its edge TTL capped', async () => 
 });
 
 test('entry metadata still RFC 2047-encoded is decoded on the page', async () => {
-  const s = await start();
+  const s = await start({ seed: PROVISIONAL });
   try {
     await s.bucket.put('entries/blog/encoded.html', '<p>x</p>', { customMetadata: {
       title: '=?UTF-8?b?Q2Fmw6kg4piVIOaXpeacrOiqng==?=', date: '2026-01-05T00:00:00Z', author: '=?UTF-8?q?Zo=C3=AB?=', words: '1' } });

@@ -2,10 +2,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'parse5';
-import { start, assertCacheable, assertNotStored, edgeTTL } from './helpers.mjs';
+import { start, assertCacheable, assertNotStored, edgeTTL, PROVISIONAL } from './helpers.mjs';
 
 let s;
-before(async () => { s = await start(); });
+before(async () => { s = await start({ seed: PROVISIONAL }); });
 after(() => s.stop());
 
 const HTML = /^text\/html; charset=utf-8$/;

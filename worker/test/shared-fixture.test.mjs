@@ -1,0 +1,137 @@
+// shared-fixture.test.mjs — the Worker against the bucket the Go side wrote
+// (testdata/fixture/bucket). Every expectation is derived from that bucket's
+// own manifests, so the test follows the fixture as it changes: what Go
+// wrote is what the pages show, Unicode and hostile values included.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { parse } from 'parse5';
+import { start, assertCacheable, FIXTURE } from './helpers.mjs';
+import { readDir } from '../scripts/bucket.mjs';
+import { visibility } from '../src/policy.js';
+
+const present = existsSync(FIXTURE);
+let s;
+let objects;
+const byKey = {};
+before(async () => {
+  if (!present) return;
+  objects = await readDir(FIXTURE);
+  for (const o of objects) byKey[o.key] = o;
+  s = await start({ seed: FIXTURE });
+});
+after(() => s && s.stop());
+
+const json = (key) => JSON.parse(byKey[key].body.toString('utf8'));
+
+function walk(node, fn) {
+  fn(node);
+  for (const c of node.childNodes || []) walk(c, fn);
+}
+const textOf = (n) => { let t = ''; walk(n, (x) => { if (x.nodeName === '#text') t += x.value; }); return t; };
+const attr = (n, name) => (n.attrs || []).find((a) => a.name === name)?.value;
+
+/** page fetches an HTML page and checks the no-inline-script/style rule on it. */
+async function page(path, status = 200) {
+  const res = await s.get(path);
+  assert.equal(res.status, status, path);
+  const body = await res.text();
+  const doc = parse(body);
+  const bad = [];
+  walk(doc, (n) => {
+    if (n.nodeName === 'script' || n.nodeName === 'style') bad.push(n.nodeName);
+    for (const a of n.attrs || []) if (a.name === 'style' || a.name.startsWith('on')) bad.push(`${n.nodeName}[${a.name}]`);
+  });
+  assert.deepEqual(bad, [], `${path}: inline script or style`);
+  return { res, doc, body };
+}
+
+const records = () => {
+  const site = json('metadata/site.json');
+  return site.collections.flatMap((c) => json(`metadata/${c.name}.json`).shards.flatMap((sh) =>
+    json(sh.key).records.map((r) => ({ ...r, collection: c.name, shard: sh.key }))));
+};
+
+test('shared fixture: every entry page shows its metadata exactly as Go wrote it', { skip: !present && 'no shared fixture' }, async () => {
+  const now = Date.now();
+  for (const r of records()) {
+    const visible = visibility([r], now).shown.length === 1;
+    const { res, doc } = await page(r.url, visible ? 200 : 404);
+    if (!visible) continue;
+    assertCacheable(res, { tags: ['site', `e:${r.collection}/${r.slug}`] });
+    const h1 = [];
+    walk(doc, (n) => { if (n.nodeName === 'h1') h1.push(textOf(n)); });
+    assert.deepEqual(h1, [r.title], r.url);
+    const meta = byKey[r.key].metadata;
+    assert.equal(meta.title, r.title, `${r.key}: sidecar and manifest agree`);
+    if (r.author && (r.template || 'post') === 'post') {
+      const authors = [];
+      walk(doc, (n) => { if (attr(n, 'class') === 'author') authors.push(textOf(n)); });
+      assert.deepEqual(authors, [r.author], r.url);
+    }
+    for (const t of r.tags || []) {
+      let found = false;
+      walk(doc, (n) => { if (n.nodeName === 'a' && attr(n, 'href') === `/tags/${t.slug}` && textOf(n) === t.name) found = true; });
+      assert.ok(found, `${r.url}: tag ${t.name}`);
+    }
+  }
+});
+
+test('shared fixture: listings show exactly the visible records of one shard per page', { skip: !present && 'no shared fixture' }, async () => {
+  const site = json('metadata/site.json');
+  for (const c of site.collections) {
+    const index = json(`metadata/${c.name}.json`);
+    for (let p = 1; p <= Math.max(1, index.shards.length); p++) {
+      const path = p === 1 ? `${c.route}/` : `${c.route}/?page=${p}`;
+      const { res, doc } = await page(path);
+      assertCacheable(res, { tags: ['site', `c:${c.name}`] });
+      const want = index.shards[p - 1] ? visibility(json(index.shards[p - 1].key).records, Date.now()).shown.map((r) => r.title) : [];
+      const got = [];
+      walk(doc, (n) => { if (n.nodeName === 'h2' && n.parentNode?.nodeName === 'article') got.push(textOf(n)); });
+      assert.deepEqual(got, want, path);
+    }
+    assert.equal((await s.get(`${c.route}/?page=${index.shards.length + 1}`)).status, index.shards.length ? 404 : 200);
+  }
+});
+
+test('shared fixture: home, tags, feeds, sitemap and manifests agree with site.json', { skip: !present && 'no shared fixture' }, async () => {
+  const site = json('metadata/site.json');
+  const now = Date.now();
+  const all = records();
+  const visible = visibility(all, now).shown;
+  const hidden = all.filter((r) => !visible.includes(r));
+  const home = await page('/');
+  assertCacheable(home.res, { tags: ['site', ...site.collections.map((c) => `c:${c.name}`)] });
+  for (const r of visibility(site.latest, now).shown) assert.ok(home.body.includes(`href="${r.url}"`), r.url);
+  const tags = await page('/tags/');
+  for (const t of site.tags) {
+    let found = false;
+    walk(tags.doc, (n) => { if (n.nodeName === 'a' && attr(n, 'href') === `/tags/${t.slug}` && textOf(n) === t.name) found = true; });
+    assert.ok(found, t.name);
+    const tp = await page(`/tags/${t.slug}`);
+    assertCacheable(tp.res, { tags: [`t:${t.slug}`] });
+    for (const r of visible.filter((x) => (x.tags || []).some((y) => y.slug === t.slug))) assert.ok(tp.body.includes(`href="${r.url}"`), `${t.slug}: ${r.url}`);
+  }
+  const sitemap = await (await s.get('/sitemap.xml')).text();
+  for (const r of visible) assert.ok(sitemap.includes(`<loc>${site.baseURL}${r.url}</loc>`), r.url);
+  for (const r of hidden) assert.ok(!sitemap.includes(`${site.baseURL}${r.url}<`), r.url);
+  for (const c of site.collections) {
+    const feed = await s.get(`${c.route}/feed.xml`);
+    assertCacheable(feed, { tags: [`c:${c.name}`] });
+    const xml = await feed.text();
+    for (const r of hidden.filter((x) => x.collection === c.name)) assert.ok(!xml.includes(`${r.url}"`), r.url);
+    const m = await s.get(`/metadata/${c.name}.json`);
+    assertCacheable(m, { tags: [`m:${c.name}`] });
+    assert.deepEqual(await m.json(), json(`metadata/${c.name}.json`));
+  }
+});
+
+test('shared fixture: assets come back byte for byte', { skip: !present && 'no shared fixture' }, async () => {
+  for (const o of objects.filter((x) => x.key.startsWith('assets/'))) {
+    const res = await s.get(`/${o.key}`);
+    assert.equal(res.status, 200, o.key);
+    assertCacheable(res, { tags: ['a'] });
+    assert.match(res.headers.get('Cache-Control'), /max-age=31536000, immutable/);
+    assert.deepEqual(Buffer.from(await res.arrayBuffer()), o.body);
+  }
+});
