@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/axctl/axctl/internal/testutil/faultproxy"
 	"github.com/axctl/axctl/internal/testutil/minio"
@@ -18,7 +19,7 @@ import (
 func TestS3StoreThroughFaults(t *testing.T) {
 	srv := minio.Start(t)
 	proxy := faultproxy.Start(t, srv.Endpoint, faultproxy.Config{Seed: 7, Rate: 0.15})
-	s := newS3Store(t, srv, "", upload.S3Options{Endpoint: proxy.URL, MaxAttempts: 10})
+	s := newS3Store(t, srv, "", upload.S3Options{Endpoint: proxy.URL, MaxAttempts: 10, MaxBackoff: 50 * time.Millisecond})
 	ctx := context.Background()
 
 	const n = 80
@@ -86,7 +87,7 @@ func TestS3StoreThroughFaults(t *testing.T) {
 func TestS3StoreLostResponses(t *testing.T) {
 	srv := minio.Start(t)
 	proxy := faultproxy.Start(t, srv.Endpoint, faultproxy.Config{Seed: 3, Rate: 0.5, Faults: []faultproxy.Fault{faultproxy.ResetAfter}})
-	s := newS3Store(t, srv, "", upload.S3Options{Endpoint: proxy.URL, MaxAttempts: 10})
+	s := newS3Store(t, srv, "", upload.S3Options{Endpoint: proxy.URL, MaxAttempts: 10, MaxBackoff: 50 * time.Millisecond})
 	ctx := context.Background()
 	attrs := upload.Attrs{ContentType: "application/json"}
 	etag, err := s.Put(ctx, "m.json", []byte("v1"), attrs, upload.Precondition{IfNoneMatch: true})

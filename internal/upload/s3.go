@@ -44,6 +44,9 @@ type S3Options struct {
 	Credentials aws.CredentialsProvider
 	// MaxAttempts per request; 0 means DefaultMaxAttempts.
 	MaxAttempts int
+	// MaxBackoff caps the delay between attempts; 0 keeps the SDK's 20 s.
+	// Tests lower it so injected faults do not cost seconds.
+	MaxBackoff time.Duration
 }
 
 // S3Store is a bucket behind the S3 API: R2, MinIO or AWS S3
@@ -80,6 +83,9 @@ func NewS3Store(ctx context.Context, bucket, prefix string, opts S3Options) (*S3
 		config.WithRetryer(func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
 				o.MaxAttempts = attempts
+				if opts.MaxBackoff > 0 {
+					o.MaxBackoff = opts.MaxBackoff
+				}
 				// The client-side retry quota would fail a large sync after
 				// ~100 throttled requests; the backoff is enough.
 				o.RateLimiter = ratelimit.None
