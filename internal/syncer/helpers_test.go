@@ -162,7 +162,10 @@ func openMinIO(t *testing.T) *bucket {
 
 func s3Store(t *testing.T, srv *minio.Server, opts upload.S3Options) *upload.S3Store {
 	t.Helper()
-	opts.Endpoint, opts.Credentials = srv.Endpoint, srv.Credentials()
+	if opts.Endpoint == "" {
+		opts.Endpoint = srv.Endpoint
+	}
+	opts.Credentials = srv.Credentials()
 	s, err := upload.NewS3Store(context.Background(), srv.Bucket, "", opts)
 	if err != nil {
 		t.Fatal(err)
