@@ -9,6 +9,7 @@
 export class StoreError extends Error {}
 
 const MAX_MEMO = 1000;
+const MAX_KEYS = 1000; // per-key read counts kept, so random URLs cannot grow memory
 const memo = new Map(); // key -> {value, etag, checked, inflight}
 export const stats = { gets: 0, bodies: 0, notModified: 0, errors: 0, byKey: {} };
 
@@ -26,7 +27,7 @@ export class Req {
   async timed(key, fn) {
     const t0 = Date.now();
     stats.gets++;
-    stats.byKey[key] = (stats.byKey[key] || 0) + 1;
+    if (key in stats.byKey || Object.keys(stats.byKey).length < MAX_KEYS) stats.byKey[key] = (stats.byKey[key] || 0) + 1;
     this.reads++;
     try {
       return await fn();
