@@ -193,6 +193,7 @@ func TestManifestsMatchRebuild(t *testing.T) {
 // before or after reaching MinIO, or stalled, sync still converges to
 // exactly the bucket of a clean sync.
 func TestSyncThroughFaults(t *testing.T) {
+	t.Parallel()
 	srv := minio.Start(t)
 	proxy := faultproxy.Start(t, srv.Endpoint, faultproxy.Config{
 		Seed: 11, Rate: 0.1, StallFor: 20 * time.Millisecond,
