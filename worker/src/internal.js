@@ -1,6 +1,7 @@
 // internal.js — /__internal/version and /__internal/purge. Never cacheable
 // (policy.isBypass covers the whole /__internal/ prefix).
 import { stats, memoEtags } from './store.js';
+import { TAG_OK } from './policy.js';
 
 const JSON_TYPE = 'application/json';
 const json = (status, v) => ({ status, body: `${JSON.stringify(v)}\n`, type: JSON_TYPE });
@@ -28,7 +29,6 @@ export async function sameSecret(given, want) {
   return diff === 0;
 }
 
-const TAG = /^[\x21-\x2b\x2d-\x7e]{1,1024}$/;
 const MAX_BODY = 64 * 1024;
 
 /**
@@ -49,7 +49,7 @@ export async function purge(request, env, ctx) {
   }
   const everything = req && req.everything === true;
   const tags = req && Array.isArray(req.tags) ? req.tags : null;
-  if (!everything && !(tags && tags.length && tags.length <= 1000 && tags.every((t) => typeof t === 'string' && TAG.test(t)))) {
+  if (!everything && !(tags && tags.length && tags.length <= 1000 && tags.every((t) => typeof t === 'string' && TAG_OK.test(t)))) {
     return json(400, { error: 'tags must be 1–1000 printable ASCII strings without spaces or commas' });
   }
   const cache = ctx && ctx.cache;

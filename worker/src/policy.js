@@ -58,7 +58,8 @@ export function cacheHeaders(status, { kind = 'page', bypass = false, cap = Infi
   return h;
 }
 
-const TAG_OK = /^[\x21-\x2b\x2d-\x7e]{1,1024}$/; // printable ASCII, no space or comma
+/** TAG_OK is a valid Cache-Tag name: printable ASCII without space or comma, ≤ 1024 chars. */
+export const TAG_OK = /^[\x21-\x2b\x2d-\x7e]{1,1024}$/;
 const TAG_HEADER_MAX = 8000;
 
 /** cacheTag joins valid, distinct tags, stopping before the header gets too long. */

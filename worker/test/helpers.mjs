@@ -66,3 +66,23 @@ export function edgeTTL(res) {
     || /s-maxage=(\d+)/.exec(res.headers.get('Cache-Control') || '') || /max-age=(\d+)/.exec(res.headers.get('Cache-Control') || '');
   return m ? Number(m[1]) : 0;
 }
+
+/** walk visits a parse5 tree depth first. */
+export function walk(node, fn) {
+  fn(node);
+  for (const c of node.childNodes || []) walk(c, fn);
+  if (node.content) walk(node.content, fn);
+}
+
+/** find returns the nodes of a parse5 tree that match pred. */
+export function find(doc, pred) {
+  const out = [];
+  walk(doc, (n) => { if (pred(n)) out.push(n); });
+  return out;
+}
+
+/** textOf is a node's text content. */
+export const textOf = (n) => { let t = ''; walk(n, (x) => { if (x.nodeName === '#text') t += x.value; }); return t; };
+
+/** attr is a node's attribute value, or undefined. */
+export const attr = (n, name) => (n.attrs || []).find((a) => a.name === name)?.value;

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'parse5';
-import { start, assertCacheable, assertNotStored, edgeTTL, PROVISIONAL } from './helpers.mjs';
+import { start, assertCacheable, assertNotStored, edgeTTL, PROVISIONAL, walk, find, textOf, attr } from './helpers.mjs';
 
 let s;
 before(async () => { s = await start({ seed: PROVISIONAL }); });
@@ -10,18 +10,6 @@ after(() => s.stop());
 
 const HTML = /^text\/html; charset=utf-8$/;
 
-function walk(node, fn) {
-  fn(node);
-  for (const c of node.childNodes || []) walk(c, fn);
-  if (node.content) walk(node.content, fn);
-}
-function find(doc, pred) {
-  const out = [];
-  walk(doc, (n) => { if (pred(n)) out.push(n); });
-  return out;
-}
-const textOf = (n) => { let t = ''; walk(n, (x) => { if (x.nodeName === '#text') t += x.value; }); return t; };
-const attr = (n, name) => (n.attrs || []).find((a) => a.name === name)?.value;
 
 async function html(path) {
   const res = await s.get(path);

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { parse } from 'parse5';
-import { start, assertCacheable, FIXTURE } from './helpers.mjs';
+import { start, assertCacheable, FIXTURE, walk, textOf, attr } from './helpers.mjs';
 import { readDir } from '../scripts/bucket.mjs';
 import { visibility } from '../src/policy.js';
 
@@ -24,12 +24,6 @@ after(() => s && s.stop());
 
 const json = (key) => JSON.parse(byKey[key].body.toString('utf8'));
 
-function walk(node, fn) {
-  fn(node);
-  for (const c of node.childNodes || []) walk(c, fn);
-}
-const textOf = (n) => { let t = ''; walk(n, (x) => { if (x.nodeName === '#text') t += x.value; }); return t; };
-const attr = (n, name) => (n.attrs || []).find((a) => a.name === name)?.value;
 
 /** page fetches an HTML page and checks the no-inline-script/style rule on it. */
 async function page(path, status = 200) {
