@@ -217,3 +217,30 @@ func TestSyncThroughFaults(t *testing.T) {
 		t.Errorf("sync after the faulty syncs planned:\n%s", rep.Plan)
 	}
 }
+
+// TestRevertAfterCrash: a sync dies after rewriting an entry's metadata
+// (title edit) and before its shard; the edit is then reverted. The shard
+// matches the content again, yet the object still carries the edited
+// metadata: the next sync must notice and restore it.
+func TestRevertAfterCrash(t *testing.T) {
+	eachStore(t, func(t *testing.T, open func(*testing.T) *bucket) {
+		s := newSite(t, 3)
+		s.blogOf(4)
+		b := open(t)
+		run(t, s, b.store)
+		before := snapshot(t, b.raw)
+
+		s.entry("blog", "p01", "Retitled", "2026-01-02", "Body of post 1.")
+		if _, err := syncer.Run(context.Background(), s.config(), crashBeforeManifests{b.store}, syncer.Options{MaxDeletes: -1}); !errors.Is(err, errCrash) {
+			t.Fatalf("interrupted sync: %v", err)
+		}
+		s.entry("blog", "p01", "Post 1", "2026-01-02", "Body of post 1.")
+		b.reqs.Reset()
+		rep := run(t, s, b.store)
+		t.Logf("%s: sync after the revert: %v; plan:\n%s", b.kind, b.reqs.Counts(), rep.Plan)
+		if rep.EntryHeads != 1 {
+			t.Errorf("%d entry HEADs, want 1 (the entry newer than its shard)", rep.EntryHeads)
+		}
+		sameBucket(t, snapshot(t, b.raw), before)
+	})
+}

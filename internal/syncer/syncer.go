@@ -43,6 +43,9 @@ type Report struct {
 	Result   *upload.Result    `json:"result,omitempty"`
 	// Requests made to read the bucket before planning.
 	Lists, ManifestGets int `json:"-"`
+	// EntryHeads counts entries whose metadata was read because they were
+	// written after the shard that lists them (see previous).
+	EntryHeads int `json:"-"`
 	// Purge holds the Cache-Tag names the applied plan touched.
 	Purge []string `json:"purge,omitempty"`
 }
@@ -179,8 +182,8 @@ func Plan(ctx context.Context, built *Built, store upload.Store, opts Options) (
 			return rep, fmt.Errorf("list %s%s: %w", store, prefix, err)
 		}
 	}
-	prev, old, gets, err := previous(ctx, store, built, remote)
-	rep.ManifestGets = gets
+	prev, old, gets, heads, err := previous(ctx, store, built, remote)
+	rep.ManifestGets, rep.EntryHeads = gets, heads
 	if err != nil {
 		return rep, err
 	}
@@ -198,18 +201,42 @@ func Plan(ctx context.Context, built *Built, store upload.Store, opts Options) (
 
 // previous learns each entry's previous record hashes from the bucket's
 // shards. A shard whose ETag equals the local bytes' MD5 lists exactly the
-// local records, so only shards that differ are read.
-func previous(ctx context.Context, store upload.Store, built *Built, remote map[string]upload.Object) (map[string]upload.Previous, map[string]manifest.Record, int, error) {
+// local records, so only shards that differ are read. A listing cannot
+// show metadata, so an entry object newer than the matching shard that
+// lists it (an interrupted sync, then the content reverted) is checked
+// with a HEAD rather than trusted.
+func previous(ctx context.Context, store upload.Store, built *Built, remote map[string]upload.Object) (map[string]upload.Previous, map[string]manifest.Record, int, int, error) {
 	prev := map[string]upload.Previous{}
 	old := map[string]manifest.Record{}
-	gets := 0
+	gets, heads := 0, 0
+	var verify []string
 	for _, it := range built.Items {
 		if it.Kind != upload.KindEntry {
 			continue
 		}
 		sk := built.shardOf[it.Key]
-		if o, ok := remote[sk]; ok && o.ETag == md5hex(built.local[sk]) {
-			prev[it.Key] = upload.Previous{Hash: it.Hash, Input: it.Input}
+		o, ok := remote[sk]
+		if !ok || o.ETag != md5hex(built.local[sk]) {
+			continue
+		}
+		if e, ok := remote[it.Key]; ok && e.LastModified.After(o.LastModified) {
+			// The entry was written after its shard: a sync died (or lost
+			// a race) between entries and manifests, and the content has
+			// since gone back to what the shard says. The shard does not
+			// describe the object's metadata; ask the object.
+			verify = append(verify, it.Key)
+			continue
+		}
+		prev[it.Key] = upload.Previous{Hash: it.Hash, Input: it.Input}
+	}
+	for _, k := range verify {
+		heads++
+		_, attrs, err := store.Head(ctx, k)
+		if err != nil && !errors.Is(err, upload.ErrNotFound) {
+			return nil, nil, gets, heads, fmt.Errorf("read %s: %w", k, err)
+		}
+		if h := attrs.Metadata["hash"]; h != "" {
+			prev[k] = upload.Previous{Hash: h, Input: attrs.Metadata["input"]}
 		}
 	}
 	keys := make([]string, 0)
@@ -226,7 +253,7 @@ func previous(ctx context.Context, store upload.Store, built *Built, remote map[
 			continue
 		}
 		if err != nil {
-			return nil, nil, gets, fmt.Errorf("read %s: %w", k, err)
+			return nil, nil, gets, heads, fmt.Errorf("read %s: %w", k, err)
 		}
 		var sh manifest.Shard
 		if err := json.Unmarshal(body, &sh); err != nil {
@@ -240,5 +267,5 @@ func previous(ctx context.Context, store upload.Store, built *Built, remote map[
 			}
 		}
 	}
-	return prev, old, gets, nil
+	return prev, old, gets, heads, nil
 }
