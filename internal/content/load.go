@@ -209,6 +209,14 @@ func (l *loader) entry(f file) (*Entry, []Problem) {
 	if err != nil {
 		return prob(1, 1, "cannot read: %v", err)
 	}
+	return l.parse(f, src)
+}
+
+// parse validates and renders the bytes of f.
+func (l *loader) parse(f file, src []byte) (*Entry, []Problem) {
+	prob := func(line, col int, format string, args ...any) (*Entry, []Problem) {
+		return nil, []Problem{{Path: f.path, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}}
+	}
 	if len(src) == 0 {
 		return prob(1, 1, "empty file: an entry needs frontmatter with at least title and date")
 	}
