@@ -2,13 +2,15 @@
 # Installs what axctl's tests and demo need, reusing whatever is already
 # there: Go modules, MinIO (pinned build, test-only, never linked), the
 # Worker's npm packages (exact versions from package-lock.json), and Debian's
-# varnish, varnish-modules, chromium and python3-feedparser.
-# Usage: scripts/tools.sh [go|minio|npm|apt|all]...   (default: all)
+# varnish, varnish-modules, chromium and python3-feedparser, and actionlint
+# (pinned, for `make lint`).
+# Usage: scripts/tools.sh [go|minio|npm|apt|actionlint|all]...   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TOOLS_BIN="${AXCTL_TOOLS_BIN:-$HOME/.cache/axctl/bin}"
 MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
+ACTIONLINT_VERSION="v1.7.12"
 APT_PACKAGES=(varnish varnish-modules chromium python3-feedparser)
 
 log() { printf 'tools: %s\n' "$*" >&2; }
@@ -26,6 +28,16 @@ need_minio() {
   log "building MinIO $MINIO_VERSION into $TOOLS_BIN (about 3 minutes, once)"
   GOBIN="$TOOLS_BIN" GOFLAGS=-mod=mod go install "github.com/minio/minio@$MINIO_VERSION"
   echo "$MINIO_VERSION" > "$TOOLS_BIN/minio.version"
+}
+
+need_actionlint() {
+  if [ -x "$TOOLS_BIN/actionlint" ] && [ -f "$TOOLS_BIN/actionlint.version" ] && [ "$(cat "$TOOLS_BIN/actionlint.version")" = "$ACTIONLINT_VERSION" ]; then
+    return
+  fi
+  mkdir -p "$TOOLS_BIN"
+  log "installing actionlint $ACTIONLINT_VERSION into $TOOLS_BIN"
+  GOBIN="$TOOLS_BIN" GOFLAGS=-mod=mod go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+  echo "$ACTIONLINT_VERSION" > "$TOOLS_BIN/actionlint.version"
 }
 
 need_npm() {
@@ -58,7 +70,8 @@ for t in "${targets[@]}"; do
     minio) need_minio ;;
     npm) need_npm ;;
     apt) need_apt ;;
-    all) need_go; need_apt; need_npm; need_minio ;;
+    actionlint) need_actionlint ;;
+    all) need_go; need_apt; need_npm; need_actionlint; need_minio ;;
     *) log "unknown target $t"; exit 2 ;;
   esac
 done

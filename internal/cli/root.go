@@ -96,6 +96,8 @@ func NewRoot(ios IO) *cobra.Command {
 		newSyncCmd(ios, g, nil),
 		newManifestCmd(ios, g),
 		newPurgeCmd(ios, g),
+		newInitCmd(ios, g, nil),
+		newDeployCmd(ios, g, nil),
 		newPullCmd(ios, g),
 	)
 	return root

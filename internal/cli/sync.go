@@ -95,6 +95,9 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 		if target == "" {
 			target = cfg.Target
 		}
+		if err := refusePlaceholder("target", target, "axctl.yaml or --target"); err != nil {
+			return err
+		}
 		store, err = upload.Open(ctx, target, upload.OpenOptions{S3: upload.S3Options{Endpoint: cfg.S3.Endpoint}})
 		if err != nil {
 			return usage(err)

@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/axctl/axctl/internal/scaffold"
+)
+
+// InitOptions are init's inputs.
+type InitOptions struct {
+	IO    IO
+	Quiet bool
+	Dir   string
+}
+
+func newInitCmd(ios IO, g *Globals, runF func(context.Context, *InitOptions) error) *cobra.Command {
+	opts := &InitOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "init [DIR]",
+		Short: "Scaffold a site: axctl.yaml, an example entry, the Worker config, the workflows",
+		Long: "Init writes a new site into DIR (default: the current directory): axctl.yaml,\n" +
+			"content/blog/hello.md, worker/wrangler.jsonc, .gitignore and the GitHub\n" +
+			"workflows (pr.yml, sync.yml, deploy.yml).\n\n" +
+			"It is idempotent: a file that already has the scaffold's bytes is\n" +
+			"\"unchanged\", and a file with any other bytes is yours and is never\n" +
+			"overwritten (\"skipped (modified)\"). Names left as " + scaffold.Placeholder + " (the bucket,\n" +
+			"the Worker, the site URL) make `axctl sync` and `axctl deploy` refuse to run.",
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Quiet = g.Quiet
+			opts.Dir = "."
+			if len(args) == 1 {
+				opts.Dir = args[0]
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runInit(cmd.Context(), opts)
+		},
+	}
+	return cmd
+}
+
+func runInit(_ context.Context, opts *InitOptions) error {
+	if st, err := os.Stat(opts.Dir); err == nil && !st.IsDir() {
+		return usage(fmt.Errorf("init: %q is not a directory", opts.Dir))
+	}
+	results, err := scaffold.Write(opts.Dir)
+	if !opts.Quiet {
+		for _, r := range results {
+			fmt.Fprintf(opts.IO.Err, "%-20s %s\n", r.Status, filepath.Join(opts.Dir, filepath.FromSlash(r.Path)))
+		}
+	}
+	if err != nil {
+		return storeErr(err)
+	}
+	if !opts.Quiet {
+		fmt.Fprintf(opts.IO.Err, "next: replace %s in axctl.yaml and worker/wrangler.jsonc, then `axctl validate`\n", scaffold.Placeholder)
+	}
+	return nil
+}
+
+// refusePlaceholder is a usage error when a resource name given to sync or
+// deploy is still the scaffold's placeholder.
+func refusePlaceholder(what, value, where string) error {
+	if err := scaffold.CheckName(what, value, where); err != nil {
+		return usage(err)
+	}
+	return nil
+}

@@ -1,0 +1,247 @@
+package scaffold_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/axctl/axctl/internal/scaffold"
+)
+
+func TestFilesHaveTheirRealNames(t *testing.T) {
+	files, err := scaffold.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, f := range files {
+		paths = append(paths, f.Path)
+	}
+	want := []string{
+		".github/workflows/deploy.yml", ".github/workflows/pr.yml", ".github/workflows/sync.yml",
+		".gitignore", "axctl.yaml", "content/blog/hello.md", "worker/wrangler.jsonc",
+	}
+	if strings.Join(paths, " ") != strings.Join(want, " ") {
+		t.Errorf("paths = %v\nwant %v", paths, want)
+	}
+}
+
+func TestWriteIsIdempotentAndNeverOverwrites(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "site")
+	first, err := scaffold.Write(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range first {
+		if r.Status != scaffold.Created {
+			t.Errorf("first run: %s %s", r.Status, r.Path)
+		}
+	}
+	cfg := filepath.Join(dir, "axctl.yaml")
+	mine := []byte("# mine\n")
+	if err := os.WriteFile(cfg, mine, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	hello := filepath.Join(dir, "content", "blog", "hello.md")
+	if err := os.Remove(hello); err != nil {
+		t.Fatal(err)
+	}
+	second, err := scaffold.Write(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range second {
+		want := scaffold.Same
+		switch r.Path {
+		case "axctl.yaml":
+			want = scaffold.Modified
+		case "content/blog/hello.md":
+			want = scaffold.Created
+		}
+		if r.Status != want {
+			t.Errorf("second run: %s is %q, want %q", r.Path, r.Status, want)
+		}
+	}
+	if got, _ := os.ReadFile(cfg); !bytes.Equal(got, mine) {
+		t.Errorf("a modified file was overwritten: %q", got)
+	}
+}
+
+func TestWriteReportsAnUnwritableDir(t *testing.T) {
+	dir := t.TempDir()
+	// A file where the scaffold wants a directory.
+	if err := os.WriteFile(filepath.Join(dir, "content"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := scaffold.Write(dir); err == nil || !strings.Contains(err.Error(), "content") {
+		t.Errorf("err = %v, want one naming content/", err)
+	}
+}
+
+func TestCheckName(t *testing.T) {
+	if err := scaffold.CheckName("target", "s3://my-bucket", "axctl.yaml"); err != nil {
+		t.Errorf("a real name was refused: %v", err)
+	}
+	err := scaffold.CheckName("target", "s3://REPLACE_ME", "axctl.yaml")
+	if err == nil || !strings.Contains(err.Error(), `target "s3://REPLACE_ME" is still the scaffold's placeholder`) || !strings.Contains(err.Error(), "axctl.yaml") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// The repository's own workflows are the scaffold's: one copy to lint
+// (make lint runs actionlint on .github/workflows) and to keep correct.
+func TestRepoWorkflowsAreTheScaffolds(t *testing.T) {
+	files, err := scaffold.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if !strings.HasPrefix(f.Path, ".github/") {
+			continue
+		}
+		repo, err := os.ReadFile(filepath.Join("..", "..", filepath.FromSlash(f.Path)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(repo, f.Data) {
+			t.Errorf("%s differs from internal/scaffold/files/%s: copy one onto the other", f.Path, strings.Replace(f.Path, ".github", "dot-github", 1))
+		}
+	}
+}
+
+type workflow struct {
+	On          map[string]any `yaml:"on"`
+	Permissions map[string]string
+	Concurrency struct {
+		Group            string `yaml:"group"`
+		CancelInProgress bool   `yaml:"cancel-in-progress"`
+	}
+	Jobs map[string]struct {
+		Steps []struct {
+			Uses string
+			Run  string
+			Env  map[string]string
+		}
+	}
+}
+
+func readWorkflow(t *testing.T, name string) (workflow, string) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", ".github", "workflows", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w workflow
+	if err := yaml.Unmarshal(data, &w); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return w, string(data)
+}
+
+var pinned = regexp.MustCompile(`^\s*(?:- )?uses: ([\w.-]+/[\w.-]+)@([0-9a-f]{40}) # v\d+(\.\d+)*$`)
+
+func TestWorkflowsPinActionsAndUseSecretsOnlyInEnv(t *testing.T) {
+	for _, name := range []string{"pr.yml", "sync.yml", "deploy.yml", "ci.yml"} {
+		_, text := readWorkflow(t, name)
+		for i, line := range strings.Split(text, "\n") {
+			if strings.Contains(line, "uses:") && !pinned.MatchString(line) {
+				t.Errorf("%s:%d: action not pinned by full SHA with a # vX comment: %s", name, i+1, strings.TrimSpace(line))
+			}
+			if strings.Contains(line, "${{ secrets.") && !regexp.MustCompile(`^\s+[A-Z0-9_]+: \$\{\{ secrets\.[A-Z0-9_]+ \}\}$`).MatchString(line) {
+				t.Errorf("%s:%d: secrets go into env only: %s", name, i+1, strings.TrimSpace(line))
+			}
+		}
+	}
+}
+
+func TestPullRequestWorkflowNeverWrites(t *testing.T) {
+	w, text := readWorkflow(t, "pr.yml")
+	if _, ok := w.On["pull_request"]; !ok || len(w.On) != 1 {
+		t.Errorf("pr.yml triggers = %v, want pull_request only (never pull_request_target)", w.On)
+	}
+	if w.Permissions["contents"] != "read" {
+		t.Errorf("permissions = %v", w.Permissions)
+	}
+	for _, bad := range []string{"secrets.AWS_ACCESS_KEY_ID", "secrets.AXCTL_PURGE_SECRET", "--purge", "CLOUDFLARE_API_TOKEN"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("pr.yml mentions %q: a pull request must not write", bad)
+		}
+	}
+	var runs []string
+	for _, s := range w.Jobs["plan"].Steps {
+		runs = append(runs, s.Run)
+	}
+	all := strings.Join(runs, "\n")
+	if strings.Count(all, "axctl sync") != 1 || !strings.Contains(all, "axctl sync --dry-run --json") {
+		t.Errorf("pr.yml must run exactly one sync, a dry run:\n%s", all)
+	}
+	if !strings.Contains(all, "axctl validate --format github") {
+		t.Errorf("pr.yml does not validate with annotations")
+	}
+}
+
+func TestSyncAndDeployQueueNeverCancel(t *testing.T) {
+	for name, group := range map[string]string{"sync.yml": "axctl-sync", "deploy.yml": "axctl-deploy"} {
+		w, text := readWorkflow(t, name)
+		if w.Concurrency.Group != group || w.Concurrency.CancelInProgress {
+			t.Errorf("%s concurrency = %+v, want group %s without cancel-in-progress", name, w.Concurrency, group)
+		}
+		if !strings.Contains(text, "cancel-in-progress: false") {
+			t.Errorf("%s: say cancel-in-progress: false explicitly", name)
+		}
+	}
+	_, text := readWorkflow(t, "sync.yml")
+	if !strings.Contains(text, "axctl sync --purge --max-deletes 50") {
+		t.Errorf("sync.yml does not run `axctl sync --purge --max-deletes 50`")
+	}
+	_, text = readWorkflow(t, "deploy.yml")
+	for _, want := range []string{"npm ci", "npm test", `axctl deploy --build-id "$BUILD_ID"`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("deploy.yml lacks %q", want)
+		}
+	}
+}
+
+// The plan summary script renders sync's JSON; jq is on GitHub's runners.
+func TestPlanSummaryRenders(t *testing.T) {
+	if _, err := exec.LookPath("jq"); err != nil {
+		t.Skip("jq not installed")
+	}
+	w, _ := readWorkflow(t, "pr.yml")
+	var prog string
+	for _, s := range w.Jobs["plan"].Steps {
+		if p := s.Env["PLAN_TO_MARKDOWN"]; p != "" {
+			prog = p
+		}
+	}
+	if prog == "" {
+		t.Fatal("no PLAN_TO_MARKDOWN in pr.yml")
+	}
+	tests := []struct{ name, json, want string }{
+		{"changes", `{"target":"s3://b","dryRun":true,"entries":2,"drafts":1,"plan":{"uploads":[{"key":"entries/blog/a.html","kind":"entry","reason":"changed"}],"deletes":[{"key":"entries/blog/old.html","kind":"entry","reason":"gone"}],"unchanged":5},"purge":["c:blog","site"]}`,
+			"### axctl sync plan for `s3://b`\n\n2 entries (1 drafts not published): **1** to upload, **1** to delete, 5 unchanged.\n\n| action | kind | key | reason |\n|---|---|---|---|\n| upload | entry | `entries/blog/a.html` | changed |\n| delete | entry | `entries/blog/old.html` | gone |\n\nCache-Tags the merge will purge: `c:blog` `site`\n"},
+		{"no-op", `{"target":"s3://b","dryRun":true,"entries":2,"drafts":0,"plan":{"uploads":null,"deletes":null,"unchanged":7}}`,
+			"### axctl sync plan for `s3://b`\n\n2 entries (0 drafts not published): **0** to upload, **0** to delete, 7 unchanged.\n\nMerging this pull request changes nothing in the bucket.\n"},
+		{"no plan", `{"target":"s3://b","dryRun":true,"entries":0,"drafts":0}`,
+			"### axctl sync plan for `s3://b`\n\nNo plan: the sync stopped before planning; see the job log.\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd := exec.Command("jq", "-r", prog)
+			cmd.Stdin = strings.NewReader(tt.json)
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("jq: %v\n%s", err, out)
+			}
+			if string(out) != tt.want {
+				t.Errorf("got:\n%s\nwant:\n%s", out, tt.want)
+			}
+		})
+	}
+}
