@@ -104,6 +104,15 @@ func (l *locator) key(name string) (int, int) {
 	if lines := l.fm.keyLines[name]; len(lines) > 0 {
 		return lines[0], 1
 	}
+	// A key the line scan missed (quoted, or in a flow map): ask the parser.
+	l.parse()
+	if l.root != nil && l.root.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(l.root.Content); i += 2 {
+			if k := l.root.Content[i]; k.Value == name {
+				return k.Line + l.fm.startLine - 1, l.byteCol(k.Line, k.Column)
+			}
+		}
+	}
 	return l.fm.startLine - 1, 1
 }
 
