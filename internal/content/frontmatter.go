@@ -51,6 +51,11 @@ func scanFrontmatter(src []byte) (*frontmatter, *Problem) {
 			fm.text = rest[:off]
 			return fm, nil
 		}
+		if isDashes(l) {
+			// goldmark-meta ends the block at any line of only dashes, even
+			// indented: the rest would silently become Markdown.
+			return nil, &Problem{Line: line, Col: 1, Msg: `a line of only dashes inside frontmatter ends it early: quote the value, or start the closing "---" at column 1`}
+		}
 		if k := topKey(l); k != "" {
 			fm.keyLines[k] = append(fm.keyLines[k], line)
 		}
@@ -65,6 +70,11 @@ func firstLine(b []byte) []byte {
 		return b[:i]
 	}
 	return b
+}
+
+func isDashes(l []byte) bool {
+	l = bytes.Trim(l, " \t\r")
+	return len(l) > 0 && len(bytes.Trim(l, "-")) == 0
 }
 
 func isFence(l []byte) bool { return string(bytes.TrimRight(l, " \t\r")) == "---" }
