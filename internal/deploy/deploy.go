@@ -262,6 +262,9 @@ func (d *deployment) purge(ctx context.Context) (string, error) {
 	if !d.needs {
 		return d.purgeWhy, nil
 	}
+	if d.NewPurger == nil {
+		return "", fmt.Errorf("a purge is needed (%s) but no purger is configured", d.purgeWhy)
+	}
 	p, err := d.NewPurger()
 	if err != nil {
 		return "", err
