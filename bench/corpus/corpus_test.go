@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/axctl/axctl/internal/content"
+	"github.com/axctl/axctl/internal/manifest"
 	"github.com/axctl/axctl/internal/syncer"
 )
 
@@ -130,5 +131,23 @@ func TestHugoSite(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(dir, "hugo.toml"))
 	if !strings.Contains(string(b), "noClasses = false") {
 		t.Error("hugo.toml must highlight with CSS classes")
+	}
+}
+
+func TestRecordsBuild(t *testing.T) {
+	cols, recs := Records(500, 1)
+	n := 0
+	for _, rs := range recs {
+		n += len(rs)
+	}
+	if n != 500 {
+		t.Fatalf("records = %d", n)
+	}
+	objs, err := manifest.Build(manifest.Site{Title: "t", BaseURL: "https://x.example"}, cols, recs, PageSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := objs["metadata/site.json"]; !ok {
+		t.Fatal("no site.json")
 	}
 }

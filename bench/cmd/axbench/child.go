@@ -1,0 +1,233 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/axctl/axctl/internal/content"
+	"github.com/axctl/axctl/internal/syncer"
+	"github.com/axctl/axctl/internal/testutil"
+	"github.com/axctl/axctl/internal/upload"
+)
+
+// syncResult is what `axbench child-sync` prints: one axctl sync, run
+// in-process through syncer.Validate and syncer.Plan, with every S3 request
+// counted by operation.
+type syncResult struct {
+	ValidateMs float64        `json:"validateMs"`
+	BucketMs   float64        `json:"bucketMs"` // list + plan + apply
+	Objects    int            `json:"objects"`  // what the content produces
+	Requests   map[string]int `json:"requests"`
+	Uploads    map[string]int `json:"uploads"` // by kind
+	Deletes    int            `json:"deletes"`
+	Lists      int            `json:"lists"`
+	Gets       int            `json:"manifestGets"`
+}
+
+// childSync is `axbench child-sync`: like `axctl sync`, but it reports
+// requests by type and phase times, and can write profiles.
+func childSync(args []string) error {
+	fl := flag.NewFlagSet("child-sync", flag.ExitOnError)
+	cfgPath := fl.String("config", "axctl.yaml", "config")
+	target := fl.String("target", "", "s3://BUCKET or file://DIR")
+	conc := fl.Int("concurrency", 16, "requests in flight")
+	cpu := fl.String("cpuprofile", "", "write a CPU profile")
+	mem := fl.String("memprofile", "", "write a heap profile after validate (the peak of what is held)")
+	_ = fl.Parse(args)
+	ctx := context.Background()
+	if *cpu != "" {
+		f, err := os.Create(*cpu)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	cfg, err := content.LoadConfig(*cfgPath)
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	built, problems, err := syncer.Validate(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%d problems, first: %s", len(problems), problems[0])
+	}
+	res := syncResult{ValidateMs: ms(time.Since(t0)), Objects: len(built.Items)}
+	if *mem != "" {
+		if err := writeHeap(*mem); err != nil {
+			return err
+		}
+	}
+	hc, counter := testutil.NewCountingClient(nil)
+	store, err := upload.Open(ctx, *target, upload.OpenOptions{S3: upload.S3Options{HTTPClient: hc}})
+	if err != nil {
+		return err
+	}
+	t1 := time.Now()
+	rep, err := syncer.Plan(ctx, built, store, syncer.Options{MaxDeletes: -1, Concurrency: *conc})
+	if err != nil {
+		return err
+	}
+	res.BucketMs = ms(time.Since(t1))
+	res.Requests = counter.Counts()
+	res.Uploads = map[string]int{}
+	for _, a := range rep.Plan.Uploads {
+		res.Uploads[string(a.Kind)]++
+	}
+	res.Deletes, res.Lists, res.Gets = len(rep.Plan.Deletes), rep.Lists, rep.ManifestGets
+	runtime.KeepAlive(built)
+	return json.NewEncoder(os.Stdout).Encode(res)
+}
+
+func writeHeap(path string) error {
+	runtime.GC()
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return pprof.WriteHeapProfile(f)
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// putResult is what `axbench child-rawput` prints.
+type putResult struct {
+	Objects int     `json:"objects"`
+	PutMs   float64 `json:"putMs"`
+}
+
+// childRawPut is `axbench child-rawput`: the limit for a cold sync. It builds
+// the same objects (untimed), then PUTs them with the bare SDK, -concurrency
+// at a time, with the same content types and metadata, and times only that.
+func childRawPut(args []string) error {
+	fl := flag.NewFlagSet("child-rawput", flag.ExitOnError)
+	cfgPath := fl.String("config", "axctl.yaml", "config")
+	bucket := fl.String("bucket", "", "bucket")
+	conc := fl.Int("concurrency", 16, "requests in flight")
+	_ = fl.Parse(args)
+	ctx := context.Background()
+	cfg, err := content.LoadConfig(*cfgPath)
+	if err != nil {
+		return err
+	}
+	built, problems, err := syncer.Validate(ctx, cfg)
+	if err != nil || len(problems) > 0 {
+		return fmt.Errorf("validate: %v %v", err, problems)
+	}
+	type obj struct {
+		key  string
+		body []byte
+		in   s3.PutObjectInput
+	}
+	objs := make([]obj, 0, len(built.Items))
+	for _, it := range built.Items {
+		body := it.Body
+		if it.Src != "" {
+			if body, err = os.ReadFile(it.Src); err != nil {
+				return err
+			}
+		}
+		md, err := upload.EncodeMetadata(it.Attrs.Metadata)
+		if err != nil {
+			return err
+		}
+		in := s3.PutObjectInput{Bucket: aws.String(*bucket), Key: aws.String(it.Key), Metadata: md,
+			ContentType: aws.String(it.Attrs.ContentType)}
+		if it.Attrs.CacheControl != "" {
+			in.CacheControl = aws.String(it.Attrs.CacheControl)
+		}
+		objs = append(objs, obj{it.Key, body, in})
+	}
+	client := newS3Client(os.Getenv("AXCTL_S3_ENDPOINT"), os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY"), nil)
+	t0 := time.Now()
+	ch := make(chan obj)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	for i := 0; i < *conc; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for o := range ch {
+				in := o.in
+				in.Body = bytes.NewReader(o.body)
+				in.ContentLength = aws.Int64(int64(len(o.body)))
+				if _, err := client.PutObject(ctx, &in); err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = fmt.Errorf("put %s: %w", o.key, err)
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, o := range objs {
+		ch <- o
+	}
+	close(ch)
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	return json.NewEncoder(os.Stdout).Encode(putResult{Objects: len(objs), PutMs: ms(time.Since(t0))})
+}
+
+// childList is `axbench child-list`: a bare ListObjectsV2 scan of a bucket,
+// the floor for a no-op sync's bucket phase.
+func childList(args []string) error {
+	fl := flag.NewFlagSet("child-list", flag.ExitOnError)
+	bucket := fl.String("bucket", "", "bucket")
+	_ = fl.Parse(args)
+	hc, counter := testutil.NewCountingClient(nil)
+	client := newS3Client(os.Getenv("AXCTL_S3_ENDPOINT"), os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY"), hc)
+	t0 := time.Now()
+	n := 0
+	p := s3.NewListObjectsV2Paginator(client, &s3.ListObjectsV2Input{Bucket: aws.String(*bucket)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			return err
+		}
+		n += len(page.Contents)
+	}
+	out := struct {
+		Objects  int            `json:"objects"`
+		ListMs   float64        `json:"listMs"`
+		Requests map[string]int `json:"requests"`
+	}{n, ms(time.Since(t0)), counter.Counts()}
+	return json.NewEncoder(os.Stdout).Encode(out)
+}
+
+// fmtCounts prints request counts as "LIST 10, GET 0".
+func fmtCounts(m map[string]int) string {
+	order := []string{testutil.OpList, testutil.OpGet, testutil.OpHead, testutil.OpPut, testutil.OpDelete, testutil.OpOther}
+	var parts []string
+	for _, op := range order {
+		if m[op] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", op, m[op]))
+		}
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// tool is one contestant of the render race.
+type tool struct {
+	name string
+	spec func(out string) cmdSpec
+	// walls and RSS of every run
+	walls []time.Duration
+	rss   []int64
+}
+
+// render races axctl (validate + render + precompute + write the local
+// bucket), Hugo (the same corpus, pages only, written to disk) and the bare
+// goldmark+chroma limit on 1 and all cores. Each run starts every contestant
+// on a fresh output directory, one after the other, so the ratios of one
+// run share the machine's conditions.
+func (b *bench) render() error {
+	n := b.cfg.N
+	dir, err := b.corpus(n)
+	if err != nil {
+		return err
+	}
+	content := filepath.Join(dir, "content")
+	tools := []*tool{
+		{name: "axctl", spec: func(out string) cmdSpec {
+			return cmdSpec{Dir: dir, Name: b.cfg.AxctlBin, Args: []string{"sync", "--quiet", "--config", filepath.Join(dir, "axctl.yaml"), "--target", "file://" + out}}
+		}},
+		{name: "bare1", spec: func(out string) cmdSpec {
+			return cmdSpec{Env: []string{"GOMAXPROCS=1"}, Name: b.cfg.Self, Args: []string{"bare", "-content", content, "-out", out, "-j", "1"}}
+		}},
+		{name: "bareN", spec: func(out string) cmdSpec {
+			return cmdSpec{Name: b.cfg.Self, Args: []string{"bare", "-content", content, "-out", out, "-j", fmt.Sprint(nproc())}}
+		}},
+	}
+	hugoOK := fileExists(b.cfg.Hugo)
+	if hugoOK {
+		tools = append(tools, &tool{name: "hugo", spec: func(out string) cmdSpec {
+			return cmdSpec{Dir: dir, Name: b.cfg.Hugo, Args: []string{"--quiet", "--source", dir, "--destination", out,
+				"--cacheDir", filepath.Join(b.cfg.Work, "hugo-cache")}}
+		}})
+	} else {
+		b.notes = append(b.notes, "Hugo not installed at "+b.cfg.Hugo+": Hugo rows skipped (bench/run.sh installs it)")
+	}
+	var axOut string
+	for i := 0; i < b.cfg.Runs; i++ {
+		for _, t := range tools {
+			out := filepath.Join(b.cfg.Work, "render", fmt.Sprintf("%s-%d", t.name, i))
+			p, err := measure(b.ctx, t.spec(out))
+			if err != nil {
+				return fmt.Errorf("%s: %w", t.name, err)
+			}
+			t.walls, t.rss = append(t.walls, p.Wall), append(t.rss, p.MaxRSS)
+			logf("render run %d: %-5s %s, %s", i+1, t.name, secs(p.Wall), mb(p.MaxRSS))
+			if t.name == "axctl" {
+				axOut = out
+			}
+			if i == 0 && t.name == "hugo" {
+				if pages := countFiles(out, ".html"); pages != n {
+					b.notes = append(b.notes, fmt.Sprintf("Hugo wrote %d HTML pages for %d entries", pages, n))
+				}
+			}
+		}
+		// keep the last axctl bucket (workerd reads it); drop the rest
+		for _, t := range tools {
+			out := filepath.Join(b.cfg.Work, "render", fmt.Sprintf("%s-%d", t.name, i))
+			if out != axOut || i < b.cfg.Runs-1 {
+				_ = os.RemoveAll(out)
+			}
+		}
+	}
+	b.bucket = axOut
+	by := map[string]*tool{}
+	for _, t := range tools {
+		by[t.name] = t
+	}
+	area := fmt.Sprintf("render (%s entries)", num(float64(n)))
+	line := func(t *tool) (float64, int64) {
+		w, r := medianDur(t.walls), medianInt(t.rss)
+		return rate(n, w), r
+	}
+	axR, axM := line(by["axctl"])
+	show := func(t *tool, label string) {
+		r, m := line(t)
+		b.add(area, label, fmt.Sprintf("%s pages/s · %s · peak RSS %s", num(r), secs(medianDur(t.walls)), mb(m)), "", "")
+	}
+	show(by["axctl"], "axctl: `axctl sync --target file://` (validate + render + precompute + write bucket)")
+	if hugoOK {
+		show(by["hugo"], "Hugo: `hugo --quiet` (same Markdown, chroma classes, pages only, to disk)")
+	}
+	show(by["bare1"], "limit: bare goldmark+chroma, 1 core (read, render, write)")
+	show(by["bareN"], fmt.Sprintf("limit: bare goldmark+chroma, %d cores", nproc()))
+	if hugoOK {
+		hR, hM := line(by["hugo"])
+		b.add(area, "axctl ÷ Hugo, pages/s", ratio(axR/hR), "≥ 2×", verdict(axR/hR >= 2))
+		b.add(area, "axctl ÷ Hugo, peak RSS", ratio(float64(axM)/float64(hM)), "≤ 1×", verdict(axM <= hM))
+	}
+	bR, _ := line(by["bareN"])
+	b.add(area, fmt.Sprintf("axctl ÷ bare limit (%d cores), pages/s", nproc()), ratio(axR/bR), "≥ 0.85×", verdict(axR/bR >= 0.85))
+	return nil
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
+
+func countFiles(dir, ext string) int {
+	n := 0
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ext) {
+			n++
+		}
+		return nil
+	})
+	return n
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# bench/run.sh — `make bench` (full) and `make bench-smoke` (tiny N, < 3 min).
+# Installs what the benchmarks need (MinIO and the Worker's npm packages via
+# scripts/tools.sh; Hugo v0.165.0 with deploy support, reused when present),
+# builds bench/cmd/axbench and runs it. The Markdown table goes to stdout and
+# to $AXBENCH_WORK.table.md (default /tmp/axbench.table.md); progress goes to stderr.
+# Usage: bench/run.sh [full|smoke] [axbench flags...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TOOLS_BIN="${AXCTL_TOOLS_BIN:-$HOME/.cache/axctl/bin}"
+HUGO_VERSION="v0.165.0"
+WORK="${AXBENCH_WORK:-${TMPDIR:-/tmp}/axbench}"
+mode="${1:-full}"
+[ $# -gt 0 ] && shift
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+
+scripts/tools.sh go minio npm
+
+# hugo deploy is only in the "withdeploy" build (Hugo ≥ v0.137).
+if ! { [ -x "$TOOLS_BIN/hugo" ] && "$TOOLS_BIN/hugo" version | grep -q "hugo ${HUGO_VERSION}+.*withdeploy"; }; then
+  log "installing Hugo ${HUGO_VERSION} (withdeploy) into $TOOLS_BIN (about 2-5 minutes, once)"
+  GOBIN="$TOOLS_BIN" go install -tags withdeploy "github.com/gohugoio/hugo@${HUGO_VERSION}"
+fi
+
+mkdir -p "$(dirname "$WORK")"
+bin="$(mktemp -d)/axbench"
+go build -o "$bin" ./bench/cmd/axbench
+
+case "$mode" in
+  full)  args=(-n 2000 -sync-n 10000 -scale 10000,100000 -listing-n 100000 -runs 3 -cold 15 -warm 300) ;;
+  smoke) args=(-n 200 -sync-n 200 -scale 200,400 -listing-n 100000 -runs 1 -cold 3 -warm 30) ;;
+  *) log "unknown mode $mode (want full or smoke)"; exit 2 ;;
+esac
+
+"$bin" run "${args[@]}" -work "$WORK" -hugo "$TOOLS_BIN/hugo" "$@" | tee "$WORK.table.md"
+log "table also in $WORK.table.md; profiles in $WORK/profiles"
