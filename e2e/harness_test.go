@@ -1,0 +1,351 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// repoRoot is the module root (this file lives in <root>/e2e).
+func repoRoot(t testing.TB) string {
+	t.Helper()
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		t.Fatal("cannot locate the e2e package")
+	}
+	return filepath.Dir(filepath.Dir(file))
+}
+
+// requireTools fails (never skips) when a tool `make tools` installs is missing.
+func requireTools(t testing.TB, root string) {
+	t.Helper()
+	for _, bin := range []string{"varnishd", "varnishstat", "node"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			t.Fatalf("%s not found: run `make tools` (installs varnish and varnish-modules from Debian)", bin)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(root, "worker", "node_modules", "miniflare")); err != nil {
+		t.Fatalf("worker/node_modules/miniflare missing: run `make tools` (npm ci in worker/)")
+	}
+}
+
+// buildAxctl compiles the CLI into a temp dir, so the test never runs a stale bin/axctl.
+func buildAxctl(t testing.TB, root string) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "axctl")
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/axctl")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/axctl: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// axctl runs the CLI in dir and fails the test on a non-zero exit.
+func axctl(t testing.TB, bin, dir string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Dir = dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("axctl %s: %v\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), err, stdout.String(), stderr.String())
+	}
+	return stderr.String()
+}
+
+// freePort asks the kernel for a port that is free right now.
+func freePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// proc is a child process in its own process group, whose output is kept
+// for failure messages.
+type proc struct {
+	name string
+	cmd  *exec.Cmd
+	out  *syncBuffer
+	done chan struct{}
+	err  error
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.buf.Len() > 1<<20 {
+		b.buf.Reset()
+	}
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// start runs a command in a new process group; stop (also registered with
+// t.Cleanup) signals the whole group.
+func start(t testing.TB, name, dir string, env []string, args ...string) *proc {
+	t.Helper()
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", name, err)
+	}
+	p := &proc{name: name, cmd: cmd, out: out, done: make(chan struct{})}
+	go func() { p.err = cmd.Wait(); close(p.done) }()
+	t.Cleanup(p.stop)
+	return p
+}
+
+// stop sends SIGTERM to the process group, then SIGKILL after 10 s.
+func (p *proc) stop() {
+	select {
+	case <-p.done:
+		return
+	default:
+	}
+	pgid := p.cmd.Process.Pid
+	_ = syscall.Kill(-pgid, syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(10 * time.Second):
+		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		<-p.done
+	}
+	// Children that outlived the leader (workerd) go with the group.
+	_ = syscall.Kill(-pgid, syscall.SIGKILL)
+}
+
+// waitHTTP polls url until it answers with any HTTP status, or fails.
+func (p *proc) waitHTTP(t testing.TB, url string, timeout time.Duration) {
+	t.Helper()
+	c := &http.Client{Timeout: 2 * time.Second}
+	deadline := time.Now().Add(timeout)
+	for {
+		select {
+		case <-p.done:
+			t.Fatalf("%s exited before answering (%v):\n%s", p.name, p.err, p.out)
+		default:
+		}
+		resp, err := c.Get(url)
+		if err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not answer %s within %s: %v\n%s", p.name, url, timeout, err, p.out)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// serveWorker starts worker/scripts/serve.mjs on port with R2 seeded from dir.
+func serveWorker(t testing.TB, root, dir string, port int) *proc {
+	t.Helper()
+	p := start(t, "serve.mjs", root, nil, "node", "worker/scripts/serve.mjs", "--port", strconv.Itoa(port), dir)
+	p.waitHTTP(t, fmt.Sprintf("http://127.0.0.1:%d/__internal/version", port), 90*time.Second)
+	return p
+}
+
+// faultyWorker starts e2e/testdata/origin.mjs: the real Worker with an R2
+// binding that always throws, plus the /__e2e/ probe routes.
+func faultyWorker(t testing.TB, root string, port int) *proc {
+	t.Helper()
+	p := start(t, "origin.mjs", root, nil, "node", "e2e/testdata/origin.mjs", "--port", strconv.Itoa(port))
+	p.waitHTTP(t, fmt.Sprintf("http://127.0.0.1:%d/__internal/version", port), 90*time.Second)
+	return p
+}
+
+// varnish is a varnishd in the foreground, running varnish/axctl.vcl
+// against one backend port.
+type varnish struct {
+	*proc
+	URL     string // http://127.0.0.1:P
+	workdir string
+}
+
+var backendPort = regexp.MustCompile(`\.port = "\d+";`)
+
+// startVarnish runs varnishd with a copy of varnish/axctl.vcl whose backend
+// is 127.0.0.1:backend.
+func startVarnish(t testing.TB, root string, backend int) *varnish {
+	t.Helper()
+	vcl, err := os.ReadFile(filepath.Join(root, "varnish", "axctl.vcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !backendPort.Match(vcl) {
+		t.Fatal("varnish/axctl.vcl: no `.port = \"N\";` line to point at the test's Worker")
+	}
+	// Not t.TempDir (0700): as root, varnishd reads the VCL and uses its
+	// workdir as the unprivileged varnish user.
+	dir, err := os.MkdirTemp("", "axctl-e2e-varnish-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	vclPath := filepath.Join(dir, "axctl.vcl")
+	vcl = backendPort.ReplaceAll(vcl, []byte(fmt.Sprintf(`.port = "%d";`, backend)))
+	if err := os.WriteFile(vclPath, vcl, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	port, admin := freePort(t), freePort(t)
+	workdir := filepath.Join(dir, "n")
+	p := start(t, "varnishd", dir, nil, "varnishd", "-F",
+		"-a", fmt.Sprintf("127.0.0.1:%d", port), "-T", fmt.Sprintf("127.0.0.1:%d", admin),
+		"-f", vclPath, "-s", "malloc,64m", "-n", workdir, "-P", filepath.Join(dir, "varnishd.pid"))
+	v := &varnish{proc: p, URL: fmt.Sprintf("http://127.0.0.1:%d", port), workdir: workdir}
+	// A VCL that does not compile (e.g. vmod xkey missing) ends varnishd: waitHTTP reports its log.
+	p.waitHTTP(t, v.URL+"/__internal/version", 30*time.Second)
+	return v
+}
+
+// stats reads counters with varnishstat.
+func (v *varnish) stats(t testing.TB, names ...string) map[string]int64 {
+	t.Helper()
+	args := []string{"-n", v.workdir, "-1"}
+	for _, n := range names {
+		args = append(args, "-f", n)
+	}
+	out, err := exec.Command("varnishstat", args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("varnishstat: %v\n%s", err, out)
+	}
+	m := map[string]int64{}
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 2 {
+			if n, err := strconv.ParseInt(f[1], 10, 64); err == nil {
+				m[f[0]] = n
+			}
+		}
+	}
+	for _, n := range names {
+		if _, ok := m[n]; !ok {
+			t.Fatalf("varnishstat: no %s in\n%s", n, out)
+		}
+	}
+	return m
+}
+
+// settledStats reads the trace counters once Varnish has folded its worker
+// threads' counts in (it does so lazily): until hits + misses + passes since
+// before reach the number of requests, or 5 s.
+func (v *varnish) settledStats(t testing.TB, before map[string]int64, requests int64) map[string]int64 {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		m := v.stats(t, "MAIN.cache_hit", "MAIN.cache_miss", "MAIN.backend_req", "MAIN.s_pass")
+		n := m["MAIN.cache_hit"] + m["MAIN.cache_miss"] + m["MAIN.s_pass"] - before["MAIN.cache_hit"] - before["MAIN.cache_miss"] - before["MAIN.s_pass"]
+		if n >= requests || time.Now().After(deadline) {
+			return m
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// newClient returns a keep-alive client that never follows redirects.
+func newClient() *http.Client {
+	return &http.Client{
+		Timeout:       15 * time.Second,
+		Transport:     &http.Transport{MaxIdleConnsPerHost: 32, DisableCompression: true},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// result is one response, body read.
+type result struct {
+	Status int
+	Header http.Header
+	Body   string
+}
+
+// get fetches base+path with optional header pairs.
+func get(t testing.TB, c *http.Client, base, path string, hdr ...string) result {
+	t.Helper()
+	r, err := fetch(c, base+path, hdr...)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	return r
+}
+
+func fetch(c *http.Client, url string, hdr ...string) (result, error) {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		return result{}, err
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return result{}, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return result{}, err
+	}
+	return result{Status: resp.StatusCode, Header: resp.Header, Body: string(b)}, nil
+}
+
+// copyTree copies a directory (regular files only).
+func copyTree(t testing.TB, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		to := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(to, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(to, b, 0o644)
+	})
+	if err != nil {
+		t.Fatalf("copy %s: %v", src, err)
+	}
+}

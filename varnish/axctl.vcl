@@ -1,0 +1,105 @@
+# axctl.vcl — Varnish in front of the axctl Worker, caching the way the edge
+# does (docs/caching.md): the origin's Cache-Control decides (s-maxage, then
+# max-age; private/no-store/no-cache/Set-Cookie are never stored, by
+# Varnish's builtin vcl_backend_response, which runs after ours; a 5xx is
+# never stored, by our own floor), requests the Worker bypasses (rsc,
+# next-router-prefetch, _rsc, /__internal/) are passed, Cache-Tag becomes
+# xkey for purging by tag, and PURGE from localhost takes an
+# `xkey-purge: tag1 tag2` header (what `axctl purge --via xkey` sends).
+# The backend is 127.0.0.1:8787 (`make demo`); the end-to-end test runs a
+# copy with its own port. Adds X-Cache: HIT|MISS and X-Cache-TTL.
+vcl 4.1;
+
+import std;
+import xkey;
+
+backend worker {
+    .host = "127.0.0.1";
+    .port = "8787";
+    .connect_timeout = 2s;
+    .first_byte_timeout = 30s;
+}
+
+acl purgers {
+    "127.0.0.1";
+    "::1";
+}
+
+sub vcl_recv {
+    if (req.method == "PURGE") {
+        if (client.ip !~ purgers) {
+            return (synth(403, "Forbidden"));
+        }
+        if (!req.http.xkey-purge) {
+            return (synth(400, "PURGE needs an xkey-purge header"));
+        }
+        set req.http.X-Purged = xkey.purge(req.http.xkey-purge);
+        return (synth(200, "Purged " + req.http.X-Purged));
+    }
+    if (req.method != "GET" && req.method != "HEAD") {
+        return (pass);
+    }
+    # The Worker's bypass rules (policy.isBypass): React Server Component
+    # fetches and /__internal/* are answered but never cached.
+    if (req.http.rsc || req.http.next-router-prefetch || req.url ~ "[?&]_rsc(=|&|$)" || req.url ~ "^/__internal/") {
+        return (pass);
+    }
+    # The site sets no cookies and needs no credentials: neither splits nor
+    # bypasses the cache (the builtin vcl_recv would pass them).
+    unset req.http.Cookie;
+    unset req.http.Authorization;
+    return (hash);
+}
+
+sub vcl_backend_response {
+    if (beresp.http.Cache-Tag) {
+        set beresp.http.xkey = regsuball(beresp.http.Cache-Tag, ",", " ");
+    }
+    # The safety floor, whatever the origin says: a 5xx is never stored
+    # (Varnish already gives most 5xx a negative TTL; 503 with s-maxage
+    # would otherwise be kept). Not even as hit-for-miss: the next request
+    # simply goes to the origin again.
+    if (beresp.status >= 500) {
+        set beresp.ttl = 0s;
+        set beresp.grace = 0s;
+        set beresp.keep = 0s;
+        set beresp.uncacheable = true;
+        return (deliver);
+    }
+    # Varnish 7.1 gives 308 a negative TTL whatever its headers (it is not
+    # in its list of heuristically cacheable statuses); the edge keeps it
+    # like a 301, so take s-maxage, then max-age, from Cache-Control here.
+    if (beresp.status == 308 && beresp.ttl <= 0s && beresp.http.Cache-Control &&
+        beresp.http.Cache-Control !~ "(?i)(^|[ ,])(private|no-store|no-cache)([ ,=]|$)") {
+        if (beresp.http.Cache-Control ~ "(?i)(^|[ ,])s-maxage=[0-9]+") {
+            set beresp.ttl = std.duration(regsub(beresp.http.Cache-Control, "(?i)^.*(^|[ ,])s-maxage=([0-9]+).*$", "\2s"), 0s);
+        } else if (beresp.http.Cache-Control ~ "(?i)(^|[ ,])max-age=[0-9]+") {
+            set beresp.ttl = std.duration(regsub(beresp.http.Cache-Control, "(?i)^.*(^|[ ,])max-age=([0-9]+).*$", "\2s"), 0s);
+        }
+    }
+    # Otherwise Varnish has computed beresp.ttl from s-maxage, then max-age
+    # (RFC 9111), and the builtin vcl_backend_response that runs after this
+    # turns ttl <= 0, Set-Cookie, Vary: * and private/no-store/no-cache into
+    # hit-for-miss objects: never stored, never answered from cache.
+}
+
+sub vcl_deliver {
+    if (obj.hits > 0) {
+        set resp.http.X-Cache = "HIT";
+    } else {
+        set resp.http.X-Cache = "MISS";
+    }
+    # The TTL Varnish has left on the object (seconds; for the tests).
+    set resp.http.X-Cache-TTL = obj.ttl;
+    unset resp.http.Cache-Tag;
+    unset resp.http.xkey;
+}
+
+sub vcl_synth {
+    if (req.method == "PURGE") {
+        set resp.http.Content-Type = "text/plain; charset=utf-8";
+        set resp.body = resp.reason + {"
+"};
+        return (deliver);
+    }
+}
