@@ -138,7 +138,7 @@ func (s *site) testTrace(t *testing.T) {
 	bound := st.DistinctCacheable + st.Bypass
 	ratio := float64(st.Hits) / float64(st.Requests)
 	t.Logf("trace: %d GETs (seed %d, Zipf s=1.1 over %d URLs) in %s (%.0f req/s)", st.Requests, traceSeed, len(pages), elapsed.Round(time.Millisecond), float64(st.Requests)/elapsed.Seconds())
-	t.Logf("trace: %d distinct cacheable URLs requested, %d uncacheable requests (rsc/_rsc); Worker runs %d (bound %d)", st.DistinctCacheable, st.Bypass, runs, bound)
+	t.Logf("trace: %d distinct cacheable URLs requested, %d uncacheable requests (rsc, next-router-prefetch, _rsc); Worker runs %d (bound %d)", st.DistinctCacheable, st.Bypass, runs, bound)
 	t.Logf("trace: X-Cache HIT %d, MISS %d → hit ratio %.4f%%", st.Hits, st.Misses, 100*ratio)
 	t.Logf("trace: varnishstat cache_hit +%d, cache_miss +%d, s_pass +%d, backend_req +%d",
 		vs1["MAIN.cache_hit"]-vs0["MAIN.cache_hit"], vs1["MAIN.cache_miss"]-vs0["MAIN.cache_miss"],
@@ -151,7 +151,7 @@ func (s *site) testTrace(t *testing.T) {
 		t.Errorf("%d responses through Varnish differ in status from the Worker's, first %s", st.Mismatches, st.FirstMismatch)
 	}
 	if st.BypassHits > 0 {
-		t.Errorf("%d rsc/_rsc requests were answered from the cache", st.BypassHits)
+		t.Errorf("%d rsc/next-router-prefetch/_rsc requests were answered from the cache", st.BypassHits)
 	}
 	if runs > bound {
 		t.Errorf("the Worker ran %d times, more than %d distinct cacheable URLs + %d uncacheable requests", runs, st.DistinctCacheable, st.Bypass)

@@ -154,8 +154,8 @@ type traceRequest struct {
 }
 
 // zipfTrace draws n requests over pages with a Zipf(s=1.1) popularity, the
-// ranks shuffled by the same seed; two in every 1,000 requests are a React Server
-// Component fetch (rsc header or _rsc query) that no cache may answer.
+// ranks shuffled by the same seed; three in every 1,000 requests are a React Server
+// Component fetch (rsc or next-router-prefetch header, or _rsc query) that no cache may answer.
 func zipfTrace(pages []page, n int, seed uint64) []traceRequest {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	ranked := slices.Clone(pages)
@@ -168,6 +168,8 @@ func zipfTrace(pages []page, n int, seed uint64) []traceRequest {
 		switch i % 1000 {
 		case 499:
 			r.Header, r.Bypass = []string{"rsc", "1"}, true
+		case 749:
+			r.Header, r.Bypass = []string{"next-router-prefetch", "1"}, true
 		case 999:
 			sep := "?"
 			if strings.Contains(p.Path, "?") {

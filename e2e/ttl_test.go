@@ -97,9 +97,11 @@ func (s *site) testErrors(t *testing.T, faultPort int) {
 				t.Errorf("R2 down, %s: Cache-Control %q", p, cc)
 			}
 		}
-		if n := runs() - before - 1; n != 2 {
+		n := runs() - before - 1
+		if n != 2 {
 			t.Errorf("R2 down, two GETs of %s through Varnish ran the Worker %d times, want 2", p, n)
 		}
+		t.Logf("R2 down: two GETs of %s through Varnish → 503 private, no-store, both MISS, Worker ran %d times", p, n)
 	}
 	// Statuses no content route produces, and 5xx that claim to be
 	// cacheable (the VCL's own floor), counted by the probe route.
@@ -115,10 +117,13 @@ func (s *site) testErrors(t *testing.T, faultPort int) {
 		if seen[0] == "" || seen[0] == seen[1] {
 			t.Errorf("%s: the second GET did not reach the origin (X-Probe-Runs %v)", p, seen)
 		}
+		t.Logf("%s twice through Varnish: both MISS, both reached the origin (probe counter %v)", p, seen)
 	}
 	// A 308 from the policy is kept a day.
 	get(t, s.client, cache.URL, "/__e2e/status/308")
-	if r := get(t, s.client, cache.URL, "/__e2e/status/308"); r.Header.Get("X-Cache") != "HIT" || ttlOf(t, r) < 86300 {
+	r := get(t, s.client, cache.URL, "/__e2e/status/308")
+	if r.Header.Get("X-Cache") != "HIT" || ttlOf(t, r) < 86300 {
 		t.Errorf("308: X-Cache %q TTL %s, want a HIT kept ~86400 s", r.Header.Get("X-Cache"), r.Header.Get("X-Cache-TTL"))
 	}
+	t.Logf("308: Cache-Control %q, second GET %s with %s s left", r.Header.Get("Cache-Control"), r.Header.Get("X-Cache"), r.Header.Get("X-Cache-TTL"))
 }
