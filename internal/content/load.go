@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"mime"
 	"os"
@@ -198,16 +199,34 @@ func (l *loader) entry(f file) (*Entry, []Problem) {
 	prob := func(line, col int, format string, args ...any) (*Entry, []Problem) {
 		return nil, []Problem{{Path: f.path, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}}
 	}
-	st, err := os.Stat(f.path)
+	fd, err := os.Open(f.path)
+	if err != nil {
+		return prob(1, 1, "cannot read: %v", err)
+	}
+	defer fd.Close()
+	st, err := fd.Stat()
 	if err != nil {
 		return prob(1, 1, "cannot read: %v", err)
 	}
 	if st.Size() > l.cfg.Limits.EntryBytes {
 		return prob(1, 1, "entry is %d bytes; the limit is %d (limits.entryBytes)", st.Size(), l.cfg.Limits.EntryBytes)
 	}
-	src, err := os.ReadFile(f.path)
-	if err != nil {
-		return prob(1, 1, "cannot read: %v", err)
+	src := make([]byte, 0, st.Size()+1)
+	for {
+		n, err := fd.Read(src[len(src):cap(src)])
+		src = src[:len(src)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return prob(1, 1, "cannot read: %v", err)
+		}
+		if len(src) == cap(src) {
+			src = append(src, 0)[:len(src)] // the file grew: make room
+		}
+	}
+	if int64(len(src)) > l.cfg.Limits.EntryBytes {
+		return prob(1, 1, "entry is %d bytes; the limit is %d (limits.entryBytes)", len(src), l.cfg.Limits.EntryBytes)
 	}
 	return l.parse(f, src)
 }
@@ -253,8 +272,7 @@ func (l *loader) parse(f file, src []byte) (*Entry, []Problem) {
 	}
 	e := &Entry{Collection: f.col, Path: f.path, Slug: f.slug, Front: front, HTML: res.HTML}
 	e.Assets = l.assetsOf(res.HTML)
-	e.Record = l.record(e, res, src)
-	e.Metadata = manifest.ToMetadata(e.Record)
+	e.Record, e.Metadata = l.record(e, res, src)
 	// MetadataSize encodes the values itself: giving it the encoded map would
 	// encode the encoded-words a second time and overcount non-ASCII entries.
 	if _, err := upload.EncodeMetadata(e.Metadata); err != nil {
@@ -276,8 +294,9 @@ func invalidUTF8(b []byte) int {
 	return len(b)
 }
 
-// record builds the manifest record, with the input and output hashes.
-func (l *loader) record(e *Entry, res *precompute.Result, src []byte) manifest.Record {
+// record builds the manifest record, with the input and output hashes, and
+// its metadata.
+func (l *loader) record(e *Entry, res *precompute.Result, src []byte) (manifest.Record, map[string]string) {
 	col := e.Collection
 	r := manifest.Record{
 		Slug: e.Slug, URL: manifest.EntryURL(col.Route, e.Slug), Key: manifest.EntryKey(col.Name, e.Slug),
@@ -299,8 +318,10 @@ func (l *loader) record(e *Entry, res *precompute.Result, src []byte) manifest.R
 		in.Write([]byte("\x00" + a.Key))
 	}
 	r.Input = hex.EncodeToString(in.Sum(nil))[:32]
-	r.Hash = ContentHash(manifest.ToMetadata(r), e.HTML)
-	return r
+	meta := manifest.ToMetadata(r)
+	r.Hash = ContentHash(meta, e.HTML)
+	meta[manifest.MetaHash] = r.Hash
+	return r, meta
 }
 
 // ContentHash covers everything that determines an entry object: its body,
@@ -316,7 +337,7 @@ func ContentHash(meta map[string]string, body []byte) string {
 	h := sha256.New()
 	h.Write([]byte(precompute.Version))
 	for _, k := range keys {
-		fmt.Fprintf(h, "\x00%s=%s", k, meta[k])
+		h.Write([]byte("\x00" + k + "=" + meta[k]))
 	}
 	h.Write([]byte{0})
 	h.Write(body)
