@@ -239,7 +239,7 @@ func caseFiles(t *testing.T, pattern string) []string {
 func TestBadInput(t *testing.T) {
 	files := caseFiles(t, "bad/*.txtar")
 	if len(files) < 45 {
-		t.Errorf("only %d bad cases; the issue asks for at least 40", len(files))
+		t.Errorf("only %d bad cases; keep at least 45", len(files))
 	}
 	for _, f := range files {
 		tc := parseCase(t, f)
