@@ -10,9 +10,12 @@ import (
 
 // purgeTags names the Cache-Tags (docs/bucket.md) whose responses the plan
 // changes: each written or deleted entry, its collection's listings and
-// feeds, its old and new tags, and the site-wide pages. An empty plan
+// feeds, and its old and new tags. The Worker tags site-wide pages with
+// every collection (home, feed, sitemap) or every tag (tags index), so they
+// go with those; "site", which every page carries, is purged only when the
+// shell every page shows (site title, collections) changed. An empty plan
 // purges nothing.
-func purgeTags(p *upload.Plan, built *Built, old map[string]manifest.Record) []string {
+func purgeTags(p *upload.Plan, built *Built, old map[string]manifest.Record, shellChanged bool) []string {
 	if p.Empty() {
 		return nil
 	}
@@ -27,7 +30,6 @@ func purgeTags(p *upload.Plan, built *Built, old map[string]manifest.Record) []s
 	touch := func(key string) {
 		rest := strings.TrimPrefix(key, "entries/")
 		c, slug, _ := strings.Cut(strings.TrimSuffix(rest, ".html"), "/")
-		tags["site"] = true
 		tags["c:"+c] = true
 		tags["m:"+c] = true
 		tags["e:"+c+"/"+slug] = true
@@ -42,17 +44,20 @@ func purgeTags(p *upload.Plan, built *Built, old map[string]manifest.Record) []s
 		case upload.KindEntry:
 			touch(a.Key)
 		case upload.KindManifest:
-			if c, ok := strings.CutSuffix(strings.TrimPrefix(a.Key, "metadata/"), ".json"); ok && !strings.Contains(c, "/") && c != "site" {
+			name, _ := strings.CutSuffix(strings.TrimPrefix(a.Key, "metadata/"), ".json")
+			if c, _, _ := strings.Cut(name, "/"); c != "site" {
 				tags["m:"+c] = true
 				tags["c:"+c] = true
 			}
-			tags["site"] = true
 		}
 	}
 	for _, a := range p.Deletes {
 		if a.Kind == upload.KindEntry {
 			touch(a.Key)
 		}
+	}
+	if shellChanged {
+		tags["site"] = true
 	}
 	out := make([]string, 0, len(tags))
 	for t := range tags {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/axctl/axctl/internal/content"
 	"github.com/axctl/axctl/internal/manifest"
@@ -22,6 +23,9 @@ var (
 	ErrInvalid = errors.New("content is invalid")
 	ErrRefused = errors.New("refused by a guard")
 )
+
+// now is the clock expiry is judged by; tests replace it.
+var now = time.Now
 
 // AssetCacheControl is sent with every content-addressed asset.
 const AssetCacheControl = "public, max-age=31536000, immutable"
@@ -38,6 +42,7 @@ type Options struct {
 type Report struct {
 	Entries  int               `json:"entries"` // published entries
 	Drafts   int               `json:"drafts"`
+	Expired  int               `json:"expired"`
 	Problems []content.Problem `json:"-"`
 	Plan     *upload.Plan      `json:"plan,omitempty"`
 	Result   *upload.Result    `json:"result,omitempty"`
@@ -59,6 +64,12 @@ func Validate(ctx context.Context, cfg *content.Config) (*Built, []content.Probl
 			b.drafts++
 			return nil
 		}
+		if exp := e.Front.Expires; !exp.IsZero() && !exp.After(now()) {
+			// Expired for good: never shown again, so not published (and
+			// deleted if it was). Future publishDates are the Worker's job.
+			b.expired++
+			return nil
+		}
 		b.add(e)
 		return nil
 	})
@@ -77,6 +88,7 @@ type Built struct {
 	records map[string][]manifest.Record
 	assets  map[string]bool
 	drafts  int
+	expired int
 	entries int
 	// shardOf maps an entry key to the manifest shard key that lists it.
 	shardOf map[string]string
@@ -170,7 +182,7 @@ func Run(ctx context.Context, cfg *content.Config, store upload.Store, opts Opti
 
 // Plan lists the bucket, reads the manifests that changed, plans and applies.
 func Plan(ctx context.Context, built *Built, store upload.Store, opts Options) (*Report, error) {
-	rep := &Report{Entries: built.entries, Drafts: built.drafts}
+	rep := &Report{Entries: built.entries, Drafts: built.drafts, Expired: built.expired}
 	remote := map[string]upload.Object{}
 	for _, prefix := range upload.ManagedPrefixes {
 		rep.Lists++
@@ -188,7 +200,14 @@ func Plan(ctx context.Context, built *Built, store upload.Store, opts Options) (
 		return rep, err
 	}
 	rep.Plan = upload.MakePlan(built.Items, remote, prev)
-	rep.Purge = purgeTags(rep.Plan, built, old)
+	shell, err := shellChanged(ctx, store, built, rep.Plan, remote)
+	if err != nil {
+		return rep, err
+	}
+	if shell.read {
+		rep.ManifestGets++
+	}
+	rep.Purge = purgeTags(rep.Plan, built, old, shell.changed)
 	if opts.MaxDeletes >= 0 && len(rep.Plan.Deletes) > opts.MaxDeletes {
 		return rep, fmt.Errorf("%w: the plan deletes %d objects, more than --max-deletes %d; nothing was written", ErrRefused, len(rep.Plan.Deletes), opts.MaxDeletes)
 	}
@@ -268,4 +287,44 @@ func previous(ctx context.Context, store upload.Store, built *Built, remote map[
 		}
 	}
 	return prev, old, gets, heads, nil
+}
+
+type shellCheck struct{ changed, read bool }
+
+// shellChanged reports whether the part of site.json every page shows (the
+// site title and the collections) differs from the bucket's. It costs one
+// GET, and only when site.json is being rewritten.
+func shellChanged(ctx context.Context, store upload.Store, built *Built, p *upload.Plan, remote map[string]upload.Object) (shellCheck, error) {
+	writes := false
+	for _, a := range p.Uploads {
+		writes = writes || a.Key == manifest.SiteKey
+	}
+	if !writes {
+		return shellCheck{}, nil
+	}
+	if _, ok := remote[manifest.SiteKey]; !ok {
+		return shellCheck{changed: true}, nil
+	}
+	body, _, _, err := store.Get(ctx, manifest.SiteKey)
+	if err != nil {
+		return shellCheck{read: true}, fmt.Errorf("read %s: %w", manifest.SiteKey, err)
+	}
+	oldSite, err := manifest.DecodeSite(body)
+	if err != nil {
+		return shellCheck{changed: true, read: true}, nil
+	}
+	newSite, err := manifest.DecodeSite(built.local[manifest.SiteKey])
+	if err != nil {
+		return shellCheck{}, fmt.Errorf("read back %s: %w", manifest.SiteKey, err)
+	}
+	return shellCheck{changed: shell(oldSite) != shell(newSite), read: true}, nil
+}
+
+func shell(s manifest.SiteManifest) string {
+	var b strings.Builder
+	b.WriteString(s.Title + "\x00" + s.BaseURL)
+	for _, c := range s.Collections {
+		b.WriteString("\x00" + c.Name + "\x00" + c.Route + "\x00" + c.Title)
+	}
+	return b.String()
 }

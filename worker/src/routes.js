@@ -103,7 +103,7 @@ async function listing(site, rq, c, p) {
 
 async function feed(site, rq, c) {
   const index = await indexOf(rq, c);
-  const shards = ((index && index.shards) || []).slice(0, 2);
+  const shards = ((index && index.shards) || []).slice(0, MAX_SHARDS); // read until FEED_SIZE are visible
   let records = [];
   let cap = Infinity;
   for (const s of shards) {

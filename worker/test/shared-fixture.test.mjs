@@ -15,7 +15,7 @@ let s;
 let objects;
 const byKey = {};
 before(async () => {
-  if (!present) return;
+  assert.ok(present, `shared fixture missing at ${FIXTURE}: run go test ./internal/fixture -update`);
   objects = await readDir(FIXTURE);
   for (const o of objects) byKey[o.key] = o;
   s = await start({ seed: FIXTURE });
@@ -46,7 +46,7 @@ const records = () => {
     json(sh.key).records.map((r) => ({ ...r, collection: c.name, shard: sh.key }))));
 };
 
-test('shared fixture: every entry page shows its metadata exactly as Go wrote it', { skip: !present && 'no shared fixture' }, async () => {
+test('shared fixture: every entry page shows its metadata exactly as Go wrote it', async () => {
   const now = Date.now();
   for (const r of records()) {
     const visible = visibility([r], now).shown.length === 1;
@@ -71,7 +71,7 @@ test('shared fixture: every entry page shows its metadata exactly as Go wrote it
   }
 });
 
-test('shared fixture: listings show exactly the visible records of one shard per page', { skip: !present && 'no shared fixture' }, async () => {
+test('shared fixture: listings show exactly the visible records of one shard per page', async () => {
   const site = json('metadata/site.json');
   for (const c of site.collections) {
     const index = json(`metadata/${c.name}.json`);
@@ -88,7 +88,7 @@ test('shared fixture: listings show exactly the visible records of one shard per
   }
 });
 
-test('shared fixture: home, tags, feeds, sitemap and manifests agree with site.json', { skip: !present && 'no shared fixture' }, async () => {
+test('shared fixture: home, tags, feeds, sitemap and manifests agree with site.json', async () => {
   const site = json('metadata/site.json');
   const now = Date.now();
   const all = records();
@@ -120,12 +120,25 @@ test('shared fixture: home, tags, feeds, sitemap and manifests agree with site.j
   }
 });
 
-test('shared fixture: assets come back byte for byte', { skip: !present && 'no shared fixture' }, async () => {
+test('shared fixture: assets come back byte for byte', async () => {
   for (const o of objects.filter((x) => x.key.startsWith('assets/'))) {
     const res = await s.get(`/${o.key}`);
     assert.equal(res.status, 200, o.key);
     assertCacheable(res, { tags: ['a'] });
     assert.match(res.headers.get('Cache-Control'), /max-age=31536000, immutable/);
     assert.deepEqual(Buffer.from(await res.arrayBuffer()), o.body);
+  }
+});
+
+test('shared fixture: a collection feed lists every visible entry, newest first, across shards', async () => {
+  const now = Date.now();
+  const site = json('metadata/site.json');
+  for (const c of site.collections) {
+    const want = records().filter((r) => r.collection === c.name && visibility([r], now).shown.length === 1).slice(0, 20);
+    const res = await s.get(`${c.route}/feed.xml`);
+    assert.equal(res.status, 200);
+    const body = await res.text();
+    const ids = [...body.matchAll(/<entry>[\s\S]*?<link[^>]*href="([^"]+)"/g)].map((m) => new URL(m[1]).pathname);
+    assert.deepEqual(ids, want.map((r) => r.url), `${c.route}/feed.xml`);
   }
 });

@@ -1,0 +1,66 @@
+package syncer_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/axctl/axctl/internal/syncer"
+)
+
+// An entry whose expires has passed at sync time is never shown again: it
+// is not uploaded, and a later sync deletes it.
+func TestExpiredEntriesAreNotPublished(t *testing.T) {
+	s := newSite(t, 25)
+	s.entry("blog", "kept", "Kept", "2026-01-01", "body")
+	s.entry("blog", "ends", "Ends", "2026-01-02", "body", "expires: 2026-03-01")
+	b := openDir(t)
+	defer syncer.SetNow(func() time.Time { return time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC) })()
+	rep := run(t, s, b.store)
+	if rep.Entries != 2 || rep.Expired != 0 {
+		t.Fatalf("before expiry: entries %d expired %d", rep.Entries, rep.Expired)
+	}
+
+	syncer.SetNow(func() time.Time { return time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC) })
+	rep = run(t, s, b.store)
+	if rep.Entries != 1 || rep.Expired != 1 {
+		t.Fatalf("after expiry: entries %d expired %d", rep.Entries, rep.Expired)
+	}
+	var deleted []string
+	for _, a := range rep.Plan.Deletes {
+		deleted = append(deleted, a.Key)
+	}
+	if !slices.Equal(deleted, []string{"entries/blog/ends.html"}) {
+		t.Fatalf("deletes = %v", deleted)
+	}
+}
+
+// Editing an entry purges its page, its collection and its tags, but not
+// "site" (every page carries it); changing the site title purges "site".
+func TestPurgeTagsSpareTheSiteTagUnlessTheShellChanges(t *testing.T) {
+	s := newSite(t, 25)
+	s.entry("blog", "a", "A", "2026-01-01", "body", "tags: [go]")
+	s.entry("blog", "b", "B", "2026-01-02", "body", "tags: [web]")
+	b := openDir(t)
+	if rep := run(t, s, b.store); !slices.Contains(rep.Purge, "site") {
+		t.Fatalf("first sync purge = %v, want site (new site.json)", rep.Purge)
+	}
+	s.entry("blog", "a", "A2", "2026-01-01", "body", "tags: [rust]")
+	rep := run(t, s, b.store)
+	want := []string{"c:blog", "e:blog/a", "m:blog", "t:go", "t:rust"}
+	if !slices.Equal(rep.Purge, want) {
+		t.Fatalf("edit purge = %v, want %v", rep.Purge, want)
+	}
+	if rep := run(t, s, b.store); len(rep.Purge) != 0 {
+		t.Fatalf("no-op purge = %v", rep.Purge)
+	}
+	cfg := s.config()
+	cfg.Site.Title = "Renamed"
+	rep2, err := syncer.Run(t.Context(), cfg, b.store, syncer.Options{MaxDeletes: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(rep2.Purge, "site") {
+		t.Fatalf("title change purge = %v, want site", rep2.Purge)
+	}
+}
