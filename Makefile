@@ -11,7 +11,7 @@ PORT    ?= 8787
 BIN     := bin/axctl
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build demo preview serve test test-go test-worker test-e2e lint tools bench bench-smoke soak clean
+.PHONY: all build demo preview serve test test-go test-worker test-e2e test-browser lint tools bench bench-smoke soak clean
 
 all: build
 
@@ -39,6 +39,7 @@ test: tools
 	$(MAKE) test-go
 	$(MAKE) test-worker
 	$(MAKE) test-e2e
+	$(MAKE) test-browser
 
 tools:
 	scripts/tools.sh all
@@ -52,6 +53,11 @@ test-worker:
 ## test-e2e: MinIO → axctl sync/pull → the Worker in workerd → Varnish (varnish/axctl.vcl); needs `make tools`
 test-e2e:
 	$(GO) test -count=1 -timeout 5m ./e2e/
+
+## test-browser: the demo site in Debian's Chromium (screenshots in out/screenshots/), and through vnu, feedparser and expat
+test-browser:
+	@scripts/tools.sh npm apt
+	node --test --test-concurrency=1 e2e/browser/
 
 lint:
 	$(GO) vet ./...

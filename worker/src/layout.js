@@ -46,7 +46,7 @@ export function shell(site, { title, main, feed, wide = false }) {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(full)}</title><link rel="stylesheet" href="/static/site.css"><link rel="stylesheet" href="/static/chroma.css">
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">${alt}</head>
-<body><header class="site"><a class="brand" href="/">${esc(name)}</a><nav>${nav}<a href="/tags/">Tags</a></nav></header>
+<body${wide ? ' class="wide"' : ''}><header class="site"><a class="brand" href="/">${esc(name)}</a><nav>${nav}<a href="/tags/">Tags</a></nav></header>
 <main${wide ? ' class="wide"' : ''}>${main}</main>
 <footer class="site"><a href="/feed.xml">Atom feed</a> · <a href="/sitemap.xml">Sitemap</a></footer></body></html>
 `;
