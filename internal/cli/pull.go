@@ -26,9 +26,10 @@ func newPullCmd(ios IO, g *Globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "pull DIR",
 		Short: "Copy a bucket (bodies and metadata) into a local directory, e.g. to preview it",
-		Long: "Pull copies every object of --target into DIR in the local store's layout,\n" +
-			"custom metadata included, so `make preview` can serve exactly the bytes a\n" +
-			"sync published. Objects already in DIR with the same ETag are skipped.",
+		Long: "Pull makes DIR a copy of --target in the local store's layout, custom\n" +
+			"metadata included, so `make preview` can serve exactly the bytes a sync\n" +
+			"published. Objects already in DIR with the same ETag are skipped; objects\n" +
+			"no longer in the bucket are removed from DIR.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Config, opts.Quiet, opts.Dir = g.Config, g.Quiet, args[0]
@@ -64,7 +65,9 @@ func runPull(ctx context.Context, opts *PullOptions) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(opts.Concurrency, 1))
 	copied, skipped := 0, 0
+	seen := map[string]bool{}
 	err = src.List(ctx, "", func(o upload.Object) error {
+		seen[o.Key] = true
 		if have[o.Key] == o.ETag {
 			skipped++
 			return nil
@@ -86,8 +89,17 @@ func runPull(ctx context.Context, opts *PullOptions) error {
 	if err != nil {
 		return storeErr(fmt.Errorf("pull from %s: %w", src, err))
 	}
+	var gone []string
+	for k := range have {
+		if !seen[k] {
+			gone = append(gone, k)
+		}
+	}
+	if err := dst.Delete(ctx, gone); err != nil {
+		return storeErr(fmt.Errorf("prune %s: %w", opts.Dir, err))
+	}
 	if !opts.Quiet {
-		fmt.Fprintf(opts.IO.Err, "pulled %d objects from %s into %s (%d unchanged)\n", copied, src, opts.Dir, skipped)
+		fmt.Fprintf(opts.IO.Err, "pulled %d objects from %s into %s (%d unchanged, %d removed)\n", copied, src, opts.Dir, skipped, len(gone))
 	}
 	return nil
 }
