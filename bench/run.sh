@@ -29,7 +29,7 @@ bin="$(mktemp -d)/axbench"
 go build -o "$bin" ./bench/cmd/axbench
 
 case "$mode" in
-  full)  args=(-n 2000 -sync-n 10000 -scale 10000,100000 -listing-n 100000 -runs 3 -cold 15 -warm 300) ;;
+  full)  args=(-n 2000 -sync-n 10000 -scale 10000,100000 -listing-n 100000 -runs 3 -sync-runs 2 -cold 15 -warm 300) ;;
   smoke) args=(-n 200 -sync-n 200 -scale 200,400 -listing-n 100000 -runs 1 -cold 3 -warm 30) ;;
   *) log "unknown mode $mode (want full or smoke)"; exit 2 ;;
 esac

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"strings"
@@ -114,47 +116,67 @@ type putResult struct {
 	PutMs   float64 `json:"putMs"`
 }
 
-// childRawPut is `axbench child-rawput`: the limit for a cold sync. It builds
-// the same objects (untimed), then PUTs them with the bare SDK, -concurrency
-// at a time, with the same content types and metadata, and times only that.
+// childRawPut is `axbench child-rawput`: the limit for a cold sync. It
+// reads the objects a sync produces from a dir-store bucket (-from, written
+// by `axctl sync --target file://`; bodies plus sidecars with content type,
+// cache control and metadata), then PUTs them with the bare SDK,
+// -concurrency at a time, and times only the PUTs.
 func childRawPut(args []string) error {
 	fl := flag.NewFlagSet("child-rawput", flag.ExitOnError)
-	cfgPath := fl.String("config", "axctl.yaml", "config")
+	from := fl.String("from", "", "dir-store bucket")
 	bucket := fl.String("bucket", "", "bucket")
 	conc := fl.Int("concurrency", 16, "requests in flight")
 	_ = fl.Parse(args)
 	ctx := context.Background()
-	cfg, err := content.LoadConfig(*cfgPath)
-	if err != nil {
-		return err
-	}
-	built, problems, err := syncer.Validate(ctx, cfg)
-	if err != nil || len(problems) > 0 {
-		return fmt.Errorf("validate: %v %v", err, problems)
-	}
 	type obj struct {
 		key  string
 		body []byte
 		in   s3.PutObjectInput
 	}
-	objs := make([]obj, 0, len(built.Items))
-	for _, it := range built.Items {
-		body := it.Body
-		if it.Src != "" {
-			if body, err = os.ReadFile(it.Src); err != nil {
-				return err
+	var objs []obj
+	meta := filepath.Join(*from, ".meta")
+	err := filepath.WalkDir(*from, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == meta && d.IsDir() {
+			if err == nil {
+				return filepath.SkipDir
 			}
+			return err
 		}
-		md, err := upload.EncodeMetadata(it.Attrs.Metadata)
+		if d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(*from, p)
+		key := filepath.ToSlash(rel)
+		body, err := os.ReadFile(p)
 		if err != nil {
 			return err
 		}
-		in := s3.PutObjectInput{Bucket: aws.String(*bucket), Key: aws.String(it.Key), Metadata: md,
-			ContentType: aws.String(it.Attrs.ContentType)}
-		if it.Attrs.CacheControl != "" {
-			in.CacheControl = aws.String(it.Attrs.CacheControl)
+		var sc struct {
+			CacheControl string            `json:"cacheControl"`
+			ContentType  string            `json:"contentType"`
+			Metadata     map[string]string `json:"metadata"`
 		}
-		objs = append(objs, obj{it.Key, body, in})
+		if b, err := os.ReadFile(filepath.Join(meta, rel+".json")); err == nil {
+			if err := json.Unmarshal(b, &sc); err != nil {
+				return fmt.Errorf("sidecar of %s: %w", key, err)
+			}
+		}
+		md, err := upload.EncodeMetadata(sc.Metadata)
+		if err != nil {
+			return err
+		}
+		in := s3.PutObjectInput{Bucket: aws.String(*bucket), Key: aws.String(key), Metadata: md}
+		if sc.ContentType != "" {
+			in.ContentType = aws.String(sc.ContentType)
+		}
+		if sc.CacheControl != "" {
+			in.CacheControl = aws.String(sc.CacheControl)
+		}
+		objs = append(objs, obj{key, body, in})
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	client := newS3Client(os.Getenv("AXCTL_S3_ENDPOINT"), os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY"), nil)
 	t0 := time.Now()

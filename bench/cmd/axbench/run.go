@@ -19,7 +19,7 @@ import (
 type config struct {
 	N, SyncN, ListingN int
 	Scale              []int
-	Runs               int
+	Runs, SyncRuns     int
 	Seed               uint64
 	Work               string
 	Repo               string
@@ -55,6 +55,7 @@ func runMain(args []string) error {
 	fl.IntVar(&c.ListingN, "listing-n", 100000, "records for the Worker listing manifests")
 	fl.StringVar(&scale, "scale", "10000,100000", "entry counts for the scale rows")
 	fl.IntVar(&c.Runs, "runs", 3, "runs per measurement (medians)")
+	fl.IntVar(&c.SyncRuns, "sync-runs", 0, "runs of the S3 syncs (default -runs)")
 	fl.Uint64Var(&c.Seed, "seed", 1, "corpus seed")
 	fl.StringVar(&c.Work, "work", filepath.Join(os.TempDir(), "axbench"), "work directory (emptied)")
 	fl.StringVar(&c.Hugo, "hugo", filepath.Join(tools, "hugo"), "hugo binary (v0.165.0, built with -tags withdeploy)")
@@ -71,6 +72,9 @@ func runMain(args []string) error {
 			}
 			c.Scale = append(c.Scale, n)
 		}
+	}
+	if c.SyncRuns <= 0 {
+		c.SyncRuns = c.Runs
 	}
 	var err error
 	if c.Repo, err = os.Getwd(); err != nil {

@@ -63,11 +63,16 @@ func (b *bench) syncs() error {
 	}
 	area := func(s string) string { return fmt.Sprintf("%s (%s entries)", s, num(float64(n))) }
 
+	// The raw loop's objects: what a sync produces, as a dir-store.
+	from := filepath.Join(b.cfg.Work, "sync-objects")
+	if _, err := measure(b.ctx, cmdSpec{Dir: dir, Name: b.cfg.AxctlBin, Args: []string{"sync", "--quiet", "--config", filepath.Join(dir, "axctl.yaml"), "--target", "file://" + from}}); err != nil {
+		return err
+	}
 	// Cold: a fresh bucket per run for each of axctl and the raw loop.
 	var axWalls, axBucket, rawPut []time.Duration
 	var objects int
 	var last string
-	for i := 0; i < b.cfg.Runs; i++ {
+	for i := 0; i < b.cfg.SyncRuns; i++ {
 		bk := fmt.Sprintf("cold-%d", i)
 		if err := b.minio.CreateBucket(b.ctx, bk); err != nil {
 			return err
@@ -82,7 +87,7 @@ func (b *bench) syncs() error {
 		if err := b.minio.CreateBucket(b.ctx, raw); err != nil {
 			return err
 		}
-		p, err := measure(b.ctx, cmdSpec{Env: b.minio.Env(), Name: b.cfg.Self, Args: []string{"child-rawput", "-config", filepath.Join(dir, "axctl.yaml"), "-bucket", raw, "-concurrency", fmt.Sprint(b.cfg.Concurrency)}})
+		p, err := measure(b.ctx, cmdSpec{Env: b.minio.Env(), Name: b.cfg.Self, Args: []string{"child-rawput", "-from", from, "-bucket", raw, "-concurrency", fmt.Sprint(b.cfg.Concurrency)}})
 		if err != nil {
 			return fmt.Errorf("raw put: %w", err)
 		}
@@ -103,7 +108,7 @@ func (b *bench) syncs() error {
 
 	// No-op: the last cold bucket, unchanged content.
 	var noops []syncMeasure
-	for i := 0; i < b.cfg.Runs; i++ {
+	for i := 0; i < b.cfg.SyncRuns; i++ {
 		m, err := b.childSyncRun(dir, "s3://"+last)
 		if err != nil {
 			return fmt.Errorf("no-op sync: %w", err)
@@ -228,7 +233,7 @@ func (b *bench) edits(dir, bucket, area string) error {
 		return fmt.Errorf("no blog entry to edit")
 	}
 	var ms []syncMeasure
-	for i := 0; i < b.cfg.Runs; i++ {
+	for i := 0; i < b.cfg.SyncRuns; i++ {
 		p := entries[(i*7919)%len(entries)]
 		src, err := os.ReadFile(p)
 		if err != nil {

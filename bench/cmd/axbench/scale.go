@@ -19,6 +19,7 @@ func (b *bench) scale() error {
 		corpusBytes   int64
 		haveNoop      bool
 		heapTop, cpuT string
+		cold          string
 	}
 	var pts []point
 	for _, n := range b.cfg.Scale {
@@ -38,7 +39,7 @@ func (b *bench) scale() error {
 		logf("scale %d: validate %s, %s", n, secs(pt.vWall), mb(pt.vRSS))
 		if err := b.ensureMinio(); err != nil {
 			b.notes = append(b.notes, "scale: no-op sync skipped: "+err.Error())
-		} else if err := b.scaleNoop(dir, n, &pt.sWall, &pt.sRSS, &pt.heapTop, &pt.cpuT); err != nil {
+		} else if err := b.scaleNoop(dir, n, &pt.sWall, &pt.sRSS, &pt.heapTop, &pt.cpuT, &pt.cold); err != nil {
 			return err
 		} else {
 			pt.haveNoop = true
@@ -48,6 +49,9 @@ func (b *bench) scale() error {
 	for _, pt := range pts {
 		area := fmt.Sprintf("scale (%s entries, %.0f MB Markdown)", num(float64(pt.n)), float64(pt.corpusBytes)/1e6)
 		b.add(area, "`axctl validate`", fmt.Sprintf("%s · peak RSS %s", secs(pt.vWall), mb(pt.vRSS)), "", "")
+		if pt.cold != "" {
+			b.add(area, "cold sync to an empty bucket (for the no-op below)", pt.cold, "", "")
+		}
 		if pt.haveNoop {
 			b.add(area, "no-op sync against MinIO", fmt.Sprintf("%s · peak RSS %s", secs(pt.sWall), mb(pt.sRSS)), "", "")
 		}
@@ -75,7 +79,7 @@ func runs3(b *bench, n int, spec cmdSpec) (time.Duration, int64, proc, error) {
 
 // scaleNoop reuses the sync section's no-op when it ran at n; otherwise it
 // cold-syncs a fresh bucket and measures one no-op sync with profiles.
-func (b *bench) scaleNoop(dir string, n int, wall *time.Duration, rss *int64, heapTop, cpuTop *string) error {
+func (b *bench) scaleNoop(dir string, n int, wall *time.Duration, rss *int64, heapTop, cpuTop, coldRow *string) error {
 	if m, ok := b.noop[n]; ok {
 		*wall, *rss = m.Wall, m.MaxRSS
 		return nil
@@ -89,8 +93,7 @@ func (b *bench) scaleNoop(dir string, n int, wall *time.Duration, rss *int64, he
 		return fmt.Errorf("cold sync %d: %w", n, err)
 	}
 	logf("scale %d: cold sync %s (%s objects, %s)", n, secs(cold.Wall), num(float64(cold.res.Objects)), fmtCounts(cold.res.Requests))
-	b.add(fmt.Sprintf("scale (%s entries)", num(float64(n))), "cold sync to an empty bucket (for the no-op below)",
-		fmt.Sprintf("%s · %s objects/s end to end · peak RSS %s", secs(cold.Wall), num(rate(cold.res.Objects, cold.Wall)), mb(cold.MaxRSS)), "", "")
+	*coldRow = fmt.Sprintf("%s · %s objects/s end to end · peak RSS %s", secs(cold.Wall), num(rate(cold.res.Objects, cold.Wall)), mb(cold.MaxRSS))
 	prof := filepath.Join(b.cfg.Work, "profiles")
 	heap, cpu := filepath.Join(prof, fmt.Sprintf("noop-%d.heap", n)), filepath.Join(prof, fmt.Sprintf("noop-%d.cpu", n))
 	m, err := b.childSyncRun(dir, "s3://"+bk, "-memprofile", heap, "-cpuprofile", cpu)
