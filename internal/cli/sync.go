@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -30,6 +31,7 @@ type SyncOptions struct {
 	MaxDeletes  int
 	Concurrency int
 	Purge       bool
+	NoCache     bool
 	PurgeVia    string
 	PurgeURL    string
 	// Purger, when set, replaces the one PurgeVia names (tests).
@@ -68,6 +70,7 @@ func newSyncCmd(ios IO, g *Globals, runF func(context.Context, *SyncOptions) err
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and write nothing")
 	f.IntVar(&opts.MaxDeletes, "max-deletes", -1, "refuse (exit 4) if the plan deletes more objects than this; -1 means no limit")
 	f.IntVar(&opts.Concurrency, "concurrency", 16, "requests in flight")
+	f.BoolVar(&opts.NoCache, "no-cache", false, "render every entry again instead of reusing .axctl/cache")
 	f.BoolVar(&opts.Purge, "purge", false, "after applying, purge the Cache-Tags the plan touched")
 	f.StringVar(&opts.PurgeVia, "purge-via", "", "with --purge: worker, zone or xkey (default from config)")
 	f.StringVar(&opts.PurgeURL, "purge-url", "", "with --purge: site URL (worker) or cache URL (xkey)")
@@ -79,7 +82,13 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 	if err != nil {
 		return usage(err)
 	}
-	built, problems, err := syncer.Validate(ctx, cfg)
+	var cache *content.Cache
+	if !opts.NoCache {
+		if cache, err = content.OpenCache(filepath.Join(cfg.Dir, ".axctl", "cache"), cfg); err != nil {
+			return usage(err)
+		}
+	}
+	built, problems, err := syncer.ValidateCached(ctx, cfg, cache)
 	if err != nil {
 		return usage(fmt.Errorf("load content: %w", err))
 	}

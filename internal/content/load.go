@@ -40,8 +40,12 @@ type Entry struct {
 	Front      Frontmatter
 	Record     manifest.Record   // Hash and Input set
 	Metadata   map[string]string // the object's custom metadata (decoded)
-	HTML       []byte
-	Assets     []Asset
+	// HTML is the rendered body; nil when a Cache holds it in BodyFile.
+	HTML     []byte
+	BodyFile string
+	BodyMD5  string // set with BodyFile
+	Assets   []Asset
+	refs     []localRef
 }
 
 // Draft reports whether the entry must never be published.
@@ -50,6 +54,9 @@ func (e *Entry) Draft() bool { return e.Front.Draft }
 // Options tune Load.
 type Options struct {
 	Concurrency int // default GOMAXPROCS
+	// Cache, when set, skips rendering unchanged files and keeps rendered
+	// bodies on disk (Entry.BodyFile) instead of in memory.
+	Cache *Cache
 }
 
 // Load walks every collection, parses, validates and renders each entry, and
@@ -65,7 +72,7 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	l := &loader{cfg: cfg, assets: map[string]*Asset{}, r: precompute.Shared()}
+	l := &loader{cfg: cfg, assets: map[string]*Asset{}, r: precompute.Shared(), cache: opts.Cache}
 	type result struct {
 		e  *Entry
 		ps []Problem
@@ -187,8 +194,9 @@ func discover(cfg *Config) ([]file, []Problem, error) {
 }
 
 type loader struct {
-	cfg *Config
-	r   *precompute.Renderer
+	cfg   *Config
+	r     *precompute.Renderer
+	cache *Cache
 
 	mu     sync.Mutex
 	assets map[string]*Asset
@@ -211,6 +219,11 @@ func (l *loader) entry(f file) (*Entry, []Problem) {
 	if st.Size() > l.cfg.Limits.EntryBytes {
 		return prob(1, 1, "entry is %d bytes; the limit is %d (limits.entryBytes)", st.Size(), l.cfg.Limits.EntryBytes)
 	}
+	if l.cache != nil {
+		if e := l.cache.lookup(l, f, st, nil); e != nil {
+			return e, nil
+		}
+	}
 	src := make([]byte, 0, st.Size()+1)
 	for {
 		n, err := fd.Read(src[len(src):cap(src)])
@@ -228,7 +241,19 @@ func (l *loader) entry(f file) (*Entry, []Problem) {
 	if int64(len(src)) > l.cfg.Limits.EntryBytes {
 		return prob(1, 1, "entry is %d bytes; the limit is %d (limits.entryBytes)", len(src), l.cfg.Limits.EntryBytes)
 	}
-	return l.parse(f, src)
+	if l.cache == nil {
+		return l.parse(f, src)
+	}
+	if e := l.cache.lookup(l, f, st, src); e != nil {
+		return e, nil
+	}
+	e, problems := l.parse(f, src)
+	if e != nil {
+		if err := l.cache.remember(f, st, src, e, e.refs); err != nil {
+			return prob(1, 1, "%v", err)
+		}
+	}
+	return e, problems
 }
 
 // parse validates and renders the bytes of f.
@@ -254,7 +279,8 @@ func (l *loader) parse(f file, src []byte) (*Entry, []Problem) {
 		return nil, []Problem{*p}
 	}
 	c := &checker{path: f.path, loc: &locator{fm: fm}}
-	res, err := l.r.Render(src, precompute.Options{Local: l.local(f)})
+	var refs []localRef
+	res, err := l.r.Render(src, precompute.Options{Local: l.local(f, &refs)})
 	if err != nil {
 		return prob(1, 1, "%v", err)
 	}
@@ -270,7 +296,7 @@ func (l *loader) parse(f file, src []byte) (*Entry, []Problem) {
 	if len(c.out) > 0 {
 		return nil, c.out
 	}
-	e := &Entry{Collection: f.col, Path: f.path, Slug: f.slug, Front: front, HTML: res.HTML}
+	e := &Entry{Collection: f.col, Path: f.path, Slug: f.slug, Front: front, HTML: res.HTML, refs: refs}
 	e.Assets = l.assetsOf(res.HTML)
 	e.Record, e.Metadata = l.record(e, res, src)
 	// MetadataSize encodes the values itself: giving it the encoded map would
@@ -354,7 +380,7 @@ func fmtDate(t interface{ IsZero() bool }) string {
 
 // local returns the resolver for relative links and images in f: entry files
 // become their URL, other files become content-addressed assets.
-func (l *loader) local(f file) func(string) (string, error) {
+func (l *loader) local(f file, refs *[]localRef) func(string) (string, error) {
 	return func(dest string) (string, error) {
 		p := filepath.Join(filepath.Dir(f.path), filepath.FromSlash(path.Clean(dest)))
 		root, _ := filepath.Abs(l.cfg.Root())
@@ -371,6 +397,7 @@ func (l *loader) local(f file) func(string) (string, error) {
 				col := &l.cfg.Collections[i]
 				croot, _ := filepath.Abs(filepath.Join(l.cfg.Root(), col.Folder))
 				if rel, err := filepath.Rel(croot, abs); err == nil && !strings.HasPrefix(rel, "..") {
+					*refs = append(*refs, localRef{Path: p})
 					return manifest.EntryURL(col.Route, strings.TrimSuffix(filepath.ToSlash(rel), filepath.Ext(rel))), nil
 				}
 			}
@@ -380,6 +407,7 @@ func (l *loader) local(f file) func(string) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("cannot be read: %w", err)
 		}
+		*refs = append(*refs, localRef{Path: p, AssetKey: a.Key})
 		return "/" + a.Key, nil
 	}
 }

@@ -58,8 +58,15 @@ type Report struct {
 // Validate loads the content and builds every object it would produce,
 // without touching a store.
 func Validate(ctx context.Context, cfg *content.Config) (*Built, []content.Problem, error) {
+	return ValidateCached(ctx, cfg, nil)
+}
+
+// ValidateCached is Validate with a render cache: unchanged entries are not
+// rendered again and bodies stay on disk. The cache is saved when the whole
+// tree is valid.
+func ValidateCached(ctx context.Context, cfg *content.Config, cache *content.Cache) (*Built, []content.Problem, error) {
 	b := &Built{records: map[string][]manifest.Record{}}
-	problems, err := content.Load(ctx, cfg, content.Options{}, func(e *content.Entry) error {
+	problems, err := content.Load(ctx, cfg, content.Options{Cache: cache}, func(e *content.Entry) error {
 		if e.Draft() {
 			b.drafts++
 			return nil
@@ -78,6 +85,11 @@ func Validate(ctx context.Context, cfg *content.Config) (*Built, []content.Probl
 	}
 	if err := b.manifests(cfg); err != nil {
 		return nil, nil, err
+	}
+	if cache != nil {
+		if err := cache.Save(); err != nil {
+			return nil, nil, err
+		}
 	}
 	return b, nil, nil
 }
@@ -98,11 +110,15 @@ type Built struct {
 
 func (b *Built) add(e *content.Entry) {
 	b.entries++
-	b.Items = append(b.Items, upload.Item{
-		Key: e.Record.Key, Kind: upload.KindEntry, Body: e.HTML, MD5: md5hex(e.HTML),
+	it := upload.Item{
+		Key: e.Record.Key, Kind: upload.KindEntry, Body: e.HTML, MD5: e.BodyMD5, Src: e.BodyFile,
 		Attrs: upload.Attrs{ContentType: "text/html; charset=utf-8", Metadata: e.Metadata},
 		Hash:  e.Record.Hash, Input: e.Record.Input,
-	})
+	}
+	if e.HTML != nil {
+		it.MD5 = md5hex(e.HTML)
+	}
+	b.Items = append(b.Items, it)
 	b.records[e.Collection.Name] = append(b.records[e.Collection.Name], e.Record)
 	for _, a := range e.Assets {
 		if b.assets == nil {

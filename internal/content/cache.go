@@ -1,0 +1,216 @@
+package content
+
+import (
+	"bytes"
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/axctl/axctl/internal/manifest"
+	"github.com/axctl/axctl/internal/precompute"
+)
+
+// Cache remembers what rendering each entry file produced, so a sync that
+// finds a file unchanged neither parses nor renders it again, and rendered
+// bodies live on disk instead of in memory. It is only an accelerator: the
+// bucket listing still decides what is written, and a missing or stale
+// cache costs time, never correctness.
+//
+// An entry is reused when its file has the same size and modification time
+// as when it was rendered, or else the same bytes (sha-256); when every local
+// file it references still resolves to the same asset; and when the config,
+// the renderer version and the axctl executable are those that rendered it.
+type Cache struct {
+	dir         string
+	fingerprint string
+	mu          sync.Mutex
+	old, new    map[string]*cached // by entry path
+	dirty       bool
+}
+
+// cached is one entry's remembered rendering. It holds no body: the body is
+// the file bodies/<md5>.html.
+type cached struct {
+	Size     int64
+	ModTime  int64
+	SrcHash  string
+	Front    Frontmatter
+	Record   manifest.Record
+	Metadata map[string]string
+	BodyMD5  string
+	Refs     []localRef
+	Assets   []Asset
+}
+
+// localRef is a local file an entry's Markdown points at.
+type localRef struct {
+	Path     string
+	AssetKey string // "" for a link to another entry (it must still exist)
+}
+
+type cacheFile struct {
+	Fingerprint string
+	Entries     map[string]*cached
+}
+
+// OpenCache reads the cache in dir for cfg (a cache written for another
+// config, renderer or executable is ignored and replaced).
+func OpenCache(dir string, cfg *Config) (*Cache, error) {
+	c := &Cache{dir: dir, fingerprint: fingerprint(cfg), old: map[string]*cached{}, new: map[string]*cached{}}
+	f, err := os.Open(filepath.Join(dir, "render.gob"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return c, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open render cache: %w", err)
+	}
+	defer f.Close()
+	var cf cacheFile
+	if err := gob.NewDecoder(f).Decode(&cf); err == nil && cf.Fingerprint == c.fingerprint {
+		c.old = cf.Entries
+	}
+	return c, nil
+}
+
+// fingerprint names everything besides an entry's own files that decides its
+// rendering and validation.
+func fingerprint(cfg *Config) string {
+	h := sha256.New()
+	b, _ := json.Marshal(cfg)
+	h.Write(b)
+	h.Write([]byte(precompute.Version))
+	for _, f := range precompute.Registry {
+		h.Write([]byte("\x00" + f.ID()))
+	}
+	if exe, err := os.Executable(); err == nil {
+		if st, err := os.Stat(exe); err == nil {
+			fmt.Fprintf(h, "\x00%s\x00%d\x00%d", exe, st.Size(), st.ModTime().UnixNano())
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func (c *Cache) bodyPath(md5hex string) string {
+	return filepath.Join(c.dir, "bodies", md5hex+".html")
+}
+
+// lookup returns the remembered entry for f if it is still valid. src is
+// nil on the first try (only size and mtime are compared) and the file's
+// bytes on the second.
+func (c *Cache) lookup(l *loader, f file, st fs.FileInfo, src []byte) *Entry {
+	c.mu.Lock()
+	rec := c.old[f.path]
+	c.mu.Unlock()
+	if rec == nil {
+		return nil
+	}
+	if src == nil {
+		if rec.Size != st.Size() || rec.ModTime != st.ModTime().UnixNano() {
+			return nil
+		}
+	} else if rec.SrcHash != srcHash(src) {
+		return nil
+	}
+	for _, r := range rec.Refs {
+		if r.AssetKey == "" {
+			if fi, err := os.Stat(r.Path); err != nil || fi.IsDir() {
+				return nil
+			}
+			continue
+		}
+		fi, err := os.Stat(r.Path)
+		if err != nil {
+			return nil
+		}
+		a, err := l.asset(r.Path, fi.Size())
+		if err != nil || a.Key != r.AssetKey {
+			return nil
+		}
+	}
+	body := c.bodyPath(rec.BodyMD5)
+	if _, err := os.Stat(body); err != nil {
+		return nil
+	}
+	keep := *rec
+	keep.Size, keep.ModTime = st.Size(), st.ModTime().UnixNano()
+	c.mu.Lock()
+	c.new[f.path] = &keep
+	if keep.Size != rec.Size || keep.ModTime != rec.ModTime {
+		c.dirty = true
+	}
+	c.mu.Unlock()
+	return &Entry{Collection: f.col, Path: f.path, Slug: f.slug, Front: rec.Front, Record: rec.Record,
+		Metadata: rec.Metadata, Assets: rec.Assets, BodyFile: body, BodyMD5: rec.BodyMD5}
+}
+
+// remember stores a freshly rendered entry and moves its body to disk.
+func (c *Cache) remember(f file, st fs.FileInfo, src []byte, e *Entry, refs []localRef) error {
+	sum := md5.Sum(e.HTML)
+	e.BodyMD5 = hex.EncodeToString(sum[:])
+	body := c.bodyPath(e.BodyMD5)
+	if _, err := os.Stat(body); err != nil {
+		if err := writeAtomic(body, e.HTML); err != nil {
+			return fmt.Errorf("render cache: %w", err)
+		}
+	}
+	e.BodyFile, e.HTML = body, nil
+	rec := &cached{Size: st.Size(), ModTime: st.ModTime().UnixNano(), SrcHash: srcHash(src), Front: e.Front,
+		Record: e.Record, Metadata: e.Metadata, BodyMD5: e.BodyMD5, Refs: refs, Assets: e.Assets}
+	c.mu.Lock()
+	c.new[f.path], c.dirty = rec, true
+	c.mu.Unlock()
+	return nil
+}
+
+// Save writes the entries seen in this run (and only those) if anything
+// changed, and removes bodies no entry names any more.
+func (c *Cache) Save() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.dirty && len(c.new) == len(c.old) {
+		return nil
+	}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(cacheFile{Fingerprint: c.fingerprint, Entries: c.new}); err != nil {
+		return fmt.Errorf("render cache: %w", err)
+	}
+	if err := writeAtomic(filepath.Join(c.dir, "render.gob"), buf.Bytes()); err != nil {
+		return fmt.Errorf("render cache: %w", err)
+	}
+	live := map[string]bool{}
+	for _, r := range c.new {
+		live[r.BodyMD5+".html"] = true
+	}
+	ents, _ := os.ReadDir(filepath.Join(c.dir, "bodies"))
+	for _, d := range ents {
+		if !live[d.Name()] && !d.IsDir() {
+			_ = os.Remove(filepath.Join(c.dir, "bodies", d.Name()))
+		}
+	}
+	return nil
+}
+
+func srcHash(src []byte) string {
+	s := sha256.Sum256(src)
+	return hex.EncodeToString(s[:16])
+}
+
+func writeAtomic(path string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp := fmt.Sprintf("%s.%d.%d.tmp", path, os.Getpid(), time.Now().UnixNano())
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}

@@ -1,0 +1,131 @@
+package content
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/axctl/axctl/internal/precompute"
+)
+
+type cacheSite struct {
+	t    *testing.T
+	dir  string
+	cfg  *Config
+	root string
+}
+
+func newCacheSite(t *testing.T) *cacheSite {
+	dir := t.TempDir()
+	s := &cacheSite{t: t, dir: dir, root: filepath.Join(dir, "content")}
+	s.write("axctl.yaml", "collections:\n  - name: blog\n")
+	s.write("content/blog/a.md", "---\ntitle: A\ndate: 2026-01-01\nfeatures: {syntax: [code]}\n---\n\n![pic](pic.svg) [b](b.md)\n\n```go\npackage a\n```\n")
+	s.write("content/blog/b.md", "---\ntitle: B\ndate: 2026-01-02\nfeatures: {syntax: [code]}\n---\n\n```go\npackage b\n```\n")
+	s.write("content/blog/pic.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
+	cfg, err := LoadConfig(filepath.Join(dir, "axctl.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.cfg = cfg
+	return s
+}
+
+func (s *cacheSite) write(rel, body string) {
+	p := filepath.Join(s.dir, rel)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		s.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// load runs Load with a fresh Cache opened from disk, as two syncs would,
+// and returns the entries by slug, the problems and the chroma calls made.
+func (s *cacheSite) load() (map[string]*Entry, []Problem, int64) {
+	s.t.Helper()
+	c, err := OpenCache(filepath.Join(s.dir, ".axctl", "cache"), s.cfg)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	before := precompute.HighlightCalls()
+	got := map[string]*Entry{}
+	problems, err := Load(context.Background(), s.cfg, Options{Cache: c}, func(e *Entry) error {
+		got[e.Slug] = e
+		return nil
+	})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if len(problems) == 0 {
+		if err := c.Save(); err != nil {
+			s.t.Fatal(err)
+		}
+	}
+	return got, problems, precompute.HighlightCalls() - before
+}
+
+func TestCacheSkipsUnchangedEntries(t *testing.T) {
+	s := newCacheSite(t)
+	first, problems, calls := s.load()
+	if len(problems) > 0 || calls != 2 {
+		t.Fatalf("first load: problems %v, chroma calls %d, want 2", problems, calls)
+	}
+	for slug, e := range first {
+		if e.HTML != nil || e.BodyFile == "" || e.BodyMD5 == "" {
+			t.Fatalf("%s: body not moved to the cache (%v %q)", slug, e.HTML != nil, e.BodyFile)
+		}
+	}
+	second, _, calls := s.load()
+	if calls != 0 {
+		t.Fatalf("unchanged tree rendered again: %d chroma calls", calls)
+	}
+	for slug, e := range first {
+		if second[slug].Record.Hash != e.Record.Hash || second[slug].BodyFile != e.BodyFile || len(second[slug].Assets) != len(e.Assets) {
+			t.Fatalf("%s: cached entry differs from the rendered one", slug)
+		}
+	}
+
+	// A touched but identical file is recognised by its bytes.
+	later := time.Now().Add(time.Hour)
+	_ = os.Chtimes(filepath.Join(s.root, "blog/b.md"), later, later)
+	if _, _, calls := s.load(); calls != 0 {
+		t.Fatalf("touched file rendered again: %d chroma calls", calls)
+	}
+
+	// An edited file is rendered again; the other is not.
+	s.write("content/blog/b.md", "---\ntitle: B2\ndate: 2026-01-02\nfeatures: {syntax: [code]}\n---\n\n```go\npackage b2\n```\n")
+	third, _, calls := s.load()
+	if calls != 1 || third["b"].Record.Title != "B2" {
+		t.Fatalf("edit: %d chroma calls, title %q", calls, third["b"].Record.Title)
+	}
+
+	// A changed image changes the entry that shows it.
+	s.write("content/blog/pic.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"2\"/>")
+	fourth, _, calls := s.load()
+	if calls != 1 || fourth["a"].Assets[0].Key == first["a"].Assets[0].Key {
+		t.Fatalf("image change: %d chroma calls, asset %v", calls, fourth["a"].Assets)
+	}
+
+	// A deleted link target is a problem again, not hidden by the cache.
+	if err := os.Remove(filepath.Join(s.root, "blog/b.md")); err != nil {
+		t.Fatal(err)
+	}
+	_, problems, _ = s.load()
+	if len(problems) != 1 || !strings.Contains(problems[0].Msg, "does not exist") {
+		t.Fatalf("deleted link target: problems %v", problems)
+	}
+}
+
+func TestCacheIgnoresAnotherConfig(t *testing.T) {
+	s := newCacheSite(t)
+	s.load()
+	s.cfg.Collections[0].Route = "/posts"
+	got, _, calls := s.load()
+	if calls != 2 || got["a"].Record.URL != "/posts/a" {
+		t.Fatalf("config change: %d chroma calls, url %q", calls, got["a"].Record.URL)
+	}
+}
