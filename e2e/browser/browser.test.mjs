@@ -135,6 +135,8 @@ async function checkLayout(page, label) {
   assert.ok(scroll <= width, `${label}: page is ${scroll}px wide in a ${width}px viewport`);
   const h1 = await page.locator('main h1').first().textContent();
   assert.ok(h1.trim(), `${label}: has an h1`);
+  assert.ok(await page.locator('header.site nav a').count() >= 2, `${label}: has the site nav`);
+  assert.ok(await page.locator('footer.site a[href="/feed.xml"]').isVisible(), `${label}: has the footer`);
 }
 
 const CHECKS = {
@@ -165,6 +167,9 @@ const CHECKS = {
     assert.ok(Number(s.weight) >= 600, 'callout title is bold');
     const toc = page.locator('nav.toc');
     assert.ok(await toc.count() > 0, 'a doc with headings has a table of contents');
+    const [t, a] = [await toc.boundingBox(), await page.locator('article.doc').boundingBox()];
+    if (page.viewportSize().width >= 1000) assert.ok(t.x + t.width <= a.x, 'on a wide screen the TOC is beside the text');
+    else assert.ok(t.y + t.height <= a.y, 'on a narrow screen the TOC is above the text');
   },
   async image(page) {
     const imgs = await page.evaluate(() => [...document.images].map((i) => ({ src: i.src, complete: i.complete, w: i.naturalWidth, alt: i.alt })));
