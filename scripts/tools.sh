@@ -53,7 +53,7 @@ need_apt() {
   command -v varnishd >/dev/null || missing+=(varnish)
   [ -e /usr/lib/x86_64-linux-gnu/varnish/vmods/libvmod_xkey.so ] || ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 || missing+=(varnish-modules)
   command -v chromium >/dev/null || missing+=(chromium)
-  python3 -c 'import feedparser' 2>/dev/null || missing+=(python3-feedparser)
+  /usr/bin/python3 -c 'import feedparser' 2>/dev/null || missing+=(python3-feedparser)
   [ ${#missing[@]} -eq 0 ] && return
   log "apt-get install ${missing[*]}"
   local sudo=""
