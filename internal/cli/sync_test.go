@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/axctl/axctl/internal/testutil"
+	"github.com/axctl/axctl/internal/testutil/countstore"
 	"github.com/axctl/axctl/internal/testutil/minio"
 	"github.com/axctl/axctl/internal/upload"
 )
@@ -72,72 +73,6 @@ type calls interface {
 	Total() int
 }
 
-// countingStore counts Store calls under testutil's S3 operation names.
-type countingStore struct {
-	upload.Store
-	mu sync.Mutex
-	n  map[string]int
-}
-
-func (c *countingStore) add(op string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.n == nil {
-		c.n = map[string]int{}
-	}
-	c.n[op]++
-}
-
-func (c *countingStore) List(ctx context.Context, prefix string, fn func(upload.Object) error) error {
-	c.add(testutil.OpList)
-	return c.Store.List(ctx, prefix, fn)
-}
-
-func (c *countingStore) Head(ctx context.Context, key string) (upload.Object, upload.Attrs, error) {
-	c.add(testutil.OpHead)
-	return c.Store.Head(ctx, key)
-}
-
-func (c *countingStore) Get(ctx context.Context, key string) ([]byte, upload.Object, upload.Attrs, error) {
-	c.add(testutil.OpGet)
-	return c.Store.Get(ctx, key)
-}
-
-func (c *countingStore) Put(ctx context.Context, key string, body []byte, a upload.Attrs, pre upload.Precondition) (string, error) {
-	c.add(testutil.OpPut)
-	return c.Store.Put(ctx, key, body, a, pre)
-}
-
-func (c *countingStore) Delete(ctx context.Context, keys []string) error {
-	c.add(testutil.OpDelete)
-	return c.Store.Delete(ctx, keys)
-}
-
-func (c *countingStore) Counts() map[string]int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return maps.Clone(c.n)
-}
-
-func (c *countingStore) Reset() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.n = nil
-}
-
-func (c *countingStore) Writes() int {
-	n := c.Counts()
-	return n[testutil.OpPut] + n[testutil.OpDelete] + n[testutil.OpOther]
-}
-
-func (c *countingStore) Total() int {
-	total := 0
-	for _, v := range c.Counts() {
-		total += v
-	}
-	return total
-}
-
 // bucket is an empty bucket: store counts into reqs, raw does not.
 type bucket struct {
 	store, raw upload.Store
@@ -158,7 +93,7 @@ var kinds = []struct {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cs := &countingStore{Store: raw}
+		cs := countstore.New(raw)
 		return &bucket{store: cs, raw: raw, reqs: cs, target: "file://" + filepath.ToSlash(dir), env: func(*testing.T) {}}
 	}},
 	{"minio", func(t *testing.T) *bucket {

@@ -17,6 +17,7 @@ import (
 	"github.com/axctl/axctl/internal/manifest"
 	"github.com/axctl/axctl/internal/syncer"
 	"github.com/axctl/axctl/internal/testutil"
+	"github.com/axctl/axctl/internal/testutil/countstore"
 	"github.com/axctl/axctl/internal/testutil/minio"
 	"github.com/axctl/axctl/internal/upload"
 )
@@ -144,7 +145,7 @@ func openDir(t *testing.T) *bucket {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs := &countingStore{Store: raw}
+	cs := countstore.New(raw)
 	return &bucket{kind: "dir", store: cs, raw: raw, reqs: cs}
 }
 
@@ -171,74 +172,6 @@ func s3Store(t *testing.T, srv *minio.Server, opts upload.S3Options) *upload.S3S
 		t.Fatal(err)
 	}
 	return s
-}
-
-// countingStore counts Store calls under the names the counting HTTP
-// transport uses for S3 requests: one List call is one LIST, one Delete
-// call one DELETE (a batch, as DeleteObjects).
-type countingStore struct {
-	upload.Store
-	mu     sync.Mutex
-	counts map[string]int
-}
-
-func (c *countingStore) add(op string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.counts == nil {
-		c.counts = map[string]int{}
-	}
-	c.counts[op]++
-}
-
-func (c *countingStore) List(ctx context.Context, prefix string, fn func(upload.Object) error) error {
-	c.add(testutil.OpList)
-	return c.Store.List(ctx, prefix, fn)
-}
-
-func (c *countingStore) Head(ctx context.Context, key string) (upload.Object, upload.Attrs, error) {
-	c.add(testutil.OpHead)
-	return c.Store.Head(ctx, key)
-}
-
-func (c *countingStore) Get(ctx context.Context, key string) ([]byte, upload.Object, upload.Attrs, error) {
-	c.add(testutil.OpGet)
-	return c.Store.Get(ctx, key)
-}
-
-func (c *countingStore) Put(ctx context.Context, key string, body []byte, attrs upload.Attrs, pre upload.Precondition) (string, error) {
-	c.add(testutil.OpPut)
-	return c.Store.Put(ctx, key, body, attrs, pre)
-}
-
-func (c *countingStore) Delete(ctx context.Context, keys []string) error {
-	c.add(testutil.OpDelete)
-	return c.Store.Delete(ctx, keys)
-}
-
-func (c *countingStore) Counts() map[string]int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return maps.Clone(c.counts)
-}
-
-func (c *countingStore) Reset() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.counts = nil
-}
-
-func (c *countingStore) Writes() int {
-	n := c.Counts()
-	return n[testutil.OpPut] + n[testutil.OpDelete] + n[testutil.OpOther]
-}
-
-func (c *countingStore) Total() int {
-	total := 0
-	for _, v := range c.Counts() {
-		total += v
-	}
-	return total
 }
 
 // recordingStore remembers the keys written and deleted through it.
