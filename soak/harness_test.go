@@ -1,0 +1,443 @@
+package soak
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/axctl/axctl/bench/corpus"
+	"github.com/axctl/axctl/internal/testutil/minio"
+	"github.com/axctl/axctl/internal/upload"
+)
+
+// full reports whether the campaign runs at full size (AXCTL_SOAK=1).
+func full() bool { return os.Getenv("AXCTL_SOAK") == "1" }
+
+// pick returns soak in a full run, short otherwise.
+func pick[T any](short, soak T) T {
+	if full() {
+		return soak
+	}
+	return short
+}
+
+// repoRoot is the module root (this file lives in <root>/soak).
+func repoRoot(t testing.TB) string {
+	t.Helper()
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		t.Fatal("cannot locate the soak package")
+	}
+	return filepath.Dir(filepath.Dir(file))
+}
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// axctlBin builds the CLI once per test binary into a temp dir (never a
+// stale or shared bin/axctl).
+func axctlBin(t testing.TB) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "axctl-soak-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "axctl")
+		cmd := exec.Command("go", "build", "-o", binPath, "./cmd/axctl")
+		cmd.Dir = repoRoot(t)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build ./cmd/axctl: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// s3Env is the environment an axctl subprocess needs to reach srv through
+// endpoint (MinIO itself, or a proxy in front of it).
+func s3Env(srv *minio.Server, endpoint string) []string {
+	env := []string{}
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "AWS_") || k == "R2_ACCOUNT_ID" || k == "AXCTL_S3_ENDPOINT" {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env,
+		"AXCTL_S3_ENDPOINT="+endpoint,
+		"AWS_ACCESS_KEY_ID="+srv.AccessKey,
+		"AWS_SECRET_ACCESS_KEY="+srv.SecretKey,
+		"AWS_CONFIG_FILE="+os.DevNull,
+		"AWS_SHARED_CREDENTIALS_FILE="+os.DevNull,
+		"AWS_EC2_METADATA_DISABLED=true",
+	)
+}
+
+// outcome is how one axctl run ended.
+type outcome struct {
+	Code    int // exit code; -1 when killed by a signal
+	Killed  bool
+	Stderr  string
+	Elapsed time.Duration
+	MaxRSS  int64 // peak resident set, bytes (wait4 rusage)
+}
+
+// axctlCmd prepares `axctl args…` in dir; the caller starts it.
+func axctlCmd(t testing.TB, dir string, env []string, args ...string) (*exec.Cmd, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(axctlBin(t), args...)
+	cmd.Dir = dir
+	cmd.Env = env
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stderr, &stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	return cmd, &stderr
+}
+
+// finish waits for a started axctl and describes how it ended.
+func finish(cmd *exec.Cmd, stderr *bytes.Buffer, began time.Time) outcome {
+	err := cmd.Wait()
+	o := outcome{Stderr: stderr.String(), Elapsed: time.Since(began)}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		o.MaxRSS = ru.Maxrss * 1024
+	}
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &ee):
+		o.Code = ee.ExitCode()
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			o.Killed, o.Code = true, -1
+		}
+	default:
+		o.Code, o.Stderr = -2, err.Error()
+	}
+	return o
+}
+
+// runAxctl runs `axctl args…` in dir to the end.
+func runAxctl(t testing.TB, dir string, env []string, args ...string) outcome {
+	t.Helper()
+	cmd, stderr := axctlCmd(t, dir, env, args...)
+	began := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return finish(cmd, stderr, began)
+}
+
+// mustSync runs a sync of dir into target that must succeed.
+func mustSync(t testing.TB, dir, target string, env []string) outcome {
+	t.Helper()
+	o := runAxctl(t, dir, env, "sync", "--quiet", "--target", target)
+	if o.Code != 0 {
+		t.Fatalf("axctl sync %s (in %s): exit %d\n%s", target, dir, o.Code, tail(o.Stderr, 2000))
+	}
+	return o
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "…" + s[len(s)-n:]
+}
+
+// tree is a generated content tree: dir holds axctl.yaml and content/.
+type tree struct {
+	Dir    string
+	Hashes map[string]string // entry key → hash, filled by the reference sync
+}
+
+// genCorpus writes the deterministic benchmark corpus of n entries.
+func genCorpus(t testing.TB, n int, seed uint64) string {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := corpus.Generate(corpus.Options{N: n, Seed: seed, Dir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// editStats counts what editTree changed.
+type editStats struct{ Bodies, Titles, Renames, Deletes, Adds int }
+
+// editTree copies src to a new dir and changes about share of its entries,
+// seeded: body edits, title-only edits, renames (same folder, new slug) and
+// deletes, in equal parts, plus a few new entries.
+func editTree(t testing.TB, src string, seed uint64, share float64) (string, editStats) {
+	t.Helper()
+	dst := t.TempDir()
+	copyTree(t, src, dst)
+	r := rand.New(rand.NewPCG(seed, seed^0x5eed))
+	var files []string
+	root := filepath.Join(dst, "content")
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") {
+			files = append(files, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(files)
+	var st editStats
+	for i, p := range files {
+		x := r.Float64()
+		if x >= share {
+			continue
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch int(x / share * 4) {
+		case 0:
+			b = append(b, fmt.Sprintf("\nEdited by the soak run (seed %d, file %d).\n", seed, i)...)
+			st.Bodies++
+		case 1:
+			b = titleLine.ReplaceAll(b, []byte(fmt.Sprintf("title: \"Retitled by seed %d, file %d\"", seed, i)))
+			st.Titles++
+		case 2:
+			if err := os.Remove(p); err != nil {
+				t.Fatal(err)
+			}
+			p = strings.TrimSuffix(p, ".md") + fmt.Sprintf("-moved-%d.md", seed)
+			st.Renames++
+		default:
+			if err := os.Remove(p); err != nil {
+				t.Fatal(err)
+			}
+			st.Deletes++
+			continue
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range max(1, len(files)/50) {
+		p := filepath.Join(root, "blog", fmt.Sprintf("soak-new-%d-%d.md", seed, i))
+		body := fmt.Sprintf("---\ntitle: \"New in seed %d, %d\"\ndate: 2026-0%d-1%d\ntags: [soak, \"seed %d\"]\n---\n\nA new entry.\n", seed, i, 1+i%9, i%10, seed)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		st.Adds++
+	}
+	return dst, st
+}
+
+var titleLine = regexp.MustCompile(`(?m)^title: .*$`)
+
+// copyTree copies a directory of regular files.
+func copyTree(t testing.TB, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		to := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(to, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(to, b, 0o644)
+	})
+	if err != nil {
+		t.Fatalf("copy %s: %v", src, err)
+	}
+}
+
+// s3Store opens srv's bucket directly (not through a proxy) for checks.
+func s3Store(t testing.TB, srv *minio.Server) *upload.S3Store {
+	t.Helper()
+	s, err := upload.NewS3Store(context.Background(), srv.Bucket, "", upload.S3Options{Endpoint: srv.Endpoint, Credentials: srv.Credentials()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// object is one stored object as buckets are compared: bytes, content
+// type, cache control and custom metadata (decoded).
+type object struct {
+	Body  []byte
+	Attrs upload.Attrs
+}
+
+// snapshot reads every object of a store.
+func snapshot(t testing.TB, s upload.Store) map[string]object {
+	t.Helper()
+	ctx := context.Background()
+	var keys []string
+	if err := s.List(ctx, "", func(o upload.Object) error {
+		keys = append(keys, o.Key)
+		return nil
+	}); err != nil {
+		t.Fatalf("list %s: %v", s, err)
+	}
+	out := make(map[string]object, len(keys))
+	var mu sync.Mutex
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for _, k := range keys {
+		g.Go(func() error {
+			body, _, attrs, err := s.Get(ctx, k)
+			if err != nil {
+				return fmt.Errorf("get %s: %w", k, err)
+			}
+			if len(attrs.Metadata) == 0 {
+				attrs.Metadata = nil
+			}
+			mu.Lock()
+			out[k] = object{Body: body, Attrs: attrs}
+			mu.Unlock()
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// bucketDiff describes how got differs from want (keys, bytes, content
+// type, cache control, metadata), at most a few lines; "" when equal.
+func bucketDiff(got, want map[string]object) string {
+	var out []string
+	add := func(format string, a ...any) {
+		if len(out) < 12 {
+			out = append(out, fmt.Sprintf(format, a...))
+		}
+	}
+	n := 0
+	for _, k := range sortedKeys(want) {
+		g, ok := got[k]
+		w := want[k]
+		switch {
+		case !ok:
+			add("missing %s", k)
+		case !bytes.Equal(g.Body, w.Body):
+			add("%s: body differs (%d vs %d bytes)", k, len(g.Body), len(w.Body))
+		case g.Attrs.ContentType != w.Attrs.ContentType || g.Attrs.CacheControl != w.Attrs.CacheControl || !maps.Equal(g.Attrs.Metadata, w.Attrs.Metadata):
+			add("%s: attributes differ: got %v, want %v", k, g.Attrs, w.Attrs)
+		default:
+			continue
+		}
+		n++
+	}
+	for _, k := range sortedKeys(got) {
+		if _, ok := want[k]; !ok {
+			add("extra %s", k)
+			n++
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d object(s) differ:\n  %s", n, strings.Join(out, "\n  "))
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// entryHashes maps each entry key of a snapshot to its hash metadata.
+func entryHashes(objs map[string]object) map[string]string {
+	out := map[string]string{}
+	for k, o := range objs {
+		if strings.HasPrefix(k, "entries/") {
+			out[k] = o.Attrs.Metadata["hash"]
+		}
+	}
+	return out
+}
+
+// reference syncs dir into a fresh bucket without interruption and
+// returns that bucket's objects: what every other run must converge to.
+func reference(t testing.TB, dir string) map[string]object {
+	t.Helper()
+	srv := minio.Start(t)
+	mustSync(t, dir, srv.Target(""), s3Env(srv, srv.Endpoint))
+	return snapshot(t, s3Store(t, srv))
+}
+
+// row is one line of the results table (docs/reliability.md).
+type row struct {
+	Campaign string
+	Runs     int
+	Faults   string // what was injected, with counts
+	Survived string // the rate or load survived
+	Crashes  int    // crashes and findings (failed runs, wrong buckets, panics)
+	Lost     int    // entries lost or wrong after convergence
+	Notes    string
+}
+
+// report logs r and appends it to $AXCTL_SOAK_RESULTS as a Markdown row.
+func report(t testing.TB, r row) {
+	t.Helper()
+	line := fmt.Sprintf("| %s | %d | %s | %s | %d | %d | %s |", r.Campaign, r.Runs, r.Faults, r.Survived, r.Crashes, r.Lost, r.Notes)
+	t.Log(line)
+	p := os.Getenv("AXCTL_SOAK_RESULTS")
+	if p == "" {
+		return
+	}
+	f, err := os.OpenFile(p, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		t.Errorf("results: %v", err)
+		return
+	}
+	defer f.Close()
+	fmt.Fprintln(f, line)
+}
+
+// finding records a problem the campaign found in code outside soak/: it
+// is logged (FINDING:) and counted, not failed, until the fix lands with
+// its regression test.
+func finding(t testing.TB, n *int, format string, a ...any) {
+	t.Helper()
+	*n++
+	t.Logf("FINDING: "+format, a...)
+}
+
+// parallel runs the short versions side by side (they are I/O bound and
+// use separate buckets); full runs go one at a time so timings and load
+// figures are not shared with another campaign.
+func parallel(t *testing.T) {
+	if !full() {
+		t.Parallel()
+	}
+}
