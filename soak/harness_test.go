@@ -103,7 +103,11 @@ type outcome struct {
 	Killed  bool
 	Stderr  string
 	Elapsed time.Duration
-	MaxRSS  int64 // peak resident set, bytes (wait4 rusage)
+	// MaxRSS is wait4's ru_maxrss. On Linux it can report the parent's
+	// RSS: exec records the old mm's high-water mark, and Go starts
+	// children with vfork (shared mm). PeakRSS is the child's own VmHWM,
+	// sampled from /proc every 10 ms; it is what the bounds use.
+	MaxRSS, PeakRSS int64
 }
 
 // axctlCmd prepares `axctl args…` in dir; the caller starts it.
@@ -120,8 +124,25 @@ func axctlCmd(t testing.TB, dir string, env []string, args ...string) (*exec.Cmd
 
 // finish waits for a started axctl and describes how it ended.
 func finish(cmd *exec.Cmd, stderr *bytes.Buffer, began time.Time) outcome {
+	stop := make(chan struct{})
+	peak := make(chan int64, 1)
+	go func() {
+		var hwm int64
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			hwm = max(hwm, procKB(cmd.Process.Pid, "VmHWM:")*1024)
+			select {
+			case <-stop:
+				peak <- hwm
+				return
+			case <-tick.C:
+			}
+		}
+	}()
 	err := cmd.Wait()
-	o := outcome{Stderr: stderr.String(), Elapsed: time.Since(began)}
+	close(stop)
+	o := outcome{Stderr: stderr.String(), Elapsed: time.Since(began), PeakRSS: <-peak}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		o.MaxRSS = ru.Maxrss * 1024
 	}
@@ -137,6 +158,22 @@ func finish(cmd *exec.Cmd, stderr *bytes.Buffer, began time.Time) outcome {
 		o.Code, o.Stderr = -2, err.Error()
 	}
 	return o
+}
+
+// procKB reads a "Name: N kB" line of /proc/<pid>/status (0 if gone).
+func procKB(pid int, field string) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, field) {
+			var n int64
+			fmt.Sscan(strings.TrimSpace(strings.TrimPrefix(line, field)), &n)
+			return n
+		}
+	}
+	return 0
 }
 
 // runAxctl runs `axctl args…` in dir to the end.
