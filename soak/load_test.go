@@ -1,0 +1,312 @@
+package soak
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// rssGrowthBound is how much workerd's VmRSS may grow between the end of
+// the first and the end of the second half of the direct load run: V8's
+// heap grows to a working size under the first load; a leak keeps growing.
+const rssGrowthBound = 32 << 20
+
+// loadResult is one load run's figures.
+type loadResult struct {
+	Tool              string
+	Requests          int
+	RPS               float64
+	P50, P99          time.Duration
+	Status5xx, Errors int
+}
+
+func (r loadResult) String() string {
+	return fmt.Sprintf("%s: %d requests, %.0f req/s, p50 %s, p99 %s, %d 5xx, %d errors",
+		r.Tool, r.Requests, r.RPS, r.P50, r.P99, r.Status5xx, r.Errors)
+}
+
+// TestWorkerUnderLoad drives the Worker (workerd, R2 seeded from a synced
+// corpus) through Varnish and directly, with wrk when installed (make
+// soak installs it) or a Go closed-loop client: zero 5xx, p99 reported,
+// workerd's RSS within rssGrowthBound. Then R2 fails mid-load: the Worker
+// answers 503 no-store, Varnish stores none of it, and once R2 is back
+// every page is 200 again through Varnish, without a restart.
+func TestWorkerUnderLoad(t *testing.T) {
+	parallel(t)
+	root := repoRoot(t)
+	requireTools(t, root)
+	dur := pick(5*time.Second, 60*time.Second)
+	dir := genCorpus(t, pick(150, 1000), 31)
+	bucket := filepath.Join(t.TempDir(), "bucket")
+	if o := runAxctl(t, dir, os.Environ(), "sync", "--quiet", "--target", "file://"+bucket); o.Code != 0 {
+		t.Fatalf("sync: exit %d\n%s", o.Code, o.Stderr)
+	}
+	paths := sitePaths(t, bucket)
+	pathFile := filepath.Join(t.TempDir(), "paths.txt")
+	if err := os.WriteFile(pathFile, []byte(strings.Join(paths, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	wport := freePort(t)
+	worker := fmt.Sprintf("http://127.0.0.1:%d", wport)
+	node := start(t, "serve-flaky.mjs", root, "node", "soak/testdata/serve-flaky.mjs", "--port", strconv.Itoa(wport), bucket)
+	node.waitHTTP(t, worker+"/__internal/version", 90*time.Second)
+	cache := startVarnish(t, root, wport)
+	workerd := descendant(node.cmd.Process.Pid, "workerd")
+	if workerd == 0 {
+		t.Fatal("no workerd process under serve-flaky.mjs")
+	}
+	client := &http.Client{Timeout: 15 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, base := range []string{worker, cache} {
+		for _, p := range paths {
+			if st, _, _ := fetch(client, base+p); st >= 500 {
+				t.Fatalf("warm-up: %s%s answered %d", base, p, st)
+			}
+		}
+	}
+	rss := func() int64 { return procKB(workerd, "VmRSS:") << 10 }
+	rss0 := rss()
+	results := map[string]loadResult{}
+	var rssMid int64
+	for _, tgt := range []struct {
+		name, url string
+		dur       time.Duration
+	}{{"varnish", cache, dur}, {"worker", worker, dur / 2}, {"worker (second half)", worker, dur / 2}} {
+		r := load(t, root, tgt.url, paths, pathFile, tgt.dur, 32)
+		results[tgt.name] = r
+		t.Logf("%s → %s; workerd VmRSS %d MiB", tgt.name, r, rss()>>20)
+		if r.Status5xx > 0 || r.Errors > 0 {
+			t.Errorf("%s under load: %d 5xx, %d socket errors", tgt.name, r.Status5xx, r.Errors)
+		}
+		if tgt.name == "worker" {
+			rssMid = rss()
+		}
+	}
+	rss1 := rss()
+	t.Logf("workerd VmRSS %d MiB at start, %d MiB after the first half, %d MiB at the end (bound +%d MiB in the second half)", rss0>>20, rssMid>>20, rss1>>20, rssGrowthBound>>20)
+	crashes := 0
+	if rss1-rssMid > rssGrowthBound {
+		crashes++
+		t.Errorf("workerd grew %d MiB during the second half of the direct load (bound %d MiB)", (rss1-rssMid)>>20, rssGrowthBound>>20)
+	}
+	w2 := results["worker (second half)"]
+	w1 := results["worker"]
+	results["worker"] = loadResult{Tool: w1.Tool, Requests: w1.Requests + w2.Requests, RPS: (w1.RPS + w2.RPS) / 2,
+		P50: max(w1.P50, w2.P50), P99: max(w1.P99, w2.P99), Status5xx: w1.Status5xx + w2.Status5xx, Errors: w1.Errors + w2.Errors}
+	v, w := results["varnish"], results["worker"]
+	report(t, row{
+		Campaign: "Worker under load",
+		Runs:     2,
+		Faults:   fmt.Sprintf("%s × 2 (%s, 32 connections, %d paths)", dur, v.Tool, len(paths)),
+		Survived: fmt.Sprintf("Varnish→Worker %.0f req/s p99 %s; Worker %.0f req/s p99 %s; 5xx %d", v.RPS, v.P99, w.RPS, w.P99, v.Status5xx+w.Status5xx),
+		Crashes:  crashes + v.Status5xx + w.Status5xx,
+		Lost:     0,
+		Notes:    fmt.Sprintf("workerd RSS %d → %d → %d MiB (start, mid-load, end)", rss0>>20, rssMid>>20, rss1>>20),
+	})
+	injectR2Failure(t, client, worker, cache, paths, pick(3*time.Second, 20*time.Second))
+}
+
+// injectR2Failure switches R2 off mid-load and back on; see TestWorkerUnderLoad.
+func injectR2Failure(t *testing.T, client *http.Client, worker, cache string, paths []string, phase time.Duration) {
+	var mu sync.Mutex
+	var during, stored, bad5xx, ok int
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := g; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				for _, base := range []string{cache, worker} {
+					st, h, _ := fetch(client, base+paths[i%len(paths)])
+					mu.Lock()
+					if st >= 500 {
+						during++
+						if !strings.Contains(h.Get("Cache-Control"), "no-store") || h.Get("Cache-Tag") != "" {
+							bad5xx++
+						}
+						if age, _ := strconv.Atoi(h.Get("Age")); age > 0 {
+							stored++ // Varnish served a stored 5xx
+						}
+					} else {
+						ok++
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	toggle := func(state string) {
+		if st, _, _ := fetch(client, worker+"/__soak/r2/"+state); st != 200 {
+			t.Fatalf("switch R2 %s: status %d", state, st)
+		}
+	}
+	time.Sleep(phase)
+	toggle("down")
+	// Empty the cache so requests reach the failing origin.
+	req, _ := http.NewRequest("PURGE", cache+"/", nil)
+	req.Header.Set("xkey-purge", "site")
+	if resp, err := client.Do(req); err == nil {
+		resp.Body.Close()
+	}
+	time.Sleep(phase)
+	toggle("up")
+	time.Sleep(phase)
+	close(stop)
+	wg.Wait()
+
+	wrong := 0
+	for _, p := range paths {
+		st, _, body := fetch(client, cache+p)
+		dst, _, dbody := fetch(client, worker+p)
+		if st >= 400 || st != dst || (st == 200 && !bytes.Equal(body, dbody)) {
+			wrong++
+			if wrong <= 5 {
+				t.Errorf("after R2 recovered: %s is %d through Varnish, %d from the Worker", p, st, dst)
+			}
+		}
+	}
+	t.Logf("R2 injection: %d 5xx while down (%d not no-store, %d served from cache), %d ok; %d pages wrong after recovery", during, bad5xx, stored, ok, wrong)
+	if during == 0 {
+		t.Error("R2 failure injection produced no 5xx: the switch did not reach the Worker")
+	}
+	if bad5xx+stored > 0 {
+		t.Errorf("%d 5xx responses were cacheable and %d came from the cache", bad5xx, stored)
+	}
+	report(t, row{
+		Campaign: "R2 failure mid-load",
+		Runs:     1,
+		Faults:   fmt.Sprintf("R2 down for %s under load; Varnish purged while down", phase),
+		Survived: fmt.Sprintf("%d 503s, all no-store; recovered without restart", during),
+		Crashes:  bad5xx + stored,
+		Lost:     wrong,
+		Notes:    fmt.Sprintf("%d pages checked through Varnish after recovery", len(paths)),
+	})
+}
+
+// fetch GETs url: status, headers, body (status 0 on a transport error).
+func fetch(c *http.Client, url string) (int, http.Header, []byte) {
+	resp, err := c.Get(url)
+	if err != nil {
+		return 0, nil, nil
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, b
+}
+
+// sitePaths lists the pages of a synced bucket: home, listings, feeds,
+// tags, sitemap and every entry.
+func sitePaths(t *testing.T, bucket string) []string {
+	t.Helper()
+	paths := []string{"/", "/tags/", "/sitemap.xml", "/feed.xml"}
+	cols, _ := os.ReadDir(filepath.Join(bucket, "entries"))
+	for _, c := range cols {
+		paths = append(paths, "/"+c.Name()+"/", "/"+c.Name()+"/feed.xml")
+	}
+	root := filepath.Join(bucket, "entries")
+	_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".html") {
+			rel, _ := filepath.Rel(root, p)
+			paths = append(paths, "/"+strings.TrimSuffix(filepath.ToSlash(rel), ".html"))
+		}
+		return nil
+	})
+	slices.Sort(paths)
+	return paths
+}
+
+// load runs wrk (when installed) or a Go closed-loop client for dur.
+func load(t *testing.T, root, base string, paths []string, pathFile string, dur time.Duration, conns int) loadResult {
+	t.Helper()
+	if wrk, err := exec.LookPath("wrk"); err == nil {
+		cmd := exec.Command(wrk, "-t2", fmt.Sprintf("-c%d", conns), fmt.Sprintf("-d%ds", int(dur.Seconds())), "--latency",
+			"-s", filepath.Join(root, "soak", "testdata", "paths.lua"), base)
+		cmd.Env = append(os.Environ(), "SOAK_PATHS="+pathFile)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("wrk: %v\n%s", err, out)
+		}
+		return parseWrk(t, string(out))
+	}
+	return goLoad(base, paths, dur, conns)
+}
+
+var wrkLine = regexp.MustCompile(`SOAK requests=(\d+) rps=([\d.]+) p50_us=(\d+) p99_us=(\d+) status5xx=(\d+) errors=(\d+)`)
+
+func parseWrk(t *testing.T, out string) loadResult {
+	m := wrkLine.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("wrk printed no SOAK line:\n%s", out)
+	}
+	n := func(i int) int { v, _ := strconv.Atoi(m[i]); return v }
+	rps, _ := strconv.ParseFloat(m[2], 64)
+	return loadResult{Tool: "wrk", Requests: n(1), RPS: rps, P50: time.Duration(n(3)) * time.Microsecond,
+		P99: time.Duration(n(4)) * time.Microsecond, Status5xx: n(5), Errors: n(6)}
+}
+
+// goLoad is a closed-loop load generator: conns clients, each GETting the
+// paths round robin for dur.
+func goLoad(base string, paths []string, dur time.Duration, conns int) loadResult {
+	tr := &http.Transport{MaxIdleConnsPerHost: conns, DisableCompression: true}
+	c := &http.Client{Transport: tr, Timeout: 15 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	defer tr.CloseIdleConnections()
+	var mu sync.Mutex
+	var lat []time.Duration
+	r := loadResult{Tool: "go client"}
+	deadline := time.Now().Add(dur)
+	began := time.Now()
+	var wg sync.WaitGroup
+	for g := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []time.Duration
+			var e5, errs int
+			for i := g * 7; time.Now().Before(deadline); i++ {
+				t0 := time.Now()
+				resp, err := c.Get(base + paths[i%len(paths)])
+				if err != nil {
+					errs++
+					continue
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				mine = append(mine, time.Since(t0))
+				if resp.StatusCode >= 500 {
+					e5++
+				}
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			r.Status5xx += e5
+			r.Errors += errs
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	slices.Sort(lat)
+	r.Requests = len(lat)
+	r.RPS = float64(len(lat)) / time.Since(began).Seconds()
+	if len(lat) > 0 {
+		r.P50 = lat[len(lat)/2]
+		r.P99 = lat[len(lat)*99/100]
+	}
+	return r
+}
