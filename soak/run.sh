@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# soak/run.sh — `make soak`: the reliability campaign at full size
+# (docs/reliability.md). Installs what the tests need (scripts/tools.sh, plus
+# Debian's wrk for the load runs), runs the soak package with AXCTL_SOAK=1,
+# the Worker's XSS corpus, and every fuzz target for FUZZTIME (default 10m)
+# each, then prints the results table. Exit status 1 if anything failed.
+#   FUZZTIME=30s bash soak/run.sh    a quicker pass
+set -uo pipefail
+cd "$(dirname "$0")/.."
+FUZZTIME=${FUZZTIME:-10m}
+out=out/soak
+mkdir -p "$out"
+rows="$out/rows.md"
+: >"$rows"
+
+# Install: the project's tools, then wrk (not in scripts/tools.sh: only the soak needs it).
+scripts/tools.sh all || exit 1
+if ! command -v wrk >/dev/null; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends wrk >/dev/null || exit 1
+fi
+
+status=0
+echo "== soak campaigns (AXCTL_SOAK=1; log: $out/go.log)"
+if ! AXCTL_SOAK=1 AXCTL_SOAK_RESULTS="$PWD/$rows" go test -count=1 -timeout 4h -v ./soak/ >"$out/go.log" 2>&1; then
+  status=1
+  grep -E -- '^\s*--- FAIL|FINDING' "$out/go.log" | head -20
+fi
+grep -E 'FINDING' "$out/go.log" | sed 's/^ *//' >"$out/findings.txt" || true
+
+echo "== worker XSS corpus"
+if (cd worker && node --test test/xss.test.mjs) >"$out/xss-worker.log" 2>&1; then
+  echo "| hostile content: XSS corpus through the Worker's layouts | 1 | 46 vectors in title, description, author, tags, source, TOC, site and collection titles | every page parsed clean (parse5) | 0 | 0 | worker/test/xss.test.mjs |" >>"$rows"
+else
+  status=1
+  echo "| hostile content: XSS corpus through the Worker's layouts | 1 | 46 vectors | FAILED (see $out/xss-worker.log) | 1 | 0 | |" >>"$rows"
+fi
+
+for target in internal/content:FuzzLoadEntry internal/content:FuzzTagSlug internal/content:FuzzCheckSlug \
+  internal/upload:FuzzMetadataRoundTrip internal/manifest:FuzzFromMetadata; do
+  pkg=${target%%:*} name=${target##*:}
+  log="$out/fuzz-$name.log"
+  echo "== fuzz $name ($FUZZTIME)"
+  if go test -run '^$' -fuzz "^$name\$" -fuzztime "$FUZZTIME" "./$pkg/" >"$log" 2>&1; then crashes=0; else crashes=1; status=1; fi
+  execs=$(grep -Eo 'execs: [0-9]+' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+  echo "| fuzz $name ($pkg) | 1 | $execs inputs in $FUZZTIME | $( [ $crashes = 0 ] && echo 'no crash' || echo "crash: see $log and $pkg/testdata/fuzz/$name/") | $crashes | 0 | |" >>"$rows"
+done
+
+{
+  echo "| campaign | runs | faults injected | rate / load survived | crashes found | data lost |  notes |"
+  echo "|---|---|---|---|---|---|---|"
+  cat "$rows"
+} | tee "$out/table.md"
+if [ -s "$out/findings.txt" ]; then
+  echo
+  echo "Findings (logged, counted in 'crashes found'):"
+  cat "$out/findings.txt"
+fi
+exit $status
