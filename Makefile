@@ -4,7 +4,8 @@
 SHELL := /bin/bash
 export WRANGLER_SEND_METRICS := false
 export CLOUDFLARE_CF_FETCH_ENABLED := false
-export AXCTL_MINIO_BIN ?= $(HOME)/.cache/axctl/bin/minio
+export AXCTL_TOOLS_BIN ?= $(HOME)/.cache/axctl/bin
+export AXCTL_MINIO_BIN ?= $(AXCTL_TOOLS_BIN)/minio
 
 GO      ?= go
 PORT    ?= 8787
@@ -62,7 +63,7 @@ test-browser:
 lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	@scripts/tools.sh actionlint && $(HOME)/.cache/axctl/bin/actionlint
+	@scripts/tools.sh actionlint && $(AXCTL_TOOLS_BIN)/actionlint
 
 ## bench: the full benchmark table (docs/benchmarks.md): 2,000 / 10,000 / 100,000 entries, ~30-40 min
 bench:
