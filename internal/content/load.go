@@ -299,6 +299,7 @@ func (l *loader) parse(f file, src []byte) (*Entry, []Problem) {
 	e := &Entry{Collection: f.col, Path: f.path, Slug: f.slug, Front: front, HTML: res.HTML, refs: refs}
 	e.Assets = l.assetsOf(res.HTML)
 	e.Record, e.Metadata = l.record(e, res, src)
+	e.HTML = withMarker(e.Record.Hash, e.HTML)
 	// MetadataSize encodes the values itself: giving it the encoded map would
 	// encode the encoded-words a second time and overcount non-ASCII entries.
 	if _, err := upload.EncodeMetadata(e.Metadata); err != nil {
@@ -348,6 +349,18 @@ func (l *loader) record(e *Entry, res *precompute.Result, src []byte) (manifest.
 	r.Hash = ContentHash(meta, e.HTML)
 	meta[manifest.MetaHash] = r.Hash
 	return r, meta
+}
+
+// withMarker prefixes a body with a comment naming its hash. The hash covers
+// the metadata too, so the body's bytes, and the ETag a listing shows for
+// them, change whenever anything about the object does: a sync can tell an
+// unchanged object from a LIST alone, metadata-only edits included.
+func withMarker(hash string, html []byte) []byte {
+	out := make([]byte, 0, len(html)+48)
+	out = append(out, "<!-- axctl "...)
+	out = append(out, hash...)
+	out = append(out, " -->\n"...)
+	return append(out, html...)
 }
 
 // ContentHash covers everything that determines an entry object: its body,

@@ -48,9 +48,6 @@ type Report struct {
 	Result   *upload.Result    `json:"result,omitempty"`
 	// Requests made to read the bucket before planning.
 	Lists, ManifestGets int `json:"-"`
-	// EntryHeads counts entries whose metadata was read because they were
-	// written after the shard that lists them (see previous).
-	EntryHeads int `json:"-"`
 	// Purge holds the Cache-Tag names the applied plan touched.
 	Purge []string `json:"purge,omitempty"`
 }
@@ -113,7 +110,7 @@ func (b *Built) add(e *content.Entry) {
 	it := upload.Item{
 		Key: e.Record.Key, Kind: upload.KindEntry, Body: e.HTML, MD5: e.BodyMD5, Src: e.BodyFile,
 		Attrs: upload.Attrs{ContentType: "text/html; charset=utf-8", Metadata: e.Metadata},
-		Hash:  e.Record.Hash, Input: e.Record.Input,
+		Hash:  e.Record.Hash, Input: e.Record.Input, MetaDigest: upload.MetaDigest(e.Metadata),
 	}
 	if e.HTML != nil {
 		it.MD5 = md5hex(e.HTML)
@@ -210,8 +207,8 @@ func Plan(ctx context.Context, built *Built, store upload.Store, opts Options) (
 			return rep, fmt.Errorf("list %s%s: %w", store, prefix, err)
 		}
 	}
-	prev, old, gets, heads, err := previous(ctx, store, built, remote)
-	rep.ManifestGets, rep.EntryHeads = gets, heads
+	prev, old, gets, err := previous(ctx, store, built, remote)
+	rep.ManifestGets = gets
 	if err != nil {
 		return rep, err
 	}
@@ -234,75 +231,39 @@ func Plan(ctx context.Context, built *Built, store upload.Store, opts Options) (
 	return rep, err
 }
 
-// previous learns each entry's previous record hashes from the bucket's
-// shards. A shard whose ETag equals the local bytes' MD5 lists exactly the
-// local records, so only shards that differ are read. A listing cannot
-// show metadata, so an entry object newer than the matching shard that
-// lists it (an interrupted sync, then the content reverted) is checked
-// with a HEAD rather than trusted.
-func previous(ctx context.Context, store upload.Store, built *Built, remote map[string]upload.Object) (map[string]upload.Previous, map[string]manifest.Record, int, int, error) {
+// previous reads the shards whose ETag differs from the local bytes (only
+// those can describe an entry differently from the content) and returns
+// what they say about each entry: the old records, for the plan's reasons
+// and for purging the tags an entry no longer has.
+func previous(ctx context.Context, store upload.Store, built *Built, remote map[string]upload.Object) (map[string]upload.Previous, map[string]manifest.Record, int, error) {
 	prev := map[string]upload.Previous{}
 	old := map[string]manifest.Record{}
-	gets, heads := 0, 0
-	var verify []string
-	for _, it := range built.Items {
-		if it.Kind != upload.KindEntry {
-			continue
-		}
-		sk := built.shardOf[it.Key]
-		o, ok := remote[sk]
-		if !ok || o.ETag != md5hex(built.local[sk]) {
-			continue
-		}
-		if e, ok := remote[it.Key]; ok && e.LastModified.After(o.LastModified) {
-			// The entry was written after its shard: a sync died (or lost
-			// a race) between entries and manifests, and the content has
-			// since gone back to what the shard says. The shard does not
-			// describe the object's metadata; ask the object.
-			verify = append(verify, it.Key)
-			continue
-		}
-		prev[it.Key] = upload.Previous{Hash: it.Hash, Input: it.Input}
-	}
-	for _, k := range verify {
-		heads++
-		_, attrs, err := store.Head(ctx, k)
-		if err != nil && !errors.Is(err, upload.ErrNotFound) {
-			return nil, nil, gets, heads, fmt.Errorf("read %s: %w", k, err)
-		}
-		if h := attrs.Metadata["hash"]; h != "" {
-			prev[k] = upload.Previous{Hash: h, Input: attrs.Metadata["input"]}
-		}
-	}
-	keys := make([]string, 0)
+	var keys []string
 	for k, o := range remote {
 		if isShard(k) && o.ETag != md5hex(built.local[k]) {
 			keys = append(keys, k)
 		}
 	}
 	sort.Strings(keys)
-	for _, k := range keys {
-		gets++
+	for i, k := range keys {
 		body, _, _, err := store.Get(ctx, k)
 		if errors.Is(err, upload.ErrNotFound) {
 			continue
 		}
 		if err != nil {
-			return nil, nil, gets, heads, fmt.Errorf("read %s: %w", k, err)
+			return nil, nil, i + 1, fmt.Errorf("read %s: %w", k, err)
 		}
 		var sh manifest.Shard
 		if err := json.Unmarshal(body, &sh); err != nil {
-			continue // an unreadable old shard only costs rewrites
+			continue // an unreadable old shard only makes reasons vaguer
 		}
 		for _, r := range sh.Records {
 			key := manifest.EntryKey(sh.Collection, r.Slug)
 			old[key] = r
-			if _, known := prev[key]; !known {
-				prev[key] = upload.Previous{Hash: r.Hash, Input: r.Input}
-			}
+			prev[key] = upload.Previous{Hash: r.Hash, Input: r.Input, MetaDigest: upload.MetaDigest(manifest.ToMetadata(r))}
 		}
 	}
-	return prev, old, gets, heads, nil
+	return prev, old, len(keys), nil
 }
 
 type shellCheck struct{ changed, read bool }

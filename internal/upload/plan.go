@@ -1,6 +1,8 @@
 package upload
 
 import (
+	"crypto/md5"
+	"encoding/hex"
 	"fmt"
 	"sort"
 	"strings"
@@ -25,7 +27,6 @@ const (
 	ReasonContentChanged  Reason = "content changed"
 	ReasonMetadataChanged Reason = "metadata changed"
 	ReasonRendererChanged Reason = "renderer changed"
-	ReasonMetadataUnknown Reason = "metadata not verifiable"
 	ReasonRemoved         Reason = "no longer produced"
 )
 
@@ -37,13 +38,35 @@ type Item struct {
 	Src   string // assets: the file on disk
 	MD5   string // hex MD5 of the body (the ETag a single PUT yields)
 	Attrs Attrs
-	// Hash and Input are the entry record's hashes (entries only).
-	Hash, Input string
+	// Hash and Input are the entry record's hashes (entries only), and
+	// MetaDigest the digest of its listing fields (MetaDigest).
+	Hash, Input, MetaDigest string
 }
 
-// Previous is what the bucket's current manifests say about an entry.
+// Previous is what the bucket's current manifests say about an entry; it
+// only refines the reason a changed entry is written.
 type Previous struct {
-	Hash, Input string
+	Hash, Input, MetaDigest string
+}
+
+// MetaDigest summarises the metadata an author writes (frontmatter), not
+// what is derived from the body (words, toc) or the hashes, so a plan can
+// say "metadata changed" rather than "content changed".
+func MetaDigest(meta map[string]string) string {
+	keys := make([]string, 0, len(meta))
+	for k := range meta {
+		switch k {
+		case "hash", "input", "words", "toc":
+		default:
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	h := md5.New()
+	for _, k := range keys {
+		h.Write([]byte(k + "\x00" + meta[k] + "\x00"))
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // Action is one write or delete with its reason.
@@ -68,10 +91,10 @@ type Plan struct {
 var ManagedPrefixes = []string{"assets/", "entries/", "metadata/"}
 
 // MakePlan compares the objects the content produces with the bucket
-// listing. prev holds, for entries whose previous metadata is known from the
-// bucket's manifests, the previous record hashes; an entry whose body ETag
-// matches but whose previous record is unknown is rewritten (it is cheap and
-// converges after an interrupted sync).
+// listing. An object is unchanged exactly when its listed ETag is the MD5 of
+// the bytes the content produces: entry bodies carry their hash, which
+// covers their metadata, so the listing alone decides. prev, the records
+// the bucket's manifests held, only refines why an entry is rewritten.
 func MakePlan(local []Item, remote map[string]Object, prev map[string]Previous) *Plan {
 	p := &Plan{}
 	produced := make(map[string]bool, len(local))
@@ -96,20 +119,18 @@ func MakePlan(local []Item, remote map[string]Object, prev map[string]Previous) 
 				continue
 			}
 			a.Reason, a.Pre = ReasonContentChanged, Precondition{IfMatch: obj.ETag}
-		default: // entry
+		case obj.ETag == it.MD5:
+			p.Unchanged++
+			continue
+		default: // a changed entry
 			old, known := prev[it.Key]
 			switch {
-			case known && old.Hash == it.Hash && obj.ETag == it.MD5:
-				p.Unchanged++
-				continue
-			case known && old.Input == it.Input:
+			case known && old.Input == it.Input && old.Hash != it.Hash:
 				a.Reason = ReasonRendererChanged
-			case obj.ETag != it.MD5:
-				a.Reason = ReasonContentChanged
-			case known:
+			case known && old.MetaDigest != it.MetaDigest:
 				a.Reason = ReasonMetadataChanged
 			default:
-				a.Reason = ReasonMetadataUnknown
+				a.Reason = ReasonContentChanged
 			}
 		}
 		p.Uploads = append(p.Uploads, a)
