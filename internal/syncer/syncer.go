@@ -196,16 +196,19 @@ func Run(ctx context.Context, cfg *content.Config, store upload.Store, opts Opti
 // Plan lists the bucket, reads the manifests that changed, plans and applies.
 func Plan(ctx context.Context, built *Built, store upload.Store, opts Options) (*Report, error) {
 	rep := &Report{Entries: built.entries, Drafts: built.drafts, Expired: built.expired}
+	// One listing of the whole target (⌈objects/1000⌉ LIST requests on S3),
+	// keeping the managed prefixes: cheaper than a listing per prefix as long
+	// as the target holds little else (give sync its own bucket or prefix).
 	remote := map[string]upload.Object{}
-	for _, prefix := range upload.ManagedPrefixes {
-		rep.Lists++
-		err := store.List(ctx, prefix, func(o upload.Object) error {
+	rep.Lists = 1
+	err := store.List(ctx, "", func(o upload.Object) error {
+		if upload.Managed(o.Key) {
 			remote[o.Key] = o
-			return nil
-		})
-		if err != nil {
-			return rep, fmt.Errorf("list %s%s: %w", store, prefix, err)
 		}
+		return nil
+	})
+	if err != nil {
+		return rep, fmt.Errorf("list %s: %w", store, err)
 	}
 	prev, old, gets, err := previous(ctx, store, built, remote)
 	rep.ManifestGets = gets

@@ -136,7 +136,7 @@ func MakePlan(local []Item, remote map[string]Object, prev map[string]Previous) 
 		p.Uploads = append(p.Uploads, a)
 	}
 	for key := range remote {
-		if produced[key] || !managed(key) {
+		if produced[key] || !Managed(key) {
 			continue
 		}
 		p.Deletes = append(p.Deletes, Action{Key: key, Kind: kindOf(key), Reason: ReasonRemoved})
@@ -153,7 +153,8 @@ func MakePlan(local []Item, remote map[string]Object, prev map[string]Previous) 
 	return p
 }
 
-func managed(key string) bool {
+// Managed reports whether key is under one of the ManagedPrefixes.
+func Managed(key string) bool {
 	for _, pre := range ManagedPrefixes {
 		if strings.HasPrefix(key, pre) {
 			return true
