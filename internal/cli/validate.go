@@ -51,24 +51,25 @@ func newValidateCmd(ios IO, g *Globals, runF func(context.Context, *ValidateOpti
 	return cmd
 }
 
-// loaded is what a full content load produced.
+// loaded is what a full content load produced: counts, not entries, so
+// validating a large tree holds no rendered body or record.
 type loaded struct {
-	cfg      *content.Config
-	entries  []*content.Entry // published candidates and drafts
-	problems []content.Problem
+	cfg             *content.Config
+	entries, drafts int
+	problems        []content.Problem
 }
 
-func loadAll(ctx context.Context, configPath string, keep bool) (*loaded, error) {
+func loadAll(ctx context.Context, configPath string) (*loaded, error) {
 	cfg, err := content.LoadConfig(configPath)
 	if err != nil {
 		return nil, usage(err)
 	}
 	l := &loaded{cfg: cfg}
 	l.problems, err = content.Load(ctx, cfg, content.Options{}, func(e *content.Entry) error {
-		if !keep {
-			e.HTML = nil
+		l.entries++
+		if e.Draft() {
+			l.drafts++
 		}
-		l.entries = append(l.entries, e)
 		return nil
 	})
 	if err != nil {
@@ -78,7 +79,7 @@ func loadAll(ctx context.Context, configPath string, keep bool) (*loaded, error)
 }
 
 func runValidate(ctx context.Context, opts *ValidateOptions) error {
-	l, err := loadAll(ctx, opts.Config, false)
+	l, err := loadAll(ctx, opts.Config)
 	var ce *content.ConfigError
 	if errors.As(err, &ce) && ce.Line > 0 {
 		// A config problem with a position is invalid input like any
@@ -89,18 +90,12 @@ func runValidate(ctx context.Context, opts *ValidateOptions) error {
 	if err != nil {
 		return err
 	}
-	drafts := 0
-	for _, e := range l.entries {
-		if e.Draft() {
-			drafts++
-		}
-	}
-	writeProblems(opts, l.problems, len(l.entries), drafts)
+	writeProblems(opts, l.problems, l.entries, l.drafts)
 	if len(l.problems) > 0 {
 		return invalid(fmt.Errorf("%d problem(s) in %s", len(l.problems), l.cfg.Root()), opts.Format != "text")
 	}
 	if !opts.Quiet {
-		fmt.Fprintf(opts.IO.Err, "ok: %d entries in %d collections (%d drafts)\n", len(l.entries), len(l.cfg.Collections), drafts)
+		fmt.Fprintf(opts.IO.Err, "ok: %d entries in %d collections (%d drafts)\n", l.entries, len(l.cfg.Collections), l.drafts)
 	}
 	return nil
 }
