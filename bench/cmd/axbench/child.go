@@ -47,6 +47,7 @@ func childSync(args []string) error {
 	conc := fl.Int("concurrency", 16, "requests in flight")
 	cpu := fl.String("cpuprofile", "", "write a CPU profile")
 	mem := fl.String("memprofile", "", "write a heap profile after validate (the peak of what is held)")
+	noCache := fl.Bool("no-cache", false, "render everything, as `axctl sync --no-cache`")
 	_ = fl.Parse(args)
 	ctx := context.Background()
 	if *cpu != "" {
@@ -64,7 +65,13 @@ func childSync(args []string) error {
 		return err
 	}
 	t0 := time.Now()
-	built, problems, err := syncer.Validate(ctx, cfg)
+	var cache *content.Cache
+	if !*noCache { // as `axctl sync` does: reuse .axctl/cache beside the config
+		if cache, err = content.OpenCache(filepath.Join(cfg.Dir, ".axctl", "cache"), cfg); err != nil {
+			return err
+		}
+	}
+	built, problems, err := syncer.ValidateCached(ctx, cfg, cache)
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ func (b *bench) render() error {
 	content := filepath.Join(dir, "content")
 	tools := []*tool{
 		{name: "axctl", spec: func(out string) cmdSpec {
-			return cmdSpec{Dir: dir, Name: b.cfg.AxctlBin, Args: []string{"sync", "--quiet", "--config", filepath.Join(dir, "axctl.yaml"), "--target", "file://" + out}}
+			return cmdSpec{Dir: dir, Name: b.cfg.AxctlBin, Args: []string{"sync", "--quiet", "--no-cache", "--config", filepath.Join(dir, "axctl.yaml"), "--target", "file://" + out}}
 		}},
 		{name: "bare1", spec: func(out string) cmdSpec {
 			return cmdSpec{Env: []string{"GOMAXPROCS=1"}, Name: b.cfg.Self, Args: []string{"bare", "-content", content, "-out", out, "-j", "1"}}
