@@ -14,14 +14,8 @@ import (
 	"github.com/axctl/axctl/internal/upload"
 )
 
-// Deterministic reproductions of what the campaign found, outside soak/.
-// They fail while the finding stands, so they only run with
-// AXCTL_SOAK_FINDINGS=1; each becomes a regression test with its fix.
-func requireFindings(t *testing.T) {
-	if os.Getenv("AXCTL_SOAK_FINDINGS") != "1" {
-		t.Skip("reproduction of an open finding: set AXCTL_SOAK_FINDINGS=1")
-	}
-}
+// Deterministic reproductions of what the campaign found, kept as
+// regression tests once fixed.
 
 var errLoser = errors.New("the other sync lost at its first manifest")
 
@@ -52,14 +46,15 @@ func (i *interleave) Put(ctx context.Context, key string, body []byte, attrs upl
 	return i.Store.Put(ctx, key, body, attrs, pre)
 }
 
-// TestFindingLoserBodiesTrusted: sync W lists, sync L (which retitled an
+// TestFindingLoserBodiesTrusted (docs/reliability.md, finding 1, fixed by
+// hashing entry bodies into the ETag the listing shows): sync W lists, sync L (which retitled an
 // entry W did not change) writes its bodies, W writes its manifests and
 // exits 0, L loses its first manifest write and exits 3. The bucket now
 // holds L's body under W's shard record, and rerunning W does not repair
 // it: the shard's ETag matches W's bytes and the entry is older than the
-// shard, so previous() trusts the shard. Exit 0, wrong bucket, for good.
+// shard, so previous() trusted the shard: exit 0, wrong bucket, for good.
 func TestFindingLoserBodiesTrusted(t *testing.T) {
-	requireFindings(t)
+	parallel(t)
 	base := genCorpus(t, 30, 9)
 	w, _ := editTree(t, base, 10, 0) // W: base plus one new entry
 	l := t.TempDir()
