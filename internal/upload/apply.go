@@ -95,11 +95,13 @@ func putAll(ctx context.Context, s Store, actions []Action, limit int, tick func
 				}
 				body = b
 			}
+			// Stores name the key in their errors ("put %q: ..."); only
+			// what apply knows is added here.
 			if _, err := s.Put(ctx, a.Key, body, a.Item.Attrs, a.Pre); err != nil {
 				if errors.Is(err, ErrPrecondition) {
-					return fmt.Errorf("put %q: another sync changed it since it was listed; rerun to converge: %w", a.Key, err)
+					return fmt.Errorf("another sync changed %s since it was listed; rerun to converge: %w", a.Kind, err)
 				}
-				return fmt.Errorf("put %q: %w", a.Key, err)
+				return err
 			}
 			tick()
 			return nil
