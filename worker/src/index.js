@@ -45,28 +45,40 @@ function toResponse(r, head) {
 export default {
   /** @param {Request} request @param {import('./store.js').Env} env */
   async fetch(request, env, ctx) {
-    isolate.runs++;
-    const cold = isolate.runs === 1;
-    if (cold) isolate.coldStart = new Date().toISOString();
-    const t0 = Date.now();
-    const url = new URL(request.url);
-    const rq = new Req(env, ctx);
-    let r;
     try {
-      r = await dispatch(request, url, rq, env, ctx);
+      return await handle(request, env, ctx);
     } catch (err) {
+      // The last line of the safety floor: whatever escaped, a 5xx that no
+      // cache may store.
       console.error(err && err.stack ? err.stack : err);
-      r = err instanceof StoreError
-        ? text(503, 'Service unavailable: the content store did not answer. Try again shortly.\n', { 'Retry-After': '5' })
-        : text(500, 'Internal error\n');
+      return new Response('Internal error\n', { status: 500, headers: { 'Cache-Control': 'private, no-store', 'Content-Type': 'text/plain; charset=utf-8' } });
     }
-    if (r.status === 404 && !r.type) r = { ...notFound(null), headers: r.headers };
-    const res = applyPolicy(toResponse(r, request.method === 'HEAD'), {
-      kind: r.kind, bypass: isBypass(request, url), cap: r.cap, tags: r.tags,
-    });
-    res.headers.set('Server-Timing', `r2;dur=${rq.r2ms};desc="${rq.reads} reads", total;dur=${Date.now() - t0}`);
-    res.headers.set('X-Isolate', cold ? 'cold' : 'warm');
-    res.headers.set('X-Worker-Runs', String(isolate.runs));
-    return res;
   },
 };
+
+/** handle answers one request: dispatch, then the cache policy and observability headers. */
+async function handle(request, env, ctx) {
+  isolate.runs++;
+  const cold = isolate.runs === 1;
+  if (cold) isolate.coldStart = new Date().toISOString();
+  const t0 = Date.now();
+  const url = new URL(request.url);
+  const rq = new Req(env, ctx);
+  let r;
+  try {
+    r = await dispatch(request, url, rq, env, ctx);
+  } catch (err) {
+    console.error(err && err.stack ? err.stack : err);
+    r = err instanceof StoreError
+      ? text(503, 'Service unavailable: the content store did not answer. Try again shortly.\n', { 'Retry-After': '5' })
+      : text(500, 'Internal error\n');
+  }
+  if (r.status === 404 && !r.type) r = { ...notFound(null), headers: r.headers };
+  const res = applyPolicy(toResponse(r, request.method === 'HEAD'), {
+    kind: r.kind, bypass: isBypass(request, url), cap: r.cap, tags: r.tags,
+  });
+  res.headers.set('Server-Timing', `r2;dur=${rq.r2ms};desc="${rq.reads} reads", total;dur=${Date.now() - t0}`);
+  res.headers.set('X-Isolate', cold ? 'cold' : 'warm');
+  res.headers.set('X-Worker-Runs', String(isolate.runs));
+  return res;
+}

@@ -9,6 +9,7 @@
 export class StoreError extends Error {}
 
 const MAX_MEMO = 1000;
+const JOIN_TIMEOUT_MS = 3000;
 const MAX_KEYS = 1000; // per-key read counts kept, so random URLs cannot grow memory
 const memo = new Map(); // key -> {value, etag, checked, inflight}
 export const stats = { gets: 0, bodies: 0, notModified: 0, errors: 0, byKey: {} };
@@ -48,7 +49,7 @@ export class Req {
   json(key) {
     const ttl = 1000 * (Number(this.env.MANIFEST_TTL ?? 30) || 0);
     let m = memo.get(key);
-    if (m && m.inflight) return m.inflight;
+    if (m && m.inflight) return this.join(key, m);
     if (m && m.checked !== undefined && Date.now() - m.checked < ttl) return Promise.resolve(m.value);
     if (!m) {
       m = { value: undefined, etag: null, checked: undefined, inflight: null };
@@ -57,6 +58,19 @@ export class Req {
     }
     m.inflight = this.load(key, m).finally(() => { m.inflight = null; });
     return m.inflight;
+  }
+
+  /**
+   * join waits for another request's read of key. That read's I/O belongs to
+   * the other request: if it is cancelled (its client went away) the promise
+   * may never settle, and the runtime would answer this request with a bare
+   * 500. So wait at most JOIN_TIMEOUT_MS, then read for ourselves.
+   */
+  join(key, m) {
+    let timer;
+    const own = new Promise((resolve) => { timer = setTimeout(resolve, JOIN_TIMEOUT_MS); })
+      .then(() => this.load(key, m));
+    return Promise.race([m.inflight, own]).finally(() => clearTimeout(timer));
   }
 
   async load(key, m) {
