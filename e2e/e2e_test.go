@@ -62,7 +62,7 @@ func TestEndToEnd(t *testing.T) {
 	if faulty == nil {
 		t.Fatal("faulty origin did not start")
 	}
-	faulty.waitHTTP(t, fmt.Sprintf("http://127.0.0.1:%d/__internal/version", faultPort), 90*time.Second)
+	faulty.WaitHTTP(t, fmt.Sprintf("http://127.0.0.1:%d/__internal/version", faultPort), 90*time.Second)
 	t.Run("errors-not-stored", func(t *testing.T) { s.testErrors(t, faultPort) })
 }
 
@@ -258,7 +258,7 @@ func (s *site) testEditPurge(t *testing.T) {
 
 	// serve.mjs seeds R2 when it starts: restart it on the same port so the
 	// Worker reads the new bucket (Varnish keeps its cache meanwhile).
-	s.worker.stop()
+	s.worker.Stop()
 	s.worker = serveWorker(s.top, s.root, s.bucket, s.workerPort)
 
 	for _, p := range changed {

@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/axctl/axctl/internal/testutil"
+	tproc "github.com/axctl/axctl/internal/testutil/proc"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -14,8 +15,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -70,114 +69,11 @@ func axctl(t testing.TB, bin, dir string, args ...string) string {
 	return stderr.String()
 }
 
-// freePort asks the kernel for a port that is free right now.
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// proc is a child process in its own process group, whose output is kept
-// for failure messages.
-type proc struct {
-	name string
-	cmd  *exec.Cmd
-	out  *syncBuffer
-	done chan struct{}
-	err  error
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.buf.Len() > 1<<20 {
-		b.buf.Reset()
-	}
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// start runs a command in a new process group; stop (also registered with
-// t.Cleanup) signals the whole group.
-func start(t testing.TB, name, dir string, env []string, args ...string) *proc {
-	t.Helper()
-	cmd := exec.Command(args[0], args[1:]...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	out := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", name, err)
-	}
-	p := &proc{name: name, cmd: cmd, out: out, done: make(chan struct{})}
-	go func() { p.err = cmd.Wait(); close(p.done) }()
-	t.Cleanup(p.stop)
-	return p
-}
-
-// stop sends SIGTERM to the process group, then SIGKILL after 10 s.
-func (p *proc) stop() {
-	select {
-	case <-p.done:
-		return
-	default:
-	}
-	pgid := p.cmd.Process.Pid
-	_ = syscall.Kill(-pgid, syscall.SIGTERM)
-	select {
-	case <-p.done:
-	case <-time.After(10 * time.Second):
-		_ = syscall.Kill(-pgid, syscall.SIGKILL)
-		<-p.done
-	}
-	// Children that outlived the leader (workerd) go with the group.
-	_ = syscall.Kill(-pgid, syscall.SIGKILL)
-}
-
-// waitHTTP polls url until it answers with any HTTP status, or fails.
-func (p *proc) waitHTTP(t testing.TB, url string, timeout time.Duration) {
-	t.Helper()
-	c := &http.Client{Timeout: 2 * time.Second}
-	deadline := time.Now().Add(timeout)
-	for {
-		select {
-		case <-p.done:
-			t.Fatalf("%s exited before answering (%v):\n%s", p.name, p.err, p.out)
-		default:
-		}
-		resp, err := c.Get(url)
-		if err == nil {
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s did not answer %s within %s: %v\n%s", p.name, url, timeout, err, p.out)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
 // serveWorker starts worker/scripts/serve.mjs on port with R2 seeded from dir.
 func serveWorker(t testing.TB, root, dir string, port int) *proc {
 	t.Helper()
 	p := start(t, "serve.mjs", root, nil, "node", "worker/scripts/serve.mjs", "--port", strconv.Itoa(port), dir)
-	p.waitHTTP(t, fmt.Sprintf("http://127.0.0.1:%d/__internal/version", port), 90*time.Second)
+	p.WaitHTTP(t, fmt.Sprintf("http://127.0.0.1:%d/__internal/version", port), 90*time.Second)
 	return p
 }
 
@@ -186,7 +82,7 @@ func serveWorker(t testing.TB, root, dir string, port int) *proc {
 func faultyWorker(t testing.TB, root string, port int) *proc {
 	t.Helper()
 	p := start(t, "origin.mjs", root, nil, "node", "e2e/testdata/origin.mjs", "--port", strconv.Itoa(port))
-	p.waitHTTP(t, fmt.Sprintf("http://127.0.0.1:%d/__internal/version", port), 90*time.Second)
+	p.WaitHTTP(t, fmt.Sprintf("http://127.0.0.1:%d/__internal/version", port), 90*time.Second)
 	return p
 }
 
@@ -233,7 +129,7 @@ func startVarnish(t testing.TB, root string, backend int) *varnish {
 		"-f", vclPath, "-s", "malloc,64m", "-n", workdir, "-P", filepath.Join(dir, "varnishd.pid"))
 	v := &varnish{proc: p, URL: fmt.Sprintf("http://127.0.0.1:%d", port), workdir: workdir}
 	// A VCL that does not compile (e.g. vmod xkey missing) ends varnishd: waitHTTP reports its log.
-	p.waitHTTP(t, v.URL+"/__internal/version", 30*time.Second)
+	p.WaitHTTP(t, v.URL+"/__internal/version", 30*time.Second)
 	return v
 }
 
@@ -327,25 +223,14 @@ func fetch(c *http.Client, url string, hdr ...string) (result, error) {
 	return result{Status: resp.StatusCode, Header: resp.Header, Body: string(b)}, nil
 }
 
-// copyTree copies a directory (regular files only).
-func copyTree(t testing.TB, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		to := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(to, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(to, b, 0o644)
-	})
-	if err != nil {
-		t.Fatalf("copy %s: %v", src, err)
-	}
+// proc, start, freePort and copyTree are the shared test harness
+// (internal/testutil/proc), named as this package's tests use them.
+type proc = tproc.Proc
+
+func start(t testing.TB, name, dir string, env []string, args ...string) *proc {
+	return tproc.Start(t, name, dir, env, args...)
 }
+
+func freePort(t testing.TB) int { return tproc.FreePort(t) }
+
+func copyTree(t testing.TB, src, dst string) { testutil.CopyTree(t, src, dst) }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/axctl/axctl/internal/testutil"
 	"io/fs"
 	"maps"
 	"math/rand/v2"
@@ -290,29 +291,6 @@ func editTree(t testing.TB, src string, seed uint64, share float64) (string, edi
 
 var titleLine = regexp.MustCompile(`(?m)^title: .*$`)
 
-// copyTree copies a directory of regular files.
-func copyTree(t testing.TB, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		to := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(to, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(to, b, 0o644)
-	})
-	if err != nil {
-		t.Fatalf("copy %s: %v", src, err)
-	}
-}
-
 // s3Store opens srv's bucket directly (not through a proxy) for checks.
 func s3Store(t testing.TB, srv *minio.Server) *upload.S3Store {
 	t.Helper()
@@ -478,3 +456,5 @@ func parallel(t *testing.T) {
 		t.Parallel()
 	}
 }
+
+func copyTree(t testing.TB, src, dst string) { testutil.CopyTree(t, src, dst) }

@@ -61,9 +61,9 @@ func TestWorkerUnderLoad(t *testing.T) {
 	wport := freePort(t)
 	worker := fmt.Sprintf("http://127.0.0.1:%d", wport)
 	node := start(t, "serve-flaky.mjs", root, "node", "soak/testdata/serve-flaky.mjs", "--port", strconv.Itoa(wport), bucket)
-	node.waitHTTP(t, worker+"/__internal/version", 90*time.Second)
+	node.WaitHTTP(t, worker+"/__internal/version", 90*time.Second)
 	cache := startVarnish(t, root, wport)
-	workerd := descendant(node.cmd.Process.Pid, "workerd")
+	workerd := descendant(node.Cmd.Process.Pid, "workerd")
 	if workerd == 0 {
 		t.Fatal("no workerd process under serve-flaky.mjs")
 	}
