@@ -339,7 +339,9 @@ func (l *loader) record(e *Entry, res *precompute.Result, src []byte) (manifest.
 		r.TOC = append(r.TOC, manifest.Heading{Level: h.Level, ID: h.ID, Text: h.Text})
 	}
 	in := sha256.New()
-	fmt.Fprintf(in, "%s\x00%s\x00%s\x00%s\x00", precompute.Version, col.Name, col.Route, col.Template)
+	// The input hash leaves the renderer version out: same input with a new
+	// hash means the renderer changed (the plan's reason says so).
+	fmt.Fprintf(in, "%s\x00%s\x00%s\x00", col.Name, col.Route, col.Template)
 	in.Write(src)
 	for _, a := range e.Assets {
 		in.Write([]byte("\x00" + a.Key))
