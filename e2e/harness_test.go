@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -86,57 +85,19 @@ func faultyWorker(t testing.TB, root string, port int) *proc {
 	return p
 }
 
-// varnish is a varnishd in the foreground, running varnish/axctl.vcl
-// against one backend port.
-type varnish struct {
-	*proc
-	URL     string // http://127.0.0.1:P
-	workdir string
-}
-
-var backendPort = regexp.MustCompile(`\.port = "\d+";`)
+// varnish is the shared harness's Varnish (internal/testutil/proc).
+type varnish struct{ *tproc.Varnish }
 
 // startVarnish runs varnishd with a copy of varnish/axctl.vcl whose backend
 // is 127.0.0.1:backend.
 func startVarnish(t testing.TB, root string, backend int) *varnish {
-	t.Helper()
-	vcl, err := os.ReadFile(filepath.Join(root, "varnish", "axctl.vcl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !backendPort.Match(vcl) {
-		t.Fatal("varnish/axctl.vcl: no `.port = \"N\";` line to point at the test's Worker")
-	}
-	// Not t.TempDir (0700): as root, varnishd reads the VCL and uses its
-	// workdir as the unprivileged varnish user.
-	dir, err := os.MkdirTemp("", "axctl-e2e-varnish-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.RemoveAll(dir) })
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	vclPath := filepath.Join(dir, "axctl.vcl")
-	vcl = backendPort.ReplaceAll(vcl, []byte(fmt.Sprintf(`.port = "%d";`, backend)))
-	if err := os.WriteFile(vclPath, vcl, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	port, admin := freePort(t), freePort(t)
-	workdir := filepath.Join(dir, "n")
-	p := start(t, "varnishd", dir, nil, "varnishd", "-F",
-		"-a", fmt.Sprintf("127.0.0.1:%d", port), "-T", fmt.Sprintf("127.0.0.1:%d", admin),
-		"-f", vclPath, "-s", "malloc,64m", "-n", workdir, "-P", filepath.Join(dir, "varnishd.pid"))
-	v := &varnish{proc: p, URL: fmt.Sprintf("http://127.0.0.1:%d", port), workdir: workdir}
-	// A VCL that does not compile (e.g. vmod xkey missing) ends varnishd: waitHTTP reports its log.
-	p.WaitHTTP(t, v.URL+"/__internal/version", 30*time.Second)
-	return v
+	return &varnish{tproc.StartVarnish(t, root, backend, "64m")}
 }
 
 // stats reads counters with varnishstat.
 func (v *varnish) stats(t testing.TB, names ...string) map[string]int64 {
 	t.Helper()
-	args := []string{"-n", v.workdir, "-1"}
+	args := []string{"-n", v.Workdir, "-1"}
 	for _, n := range names {
 		args = append(args, "-f", n)
 	}

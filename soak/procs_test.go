@@ -6,11 +6,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 // requireTools fails (never skips) when a tool `make tools` installs is missing.
@@ -26,35 +24,10 @@ func requireTools(t testing.TB, root string) {
 	}
 }
 
-var backendPort = regexp.MustCompile(`\.port = "\d+";`)
-
-// startVarnish runs varnishd with varnish/axctl.vcl pointed at backend.
+// startVarnish runs varnishd with varnish/axctl.vcl pointed at backend and
+// returns its URL.
 func startVarnish(t testing.TB, root string, backend int) string {
-	t.Helper()
-	vcl, err := os.ReadFile(filepath.Join(root, "varnish", "axctl.vcl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, err := os.MkdirTemp("", "axctl-soak-varnish-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.RemoveAll(dir) })
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	vclPath := filepath.Join(dir, "axctl.vcl")
-	vcl = backendPort.ReplaceAll(vcl, []byte(fmt.Sprintf(`.port = "%d";`, backend)))
-	if err := os.WriteFile(vclPath, vcl, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	port, admin := freePort(t), freePort(t)
-	p := start(t, "varnishd", dir, "varnishd", "-F",
-		"-a", fmt.Sprintf("127.0.0.1:%d", port), "-T", fmt.Sprintf("127.0.0.1:%d", admin),
-		"-f", vclPath, "-s", "malloc,256m", "-n", filepath.Join(dir, "n"), "-P", filepath.Join(dir, "varnishd.pid"))
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	p.WaitHTTP(t, url+"/__internal/version", 30*time.Second)
-	return url
+	return tproc.StartVarnish(t, root, backend, "256m").URL
 }
 
 // descendant finds a process named comm under pid (workerd under node).
