@@ -85,6 +85,8 @@ func TestSyncAndDeployRefuseTheScaffoldsPlaceholders(t *testing.T) {
 		{"sync default target", []string{"sync", "--config", cfg}, `target "s3://REPLACE_ME" is still the scaffold's placeholder`},
 		{"sync dry run", []string{"sync", "--dry-run", "--config", cfg}, `target "s3://REPLACE_ME"`},
 		{"sync flag target", []string{"sync", "--config", cfg, "--target", "s3://REPLACE_ME/site"}, `target "s3://REPLACE_ME/site"`},
+		{"manifest rebuild", []string{"manifest", "rebuild", "--check", "--config", cfg}, `target "s3://REPLACE_ME" is still the scaffold's placeholder`},
+		{"pull", []string{"pull", "--config", cfg, filepath.Join(dir, "copy")}, `target "s3://REPLACE_ME"`},
 		{"deploy site URL", []string{"deploy", "--config", cfg, "--worker-dir", filepath.Join(dir, "worker"), "--build-id", "b1"}, `site URL "https://REPLACE_ME.workers.dev"`},
 		{"deploy worker name", []string{"deploy", "--dry-run", "--config", cfg, "--url", "https://example.com", "--worker-dir", filepath.Join(dir, "worker"), "--build-id", "b1"}, `Worker name "REPLACE_ME"`},
 	}

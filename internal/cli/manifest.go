@@ -51,12 +51,8 @@ func runManifestRebuild(ctx context.Context, opts *ManifestRebuildOptions) error
 	}
 	store := opts.Store
 	if store == nil {
-		target := opts.Target
-		if target == "" {
-			target = cfg.Target
-		}
-		if store, err = upload.Open(ctx, target, upload.OpenOptions{S3: upload.S3Options{Endpoint: cfg.S3.Endpoint}}); err != nil {
-			return usage(err)
+		if store, err = openTarget(ctx, cfg, opts.Target); err != nil {
+			return err
 		}
 	}
 	site := manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL}

@@ -46,13 +46,9 @@ func runPull(ctx context.Context, opts *PullOptions) error {
 	if err != nil {
 		return usage(err)
 	}
-	target := opts.Target
-	if target == "" {
-		target = cfg.Target
-	}
-	src, err := upload.Open(ctx, target, upload.OpenOptions{S3: upload.S3Options{Endpoint: cfg.S3.Endpoint}})
+	src, err := openTarget(ctx, cfg, opts.Target)
 	if err != nil {
-		return usage(err)
+		return err
 	}
 	dst, err := upload.NewDirStore(opts.Dir)
 	if err != nil {

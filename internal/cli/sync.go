@@ -100,16 +100,8 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 	}
 	store := opts.Store
 	if store == nil {
-		target := opts.Target
-		if target == "" {
-			target = cfg.Target
-		}
-		if err := refusePlaceholder("target", target, "axctl.yaml or --target"); err != nil {
+		if store, err = openTarget(ctx, cfg, opts.Target); err != nil {
 			return err
-		}
-		store, err = upload.Open(ctx, target, upload.OpenOptions{S3: upload.S3Options{Endpoint: cfg.S3.Endpoint}})
-		if err != nil {
-			return usage(err)
 		}
 	}
 	prog := newProgress(opts.IO.Err, opts.Quiet || opts.JSON)
@@ -235,4 +227,21 @@ func (p *progress) done() {
 	if p.tty && p.shown {
 		fmt.Fprintln(p.w)
 	}
+}
+
+// openTarget opens the store a --target flag names, or the config's target,
+// refusing the scaffold's placeholder names. Every command that touches a
+// bucket opens it here.
+func openTarget(ctx context.Context, cfg *content.Config, target string) (upload.Store, error) {
+	if target == "" {
+		target = cfg.Target
+	}
+	if err := refusePlaceholder("target", target, "axctl.yaml or --target"); err != nil {
+		return nil, err
+	}
+	store, err := upload.Open(ctx, target, upload.OpenOptions{S3: upload.S3Options{Endpoint: cfg.S3.Endpoint}})
+	if err != nil {
+		return nil, usage(err)
+	}
+	return store, nil
 }
