@@ -93,6 +93,23 @@ func do(ctx context.Context, c *http.Client, r Retry, mk func() (*http.Request, 
 	return nil, fmt.Errorf("gave up after %d attempts: %w", r.Attempts, last)
 }
 
+// postJSON POSTs payload as JSON with a bearer token, retrying as do does.
+func postJSON(ctx context.Context, c *http.Client, r Retry, url, token string, payload any) ([]byte, error) {
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return nil, err
+	}
+	return do(ctx, c, r, func() (*http.Request, error) {
+		req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		return req, nil
+	})
+}
+
 // redact names a request's URL without query strings (never secrets).
 func redact(req *http.Request) string {
 	u := *req.URL
@@ -134,16 +151,7 @@ func (w *Worker) Purge(ctx context.Context, tags []string, everything bool) erro
 		if !everything {
 			payload["tags"] = batch
 		}
-		body, _ := json.Marshal(payload)
-		_, err := do(ctx, w.Client, w.Retry, func() (*http.Request, error) {
-			req, err := http.NewRequest(http.MethodPost, strings.TrimRight(w.URL, "/")+"/__internal/purge", bytes.NewReader(body))
-			if err != nil {
-				return nil, err
-			}
-			req.Header.Set("Authorization", "Bearer "+w.Secret)
-			req.Header.Set("Content-Type", "application/json")
-			return req, nil
-		})
+		_, err := postJSON(ctx, w.Client, w.Retry, strings.TrimRight(w.URL, "/")+"/__internal/purge", w.Secret, payload)
 		if err != nil {
 			return fmt.Errorf("purge via worker: %w", err)
 		}
@@ -178,16 +186,7 @@ func (z *Zone) Purge(ctx context.Context, tags []string, everything bool) error 
 		if everything {
 			payload = map[string]any{"purge_everything": true}
 		}
-		body, _ := json.Marshal(payload)
-		resp, err := do(ctx, z.Client, z.Retry, func() (*http.Request, error) {
-			req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-			if err != nil {
-				return nil, err
-			}
-			req.Header.Set("Authorization", "Bearer "+z.Token)
-			req.Header.Set("Content-Type", "application/json")
-			return req, nil
-		})
+		resp, err := postJSON(ctx, z.Client, z.Retry, url, z.Token, payload)
 		if err != nil {
 			return fmt.Errorf("purge via zone: %w", err)
 		}
