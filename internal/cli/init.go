@@ -22,10 +22,11 @@ func newInitCmd(ios IO, g *Globals, runF func(context.Context, *InitOptions) err
 	opts := &InitOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "init [DIR]",
-		Short: "Scaffold a site: axctl.yaml, an example entry, the Worker config, the workflows",
+		Short: "Scaffold a site: axctl.yaml, an example entry, the Worker, the workflows",
 		Long: "Init writes a new site into DIR (default: the current directory): axctl.yaml,\n" +
-			"content/blog/hello.md, worker/wrangler.jsonc, .gitignore and the GitHub\n" +
-			"workflows (pr.yml, sync.yml, deploy.yml).\n\n" +
+			"content/blog/hello.md, the Worker (worker/: its code, wrangler.jsonc,\n" +
+			"package.json and package-lock.json), .gitignore and the GitHub workflows\n" +
+			"(pr.yml, sync.yml, deploy.yml).\n\n" +
 			"It is idempotent: a file that already has the scaffold's bytes is\n" +
 			"\"unchanged\", and a file with any other bytes is yours and is never\n" +
 			"overwritten (\"skipped (modified)\"). Names left as " + scaffold.Placeholder + " (the bucket,\n" +

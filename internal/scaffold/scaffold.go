@@ -1,5 +1,6 @@
 // Package scaffold holds the files `axctl init` writes for a new site — the
-// config, an example entry, the Worker's wrangler.jsonc and the GitHub
+// config, an example entry, the Worker (its code from axctl's worker/
+// package, its wrangler.jsonc, package.json and lock) and the GitHub
 // workflows — embedded in the binary, and the placeholder check that keeps
 // `axctl sync` and `axctl deploy` away from resources nobody named.
 package scaffold
@@ -15,6 +16,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/axctl/axctl/worker"
 )
 
 // Placeholder marks every name the user must choose (bucket, Worker, site).
@@ -30,22 +33,31 @@ type File struct {
 	Data []byte
 }
 
-// Files returns the scaffold, sorted by path. In the embedded tree a path
+// Files returns the scaffold, sorted by path: the files/ tree, plus the
+// Worker's src/ and public/ under worker/. In the files/ tree a path
 // element "dot-x" stands for ".x", so that the tree's own .github and
 // .gitignore do not act on this repository.
 func Files() ([]File, error) {
 	var out []File
-	err := fs.WalkDir(embedded, "files", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
+	walk := func(fsys fs.FS, root, prefix string, name func(string) string) error {
+		return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := fs.ReadFile(fsys, p)
+			if err != nil {
+				return err
+			}
+			out = append(out, File{Path: prefix + name(p), Data: data})
+			return nil
+		})
+	}
+	err := walk(embedded, "files", "", func(p string) string { return undot(strings.TrimPrefix(p, "files/")) })
+	for _, root := range []string{"src", "public"} {
+		if err == nil {
+			err = walk(worker.Code, root, "worker/", func(p string) string { return p })
 		}
-		data, err := embedded.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		out = append(out, File{Path: undot(strings.TrimPrefix(p, "files/")), Data: data})
-		return nil
-	})
+	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, err
 }

@@ -2,6 +2,7 @@ package scaffold_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,14 +22,129 @@ func TestFilesHaveTheirRealNames(t *testing.T) {
 	}
 	var paths []string
 	for _, f := range files {
-		paths = append(paths, f.Path)
+		if !strings.HasPrefix(f.Path, "worker/src/") && !strings.HasPrefix(f.Path, "worker/public/") {
+			paths = append(paths, f.Path)
+		}
 	}
 	want := []string{
 		".github/workflows/deploy.yml", ".github/workflows/pr.yml", ".github/workflows/sync.yml",
-		".gitignore", "axctl.yaml", "content/blog/hello.md", "worker/wrangler.jsonc",
+		".gitignore", "axctl.yaml", "content/blog/hello.md",
+		"worker/package-lock.json", "worker/package.json", "worker/wrangler.jsonc",
 	}
 	if strings.Join(paths, " ") != strings.Join(want, " ") {
 		t.Errorf("paths = %v\nwant %v", paths, want)
+	}
+}
+
+// The scaffold's worker/src and worker/public are the repository's, file
+// for file and byte for byte (dotfiles and public/_headers included).
+func TestWorkerCodeIsTheRepositorys(t *testing.T) {
+	files, err := scaffold.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]byte{}
+	for _, f := range files {
+		if strings.HasPrefix(f.Path, "worker/src/") || strings.HasPrefix(f.Path, "worker/public/") {
+			got[f.Path] = f.Data
+		}
+	}
+	n := 0
+	for _, dir := range []string{"src", "public"} {
+		root := filepath.Join("..", "..", "worker", dir)
+		err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, _ := filepath.Rel(filepath.Join("..", ".."), p)
+			want, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			n++
+			if data, ok := got[filepath.ToSlash(rel)]; !ok {
+				t.Errorf("%s is not in the scaffold", rel)
+			} else if !bytes.Equal(data, want) {
+				t.Errorf("%s differs from the repository's", rel)
+			}
+			delete(got, filepath.ToSlash(rel))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for p := range got {
+		t.Errorf("%s is in the scaffold but not in the repository's worker/", p)
+	}
+	if n < 10 {
+		t.Errorf("only %d Worker files compared", n)
+	}
+}
+
+// The site's Worker pins the wrangler the repository's Worker is tested with.
+func TestWorkerPinsTheRepositorysWrangler(t *testing.T) {
+	version := func(path string) string {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lock struct {
+			Packages map[string]struct{ Version string } `json:"packages"`
+		}
+		if err := json.Unmarshal(data, &lock); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		return lock.Packages["node_modules/wrangler"].Version
+	}
+	repo := version(filepath.Join("..", "..", "worker", "package-lock.json"))
+	site := version(filepath.Join("files", "worker", "package-lock.json"))
+	if repo == "" || site != repo {
+		t.Errorf("scaffold's package-lock.json pins wrangler %q, the repository's %q: regenerate it (docs/deploy.md)", site, repo)
+	}
+	data, err := os.ReadFile(filepath.Join("files", "worker", "package.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"wrangler": "`+repo+`"`) {
+		t.Errorf("scaffold's package.json does not pin wrangler %s:\n%s", repo, data)
+	}
+}
+
+// A scaffolded site, its names filled in, bundles: `npm test` there is
+// `wrangler deploy --dry-run`, run here with the repository's wrangler
+// (make tools installs it).
+func TestScaffoldedWorkerBundles(t *testing.T) {
+	wrangler, err := filepath.Abs(filepath.Join("..", "..", "worker", "node_modules", ".bin", "wrangler"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(wrangler); err != nil {
+		t.Fatalf("%v: run `make tools` (npm ci in worker/)", err)
+	}
+	dir := filepath.Join(t.TempDir(), "site")
+	if _, err := scaffold.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "worker", "wrangler.jsonc")
+	data, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg, bytes.ReplaceAll(data, []byte(scaffold.Placeholder), []byte("my-site")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(wrangler, "deploy", "--dry-run", "--outdir", "dist")
+	cmd.Dir = filepath.Join(dir, "worker")
+	cmd.Env = append(os.Environ(), "WRANGLER_SEND_METRICS=false", "CLOUDFLARE_CF_FETCH_ENABLED=false", "NO_COLOR=1",
+		"XDG_CONFIG_HOME="+t.TempDir())
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("wrangler deploy --dry-run in the scaffolded worker/: %v\n%s", err, out)
+	}
+	bundle, err := os.ReadFile(filepath.Join(dir, "worker", "dist", "index.js"))
+	if err != nil || !bytes.Contains(bundle, []byte("Cache-Tag")) {
+		t.Errorf("no Worker bundle in dist/index.js (%v, %d bytes)\n%s", err, len(bundle), out)
 	}
 }
 
