@@ -243,6 +243,7 @@ type workflow struct {
 			Uses string
 			Run  string
 			Env  map[string]string
+			With map[string]string
 		}
 	}
 }
@@ -320,6 +321,27 @@ func TestSyncAndDeployQueueNeverCancel(t *testing.T) {
 	for _, want := range []string{"npm ci", "npm test", `axctl deploy --build-id "$BUILD_ID"`} {
 		if !strings.Contains(text, want) {
 			t.Errorf("deploy.yml lacks %q", want)
+		}
+	}
+}
+
+// Syncs and plans in CI reuse the render cache (.axctl/cache) across runs.
+func TestSyncAndPlanRestoreTheRenderCache(t *testing.T) {
+	for _, name := range []string{"sync.yml", "pr.yml"} {
+		w, _ := readWorkflow(t, name)
+		for _, job := range w.Jobs {
+			cached, validated := false, false
+			for _, s := range job.Steps {
+				if strings.HasPrefix(s.Uses, "actions/cache@") && s.With["path"] == ".axctl/cache" && strings.Contains(s.With["key"], "${{ github.sha }}") {
+					cached = true
+				}
+				if strings.Contains(s.Run, "axctl validate") {
+					validated = cached
+				}
+			}
+			if !validated {
+				t.Errorf("%s: no actions/cache step for .axctl/cache (keyed by the commit) before axctl validate", name)
+			}
 		}
 	}
 }
