@@ -87,16 +87,39 @@ function indexOf(rq, c) {
   return rq.json(`metadata/${c.name}.json`);
 }
 
+/**
+ * pageSlices maps listing page n (1-based, pageSize entries, newest first)
+ * onto the shards holding it: shards are numbered from the oldest entry, so
+ * the newest one may be short and a page can straddle two. Returns the pages
+ * in all and, for page n, [{shard, from, to}] ranges of shard.records.
+ */
+export function pageSlices(shards, pageSize, n) {
+  const size = pageSize > 0 ? pageSize : 25;
+  const total = shards.reduce((t, s) => t + (Number(s.count) || 0), 0);
+  const start = (n - 1) * size;
+  const end = start + size;
+  const slices = [];
+  let at = 0;
+  for (const s of shards) {
+    const count = Number(s.count) || 0;
+    if (at + count > start && at < end) slices.push({ shard: s, from: Math.max(0, start - at), to: Math.min(count, end - at) });
+    at += count;
+    if (at >= end) break;
+  }
+  return { pages: Math.max(1, Math.ceil(total / size)), slices };
+}
+
 async function listing(site, rq, c, p) {
   const n = p === null ? 1 : PAGE.test(p) ? Number(p) : 0;
   if (p === '1') return redirect(`${c.route}/`);
   const index = await indexOf(rq, c);
-  const shards = (index && index.shards) || [];
-  if (!n || (n > shards.length && n > 1)) return notFound(site);
-  const shard = shards[n - 1] ? await rq.json(shards[n - 1].key) : null;
-  const { shown, cap } = visibility((shard && shard.records) || [], rq.now);
+  const { pages, slices } = pageSlices((index && index.shards) || [], index && index.pageSize, n || 1);
+  if (!n || n > pages) return notFound(site);
+  const parts = await Promise.all(slices.map(async ({ shard, from, to }) =>
+    (((await rq.json(shard.key)) || {}).records || []).slice(from, to)));
+  const { shown, cap } = visibility(parts.flat(), rq.now);
   const title = c.title || c.name;
-  const main = `<h1>${L.esc(title)}</h1>${L.summaryList(shown)}${L.pagination(`${c.route}/`, n, shards.length)}`;
+  const main = `<h1>${L.esc(title)}</h1>${L.summaryList(shown)}${L.pagination(`${c.route}/`, n, pages)}`;
   return ok(page(site, { title: n > 1 ? `${title} (page ${n})` : title, main, feed: `${c.route}/feed.xml` }), HTML,
     ['site', `c:${c.name}`], { cap });
 }
