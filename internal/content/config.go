@@ -180,6 +180,10 @@ func LoadConfig(path string) (*Config, error) {
 	return c, nil
 }
 
+// maxPageSize bounds pageSize: a shard of that many records stays small
+// enough (< 64 KiB at typical metadata) for the Worker to read per page.
+const maxPageSize = 100
+
 var nameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
 // check validates the decoded config, pointing at the collections line.
@@ -197,6 +201,9 @@ func (c *Config) check(data []byte) error {
 	}
 	if len(c.Collections) == 0 {
 		return fail("collections", "no collections: add at least one under \"collections:\"")
+	}
+	if c.PageSize < 1 || c.PageSize > maxPageSize {
+		return fail("pageSize", "pageSize %d is out of range: a listing page (and a manifest shard) holds 1 to %d entries", c.PageSize, maxPageSize)
 	}
 	if c.Limits.MetadataBytes < 256 {
 		return fail("metadataBytes", "limits.metadataBytes %d is too small (R2 allows 8192)", c.Limits.MetadataBytes)

@@ -94,7 +94,8 @@ function indexOf(rq, c) {
  * in all and, for page n, [{shard, from, to}] ranges of shard.records.
  */
 export function pageSlices(shards, pageSize, n) {
-  const size = pageSize > 0 ? pageSize : 25;
+  // axctl writes 1…100; anything else (a bucket written by something else) is 25.
+  const size = Number.isInteger(pageSize) && pageSize >= 1 && pageSize <= 100 ? pageSize : 25;
   const total = shards.reduce((t, s) => t + (Number(s.count) || 0), 0);
   const start = (n - 1) * size;
   const end = start + size;

@@ -94,6 +94,7 @@ test('pageSlices: pages of pageSize entries across shards counted from the oldes
   const full = [{ key: 'y', count: 3 }, { key: 'x', count: 3 }];
   assert.equal(pageSlices(full, 3, 2).slices.map((s) => s.shard.key).join(), 'x', 'full shards: one read a page');
   assert.deepEqual(pageSlices([], 25, 1), { pages: 1, slices: [] });
+  for (const junk of ['3', 0, -1, 1e9, 2.5, null]) assert.equal(pageSlices(shards, junk, 1).pages, 1, `pageSize ${junk} counts as 25`);
 });
 
 test('route /blog/?page=N: out of range 404, page=1 and junk redirect', async () => {
