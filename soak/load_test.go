@@ -32,8 +32,8 @@ func heapGrowthBound(n int) int64 { return 64<<10 + 32*int64(n) }
 // workerConns is the closed-loop concurrency straight at the Worker. Local
 // workerd saturates two cores at ~340 req/s with 8 or 16 connections alike;
 // 16 only doubled the queueing (fixture: p99 1.70 s against 0.63 s at the
-// same 131 req/s) and, in one of three full runs, pushed 37 requests past
-// wrk's 10 s timeout.
+// same 131 req/s); one of two full runs at 16 saw 37 socket errors (their
+// kind was not recorded then; the failure message now gives wrk's breakdown).
 const workerConns = 8
 
 // loadResult is one load run's figures.
