@@ -94,6 +94,7 @@ func TestWorkerUnderLoad(t *testing.T) {
 	rss := func() int64 { return procKB(workerd, "VmRSS:") << 10 }
 	heap := func() int64 { return workerHeap(t, root, iport) }
 	rss0, heap0 := rss(), heap()
+	isolate0 := isolateStart(t, client, worker)
 	results := map[string]loadResult{}
 	var rssMid, heapMid int64
 	for _, tgt := range []struct {
@@ -104,7 +105,10 @@ func TestWorkerUnderLoad(t *testing.T) {
 		r := load(t, root, tgt.url, paths, pathFile, tgt.dur, tgt.conns)
 		results[tgt.name] = r
 		if r.Status5xx > 0 || r.Errors > 0 {
-			t.Errorf("%s under load: %d 5xx, %d socket errors (%s)", tgt.name, r.Status5xx, r.Errors, r.ErrorKinds)
+			// Whether the isolate was replaced meanwhile, and what workerd
+			// and Miniflare printed, tell a runtime fault from the Worker's.
+			t.Errorf("%s under load: %d 5xx, %d socket errors (%s); isolate started %s, now %s; serve-flaky.mjs output (tail):\n%s",
+				tgt.name, r.Status5xx, r.Errors, r.ErrorKinds, isolate0, isolateStart(t, client, worker), tail(node.Out.String(), 4000))
 		}
 		if tgt.name == "worker" {
 			rssMid, heapMid = rss(), heap()
@@ -228,6 +232,19 @@ func injectR2Failure(t *testing.T, client *http.Client, worker, cache string, pa
 		Lost:     wrong,
 		Notes:    fmt.Sprintf("%d pages checked through Varnish after recovery", len(paths)),
 	})
+}
+
+// isolateStart is the serving isolate's coldStart (/__internal/version):
+// it changes when workerd replaces the isolate.
+func isolateStart(t *testing.T, c *http.Client, worker string) string {
+	st, _, body := fetch(c, worker+"/__internal/version")
+	var v struct {
+		ColdStart string `json:"coldStart"`
+	}
+	if st != 200 || json.Unmarshal(body, &v) != nil {
+		return fmt.Sprintf("unknown (status %d)", st)
+	}
+	return v.ColdStart
 }
 
 // workerHeap is the Worker isolate's live JS heap in bytes after a full

@@ -119,7 +119,7 @@ func (l *locator) key(name string) (int, int) {
 	if l.root != nil && l.root.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(l.root.Content); i += 2 {
 			if k := l.root.Content[i]; k.Value == name {
-				return k.Line + l.fm.startLine - 1, l.byteCol(k.Line, k.Column)
+				return l.filePos(k.Line, k.Column)
 			}
 		}
 	}
@@ -153,28 +153,43 @@ func (l *locator) value(path ...string) (int, int) {
 			break
 		}
 		n = next
-		line, col = n.Line+l.fm.startLine-1, l.byteCol(n.Line, n.Column)
+		line, col = l.filePos(n.Line, n.Column)
 	}
 	return line, col
 }
 
-// byteCol converts yaml.v3's column (in characters) on a line of the
-// frontmatter to a column in bytes, as the Markdown positions are.
-func (l *locator) byteCol(line, col int) int {
+// isYAMLBreak says whether yaml.v3 ends a line at r: besides \n and \r it
+// breaks at NEL, LS and PS (U+0085, U+2028, U+2029), which are not line
+// ends in the file (positions count \n only).
+func isYAMLBreak(r rune) bool {
+	return r == '\n' || r == '\r' || r == '\u0085' || r == '\u2028' || r == '\u2029'
+}
+
+// filePos converts yaml.v3's line and column (in characters) inside the
+// frontmatter to the file's line and byte column, as the Markdown
+// positions are. A position past the end is the frontmatter's end.
+func (l *locator) filePos(line, col int) (int, int) {
 	text := l.fm.text
-	for i := 1; i < line; i++ {
-		nl := bytes.IndexByte(text, '\n')
-		if nl < 0 {
-			return col
-		}
-		text = text[nl+1:]
-	}
 	off := 0
-	for r := 1; r < col && off < len(text) && text[off] != '\n'; r++ {
-		_, size := utf8.DecodeRune(text[off:])
+	for n := 1; n < line && off < len(text); {
+		r, size := utf8.DecodeRune(text[off:])
+		off += size
+		if r == '\r' && off < len(text) && text[off] == '\n' {
+			off++ // \r\n is one break
+		}
+		if isYAMLBreak(r) {
+			n++
+		}
+	}
+	for c := 1; c < col && off < len(text); c++ {
+		r, size := utf8.DecodeRune(text[off:])
+		if isYAMLBreak(r) {
+			break
+		}
 		off += size
 	}
-	return off + 1
+	before := text[:off]
+	return bytes.Count(before, []byte("\n")) + l.fm.startLine, off - (bytes.LastIndexByte(before, '\n') + 1) + 1
 }
 
 var yamlErrLine = regexp.MustCompile(`line (\d+):\s*(.*)`)
@@ -190,7 +205,8 @@ func (l *locator) yamlError(first error) (int, int, string) {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
-		return yamlErrorLine(n, m[2]) + l.fm.startLine - 1, 1, "invalid YAML: " + m[2]
+		line, _ := l.filePos(yamlErrorLine(n, m[2]), 1)
+		return line, 1, "invalid YAML: " + m[2]
 	}
 	return l.fm.startLine, 1, "invalid YAML: " + msg
 }
