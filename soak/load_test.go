@@ -94,7 +94,7 @@ func TestWorkerUnderLoad(t *testing.T) {
 	rss := func() int64 { return procKB(workerd, "VmRSS:") << 10 }
 	heap := func() int64 { return workerHeap(t, root, iport) }
 	rss0, heap0 := rss(), heap()
-	isolate0 := isolateStart(t, client, worker)
+	isolate0 := isolateStart(client, worker)
 	results := map[string]loadResult{}
 	var rssMid, heapMid int64
 	for _, tgt := range []struct {
@@ -108,7 +108,7 @@ func TestWorkerUnderLoad(t *testing.T) {
 			// Whether the isolate was replaced meanwhile, and what workerd
 			// and Miniflare printed, tell a runtime fault from the Worker's.
 			t.Errorf("%s under load: %d 5xx, %d socket errors (%s); isolate started %s, now %s; serve-flaky.mjs output (tail):\n%s",
-				tgt.name, r.Status5xx, r.Errors, r.ErrorKinds, isolate0, isolateStart(t, client, worker), tail(node.Out.String(), 4000))
+				tgt.name, r.Status5xx, r.Errors, r.ErrorKinds, isolate0, isolateStart(client, worker), tail(node.Out.String(), 4000))
 		}
 		if tgt.name == "worker" {
 			rssMid, heapMid = rss(), heap()
@@ -236,7 +236,7 @@ func injectR2Failure(t *testing.T, client *http.Client, worker, cache string, pa
 
 // isolateStart is the serving isolate's coldStart (/__internal/version):
 // it changes when workerd replaces the isolate.
-func isolateStart(t *testing.T, c *http.Client, worker string) string {
+func isolateStart(c *http.Client, worker string) string {
 	st, _, body := fetch(c, worker+"/__internal/version")
 	var v struct {
 		ColdStart string `json:"coldStart"`
@@ -326,12 +326,8 @@ func parseWrk(t *testing.T, out string) loadResult {
 	}
 	n := func(i int) int { v, _ := strconv.Atoi(m[i]); return v }
 	rps, _ := strconv.ParseFloat(m[2], 64)
-	kinds := ""
-	if m := wrkErrors.FindString(out); m != "" {
-		kinds = m
-	}
 	return loadResult{Tool: "wrk", Requests: n(1), RPS: rps, P50: time.Duration(n(3)) * time.Microsecond,
-		P99: time.Duration(n(4)) * time.Microsecond, Max: time.Duration(n(5)) * time.Microsecond, Status5xx: n(6), Errors: n(7), ErrorKinds: kinds}
+		P99: time.Duration(n(4)) * time.Microsecond, Max: time.Duration(n(5)) * time.Microsecond, Status5xx: n(6), Errors: n(7), ErrorKinds: wrkErrors.FindString(out)}
 }
 
 // goLoad is a closed-loop load generator: conns clients, each GETting the
@@ -380,6 +376,7 @@ func goLoad(base string, paths []string, dur time.Duration, conns int) loadResul
 	if len(lat) > 0 {
 		r.P50 = lat[len(lat)/2]
 		r.P99 = lat[len(lat)*99/100]
+		r.Max = lat[len(lat)-1]
 	}
 	return r
 }
