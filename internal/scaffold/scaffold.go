@@ -39,7 +39,7 @@ type File struct {
 // .gitignore do not act on this repository.
 func Files() ([]File, error) {
 	var out []File
-	walk := func(fsys fs.FS, root, prefix string, name func(string) string) error {
+	walk := func(fsys fs.FS, root string, name func(string) string) error {
 		return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
 				return err
@@ -48,15 +48,13 @@ func Files() ([]File, error) {
 			if err != nil {
 				return err
 			}
-			out = append(out, File{Path: prefix + name(p), Data: data})
+			out = append(out, File{Path: name(p), Data: data})
 			return nil
 		})
 	}
-	err := walk(embedded, "files", "", func(p string) string { return undot(strings.TrimPrefix(p, "files/")) })
-	for _, root := range []string{"src", "public"} {
-		if err == nil {
-			err = walk(worker.Code, root, "worker/", func(p string) string { return p })
-		}
+	err := walk(embedded, "files", func(p string) string { return undot(strings.TrimPrefix(p, "files/")) })
+	if err == nil {
+		err = walk(worker.Code, ".", func(p string) string { return "worker/" + p })
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, err
