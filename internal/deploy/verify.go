@@ -26,7 +26,10 @@ func (d *deployment) verify(ctx context.Context) (string, error) {
 			return fmt.Sprintf("%s answers build %q after %d poll(s)", url, got, polls), nil
 		}
 		seen := fmt.Sprintf("build %q", got)
-		if err != nil {
+		switch {
+		case err != nil && ctx.Err() != nil && last != "":
+			seen = last // our own deadline cut this poll short: report what the site last answered
+		case err != nil:
 			seen = err.Error()
 		}
 		if seen != last {
