@@ -166,8 +166,8 @@ func LoadConfig(path string) (*Config, error) {
 	if err := dec.Decode(c); err != nil {
 		ce := &ConfigError{Path: path, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
 		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-			ce.Line, _ = strconv.Atoi(m[1])
-			ce.Line = yamlErrorLine(ce.Line, m[2])
+			n, _ := strconv.Atoi(m[1])
+			ce.Line, _ = yamlFilePos(data, 1, yamlErrorLine(n, m[2]), 1)
 			ce.Col, ce.Msg = 1, m[2]
 		}
 		return nil, ce
@@ -248,7 +248,7 @@ func (c *Config) locateCollections(data []byte) {
 		}
 		for j, item := range root.Content[i+1].Content {
 			if j < len(c.Collections) {
-				c.Collections[j].line, c.Collections[j].col = item.Line, item.Column
+				c.Collections[j].line, c.Collections[j].col = yamlFilePos(data, 1, item.Line, item.Column)
 			}
 		}
 	}

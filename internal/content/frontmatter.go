@@ -165,11 +165,17 @@ func isYAMLBreak(r rune) bool {
 	return r == '\n' || r == '\r' || r == '\u0085' || r == '\u2028' || r == '\u2029'
 }
 
-// filePos converts yaml.v3's line and column (in characters) inside the
-// frontmatter to the file's line and byte column, as the Markdown
-// positions are. A position past the end is the frontmatter's end.
+// filePos converts yaml.v3's line and column inside the frontmatter to
+// the file's (yamlFilePos).
 func (l *locator) filePos(line, col int) (int, int) {
-	text := l.fm.text
+	return yamlFilePos(l.fm.text, l.fm.startLine, line, col)
+}
+
+// yamlFilePos converts yaml.v3's line and column (in characters) inside
+// text, which starts on the file's line startLine, to the file's line and
+// byte column, as the Markdown positions are. A position past the end is
+// text's end.
+func yamlFilePos(text []byte, startLine, line, col int) (int, int) {
 	off := 0
 	for n := 1; n < line && off < len(text); {
 		r, size := utf8.DecodeRune(text[off:])
@@ -189,7 +195,7 @@ func (l *locator) filePos(line, col int) (int, int) {
 		off += size
 	}
 	before := text[:off]
-	return bytes.Count(before, []byte("\n")) + l.fm.startLine, off - (bytes.LastIndexByte(before, '\n') + 1) + 1
+	return bytes.Count(before, []byte("\n")) + startLine, off - (bytes.LastIndexByte(before, '\n') + 1) + 1
 }
 
 var yamlErrLine = regexp.MustCompile(`line (\d+):\s*(.*)`)
