@@ -13,9 +13,10 @@ import (
 
 // InitOptions are init's inputs.
 type InitOptions struct {
-	IO    IO
-	Quiet bool
-	Dir   string
+	IO            IO
+	Quiet         bool
+	Dir           string
+	UpgradeWorker bool
 }
 
 func newInitCmd(ios IO, g *Globals, runF func(context.Context, *InitOptions) error) *cobra.Command {
@@ -30,7 +31,10 @@ func newInitCmd(ios IO, g *Globals, runF func(context.Context, *InitOptions) err
 			"It is idempotent: a file that already has the scaffold's bytes is\n" +
 			"\"unchanged\", and a file with any other bytes is yours and is never\n" +
 			"overwritten (\"skipped (modified)\"). Names left as " + scaffold.Placeholder + " (the bucket,\n" +
-			"the Worker, the site URL) make `axctl sync` and `axctl deploy` refuse to run.",
+			"the Worker, the site URL) make `axctl sync` and `axctl deploy` refuse to run.\n\n" +
+			"After upgrading axctl, --upgrade-worker makes worker/src/ and worker/public/\n" +
+			"this axctl's Worker: changed files are replaced (\"updated\") and files it\n" +
+			"does not ship are deleted (\"removed\"); all other files keep the rule above.",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Quiet = g.Quiet
@@ -44,6 +48,7 @@ func newInitCmd(ios IO, g *Globals, runF func(context.Context, *InitOptions) err
 			return runInit(cmd.Context(), opts)
 		},
 	}
+	cmd.Flags().BoolVar(&opts.UpgradeWorker, "upgrade-worker", false, "replace worker/src/ and worker/public/ with this axctl's Worker")
 	return cmd
 }
 
@@ -51,7 +56,7 @@ func runInit(_ context.Context, opts *InitOptions) error {
 	if st, err := os.Stat(opts.Dir); err == nil && !st.IsDir() {
 		return usage(fmt.Errorf("init: %q is not a directory", opts.Dir))
 	}
-	results, err := scaffold.Write(opts.Dir)
+	results, err := scaffold.Write(opts.Dir, opts.UpgradeWorker)
 	if !opts.Quiet {
 		for _, r := range results {
 			fmt.Fprintf(opts.IO.Err, "%-20s %s\n", r.Status, filepath.Join(opts.Dir, filepath.FromSlash(r.Path)))

@@ -139,6 +139,39 @@ func TestInitTwiceChangesNothingAndKeepsUserFiles(t *testing.T) {
 	}
 }
 
+func TestInitUpgradeWorkerTakesTheNewWorkerAndKeepsTheRest(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, stderr := run(t, "init", dir); code != 0 {
+		t.Fatalf("init: exit %d\n%s", code, stderr)
+	}
+	index := filepath.Join(dir, "worker", "src", "index.js")
+	shipped, err := os.ReadFile(index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "axctl.yaml")
+	for name, data := range map[string]string{index: "// an older Worker\n", cfg: "# mine\n"} {
+		if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, _, stderr := run(t, "init", "--upgrade-worker", dir)
+	if code != 0 {
+		t.Fatalf("init --upgrade-worker: exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{`(?m)^updated +` + regexp.QuoteMeta(index) + `$`, `(?m)^skipped \(modified\) +` + regexp.QuoteMeta(cfg) + `$`} {
+		if !regexp.MustCompile(want).MatchString(stderr) {
+			t.Errorf("stderr lacks %s:\n%s", want, stderr)
+		}
+	}
+	if got, _ := os.ReadFile(index); string(got) != string(shipped) {
+		t.Errorf("worker/src/index.js was not replaced: %q", got)
+	}
+	if got, _ := os.ReadFile(cfg); string(got) != "# mine\n" {
+		t.Errorf("axctl.yaml was overwritten: %q", got)
+	}
+}
+
 func TestInitDefaultsToTheWorkingDirectory(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)

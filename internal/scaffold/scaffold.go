@@ -77,7 +77,22 @@ const (
 	Created  Status = "created"
 	Same     Status = "unchanged"
 	Modified Status = "skipped (modified)"
+	Updated  Status = "updated"
+	Removed  Status = "removed"
 )
+
+// workerDirs hold axctl's Worker code in a site, which `axctl init
+// --upgrade-worker` makes equal to the running axctl's.
+var workerDirs = []string{"worker/src/", "worker/public/"}
+
+func isWorkerCode(p string) bool {
+	for _, d := range workerDirs {
+		if strings.HasPrefix(p, d) {
+			return true
+		}
+	}
+	return false
+}
 
 // Result is one file's outcome.
 type Result struct {
@@ -88,20 +103,88 @@ type Result struct {
 // Write scaffolds a site in dir. A missing file is created; a file with the
 // scaffold's bytes is left as it is; a file with any other bytes is the
 // user's and is never overwritten. Running Write twice changes nothing.
-func Write(dir string) ([]Result, error) {
+//
+// With upgradeWorker, worker/src/ and worker/public/ — axctl's Worker code,
+// which a site does not edit — are made equal to this axctl's: files that
+// differ are replaced (each written beside and renamed over, so none is
+// ever half written) and files this Worker does not ship are removed
+// (public/ is served as static assets). Everything else keeps the rule
+// above.
+func Write(dir string, upgradeWorker bool) ([]Result, error) {
 	files, err := Files()
 	if err != nil {
 		return nil, fmt.Errorf("read scaffold: %w", err)
 	}
 	var out []Result
+	shipped := map[string]bool{}
 	for _, f := range files {
-		st, err := writeOne(filepath.Join(dir, filepath.FromSlash(f.Path)), f.Data)
+		name := filepath.Join(dir, filepath.FromSlash(f.Path))
+		write := writeOne
+		if upgradeWorker && isWorkerCode(f.Path) {
+			write = replaceOne
+			shipped[f.Path] = true
+		}
+		st, err := write(name, f.Data)
 		if err != nil {
 			return out, err
 		}
 		out = append(out, Result{Path: f.Path, Status: st})
 	}
+	if !upgradeWorker {
+		return out, nil
+	}
+	for _, d := range workerDirs {
+		err := filepath.WalkDir(filepath.Join(dir, filepath.FromSlash(d)), func(name string, e fs.DirEntry, err error) error {
+			if err != nil || e.IsDir() {
+				return err
+			}
+			rel, err := filepath.Rel(dir, name)
+			if err != nil || shipped[filepath.ToSlash(rel)] {
+				return err
+			}
+			if err := os.Remove(name); err != nil {
+				return fmt.Errorf("init %q: %w", name, err)
+			}
+			out = append(out, Result{Path: filepath.ToSlash(rel), Status: Removed})
+			return nil
+		})
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return out, err
+		}
+	}
 	return out, nil
+}
+
+// replaceOne makes name hold data: created, unchanged or updated.
+func replaceOne(name string, data []byte) (Status, error) {
+	old, err := os.ReadFile(name)
+	switch {
+	case err == nil && bytes.Equal(old, data):
+		return Same, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return writeOne(name, data)
+	case err != nil:
+		return "", fmt.Errorf("init %q: %w", name, err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(name), ".axctl-init-*")
+	if err != nil {
+		return "", fmt.Errorf("init %q: %w", name, err)
+	}
+	defer os.Remove(tmp.Name()) // after the rename: already gone
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), name)
+	}
+	if err != nil {
+		return "", fmt.Errorf("init %q: %w", name, err)
+	}
+	return Updated, nil
 }
 
 func writeOne(name string, data []byte) (Status, error) {

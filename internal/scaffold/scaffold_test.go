@@ -3,6 +3,8 @@ package scaffold_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -123,7 +125,7 @@ func TestScaffoldedWorkerBundles(t *testing.T) {
 		t.Fatalf("%v: run `make tools` (npm ci in worker/)", err)
 	}
 	dir := filepath.Join(t.TempDir(), "site")
-	if _, err := scaffold.Write(dir); err != nil {
+	if _, err := scaffold.Write(dir, false); err != nil {
 		t.Fatal(err)
 	}
 	cfg := filepath.Join(dir, "worker", "wrangler.jsonc")
@@ -150,7 +152,7 @@ func TestScaffoldedWorkerBundles(t *testing.T) {
 
 func TestWriteIsIdempotentAndNeverOverwrites(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "site")
-	first, err := scaffold.Write(dir)
+	first, err := scaffold.Write(dir, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +170,7 @@ func TestWriteIsIdempotentAndNeverOverwrites(t *testing.T) {
 	if err := os.Remove(hello); err != nil {
 		t.Fatal(err)
 	}
-	second, err := scaffold.Write(dir)
+	second, err := scaffold.Write(dir, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,13 +191,91 @@ func TestWriteIsIdempotentAndNeverOverwrites(t *testing.T) {
 	}
 }
 
+func TestUpgradeWorkerReplacesOnlyTheWorkersCode(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "site")
+	if _, err := scaffold.Write(dir, false); err != nil {
+		t.Fatal(err)
+	}
+	put := func(p, data string) {
+		t.Helper()
+		name := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// An older Worker (a changed module, one it no longer ships, a stale
+	// asset) and the user's own config.
+	put("worker/src/index.js", "// an older Worker\n")
+	put("worker/src/gone.js", "// dropped since\n")
+	put("worker/public/old.css", "body{}\n")
+	put("axctl.yaml", "# mine\n")
+	put("worker/wrangler.jsonc", "{ \"name\": \"mine\" }\n")
+
+	res, err := scaffold.Write(dir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]scaffold.Status{
+		"worker/src/index.js":   scaffold.Updated,
+		"worker/src/gone.js":    scaffold.Removed,
+		"worker/public/old.css": scaffold.Removed,
+		"axctl.yaml":            scaffold.Modified,
+		"worker/wrangler.jsonc": scaffold.Modified,
+	}
+	for _, r := range res {
+		w, ok := want[r.Path]
+		if !ok {
+			w = scaffold.Same
+		}
+		if r.Status != w {
+			t.Errorf("%s is %q, want %q", r.Path, r.Status, w)
+		}
+		delete(want, r.Path)
+	}
+	if len(want) > 0 {
+		t.Errorf("not reported: %v", want)
+	}
+	files, err := scaffold.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Path)))
+		switch {
+		case f.Path == "axctl.yaml" || f.Path == "worker/wrangler.jsonc":
+			if bytes.Equal(got, f.Data) {
+				t.Errorf("%s: the user's file was overwritten", f.Path)
+			}
+		case err != nil || !bytes.Equal(got, f.Data):
+			t.Errorf("%s differs from the scaffold after the upgrade (%v)", f.Path, err)
+		}
+	}
+	for _, p := range []string{"worker/src/gone.js", "worker/public/old.css"} {
+		if _, err := os.Stat(filepath.Join(dir, p)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s still there (%v)", p, err)
+		}
+	}
+	again, err := scaffold.Write(dir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range again {
+		if r.Status != scaffold.Same && r.Status != scaffold.Modified {
+			t.Errorf("second upgrade: %s %s", r.Status, r.Path)
+		}
+	}
+}
+
 func TestWriteReportsAnUnwritableDir(t *testing.T) {
 	dir := t.TempDir()
 	// A file where the scaffold wants a directory.
 	if err := os.WriteFile(filepath.Join(dir, "content"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := scaffold.Write(dir); err == nil || !strings.Contains(err.Error(), "content") {
+	if _, err := scaffold.Write(dir, false); err == nil || !strings.Contains(err.Error(), "content") {
 		t.Errorf("err = %v, want one naming content/", err)
 	}
 }
