@@ -57,7 +57,9 @@ func rawLoad(addr string, paths []string, dur time.Duration, conns int) loadResu
 					why = append(why, fmt.Sprintf(format, a...))
 				}
 			}
-			for i := g * 7; time.Now().Before(deadline); i++ {
+			// Connections start spread over the paths (as wrk's random
+			// start per thread does), not on neighbouring ones.
+			for i := g * len(paths) / conns; time.Now().Before(deadline); i++ {
 				p := paths[i%len(paths)]
 				t0 := time.Now()
 				if c == nil {
