@@ -75,8 +75,7 @@ func rawLoad(addr string, paths []string, dur time.Duration, conns int) loadResu
 					// The server closed this reused connection before
 					// answering: retry once on a new one.
 					retried++
-					c.Close()
-					if c, err = dialRaw(addr); err != nil {
+					if err = c.reopen(); err != nil {
 						c = nil
 						fail("%s: redial after a keep-alive close: %v", p, err)
 						continue
@@ -158,17 +157,19 @@ func (c *rawConn) get(path string) (status int, unanswered bool, err error) {
 	}
 	c.served++
 	if resp.Close {
-		return resp.StatusCode, false, c.reopen()
+		if err := c.reopen(); err != nil {
+			return resp.StatusCode, false, fmt.Errorf("redial after Connection: close: %w", err)
+		}
 	}
 	return resp.StatusCode, false, nil
 }
 
-// reopen replaces a connection the server announced it would close.
+// reopen closes the connection and dials a new one in its place.
 func (c *rawConn) reopen() error {
 	c.Close()
 	d, err := dialRaw(c.addr)
 	if err != nil {
-		return fmt.Errorf("redial after Connection: close: %w", err)
+		return err
 	}
 	*c = *d
 	return nil

@@ -155,16 +155,11 @@ func Write(dir string, upgradeWorker bool) ([]Result, error) {
 	return out, nil
 }
 
-// replaceOne makes name hold data: created, unchanged or updated.
+// replaceOne makes name hold data: what writeOne does, and a file with
+// other bytes is replaced (updated) instead of skipped.
 func replaceOne(name string, data []byte) (Status, error) {
-	old, err := os.ReadFile(name)
-	switch {
-	case err == nil && bytes.Equal(old, data):
-		return Same, nil
-	case errors.Is(err, fs.ErrNotExist):
-		return writeOne(name, data)
-	case err != nil:
-		return "", fmt.Errorf("init %q: %w", name, err)
+	if st, err := writeOne(name, data); err != nil || st != Modified {
+		return st, err
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(name), ".axctl-init-*")
 	if err != nil {
