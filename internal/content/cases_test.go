@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/axctl/axctl/internal/cli"
@@ -26,6 +27,9 @@ import (
 //	bom FILE       prefix the UTF-8 byte order mark
 //	bytes FILE     replace each \xNN escape by that byte
 //	pad FILE N     append Markdown paragraphs until the file is N bytes
+//	symlink FILE T make FILE a symbolic link to T (after every file is written;
+//	               T is taken as is, so it may be absolute or relative)
+//	fifo FILE      make FILE a named pipe
 //
 // Other comment lines are prose. In good cases, an optional "html" file
 // lists "path: fragment" lines that the entry's rendered HTML must contain.
@@ -40,7 +44,7 @@ type testCase struct {
 	html  [][2]string // path, fragment of its HTML
 }
 
-var directives = map[string]bool{"crlf": true, "bom": true, "bytes": true, "pad": true}
+var directives = map[string]bool{"crlf": true, "bom": true, "bytes": true, "pad": true, "symlink": true, "fifo": true}
 
 const defaultConfig = `collections:
   - name: blog
@@ -119,6 +123,8 @@ func (tc *testCase) materialize(t testing.TB) string {
 				continue
 			}
 			switch d[0] {
+			case "symlink", "fifo":
+				continue // made below, once every file exists
 			case "crlf":
 				data = bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n"))
 			case "bom":
@@ -141,6 +147,25 @@ func (tc *testCase) materialize(t testing.TB) string {
 		}
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
+		}
+	}
+	for _, d := range tc.dirs {
+		arg := strings.Fields(d[1])
+		p := filepath.Join(dir, filepath.FromSlash(arg[0]))
+		if d[0] != "symlink" && d[0] != "fifo" {
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		if d[0] == "symlink" {
+			err = os.Symlink(arg[1], p)
+		} else {
+			err = syscall.Mkfifo(p, 0o644)
+		}
+		if err != nil {
+			t.Fatalf("%s %s: %v", d[0], d[1], err)
 		}
 	}
 	return dir
@@ -241,6 +266,18 @@ func TestBadInput(t *testing.T) {
 	if len(files) < 45 {
 		t.Errorf("only %d bad cases; keep at least 45", len(files))
 	}
+	runBad(t, files)
+}
+
+// TestHostileInput runs the hostile corpus (testdata/hostile at the
+// repository root, docs/security.md): the same format as the bad cases, one
+// class of attack per file name prefix.
+func TestHostileInput(t *testing.T) {
+	files := caseFiles(t, "../../../testdata/hostile/*.txtar")
+	runBad(t, files)
+}
+
+func runBad(t *testing.T, files []string) {
 	for _, f := range files {
 		tc := parseCase(t, f)
 		t.Run(tc.name, func(t *testing.T) {
