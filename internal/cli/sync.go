@@ -119,6 +119,10 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 		if errors.Is(err, syncer.ErrRefused) {
 			return refused(err)
 		}
+		if errors.Is(err, upload.ErrRejected) {
+			// A rerun would fail the same way: the content must change.
+			return invalid(fmt.Errorf("%w; fix the content (limits in axctl.yaml): a rerun fails the same way", err), false)
+		}
 		return storeErr(err)
 	}
 	if !opts.Quiet {

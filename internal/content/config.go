@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/axctl/axctl/internal/contract"
 )
 
 // DefaultTarget is where sync writes when neither flag nor config says.
@@ -184,7 +186,10 @@ func LoadConfig(path string) (*Config, error) {
 // enough (< 64 KiB at typical metadata) for the Worker to read per page.
 const maxPageSize = 100
 
-var nameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+var (
+	nameRe  = regexp.MustCompile(contract.NamePattern)
+	routeRe = regexp.MustCompile(contract.RoutePattern)
+)
 
 // check validates the decoded config, pointing at the collections line.
 func (c *Config) check(data []byte) error {
@@ -209,12 +214,9 @@ func (c *Config) check(data []byte) error {
 		return fail("metadataBytes", "limits.metadataBytes %d is too small (R2 allows 8192)", c.Limits.MetadataBytes)
 	}
 	routes := map[string]string{}
-	for _, col := range c.Collections {
-		if !nameRe.MatchString(col.Name) {
-			return fail("name: "+col.Name, "collection name %q must match [a-z0-9-]+", col.Name)
-		}
-		if r, dup := routes[col.Route]; dup || col.Route == "" || col.Route == "/tags" {
-			return fail("route", "collection %q route %q collides with %q or a built-in route", col.Name, col.Route, r)
+	for i, col := range c.Collections {
+		if err := c.checkNames(&c.Collections[i], routes); err != nil {
+			return err
 		}
 		routes[col.Route] = col.Name
 		for _, t := range col.Templates {
@@ -230,6 +232,30 @@ func (c *Config) check(data []byte) error {
 				return fail(k, "collection %q: required key %q is not a frontmatter key", col.Name, k)
 			}
 		}
+	}
+	return nil
+}
+
+// checkNames refuses a collection name or route that the bucket layout or
+// the Worker already uses (internal/contract, the list the Worker's router
+// is generated from): a collection "site" would make metadata/site.json its
+// index, a route "/assets" would never be reached. routes holds the routes
+// of the collections before col.
+func (c *Config) checkNames(col *Collection, routes map[string]string) error {
+	switch {
+	case !nameRe.MatchString(col.Name):
+		return c.errorAt(col, "name must be 1 to 64 of a-z, 0-9 and -, starting with a letter or digit")
+	case contract.IsReservedName(col.Name):
+		return c.errorAt(col, "name %q is reserved (%s): choose another name", col.Name, strings.Join(contract.ReservedNames, ", "))
+	case col.Route == "":
+		return c.errorAt(col, "route %q: a collection cannot be served at the site root", col.Route)
+	case contract.IsReservedRoute(col.Route):
+		return c.errorAt(col, "route %q is, or lies under, a path the Worker answers itself (%s)", col.Route, strings.Join(contract.ReservedRoutes, ", "))
+	case !routeRe.MatchString(col.Route):
+		return c.errorAt(col, "route %q must be one path segment of a-z, 0-9 and - (like \"/blog\")", col.Route)
+	}
+	if other, dup := routes[col.Route]; dup {
+		return c.errorAt(col, "route %q is also collection %q's route", col.Route, other)
 	}
 	return nil
 }

@@ -140,8 +140,8 @@ func checkCollections(cols []Collection, records map[string][]Record) error {
 			return fmt.Errorf("collection %q: listed twice", c.Name)
 		}
 		seen[c.Name] = true
-		if !strings.HasPrefix(c.Route, "/") {
-			return fmt.Errorf("collection %q: route %q must start with /", c.Name, c.Route)
+		if err := checkRoute(c.Name, c.Route); err != nil {
+			return err
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(records)) {

@@ -2,8 +2,11 @@ package manifest
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
+
+	"github.com/axctl/axctl/internal/contract"
 )
 
 // Version is the "version" field of every manifest object.
@@ -41,18 +44,39 @@ func ShardKey(collection string, i int) string {
 	return fmt.Sprintf("metadata/%s/%04d.json", collection, i)
 }
 
-// checkCollection reports whether name is a valid collection name: [a-z0-9-]+.
+// checkCollection reports whether name is a valid collection name: the
+// contract's name pattern, and not a reserved name (a collection "site"
+// would make the site manifest its index).
 func checkCollection(name string) error {
 	if name == "" {
 		return fmt.Errorf("collection name is empty")
 	}
-	for _, c := range name {
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-			return fmt.Errorf("collection %q: only a-z, 0-9 and - are allowed", name)
-		}
+	if !collectionRe.MatchString(name) {
+		return fmt.Errorf("collection %q: only a-z, 0-9 and - are allowed (at most 64, not starting with -)", name)
+	}
+	if contract.IsReservedName(name) {
+		return fmt.Errorf("collection %q: the name is reserved", name)
 	}
 	return nil
 }
+
+// checkRoute reports whether route is a collection route the Worker can
+// reach: one segment (or "/", which manifests support and axctl.yaml does
+// not offer), not a path it answers itself.
+func checkRoute(name, route string) error {
+	if route != "/" && !routeRe.MatchString(route) {
+		return fmt.Errorf("collection %q: route %q must be one path segment like /blog", name, route)
+	}
+	if contract.IsReservedRoute(route) {
+		return fmt.Errorf("collection %q: route %q is reserved", name, route)
+	}
+	return nil
+}
+
+var (
+	collectionRe = regexp.MustCompile(contract.NamePattern)
+	routeRe      = regexp.MustCompile(contract.RoutePattern)
+)
 
 // checkSlug reports whether slug is valid: [a-z0-9-/]+ without empty,
 // leading or trailing path segments.

@@ -40,7 +40,7 @@ func FuzzMetadataRoundTrip(f *testing.F) {
 			if needsRawEscape(v) {
 				t.Fatalf("%s: encoded value %q is not header-safe", k, v)
 			}
-			wire += len(k) + len(v)
+			wire += len(MetaHeaderPrefix) + len(k) + len(v)
 		}
 		if n := MetadataSize(m); n != wire {
 			t.Fatalf("MetadataSize = %d, the wire carries %d", n, wire)

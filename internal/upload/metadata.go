@@ -58,12 +58,21 @@ func DecodeMetadata(m map[string]string) (map[string]string, error) {
 	return out, nil
 }
 
-// MetadataSize returns the bytes the metadata costs on the wire: each key
-// plus its encoded value. R2 counts this against its 8,192-byte limit.
+// MetaHeaderPrefix starts the name of every custom metadata header.
+const MetaHeaderPrefix = "x-amz-meta-"
+
+// MetadataSize returns the bytes the metadata costs as a server counts them:
+// for each key, the whole header name (MetaHeaderPrefix + key) plus the
+// value as EncodeMetadata sends it. MinIO sums exactly this against its
+// 2,048-byte user metadata limit (cmd/generic-handlers.go,
+// isHTTPHeaderSizeTooLarge; TestMinIOMetadataBoundary pins it) and AWS S3
+// documents the same rule; for R2's 8,192 bytes it counts the prefix too, so
+// it never undercounts. m holds decoded values: passing EncodeMetadata's
+// output would encode its encoded-words again.
 func MetadataSize(m map[string]string) int {
 	n := 0
 	for k, v := range m {
-		n += len(k) + len(encodeValue(v))
+		n += len(MetaHeaderPrefix) + len(k) + len(encodeValue(v))
 	}
 	return n
 }

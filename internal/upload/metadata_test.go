@@ -52,7 +52,7 @@ func TestMetadataRoundTrip(t *testing.T) {
 	}
 	size := 0
 	for k, v := range enc {
-		size += len(k) + len(v)
+		size += len("x-amz-meta-") + len(k) + len(v)
 		for _, w := range strings.Split(v, " ") {
 			if strings.HasPrefix(w, "=?") && len(w) > 75 {
 				t.Errorf("%s: encoded-word longer than 75: %q", k, w)
@@ -99,7 +99,7 @@ func TestDecodeMetadataFromServers(t *testing.T) {
 }
 
 func TestMetadataSize(t *testing.T) {
-	if n := MetadataSize(map[string]string{"title": "abc", "t": "é"}); n != 5+3+1+len("=?UTF-8?b?w6k=?=") {
+	if n := MetadataSize(map[string]string{"title": "abc", "t": "é"}); n != 11+5+3+11+1+len("=?UTF-8?b?w6k=?=") {
 		t.Errorf("MetadataSize = %d", n)
 	}
 	if n := MetadataSize(nil); n != 0 {

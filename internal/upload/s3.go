@@ -309,8 +309,13 @@ func (s *S3Store) Delete(ctx context.Context, keys []string) error {
 }
 
 // mapErr wraps ErrNotFound and ErrPrecondition around the HTTP statuses
-// that mean them, keeping the SDK error in the chain.
+// that mean them, and ErrRejected around the error codes that refuse an
+// object for what it is, keeping the SDK error in the chain.
 func mapErr(err error) error {
+	var ae interface{ ErrorCode() string }
+	if errors.As(err, &ae) && rejected(ae.ErrorCode(), err.Error()) {
+		return fmt.Errorf("%w (%w)", ErrRejected, err)
+	}
 	var re *awshttp.ResponseError
 	if !errors.As(err, &re) {
 		return err
@@ -326,3 +331,16 @@ func mapErr(err error) error {
 }
 
 func unquote(etag string) string { return strings.Trim(etag, `"`) }
+
+// rejected reports the S3 error codes (S3, R2 and MinIO use the same) that
+// refuse an object for its key, metadata or size: content errors that no
+// retry can fix.
+func rejected(code, msg string) bool {
+	switch code {
+	case "KeyTooLongError", "MetadataTooLarge", "EntityTooLarge":
+		return true
+	case "InvalidArgument":
+		return strings.Contains(strings.ToLower(msg), "metadata")
+	}
+	return false
+}

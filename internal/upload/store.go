@@ -16,6 +16,11 @@ var ErrPrecondition = errors.New("precondition failed")
 // ErrNotFound is returned (wrapped) by Head and Get for a missing key.
 var ErrNotFound = errors.New("object not found")
 
+// ErrRejected is returned (wrapped) by Put when the server refuses the
+// object itself: a key, metadata or body over its limits. Rerunning cannot
+// help; the content must change (the CLI exits 1, not 3).
+var ErrRejected = errors.New("the store refused the object's key, metadata or size")
+
 // Object describes one stored object as a listing sees it.
 type Object struct {
 	Key          string

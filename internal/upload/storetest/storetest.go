@@ -26,18 +26,15 @@ const R2MetadataLimit = 8192
 
 // Options describe what the store under test accepts.
 type Options struct {
-	// MetadataLimit is the largest metadata the store accepts, in bytes of
-	// keys plus encoded values plus MetadataKeyOverhead per key. The suite
+	// MetadataLimit is the largest metadata the store accepts, in bytes as
+	// upload.MetadataSize counts them (header names included). The suite
 	// writes metadata of exactly this size. 0 means R2MetadataLimit.
 	MetadataLimit int
-	// MetadataKeyOverhead is what the server adds per key when it counts
-	// (MinIO counts whole header names: len("x-amz-meta-") = 11).
-	MetadataKeyOverhead int
 }
 
 // MinIO is what a MinIO server accepts: 2 KiB of user metadata counted
 // with the header names (cmd/generic-handlers.go maxUserDataSize).
-var MinIO = Options{MetadataLimit: 2048, MetadataKeyOverhead: len("x-amz-meta-")}
+var MinIO = Options{MetadataLimit: 2048}
 
 // Run runs the suite. newStore must return a new, empty store each call.
 func Run(t *testing.T, newStore func(t *testing.T) upload.Store, opts Options) {
@@ -201,21 +198,21 @@ func testMetadataValues(t *testing.T, s upload.Store) {
 }
 
 // AtLimit returns metadata, mixing encoded and plain values, whose
-// upload.MetadataSize plus keyOverhead per key is exactly limit.
-func AtLimit(limit, keyOverhead int) map[string]string {
+// upload.MetadataSize is exactly limit.
+func AtLimit(limit int) map[string]string {
 	m := map[string]string{
 		"title":       "Ünïcödé title — “quoted” 🚀",
 		"description": "a description\nover two lines",
 		"tags":        `[{"name":"Café","slug":"caf%C3%A9"}]`,
 		"filler":      "",
 	}
-	m["filler"] = strings.Repeat("x", limit-upload.MetadataSize(m)-keyOverhead*len(m))
+	m["filler"] = strings.Repeat("x", limit-upload.MetadataSize(m))
 	return m
 }
 
 func testMetadataAtLimit(t *testing.T, s upload.Store, opts Options) {
-	m := AtLimit(opts.MetadataLimit, opts.MetadataKeyOverhead)
-	if n := upload.MetadataSize(m) + opts.MetadataKeyOverhead*len(m); n != opts.MetadataLimit {
+	m := AtLimit(opts.MetadataLimit)
+	if n := upload.MetadataSize(m); n != opts.MetadataLimit {
 		t.Fatalf("metadata size = %d, want %d", n, opts.MetadataLimit)
 	}
 	roundTrip(t, s, "limit", []byte("body"), upload.Attrs{ContentType: "text/plain", Metadata: m})
