@@ -53,7 +53,7 @@ type cached struct {
 
 // localRef is a local file an entry's Markdown points at.
 type localRef struct {
-	Path     string
+	Path     string // relative to the content root, slash-separated
 	AssetKey string // "" for a link to another entry (it must still exist)
 }
 
@@ -122,19 +122,19 @@ func (c *Cache) lookup(l *loader, f file, st fs.FileInfo, src []byte) *Entry {
 	}
 	for _, r := range rec.Refs {
 		if r.AssetKey == "" {
-			if fi, err := os.Stat(r.Path); err != nil || fi.IsDir() {
+			if fi, err := l.tree.Lstat(r.Path); err != nil || !fi.Mode().IsRegular() {
 				return nil
 			}
 			continue
 		}
-		fi, err := os.Stat(r.Path)
-		if err != nil {
+		if a, err := l.asset(r.Path); err != nil || a.Key != r.AssetKey {
 			return nil
 		}
-		a, err := l.asset(r.Path, fi.Size())
-		if err != nil || a.Key != r.AssetKey {
-			return nil
-		}
+	}
+	assets := make([]Asset, len(rec.Assets))
+	for i, a := range rec.Assets {
+		a.tree = l.tree
+		assets[i] = a
 	}
 	body := c.bodyPath(rec.BodyMD5)
 	if _, err := os.Stat(body); err != nil {
@@ -149,7 +149,7 @@ func (c *Cache) lookup(l *loader, f file, st fs.FileInfo, src []byte) *Entry {
 	}
 	c.mu.Unlock()
 	return &Entry{Collection: f.col, Path: f.path, Slug: f.slug, Front: rec.Front, Record: rec.Record,
-		Metadata: rec.Metadata, Assets: rec.Assets, BodyFile: body, BodyMD5: rec.BodyMD5}
+		Metadata: rec.Metadata, Assets: assets, BodyFile: body, BodyMD5: rec.BodyMD5}
 }
 
 // remember stores a freshly rendered entry and moves its body to disk.

@@ -20,6 +20,10 @@ import (
 // DefaultTarget is where sync writes when neither flag nor config says.
 const DefaultTarget = "file://.axctl/bucket"
 
+// DefaultAssetBytes is limits.assetBytes unless set: 25 MiB, the largest
+// static asset a Worker serves.
+const DefaultAssetBytes = 25 << 20
+
 // Config is axctl.yaml.
 type Config struct {
 	// Path is the file the config came from ("" for the built-in default).
@@ -33,6 +37,7 @@ type Config struct {
 	S3               S3           `yaml:"s3"`
 	Limits           Limits       `yaml:"limits"`
 	AllowUnknownKeys bool         `yaml:"allowUnknownKeys"`
+	AllowHidden      bool         `yaml:"allowHidden"` // publish files and folders whose name starts with "."
 	PageSize         int          `yaml:"pageSize"`
 	Purge            Purge        `yaml:"purge"`
 	Collections      []Collection `yaml:"collections"`
@@ -60,6 +65,10 @@ type S3 struct {
 type Limits struct {
 	MetadataBytes int   `yaml:"metadataBytes"` // R2: 8192
 	EntryBytes    int64 `yaml:"entryBytes"`    // size of one Markdown file
+	// AssetBytes bounds one linked file; default 25 MiB, the Workers
+	// static-asset limit. Hashing and upload stream, so it bounds time and
+	// bucket size, not memory.
+	AssetBytes int64 `yaml:"assetBytes"`
 }
 
 // Collection is one folder of entries served under one route.
@@ -101,6 +110,9 @@ func (c *Config) fill() {
 	}
 	if c.Limits.EntryBytes == 0 {
 		c.Limits.EntryBytes = 1 << 20
+	}
+	if c.Limits.AssetBytes == 0 {
+		c.Limits.AssetBytes = DefaultAssetBytes
 	}
 	if c.Purge.Via == "" {
 		c.Purge.Via = "worker"
@@ -209,6 +221,12 @@ func (c *Config) check(data []byte) error {
 	}
 	if c.PageSize < 1 || c.PageSize > maxPageSize {
 		return fail("pageSize", "pageSize %d is out of range: a listing page (and a manifest shard) holds 1 to %d entries", c.PageSize, maxPageSize)
+	}
+	if c.Limits.AssetBytes < 0 {
+		return fail("assetBytes", "limits.assetBytes %d is negative", c.Limits.AssetBytes)
+	}
+	if !filepath.IsLocal(c.Content) {
+		return fail("content:", "content %q must be a relative path inside the folder of axctl.yaml", c.Content)
 	}
 	if c.Limits.MetadataBytes < 256 {
 		return fail("metadataBytes", "limits.metadataBytes %d is too small (R2 allows 8192)", c.Limits.MetadataBytes)

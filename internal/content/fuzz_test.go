@@ -40,7 +40,7 @@ func FuzzLoadEntry(f *testing.F) {
 	}
 	for name, data := range map[string]string{
 		"other.md":    "---\ntitle: Other\ndate: 2026-01-02\n---\n",
-		"img/dot.svg": "<svg/>",
+		"img/dot.svg": `<svg xmlns="http://www.w3.org/2000/svg"/>`,
 	} {
 		if err := os.WriteFile(filepath.Join(blog, name), []byte(data), 0o644); err != nil {
 			f.Fatal(err)
@@ -48,8 +48,12 @@ func FuzzLoadEntry(f *testing.F) {
 	}
 	cfg := &Config{Dir: dir, Collections: []Collection{{Name: "blog", Required: []string{"author"}}}}
 	cfg.fill()
-	l := &loader{cfg: cfg, assets: map[string]*Asset{}, r: precompute.Shared()}
-	fl := file{col: &cfg.Collections[0], path: filepath.Join(blog, "fuzz.md"), slug: "fuzz"}
+	tree, err := OpenTree(cfg)
+	if err != nil {
+		f.Fatal(err)
+	}
+	l := &loader{cfg: cfg, tree: tree, assets: map[string]*Asset{}, r: precompute.Shared()}
+	fl := file{col: &cfg.Collections[0], path: filepath.Join(blog, "fuzz.md"), rel: "blog/fuzz.md", slug: "fuzz"}
 
 	f.Fuzz(func(t *testing.T, src []byte) {
 		e, problems := l.parse(fl, src)

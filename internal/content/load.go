@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"mime"
 	"os"
 	"path"
 	"path/filepath"
@@ -27,9 +26,13 @@ import (
 // Asset is a local file an entry references, uploaded content-addressed.
 type Asset struct {
 	Key         string // assets/<hash>.<ext>
-	Src         string // path on disk
+	Src         string // path on disk, for messages
+	Rel         string // path relative to the content root, slash-separated
 	ContentType string
 	Size        int64
+	MD5         string // hex MD5 of the bytes hashed at validation
+
+	tree *Tree // the root Rel is opened from at upload
 }
 
 // Entry is one loaded, validated and rendered Markdown file.
@@ -64,7 +67,11 @@ type Options struct {
 // It returns every problem of the whole tree, sorted by path and position.
 // A non-nil error means the tree could not be read at all.
 func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error) ([]Problem, error) {
-	files, problems, err := discover(cfg)
+	tree, err := OpenTree(cfg)
+	if err != nil {
+		return nil, err
+	}
+	files, problems, err := discover(cfg, tree)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +79,7 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	l := &loader{cfg: cfg, assets: map[string]*Asset{}, r: precompute.Shared(), cache: opts.Cache}
+	l := &loader{cfg: cfg, tree: tree, assets: map[string]*Asset{}, r: precompute.Shared(), cache: opts.Cache}
 	type result struct {
 		e  *Entry
 		ps []Problem
@@ -146,44 +153,68 @@ func SortProblems(ps []Problem) {
 type file struct {
 	col  *Collection
 	path string // on disk
+	rel  string // relative to the content root, slash-separated
 	slug string
 }
 
 var entryExts = map[string]bool{".md": true, ".markdown": true}
 
 // discover lists entry files of every collection, sorted for determinism.
-func discover(cfg *Config) ([]file, []Problem, error) {
+// It walks through the tree without following symbolic links; a link, or
+// an entry that is not a regular file, is a problem: the author expects it
+// published.
+func discover(cfg *Config, tree *Tree) ([]file, []Problem, error) {
 	var files []file
 	var problems []Problem
 	for i := range cfg.Collections {
 		col := &cfg.Collections[i]
+		folder := path.Clean(filepath.ToSlash(col.Folder))
 		root := filepath.Join(cfg.Root(), col.Folder)
-		if st, err := os.Stat(root); errors.Is(err, fs.ErrNotExist) || err == nil && !st.IsDir() {
+		if st, err := tree.Lstat(folder); errors.Is(err, fs.ErrNotExist) || err == nil && !st.IsDir() {
 			return nil, nil, cfg.errorAt(col, "folder %s does not exist", root)
 		} else if err != nil {
-			return nil, nil, fmt.Errorf("collection %q: %w", col.Name, err)
+			return nil, nil, cfg.errorAt(col, "folder %s %v", root, err)
 		}
-		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		err := fs.WalkDir(tree.root.FS(), folder, func(rel string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
-			name := d.Name()
-			if strings.HasPrefix(name, ".") && p != root {
+			p := filepath.Join(cfg.Root(), filepath.FromSlash(rel))
+			if strings.HasPrefix(d.Name(), ".") && rel != folder && !cfg.AllowHidden {
 				if d.IsDir() {
 					return filepath.SkipDir
 				}
 				return nil
 			}
-			if d.IsDir() || !entryExts[strings.ToLower(filepath.Ext(name))] {
+			if d.IsDir() {
 				return nil
 			}
-			rel, _ := filepath.Rel(root, p)
-			slug := strings.TrimSuffix(filepath.ToSlash(rel), filepath.Ext(rel))
+			isEntry := entryExts[strings.ToLower(path.Ext(rel))]
+			if d.Type()&fs.ModeSymlink != 0 {
+				// A link named like an entry, or to a folder, is content the
+				// author expects published; a link to another file is
+				// refused only if an entry points at it.
+				if st, err := os.Stat(p); isEntry || err == nil && st.IsDir() {
+					problems = append(problems, Problem{Path: p, Line: 1, Col: 1, Msg: errSymlink.Error()})
+				}
+				return nil
+			}
+			if !isEntry {
+				return nil
+			}
+			if !d.Type().IsRegular() {
+				problems = append(problems, Problem{Path: p, Line: 1, Col: 1, Msg: notRegular(d.Type()).Error()})
+				return nil
+			}
+			slug := strings.TrimSuffix(strings.TrimPrefix(rel, folder+"/"), path.Ext(rel))
+			if folder == "." {
+				slug = strings.TrimSuffix(rel, path.Ext(rel))
+			}
 			if err := checkSlug(slug); err != nil {
 				problems = append(problems, Problem{Path: p, Line: 1, Col: 1, Msg: err.Error()})
 				return nil
 			}
-			files = append(files, file{col: col, path: p, slug: slug})
+			files = append(files, file{col: col, path: p, rel: rel, slug: slug})
 			return nil
 		})
 		if err != nil {
@@ -195,6 +226,7 @@ func discover(cfg *Config) ([]file, []Problem, error) {
 
 type loader struct {
 	cfg   *Config
+	tree  *Tree
 	r     *precompute.Renderer
 	cache *Cache
 
@@ -207,15 +239,11 @@ func (l *loader) entry(f file) (*Entry, []Problem) {
 	prob := func(line, col int, format string, args ...any) (*Entry, []Problem) {
 		return nil, []Problem{{Path: f.path, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}}
 	}
-	fd, err := os.Open(f.path)
+	fd, st, err := l.tree.Open(f.rel)
 	if err != nil {
-		return prob(1, 1, "cannot read: %v", err)
+		return prob(1, 1, "%v", err)
 	}
 	defer fd.Close()
-	st, err := fd.Stat()
-	if err != nil {
-		return prob(1, 1, "cannot read: %v", err)
-	}
 	if st.Size() > l.cfg.Limits.EntryBytes {
 		return prob(1, 1, "entry is %d bytes; the limit is %d (limits.entryBytes)", st.Size(), l.cfg.Limits.EntryBytes)
 	}
@@ -225,8 +253,9 @@ func (l *loader) entry(f file) (*Entry, []Problem) {
 		}
 	}
 	src := make([]byte, 0, st.Size()+1)
+	in := io.LimitReader(fd, l.cfg.Limits.EntryBytes+1)
 	for {
-		n, err := fd.Read(src[len(src):cap(src)])
+		n, err := in.Read(src[len(src):cap(src)])
 		src = src[:len(src)+n]
 		if err == io.EOF {
 			break
@@ -394,35 +423,43 @@ func fmtDate(t interface{ IsZero() bool }) string {
 }
 
 // local returns the resolver for relative links and images in f: entry files
-// become their URL, other files become content-addressed assets.
+// become their URL, other files become content-addressed assets. Every
+// path is resolved inside the content root by the Tree.
 func (l *loader) local(f file, refs *[]localRef) func(string) (string, error) {
 	return func(dest string) (string, error) {
-		p := filepath.Join(filepath.Dir(f.path), filepath.FromSlash(path.Clean(dest)))
-		root, _ := filepath.Abs(l.cfg.Root())
-		abs, _ := filepath.Abs(p)
-		if !strings.HasPrefix(abs, root+string(filepath.Separator)) {
+		rel := path.Join(path.Dir(f.rel), dest)
+		if !fs.ValidPath(rel) {
 			return "", errLocalOutside
 		}
-		st, err := os.Stat(p)
-		if err != nil || st.IsDir() {
+		st, err := l.tree.Lstat(rel)
+		switch {
+		case errors.Is(err, fs.ErrNotExist) || err == nil && st.IsDir():
 			return "", errLocalMissing
+		case err != nil:
+			return "", err
 		}
-		if entryExts[strings.ToLower(filepath.Ext(p))] {
+		if entryExts[strings.ToLower(path.Ext(rel))] {
+			if !st.Mode().IsRegular() {
+				return "", notRegular(st.Mode())
+			}
 			for i := range l.cfg.Collections {
 				col := &l.cfg.Collections[i]
-				croot, _ := filepath.Abs(filepath.Join(l.cfg.Root(), col.Folder))
-				if rel, err := filepath.Rel(croot, abs); err == nil && !strings.HasPrefix(rel, "..") {
-					*refs = append(*refs, localRef{Path: p})
-					return manifest.EntryURL(col.Route, strings.TrimSuffix(filepath.ToSlash(rel), filepath.Ext(rel))), nil
+				folder := path.Clean(filepath.ToSlash(col.Folder))
+				if in, ok := strings.CutPrefix(rel, folder+"/"); ok || folder == "." {
+					if folder == "." {
+						in = rel
+					}
+					*refs = append(*refs, localRef{Path: rel})
+					return manifest.EntryURL(col.Route, strings.TrimSuffix(in, path.Ext(in))), nil
 				}
 			}
 			return "", errLocalNoEntry
 		}
-		a, err := l.asset(p, st.Size())
+		a, err := l.asset(rel)
 		if err != nil {
-			return "", fmt.Errorf("cannot be read: %w", err)
+			return "", err
 		}
-		*refs = append(*refs, localRef{Path: p, AssetKey: a.Key})
+		*refs = append(*refs, localRef{Path: rel, AssetKey: a.Key})
 		return "/" + a.Key, nil
 	}
 }
@@ -432,31 +469,6 @@ var (
 	errLocalMissing = errors.New("points at a file that does not exist")
 	errLocalNoEntry = errors.New("points at a Markdown file outside every collection")
 )
-
-// asset hashes a local file once per run.
-func (l *loader) asset(p string, size int64) (*Asset, error) {
-	l.mu.Lock()
-	a, ok := l.assets[p]
-	l.mu.Unlock()
-	if ok {
-		return a, nil
-	}
-	data, err := os.ReadFile(p)
-	if err != nil {
-		return nil, err
-	}
-	sum := sha256.Sum256(data)
-	ext := strings.ToLower(filepath.Ext(p))
-	ct := mime.TypeByExtension(ext)
-	if ct == "" {
-		ct = "application/octet-stream"
-	}
-	a = &Asset{Key: "assets/" + hex.EncodeToString(sum[:])[:32] + ext, Src: p, ContentType: ct, Size: size}
-	l.mu.Lock()
-	l.assets[p] = a
-	l.mu.Unlock()
-	return a, nil
-}
 
 // assetsOf lists the assets the rendered HTML points at, in order, once each.
 func (l *loader) assetsOf(html []byte) []Asset {

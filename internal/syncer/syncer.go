@@ -126,7 +126,7 @@ func (b *Built) add(e *content.Entry) {
 		}
 		b.assets[a.Key] = true
 		b.Items = append(b.Items, upload.Item{
-			Key: a.Key, Kind: upload.KindAsset, Src: a.Src,
+			Key: a.Key, Kind: upload.KindAsset, Open: a.Open, Size: a.Size, MD5: a.MD5,
 			Attrs: upload.Attrs{ContentType: a.ContentType, CacheControl: AssetCacheControl},
 		})
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"sync/atomic"
 
@@ -87,17 +86,9 @@ func putAll(ctx context.Context, s Store, actions []Action, limit int, tick func
 	g.SetLimit(limit)
 	for _, a := range actions {
 		g.Go(func() error {
-			body := a.Item.Body
-			if body == nil && a.Item.Src != "" {
-				b, err := os.ReadFile(a.Item.Src)
-				if err != nil {
-					return fmt.Errorf("read %s: %w", a.Item.Src, err)
-				}
-				body = b
-			}
 			// Stores name the key in their errors ("put %q: ..."); only
 			// what apply knows is added here.
-			if _, err := s.Put(ctx, a.Key, body, a.Item.Attrs, a.Pre); err != nil {
+			if err := put(ctx, s, a); err != nil {
 				if errors.Is(err, ErrPrecondition) {
 					return fmt.Errorf("another sync changed %s since it was listed; rerun to converge: %w", a.Kind, err)
 				}

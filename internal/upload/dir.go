@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -190,6 +191,13 @@ func (s *DirStore) readSidecar(key, etag string) (Attrs, error) {
 // S3Store.Put, a failed precondition is not an error when the key already
 // holds exactly this body and these attributes.
 func (s *DirStore) Put(ctx context.Context, key string, body []byte, attrs Attrs, pre Precondition) (string, error) {
+	return s.PutReader(ctx, key, bytes.NewReader(body), int64(len(body)), md5hex(body), attrs, pre)
+}
+
+// PutReader is Put streaming the body from r into a temp file; a body that
+// is not size bytes with this md5 is refused before anything is renamed
+// into place.
+func (s *DirStore) PutReader(ctx context.Context, key string, r io.ReadSeeker, size int64, md5 string, attrs Attrs, pre Precondition) (string, error) {
 	if err := checkDirKey(key); err != nil {
 		return "", err
 	}
@@ -199,7 +207,7 @@ func (s *DirStore) Put(ctx context.Context, key string, body []byte, attrs Attrs
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	etag := md5hex(body)
+	etag := md5
 	meta := attrs.Metadata
 	if meta == nil {
 		meta = map[string]string{}
@@ -209,6 +217,11 @@ func (s *DirStore) Put(ctx context.Context, key string, body []byte, attrs Attrs
 		return "", fmt.Errorf("put %q: %w", key, err)
 	}
 
+	tmp, err := s.spool(r, size, md5)
+	if err != nil {
+		return "", fmt.Errorf("put %q: %w", key, err)
+	}
+	defer os.Remove(tmp) // fails harmlessly once renamed
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.checkPrecondition(key, pre); err != nil {
@@ -217,7 +230,7 @@ func (s *DirStore) Put(ctx context.Context, key string, body []byte, attrs Attrs
 		}
 		return "", err
 	}
-	if err := s.writeAtomic(s.bodyPath(key), body); err != nil {
+	if err := s.moveInto(tmp, s.bodyPath(key)); err != nil {
 		return "", fmt.Errorf("put %q: %w", key, err)
 	}
 	if err := s.writeAtomic(s.metaPath(key), sc); err != nil {
@@ -258,17 +271,40 @@ func (s *DirStore) checkPrecondition(key string, pre Precondition) error {
 // writeAtomic writes b to a temp file in the meta directory (same file
 // system, never listed) and renames it to dst.
 func (s *DirStore) writeAtomic(dst string, b []byte) error {
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Join(s.dir, metaDir), ".tmp-*")
+	tmp, err := s.spool(bytes.NewReader(b), int64(len(b)), "")
 	if err != nil {
 		return err
 	}
+	return s.moveInto(tmp, dst)
+}
+
+// spool copies size bytes of r to a new temp file in the meta directory and
+// returns its name. It refuses (and removes the file) when r holds another
+// number of bytes or, if want (hex MD5) is set, other bytes.
+func (s *DirStore) spool(r io.Reader, size int64, want string) (string, error) {
+	f, err := os.CreateTemp(filepath.Join(s.dir, metaDir), ".tmp-*")
+	if err != nil {
+		return "", err
+	}
 	tmp := f.Name()
-	_, werr := f.Write(b)
+	h := md5.New()
+	n, werr := io.Copy(io.MultiWriter(f, h), io.LimitReader(r, size+1))
+	if werr == nil && n != size {
+		werr = fmt.Errorf("body is %d bytes, not the %d it was when hashed", n, size)
+	} else if got := hex.EncodeToString(h.Sum(nil)); werr == nil && want != "" && got != want {
+		werr = fmt.Errorf("body has MD5 %s, not the %s it had when hashed", got, want)
+	}
 	cerr := f.Close()
 	if err := errors.Join(werr, cerr, os.Chmod(tmp, 0o644)); err != nil {
+		os.Remove(tmp)
+		return "", err
+	}
+	return tmp, nil
+}
+
+// moveInto renames the temp file tmp to dst.
+func (s *DirStore) moveInto(tmp, dst string) error {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		os.Remove(tmp)
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 )
@@ -32,10 +33,15 @@ const (
 
 // Item is one object the content produces.
 type Item struct {
-	Key   string
-	Kind  Kind
-	Body  []byte // nil for assets: read from Src at apply time
-	Src   string // assets: the file on disk
+	Key  string
+	Kind Kind
+	Body []byte // nil when Src or Open gives the body
+	Src  string // a body kept on disk (a rendered entry in the cache)
+	// Open, when set, opens the body at apply time (assets: through the
+	// content root they were hashed from); it is streamed, never held in
+	// memory, and must be Size bytes with this MD5.
+	Open  func() (io.ReadSeekCloser, error)
+	Size  int64
 	MD5   string // hex MD5 of the body (the ETag a single PUT yields)
 	Attrs Attrs
 	// Hash and Input are the entry record's hashes (entries only), and

@@ -3,8 +3,8 @@ package upload
 import (
 	"bytes"
 	"context"
-	"crypto/md5"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -222,6 +222,13 @@ func (s *S3Store) Get(ctx context.Context, key string) ([]byte, Object, Attrs, e
 // these attributes, Put succeeds, which makes a retried conditional write
 // idempotent.
 func (s *S3Store) Put(ctx context.Context, key string, body []byte, attrs Attrs, pre Precondition) (string, error) {
+	return s.PutReader(ctx, key, bytes.NewReader(body), int64(len(body)), md5hex(body), attrs, pre)
+}
+
+// PutReader is Put streaming the body from r. The SDK rewinds r to sign and
+// to retry; the server checks the bytes it receives against md5 (sent as
+// Content-MD5), so a file that changed since it was hashed is refused.
+func (s *S3Store) PutReader(ctx context.Context, key string, r io.ReadSeeker, size int64, md5 string, attrs Attrs, pre Precondition) (string, error) {
 	if err := checkKey(key); err != nil {
 		return "", err
 	}
@@ -229,13 +236,16 @@ func (s *S3Store) Put(ctx context.Context, key string, body []byte, attrs Attrs,
 	if err != nil {
 		return "", fmt.Errorf("put %q: %w", key, err)
 	}
-	sum := md5.Sum(body)
+	sum, err := hex.DecodeString(md5)
+	if err != nil || len(sum) != 16 {
+		return "", fmt.Errorf("put %q: MD5 %q is not 32 hex digits", key, md5)
+	}
 	in := &s3.PutObjectInput{
 		Bucket:        aws.String(s.bucket),
 		Key:           aws.String(s.fullKey(key)),
-		Body:          bytes.NewReader(body),
-		ContentLength: aws.Int64(int64(len(body))),
-		ContentMD5:    aws.String(base64.StdEncoding.EncodeToString(sum[:])),
+		Body:          r,
+		ContentLength: aws.Int64(size),
+		ContentMD5:    aws.String(base64.StdEncoding.EncodeToString(sum)),
 		Metadata:      meta,
 	}
 	if attrs.ContentType != "" {
@@ -257,24 +267,24 @@ func (s *S3Store) Put(ctx context.Context, key string, body []byte, attrs Attrs,
 			// S3 and MinIO answer If-Match on a missing key with 404.
 			err = fmt.Errorf("object is missing: %w (%w)", ErrPrecondition, err)
 		}
-		if errors.Is(err, ErrPrecondition) && s.holds(ctx, key, body, attrs) {
+		if errors.Is(err, ErrPrecondition) && s.holds(ctx, key, md5, attrs) {
 			// Our own earlier attempt landed but its response was lost (the
 			// retryer sent it again), or another writer wrote the very same
 			// object: either way the key holds what we meant to write.
-			return md5hex(body), nil
+			return md5, nil
 		}
 		return "", fmt.Errorf("put %q: %w", key, err)
 	}
 	if etag := unquote(aws.ToString(out.ETag)); etag != "" {
 		return etag, nil
 	}
-	return md5hex(body), nil
+	return md5, nil
 }
 
-// holds reports whether key already has exactly body and attrs.
-func (s *S3Store) holds(ctx context.Context, key string, body []byte, attrs Attrs) bool {
+// holds reports whether key already has exactly the body of etag and attrs.
+func (s *S3Store) holds(ctx context.Context, key, etag string, attrs Attrs) bool {
 	obj, got, err := s.Head(ctx, key)
-	return err == nil && obj.ETag == md5hex(body) && sameAttrs(attrs, got)
+	return err == nil && obj.ETag == etag && sameAttrs(attrs, got)
 }
 
 // Delete issues one DeleteObjects request per 1,000 keys. Keys the server

@@ -1,0 +1,145 @@
+package content
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+)
+
+// Tree is the content root, opened once with os.Root. Every read of the
+// content tree goes through it: entry files, the files links point at, the
+// asset bytes hashed at validation and the same bytes at upload. A path that
+// leaves the root (by "..", an absolute path or a symbolic link), a symbolic
+// link anywhere on the path, a hidden segment (unless allowHidden), and
+// anything but a regular file are refused, so an author cannot make a sync
+// publish /proc/self/environ, block on a FIFO, or read /dev/zero forever.
+//
+// Symbolic links are refused even when their target stays inside the root:
+// a link is a second name for bytes the author does not see in the tree,
+// and the rule "only regular files" is one a reader can check with ls.
+type Tree struct {
+	root        *os.Root
+	name        string // the root as the user names it (cfg.Root())
+	allowHidden bool
+}
+
+// Refusals of the opener, worded to follow a file's name in a message.
+var (
+	errSymlink    = errors.New("is a symbolic link: axctl reads only regular files inside the content root (copy the file instead of linking it)")
+	errHidden     = errors.New("is hidden (a path segment starts with \".\"): set allowHidden: true in axctl.yaml to publish hidden files")
+	errNotRegular = errors.New("is not a regular file")
+	errChanged    = errors.New("changed while it was read")
+)
+
+// OpenTree opens the content root of cfg. The root must lie inside the
+// directory of axctl.yaml: a pull request that edits the config cannot point
+// the root at /proc/self or at the runner's home.
+func OpenTree(cfg *Config) (*Tree, error) {
+	base, err := os.OpenRoot(cfg.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("content root: %w", err)
+	}
+	defer base.Close()
+	root, err := base.OpenRoot(cfg.Content)
+	if err != nil {
+		return nil, fmt.Errorf("content root %q must be a directory inside %q: %w", cfg.Content, cfg.Dir, err)
+	}
+	return &Tree{root: root, name: cfg.Root(), allowHidden: cfg.AllowHidden}, nil
+}
+
+// Close releases the root's directory handle.
+func (t *Tree) Close() error { return t.root.Close() }
+
+// clean checks rel, a slash-separated path relative to the root, and
+// returns it cleaned.
+func (t *Tree) clean(rel string) (string, error) {
+	rel = path.Clean(rel)
+	if !fs.ValidPath(rel) || rel == "." {
+		return "", errLocalOutside
+	}
+	if !t.allowHidden && isHidden(rel) {
+		return "", errHidden
+	}
+	return rel, nil
+}
+
+// isHidden reports whether a segment of rel starts with ".".
+func isHidden(rel string) bool {
+	for seg := range strings.SplitSeq(rel, "/") {
+		if strings.HasPrefix(seg, ".") {
+			return true
+		}
+	}
+	return false
+}
+
+// Lstat describes rel without following a symbolic link anywhere on its
+// path: a link (to a file or a directory, inside the root or not) is
+// errSymlink.
+func (t *Tree) Lstat(rel string) (fs.FileInfo, error) {
+	rel, err := t.clean(rel)
+	if err != nil {
+		return nil, err
+	}
+	var st fs.FileInfo
+	for i := 0; i <= len(rel); i++ {
+		if i < len(rel) && rel[i] != '/' {
+			continue
+		}
+		if st, err = t.root.Lstat(rel[:i]); err != nil {
+			return nil, err
+		}
+		if st.Mode()&fs.ModeSymlink != 0 {
+			return nil, errSymlink
+		}
+		if i < len(rel) && !st.IsDir() {
+			return nil, fs.ErrNotExist
+		}
+	}
+	return st, nil
+}
+
+// Open opens rel for reading if it is a regular file. It opens without
+// blocking (a FIFO cannot hang it) and checks that the file it opened is
+// the one Lstat saw, so a symbolic link swapped in between is refused too;
+// os.Root keeps any such race inside the root.
+func (t *Tree) Open(rel string) (*os.File, fs.FileInfo, error) {
+	lst, err := t.Lstat(rel)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !lst.Mode().IsRegular() {
+		return nil, nil, notRegular(lst.Mode())
+	}
+	f, err := t.root.OpenFile(path.Clean(rel), os.O_RDONLY|openNonblock, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := f.Stat()
+	if err == nil && (!st.Mode().IsRegular() || !os.SameFile(lst, st)) {
+		err = errChanged
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, st, nil
+}
+
+// notRegular names what a non-regular file is.
+func notRegular(m fs.FileMode) error {
+	switch {
+	case m.IsDir():
+		return errLocalMissing
+	case m&fs.ModeNamedPipe != 0:
+		return fmt.Errorf("%w (it is a named pipe)", errNotRegular)
+	case m&fs.ModeDevice != 0:
+		return fmt.Errorf("%w (it is a device)", errNotRegular)
+	case m&fs.ModeSocket != 0:
+		return fmt.Errorf("%w (it is a socket)", errNotRegular)
+	}
+	return errNotRegular
+}
