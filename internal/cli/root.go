@@ -108,6 +108,13 @@ func Main(ctx context.Context, args []string, in io.Reader, out, errw io.Writer)
 	root := NewRoot(IO{In: in, Out: out, Err: errw})
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	if err != nil && ctx.Err() != nil {
+		// SIGINT or SIGTERM (main's context): every command stops before
+		// its next write, and sync before any manifest once its bodies
+		// were interrupted, so the bucket is as a failed sync leaves it.
+		fmt.Fprintf(errw, "axctl: interrupted (%v): stopped before writing anything more; rerun to finish\n", context.Cause(ctx))
+		return ExitStore
+	}
 	return report(err, errw)
 }
 

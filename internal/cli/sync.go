@@ -88,6 +88,11 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 			return usage(err)
 		}
 	}
+	if opts.Target != "" {
+		// Validation counts the target's key prefix against the key limit
+		// (after OpenCache: the cache's fingerprint stays the config's).
+		cfg.Target = opts.Target
+	}
 	built, problems, err := syncer.ValidateCached(ctx, cfg, cache)
 	if err != nil {
 		return usage(fmt.Errorf("load content: %w", err))

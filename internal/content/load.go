@@ -92,8 +92,14 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 		go func() {
 			defer wg.Done()
 			for f := range jobs {
+				if ctx.Err() != nil {
+					continue // cancelled: drain without rendering
+				}
 				e, ps := l.entry(f)
-				results <- result{e, ps}
+				select {
+				case results <- result{e, ps}:
+				case <-ctx.Done():
+				}
 			}
 		}()
 	}
@@ -111,9 +117,19 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 
 	urls := map[string]string{}
 	var fnErr error
-	for res := range results {
+	for {
+		// On cancellation Load returns at once: workers start nothing new,
+		// and a render in progress (bounded by its budget) is dropped.
+		res, ok := receive(ctx, results)
+		if !ok {
+			break
+		}
 		problems = append(problems, res.ps...)
 		if res.e == nil {
+			continue
+		}
+		if ps := cfg.keyProblems(res.e); len(ps) > 0 {
+			problems = append(problems, ps...)
 			continue
 		}
 		if prev, dup := urls[res.e.Record.URL]; dup {
@@ -134,6 +150,18 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 	}
 	SortProblems(problems)
 	return problems, fnErr
+}
+
+// receive returns the next value from ch, or false once ch is closed or ctx
+// is done.
+func receive[T any](ctx context.Context, ch <-chan T) (T, bool) {
+	select {
+	case v, ok := <-ch:
+		return v, ok
+	case <-ctx.Done():
+		var zero T
+		return zero, false
+	}
 }
 
 // SortProblems orders problems by path, line and column.

@@ -55,6 +55,11 @@ func Apply(ctx context.Context, s Store, p *Plan, opts ApplyOptions) (*Result, e
 		}
 	}
 	for _, group := range [][]Action{bodies, shards, indexes, site} {
+		// Cancelled (SIGINT, SIGTERM): no later group starts, so bodies cut
+		// short are never followed by the manifests that would name them.
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
 		if err := putAll(ctx, s, group, opts.Concurrency, tick); err != nil {
 			return res, err
 		}
@@ -64,6 +69,9 @@ func Apply(ctx context.Context, s Store, p *Plan, opts ApplyOptions) (*Result, e
 			}
 			res.Uploaded[a.Kind][a.Reason]++
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err
 	}
 	if len(p.Deletes) > 0 {
 		keys := make([]string, len(p.Deletes))
@@ -86,6 +94,9 @@ func putAll(ctx context.Context, s Store, actions []Action, limit int, tick func
 	g.SetLimit(limit)
 	for _, a := range actions {
 		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err // cancelled, or another put failed: start nothing new
+			}
 			// Stores name the key in their errors ("put %q: ..."); only
 			// what apply knows is added here.
 			if err := put(ctx, s, a); err != nil {
