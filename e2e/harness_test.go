@@ -68,10 +68,16 @@ func axctl(t testing.TB, bin, dir string, args ...string) string {
 	return stderr.String()
 }
 
-// serveWorker starts worker/scripts/serve.mjs on port with R2 seeded from dir.
-func serveWorker(t testing.TB, root, dir string, port int) *proc {
+// liveWorker starts e2e/testdata/live.mjs on port: the real Worker reading
+// the S3 bucket at s3 (a URL ending in "/") as it changes, so a sync is seen
+// without restarting anything. ttl, when not empty, sets MANIFEST_TTL.
+func liveWorker(t testing.TB, root, s3 string, port int, ttl string) *proc {
 	t.Helper()
-	p := start(t, "serve.mjs", root, nil, "node", "worker/scripts/serve.mjs", "--port", strconv.Itoa(port), dir)
+	args := []string{"node", "e2e/testdata/live.mjs", "--port", strconv.Itoa(port), "--s3", s3}
+	if ttl != "" {
+		args = append(args, "--manifest-ttl", ttl)
+	}
+	p := start(t, "live.mjs", root, nil, args...)
 	p.WaitHTTP(t, fmt.Sprintf("http://127.0.0.1:%d/__internal/version", port), 90*time.Second)
 	return p
 }

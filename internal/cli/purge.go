@@ -112,13 +112,39 @@ func runPurge(ctx context.Context, opts *PurgeOptions, cfg *content.Config, tags
 }
 
 // purgeAfterSync purges exactly the Cache-Tags a sync touched; nothing
-// changed means no call at all.
-func purgeAfterSync(ctx context.Context, opts *SyncOptions, cfg *content.Config, tags []string) error {
+// changed means no call at all. It purges twice: at once, and again
+// PurgeSettle after the last write (applied). A response the Worker
+// rendered from reads that started before that write is either not
+// cacheable (complete after contract.FreshHorizon) or in the cache before
+// the second purge, which drops it; so when the sync exits no cache holds a
+// page older than the sync (docs/caching.md, "Freshness").
+func purgeAfterSync(ctx context.Context, opts *SyncOptions, cfg *content.Config, tags []string, applied time.Time) error {
 	if len(tags) == 0 {
 		if !opts.Quiet {
 			fmt.Fprintln(opts.IO.Err, "purge: nothing changed, nothing to purge")
 		}
 		return nil
 	}
-	return runPurge(ctx, &PurgeOptions{IO: opts.IO, Quiet: opts.Quiet, Via: opts.PurgeVia, URL: opts.PurgeURL, Purger: opts.Purger}, cfg, tags)
+	po := &PurgeOptions{IO: opts.IO, Quiet: opts.Quiet, Via: opts.PurgeVia, URL: opts.PurgeURL, Purger: opts.Purger}
+	if po.Purger == nil {
+		p, err := newPurger(cfg, po.Via, po.URL)
+		if err != nil {
+			return usage(err)
+		}
+		po.Purger = p
+	}
+	if err := runPurge(ctx, po, cfg, tags); err != nil {
+		return err
+	}
+	if wait := time.Until(applied.Add(opts.PurgeSettle)); wait > 0 {
+		if !opts.Quiet {
+			fmt.Fprintf(opts.IO.Err, "purge: again in %s, once no response rendered before the sync can still reach the cache\n", wait.Round(100*time.Millisecond))
+		}
+		select {
+		case <-ctx.Done():
+			return storeErr(fmt.Errorf("second purge: %w", ctx.Err()))
+		case <-time.After(wait):
+		}
+	}
+	return runPurge(ctx, po, cfg, tags)
 }

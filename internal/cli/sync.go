@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/axctl/axctl/internal/content"
+	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/purge"
 	"github.com/axctl/axctl/internal/syncer"
 	"github.com/axctl/axctl/internal/upload"
@@ -36,12 +37,15 @@ type SyncOptions struct {
 	PurgeURL    string
 	// Purger, when set, replaces the one PurgeVia names (tests).
 	Purger purge.Purger
+	// PurgeSettle is how long after the last write --purge purges again
+	// (contract.PurgeSettle from the command line; tests may shorten it).
+	PurgeSettle time.Duration
 	// Store, when set, replaces the store the target names (tests).
 	Store upload.Store
 }
 
 func newSyncCmd(ios IO, g *Globals, runF func(context.Context, *SyncOptions) error) *cobra.Command {
-	opts := &SyncOptions{IO: ios}
+	opts := &SyncOptions{IO: ios, PurgeSettle: contract.PurgeSettle}
 	cmd := &cobra.Command{
 		Use:   "sync",
 		Short: "Validate, render and upload the content; write manifests; delete what is gone",
@@ -71,7 +75,7 @@ func newSyncCmd(ios IO, g *Globals, runF func(context.Context, *SyncOptions) err
 	f.IntVar(&opts.MaxDeletes, "max-deletes", -1, "refuse (exit 4) if the plan deletes more objects than this; -1 means no limit")
 	f.IntVar(&opts.Concurrency, "concurrency", 16, "requests in flight")
 	f.BoolVar(&opts.NoCache, "no-cache", false, "render every entry again instead of reusing .axctl/cache")
-	f.BoolVar(&opts.Purge, "purge", false, "after applying, purge the Cache-Tags the plan touched")
+	f.BoolVar(&opts.Purge, "purge", false, "after applying, purge the Cache-Tags the plan touched (twice: again "+contract.PurgeSettle.String()+" after the last write)")
 	f.StringVar(&opts.PurgeVia, "purge-via", "", "with --purge: worker, zone or xkey (default from config)")
 	f.StringVar(&opts.PurgeURL, "purge-url", "", "with --purge: site URL (worker) or cache URL (xkey)")
 	return cmd
@@ -134,7 +138,7 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 		fmt.Fprintln(opts.IO.Err, summary(rep, opts.DryRun, store.String()))
 	}
 	if opts.Purge && !opts.DryRun {
-		return purgeAfterSync(ctx, opts, cfg, rep.Purge)
+		return purgeAfterSync(ctx, opts, cfg, rep.Purge, rep.Applied)
 	}
 	return nil
 }

@@ -5,6 +5,8 @@
 // TestGeneratedWorkerContract fails when that file is stale.
 package contract
 
+import "time"
+
 //go:generate go run ./gen -o ../../worker/src/contract.js
 
 // ReservedNames are collection names the bucket layout or the Worker already
@@ -38,6 +40,20 @@ const AssetNamePattern = `^[0-9a-f]{32}\.[a-z0-9]{1,8}$`
 
 // MaxKeyBytes is the longest object key R2 and S3 accept.
 const MaxKeyBytes = 1024
+
+// FreshHorizon bounds how old the bucket reads behind a cacheable response
+// may be: the Worker stores (lets caches store) a response only if every
+// manifest it used was read, or confirmed unchanged, by an R2 read that
+// started at most FreshHorizon before the response was complete; anything
+// slower is answered "private, no-store" (docs/caching.md, "Freshness").
+const FreshHorizon = 5 * time.Second
+
+// PurgeSettle is how long after its last bucket write `sync --purge`
+// purges a second time: FreshHorizon plus one second for a cache to store a
+// response the Worker has finished. Every response rendered from reads that
+// started before the sync's last write is either not cacheable or stored
+// before the second purge, which removes it.
+const PurgeSettle = FreshHorizon + time.Second
 
 // IsReservedName reports whether a collection may not be called name.
 func IsReservedName(name string) bool {

@@ -28,6 +28,7 @@ func WorkerJS() []byte {
 	re("ASSET_EXT", AssetExtPattern)
 	re("ASSET_NAME", AssetNamePattern)
 	fmt.Fprintf(&b, "export const MAX_KEY_BYTES = %d;\n", MaxKeyBytes)
+	fmt.Fprintf(&b, "export const FRESH_HORIZON_MS = %d;\n", FreshHorizon.Milliseconds())
 	b.WriteString(`/** isReservedRoute mirrors contract.IsReservedRoute. */
 export const isReservedRoute = (route) => RESERVED_ROUTES.some((r) => route === r || route.startsWith(r + '/'));
 `)

@@ -1,6 +1,8 @@
 package syncer
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -10,7 +12,7 @@ import (
 
 // purgeTags names the Cache-Tags (docs/bucket.md) whose responses the plan
 // changes: each written or deleted entry, its collection's listings and
-// feeds, and its old and new tags. The Worker tags site-wide pages with
+// feeds, its old and new tags, and the entries that become its neighbours. The Worker tags site-wide pages with
 // every collection (home, feed, sitemap) or every tag (tags index), so they
 // go with those; "site", which every page carries, is purged only when the
 // shell every page shows (site title, collections) changed. An empty plan
@@ -56,6 +58,15 @@ func purgeTags(p *upload.Plan, built *Built, old map[string]manifest.Record, she
 			touch(a.Key)
 		}
 	}
+	ordered := map[string][]manifest.Record{}
+	for _, a := range p.Uploads {
+		if r, ok := byKey[a.Key]; ok && a.Kind == upload.KindEntry && moved(r, old, a.Key) {
+			if ordered[r.Collection] == nil {
+				ordered[r.Collection] = newestFirst(built.records[r.Collection])
+			}
+			neighbours(tags, ordered[r.Collection], r)
+		}
+	}
 	if shellChanged {
 		tags["site"] = true
 	}
@@ -65,4 +76,44 @@ func purgeTags(p *upload.Plan, built *Built, old map[string]manifest.Record, she
 	}
 	sort.Strings(out)
 	return out
+}
+
+// moved reports whether the entry at key is new, re-dated or has a new
+// visibility window: entries that did not link to it before may do now.
+func moved(r manifest.Record, old map[string]manifest.Record, key string) bool {
+	o, ok := old[key]
+	return !ok || o.Date != r.Date || o.PublishDate != r.PublishDate || o.Expires != r.Expires
+}
+
+// newestFirst returns recs in the manifests' order: date descending, then slug.
+func newestFirst(recs []manifest.Record) []manifest.Record {
+	out := slices.Clone(recs)
+	slices.SortFunc(out, byNewest)
+	return out
+}
+
+func byNewest(a, b manifest.Record) int {
+	return cmp.Or(strings.Compare(b.Date, a.Date), strings.Compare(a.Slug, b.Slug))
+}
+
+// neighbours adds the e: tags of the entries around r in recs, its
+// collection in the new order. An entry page links to its nearest shown
+// neighbours and is tagged with them, so a page that links to r after the
+// sync may not have named r before: the old newest post gains a "Newer"
+// link to a new one. The Worker skips entries outside their visibility
+// window, so on each side every entry up to and including the first without
+// a window is purged.
+func neighbours(tags map[string]bool, recs []manifest.Record, r manifest.Record) {
+	i, ok := slices.BinarySearchFunc(recs, r, byNewest)
+	if !ok {
+		return
+	}
+	for _, step := range []int{-1, 1} {
+		for j := i + step; j >= 0 && j < len(recs); j += step {
+			tags["e:"+r.Collection+"/"+recs[j].Slug] = true
+			if recs[j].PublishDate == "" && recs[j].Expires == "" {
+				break
+			}
+		}
+	}
 }

@@ -50,6 +50,9 @@ type Report struct {
 	Lists, ManifestGets int `json:"-"`
 	// Purge holds the Cache-Tag names the applied plan touched.
 	Purge []string `json:"purge,omitempty"`
+	// Applied is when the last write or delete of the plan was acknowledged
+	// (zero when nothing was applied): the second purge is timed from it.
+	Applied time.Time `json:"-"`
 }
 
 // Validate loads the content and builds every object it would produce,
@@ -231,6 +234,7 @@ func Plan(ctx context.Context, built *Built, store upload.Store, opts Options) (
 		return rep, nil
 	}
 	rep.Result, err = upload.Apply(ctx, store, rep.Plan, upload.ApplyOptions{Concurrency: opts.Concurrency, Progress: opts.Progress})
+	rep.Applied = time.Now()
 	return rep, err
 }
 

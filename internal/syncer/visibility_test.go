@@ -64,3 +64,32 @@ func TestPurgeTagsSpareTheSiteTagUnlessTheShellChanges(t *testing.T) {
 		t.Fatalf("title change purge = %v, want site", rep2.Purge)
 	}
 }
+
+// A new entry changes the page of the entry that becomes its neighbour (a
+// "Newer" link appears) although that page never named it: the purge names
+// the neighbour, past entries the Worker may hide (a publishDate or expires
+// window) up to the first always shown. A retitle moves nothing: no
+// neighbour is added.
+func TestPurgeTagsNameTheNewNeighbours(t *testing.T) {
+	s := newSite(t, 25)
+	s.entry("blog", "old", "Old", "2026-01-01", "body")
+	s.entry("blog", "shown", "Shown", "2026-01-02", "body")
+	s.entry("blog", "later", "Later", "2026-01-03", "body", "publishDate: 2099-01-01")
+	b := openDir(t)
+	run(t, s, b.store)
+	s.entry("blog", "new", "New", "2026-01-04", "body")
+	rep := run(t, s, b.store)
+	for _, tag := range []string{"e:blog/new", "e:blog/later", "e:blog/shown"} {
+		if !slices.Contains(rep.Purge, tag) {
+			t.Errorf("new entry purge = %v, want %s", rep.Purge, tag)
+		}
+	}
+	if slices.Contains(rep.Purge, "e:blog/old") {
+		t.Errorf("new entry purge = %v: e:blog/old is past the first always-shown neighbour", rep.Purge)
+	}
+	s.entry("blog", "new", "New title", "2026-01-04", "body")
+	rep = run(t, s, b.store)
+	if slices.Contains(rep.Purge, "e:blog/later") {
+		t.Errorf("retitle purge = %v: the neighbours did not change", rep.Purge)
+	}
+}

@@ -15,7 +15,7 @@ export function options(bindings = {}, { assets = true } = {}) {
     compatibilityDate: '2026-04-20',
     r2Buckets: ['CONTENT'],
     cf: false,
-    bindings: { BUILD_ID: 'dev', MANIFEST_TTL: '30', ...bindings },
+    bindings: { BUILD_ID: 'dev', ...bindings },
     ...(assets && { assets: { directory: join(root, 'public'), routerConfig: { has_user_worker: true } } }),
   };
 }

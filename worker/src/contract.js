@@ -8,5 +8,6 @@ export const SLUG = new RegExp("^[a-z0-9-]+(?:/[a-z0-9-]+)*$");
 export const ASSET_EXT = new RegExp("^\\.[a-z0-9]{1,8}$");
 export const ASSET_NAME = new RegExp("^[0-9a-f]{32}\\.[a-z0-9]{1,8}$");
 export const MAX_KEY_BYTES = 1024;
+export const FRESH_HORIZON_MS = 5000;
 /** isReservedRoute mirrors contract.IsReservedRoute. */
 export const isReservedRoute = (route) => RESERVED_ROUTES.some((r) => route === r || route.startsWith(r + '/'));

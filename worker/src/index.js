@@ -74,8 +74,10 @@ async function handle(request, env, ctx) {
       : text(500, 'Internal error\n');
   }
   if (r.status === 404 && !r.type) r = { ...notFound(null), headers: r.headers };
+  // A response resting on a bucket read older than the freshness horizon, or
+  // on a copy kept after a failed read, is served but never stored.
   const res = applyPolicy(toResponse(r, request.method === 'HEAD'), {
-    kind: r.kind, bypass: isBypass(request, url), cap: r.cap, tags: r.tags,
+    kind: r.kind, bypass: isBypass(request, url) || !rq.fresh(), cap: r.cap, tags: r.tags,
   });
   res.headers.set('Server-Timing', `r2;dur=${rq.r2ms};desc="${rq.reads} reads", total;dur=${Date.now() - t0}`);
   res.headers.set('X-Isolate', cold ? 'cold' : 'warm');

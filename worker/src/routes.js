@@ -26,6 +26,13 @@ export function notFound(site, cap) {
   return { status: 404, body: L.shell(site, { title: 'Not found', main }), type: HTML, tags: ['site'], cap };
 }
 
+/**
+ * missing is the 404 of an address a sync can fill (an entry, a tag page, an
+ * archive or listing page): it also carries the tag that sync purges, so the
+ * cached 404 goes when the page appears.
+ */
+const missing = (site, tag, cap) => ({ ...notFound(site, cap), tags: ['site', tag] });
+
 async function siteOf(rq) {
   return (await rq.json('metadata/site.json')) || EMPTY_SITE;
 }
@@ -115,7 +122,7 @@ async function listing(site, rq, c, p) {
   if (p === '1') return redirect(`${c.route}/`);
   const index = await indexOf(rq, c);
   const { pages, slices } = pageSlices((index && index.shards) || [], index && index.pageSize, n || 1);
-  if (!n || n > pages) return notFound(site);
+  if (!n || n > pages) return missing(site, `c:${c.name}`);
   const parts = await Promise.all(slices.map(async ({ shard, from, to }) =>
     (((await rq.json(shard.key)) || {}).records || []).slice(from, to)));
   const { shown, cap } = visibility(parts.flat(), rq.now);
@@ -153,7 +160,7 @@ async function archive(site, rq, c, yyyy, mm) {
     s.last.slice(0, prefix.length) <= prefix && s.first.slice(0, prefix.length) >= prefix);
   const records = (await readShards(rq, overlapping)).filter((r) => r.date.startsWith(prefix));
   const { shown, cap } = visibility(records, rq.now);
-  if (!shown.length) return notFound(site, cap);
+  if (!shown.length) return missing(site, `c:${c.name}`, cap);
   const label = mm ? `${L.monthName(mm)} ${yyyy}` : yyyy;
   const title = `${c.title || c.name}: ${label}`;
   return ok(page(site, { title, main: `<h1>${L.esc(title)}</h1>${L.summaryList(shown)}` }), HTML, ['site', `c:${c.name}`], { cap });
@@ -165,7 +172,7 @@ async function tagPage(site, rq, seg) {
   const tag = tags.find((t) => t.slug === seg);
   if (!tag) {
     const near = tags.find((t) => t.slug.toLowerCase() === seg.toLowerCase());
-    return near ? redirect(`/tags/${near.slug}`) : notFound(site);
+    return near ? redirect(`/tags/${near.slug}`) : missing(site, `t:${seg}`);
   }
   const lists = await Promise.all((site.collections || []).map((c) => indexOf(rq, c)));
   const shards = lists.flatMap((ix) => (ix && ix.shards) || []);
@@ -207,10 +214,10 @@ function bound(s) {
 
 async function entry(site, rq, c, slug) {
   const obj = await rq.object(`entries/${c.name}/${slug}.html`);
-  if (!obj) return notFound(site);
+  if (!obj) return missing(site, `e:${c.name}/${slug}`);
   const rec = entryMeta(obj.customMetadata, c.name, slug, c.route);
   const v = visibility([rec], rq.now);
-  if (!v.shown.length) return notFound(site, v.cap);
+  if (!v.shown.length) return missing(site, `e:${c.name}/${slug}`, v.cap);
   const [body, near] = await Promise.all([obj.text(), neighbours(rq, c, rec)]);
   const { main, wide } = L.entryPage(rec, body, near.prev, near.next);
   const tags = ['site', `e:${c.name}/${slug}`, ...[near.prev, near.next].filter(Boolean).map((r) => `e:${c.name}/${r.slug}`)];

@@ -1,7 +1,14 @@
 // store.js — every R2 read goes through here. Manifests (JSON under
-// metadata/) are memoised per isolate: one in-flight read per key shared by
-// concurrent requests, then revalidated at most every MANIFEST_TTL seconds
-// with a conditional get, so an unchanged manifest costs no body transfer.
+// metadata/) are memoised per isolate, but only briefly: a request reuses a
+// copy whose read started less than MANIFEST_TTL seconds ago (default 1), or
+// joins a read in flight, so a burst of misses shares one read; otherwise it
+// revalidates with a conditional get, so an unchanged manifest costs no body.
+// Each request remembers when the oldest read it used started; index.js lets
+// a response be cached only if it is complete within FRESH_HORIZON_MS of that
+// and no read failed (docs/caching.md, "Freshness"): a cacheable response
+// never rests on a manifest older than the horizon, whether or not this
+// isolate ever hears of a purge.
+import { FRESH_HORIZON_MS } from './contract.js';
 
 /** @typedef {{CONTENT: R2Bucket, PURGE_SECRET?: string, BUILD_ID?: string, MANIFEST_TTL?: string}} Env */
 
@@ -11,7 +18,7 @@ export class StoreError extends Error {}
 const MAX_MEMO = 1000;
 const JOIN_TIMEOUT_MS = 3000;
 const MAX_KEYS = 1000; // per-key read counts kept, so random URLs cannot grow memory
-const memo = new Map(); // key -> {value, etag, checked, inflight}
+const memo = new Map(); // key -> {value, etag, at (start of the read that last confirmed it), inflight}
 export const stats = { gets: 0, bodies: 0, notModified: 0, errors: 0, byKey: {} };
 
 /** Req carries one request's bucket and R2 timing. */
@@ -23,6 +30,20 @@ export class Req {
     this.r2ms = 0;
     this.reads = 0;
     this.now = Date.now();
+    this.oldest = this.now; // start of the oldest read this response rests on
+    this.degraded = false; // a manifest read failed and an older copy was used
+  }
+
+  /** fresh reports whether the response may be stored (see the file comment). */
+  fresh(end = Date.now()) {
+    return !this.degraded && end - this.oldest <= FRESH_HORIZON_MS;
+  }
+
+  /** uses records a manifest read this response rests on; returns its value. */
+  uses({ value, at, ok }) {
+    if (at < this.oldest) this.oldest = at;
+    if (!ok) this.degraded = true;
+    return value;
   }
 
   async timed(key, fn) {
@@ -47,17 +68,20 @@ export class Req {
 
   /** json returns a parsed manifest (or null when absent), memoised per isolate. */
   json(key) {
-    const ttl = 1000 * (Number(this.env.MANIFEST_TTL ?? 30) || 0);
+    const ttl = 1000 * (Number(this.env.MANIFEST_TTL ?? 1) || 0);
     let m = memo.get(key);
     if (m && m.inflight) return this.join(key, m);
-    if (m && m.checked !== undefined && Date.now() - m.checked < ttl) return Promise.resolve(m.value);
+    if (m && m.at !== undefined && Date.now() - m.at < ttl) return Promise.resolve(this.uses({ value: m.value, at: m.at, ok: true }));
     if (!m) {
-      m = { value: undefined, etag: null, checked: undefined, inflight: null };
+      m = { value: undefined, etag: null, at: undefined, inflight: null };
       memo.set(key, m);
       if (memo.size > MAX_MEMO) memo.delete(memo.keys().next().value);
     }
-    m.inflight = this.load(key, m).finally(() => { m.inflight = null; });
-    return m.inflight;
+    const p = this.load(key, m);
+    const done = () => { if (m.inflight === p) m.inflight = null; };
+    m.inflight = p;
+    p.then(done, done);
+    return p.then((r) => this.uses(r));
   }
 
   /**
@@ -70,28 +94,39 @@ export class Req {
     let timer;
     const own = new Promise((resolve) => { timer = setTimeout(resolve, JOIN_TIMEOUT_MS); })
       .then(() => this.load(key, m));
-    return Promise.race([m.inflight, own]).finally(() => clearTimeout(timer));
+    return Promise.race([m.inflight, own]).finally(() => clearTimeout(timer)).then((r) => this.uses(r));
   }
 
+  /**
+   * load reads key, conditionally when a copy is held, and resolves to
+   * {value, at, ok}: at is when this read started. A failed revalidation
+   * keeps serving the copy held (ok: false, so the response is not stored);
+   * a failed first read throws.
+   */
   async load(key, m) {
+    const at = Date.now();
+    const held = { value: m.value, etag: m.etag, at: m.at };
     let obj;
     try {
-      const opts = m.etag ? { onlyIf: { etagDoesNotMatch: m.etag } } : undefined;
+      const opts = held.etag ? { onlyIf: { etagDoesNotMatch: held.etag } } : undefined;
       obj = await this.timed(key, () => this.env.CONTENT.get(key, opts));
     } catch (err) {
-      if (m.checked !== undefined) return m.value; // keep serving what we had; retry next time
-      memo.delete(key);
+      if (held.at !== undefined) return { value: held.value, at: held.at, ok: false }; // retry next time
+      if (m.at === undefined) memo.delete(key);
       throw err;
     }
+    let value = held.value;
     if (obj && !('body' in obj)) { // precondition failed: unchanged
       stats.notModified++;
-      m.checked = Date.now();
-      return m.value;
+    } else {
+      stats.bodies++;
+      value = obj ? await parse(key, obj) : null;
     }
-    stats.bodies++;
-    const value = obj ? await parse(key, obj) : null;
-    Object.assign(m, { value, etag: obj ? obj.etag : null, checked: Date.now() });
-    return value;
+    // A slower, older read never replaces what a newer one confirmed.
+    if (m.at === undefined || at >= m.at) {
+      Object.assign(m, { value, etag: obj ? obj.etag : null, at });
+    }
+    return { value, at, ok: true };
   }
 }
 
@@ -106,6 +141,6 @@ async function parse(key, obj) {
 /** memoEtags lists the manifests held in memory and their etags (for /__internal/version). */
 export function memoEtags() {
   const out = {};
-  for (const [k, m] of memo) if (m.checked !== undefined) out[k] = m.etag;
+  for (const [k, m] of memo) if (m.at !== undefined) out[k] = m.etag;
   return out;
 }
