@@ -1,21 +1,33 @@
-// index.js — the Worker entry: method and URL checks, routing, then the
-// cache policy and observability headers on every response.
+// index.js — the Worker entry: method and URL checks, the canonical URL,
+// routing, then the cache policy and the security and observability headers
+// on every response.
 import { applyPolicy, isBypass, canonicalSearch } from './policy.js';
-import { Req, StoreError } from './store.js';
+import { Req, StoreError, ManifestError } from './store.js';
 import { route, notFound } from './routes.js';
 import { version, purge } from './internal.js';
+import { canonicalPath, rawTarget } from './canon.js';
+import { ROUTE, isReservedRoute } from './contract.js';
 
 const isolate = { runs: 0, coldStart: null };
 const MAX_URL = 8192;
 const MAX_PATH = 2048;
-const LISTING = /^\/[a-z0-9-]+\/$/;
-const BAD_PATH = /%(2e|2f|5c|00)|\/\/|\\|(^|\/)\.\.?(\/|$)/i;
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const HTML_HEADERS = {
   'Content-Security-Policy': CSP,
   'Referrer-Policy': 'strict-origin-when-cross-origin',
   'Strict-Transport-Security': 'max-age=63072000; includeSubDomains',
 };
+/**
+ * OTHER_HEADERS go on every response that is not one of the Worker's own HTML
+ * pages (assets, feeds, sitemap, robots, JSON, text errors, redirects, the
+ * catch-all 500): whatever a browser makes of the bytes, it runs no script in
+ * them and they are a sandboxed, opaque origin, never the site's.
+ */
+export const OTHER_HEADERS = {
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; sandbox",
+  'X-Content-Type-Options': 'nosniff',
+};
+const logged = new Set(); // messages of the bad manifests already logged by this isolate
 
 const text = (status, body, headers) => ({ status, body, type: 'text/plain; charset=utf-8', headers });
 
@@ -28,16 +40,26 @@ async function dispatch(request, url, rq, env, ctx) {
   if (request.method !== 'GET' && request.method !== 'HEAD') return text(405, 'method not allowed\n', { Allow: 'GET, HEAD' });
   if (url.pathname === '/__internal/version') return version(env, isolate);
   if (url.pathname.startsWith('/__internal/')) return text(404, 'not found\n');
-  if (!url.pathname.startsWith('/tags/') && BAD_PATH.test(url.pathname)) return text(400, 'bad path\n');
-  const search = canonicalSearch(url, LISTING.test(url.pathname) ? ['page'] : []);
-  if (search !== null) return { status: 301, body: null, headers: { Location: url.pathname + search }, tags: ['site'] };
+  const target = rawTarget(request.url);
+  const path = canonicalPath(target.split('?')[0]);
+  if (path === null) return { status: 404 }; // the 404 page, with no R2 read
+  const search = canonicalSearch(url, isListing(path) ? ['page'] : []);
+  const canonical = path + (search === null ? url.search : search);
+  if (canonical !== target) return { status: 301, body: null, headers: { Location: canonical }, tags: ['site'] };
   return route(rq, url);
+}
+
+/** isListing says whether path is a collection listing, the one route that reads ?page. */
+function isListing(path) {
+  const route = path.slice(0, -1);
+  return path.endsWith('/') && ROUTE.test(route) && !isReservedRoute(route);
 }
 
 function toResponse(r, head) {
   const headers = new Headers(r.headers || {});
   if (r.type) headers.set('Content-Type', r.type);
-  if (r.type && r.type.startsWith('text/html')) for (const [k, v] of Object.entries(HTML_HEADERS)) headers.set(k, v);
+  const html = r.type && r.type.startsWith('text/html');
+  for (const [k, v] of Object.entries(html ? HTML_HEADERS : OTHER_HEADERS)) headers.set(k, v);
   headers.set('X-Content-Type-Options', 'nosniff');
   return new Response(head ? null : r.body, { status: r.status, headers });
 }
@@ -51,7 +73,7 @@ export default {
       // The last line of the safety floor: whatever escaped, a 5xx that no
       // cache may store.
       console.error(err && err.stack ? err.stack : err);
-      return new Response('Internal error\n', { status: 500, headers: { 'Cache-Control': 'private, no-store', 'Content-Type': 'text/plain; charset=utf-8' } });
+      return new Response('Internal error\n', { status: 500, headers: { 'Cache-Control': 'private, no-store', 'Content-Type': 'text/plain; charset=utf-8', ...OTHER_HEADERS } });
     }
   },
 };
@@ -68,7 +90,13 @@ async function handle(request, env, ctx) {
   try {
     r = await dispatch(request, url, rq, env, ctx);
   } catch (err) {
-    console.error(err && err.stack ? err.stack : err);
+    // A bad manifest fails every request until it is replaced: say so once.
+    if (!(err instanceof ManifestError)) console.error(err && err.stack ? err.stack : err);
+    else if (!logged.has(err.message)) {
+      if (logged.size >= 100) logged.clear();
+      logged.add(err.message);
+      console.error(err.message);
+    }
     r = err instanceof StoreError
       ? text(503, 'Service unavailable: the content store did not answer. Try again shortly.\n', { 'Retry-After': '5' })
       : text(500, 'Internal error\n');

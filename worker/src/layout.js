@@ -98,7 +98,7 @@ function source(r) {
 
 /** entryPage renders one entry with its template, and returns whether the layout is wide. */
 export function entryPage(r, body, prev, next) {
-  const tpl = TEMPLATES[r.template] ? r.template : 'post';
+  const tpl = Object.hasOwn(TEMPLATES, r.template) ? r.template : 'post'; // never __proto__ or toString
   return { main: TEMPLATES[tpl](r, body, prevNext(prev, next)), wide: tpl === 'doc' && r.toc.length > 0 };
 }
 

@@ -53,7 +53,7 @@ function jsonArray(value) {
  * like the manifest's (docs/bucket.md), so layouts take one shape.
  */
 export function entryMeta(custom, collection, slug, route) {
-  const m = {};
+  const m = Object.create(null);
   for (const [k, v] of Object.entries(custom || {})) m[k.toLowerCase()] = decodeWords(v);
   const rec = {
     slug,

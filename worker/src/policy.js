@@ -129,7 +129,9 @@ export function isBypass(request, url) {
 /**
  * canonicalSearch returns the canonical query string for the allowed
  * parameters (in the given order, first value only, `_rsc` dropped), or null
- * when the request's query already is canonical.
+ * when the request's query already is canonical, byte for byte: `?page=%32`
+ * or `?page=2&` are other spellings, and a cache would keep each apart.
+ * `_rsc` parameters may sit anywhere (the response is never stored).
  */
 export function canonicalSearch(url, allowed = []) {
   const keep = new URLSearchParams();
@@ -139,8 +141,7 @@ export function canonicalSearch(url, allowed = []) {
   }
   const want = keep.toString();
   const have = url.search.replace(/^\?/, '');
-  const rscFree = new URLSearchParams(url.searchParams);
-  rscFree.delete('_rsc');
-  if (have === want || rscFree.toString() === want) return null;
+  const rscFree = have.split('&').filter((p) => !/^_rsc(=|$)/.test(p)).join('&');
+  if (have === want || rscFree === want) return null;
   return want ? `?${want}` : '';
 }

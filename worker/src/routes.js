@@ -1,16 +1,21 @@
 // routes.js — content handlers. Each returns a plain result
 // {status, body, type, tags, cap, kind, headers}; index.js turns it into a
 // Response and applies the cache policy. Bucket keys are built only from
-// segments that matched a strict pattern or a name listed in site.json.
+// segments that matched a contract pattern (contract.js, generated from Go)
+// or a name listed in site.json, whose shape shape.js checked.
 import { visibility } from './policy.js';
 import { entryMeta } from './meta.js';
 import * as L from './layout.js';
 import { atom, sitemap, robots } from './feeds.js';
+import { checked } from './shape.js';
+import { SLUG, ASSET_NAME, NAME, ROUTE, RESERVED_NAMES, MAX_KEY_BYTES, isReservedRoute } from './contract.js';
 
 const HTML = 'text/html; charset=utf-8';
-const SLUG = /^[a-z0-9-]+(?:\/[a-z0-9-]+)*$/;
-const ASSET = /^[0-9a-f]{32}\.[a-z0-9]{1,8}$/;
-const TAG_SEG = /^[A-Za-z0-9%-]{1,200}$/;
+const TAG_SEG = /^(?:[a-z0-9-]|%[0-9A-F]{2}){1,200}$/;
+const FIXED = new Set(['/', '/feed.xml', '/sitemap.xml', '/robots.txt', '/tags', '/tags/']);
+const COLLECTION_REST = /^(?:\/|\/feed\.xml|\/\d{4}\/(?:(?:0[1-9]|1[0-2])\/)?)?$/;
+/** ENTRY_KEY_MIN is the bytes of an entry key besides its slug, for the shortest collection name. */
+const ENTRY_KEY_MIN = 'entries/x/.html'.length;
 const PAGE = /^[1-9][0-9]{0,6}$/;
 /** MAX_SHARDS bounds the shards one tag, archive or sitemap response reads. */
 export const MAX_SHARDS = 40;
@@ -19,6 +24,28 @@ const EMPTY_SITE = { title: 'axctl', collections: [], tags: [], latest: [] };
 
 const ok = (body, type, tags, extra = {}) => ({ status: 200, body, type, tags, ...extra });
 const redirect = (location, status = 301) => ({ status, body: null, headers: { Location: location }, tags: ['site'] });
+const keyBytes = (key) => new TextEncoder().encode(key).length;
+/** load reads a manifest (null when absent) and throws a ManifestError when its shape is wrong. */
+const load = (rq, key) => rq.json(key).then((v) => checked(key, v));
+
+/**
+ * possible says, from a canonical path alone, whether anything could answer
+ * it: no bucket key is read for a path whose names, routes, slugs or asset
+ * names the contract forbids, or whose entry key would be longer than
+ * MAX_KEY_BYTES (R2 would refuse the read). Those are a 404 with no R2 read.
+ */
+export function possible(path) {
+  if (FIXED.has(path)) return true;
+  const m = /^(\/[^/]*)(?:\/(.*))?$/.exec(path);
+  if (!m) return false;
+  const [, first, rest] = m;
+  if (first === '/tags') return TAG_SEG.test(rest);
+  if (first === '/metadata') return /\.json$/.test(rest) && NAME.test(rest.slice(0, -5)) && !RESERVED_NAMES.includes(rest.slice(0, -5));
+  if (first === '/assets') return ASSET_NAME.test(rest);
+  if (!ROUTE.test(first) || isReservedRoute(first)) return false;
+  if (rest === undefined || COLLECTION_REST.test(`/${rest}`)) return true;
+  return SLUG.test(rest) && ENTRY_KEY_MIN + keyBytes(rest) <= MAX_KEY_BYTES;
+}
 
 /** notFound renders the site's 404 page; a cap lets it expire when an entry appears. */
 export function notFound(site, cap) {
@@ -34,7 +61,7 @@ export function notFound(site, cap) {
 const missing = (site, tag, cap) => ({ ...notFound(site, cap), tags: ['site', tag] });
 
 async function siteOf(rq) {
-  return (await rq.json('metadata/site.json')) || EMPTY_SITE;
+  return (await load(rq, 'metadata/site.json')) || EMPTY_SITE;
 }
 
 function page(site, opts) {
@@ -44,6 +71,7 @@ function page(site, opts) {
 /** route answers every content path (not /__internal). */
 export async function route(rq, url) {
   const path = url.pathname;
+  if (!possible(path)) return notFound(null);
   const site = await siteOf(rq);
   if (path === '/') return home(site, rq);
   if (path === '/feed.xml') {
@@ -91,7 +119,7 @@ function allTags(site) {
 }
 
 function indexOf(rq, c) {
-  return rq.json(`metadata/${c.name}.json`);
+  return load(rq, `metadata/${c.name}.json`);
 }
 
 /**
@@ -124,7 +152,7 @@ async function listing(site, rq, c, p) {
   const { pages, slices } = pageSlices((index && index.shards) || [], index && index.pageSize, n || 1);
   if (!n || n > pages) return missing(site, `c:${c.name}`);
   const parts = await Promise.all(slices.map(async ({ shard, from, to }) =>
-    (((await rq.json(shard.key)) || {}).records || []).slice(from, to)));
+    (((await load(rq, shard.key)) || {}).records || []).slice(from, to)));
   const { shown, cap } = visibility(parts.flat(), rq.now);
   const title = c.title || c.name;
   const main = `<h1>${L.esc(title)}</h1>${L.summaryList(shown)}${L.pagination(`${c.route}/`, n, pages)}`;
@@ -138,7 +166,7 @@ async function feed(site, rq, c) {
   let records = [];
   let cap = Infinity;
   for (const s of shards) {
-    const v = visibility(((await rq.json(s.key)) || {}).records || [], rq.now);
+    const v = visibility(((await load(rq, s.key)) || {}).records || [], rq.now);
     records = records.concat(v.shown);
     cap = Math.min(cap, v.cap);
     if (records.length >= FEED_SIZE) break;
@@ -149,7 +177,7 @@ async function feed(site, rq, c) {
 
 /** readShards reads shards (bounded by MAX_SHARDS) in parallel and returns their records in order. */
 async function readShards(rq, list) {
-  const docs = await Promise.all(list.slice(0, MAX_SHARDS).map((s) => rq.json(s.key)));
+  const docs = await Promise.all(list.slice(0, MAX_SHARDS).map((s) => load(rq, s.key)));
   return docs.flatMap((d) => (d && d.records) || []);
 }
 
@@ -169,11 +197,9 @@ async function archive(site, rq, c, yyyy, mm) {
 async function tagPage(site, rq, seg) {
   if (!TAG_SEG.test(seg)) return notFound(site);
   const tags = site.tags || [];
+  // canon.js already redirected any other spelling of a tag slug to the canonical one.
   const tag = tags.find((t) => t.slug === seg);
-  if (!tag) {
-    const near = tags.find((t) => t.slug.toLowerCase() === seg.toLowerCase());
-    return near ? redirect(`/tags/${near.slug}`) : missing(site, `t:${seg}`);
-  }
+  if (!tag) return missing(site, `t:${seg}`);
   const lists = await Promise.all((site.collections || []).map((c) => indexOf(rq, c)));
   const shards = lists.flatMap((ix) => (ix && ix.shards) || []);
   const records = (await readShards(rq, shards)).filter((r) => (r.tags || []).some((t) => t.slug === tag.slug));
@@ -185,20 +211,28 @@ async function tagPage(site, rq, seg) {
 
 async function manifest(site, rq, name) {
   if (!(site.collections || []).some((c) => c.name === name)) return notFound(site);
-  const index = await rq.json(`metadata/${name}.json`);
+  const index = await load(rq, `metadata/${name}.json`);
   if (!index) return notFound(site);
   return ok(`${JSON.stringify(index)}\n`, 'application/json', [`m:${name}`], { kind: 'manifest' });
 }
 
-const TYPES = { css: 'text/css', js: 'text/javascript', png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg',
-  gif: 'image/gif', svg: 'image/svg+xml', webp: 'image/webp', avif: 'image/avif', pdf: 'application/pdf', txt: 'text/plain' };
+/**
+ * INLINE are the asset types a browser may show in place, by key extension:
+ * the key decides, never the Content-Type stored with the object. Any other
+ * extension is served as a download of application/octet-stream. Every one
+ * of them also carries the sandbox CSP (index.js), SVG included.
+ */
+const INLINE = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', avif: 'image/avif',
+  svg: 'image/svg+xml', ico: 'image/x-icon', pdf: 'application/pdf', txt: 'text/plain; charset=utf-8', woff: 'font/woff',
+  woff2: 'font/woff2', mp3: 'audio/mpeg', mp4: 'video/mp4', webm: 'video/webm' };
 
 async function asset(site, rq, name) {
-  if (!ASSET.test(name)) return notFound(site);
   const obj = await rq.object(`assets/${name}`);
   if (!obj) return notFound(site);
-  const type = (obj.httpMetadata && obj.httpMetadata.contentType) || TYPES[name.split('.').pop()] || 'application/octet-stream';
-  return { status: 200, body: obj.body, type, tags: ['a'], kind: 'asset', headers: { ETag: obj.httpEtag } };
+  const ext = name.slice(name.indexOf('.') + 1);
+  const type = Object.hasOwn(INLINE, ext) ? INLINE[ext] : null;
+  const headers = { ETag: obj.httpEtag, ...(!type && { 'Content-Disposition': 'attachment' }) };
+  return { status: 200, body: obj.body, type: type || 'application/octet-stream', tags: ['a'], kind: 'asset', headers };
 }
 
 /** order sorts records newest first, then by slug (the manifest order). */
@@ -213,6 +247,7 @@ function bound(s) {
 }
 
 async function entry(site, rq, c, slug) {
+  if (keyBytes(`entries/${c.name}/${slug}.html`) > MAX_KEY_BYTES) return notFound(site);
   const obj = await rq.object(`entries/${c.name}/${slug}.html`);
   if (!obj) return missing(site, `e:${c.name}/${slug}`);
   const rec = entryMeta(obj.customMetadata, c.name, slug, c.route);
@@ -230,7 +265,7 @@ async function neighbours(rq, c, rec) {
   const shards = (index && index.shards) || [];
   const i = shards.findIndex((s) => order(bound(s.first), rec) <= 0 && order(rec, bound(s.last)) <= 0);
   if (i < 0) return { cap: Infinity };
-  const records = ((await rq.json(shards[i].key)) || {}).records || [];
+  const records = ((await load(rq, shards[i].key)) || {}).records || [];
   const pos = records.findIndex((r) => r.slug === rec.slug);
   let cap = visibility(records, rq.now).cap;
   const pick = async (list, j) => {
@@ -239,9 +274,9 @@ async function neighbours(rq, c, rec) {
     return seen.shown[j < 0 ? seen.shown.length - 1 : 0] || null;
   };
   let next = await pick(records.slice(0, Math.max(pos, 0)), -1);
-  if (!next && shards[i - 1]) next = await pick(((await rq.json(shards[i - 1].key)) || {}).records || [], -1);
+  if (!next && shards[i - 1]) next = await pick(((await load(rq, shards[i - 1].key)) || {}).records || [], -1);
   let prev = await pick(records.slice(pos + 1), 0);
-  if (!prev && shards[i + 1]) prev = await pick(((await rq.json(shards[i + 1].key)) || {}).records || [], 0);
+  if (!prev && shards[i + 1]) prev = await pick(((await load(rq, shards[i + 1].key)) || {}).records || [], 0);
   return { prev, next, cap };
 }
 

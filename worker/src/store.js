@@ -15,6 +15,9 @@ import { FRESH_HORIZON_MS } from './contract.js';
 /** StoreError marks a failed bucket read; the router answers it with 503. */
 export class StoreError extends Error {}
 
+/** ManifestError is a manifest that is not JSON of the documented shape (shape.js): a 503 logged once. */
+export class ManifestError extends StoreError {}
+
 const MAX_MEMO = 1000;
 const JOIN_TIMEOUT_MS = 3000;
 const MAX_KEYS = 1000; // per-key read counts kept, so random URLs cannot grow memory
@@ -134,7 +137,7 @@ async function parse(key, obj) {
   try {
     return JSON.parse(await obj.text());
   } catch (err) {
-    throw new StoreError(`manifest ${key}: ${err.message}`);
+    throw new ManifestError(`manifest ${key}: ${err.message}`);
   }
 }
 

@@ -123,6 +123,10 @@ test('canonicalSearch keeps only allowed params', () => {
   assert.equal(c('http://x/blog/?page=2&page=3', ['page']), '?page=2');
   assert.equal(c('http://x/a?utm=1', []), '');
   assert.equal(c('http://x/a?_rsc=1', []), null);
+  assert.equal(c('http://x/blog/?page=2&_rsc=1', ['page']), null);
+  assert.equal(c('http://x/blog/?page=%32', ['page']), '?page=2', 'an encoded value is another spelling');
+  assert.equal(c('http://x/blog/?page=2&', ['page']), '?page=2', 'so is an empty parameter');
+  assert.equal(c('http://x/blog/?&page=2', ['page']), '?page=2');
 });
 
 test('meta: RFC 2047 encoded-words decode; malformed ones pass through', () => {

@@ -1,0 +1,96 @@
+// shape.js — manifests are decoded strictly, as Go's manifest.Decode* do:
+// the fields of docs/bucket.md with their types, nothing unknown (so no
+// "__proto__" or "constructor" key reaches a handler), version 1. The Worker
+// adds what it relies on: shard keys inside the collection's own prefix,
+// collection names and routes that the contract allows, dates of the one
+// fixed form. A manifest of the wrong shape is a ManifestError: 503, no-store.
+import { ManifestError } from './store.js';
+import { NAME, ROUTE, SLUG, RESERVED_NAMES, isReservedRoute } from './contract.js';
+
+const DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+const str = (v) => typeof v === 'string';
+const int = (v) => Number.isSafeInteger(v) && v >= 0;
+const re = (r) => (v) => str(v) && r.test(v);
+const date = re(DATE);
+const bound = re(new RegExp(`^${DATE.source.slice(1, -1)} ${SLUG.source.slice(1)}`));
+
+const TAG = { name: str, slug: str };
+const RECORD = {
+  '?collection': re(NAME), slug: re(SLUG), url: re(/^\//), key: str, hash: str, input: str, title: str, date,
+  '?author': str, '?description': str, '?tags': [TAG], '?template': str, '?source': str, '?features': [str],
+  '?toc': [{ level: (v) => int(v) && v >= 1 && v <= 6, id: str, text: str }], words: int, '?publishDate': date, '?expires': date,
+};
+const version = (v) => v === 1;
+const SITE = {
+  version, title: str, baseURL: str, tags: [{ ...TAG, count: int }], latest: [RECORD],
+  collections: [{ name: (v) => re(NAME)(v) && !RESERVED_NAMES.includes(v), route: (v) => re(ROUTE)(v) && !isReservedRoute(v), title: str, total: int }],
+};
+const shardRef = (name) => ({ key: re(new RegExp(`^metadata/${name}/\\d{4,}\\.json$`)), count: int, first: bound, last: bound });
+const INDEX = (name) => ({ version, collection: (v) => v === name, route: re(ROUTE), title: str, total: int, pageSize: int, shards: [shardRef(name)] });
+const SHARD = (name) => ({ version, collection: (v) => v === name, index: int, records: [RECORD] });
+
+function check(spec, v, at) {
+  if (typeof spec === 'function') {
+    if (!spec(v)) throw at;
+  } else if (Array.isArray(spec)) {
+    if (!Array.isArray(v)) throw at;
+    v.forEach((x, i) => check(spec[0], x, `${at}[${i}]`));
+  } else {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw at;
+    for (const k of Object.keys(v)) if (!(Object.hasOwn(spec, k) && k[0] !== '?') && !Object.hasOwn(spec, `?${k}`)) throw `${at}.${k}`;
+    for (const [k, s] of Object.entries(spec)) {
+      const name = k[0] === '?' ? k.slice(1) : k;
+      if (Object.hasOwn(v, name)) check(s, v[name], `${at}.${name}`);
+      else if (k[0] !== '?') throw `${at}.${name}`;
+    }
+  }
+}
+
+/** unique throws when two items of list share a value of field. */
+function unique(list, field, at) {
+  const seen = new Set();
+  for (const x of list) {
+    if (seen.has(x[field])) throw `${at}: ${field} ${JSON.stringify(x[field])} twice`;
+    seen.add(x[field]);
+  }
+}
+
+const verdicts = new WeakMap(); // parsed manifest → null or its ManifestError
+
+/**
+ * checked returns v, the manifest parsed from key (null when absent), or
+ * throws a ManifestError when its shape is wrong. The store keeps one parsed
+ * object per manifest version, so each version is checked once per isolate.
+ */
+export function checked(key, v) {
+  if (v === null || v === undefined) return null;
+  if (typeof v !== 'object') throw new ManifestError(`manifest ${key}: not an object`);
+  let bad = verdicts.get(v);
+  if (bad === undefined) {
+    const why = shapeError(key, v);
+    bad = why && new ManifestError(why);
+    verdicts.set(v, bad);
+  }
+  if (bad) throw bad;
+  return v;
+}
+
+/**
+ * shapeError says where v, parsed from key, departs from the shape
+ * docs/bucket.md gives that key, or returns null. Other keys are not checked.
+ */
+export function shapeError(key, v) {
+  const m = /^metadata\/([a-z0-9-]+)(\/\d+)?\.json$/.exec(key);
+  if (!m) return null;
+  try {
+    if (key === 'metadata/site.json') {
+      check(SITE, v, '$');
+      unique(v.collections, 'name', '$.collections');
+      unique(v.collections, 'route', '$.collections');
+    } else check(m[2] ? SHARD(m[1]) : INDEX(m[1]), v, '$');
+  } catch (at) {
+    if (typeof at !== 'string') throw at;
+    return `manifest ${key}: wrong shape at ${at} (docs/bucket.md)`;
+  }
+  return null;
+}
