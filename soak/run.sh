@@ -39,7 +39,7 @@ else
 fi
 
 for target in internal/content:FuzzLoadEntry internal/content:FuzzTagSlug internal/content:FuzzCheckSlug \
-  internal/upload:FuzzMetadataRoundTrip internal/manifest:FuzzFromMetadata; do
+  internal/content:FuzzConfinedOpen internal/upload:FuzzMetadataRoundTrip internal/manifest:FuzzFromMetadata; do
   pkg=${target%%:*} name=${target##*:}
   log="$out/fuzz-$name.log"
   corpus="$pkg/testdata/fuzz/$name"

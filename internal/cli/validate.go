@@ -57,6 +57,7 @@ type loaded struct {
 	cfg             *content.Config
 	entries, drafts int
 	problems        []content.Problem
+	warnings        []content.Problem
 }
 
 func loadAll(ctx context.Context, configPath string) (*loaded, error) {
@@ -65,7 +66,8 @@ func loadAll(ctx context.Context, configPath string) (*loaded, error) {
 		return nil, usage(err)
 	}
 	l := &loaded{cfg: cfg}
-	l.problems, err = content.Load(ctx, cfg, content.Options{}, func(e *content.Entry) error {
+	warn := func(p content.Problem) { l.warnings = append(l.warnings, p) }
+	l.problems, err = content.Load(ctx, cfg, content.Options{Warn: warn}, func(e *content.Entry) error {
 		l.entries++
 		if e.Draft() {
 			l.drafts++
@@ -90,6 +92,7 @@ func runValidate(ctx context.Context, opts *ValidateOptions) error {
 	if err != nil {
 		return err
 	}
+	writeWarnings(opts, l.warnings)
 	writeProblems(opts, l.problems, l.entries, l.drafts)
 	if len(l.problems) > 0 {
 		return invalid(fmt.Errorf("%d problem(s) in %s", len(l.problems), l.cfg.Root()), opts.Format != "text")
@@ -109,6 +112,20 @@ func writeProblems(opts *ValidateOptions, ps []content.Problem, entries, drafts 
 	default:
 		for _, p := range ps {
 			fmt.Fprintln(opts.IO.Out, p.String())
+		}
+	}
+}
+
+// writeWarnings reports what does not make validate fail (a code block
+// shown plain): on stderr as text, as ::warning annotations for github, and
+// inside the json document (writeProblemsJSON) for json.
+func writeWarnings(opts *ValidateOptions, ws []content.Problem) {
+	switch opts.Format {
+	case "github":
+		writeProblemsGitHub(opts.IO.Out, ws)
+	case "text":
+		for _, w := range ws {
+			fmt.Fprintln(opts.IO.Err, w.String())
 		}
 	}
 }
@@ -141,6 +158,10 @@ func writeProblemsGitHub(w io.Writer, ps []content.Problem) {
 	data := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
 	prop := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
 	for _, p := range ps {
-		fmt.Fprintf(w, "::error file=%s,line=%d,col=%d::%s\n", prop.Replace(p.Path), p.Line, p.Col, data.Replace(p.Msg))
+		kind := "error"
+		if p.Warning {
+			kind = "warning"
+		}
+		fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d::%s\n", kind, prop.Replace(p.Path), p.Line, p.Col, data.Replace(p.Msg))
 	}
 }

@@ -11,10 +11,12 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/axctl/axctl/internal/contract"
+	"github.com/axctl/axctl/internal/precompute"
 )
 
 // DefaultTarget is where sync writes when neither flag nor config says.
@@ -69,6 +71,15 @@ type Limits struct {
 	// static-asset limit. Hashing and upload stream, so it bounds time and
 	// bucket size, not memory.
 	AssetBytes int64 `yaml:"assetBytes"`
+	// RenderTime is one entry's render budget (default 2s): code blocks
+	// not highlighted by then are shown plain, with a warning.
+	RenderTime time.Duration `yaml:"renderTime"`
+	// TableCells bounds the cells of an entry's tables (rows × header
+	// columns, default 100,000) and Nesting the depth of blockquotes and
+	// lists (default 32): both cost the Markdown parser far more than
+	// their bytes (precompute/prescan.go).
+	TableCells int `yaml:"tableCells"`
+	Nesting    int `yaml:"nesting"`
 }
 
 // Collection is one folder of entries served under one route.
@@ -110,6 +121,15 @@ func (c *Config) fill() {
 	}
 	if c.Limits.EntryBytes == 0 {
 		c.Limits.EntryBytes = 1 << 20
+	}
+	if c.Limits.RenderTime == 0 {
+		c.Limits.RenderTime = precompute.DefaultRenderTime
+	}
+	if c.Limits.TableCells == 0 {
+		c.Limits.TableCells = precompute.DefaultTableCells
+	}
+	if c.Limits.Nesting == 0 {
+		c.Limits.Nesting = precompute.DefaultNesting
 	}
 	if c.Limits.AssetBytes == 0 {
 		c.Limits.AssetBytes = DefaultAssetBytes
@@ -221,6 +241,9 @@ func (c *Config) check(data []byte) error {
 	}
 	if c.PageSize < 1 || c.PageSize > maxPageSize {
 		return fail("pageSize", "pageSize %d is out of range: a listing page (and a manifest shard) holds 1 to %d entries", c.PageSize, maxPageSize)
+	}
+	if c.Limits.RenderTime < 0 || c.Limits.TableCells < 0 || c.Limits.Nesting < 0 {
+		return fail("limits", "limits.renderTime, limits.tableCells and limits.nesting must not be negative")
 	}
 	if c.Limits.AssetBytes < 0 {
 		return fail("assetBytes", "limits.assetBytes %d is negative", c.Limits.AssetBytes)

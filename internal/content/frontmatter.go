@@ -11,14 +11,35 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Problem is one content error at a 1-based position in a file.
+// Problem is one content error at a 1-based position in a file, or a
+// warning (Load hands those to Options.Warn, never in its problems).
 type Problem struct {
 	Path      string
 	Line, Col int
 	Msg       string
+	Warning   bool
 }
 
-func (p Problem) String() string { return fmt.Sprintf("%s:%d:%d: %s", p.Path, p.Line, p.Col, p.Msg) }
+func (p Problem) String() string {
+	if p.Warning {
+		return fmt.Sprintf("%s:%d:%d: warning: %s", p.Path, p.Line, p.Col, p.Msg)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", p.Path, p.Line, p.Col, p.Msg)
+}
+
+// splitWarnings removes the warnings from ps, in order, and hands each to
+// warn (when not nil).
+func splitWarnings(ps []Problem, warn func(Problem)) []Problem {
+	out := ps[:0]
+	for _, p := range ps {
+		if !p.Warning {
+			out = append(out, p)
+		} else if warn != nil {
+			warn(p)
+		}
+	}
+	return out
+}
 
 // frontmatter is the block between the opening and closing "---" lines.
 type frontmatter struct {

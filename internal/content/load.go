@@ -60,6 +60,10 @@ type Options struct {
 	// Cache, when set, skips rendering unchanged files and keeps rendered
 	// bodies on disk (Entry.BodyFile) instead of in memory.
 	Cache *Cache
+	// Warn, when set, receives each warning (sorted, after the run): a code
+	// block shown plain because its highlighting failed or ran out of time.
+	// Warnings never make an entry invalid.
+	Warn func(Problem)
 }
 
 // Load walks every collection, parses, validates and renders each entry, and
@@ -149,7 +153,7 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 		return nil, err
 	}
 	SortProblems(problems)
-	return problems, fnErr
+	return splitWarnings(problems, opts.Warn), fnErr
 }
 
 // receive returns the next value from ch, or false once ch is closed or ctx
@@ -305,7 +309,7 @@ func (l *loader) entry(f file) (*Entry, []Problem) {
 		return e, nil
 	}
 	e, problems := l.parse(f, src)
-	if e != nil {
+	if e != nil && len(problems) == 0 { // warnings: render again next time
 		if err := l.cache.remember(f, st, src, e, e.refs); err != nil {
 			return prob(1, 1, "%v", err)
 		}
@@ -337,9 +341,19 @@ func (l *loader) parse(f file, src []byte) (*Entry, []Problem) {
 	}
 	c := &checker{path: f.path, loc: &locator{fm: fm}}
 	var refs []localRef
-	res, err := l.r.Render(src, precompute.Options{Local: l.local(f, &refs)})
+	res, err := l.r.Render(src, precompute.Options{Local: l.local(f, &refs), RenderTime: l.cfg.Limits.RenderTime,
+		Limits: precompute.Limits{TableCells: l.cfg.Limits.TableCells, Nesting: l.cfg.Limits.Nesting}})
 	if err != nil {
 		return prob(1, 1, "%v", err)
+	}
+	if res.Limited { // not parsed: its cost limits are its only problems
+		for _, rp := range res.Problems {
+			c.at(rp.Line, rp.Col, "%s", rp.Msg)
+		}
+		return nil, c.out
+	}
+	for _, w := range res.Warnings {
+		c.warn(w.Line, w.Col, w.Msg)
 	}
 	if res.MetaErr != nil {
 		line, col, msg := c.loc.yamlError(res.MetaErr)
@@ -351,7 +365,7 @@ func (l *loader) parse(f file, src []byte) (*Entry, []Problem) {
 		c.at(rp.Line, rp.Col, "%s", rp.Msg)
 	}
 	if len(c.out) > 0 {
-		return nil, c.out
+		return nil, append(c.out, c.warnings...)
 	}
 	e := &Entry{Collection: f.col, Path: f.path, Slug: f.slug, Front: front, HTML: res.HTML, refs: refs}
 	e.Assets = l.assetsOf(res.HTML)
@@ -364,7 +378,7 @@ func (l *loader) parse(f file, src []byte) (*Entry, []Problem) {
 	} else if n := upload.MetadataSize(e.Metadata); n > l.cfg.Limits.MetadataBytes {
 		return prob(fm.startLine-1, 1, "metadata is %d bytes once encoded; the limit is %d (limits.metadataBytes): shorten the description, title or tags, or the headings", n, l.cfg.Limits.MetadataBytes)
 	}
-	return e, nil
+	return e, c.warnings
 }
 
 func invalidUTF8(b []byte) int {

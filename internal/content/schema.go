@@ -29,13 +29,18 @@ type Frontmatter struct {
 
 // checker collects problems for one entry.
 type checker struct {
-	path string
-	loc  *locator
-	out  []Problem
+	path     string
+	loc      *locator
+	out      []Problem
+	warnings []Problem
 }
 
 func (c *checker) at(line, col int, format string, args ...any) {
 	c.out = append(c.out, Problem{Path: c.path, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (c *checker) warn(line, col int, msg string) {
+	c.warnings = append(c.warnings, Problem{Path: c.path, Line: line, Col: col, Msg: msg, Warning: true})
 }
 
 func (c *checker) atValue(path []string, format string, args ...any) {

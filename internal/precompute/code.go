@@ -2,12 +2,14 @@ package precompute
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"io"
 	"sync/atomic"
+	"time"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
-	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer"
@@ -21,10 +23,10 @@ var syntaxCode = Feature{
 	Type: "syntax",
 	Name: "code",
 	Doc:  "highlight fenced code blocks at sync time (chroma, CSS classes; no client script)",
-	Transform: func(doc *ast.Document, _ text.Reader, _ *docState) {
+	Transform: func(doc *ast.Document, _ text.Reader, st *docState) {
 		_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 			if fc, ok := n.(*ast.FencedCodeBlock); ok && entering {
-				fc.SetAttribute(highlightAttr, true)
+				fc.SetAttribute(highlightAttr, st)
 			}
 			return ast.WalkContinue, nil
 		})
@@ -34,8 +36,9 @@ var syntaxCode = Feature{
 	},
 }
 
-// highlightAttr marks a block for highlighting. Attribute names starting with
-// a byte goldmark never parses from Markdown cannot be forged by authors.
+// highlightAttr marks a block for highlighting; its value is the document's
+// *docState (budget, warnings). Attribute names starting with a byte
+// goldmark never parses from Markdown cannot be forged by authors.
 var highlightAttr = []byte{0, 'h', 'l'}
 
 // StyleName is the chroma style the stylesheet is generated from.
@@ -61,11 +64,16 @@ func renderFencedCode(w util.BufWriter, src []byte, node ast.Node, entering bool
 		seg := n.Lines().At(i)
 		code.Write(seg.Value(src))
 	}
-	if _, hl := n.AttributeString(string(highlightAttr)); hl && lang != "" {
-		if lexer := lexers.Get(lang); lexer != nil {
-			if err := highlight(w, lexer, code.String()); err == nil {
+	if v, hl := n.AttributeString(string(highlightAttr)); hl && lang != "" {
+		st, _ := v.(*docState)
+		if lexer := guardedLexer(lang); lexer != nil && st != nil {
+			var out bytes.Buffer
+			err := highlight(&out, lexer, code.String(), st.deadline)
+			if err == nil {
+				_, _ = w.Write(out.Bytes())
 				return ast.WalkSkipChildren, nil
 			}
+			st.warnf(fenceOffset(n, src), "code block not highlighted as %q: %v; it is shown as plain text", lang, err)
 		}
 	}
 	_, _ = w.WriteString("<pre><code")
@@ -80,13 +88,59 @@ func renderFencedCode(w util.BufWriter, src []byte, node ast.Node, entering bool
 	return ast.WalkSkipChildren, nil
 }
 
-func highlight(w io.Writer, lexer chroma.Lexer, code string) error {
+// errBudget says the entry's render budget is spent.
+var errBudget = errors.New("the entry's render time budget (limits.renderTime) is spent")
+
+// highlight tokenizes code with lexer until deadline and writes it
+// formatted, or returns why it could not: the budget ran out, the lexer
+// looped, ran too long or panicked (guard.go). Nothing is written then.
+func highlight(w io.Writer, lexer chroma.Lexer, code string, deadline time.Time) (err error) {
 	highlightCalls.Add(1)
-	it, err := chroma.Coalesce(lexer).Tokenise(nil, code)
+	if !time.Now().Before(deadline) {
+		return errBudget
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			if e, ok := r.(error); ok && (errors.Is(e, errLexLoop) || errors.Is(e, errLexSlow)) {
+				err = e
+				return
+			}
+			err = fmt.Errorf("the lexer failed (%v)", r)
+		}
+	}()
+	it, err := lexer.Tokenise(nil, code)
 	if err != nil {
 		return err
 	}
-	return formatter.Format(w, styles.Get(StyleName), it)
+	var toks []chroma.Token
+	for t := it(); t != chroma.EOF; t = it() {
+		if time.Now().After(deadline) {
+			return errBudget
+		}
+		switch last := len(toks) - 1; {
+		case t.Value == "":
+		case last >= 0 && toks[last].Type == t.Type && len(toks[last].Value) < 8192:
+			toks[last].Value += t.Value // as chroma.Coalesce does
+		default:
+			toks = append(toks, t)
+		}
+	}
+	return formatter.Format(w, styles.Get(StyleName), chroma.Literator(toks...))
+}
+
+// fenceOffset is the offset of a fenced block's opening fence.
+func fenceOffset(n *ast.FencedCodeBlock, src []byte) int {
+	off := blockOffset(n)
+	if n.Info != nil {
+		off = n.Info.Segment.Start
+	}
+	for off > 0 && src[off-1] != '\n' {
+		off--
+	}
+	for off < len(src) && src[off] == ' ' {
+		off++
+	}
+	return off
 }
 
 // WriteCSS writes the one stylesheet every highlighted block uses.

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/yuin/goldmark"
 	meta "github.com/yuin/goldmark-meta"
@@ -43,6 +44,12 @@ type Result struct {
 	TOC      []Heading
 	Words    int
 	Problems []Problem
+	// Warnings do not make the entry invalid: a code block shown plain
+	// because its highlighting failed or the render budget ran out.
+	Warnings []Problem
+	// Limited says the Markdown exceeds a cost limit (Problems say which):
+	// it was not parsed, and only Problems is set.
+	Limited bool
 }
 
 // Options are the per-document inputs.
@@ -55,7 +62,18 @@ type Options struct {
 	// should have in the output; the error completes "link %q ..." (e.g.
 	// "points at a file that does not exist").
 	Local func(dest string) (url string, err error)
+	// RenderTime is the entry's render budget (DefaultRenderTime when 0):
+	// once spent, code blocks are no longer highlighted (a warning each).
+	RenderTime time.Duration
+	// Limits bound what the Markdown may cost to parse (prescan.go).
+	Limits Limits
 }
+
+// DefaultRenderTime is the default render budget of one entry. Highlighting
+// a 1 MiB entry of code takes well under a second; a lexer that needs more
+// is looping or backtracking, and a sync of many such entries must still
+// end in minutes.
+const DefaultRenderTime = 2 * time.Second
 
 // Renderer is the shared goldmark instance; safe for concurrent use.
 type Renderer struct {
@@ -97,8 +115,10 @@ type docState struct {
 	source   []byte
 	lines    []int // byte offsets of line starts
 	problems []Problem
+	warnings []Problem
 	toc      []Heading
 	words    int
+	deadline time.Time // of the render budget
 }
 
 func (st *docState) has(id string) bool { return st.features[id] }
@@ -122,6 +142,30 @@ func (st *docState) addf(off int, format string, args ...any) {
 	st.problems = append(st.problems, Problem{Line: l, Col: c, Msg: fmt.Sprintf(format, args...)})
 }
 
+func (st *docState) warnf(off int, format string, args ...any) {
+	l, c := st.pos(off)
+	st.warnings = append(st.warnings, Problem{Line: l, Col: c, Msg: fmt.Sprintf(format, args...)})
+}
+
+// bodyOffset is where the Markdown starts: after the frontmatter's closing
+// "---" line, if src has frontmatter.
+func bodyOffset(src []byte) int {
+	if !bytes.HasPrefix(src, []byte("---")) {
+		return 0
+	}
+	for off := bytes.IndexByte(src, '\n') + 1; off > 0 && off < len(src); {
+		end := bytes.IndexByte(src[off:], '\n')
+		if end < 0 {
+			end = len(src) - off
+		}
+		if string(bytes.TrimRight(src[off:off+end], " \t\r")) == "---" {
+			return off + end
+		}
+		off += end + 1
+	}
+	return 0
+}
+
 func lineStarts(src []byte) []int {
 	starts := make([]int, 1, bytes.Count(src, []byte{'\n'})+1)
 	for i, b := range src {
@@ -132,16 +176,30 @@ func lineStarts(src []byte) []int {
 	return starts
 }
 
-// Render parses src (frontmatter and Markdown) and renders the body.
-func (r *Renderer) Render(src []byte, opts Options) (*Result, error) {
-	st := &docState{opts: opts, features: map[string]bool{}, source: src, lines: lineStarts(src)}
+// Render parses src (frontmatter and Markdown) and renders the body. A panic
+// in goldmark, an extension or a feature is returned as an error: the
+// entry is invalid, the run goes on.
+func (r *Renderer) Render(src []byte, opts Options) (res *Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = nil, fmt.Errorf("rendering failed (a bug in the Markdown renderer, please report it): %v", p)
+		}
+	}()
+	budget := opts.RenderTime
+	if budget <= 0 {
+		budget = DefaultRenderTime
+	}
+	st := &docState{opts: opts, features: map[string]bool{}, source: src, lines: lineStarts(src), deadline: time.Now().Add(budget)}
 	for _, f := range opts.Features {
 		st.features[f] = true
+	}
+	if prescan(src, bodyOffset(src), opts.Limits, st.addf); len(st.problems) > 0 {
+		return &Result{Problems: st.problems, Limited: true}, nil
 	}
 	pc := parser.NewContext()
 	pc.Set(stateKey, st)
 	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
-	res := &Result{}
+	res = &Result{}
 	res.Meta, res.MetaErr = meta.TryGet(pc)
 	var buf bytes.Buffer
 	buf.Grow(len(src) + len(src)/2)
@@ -149,7 +207,7 @@ func (r *Renderer) Render(src []byte, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("render: %w", err)
 	}
 	res.HTML = buf.Bytes()
-	res.TOC, res.Words, res.Problems = st.toc, st.words, st.problems
+	res.TOC, res.Words, res.Problems, res.Warnings = st.toc, st.words, st.problems, st.warnings
 	return res, nil
 }
 

@@ -1,0 +1,190 @@
+package precompute
+
+import (
+	"errors"
+	"reflect"
+	"sync"
+	"time"
+
+	"github.com/alecthomas/chroma/v2"
+	"github.com/alecthomas/chroma/v2/lexers"
+)
+
+// Chroma's lexers are regexp2 state machines. Each regexp match is bounded
+// (chroma sets a 250 ms MatchTimeout) but the machine around them is not:
+// a rule that matches the empty string without changing state loops
+// forever (jsonata on a lone `"`, jungle), slow rules add up (lilypond),
+// and an unknown state panics (yang on `/*/*/*`). Chroma has no option to
+// bound a tokenization, so every compiled rule of a lexer gets a guard
+// mutator before axctl first uses it. Chroma calls a rule's mutator after
+// every match; the guard aborts the tokenization (chroma panics with the
+// error the mutator returns; highlight recovers) when:
+//
+//   - the lexer matched maxStill times without advancing: a position can only
+//     grow, so every endless loop ends up standing still, and this catches
+//     each one after the same number of steps on any machine;
+//   - the tokenization has run longer than lexTimeLimit.
+//
+// Between tokens, highlight also checks the entry's own deadline.
+
+var (
+	errLexLoop = errors.New("the lexer stopped advancing (an endless loop in its rules)")
+	errLexSlow = errors.New("the lexer ran out of time")
+)
+
+// maxStill is how many matches in a row may leave the position unchanged.
+// Legitimate lexers push or pop a few states at one position; chroma's own
+// lexer test data needs at most a handful (TestGuardKeepsGoodInput).
+const maxStill = 256
+
+// lexTimeLimit bounds one tokenization, nested ones included, whatever the
+// entry's budget: delegating lexers (ERB, PHTML, Svelte...) tokenize their
+// whole input before returning a first token, out of highlight's sight.
+var lexTimeLimit = DefaultRenderTime
+
+type guardKey struct{}
+
+type guardState struct {
+	start time.Time
+	pos   int
+	still int
+}
+
+// guard is the mutator wrapped around every rule's own (next may be nil).
+type guard struct{ next chroma.Mutator }
+
+func (g guard) Mutate(l *chroma.LexerState) error {
+	st, _ := l.MutatorContext[guardKey{}].(*guardState)
+	if st == nil {
+		st = &guardState{start: time.Now(), pos: -1}
+		l.MutatorContext[guardKey{}] = st
+	}
+	if l.Pos != st.pos {
+		st.pos, st.still = l.Pos, 0
+	} else if st.still++; st.still > maxStill {
+		return errLexLoop
+	}
+	if time.Since(st.start) > lexTimeLimit {
+		return errLexSlow
+	}
+	if g.next != nil {
+		return g.next.Mutate(l)
+	}
+	return nil
+}
+
+var (
+	guardMu  sync.Mutex
+	guarded  = map[uintptr]bool{}
+	guardAll bool
+	// alsoGuard names the lexers a lexer reaches through an opaque
+	// chroma.UsingLexer closure (TestAlsoGuardIsComplete keeps it whole).
+	alsoGuard = map[string][]string{"Go": {"Go Text Template"}}
+)
+
+// guardedLexer returns the lexer for lang with it, and every lexer it can
+// reach, guarded; nil when chroma has none.
+func guardedLexer(lang string) chroma.Lexer {
+	l := lexers.Get(lang)
+	if l == nil {
+		return nil
+	}
+	guardMu.Lock()
+	defer guardMu.Unlock()
+	if !guardAll {
+		guardLexer(reflect.ValueOf(l))
+	}
+	return l
+}
+
+var (
+	regexLexerType = reflect.TypeOf((*chroma.RegexLexer)(nil))
+	lexerType      = reflect.TypeOf((*chroma.Lexer)(nil)).Elem()
+)
+
+// guardLexer guards the lexer v holds, the lexers in its fields (delegating
+// and remapping lexers), and those its rules name. A lexer choosing its
+// sublexer from the text (UsingByGroup: Markdown's fenced code) can reach
+// any: then every registered lexer is guarded, once (about a second).
+// Called with guardMu held; a lexer is modified only before its first use,
+// as every use goes through guardedLexer first.
+func guardLexer(v reflect.Value) {
+	for v.Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Pointer || v.IsNil() || guarded[v.Pointer()] {
+		return
+	}
+	guarded[v.Pointer()] = true
+	if v.Type() != regexLexerType {
+		if e := v.Elem(); e.Kind() == reflect.Struct {
+			for i := 0; i < e.NumField(); i++ {
+				if f := e.Field(i); f.Type().Implements(lexerType) || f.Type() == lexerType {
+					guardLexer(f)
+				}
+			}
+		}
+		return
+	}
+	rl := (*chroma.RegexLexer)(v.UnsafePointer()) // compiles the rules
+	if _, err := rl.Rules(); err != nil {
+		return // Tokenise fails the same way: the block stays plain
+	}
+	var reach []string
+	any := false
+	rules := v.Elem().FieldByName("rules").MapRange()
+	for rules.Next() {
+		list := rules.Value()
+		for i := 0; i < list.Len(); i++ {
+			cr := (*chroma.CompiledRule)(list.Index(i).UnsafePointer())
+			cr.Mutator = guard{cr.Mutator}
+			if cr.Type != nil {
+				names, all := sublexers(reflect.ValueOf(cr.Type), 0)
+				reach, any = append(reach, names...), any || all
+			}
+		}
+	}
+	reach = append(reach, alsoGuard[rl.Config().Name]...)
+	if any {
+		guardAll = true
+		for _, l := range lexers.GlobalLexerRegistry.Lexers {
+			guardLexer(reflect.ValueOf(l))
+		}
+		return
+	}
+	for _, name := range reach {
+		if sub := lexers.Get(name); sub != nil {
+			guardLexer(reflect.ValueOf(sub))
+		}
+	}
+}
+
+// sublexers lists the lexer names an emitter delegates to (chroma.Using),
+// and reports whether it picks one from the text (chroma.UsingByGroup).
+func sublexers(v reflect.Value, depth int) (names []string, any bool) {
+	if depth > 8 {
+		return nil, false
+	}
+	for (v.Kind() == reflect.Interface || v.Kind() == reflect.Pointer) && !v.IsNil() {
+		v = v.Elem()
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		switch v.Type().Name() {
+		case "usingByGroup":
+			return nil, true
+		case "usingEmitter":
+			return []string{v.FieldByName("Lexer").String()}, false
+		}
+		for i := 0; i < v.NumField(); i++ {
+			n, a := sublexers(v.Field(i), depth+1)
+			names, any = append(names, n...), any || a
+		}
+	case reflect.Slice:
+		for i := 0; i < v.Len(); i++ {
+			n, a := sublexers(v.Index(i), depth+1)
+			names, any = append(names, n...), any || a
+		}
+	}
+	return names, any
+}

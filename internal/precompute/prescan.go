@@ -1,0 +1,227 @@
+package precompute
+
+import "bytes"
+
+// Markdown whose parse costs far more than its bytes (docs/security-render.md):
+// goldmark's time or memory grows with the square of these, so a 14 KB
+// table or a 100 KB line of ">" stops a sync. prescan finds them with one
+// pass over the lines, before goldmark parses anything.
+
+// DefaultTableCells bounds the cells of an entry's tables together (rows ×
+// header columns: GFM pads every row to the header's width). A cell costs
+// goldmark about 250 bytes and 3 µs: 100,000 cells are 25 MB and 0.3 s.
+const DefaultTableCells = 100_000
+
+// DefaultNesting bounds how deep blockquotes and lists nest. Each level
+// costs goldmark a pass over every line inside it; readable documents
+// nest a handful of levels.
+const DefaultNesting = 32
+
+// maxLinkWork bounds, per entry, the sum over paragraphs of the "](" link
+// openings in a paragraph times its bytes: goldmark scans ahead to the end
+// of the line (destinations) or of the paragraph (titles) for each opening
+// that does not close ("[a](" repeated 80,000 times took 36 s). 2^28 is
+// about 0.4 s; a 100 KB paragraph with 1,000 links is 10^8.
+const maxLinkWork = 1 << 28
+
+// maxFootnotes bounds footnote definitions: goldmark's footnote list grows
+// faster than quadratically (20,000 took 8 s).
+const maxFootnotes = 1000
+
+// Limits are prescan's bounds; zero fields take the defaults.
+type Limits struct {
+	TableCells int // default DefaultTableCells
+	Nesting    int // default DefaultNesting
+}
+
+// prescan reports the first place src exceeds each limit. body is the
+// offset where the Markdown starts (after the frontmatter).
+func prescan(src []byte, body int, lim Limits, add func(off int, format string, args ...any)) {
+	if lim.TableCells <= 0 {
+		lim.TableCells = DefaultTableCells
+	}
+	if lim.Nesting <= 0 {
+		lim.Nesting = DefaultNesting
+	}
+	var (
+		fence              []byte // the open code fence, or nil
+		cells, footnotes   int
+		linkWork           int
+		paraStart, paraLen int
+		paraLinks          int
+		nestDone, cellDone bool
+		prev               []byte // previous line, for a table's header
+		tableCols          int    // > 0 inside a table
+		tableStart         int
+	)
+	endPara := func() {
+		linkWork += paraLinks * paraLen
+		if linkWork > maxLinkWork && paraLinks > 0 {
+			add(paraStart, "this paragraph's %d link openings \"](\" in %d bytes cost the Markdown parser too much (at most %d openings × bytes per entry): close each link's parenthesis, or split the paragraph", paraLinks, paraLen, maxLinkWork)
+			linkWork = -1 << 62 // report once
+		}
+		paraLinks, paraLen = 0, 0
+	}
+	for off := body; off < len(src); {
+		end := bytes.IndexByte(src[off:], '\n')
+		if end < 0 {
+			end = len(src) - off
+		}
+		line := src[off : off+end]
+		start := off
+		off += end + 1
+		if f := fenceOf(line); fence != nil || f != nil {
+			if fence == nil {
+				fence = f
+				endPara()
+			} else if f != nil && f[0] == fence[0] && len(f) >= len(fence) && isBlank(line[bytes.Index(line, f)+len(f):]) {
+				fence = nil
+			}
+			prev, tableCols = nil, 0
+			continue
+		}
+		if isBlank(line) {
+			endPara()
+			prev, tableCols = nil, 0
+			continue
+		}
+		depth, rest := containers(line)
+		if depth > lim.Nesting && !nestDone {
+			add(start, "blockquotes and lists nest %d deep here; the limit is %d (limits.nesting)", depth, lim.Nesting)
+			nestDone = true
+		}
+		if depth > 0 || isHeading(rest) {
+			endPara()
+		}
+		if paraLen == 0 {
+			paraStart = start
+		}
+		paraLen += len(line) + 1
+		paraLinks += bytes.Count(line, []byte("]("))
+		if isFootnoteDef(rest) {
+			if footnotes++; footnotes == maxFootnotes+1 {
+				add(start, "more than %d footnotes in one entry cost the Markdown parser too much", maxFootnotes)
+			}
+		}
+		switch {
+		case tableCols > 0:
+			cells += tableCols
+		case prev != nil && isDelimiterRow(rest) && (bytes.IndexByte(prev, '|') >= 0 || bytes.IndexByte(rest, '|') >= 0):
+			tableCols, tableStart = delimiterCols(rest), start
+			cells += 2 * tableCols // header and delimiter rows
+		}
+		if cells > lim.TableCells && !cellDone {
+			add(tableStart, "tables of this entry reach %d cells (rows × header columns) here; the limit is %d (limits.tableCells)", cells, lim.TableCells)
+			cellDone = true
+		}
+		prev = rest
+	}
+	endPara()
+}
+
+// containers counts the blockquote and list markers that open a line, plus
+// a level per two columns of indentation before a list marker, and returns
+// the rest of the line.
+func containers(line []byte) (int, []byte) {
+	depth := 0
+	for {
+		indent, i := 0, 0
+		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+			if line[i] == '\t' {
+				indent += 4
+			} else {
+				indent++
+			}
+			i++
+		}
+		switch n := listMarker(line[i:]); {
+		case i < len(line) && line[i] == '>':
+			depth++
+			line = line[i+1:]
+		case n > 0:
+			depth += 1 + indent/2
+			line = line[i+n:]
+		default:
+			return depth, line[i:]
+		}
+	}
+}
+
+// listMarker returns the length of the list marker (and its space) that
+// starts b, or 0.
+func listMarker(b []byte) int {
+	i := 0
+	for i < len(b) && i < 9 && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	switch {
+	case i == 0 && len(b) > 0 && (b[0] == '-' || b[0] == '+' || b[0] == '*'):
+		i = 1
+	case i > 0 && i < len(b) && (b[i] == '.' || b[i] == ')'):
+		i++
+	default:
+		return 0
+	}
+	if i == len(b) {
+		return i
+	}
+	if b[i] == ' ' || b[i] == '\t' {
+		return i + 1
+	}
+	return 0
+}
+
+// fenceOf returns the run of ``` or ~~~ (three or more) that opens line
+// after at most three spaces, or nil.
+func fenceOf(line []byte) []byte {
+	i := 0
+	for i < len(line) && i < 4 && line[i] == ' ' {
+		i++
+	}
+	if i > 3 || i >= len(line) || line[i] != '`' && line[i] != '~' {
+		return nil
+	}
+	j := i
+	for j < len(line) && line[j] == line[i] {
+		j++
+	}
+	if j-i < 3 {
+		return nil
+	}
+	return line[i:j]
+}
+
+func isBlank(b []byte) bool { return len(bytes.Trim(b, " \t")) == 0 }
+
+func isHeading(b []byte) bool { return len(b) > 0 && b[0] == '#' }
+
+func isFootnoteDef(b []byte) bool {
+	if !bytes.HasPrefix(b, []byte("[^")) {
+		return false
+	}
+	i := bytes.IndexByte(b, ']')
+	return i > 2 && i+1 < len(b) && b[i+1] == ':'
+}
+
+// isDelimiterRow reports whether b is a GFM table delimiter row: cells of
+// dashes with optional colons, separated by pipes, at least one pipe or
+// one cell.
+func isDelimiterRow(b []byte) bool {
+	b = bytes.Trim(b, " \t")
+	if len(b) == 0 || bytes.IndexByte(b, '-') < 0 {
+		return false
+	}
+	for _, c := range b {
+		if c != '-' && c != ':' && c != '|' && c != ' ' && c != '\t' {
+			return false
+		}
+	}
+	return true
+}
+
+// delimiterCols counts the cells of a delimiter row.
+func delimiterCols(b []byte) int {
+	b = bytes.Trim(b, " \t")
+	b = bytes.TrimSuffix(bytes.TrimPrefix(b, []byte("|")), []byte("|"))
+	return bytes.Count(b, []byte("|")) + 1
+}
