@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"strings"
 	"time"
@@ -81,6 +82,12 @@ func runDeploy(ctx context.Context, opts *DeployOptions) error {
 	}
 	if err := refusePlaceholder("site URL", site, "axctl.yaml (site.baseURL) or --url"); err != nil {
 		return err
+	}
+	if opts.Purge != deploy.PurgeNever && cfg.Purge.Via == "worker" && os.Getenv("AXCTL_PURGE_SECRET") != "" {
+		// Before wrangler deploys anything: where the secret may go.
+		if _, err := workerPurgeURL(cfg, opts.URL); err != nil {
+			return usage(err)
+		}
 	}
 	id := opts.BuildID
 	if id == "" {

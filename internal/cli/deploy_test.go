@@ -67,6 +67,7 @@ func deploySite(t *testing.T, newID string, cache string) (dir, log string, poll
 	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	t.Setenv("FAKE_WRANGLER_LOG", log)
 	t.Setenv("AXCTL_PURGE_SECRET", "cli-secret")
+	t.Setenv("AXCTL_PURGE_URL", srv.URL)
 	return dir, log, polls, purges
 }
 

@@ -63,19 +63,21 @@ func newPurger(cfg *content.Config, via, url string) (purge.Purger, error) {
 	if via == "" {
 		via = cfg.Purge.Via
 	}
+	flagURL := url
 	if url == "" {
 		url = cfg.Purge.URL
 	}
 	client := &http.Client{Timeout: 30 * time.Second}
 	switch via {
 	case "worker":
-		if url == "" {
-			url = cfg.Site.BaseURL
-		}
 		if os.Getenv("AXCTL_PURGE_SECRET") == "" {
 			return nil, fmt.Errorf("purge via worker: set AXCTL_PURGE_SECRET (the Worker's PURGE_SECRET) in the environment")
 		}
-		return &purge.Worker{URL: url, Secret: os.Getenv("AXCTL_PURGE_SECRET"), Client: client}, nil
+		site, err := workerPurgeURL(cfg, flagURL)
+		if err != nil {
+			return nil, err
+		}
+		return &purge.Worker{URL: site, Secret: os.Getenv("AXCTL_PURGE_SECRET"), Client: client}, nil
 	case "zone":
 		if os.Getenv("CLOUDFLARE_API_TOKEN") == "" || os.Getenv("CLOUDFLARE_ZONE_ID") == "" {
 			return nil, fmt.Errorf("purge via zone: set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ZONE_ID in the environment")
@@ -88,6 +90,37 @@ func newPurger(cfg *content.Config, via, url string) (purge.Purger, error) {
 		return &purge.XKey{URL: url, Client: client}, nil
 	}
 	return nil, fmt.Errorf("purge: --via must be worker, zone or xkey, not %q", via)
+}
+
+// workerPurgeURL is the only URL the purge secret goes to: AXCTL_PURGE_URL,
+// set beside the secret in the environment (a CI variable), https or
+// loopback. axctl.yaml, which any merged pull request can change, and the
+// --url flag may only agree with it: the config's purge.url (else
+// site.baseURL; not checked for the built-in default config) and the flag
+// must name the same URL or be empty.
+func workerPurgeURL(cfg *content.Config, flagURL string) (string, error) {
+	env := os.Getenv("AXCTL_PURGE_URL")
+	if env == "" {
+		return "", fmt.Errorf("purge via worker: set AXCTL_PURGE_URL (the site's https URL) beside AXCTL_PURGE_SECRET: the secret is sent only there, never to a URL from axctl.yaml")
+	}
+	if err := purge.CheckEndpoint(env); err != nil {
+		return "", fmt.Errorf("purge via worker: AXCTL_PURGE_URL: %w", err)
+	}
+	type source struct{ name, url string }
+	sources := []source{{"--url", flagURL}}
+	if cfg.Path != "" {
+		if cfg.Purge.URL != "" {
+			sources = append(sources, source{"purge.url in " + cfg.Path, cfg.Purge.URL})
+		} else {
+			sources = append(sources, source{"site.baseURL in " + cfg.Path, cfg.Site.BaseURL})
+		}
+	}
+	for _, s := range sources {
+		if s.url != "" && !purge.SameEndpoint(s.url, env) {
+			return "", fmt.Errorf("purge via worker: %s is %q but AXCTL_PURGE_URL is %q: the secret goes only to AXCTL_PURGE_URL; make them agree (set purge.url if the site's baseURL differs)", s.name, s.url, env)
+		}
+	}
+	return env, nil
 }
 
 func runPurge(ctx context.Context, opts *PurgeOptions, cfg *content.Config, tags []string) error {

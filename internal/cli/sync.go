@@ -86,6 +86,15 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 	if err != nil {
 		return usage(err)
 	}
+	if opts.Purge && !opts.DryRun && opts.Purger == nil {
+		// Before anything is written: a purge that cannot run, or must not
+		// (a URL that disagrees with AXCTL_PURGE_URL), stops the sync here.
+		p, err := newPurger(cfg, opts.PurgeVia, opts.PurgeURL)
+		if err != nil {
+			return usage(err)
+		}
+		opts.Purger = p
+	}
 	var cache *content.Cache
 	if !opts.NoCache {
 		if cache, err = content.OpenCache(filepath.Join(cfg.Dir, ".axctl", "cache"), cfg); err != nil {

@@ -56,9 +56,7 @@ func (r Retry) norm() Retry {
 // (honouring Retry-After), and returns the final response body.
 func do(ctx context.Context, c *http.Client, r Retry, mk func() (*http.Request, error)) ([]byte, error) {
 	r = r.norm()
-	if c == nil {
-		c = &http.Client{Timeout: 30 * time.Second}
-	}
+	c = noRedirects(c)
 	var last error
 	for attempt := 0; attempt < r.Attempts; attempt++ {
 		req, err := mk()
@@ -73,6 +71,8 @@ func do(ctx context.Context, c *http.Client, r Retry, mk func() (*http.Request, 
 			switch {
 			case resp.StatusCode < 300:
 				return body, nil
+			case resp.StatusCode < 400:
+				return nil, fmt.Errorf("%s %s: %s to %q: purge requests do not follow redirects; set the URL they end at", req.Method, redact(req), resp.Status, resp.Header.Get("Location"))
 			case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
 				last = fmt.Errorf("%s %s: %s", req.Method, redact(req), resp.Status)
 				if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
@@ -99,7 +99,7 @@ func postJSON(ctx context.Context, c *http.Client, r Retry, url, token string, p
 	if err != nil {
 		return nil, err
 	}
-	return do(ctx, c, r, func() (*http.Request, error) {
+	out, err := do(ctx, c, r, func() (*http.Request, error) {
 		req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 		if err != nil {
 			return nil, err
@@ -108,6 +108,7 @@ func postJSON(ctx context.Context, c *http.Client, r Retry, url, token string, p
 		req.Header.Set("Content-Type", "application/json")
 		return req, nil
 	})
+	return out, scrub(err, token)
 }
 
 // redact names a request's URL without query strings (never secrets).
@@ -142,6 +143,9 @@ func (w *Worker) String() string {
 func (w *Worker) Purge(ctx context.Context, tags []string, everything bool) error {
 	if w.Secret == "" {
 		return errors.New("purge via worker: AXCTL_PURGE_SECRET is not set")
+	}
+	if err := CheckEndpoint(w.URL); err != nil {
+		return fmt.Errorf("purge via worker: %w", err)
 	}
 	payload := map[string]any{"tags": tags}
 	if everything {
@@ -178,7 +182,10 @@ func (z *Zone) Purge(ctx context.Context, tags []string, everything bool) error 
 	}
 	api := z.API
 	if api == "" {
-		api = "https://api.cloudflare.com/client/v4"
+		api = CloudflareAPI
+	}
+	if err := checkZoneAPI(api); err != nil {
+		return fmt.Errorf("purge via zone: %w", err)
 	}
 	url := strings.TrimRight(api, "/") + "/zones/" + z.ZoneID + "/purge_cache"
 	for _, batch := range batches(tags, everything, 100) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -319,6 +320,8 @@ type workflow struct {
 		CancelInProgress bool   `yaml:"cancel-in-progress"`
 	}
 	Jobs map[string]struct {
+		Needs any
+		Env   map[string]string
 		Steps []struct {
 			Uses string
 			Run  string
@@ -371,8 +374,10 @@ func TestPullRequestWorkflowNeverWrites(t *testing.T) {
 		}
 	}
 	var runs []string
-	for _, s := range w.Jobs["plan"].Steps {
-		runs = append(runs, s.Run)
+	for _, job := range w.Jobs {
+		for _, s := range job.Steps {
+			runs = append(runs, s.Run)
+		}
 	}
 	all := strings.Join(runs, "\n")
 	if strings.Count(all, "axctl sync") != 1 || !strings.Contains(all, "axctl sync --dry-run --json") {
@@ -410,17 +415,19 @@ func TestSyncAndPlanRestoreTheRenderCache(t *testing.T) {
 	for _, name := range []string{"sync.yml", "pr.yml"} {
 		w, _ := readWorkflow(t, name)
 		for _, job := range w.Jobs {
-			cached, validated := false, false
+			// axctl sync reads and writes .axctl/cache; axctl validate does
+			// not use it (and pr.yml's validate job has nothing to restore).
+			cached, synced, ok := false, false, true
 			for _, s := range job.Steps {
 				if strings.HasPrefix(s.Uses, "actions/cache@") && s.With["path"] == ".axctl/cache" && strings.Contains(s.With["key"], "${{ github.sha }}") {
 					cached = true
 				}
-				if strings.Contains(s.Run, "axctl validate") {
-					validated = cached
+				if strings.Contains(s.Run, "axctl sync") {
+					synced, ok = true, ok && cached
 				}
 			}
-			if !validated {
-				t.Errorf("%s: no actions/cache step for .axctl/cache (keyed by the commit) before axctl validate", name)
+			if synced && !ok {
+				t.Errorf("%s: no actions/cache step for .axctl/cache (keyed by the commit) before axctl sync", name)
 			}
 		}
 	}
@@ -461,5 +468,60 @@ func TestPlanSummaryRenders(t *testing.T) {
 				t.Errorf("got:\n%s\nwant:\n%s", out, tt.want)
 			}
 		})
+	}
+}
+
+// TestPullRequestValidateJobHasNoSecrets: the job that first reads a pull
+// request's content (axctl validate) holds no secret at all, and the plan
+// job, with its read-only credentials, runs only after it passed.
+func TestPullRequestValidateJobHasNoSecrets(t *testing.T) {
+	w, _ := readWorkflow(t, "pr.yml")
+	job, ok := w.Jobs["validate"]
+	if !ok {
+		t.Fatal("pr.yml has no validate job")
+	}
+	validates := false
+	for _, s := range job.Steps {
+		validates = validates || strings.Contains(s.Run, "axctl validate")
+		for k, v := range s.Env {
+			if strings.Contains(v, "secrets.") {
+				t.Errorf("validate job step env %s = %s: the validate job must hold no secret", k, v)
+			}
+		}
+	}
+	for k, v := range job.Env {
+		if strings.Contains(v, "secrets.") {
+			t.Errorf("validate job env %s = %s", k, v)
+		}
+	}
+	if !validates {
+		t.Error("the validate job does not run axctl validate")
+	}
+	if fmt.Sprint(w.Jobs["plan"].Needs) != "validate" {
+		t.Errorf("plan needs %v, want validate", w.Jobs["plan"].Needs)
+	}
+}
+
+// TestPurgeSecretTravelsWithItsURL: every step that holds the purge secret
+// also sets AXCTL_PURGE_URL from a variable (axctl sends the secret only
+// there, docs/security-publisher.md).
+func TestPurgeSecretTravelsWithItsURL(t *testing.T) {
+	for _, name := range []string{"sync.yml", "deploy.yml"} {
+		w, _ := readWorkflow(t, name)
+		found := false
+		for _, job := range w.Jobs {
+			for _, s := range job.Steps {
+				if _, ok := s.Env["AXCTL_PURGE_SECRET"]; !ok {
+					continue
+				}
+				found = true
+				if s.Env["AXCTL_PURGE_URL"] != "${{ vars.AXCTL_PURGE_URL }}" {
+					t.Errorf("%s: a step holds AXCTL_PURGE_SECRET without AXCTL_PURGE_URL: ${{ vars.AXCTL_PURGE_URL }}", name)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: no step holds AXCTL_PURGE_SECRET", name)
+		}
 	}
 }
