@@ -31,8 +31,11 @@ import (
 //	               T is taken as is, so it may be absolute or relative)
 //	fifo FILE      make FILE a named pipe
 //
-// Other comment lines are prose. In good cases, an optional "html" file
-// lists "path: fragment" lines that the entry's rendered HTML must contain.
+// Other comment lines are prose. An optional "html" file lists
+// "path: fragment" lines that the entry's rendered HTML must contain.
+// An optional "warnings" file lists the expected warnings as "want" lists
+// problems (without the "warning: " prefix); none are expected without it.
+// A hostile case with warnings and no "want" must validate (exit 0).
 //
 // An archive without axctl.yaml gets defaultConfig.
 type testCase struct {
@@ -40,8 +43,9 @@ type testCase struct {
 	dirs  [][2]string // directive, argument
 	files map[string][]byte
 	order []string
-	want  []string
-	html  [][2]string // path, fragment of its HTML
+	want     []string
+	warnings []string
+	html     [][2]string // path, fragment of its HTML
 }
 
 var directives = map[string]bool{"crlf": true, "bom": true, "bytes": true, "pad": true, "symlink": true, "fifo": true}
@@ -90,15 +94,26 @@ func parseCase(t *testing.T, path string) *testCase {
 			}
 		}
 	}
-	if w, ok := tc.files["want"]; ok {
-		delete(tc.files, "want")
-		for _, l := range strings.Split(string(w), "\n") {
-			if strings.TrimSpace(l) != "" {
-				tc.want = append(tc.want, l)
-			}
+	tc.want = tc.lines("want")
+	tc.warnings = tc.lines("warnings")
+	return tc
+}
+
+// lines removes the file name from the archive and returns its non-blank
+// lines.
+func (tc *testCase) lines(name string) []string {
+	data, ok := tc.files[name]
+	if !ok {
+		return nil
+	}
+	delete(tc.files, name)
+	var out []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if strings.TrimSpace(l) != "" {
+			out = append(out, l)
 		}
 	}
-	return tc
+	return out
 }
 
 // materialize writes the case into a fresh directory and returns it.
@@ -200,24 +215,34 @@ func pad(data []byte, n int) []byte {
 // problem (or the config or load error) as relative "path:line:col: msg".
 func load(t testing.TB, dir string, each ...func(*content.Entry)) []string {
 	t.Helper()
+	problems, _ := loadWarn(t, dir, each...)
+	return problems
+}
+
+// loadWarn is load, returning the warnings too ("path:line:col: msg").
+func loadWarn(t testing.TB, dir string, each ...func(*content.Entry)) (problems, warnings []string) {
+	t.Helper()
 	cfg, err := content.LoadConfig(filepath.Join(dir, "axctl.yaml"))
 	if err != nil {
-		return []string{relative(dir, err.Error())}
+		return []string{relative(dir, err.Error())}, nil
 	}
-	problems, err := content.Load(context.Background(), cfg, content.Options{}, func(e *content.Entry) error {
+	warn := func(p content.Problem) {
+		p.Warning = false // compared without the prefix
+		warnings = append(warnings, relative(dir, p.String()))
+	}
+	ps, err := content.Load(context.Background(), cfg, content.Options{Warn: warn}, func(e *content.Entry) error {
 		for _, fn := range each {
 			fn(e)
 		}
 		return nil
 	})
 	if err != nil {
-		return []string{relative(dir, err.Error())}
+		return []string{relative(dir, err.Error())}, warnings
 	}
-	var out []string
-	for _, p := range problems {
-		out = append(out, relative(dir, p.String()))
+	for _, p := range ps {
+		problems = append(problems, relative(dir, p.String()))
 	}
-	return out
+	return problems, warnings
 }
 
 func relative(dir, s string) string {
@@ -282,17 +307,40 @@ func runBad(t *testing.T, files []string) {
 		tc := parseCase(t, f)
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			if len(tc.want) == 0 {
-				t.Fatal("a bad case needs a want section")
+			if len(tc.want) == 0 && len(tc.warnings) == 0 {
+				t.Fatal("a bad case needs a want or a warnings section")
 			}
 			dir := tc.materialize(t)
-			if err := match(load(t, dir), tc.want); err != nil {
+			html := map[string]string{}
+			problems, warnings := loadWarn(t, dir, func(e *content.Entry) { html[relative(dir, e.Path)] = string(e.HTML) })
+			if err := match(problems, tc.want); err != nil {
 				t.Errorf("Load: %v", err)
+			}
+			for _, h := range tc.html {
+				if !strings.Contains(html[h[0]], h[1]) {
+					t.Errorf("HTML of %s does not contain %q:\n%s", h[0], h[1], html[h[0]])
+				}
+			}
+			if err := match(warnings, tc.warnings); err != nil {
+				t.Errorf("Load warnings: %v", err)
 			}
 			var stdout, stderr bytes.Buffer
 			code := cli.Main(context.Background(), []string{"--config", filepath.Join(dir, "axctl.yaml"), "validate"}, nil, &stdout, &stderr)
-			if code != cli.ExitInvalid {
-				t.Errorf("validate exit code = %d, want %d; stderr:\n%s", code, cli.ExitInvalid, stderr.String())
+			wantCode := cli.ExitInvalid
+			if len(tc.want) == 0 {
+				wantCode = cli.ExitOK
+			}
+			if code != wantCode {
+				t.Errorf("validate exit code = %d, want %d; stderr:\n%s", code, wantCode, stderr.String())
+			}
+			var warned []string
+			for _, l := range strings.Split(stderr.String(), "\n") {
+				if strings.Contains(l, ": warning: ") {
+					warned = append(warned, strings.Replace(relative(dir, l), ": warning: ", ": ", 1))
+				}
+			}
+			if err := match(warned, tc.warnings); err != nil {
+				t.Errorf("validate stderr: %v", err)
 			}
 			var lines []string
 			for _, l := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {

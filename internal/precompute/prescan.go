@@ -51,6 +51,7 @@ func prescan(src []byte, body int, lim Limits, add func(off int, format string, 
 		paraLinks          int
 		nestDone, cellDone bool
 		prev               []byte // previous line, for a table's header
+		prevStart          int
 		tableCols          int    // > 0 inside a table
 		tableStart         int
 	)
@@ -107,14 +108,14 @@ func prescan(src []byte, body int, lim Limits, add func(off int, format string, 
 		case tableCols > 0:
 			cells += tableCols
 		case prev != nil && isDelimiterRow(rest) && (bytes.IndexByte(prev, '|') >= 0 || bytes.IndexByte(rest, '|') >= 0):
-			tableCols, tableStart = delimiterCols(rest), start
+			tableCols, tableStart = delimiterCols(rest), prevStart
 			cells += 2 * tableCols // header and delimiter rows
 		}
 		if cells > lim.TableCells && !cellDone {
-			add(tableStart, "tables of this entry reach %d cells (rows × header columns) here; the limit is %d (limits.tableCells)", cells, lim.TableCells)
+			add(tableStart, "this table brings the entry's tables to %d cells (rows × header columns); the limit is %d (limits.tableCells)", cells, lim.TableCells)
 			cellDone = true
 		}
-		prev = rest
+		prev, prevStart = rest, start
 	}
 	endPara()
 }
