@@ -102,6 +102,14 @@ func (t *Tree) Lstat(rel string) (fs.FileInfo, error) {
 	return st, nil
 }
 
+// lstatDir is Lstat that also takes "." (a collection at the root).
+func (t *Tree) lstatDir(rel string) (fs.FileInfo, error) {
+	if rel == "." {
+		return t.root.Stat(".")
+	}
+	return t.Lstat(rel)
+}
+
 // Open opens rel for reading if it is a regular file. It opens without
 // blocking (a FIFO cannot hang it) and checks that the file it opened is
 // the one Lstat saw, so a symbolic link swapped in between is refused too;

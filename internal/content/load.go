@@ -202,7 +202,7 @@ func discover(cfg *Config, tree *Tree) ([]file, []Problem, error) {
 		col := &cfg.Collections[i]
 		folder := path.Clean(filepath.ToSlash(col.Folder))
 		root := filepath.Join(cfg.Root(), col.Folder)
-		if st, err := tree.Lstat(folder); errors.Is(err, fs.ErrNotExist) || err == nil && !st.IsDir() {
+		if st, err := tree.lstatDir(folder); errors.Is(err, fs.ErrNotExist) || err == nil && !st.IsDir() {
 			return nil, nil, cfg.errorAt(col, "folder %s does not exist", root)
 		} else if err != nil {
 			return nil, nil, cfg.errorAt(col, "folder %s %v", root, err)
