@@ -33,7 +33,9 @@ func newPurgeCmd(ios IO, g *Globals) *cobra.Command {
 		Use:   "purge (--tags a,b | --everything)",
 		Short: "Drop cached responses by Cache-Tag, or everything",
 		Long: "Purge asks the cache in front of the Worker to drop responses.\n\n" +
-			"  --via worker  POST <site>/__internal/purge with AXCTL_PURGE_SECRET (Workers Cache)\n" +
+			"  --via worker  POST $AXCTL_PURGE_URL/__internal/purge with AXCTL_PURGE_SECRET (Workers Cache);\n" +
+			"                the secret goes only to AXCTL_PURGE_URL (https, or http to loopback),\n" +
+			"                and purge.url (else site.baseURL) and --url must agree with it\n" +
 			"  --via zone    the Cloudflare API with CLOUDFLARE_API_TOKEN and CLOUDFLARE_ZONE_ID\n" +
 			"  --via xkey    PURGE with an xkey-purge header (a local Varnish)\n\n" +
 			"Tags are the Worker's Cache-Tag names: site, c:<collection>, e:<collection>/<slug>, t:<tag>.",
@@ -53,7 +55,7 @@ func newPurgeCmd(ios IO, g *Globals) *cobra.Command {
 	cmd.Flags().StringSliceVar(&opts.Tags, "tags", nil, "Cache-Tags to purge, comma-separated")
 	cmd.Flags().BoolVar(&opts.Everything, "everything", false, "purge everything")
 	cmd.Flags().StringVar(&opts.Via, "via", "", "worker, zone or xkey (default from config: purge.via)")
-	cmd.Flags().StringVar(&opts.URL, "url", "", "site URL (worker) or cache URL (xkey); default from config")
+	cmd.Flags().StringVar(&opts.URL, "url", "", "site URL (worker: must equal $AXCTL_PURGE_URL) or cache URL (xkey); default from config")
 	return cmd
 }
 

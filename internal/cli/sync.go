@@ -77,7 +77,7 @@ func newSyncCmd(ios IO, g *Globals, runF func(context.Context, *SyncOptions) err
 	f.BoolVar(&opts.NoCache, "no-cache", false, "render every entry again instead of reusing .axctl/cache")
 	f.BoolVar(&opts.Purge, "purge", false, "after applying, purge the Cache-Tags the plan touched (twice: again "+contract.PurgeSettle.String()+" after the last write)")
 	f.StringVar(&opts.PurgeVia, "purge-via", "", "with --purge: worker, zone or xkey (default from config)")
-	f.StringVar(&opts.PurgeURL, "purge-url", "", "with --purge: site URL (worker) or cache URL (xkey)")
+	f.StringVar(&opts.PurgeURL, "purge-url", "", "with --purge: site URL (worker: must equal $AXCTL_PURGE_URL) or cache URL (xkey)")
 	return cmd
 }
 
