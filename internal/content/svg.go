@@ -121,6 +121,8 @@ func checkSVGElement(t xml.StartElement) error {
 		switch {
 		case a.Name.Space == "xmlns" || a.Name.Space == "" && local == "xmlns":
 			// namespace declarations: elements are checked by their namespace
+		case a.Name.Space == nsXML && local == "base":
+			return fmt.Errorf("<%s> has xml:base, which changes what its links resolve to", t.Name.Local)
 		case strings.HasPrefix(local, "on"):
 			return fmt.Errorf("<%s> has event handler attribute %s", t.Name.Local, a.Name.Local)
 		case local == "href" && (a.Name.Space == "" || a.Name.Space == nsXLink):
