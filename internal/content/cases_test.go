@@ -39,10 +39,10 @@ import (
 //
 // An archive without axctl.yaml gets defaultConfig.
 type testCase struct {
-	name  string
-	dirs  [][2]string // directive, argument
-	files map[string][]byte
-	order []string
+	name     string
+	dirs     [][2]string // directive, argument
+	files    map[string][]byte
+	order    []string
 	want     []string
 	warnings []string
 	html     [][2]string // path, fragment of its HTML

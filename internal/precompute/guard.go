@@ -77,8 +77,10 @@ var (
 	guardMu  sync.Mutex
 	guarded  = map[uintptr]bool{}
 	guardAll bool
-	// alsoGuard names the lexers a lexer reaches through an opaque
-	// chroma.UsingLexer closure (TestAlsoGuardIsComplete keeps it whole).
+	// alsoGuard names the lexers a lexer reaches through its function
+	// emitters, where guardLexer cannot look: Go's raw strings are Go
+	// templates (chroma.UsingLexer). A lexer with function emitters that is
+	// not listed here makes guardLexer guard every lexer.
 	alsoGuard = map[string][]string{"Go": {"Go Text Template"}}
 )
 
@@ -103,9 +105,10 @@ var (
 )
 
 // guardLexer guards the lexer v holds, the lexers in its fields (delegating
-// and remapping lexers), and those its rules name. A lexer choosing its
-// sublexer from the text (UsingByGroup: Markdown's fenced code) can reach
-// any: then every registered lexer is guarded, once (about a second).
+// and remapping lexers), and those its rules name. A lexer that may choose
+// its sublexer from the text (UsingByGroup: Markdown's fenced code; a
+// function emitter: Raku's pod, HTTP bodies) can reach any: then every
+// registered lexer is guarded, once (about a second).
 // Called with guardMu held; a lexer is modified only before its first use,
 // as every use goes through guardedLexer first.
 func guardLexer(v reflect.Value) {
@@ -117,11 +120,14 @@ func guardLexer(v reflect.Value) {
 	}
 	guarded[v.Pointer()] = true
 	if v.Type() != regexLexerType {
-		if e := v.Elem(); e.Kind() == reflect.Struct {
-			for i := 0; i < e.NumField(); i++ {
-				if f := e.Field(i); f.Type().Implements(lexerType) || f.Type() == lexerType {
-					guardLexer(f)
-				}
+		e := v.Elem()
+		if !wrappers[e.Type().Name()] {
+			guardEvery() // it may pick a lexer at run time (http, markdown)
+			return
+		}
+		for i := 0; i < e.NumField(); i++ {
+			if f := e.Field(i); f.Type().Implements(lexerType) || f.Type() == lexerType {
+				guardLexer(f)
 			}
 		}
 		return
@@ -131,7 +137,7 @@ func guardLexer(v reflect.Value) {
 		return // Tokenise fails the same way: the block stays plain
 	}
 	var reach []string
-	any := false
+	any, opaque := false, false
 	rules := v.Elem().FieldByName("rules").MapRange()
 	for rules.Next() {
 		list := rules.Value()
@@ -139,52 +145,74 @@ func guardLexer(v reflect.Value) {
 			cr := (*chroma.CompiledRule)(list.Index(i).UnsafePointer())
 			cr.Mutator = guard{cr.Mutator}
 			if cr.Type != nil {
-				names, all := sublexers(reflect.ValueOf(cr.Type), 0)
-				reach, any = append(reach, names...), any || all
+				names, a, o := sublexers(reflect.ValueOf(cr.Type), 0)
+				reach, any, opaque = append(reach, names...), any || a, opaque || o
 			}
 		}
 	}
-	reach = append(reach, alsoGuard[rl.Config().Name]...)
-	if any {
-		guardAll = true
-		for _, l := range lexers.GlobalLexerRegistry.Lexers {
-			guardLexer(reflect.ValueOf(l))
-		}
+	also, known := alsoGuard[rl.Config().Name]
+	if any || opaque && !known {
+		guardEvery()
 		return
 	}
-	for _, name := range reach {
+	for _, name := range append(reach, also...) {
 		if sub := lexers.Get(name); sub != nil {
 			guardLexer(reflect.ValueOf(sub))
 		}
 	}
 }
 
+// wrappers are the lexer types that only combine the lexers in their
+// fields; any other type than chroma.RegexLexer may pick one at run time.
+var wrappers = map[string]bool{"delegatingLexer": true, "remappingLexer": true, "coalescer": true}
+
+// guardEvery guards every registered lexer, once (about a second).
+func guardEvery() {
+	if guardAll {
+		return
+	}
+	guardAll = true
+	for _, l := range lexers.GlobalLexerRegistry.Lexers {
+		guardLexer(reflect.ValueOf(l))
+	}
+}
+
 // sublexers lists the lexer names an emitter delegates to (chroma.Using),
-// and reports whether it picks one from the text (chroma.UsingByGroup).
-func sublexers(v reflect.Value, depth int) (names []string, any bool) {
+// and reports whether it picks one from the text (chroma.UsingByGroup) and
+// whether it holds a function, whose reach reflection cannot see
+// (chroma.UsingLexer, chroma.ByGroupNames, a lexer's own EmitterFunc).
+func sublexers(v reflect.Value, depth int) (names []string, any, opaque bool) {
 	if depth > 8 {
-		return nil, false
+		return nil, false, true
 	}
 	for (v.Kind() == reflect.Interface || v.Kind() == reflect.Pointer) && !v.IsNil() {
 		v = v.Elem()
 	}
 	switch v.Kind() {
+	case reflect.Func:
+		return nil, false, !v.IsNil()
 	case reflect.Struct:
 		switch v.Type().Name() {
 		case "usingByGroup":
-			return nil, true
+			return nil, true, false
 		case "usingEmitter":
-			return []string{v.FieldByName("Lexer").String()}, false
+			return []string{v.FieldByName("Lexer").String()}, false, false
 		}
 		for i := 0; i < v.NumField(); i++ {
-			n, a := sublexers(v.Field(i), depth+1)
-			names, any = append(names, n...), any || a
+			n, a, o := sublexers(v.Field(i), depth+1)
+			names, any, opaque = append(names, n...), any || a, opaque || o
 		}
-	case reflect.Slice:
+	case reflect.Slice, reflect.Array:
 		for i := 0; i < v.Len(); i++ {
-			n, a := sublexers(v.Index(i), depth+1)
-			names, any = append(names, n...), any || a
+			n, a, o := sublexers(v.Index(i), depth+1)
+			names, any, opaque = append(names, n...), any || a, opaque || o
+		}
+	case reflect.Map:
+		it := v.MapRange()
+		for it.Next() {
+			n, a, o := sublexers(it.Value(), depth+1)
+			names, any, opaque = append(names, n...), any || a, opaque || o
 		}
 	}
-	return names, any
+	return names, any, opaque
 }

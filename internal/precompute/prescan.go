@@ -52,7 +52,7 @@ func prescan(src []byte, body int, lim Limits, add func(off int, format string, 
 		nestDone, cellDone bool
 		prev               []byte // previous line, for a table's header
 		prevStart          int
-		tableCols          int    // > 0 inside a table
+		tableCols          int // > 0 inside a table
 		tableStart         int
 	)
 	endPara := func() {

@@ -183,3 +183,14 @@ func TestStylesheet(t *testing.T) {
 		t.Errorf("%s is not precompute.WriteCSS output; run go test -update ./internal/precompute", path)
 	}
 }
+
+// TestRenderPanicIsAnError: a panic anywhere while rendering (here in the
+// local-file resolver a transformer calls) is the document's error, not
+// the process's end.
+func TestRenderPanicIsAnError(t *testing.T) {
+	src := []byte("---\ntitle: T\n---\n[a](b.png)\n")
+	res, err := precompute.New().Render(src, precompute.Options{Local: func(string) (string, error) { panic("boom") }})
+	if err == nil || !strings.Contains(err.Error(), "rendering failed") || !strings.Contains(err.Error(), "boom") {
+		t.Fatalf("Render = %v, %v; want the panic as an error", res, err)
+	}
+}
