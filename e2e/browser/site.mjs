@@ -31,14 +31,17 @@ async function freePort() {
 
 /**
  * startSite builds axctl, syncs content/ into a fresh bucket and serves it.
+ * seed(bucketDir), when given, runs between the sync and the server: it may
+ * write objects axctl would refuse straight into the dir-store.
  * It returns { base, dir, stop }; stop() ends the server and removes dir.
  */
-export async function startSite() {
+export async function startSite({ seed } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'axctl-browser-'));
   const bin = join(dir, 'axctl');
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' };
   await run('go', ['build', '-o', bin, './cmd/axctl'], { cwd: REPO, env });
   await run(bin, ['sync', '-q', '--target', `file://${join(dir, 'bucket')}`], { cwd: REPO, env });
+  if (seed) await seed(join(dir, 'bucket'));
   const port = await freePort();
   const child = spawn(process.execPath, [join(WORKER, 'scripts/serve.mjs'), '--port', String(port), join(dir, 'bucket')],
     { cwd: WORKER, env, stdio: ['ignore', 'pipe', 'pipe'] });

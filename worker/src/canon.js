@@ -21,8 +21,7 @@ const DIR = /^\/(?:[a-z0-9-]+\/(?:\d{4}\/(?:\d{2}\/)?)?)?$/;
  * segments, unreserved characters never percent-encoded and other escapes in
  * upper case (RFC 3986 §6.2.2), letters in lower case (names, routes, slugs,
  * asset names and tag slugs are lowercase by contract), and a trailing "/"
- * on directories and only there: home, /tags/, every one-segment path
- * without a dot (a collection's listing) and archives. Outside a tag
+ * only on directories (home, /tags/, listings, archives). Outside a tag
  * segment (which carries its own percent-encoded UTF-8) only a-z 0-9 - . /
  * can appear.
  */
@@ -33,7 +32,7 @@ export function canonicalPath(raw) {
     return UNRESERVED.test(c) ? c.toLowerCase() : `%${hex.toUpperCase()}`;
   });
   if (p.length > 1 && p.endsWith('/') && !DIR.test(p)) p = p.slice(0, -1);
-  else if (/^\/[a-z0-9-]+$/.test(p)) p += '/'; // a collection (or /tags) is a directory
+  else if (p === '/tags') p += '/'; // a collection's /<route> → /<route>/ needs site.json: routes.js
   if (/(^|\/)\.\.?(\/|$)/.test(p)) return null;
   return PLAIN.test(p) || TAG.test(p) ? p : null;
 }

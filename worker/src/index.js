@@ -49,10 +49,10 @@ async function dispatch(request, url, rq, env, ctx) {
   return route(rq, url);
 }
 
-/** isListing says whether path is a collection listing, the one route that reads ?page. */
+/** isListing says whether path is a collection listing (or /<route>, its redirect), the one route that reads ?page. */
 function isListing(path) {
-  const route = path.slice(0, -1);
-  return path.endsWith('/') && ROUTE.test(route) && !isReservedRoute(route);
+  const route = path.replace(/\/$/, '');
+  return ROUTE.test(route) && !isReservedRoute(route);
 }
 
 function toResponse(r, head) {

@@ -96,7 +96,7 @@ export async function route(rq, url) {
 }
 
 async function inCollection(site, rq, c, rest, url) {
-  if (rest === '') return redirect(`${c.route}/`);
+  if (rest === '') return redirect(`${c.route}/${url.search}`); // the query is canonical already (index.js)
   if (rest === '/') return listing(site, rq, c, url.searchParams.get('page'));
   if (rest === '/feed.xml') return feed(site, rq, c);
   let m = /^\/(\d{4})\/(?:(\d{2})\/)?$/.exec(rest);

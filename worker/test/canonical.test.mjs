@@ -64,6 +64,8 @@ const FORMS = [
   ['empty parameter', '/blog/?page=2&', 301, '/blog/?page=2'],
   ['encoded parameter', '/blog/?page=%32', 301, '/blog/?page=2'],
   ['query where no route reads one', '/tags/?page=2', 301, '/tags/'],
+  ['listing without its slash (site.json decides)', '/blog?page=2', 301, '/blog/?page=2'],
+  ['tags without its slash', '/tags', 301, '/tags/'],
   ['query where no route reads one', '/metadata/blog.json?x', 301, '/metadata/blog.json'],
   ['empty segment', '/blog//hello-world', 301, E],
   ['empty segment', '//blog/hello-world', 301, E],
@@ -239,7 +241,9 @@ test('property: every respelling of every fixture URL is a 301 to it, a 404, or 
       const got = await f.raw(variant);
       const label = `${variant} (from ${url} by ${used.join('+')}${q ? ` and ${JSON.stringify(q)}` : ''}; seed ${seed})`;
       if (got.status === 301) {
-        assert.equal(got.location, url, label);
+        // One hop, or two when the second is the listing's trailing slash, which needs site.json.
+        const hop = got.location === url ? null : await f.raw(got.location);
+        if (hop) assert.ok(hop.status === 301 && hop.location === url && `${got.location}/` === url.split('?')[0], `${label}: 301 ${got.location}, then ${hop.status} ${hop.location}`);
       } else if (got.status !== 404 && got.status !== 400) {
         // Only when the runtime already turned the variant into the canonical URL.
         assert.equal(seen, url, `${label}: answered ${got.status} under another URL`);
