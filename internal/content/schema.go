@@ -127,10 +127,42 @@ func (c *checker) str(m map[string]any, key string, required bool) string {
 	if required && strings.TrimSpace(s) == "" {
 		c.atValue([]string{key}, "%s must not be empty", key)
 	}
-	if strings.ContainsAny(s, "\x00") {
-		c.atValue([]string{key}, "%s contains a NUL byte", key)
+	if msg := badChars(s, key == "description"); msg != "" {
+		c.atValue([]string{key}, "%s contains %s", key, msg)
+		return "" // reported: no second problem about the same value
 	}
 	return s
+}
+
+// badChars describes the first character s must not hold, or returns "".
+// Frontmatter strings reach HTML pages, HTTP headers (object metadata) and
+// Atom feeds: C0 and C1 controls and U+FFFE/U+FFFF are not XML characters
+// and break every feed; U+2028/U+2029 are line breaks to YAML and
+// JavaScript but not to a reader; bidirectional embeddings, overrides and
+// isolates can reorder the text around a title on the page. A tab and a
+// line break are allowed in a multi-line field (description) only.
+func badChars(s string, multiline bool) string {
+	for i, r := range s {
+		var what string
+		switch {
+		case (r == '\t' || r == '\n') && multiline:
+			continue
+		case r == '\t' || r == '\n' || r == '\r':
+			what = "a tab or line break, in a one-line field"
+		case r < 0x20 || r >= 0x7f && r <= 0x9f:
+			what = "a control character"
+		case r == 0x2028 || r == 0x2029:
+			what = "a Unicode line or paragraph separator"
+		case r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069:
+			what = "a bidirectional embedding, override or isolate (write the text itself; U+200E and U+200F marks are allowed)"
+		case r == 0xfffe || r == 0xffff:
+			what = "a noncharacter"
+		default:
+			continue
+		}
+		return fmt.Sprintf("U+%04X at character %d: %s", r, utf8.RuneCountInString(s[:i])+1, what)
+	}
+	return ""
 }
 
 var dateLayouts = []string{"2006-01-02", time.RFC3339, time.RFC3339Nano, "2006-01-02T15:04:05"}
@@ -180,6 +212,8 @@ func (c *checker) tags(m map[string]any) []string {
 			c.atValue([]string{"tags", fmt.Sprintf("#%d", i)}, "tag %d is empty", i+1)
 		case utf8.RuneCountInString(s) > 64:
 			c.atValue([]string{"tags", fmt.Sprintf("#%d", i)}, "tag %d is longer than 64 characters", i+1)
+		case badChars(s, false) != "":
+			c.atValue([]string{"tags", fmt.Sprintf("#%d", i)}, "tag %d contains %s", i+1, badChars(s, false))
 		default:
 			if j, dup := seen[TagSlug(s)]; dup {
 				c.atValue([]string{"tags", fmt.Sprintf("#%d", i)}, "tag %q repeats tag %d", s, j+1)

@@ -229,6 +229,7 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		}
 	}
 	src := reader.Source()
+	var refused []*ast.AutoLink
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -243,12 +244,12 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 			}
 			st.addf(off, "raw HTML %q is not allowed in Markdown; it would be dropped", clip(string(n.Segments.Value(src)), 40))
 		case *ast.Link:
-			n.Destination = st.checkURL(n.Destination, inlineOffset(n), "link")
+			n.Destination = st.checkURL(n.Destination, true, inlineOffset(n), "link")
 		case *ast.Image:
-			n.Destination = st.checkURL(n.Destination, inlineOffset(n), "image")
+			n.Destination = st.checkURL(n.Destination, true, inlineOffset(n), "image")
 		case *ast.AutoLink:
-			if n.AutoLinkType == ast.AutoLinkURL {
-				st.checkURL(n.URL(src), inlineOffset(n), "link")
+			if n.AutoLinkType == ast.AutoLinkURL && st.checkURL(n.URL(src), false, inlineOffset(n), "link") == nil {
+				refused = append(refused, n)
 			}
 		case *ast.Heading:
 			if n.Level >= 2 {
@@ -267,6 +268,9 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		}
 		return ast.WalkContinue, nil
 	})
+	for _, n := range refused { // as text, like a refused link's empty href
+		n.Parent().ReplaceChild(n.Parent(), n, ast.NewString(n.Label(src)))
+	}
 	for _, f := range Registry {
 		if f.Transform != nil && st.has(f.ID()) {
 			f.Transform(doc, reader, st)
@@ -274,38 +278,58 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 	}
 }
 
-// checkURL enforces the scheme allowlist and resolves local files. It returns
+// checkURL enforces the scheme allowlist and resolves local files. It
+// judges the URL a browser reads from the href or src goldmark writes:
+// goldmark resolves backslash escapes and entities in a destination
+// (resolve) and percent-encodes it (util.URLEscape), so "/&#x2F;host" is
+// checked as "//host", the protocol-relative URL it becomes. It returns
 // the destination to render; a refused one becomes empty (dropped).
-func (st *docState) checkURL(dest []byte, off int, what string) []byte {
+func (st *docState) checkURL(dest []byte, resolve bool, off int, what string) []byte {
 	d := strings.TrimSpace(string(dest))
-	if d == "" || strings.HasPrefix(d, "#") || strings.HasPrefix(d, "/") && !strings.HasPrefix(d, "//") {
+	final := string(util.URLEscape(dest, resolve))
+	b := browserURL(final)
+	shown := fmt.Sprintf("%q", clip(d, 60))
+	if b != d {
+		shown += fmt.Sprintf(" (a browser reads %q)", clip(b, 60))
+	}
+	if b == "" || b[0] == '#' {
 		return dest
 	}
-	u, err := url.Parse(d)
-	if err != nil {
-		st.addf(off, "%s URL %q is malformed: %v", what, clip(d, 60), err)
+	if strings.HasPrefix(b, "//") {
+		st.addf(off, "%s URL %s is protocol-relative; write https://", what, shown)
 		return nil
 	}
-	switch strings.ToLower(u.Scheme) {
+	if b[0] == '/' {
+		return dest // a path on the site
+	}
+	switch scheme := urlScheme(b); scheme {
 	case "http", "https":
-		if u.Host == "" {
-			st.addf(off, "%s URL %q has no host", what, clip(d, 60))
+		if u, err := url.Parse(b); err != nil {
+			st.addf(off, "%s URL %s is malformed: %v", what, shown, err)
+			return nil
+		} else if u.Host == "" {
+			st.addf(off, "%s URL %s has no host", what, shown)
 			return nil
 		}
 		return dest
 	case "mailto":
 		if what == "image" {
-			st.addf(off, "image URL %q must be http(s) or a local file", clip(d, 60))
+			st.addf(off, "image URL %s must be http(s) or a local file", shown)
 			return nil
 		}
 		return dest
 	case "":
-		if strings.HasPrefix(d, "//") {
-			st.addf(off, "%s URL %q is protocol-relative; write https://", what, clip(d, 60))
-			return nil
-		}
 	default:
-		st.addf(off, "%s URL scheme %q is not allowed (use http, https, mailto or a relative path)", what, u.Scheme+":")
+		msg := fmt.Sprintf("%s URL scheme %q is not allowed (use http, https, mailto or a relative path)", what, scheme+":")
+		if b != d {
+			msg += fmt.Sprintf(": a browser reads %q as %q", clip(d, 60), clip(b, 60))
+		}
+		st.addf(off, "%s", msg)
+		return nil
+	}
+	u, err := url.Parse(final)
+	if err != nil {
+		st.addf(off, "%s URL %s is malformed: %v", what, shown, err)
 		return nil
 	}
 	if st.opts.Local == nil {
@@ -319,7 +343,43 @@ func (st *docState) checkURL(dest []byte, off int, what string) []byte {
 	if u.Fragment != "" {
 		resolved += "#" + u.Fragment
 	}
+	// The new destination is rendered through util.URLEscape too: it must
+	// still read as a path on the site.
+	if r := browserURL(string(util.URLEscape([]byte(resolved), true))); !strings.HasPrefix(r, "/") || strings.HasPrefix(r, "//") {
+		st.addf(off, "%s %q resolves to %q, which is not a path on the site", what, clip(d, 60), r)
+		return nil
+	}
 	return []byte(resolved)
+}
+
+// browserURL is the URL a browser reads from an attribute value (the WHATWG
+// URL parser, on a page served over http(s)): leading and trailing C0
+// controls and spaces stripped, tabs and newlines removed anywhere, and a
+// backslash read as a slash.
+func browserURL(s string) string {
+	s = strings.TrimFunc(s, func(r rune) bool { return r <= ' ' })
+	if strings.ContainsAny(s, "\t\n\r\\") {
+		s = strings.NewReplacer("\t", "", "\n", "", "\r", "", "\\", "/").Replace(s)
+	}
+	return s
+}
+
+// urlScheme returns the lowercase scheme of a URL as a browser parses it
+// (ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"), or "" for a relative
+// reference.
+func urlScheme(s string) string {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+		case i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'):
+		case i > 0 && c == ':':
+			return strings.ToLower(s[:i])
+		default:
+			return ""
+		}
+	}
+	return ""
 }
 
 func blockOffset(n ast.Node) int {
