@@ -47,7 +47,8 @@ else
 fi
 
 for target in internal/content:FuzzLoadEntry internal/content:FuzzTagSlug internal/content:FuzzCheckSlug \
-  internal/content:FuzzConfinedOpen internal/content:FuzzCollectionNames internal/upload:FuzzMetadataRoundTrip internal/manifest:FuzzFromMetadata; do
+  internal/content:FuzzConfinedOpen internal/content:FuzzCollectionNames internal/upload:FuzzMetadataRoundTrip internal/manifest:FuzzFromMetadata \
+  internal/precompute:FuzzURLAfterEntities; do
   pkg=${target%%:*} name=${target##*:}
   log="$out/fuzz-$name.log"
   corpus="$pkg/testdata/fuzz/$name"
