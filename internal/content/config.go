@@ -43,6 +43,8 @@ type Config struct {
 	PageSize         int          `yaml:"pageSize"`
 	Purge            Purge        `yaml:"purge"`
 	Collections      []Collection `yaml:"collections"`
+
+	contentLine, contentCol int // position of content: in axctl.yaml (0: not set)
 }
 
 // Site holds site-wide settings.
@@ -310,6 +312,9 @@ func (c *Config) locateCollections(data []byte) {
 	}
 	root := doc.Content[0]
 	for i := 0; i+1 < len(root.Content); i += 2 {
+		if k := root.Content[i]; k.Value == "content" {
+			c.contentLine, c.contentCol = yamlFilePos(data, 1, k.Line, k.Column)
+		}
 		if root.Content[i].Value != "collections" || root.Content[i+1].Kind != yaml.SequenceNode {
 			continue
 		}

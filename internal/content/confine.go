@@ -44,8 +44,14 @@ func OpenTree(cfg *Config) (*Tree, error) {
 	}
 	defer base.Close()
 	root, err := base.OpenRoot(cfg.Content)
-	if err != nil {
-		return nil, fmt.Errorf("content root %q must be a directory inside %q: %w", cfg.Content, cfg.Dir, err)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("content root %s does not exist", cfg.Root())
+	} else if err != nil {
+		msg := fmt.Sprintf("content root %q must be a directory inside %q (a symbolic link may not leave it): %v", cfg.Content, cfg.Dir, err)
+		if cfg.Path == "" {
+			return nil, errors.New(msg)
+		}
+		return nil, &ConfigError{Path: cfg.Path, Line: max(cfg.contentLine, 1), Col: max(cfg.contentCol, 1), Msg: msg}
 	}
 	return &Tree{root: root, name: cfg.Root(), allowHidden: cfg.AllowHidden}, nil
 }

@@ -71,6 +71,8 @@ type Options struct {
 // It returns every problem of the whole tree, sorted by path and position.
 // A non-nil error means the tree could not be read at all.
 func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error) ([]Problem, error) {
+	// The tree stays open after Load: the assets it returns reopen their
+	// files through it at upload (os.Root's finalizer closes it).
 	tree, err := OpenTree(cfg)
 	if err != nil {
 		return nil, err
