@@ -17,7 +17,7 @@ func confineTree(t testing.TB) string {
 	t.Helper()
 	dir := t.TempDir()
 	root := filepath.Join(dir, "content")
-	for name, data := range map[string]string{
+	writeTree(t, dir, map[string]string{
 		"outside.txt":              "outside",
 		"content/a.txt":            "a",
 		"content/sub/b.txt":        "b",
@@ -26,15 +26,7 @@ func confineTree(t testing.TB) string {
 		"content/sub/.env":         "SECRET=1",
 		"content/sub/deep/c.txt":   "c",
 		"content/sub/deep/.d/e.md": "e",
-	} {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	for name, target := range map[string]string{
 		"link-in":       "a.txt",
 		"link-out":      "../outside.txt",
@@ -57,6 +49,20 @@ func confineTree(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return root
+}
+
+// writeTree writes files (slash paths relative to dir) with their folders.
+func writeTree(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func openTree(t testing.TB, root string, allowHidden bool) *Tree {
@@ -193,19 +199,12 @@ func FuzzConfinedOpen(f *testing.F) {
 // of the same size are refused by the store, against Asset.MD5).
 func TestAssetOpenAfterSwap(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, data string) {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("axctl.yaml", "collections:\n  - name: blog\n")
-	write("secret.txt", "AWS_SECRET_ACCESS_KEY=x")
-	write("content/blog/a.md", "---\ntitle: A\ndate: 2026-01-01T00:00:00Z\n---\n[n](notes.txt)\n")
-	write("content/blog/notes.txt", "notes")
+	writeTree(t, dir, map[string]string{
+		"axctl.yaml":             "collections:\n  - name: blog\n",
+		"secret.txt":             "AWS_SECRET_ACCESS_KEY=x",
+		"content/blog/a.md":      "---\ntitle: A\ndate: 2026-01-01T00:00:00Z\n---\n[n](notes.txt)\n",
+		"content/blog/notes.txt": "notes",
+	})
 	cfg, err := LoadConfig(filepath.Join(dir, "axctl.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -236,7 +235,7 @@ func TestAssetOpenAfterSwap(t *testing.T) {
 		t.Fatalf("Open after a swap to a link: %v, want %v", err, errSymlink)
 	}
 	os.Remove(src)
-	write("content/blog/notes.txt", "longer notes")
+	writeTree(t, dir, map[string]string{"content/blog/notes.txt": "longer notes"})
 	if _, err := a.Open(); err == nil || !strings.Contains(err.Error(), "changed since it was validated") {
 		t.Fatalf("Open after the file grew: %v", err)
 	}
