@@ -5,14 +5,25 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/axctl/axctl/internal/content"
+	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/purge"
+	"github.com/axctl/axctl/internal/syncer"
+	"github.com/axctl/axctl/internal/upload"
 )
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
 
 // PurgeOptions are purge's inputs.
 type PurgeOptions struct {
@@ -21,16 +32,24 @@ type PurgeOptions struct {
 	Quiet      bool
 	Tags       []string
 	Everything bool
-	Via        string
-	URL        string
-	// Purger, when set, replaces the one Via names (tests).
+	// Pending purges the tags the target's pending-purge record holds
+	// (contract.PurgePendingKey) and clears them.
+	Pending bool
+	Target  string
+	Via     string
+	URL     string
+	// Settle is how long after the first purge --pending purges again
+	// (contract.PurgeSettle; tests shorten it).
+	Settle time.Duration
+	// Purger and Store, when set, replace the ones Via and Target name (tests).
 	Purger purge.Purger
+	Store  upload.Store
 }
 
-func newPurgeCmd(ios IO, g *Globals) *cobra.Command {
-	opts := &PurgeOptions{IO: ios}
+func newPurgeCmd(ios IO, g *Globals, runF func(context.Context, *PurgeOptions, *content.Config) error) *cobra.Command {
+	opts := &PurgeOptions{IO: ios, Settle: contract.PurgeSettle}
 	cmd := &cobra.Command{
-		Use:   "purge (--tags a,b | --everything)",
+		Use:   "purge (--tags a,b | --everything | --pending)",
 		Short: "Drop cached responses by Cache-Tag, or everything",
 		Long: "Purge asks the cache in front of the Worker to drop responses.\n\n" +
 			"  --via worker  POST $AXCTL_PURGE_URL/__internal/purge with AXCTL_PURGE_SECRET (Workers Cache);\n" +
@@ -38,22 +57,35 @@ func newPurgeCmd(ios IO, g *Globals) *cobra.Command {
 			"                and purge.url (else site.baseURL) and --url must agree with it\n" +
 			"  --via zone    the Cloudflare API with CLOUDFLARE_API_TOKEN and CLOUDFLARE_ZONE_ID\n" +
 			"  --via xkey    PURGE with an xkey-purge header (a local Varnish)\n\n" +
-			"Tags are the Worker's Cache-Tag names: site, c:<collection>, e:<collection>/<slug>, t:<tag>.",
+			"Tags are the Worker's Cache-Tag names: site, c:<collection>, e:<collection>/<slug>, t:<tag>.\n\n" +
+			"--pending purges the tags a sync --purge recorded in the bucket (" + contract.PurgePendingKey + ")\n" +
+			"and could not purge, twice (" + contract.PurgeSettle.String() + " apart), then clears them; a failure keeps them (exit 3).",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Config, opts.Quiet = g.Config, g.Quiet
-			if (len(opts.Tags) > 0) == opts.Everything {
-				return usage(fmt.Errorf("give exactly one of --tags or --everything"))
+			if n := btoi(len(opts.Tags) > 0) + btoi(opts.Everything) + btoi(opts.Pending); n != 1 {
+				return usage(fmt.Errorf("give exactly one of --tags, --everything or --pending"))
+			}
+			if opts.Target != "" && !opts.Pending {
+				return usage(fmt.Errorf("--target goes with --pending"))
 			}
 			cfg, err := content.LoadConfig(opts.Config)
 			if err != nil {
 				return usage(err)
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts, cfg)
+			}
+			if opts.Pending {
+				return runPurgePending(cmd.Context(), opts, cfg)
 			}
 			return runPurge(cmd.Context(), opts, cfg, opts.Tags)
 		},
 	}
 	cmd.Flags().StringSliceVar(&opts.Tags, "tags", nil, "Cache-Tags to purge, comma-separated")
 	cmd.Flags().BoolVar(&opts.Everything, "everything", false, "purge everything")
+	cmd.Flags().BoolVar(&opts.Pending, "pending", false, "purge the tags a failed sync --purge recorded in the bucket, then clear them")
+	cmd.Flags().StringVar(&opts.Target, "target", "", "with --pending: the bucket, file://DIR or s3://BUCKET[/PREFIX] (default from config)")
 	cmd.Flags().StringVar(&opts.Via, "via", "", "worker, zone or xkey (default from config: purge.via)")
 	cmd.Flags().StringVar(&opts.URL, "url", "", "site URL (worker: must equal $AXCTL_PURGE_URL) or cache URL (xkey); default from config")
 	return cmd
@@ -146,21 +178,23 @@ func runPurge(ctx context.Context, opts *PurgeOptions, cfg *content.Config, tags
 	return nil
 }
 
-// purgeAfterSync purges exactly the Cache-Tags a sync touched; nothing
-// changed means no call at all. It purges twice: at once, and again
-// PurgeSettle after the last write (applied). A response the Worker
-// rendered from reads that started before that write is either not
-// cacheable (complete after contract.FreshHorizon) or in the cache before
-// the second purge, which drops it; so when the sync exits no cache holds a
-// page older than the sync (docs/caching.md, "Freshness").
-func purgeAfterSync(ctx context.Context, opts *SyncOptions, cfg *content.Config, tags []string, applied time.Time) error {
+// purgeAfterSync purges exactly the Cache-Tags a sync touched, with the
+// tags earlier syncs recorded and did not purge; nothing to purge means no
+// call at all. See purgeRecorded for the two purges and the record.
+func purgeAfterSync(ctx context.Context, opts *SyncOptions, cfg *content.Config, store upload.Store, rep *syncer.Report) error {
+	tags := slices.Concat(rep.Purge, rep.Pending)
+	slices.Sort(tags)
+	tags = slices.Compact(tags)
 	if len(tags) == 0 {
 		if !opts.Quiet {
 			fmt.Fprintln(opts.IO.Err, "purge: nothing changed, nothing to purge")
 		}
 		return nil
 	}
-	po := &PurgeOptions{IO: opts.IO, Quiet: opts.Quiet, Via: opts.PurgeVia, URL: opts.PurgeURL, Purger: opts.Purger}
+	if len(rep.Pending) > 0 && !opts.Quiet {
+		fmt.Fprintf(opts.IO.Err, "purge: with %d tag(s) an earlier sync recorded in %s\n", len(rep.Pending), contract.PurgePendingKey)
+	}
+	po := &PurgeOptions{IO: opts.IO, Quiet: opts.Quiet, Via: opts.PurgeVia, URL: opts.PurgeURL, Purger: opts.Purger, Settle: opts.PurgeSettle}
 	if po.Purger == nil {
 		p, err := newPurger(cfg, po.Via, po.URL)
 		if err != nil {
@@ -168,18 +202,88 @@ func purgeAfterSync(ctx context.Context, opts *SyncOptions, cfg *content.Config,
 		}
 		po.Purger = p
 	}
-	if err := runPurge(ctx, po, cfg, tags); err != nil {
+	applied := rep.Applied
+	if applied.IsZero() {
+		applied = time.Now() // only recorded tags: their writes ended before this first purge
+	}
+	err := purgeRecorded(ctx, po, cfg, store, tags, applied)
+	if err != nil {
+		rep.Unpurged = tags
+	}
+	return err
+}
+
+// purgeRecorded purges tags twice: at once, and again Settle after the
+// last write (applied). A response the Worker rendered from reads that
+// started before that write is either not cacheable (complete after
+// contract.FreshHorizon) or in the cache before the second purge, which
+// drops it; so when it returns no cache holds a page older than the sync
+// (docs/caching.md, "Freshness"). Then it removes the tags from the
+// pending-purge record. If a purge fails, the tags stay recorded (they
+// were written before the sync's first body; they are added again in case
+// another sync cleared them meanwhile), are printed, and the error is exit 3.
+func purgeRecorded(ctx context.Context, po *PurgeOptions, cfg *content.Config, store upload.Store, tags []string, applied time.Time) error {
+	err := runPurge(ctx, po, cfg, tags)
+	if err == nil {
+		if wait := time.Until(applied.Add(po.Settle)); wait > 0 {
+			if !po.Quiet {
+				fmt.Fprintf(po.IO.Err, "purge: again in %s, once no response rendered before the sync can still reach the cache\n", wait.Round(100*time.Millisecond))
+			}
+			select {
+			case <-ctx.Done():
+				err = storeErr(fmt.Errorf("second purge: %w", ctx.Err()))
+			case <-time.After(wait):
+			}
+		}
+	}
+	if err == nil {
+		err = runPurge(ctx, po, cfg, tags)
+	}
+	if err != nil {
+		where := "recorded in " + contract.PurgePendingKey
+		if rerr := syncer.RecordPending(ctx, store, tags); rerr != nil {
+			where = fmt.Sprintf("NOT recorded (%v): purge them by hand", rerr)
+		}
+		fmt.Fprintf(po.IO.Err, "purge failed: %d tag(s) not purged, %s; sync --purge or axctl purge --pending retries them: %s\n",
+			len(tags), where, strings.Join(tags, " "))
 		return err
 	}
-	if wait := time.Until(applied.Add(opts.PurgeSettle)); wait > 0 {
-		if !opts.Quiet {
-			fmt.Fprintf(opts.IO.Err, "purge: again in %s, once no response rendered before the sync can still reach the cache\n", wait.Round(100*time.Millisecond))
-		}
-		select {
-		case <-ctx.Done():
-			return storeErr(fmt.Errorf("second purge: %w", ctx.Err()))
-		case <-time.After(wait):
+	left, err := syncer.ClearPending(ctx, store, tags)
+	if err != nil {
+		return storeErr(fmt.Errorf("purged, but could not clear them from %s (the next purge repeats them): %w", contract.PurgePendingKey, err))
+	}
+	if len(left) > 0 && !po.Quiet {
+		fmt.Fprintf(po.IO.Err, "purge: %d tag(s) another sync recorded meanwhile stay in %s\n", len(left), contract.PurgePendingKey)
+	}
+	return nil
+}
+
+// runPurgePending purges the tags the pending-purge record of the target
+// holds, twice (the writes behind them may have just ended), and clears them.
+func runPurgePending(ctx context.Context, opts *PurgeOptions, cfg *content.Config) error {
+	store := opts.Store
+	if store == nil {
+		var err error
+		if store, err = openTarget(ctx, cfg, opts.Target); err != nil {
+			return err
 		}
 	}
-	return runPurge(ctx, po, cfg, tags)
+	if opts.Purger == nil {
+		p, err := newPurger(cfg, opts.Via, opts.URL)
+		if err != nil {
+			return usage(err)
+		}
+		opts.Purger = p
+	}
+	tags, _, err := syncer.ReadPending(ctx, store)
+	if err != nil {
+		return storeErr(err)
+	}
+	if len(tags) == 0 {
+		if !opts.Quiet {
+			fmt.Fprintf(opts.IO.Err, "purge: nothing pending in %s\n", store)
+		}
+		return nil
+	}
+	return purgeRecorded(ctx, opts, cfg, store, tags, time.Now())
 }

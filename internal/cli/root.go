@@ -95,7 +95,7 @@ func NewRoot(ios IO) *cobra.Command {
 		newFeaturesCmd(ios, g),
 		newSyncCmd(ios, g, nil),
 		newManifestCmd(ios, g),
-		newPurgeCmd(ios, g),
+		newPurgeCmd(ios, g, nil),
 		newInitCmd(ios, g, nil),
 		newDeployCmd(ios, g, nil),
 		newPullCmd(ios, g),

@@ -124,13 +124,14 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 	}
 	prog := newProgress(opts.IO.Err, opts.Quiet || opts.JSON)
 	rep, err := syncer.Plan(ctx, built, store, syncer.Options{
-		DryRun: opts.DryRun, MaxDeletes: opts.MaxDeletes, Concurrency: opts.Concurrency, Progress: prog.update,
+		DryRun: opts.DryRun, MaxDeletes: opts.MaxDeletes, Concurrency: opts.Concurrency, Progress: prog.update, Purge: opts.Purge,
 	})
 	prog.done()
 	if rep != nil && rep.Plan != nil && !opts.Quiet && !opts.JSON && (opts.DryRun || err != nil) {
 		fmt.Fprint(opts.IO.Err, rep.Plan.String())
 	}
-	if opts.JSON && rep != nil {
+	purging := opts.Purge && !opts.DryRun && err == nil
+	if opts.JSON && rep != nil && !purging {
 		writeSyncJSON(opts.IO.Out, rep, opts.DryRun, store.String())
 	}
 	if err != nil {
@@ -145,9 +146,17 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 	}
 	if !opts.Quiet {
 		fmt.Fprintln(opts.IO.Err, summary(rep, opts.DryRun, store.String()))
+		if len(rep.Pending) > 0 && !purging {
+			fmt.Fprintf(opts.IO.Err, "purge: %d tag(s) an earlier sync did not purge are recorded in %s (sync --purge or axctl purge --pending purges them): %s\n",
+				len(rep.Pending), contract.PurgePendingKey, strings.Join(rep.Pending, " "))
+		}
 	}
-	if opts.Purge && !opts.DryRun {
-		return purgeAfterSync(ctx, opts, cfg, rep.Purge, rep.Applied)
+	if purging {
+		err := purgeAfterSync(ctx, opts, cfg, store, rep)
+		if opts.JSON {
+			writeSyncJSON(opts.IO.Out, rep, false, store.String())
+		}
+		return err
 	}
 	return nil
 }
@@ -164,6 +173,9 @@ func summary(rep *syncer.Report, dry bool, target string) string {
 	for _, a := range p.Uploads {
 		if a.Kind == upload.KindManifest {
 			manifests++
+			continue
+		}
+		if a.Kind == upload.KindPurge {
 			continue
 		}
 		bodies++

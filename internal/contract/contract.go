@@ -55,6 +55,14 @@ const FreshHorizon = 5 * time.Second
 // before the second purge, which removes it.
 const PurgeSettle = FreshHorizon + time.Second
 
+// PurgePendingKey records the Cache-Tags a `sync --purge` must purge and
+// has not yet: written (conditionally) before the sync's first body, cleared
+// once its purge succeeded, so a purge that fails, or a sync killed before
+// purging, leaves them for the next `sync --purge` or `axctl purge
+// --pending`, from any machine. The name "purge" is reserved: no collection
+// index can be this object.
+const PurgePendingKey = "metadata/purge.json"
+
 // IsReservedName reports whether a collection may not be called name.
 func IsReservedName(name string) bool {
 	for _, r := range ReservedNames {

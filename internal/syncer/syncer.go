@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/axctl/axctl/internal/content"
+	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/manifest"
 	"github.com/axctl/axctl/internal/upload"
 )
@@ -36,6 +37,9 @@ type Options struct {
 	MaxDeletes  int // <0: no limit
 	Concurrency int
 	Progress    func(done, total int)
+	// Purge says the caller purges the plan's tags after applying it: the
+	// plan then records them first in the pending-purge record (pending.go).
+	Purge bool
 }
 
 // Report is what a sync found and did.
@@ -50,6 +54,11 @@ type Report struct {
 	Lists, ManifestGets int `json:"-"`
 	// Purge holds the Cache-Tag names the applied plan touched.
 	Purge []string `json:"purge,omitempty"`
+	// Pending holds the tags earlier syncs recorded and did not purge
+	// (contract.PurgePendingKey), as the listing found them.
+	Pending []string `json:"pending,omitempty"`
+	// Unpurged holds the tags a failed purge left recorded (set by the CLI).
+	Unpurged []string `json:"unpurged,omitempty"`
 	// Applied is when the last write or delete of the plan was acknowledged
 	// (zero when nothing was applied): the second purge is timed from it.
 	Applied time.Time `json:"-"`
@@ -203,10 +212,14 @@ func Plan(ctx context.Context, built *Built, store upload.Store, opts Options) (
 	// keeping the managed prefixes: cheaper than a listing per prefix as long
 	// as the target holds little else (give sync its own bucket or prefix).
 	remote := map[string]upload.Object{}
+	var pendingObj upload.Object
 	rep.Lists = 1
 	err := store.List(ctx, "", func(o upload.Object) error {
 		if upload.Managed(o.Key) {
 			remote[o.Key] = o
+		}
+		if o.Key == contract.PurgePendingKey {
+			pendingObj = o
 		}
 		return nil
 	})
@@ -227,6 +240,9 @@ func Plan(ctx context.Context, built *Built, store upload.Store, opts Options) (
 		rep.ManifestGets++
 	}
 	rep.Purge = purgeTags(rep.Plan, built, old, shell.changed)
+	if err := planPending(ctx, store, rep, pendingObj, opts.Purge); err != nil {
+		return rep, err
+	}
 	if opts.MaxDeletes >= 0 && len(rep.Plan.Deletes) > opts.MaxDeletes {
 		return rep, fmt.Errorf("%w: the plan deletes %d objects, more than --max-deletes %d; nothing was written", ErrRefused, len(rep.Plan.Deletes), opts.MaxDeletes)
 	}

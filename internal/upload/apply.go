@@ -23,8 +23,10 @@ type Result struct {
 }
 
 // Apply carries out a plan in the order that keeps readers consistent:
-// assets and entries, then manifests (shards before the indexes that name
-// them, site.json last), then deletes. A manifest is never written before
+// the pending-purge record (KindPurge: the tags this sync will purge, so no
+// write goes unpurged even if the sync dies before purging), assets and
+// entries, then manifests (shards before the indexes that name them,
+// site.json last), then deletes. A manifest is never written before
 // every body it names exists, and nothing is deleted until every manifest
 // has stopped naming it. The first error stops the run; the bucket is then
 // still consistent and a rerun converges.
@@ -41,9 +43,11 @@ func Apply(ctx context.Context, s Store, p *Plan, opts ApplyOptions) (*Result, e
 			opts.Progress(int(n), total)
 		}
 	}
-	var bodies, shards, indexes, site []Action
+	var pending, bodies, shards, indexes, site []Action
 	for _, a := range p.Uploads {
 		switch {
+		case a.Kind == KindPurge:
+			pending = append(pending, a)
 		case a.Kind != KindManifest:
 			bodies = append(bodies, a)
 		case a.Key == "metadata/site.json":
@@ -54,7 +58,7 @@ func Apply(ctx context.Context, s Store, p *Plan, opts ApplyOptions) (*Result, e
 			indexes = append(indexes, a)
 		}
 	}
-	for _, group := range [][]Action{bodies, shards, indexes, site} {
+	for _, group := range [][]Action{pending, bodies, shards, indexes, site} {
 		// Cancelled (SIGINT, SIGTERM): no later group starts, so bodies cut
 		// short are never followed by the manifests that would name them.
 		if err := ctx.Err(); err != nil {

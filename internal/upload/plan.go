@@ -7,6 +7,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/axctl/axctl/internal/contract"
 )
 
 // Kind is what an object is for; it decides the apply order.
@@ -17,6 +19,9 @@ const (
 	KindAsset    Kind = "asset"
 	KindEntry    Kind = "entry"
 	KindManifest Kind = "manifest"
+	// KindPurge is the pending-purge record (contract.PurgePendingKey): a
+	// sync that will purge writes it before anything else.
+	KindPurge Kind = "purge"
 )
 
 // Reason says why an object is written or deleted.
@@ -29,6 +34,7 @@ const (
 	ReasonMetadataChanged Reason = "metadata changed"
 	ReasonRendererChanged Reason = "renderer changed"
 	ReasonRemoved         Reason = "no longer produced"
+	ReasonPurgePending    Reason = "tags to purge"
 )
 
 // Item is one object the content produces.
@@ -159,8 +165,13 @@ func MakePlan(local []Item, remote map[string]Object, prev map[string]Previous) 
 	return p
 }
 
-// Managed reports whether key is under one of the ManagedPrefixes.
+// Managed reports whether key is under one of the ManagedPrefixes and is
+// not the pending-purge record (contract.PurgePendingKey), which a plan
+// writes only as a KindPurge action and never deletes.
 func Managed(key string) bool {
+	if key == contract.PurgePendingKey {
+		return false
+	}
 	for _, pre := range ManagedPrefixes {
 		if strings.HasPrefix(key, pre) {
 			return true

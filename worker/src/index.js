@@ -23,7 +23,7 @@ const HTML_HEADERS = {
  * catch-all 500): whatever a browser makes of the bytes, it runs no script in
  * them and they are a sandboxed, opaque origin, never the site's.
  */
-export const OTHER_HEADERS = {
+const OTHER_HEADERS = {
   'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; sandbox",
   'X-Content-Type-Options': 'nosniff',
 };

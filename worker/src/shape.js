@@ -29,6 +29,12 @@ const shardRef = (name) => ({ key: re(new RegExp(`^metadata/${name}/\\d{4,}\\.js
 const INDEX = (name) => ({ version, collection: (v) => v === name, route: re(ROUTE), title: str, total: int, pageSize: int, shards: [shardRef(name)] });
 const SHARD = (name) => ({ version, collection: (v) => v === name, index: int, records: [RECORD] });
 
+/**
+ * check throws the path (a string such as "$.records[3].date") of the first
+ * place where v departs from spec. A spec is a predicate, [spec] for an array
+ * of spec, or an object of field specs where a "?" prefix marks an optional
+ * field; any other field is a departure.
+ */
 function check(spec, v, at) {
   if (typeof spec === 'function') {
     if (!spec(v)) throw at;

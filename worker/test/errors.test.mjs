@@ -161,6 +161,8 @@ test('impossible keys: 404 with no R2 read, not 503 and not an R2 error', async 
       [`/blog/${'a/'.repeat(600)}a`, 'deep slug over MAX_KEY_BYTES'],
       ['/metadata/site.json', 'the site manifest is not a collection index'],
       ['/metadata/tags.json', 'reserved name'],
+      ['/metadata/purge.json', 'the pending-purge record (reserved name): never served as a collection index'],
+      ['/metadata/lease.json', 'the sync lease (reserved name)'],
       ['/metadata/-x.json', 'not a name'],
       ['/metadata/blog/0000.json', 'a shard is not served'],
       ['/static/x', 'reserved route (Workers static assets)'],

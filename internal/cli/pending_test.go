@@ -1,0 +1,343 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/axctl/axctl/internal/content"
+	"github.com/axctl/axctl/internal/contract"
+	"github.com/axctl/axctl/internal/purge"
+	"github.com/axctl/axctl/internal/upload"
+)
+
+// flakyPurge is a Worker purge route that answers 503 while down is set
+// and otherwise records the tags of each request.
+type flakyPurge struct {
+	*httptest.Server
+	down atomic.Bool
+	mu   sync.Mutex
+	got  [][]string
+}
+
+func newFlakyPurge(t *testing.T) *flakyPurge {
+	fp := &flakyPurge{}
+	fp.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if fp.down.Load() {
+			http.Error(w, "down", http.StatusServiceUnavailable)
+			return
+		}
+		var body struct{ Tags []string }
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		fp.mu.Lock()
+		fp.got = append(fp.got, body.Tags)
+		fp.mu.Unlock()
+		_, _ = w.Write([]byte(`{"purged":true}`))
+	}))
+	t.Cleanup(fp.Close)
+	return fp
+}
+
+// purger is the Worker purger for fp, without retries (a 503 fails at once).
+func (fp *flakyPurge) purger() purge.Purger {
+	return &purge.Worker{URL: fp.URL, Secret: testSecret, Client: fp.Client(), Retry: purge.Retry{Attempts: 1}}
+}
+
+func (fp *flakyPurge) requests() [][]string {
+	fp.mu.Lock()
+	defer fp.mu.Unlock()
+	return slices.Clone(fp.got)
+}
+
+// command runs `axctl [global flags] <cmd> ...` through the real flag
+// parsing and exit-code mapping.
+func command(args []string, add func(IO, *Globals) *cobra.Command) result {
+	var out, errOut bytes.Buffer
+	ios := IO{In: strings.NewReader(""), Out: &out, Err: &errOut}
+	g := &Globals{}
+	root := &cobra.Command{Use: "axctl", SilenceUsage: true, SilenceErrors: true}
+	root.SetOut(&out)
+	root.SetErr(&errOut)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usage(err) })
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.Config, "config", "", "")
+	pf.BoolVar(&g.JSON, "json", false, "")
+	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "")
+	root.AddCommand(add(ios, g))
+	root.SetArgs(args)
+	code := report(root.ExecuteContext(context.Background()), &errOut)
+	return result{code, out.String(), errOut.String()}
+}
+
+const testSettle = 20 * time.Millisecond
+
+// syncPurging runs sync with store and p in place of the target and the
+// configured purger, the second purge testSettle after the last write.
+func syncPurging(store upload.Store, p purge.Purger, args ...string) result {
+	return command(args, func(ios IO, g *Globals) *cobra.Command {
+		return newSyncCmd(ios, g, func(ctx context.Context, o *SyncOptions) error {
+			o.Store, o.Purger, o.PurgeSettle = store, p, testSettle
+			return runSync(ctx, o)
+		})
+	})
+}
+
+// purging runs purge likewise.
+func purging(store upload.Store, p purge.Purger, args ...string) result {
+	return command(args, func(ios IO, g *Globals) *cobra.Command {
+		return newPurgeCmd(ios, g, func(ctx context.Context, o *PurgeOptions, cfg *content.Config) error {
+			o.Store, o.Purger, o.Settle = store, p, testSettle
+			if o.Pending {
+				return runPurgePending(ctx, o, cfg)
+			}
+			return runPurge(ctx, o, cfg, o.Tags)
+		})
+	})
+}
+
+// recorded reads the pending-purge record straight from the bucket (nil
+// when absent).
+func recorded(t *testing.T, s upload.Store) []string {
+	t.Helper()
+	body, _, _, err := s.Get(context.Background(), contract.PurgePendingKey)
+	if err != nil {
+		return nil
+	}
+	var rec struct {
+		Version int      `json:"version"`
+		Tags    []string `json:"tags"`
+	}
+	if err := json.Unmarshal(body, &rec); err != nil || rec.Version != 1 || rec.Tags == nil {
+		t.Fatalf("%s is not a record: %q (%v)", contract.PurgePendingKey, body, err)
+	}
+	return rec.Tags
+}
+
+// purgeJSON is the part of sync --json these tests read.
+type purgeJSON struct {
+	Purge, Pending, Unpurged []string
+}
+
+func decodeSync(t *testing.T, r result) purgeJSON {
+	t.Helper()
+	var out purgeJSON
+	if err := json.Unmarshal([]byte(r.out), &out); err != nil {
+		t.Fatalf("sync --json: %v\n%s", err, r.out)
+	}
+	return out
+}
+
+// allPurged is every tag the server received, sorted and distinct.
+func allPurged(reqs [][]string) []string {
+	return slices.Compact(slices.Sorted(slices.Values(slices.Concat(reqs...))))
+}
+
+func dirBucket(t *testing.T) upload.Store {
+	s, err := upload.NewDirStore(filepath.Join(t.TempDir(), "bucket"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestSyncFailedPurgeIsRecorded: sync --purge with the purge route down
+// writes the bucket, exits 3, prints the tags it could not purge (stderr and
+// --json "unpurged") and leaves them in metadata/purge.json; the rerun with
+// nothing changed purges exactly them (twice) and clears the record; the
+// next rerun has nothing to purge.
+func TestSyncFailedPurgeIsRecorded(t *testing.T) {
+	fp := newFlakyPurge(t)
+	store := dirBucket(t)
+	tr := newTree(t)
+	tr.posts(2)
+	fp.down.Store(true)
+	r := syncPurging(store, fp.purger(), "--config", tr.config(), "--json", "sync", "--purge")
+	r.want(t, ExitStore, "sync --purge with the purge route down")
+	out := decodeSync(t, r)
+	if len(out.Purge) == 0 || !slices.Contains(out.Purge, "e:blog/p1") || !slices.Equal(out.Unpurged, out.Purge) {
+		t.Fatalf("--json: purge %q, unpurged %q", out.Purge, out.Unpurged)
+	}
+	if !strings.Contains(r.errOut, "purge failed") || !strings.Contains(r.errOut, strings.Join(out.Purge, " ")) {
+		t.Errorf("stderr does not name the tags it could not purge:\n%s", r.errOut)
+	}
+	if got := recorded(t, store); !slices.Equal(got, out.Purge) {
+		t.Fatalf("recorded %q, want %q", got, out.Purge)
+	}
+	before := listing(t, store)
+
+	fp.down.Store(false)
+	r = syncPurging(store, fp.purger(), "--config", tr.config(), "sync", "--purge")
+	r.want(t, ExitOK, "rerun with nothing changed")
+	reqs := fp.requests()
+	if len(reqs) != 2 || !slices.Equal(allPurged(reqs), out.Purge) {
+		t.Fatalf("the rerun purged %q, want %q twice", reqs, out.Purge)
+	}
+	if got := recorded(t, store); len(got) != 0 {
+		t.Errorf("record not cleared: %q", got)
+	}
+	after := listing(t, store)
+	delete(before, contract.PurgePendingKey)
+	delete(after, contract.PurgePendingKey)
+	if !sameListing(before, after) {
+		t.Errorf("the rerun changed more than the record")
+	}
+
+	r = syncPurging(store, fp.purger(), "--config", tr.config(), "sync", "--purge")
+	r.want(t, ExitOK, "third sync")
+	if !strings.Contains(r.errOut, "nothing to purge") || len(fp.requests()) != 2 {
+		t.Errorf("third sync purged again (%d requests):\n%s", len(fp.requests()), r.errOut)
+	}
+}
+
+func sameListing(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// TestPurgePendingAccumulates: two failed syncs leave the union of their
+// tags; a failing `purge --pending` keeps them (exit 3); a working one
+// purges exactly the union and clears it; then there is nothing pending.
+func TestPurgePendingAccumulates(t *testing.T) {
+	fp := newFlakyPurge(t)
+	store := dirBucket(t)
+	tr := newTree(t)
+	tr.posts(1)
+	fp.down.Store(true)
+	r := syncPurging(store, fp.purger(), "--config", tr.config(), "--json", "sync", "--purge")
+	r.want(t, ExitStore, "first failed sync")
+	first := decodeSync(t, r).Purge
+	tr.write("content/docs/guide.md", "---\ntitle: Guide\ndate: 2025-02-01\ntags: [howto]\n---\n\nG.\n")
+	r = syncPurging(store, fp.purger(), "--config", tr.config(), "--json", "sync", "--purge")
+	r.want(t, ExitStore, "second failed sync")
+	out := decodeSync(t, r)
+	want := allPurged([][]string{first, out.Purge})
+	if !slices.Contains(out.Purge, "t:howto") || slices.Contains(first, "t:howto") || !slices.Equal(out.Pending, first) {
+		t.Fatalf("second sync: purge %q pending %q (first %q)", out.Purge, out.Pending, first)
+	}
+	if !slices.Equal(out.Unpurged, want) {
+		t.Errorf("unpurged %q, want the union %q", out.Unpurged, want)
+	}
+	if got := recorded(t, store); !slices.Equal(got, want) {
+		t.Fatalf("recorded %q, want the union %q", got, want)
+	}
+
+	r = purging(store, fp.purger(), "--config", tr.config(), "purge", "--pending")
+	r.want(t, ExitStore, "purge --pending with the route down")
+	if got := recorded(t, store); !slices.Equal(got, want) {
+		t.Fatalf("a failed purge --pending changed the record: %q", got)
+	}
+	fp.down.Store(false)
+	r = purging(store, fp.purger(), "--config", tr.config(), "purge", "--pending")
+	r.want(t, ExitOK, "purge --pending")
+	if reqs := fp.requests(); len(reqs) != 2 || !slices.Equal(reqs[0], want) || !slices.Equal(reqs[1], want) {
+		t.Fatalf("purge --pending sent %q, want %q twice", reqs, want)
+	}
+	if got := recorded(t, store); len(got) != 0 {
+		t.Errorf("record not cleared: %q", got)
+	}
+	r = purging(store, fp.purger(), "--config", tr.config(), "purge", "--pending")
+	r.want(t, ExitOK, "purge --pending, nothing left")
+	if !strings.Contains(r.errOut, "nothing pending") || len(fp.requests()) != 2 {
+		t.Errorf("nothing pending, yet %d requests:\n%s", len(fp.requests()), r.errOut)
+	}
+}
+
+// TestSyncDryRunShowsPending: with tags pending, sync --dry-run (with and
+// without --purge, text and --json) shows them, writes nothing and purges
+// nothing.
+func TestSyncDryRunShowsPending(t *testing.T) {
+	fp := newFlakyPurge(t)
+	store := dirBucket(t)
+	tr := newTree(t)
+	tr.posts(1)
+	fp.down.Store(true)
+	r := syncPurging(store, fp.purger(), "--config", tr.config(), "--json", "sync", "--purge")
+	r.want(t, ExitStore, "failed sync")
+	pending := decodeSync(t, r).Purge
+	fp.down.Store(false)
+	tr.posts(3)
+	before := listing(t, store)
+	for _, args := range [][]string{{"sync", "--dry-run", "--purge"}, {"sync", "--dry-run"}} {
+		r = syncPurging(store, fp.purger(), append([]string{"--config", tr.config()}, args...)...)
+		r.want(t, ExitOK, strings.Join(args, " "))
+		if !strings.Contains(r.errOut, strings.Join(pending, " ")) {
+			t.Errorf("%s does not show the pending tags %q:\n%s", args, pending, r.errOut)
+		}
+		r = syncPurging(store, fp.purger(), append([]string{"--config", tr.config(), "--json"}, args...)...)
+		if got := decodeSync(t, r).Pending; !slices.Equal(got, pending) {
+			t.Errorf("%s --json: pending %q, want %q", args, got, pending)
+		}
+	}
+	if after := listing(t, store); !sameListing(before, after) {
+		t.Errorf("a dry run wrote to the bucket")
+	}
+	if n := len(fp.requests()); n != 0 {
+		t.Errorf("a dry run sent %d purge requests", n)
+	}
+}
+
+// dyingStore fails every put of an entry body: a sync that dies after
+// writing the record and before its purge.
+type dyingStore struct {
+	upload.Store
+	mu   sync.Mutex
+	keys []string
+}
+
+func (d *dyingStore) Put(ctx context.Context, key string, body []byte, a upload.Attrs, pre upload.Precondition) (string, error) {
+	d.mu.Lock()
+	d.keys = append(d.keys, key)
+	d.mu.Unlock()
+	if strings.HasPrefix(key, "entries/") {
+		return "", context.DeadlineExceeded
+	}
+	return d.Store.Put(ctx, key, body, a, pre)
+}
+
+// TestSyncRecordsTagsBeforeWriting: the tags a sync --purge will purge are
+// in the bucket before its first body write, so a sync that dies between
+// its writes and its purge loses nothing: the next sync --purge purges them.
+func TestSyncRecordsTagsBeforeWriting(t *testing.T) {
+	fp := newFlakyPurge(t)
+	store := dirBucket(t)
+	tr := newTree(t)
+	tr.posts(2)
+	d := &dyingStore{Store: store}
+	r := syncPurging(d, fp.purger(), "--config", tr.config(), "sync", "--purge")
+	r.want(t, ExitStore, "a sync whose body writes fail")
+	at := slices.Index(d.keys, contract.PurgePendingKey)
+	body := slices.IndexFunc(d.keys, func(k string) bool { return !strings.HasPrefix(k, "metadata/") })
+	if at < 0 || body < 0 || at > body {
+		t.Fatalf("writes %q: want %s before the first body", d.keys, contract.PurgePendingKey)
+	}
+	rec := recorded(t, store)
+	if !slices.Contains(rec, "e:blog/p0") || !slices.Contains(rec, "c:blog") {
+		t.Fatalf("recorded %q before the bodies", rec)
+	}
+	r = syncPurging(store, fp.purger(), "--config", tr.config(), "--json", "sync", "--purge")
+	r.want(t, ExitOK, "rerun")
+	if got := allPurged(fp.requests()); !slices.Equal(got, allPurged([][]string{rec, decodeSync(t, r).Purge})) {
+		t.Errorf("rerun purged %q, recorded %q", got, rec)
+	}
+	if got := recorded(t, store); len(got) != 0 {
+		t.Errorf("record not cleared: %q", got)
+	}
+}
