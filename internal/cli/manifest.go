@@ -62,6 +62,9 @@ func runManifestRebuild(ctx context.Context, opts *ManifestRebuildOptions) error
 	}
 	have := map[string][]byte{}
 	err = store.List(ctx, "metadata/", func(o upload.Object) error {
+		if !upload.Managed(o.Key) {
+			return nil // not a manifest: the sync lease, the pending-purge record
+		}
 		body, _, _, err := store.Get(ctx, o.Key)
 		have[o.Key] = body
 		return err

@@ -341,3 +341,25 @@ func TestSyncRecordsTagsBeforeWriting(t *testing.T) {
 		t.Errorf("record not cleared: %q", got)
 	}
 }
+
+// TestManifestRebuildKeepsPending: the record is not a manifest: `manifest
+// rebuild --check` passes beside it and `manifest rebuild` leaves it.
+func TestManifestRebuildKeepsPending(t *testing.T) {
+	fp := newFlakyPurge(t)
+	dir := filepath.Join(t.TempDir(), "bucket")
+	store, err := upload.NewDirStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := "file://" + filepath.ToSlash(dir)
+	tr := newTree(t)
+	tr.posts(2)
+	fp.down.Store(true)
+	syncPurging(store, fp.purger(), "--config", tr.config(), "sync", "--purge").want(t, ExitStore, "failed purge")
+	want := recorded(t, store)
+	axctl("--config", tr.config(), "manifest", "rebuild", "--check", "--target", target).want(t, ExitOK, "rebuild --check")
+	axctl("--config", tr.config(), "manifest", "rebuild", "--target", target).want(t, ExitOK, "rebuild")
+	if got := recorded(t, store); len(want) == 0 || !slices.Equal(got, want) {
+		t.Errorf("after rebuild the record holds %q, want %q", got, want)
+	}
+}
