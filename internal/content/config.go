@@ -238,6 +238,9 @@ func (c *Config) check(data []byte) error {
 	fail := func(needle, format string, args ...any) error {
 		return &ConfigError{Path: c.Path, Line: line(needle), Col: 1, Msg: fmt.Sprintf(format, args...)}
 	}
+	if msg := badChars(c.Site.Title, false); msg != "" {
+		return fail("title", "site.title contains %s", msg)
+	}
 	if len(c.Collections) == 0 {
 		return fail("collections", "no collections: add at least one under \"collections:\"")
 	}
@@ -296,6 +299,8 @@ func (c *Config) checkNames(col *Collection, routes map[string]string) error {
 		return c.errorAt(col, "route %q is, or lies under, a path the Worker answers itself (%s)", col.Route, strings.Join(contract.ReservedRoutes, ", "))
 	case !routeRe.MatchString(col.Route):
 		return c.errorAt(col, "route %q must be one path segment of a-z, 0-9 and - (like \"/blog\")", col.Route)
+	case badChars(col.Title, false) != "": // shown on pages and in feeds, as entry titles are
+		return c.errorAt(col, "title contains %s", badChars(col.Title, false))
 	}
 	if other, dup := routes[col.Route]; dup {
 		return c.errorAt(col, "route %q is also collection %q's route", col.Route, other)
