@@ -93,7 +93,11 @@ func runValidate(ctx context.Context, opts *ValidateOptions) error {
 		return err
 	}
 	writeWarnings(opts, l.warnings)
-	writeProblems(opts, l.problems, l.entries, l.drafts)
+	ps := l.problems
+	if opts.Format == "json" { // one document: its "warnings" list
+		ps = append(ps[:len(ps):len(ps)], l.warnings...)
+	}
+	writeProblems(opts, ps, l.entries, l.drafts)
 	if len(l.problems) > 0 {
 		return invalid(fmt.Errorf("%d problem(s) in %s", len(l.problems), l.cfg.Root()), opts.Format != "text")
 	}
@@ -143,9 +147,15 @@ func writeProblemsJSON(w io.Writer, ps []content.Problem, entries, drafts int) {
 		Entries  int           `json:"entries"`
 		Drafts   int           `json:"drafts"`
 		Problems []jsonProblem `json:"problems"`
-	}{OK: len(ps) == 0, Entries: entries, Drafts: drafts, Problems: []jsonProblem{}}
+		Warnings []jsonProblem `json:"warnings"`
+	}{OK: true, Entries: entries, Drafts: drafts, Problems: []jsonProblem{}, Warnings: []jsonProblem{}}
 	for _, p := range ps {
-		out.Problems = append(out.Problems, jsonProblem{p.Path, p.Line, p.Col, p.Msg})
+		if p.Warning {
+			out.Warnings = append(out.Warnings, jsonProblem{p.Path, p.Line, p.Col, p.Msg})
+		} else {
+			out.OK = false
+			out.Problems = append(out.Problems, jsonProblem{p.Path, p.Line, p.Col, p.Msg})
+		}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
