@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -55,7 +56,7 @@ func runManifestRebuild(ctx context.Context, opts *ManifestRebuildOptions) error
 			return err
 		}
 	}
-	site := manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL}
+	site := manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL, Now: time.Now()}
 	want, err := manifest.Rebuild(ctx, store, site, syncer.Collections(cfg), cfg.PageSize, opts.Concurrency)
 	if err != nil {
 		return storeErr(fmt.Errorf("rebuild: %w", err))

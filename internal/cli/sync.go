@@ -40,6 +40,9 @@ type SyncOptions struct {
 	// PurgeSettle is how long after the last write --purge purges again
 	// (contract.PurgeSettle from the command line; tests may shorten it).
 	PurgeSettle time.Duration
+	// Wait bounds the wait for another sync's lease; LeaseTTL is how long
+	// this sync's lease outlives it if it is killed (0: syncer's default).
+	Wait, LeaseTTL time.Duration
 	// Store, when set, replaces the store the target names (tests).
 	Store upload.Store
 }
@@ -78,6 +81,8 @@ func newSyncCmd(ios IO, g *Globals, runF func(context.Context, *SyncOptions) err
 	f.BoolVar(&opts.Purge, "purge", false, "after applying, purge the Cache-Tags the plan touched (twice: again "+contract.PurgeSettle.String()+" after the last write)")
 	f.StringVar(&opts.PurgeVia, "purge-via", "", "with --purge: worker, zone or xkey (default from config)")
 	f.StringVar(&opts.PurgeURL, "purge-url", "", "with --purge: site URL (worker: must equal $AXCTL_PURGE_URL) or cache URL (xkey)")
+	f.DurationVar(&opts.Wait, "wait", 2*time.Minute, "how long to wait while another sync holds the bucket's lease (0: fail at once, exit 3)")
+	f.DurationVar(&opts.LeaseTTL, "lease-ttl", leaseTTLDefault(), "how long this sync's lease outlives it if it is killed ($AXCTL_LEASE_TTL)")
 	return cmd
 }
 
@@ -125,6 +130,9 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 	prog := newProgress(opts.IO.Err, opts.Quiet || opts.JSON)
 	rep, err := syncer.Plan(ctx, built, store, syncer.Options{
 		DryRun: opts.DryRun, MaxDeletes: opts.MaxDeletes, Concurrency: opts.Concurrency, Progress: prog.update, Purge: opts.Purge,
+		Lease: syncer.LeaseOptions{TTL: opts.LeaseTTL, Wait: opts.Wait, Waiting: func(h syncer.Holder) {
+			fmt.Fprintf(opts.IO.Err, "waiting for another sync of %s to finish (%s; its lease lasts %s after its last renewal); giving up after %s\n", store, h, h.TTL, opts.Wait)
+		}},
 	})
 	prog.done()
 	if rep != nil && rep.Plan != nil && !opts.Quiet && !opts.JSON && (opts.DryRun || err != nil) {
@@ -159,6 +167,14 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 		return err
 	}
 	return nil
+}
+
+// leaseTTLDefault is $AXCTL_LEASE_TTL when it is a duration, else the syncer's default.
+func leaseTTLDefault() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("AXCTL_LEASE_TTL")); err == nil && d > 0 {
+		return d
+	}
+	return syncer.DefaultLeaseTTL
 }
 
 // summary is the one line a sync ends with.

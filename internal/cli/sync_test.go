@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/testutil"
 	"github.com/axctl/axctl/internal/testutil/countstore"
 	"github.com/axctl/axctl/internal/testutil/minio"
@@ -356,7 +357,7 @@ type raceStore struct {
 }
 
 func (r *raceStore) Put(ctx context.Context, key string, body []byte, a upload.Attrs, pre upload.Precondition) (string, error) {
-	if strings.HasPrefix(key, "metadata/") {
+	if strings.HasPrefix(key, "metadata/") && key != contract.LeaseKey {
 		var err error
 		r.once.Do(func() {
 			_, err = r.raw.Put(ctx, key, []byte("{}\n"), upload.Attrs{ContentType: "application/json"}, upload.Precondition{})

@@ -41,6 +41,11 @@ const AssetNamePattern = `^[0-9a-f]{32}\.[a-z0-9]{1,8}$`
 // MaxKeyBytes is the longest object key R2 and S3 accept.
 const MaxKeyBytes = 1024
 
+// LeaseKey is the object a sync that writes holds from its listing to its
+// last delete (created with If-None-Match: *, renewed with If-Match), so two
+// syncs of one bucket run one after the other. The name "lease" is reserved.
+const LeaseKey = "metadata/lease.json"
+
 // FreshHorizon bounds how old the bucket reads behind a cacheable response
 // may be: the Worker stores (lets caches store) a response only if every
 // manifest it used was read, or confirmed unchanged, by an R2 read that

@@ -1,10 +1,24 @@
 package syncer
 
-import "time"
+import (
+	"context"
+	"time"
+
+	"github.com/axctl/axctl/internal/upload"
+)
 
 // SetNow replaces the expiry clock for a test and returns the restore func.
 func SetNow(f func() time.Time) (restore func()) {
 	old := now
 	now = f
 	return func() { now = old }
+}
+
+// AcquireLease exposes acquireLease: the context it returns and its release.
+func AcquireLease(ctx context.Context, store upload.Store, opts LeaseOptions) (context.Context, func(), error) {
+	lctx, l, err := acquireLease(ctx, store, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return lctx, l.release, nil
 }

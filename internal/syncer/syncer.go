@@ -37,6 +37,8 @@ type Options struct {
 	MaxDeletes  int // <0: no limit
 	Concurrency int
 	Progress    func(done, total int)
+	// Lease tunes the lease a sync that writes holds (lease.go).
+	Lease LeaseOptions
 	// Purge says the caller purges the plan's tags after applying it: the
 	// plan then records them first in the pending-purge record (pending.go).
 	Purge bool
@@ -146,7 +148,7 @@ func (b *Built) add(e *content.Entry) {
 
 func (b *Built) manifests(cfg *content.Config) error {
 	cols := Collections(cfg)
-	objs, err := manifest.Build(manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL}, cols, b.records, cfg.PageSize)
+	objs, err := manifest.Build(manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL, Now: now()}, cols, b.records, cfg.PageSize)
 	if err != nil {
 		return fmt.Errorf("build manifests: %w", err)
 	}
@@ -205,8 +207,67 @@ func Run(ctx context.Context, cfg *content.Config, store upload.Store, opts Opti
 	return Plan(ctx, built, store, opts)
 }
 
-// Plan lists the bucket, reads the manifests that changed, plans and applies.
+// Plan lists the bucket, reads the manifests that changed, plans and
+// applies. A plan that writes is made again and applied under the bucket's
+// lease (contract.LeaseKey): two syncs at once run one after the other, and
+// neither deletes what the other's manifests name. A sync with nothing to
+// do takes no lease (it writes nothing), so a no-op still costs the LISTs
+// alone.
 func Plan(ctx context.Context, built *Built, store upload.Store, opts Options) (*Report, error) {
+	reads := readCache{}
+	rep, err := plan(ctx, built, store, opts, reads)
+	if err != nil || opts.DryRun || rep.Plan.Empty() {
+		return rep, err
+	}
+	lctx, l, err := acquireLease(ctx, store, opts.Lease)
+	if err != nil {
+		return rep, err
+	}
+	defer l.release()
+	lists, gets := rep.Lists, rep.ManifestGets
+	rep, err = plan(lctx, built, store, opts, reads) // manifests unchanged since the first listing are not read again
+	rep.Lists, rep.ManifestGets = rep.Lists+lists, rep.ManifestGets+gets
+	if err != nil || rep.Plan.Empty() {
+		return rep, leaseCause(lctx, err)
+	}
+	rep.Result, err = upload.Apply(lctx, store, rep.Plan, upload.ApplyOptions{Concurrency: opts.Concurrency, Progress: opts.Progress})
+	rep.Applied = time.Now()
+	return rep, leaseCause(lctx, err)
+}
+
+// leaseCause reports a lost lease rather than the cancellation it caused.
+func leaseCause(ctx context.Context, err error) error {
+	if cause := context.Cause(ctx); err != nil && errors.Is(cause, ErrLeaseLost) {
+		return cause
+	}
+	return err
+}
+
+// readCache holds the manifests a plan read, by key, with their ETags.
+type readCache map[string]struct {
+	etag string
+	body []byte
+}
+
+// get returns the body of key, which the listing shows with etag: from the
+// cache when it read that very ETag, else from the store. read says whether
+// a request was made.
+func (c readCache) get(ctx context.Context, store upload.Store, key, etag string) (body []byte, read bool, err error) {
+	if r, ok := c[key]; ok && r.etag == etag && etag != "" {
+		return r.body, false, nil
+	}
+	body, obj, _, err := store.Get(ctx, key)
+	if err == nil {
+		c[key] = struct {
+			etag string
+			body []byte
+		}{obj.ETag, body}
+	}
+	return body, true, err
+}
+
+// plan lists the bucket, reads the manifests that changed and plans.
+func plan(ctx context.Context, built *Built, store upload.Store, opts Options, reads readCache) (*Report, error) {
 	rep := &Report{Entries: built.entries, Drafts: built.drafts, Expired: built.expired}
 	// One listing of the whole target (⌈objects/1000⌉ LIST requests on S3),
 	// keeping the managed prefixes: cheaper than a listing per prefix as long
@@ -226,13 +287,13 @@ func Plan(ctx context.Context, built *Built, store upload.Store, opts Options) (
 	if err != nil {
 		return rep, fmt.Errorf("list %s: %w", store, err)
 	}
-	prev, old, gets, err := previous(ctx, store, built, remote)
+	prev, old, gets, err := previous(ctx, store, built, remote, reads)
 	rep.ManifestGets = gets
 	if err != nil {
 		return rep, err
 	}
 	rep.Plan = upload.MakePlan(built.Items, remote, prev)
-	shell, err := shellChanged(ctx, store, built, rep.Plan, remote)
+	shell, err := shellChanged(ctx, store, built, rep.Plan, remote, reads)
 	if err != nil {
 		return rep, err
 	}
@@ -246,19 +307,14 @@ func Plan(ctx context.Context, built *Built, store upload.Store, opts Options) (
 	if opts.MaxDeletes >= 0 && len(rep.Plan.Deletes) > opts.MaxDeletes {
 		return rep, fmt.Errorf("%w: the plan deletes %d objects, more than --max-deletes %d; nothing was written", ErrRefused, len(rep.Plan.Deletes), opts.MaxDeletes)
 	}
-	if opts.DryRun || rep.Plan.Empty() {
-		return rep, nil
-	}
-	rep.Result, err = upload.Apply(ctx, store, rep.Plan, upload.ApplyOptions{Concurrency: opts.Concurrency, Progress: opts.Progress})
-	rep.Applied = time.Now()
-	return rep, err
+	return rep, nil
 }
 
 // previous reads the shards whose ETag differs from the local bytes (only
 // those can describe an entry differently from the content) and returns
 // what they say about each entry: the old records, for the plan's reasons
 // and for purging the tags an entry no longer has.
-func previous(ctx context.Context, store upload.Store, built *Built, remote map[string]upload.Object) (map[string]upload.Previous, map[string]manifest.Record, int, error) {
+func previous(ctx context.Context, store upload.Store, built *Built, remote map[string]upload.Object, reads readCache) (map[string]upload.Previous, map[string]manifest.Record, int, error) {
 	prev := map[string]upload.Previous{}
 	old := map[string]manifest.Record{}
 	var keys []string
@@ -268,13 +324,17 @@ func previous(ctx context.Context, store upload.Store, built *Built, remote map[
 		}
 	}
 	sort.Strings(keys)
-	for i, k := range keys {
-		body, _, _, err := store.Get(ctx, k)
+	gets := 0
+	for _, k := range keys {
+		body, read, err := reads.get(ctx, store, k, remote[k].ETag)
+		if read {
+			gets++
+		}
 		if errors.Is(err, upload.ErrNotFound) {
 			continue
 		}
 		if err != nil {
-			return nil, nil, i + 1, fmt.Errorf("read %s: %w", k, err)
+			return nil, nil, gets, fmt.Errorf("read %s: %w", k, err)
 		}
 		var sh manifest.Shard
 		if err := json.Unmarshal(body, &sh); err != nil {
@@ -286,7 +346,7 @@ func previous(ctx context.Context, store upload.Store, built *Built, remote map[
 			prev[key] = upload.Previous{Hash: r.Hash, Input: r.Input, MetaDigest: upload.MetaDigest(manifest.ToMetadata(r))}
 		}
 	}
-	return prev, old, len(keys), nil
+	return prev, old, gets, nil
 }
 
 type shellCheck struct{ changed, read bool }
@@ -294,7 +354,7 @@ type shellCheck struct{ changed, read bool }
 // shellChanged reports whether the part of site.json every page shows (the
 // site title and the collections) differs from the bucket's. It costs one
 // GET, and only when site.json is being rewritten.
-func shellChanged(ctx context.Context, store upload.Store, built *Built, p *upload.Plan, remote map[string]upload.Object) (shellCheck, error) {
+func shellChanged(ctx context.Context, store upload.Store, built *Built, p *upload.Plan, remote map[string]upload.Object, reads readCache) (shellCheck, error) {
 	writes := false
 	for _, a := range p.Uploads {
 		writes = writes || a.Key == manifest.SiteKey
@@ -305,19 +365,19 @@ func shellChanged(ctx context.Context, store upload.Store, built *Built, p *uplo
 	if _, ok := remote[manifest.SiteKey]; !ok {
 		return shellCheck{changed: true}, nil
 	}
-	body, _, _, err := store.Get(ctx, manifest.SiteKey)
+	body, read, err := reads.get(ctx, store, manifest.SiteKey, remote[manifest.SiteKey].ETag)
 	if err != nil {
-		return shellCheck{read: true}, fmt.Errorf("read %s: %w", manifest.SiteKey, err)
+		return shellCheck{read: read}, fmt.Errorf("read %s: %w", manifest.SiteKey, err)
 	}
 	oldSite, err := manifest.DecodeSite(body)
 	if err != nil {
-		return shellCheck{changed: true, read: true}, nil
+		return shellCheck{changed: true, read: read}, nil
 	}
 	newSite, err := manifest.DecodeSite(built.local[manifest.SiteKey])
 	if err != nil {
 		return shellCheck{}, fmt.Errorf("read back %s: %w", manifest.SiteKey, err)
 	}
-	return shellCheck{changed: shell(oldSite) != shell(newSite), read: true}, nil
+	return shellCheck{changed: shell(oldSite) != shell(newSite), read: read}, nil
 }
 
 func shell(s manifest.SiteManifest) string {

@@ -166,10 +166,11 @@ func MakePlan(local []Item, remote map[string]Object, prev map[string]Previous) 
 }
 
 // Managed reports whether key is under one of the ManagedPrefixes and is
-// not the pending-purge record (contract.PurgePendingKey), which a plan
+// not the sync lease (contract.LeaseKey), which no plan writes or deletes,
+// nor the pending-purge record (contract.PurgePendingKey), which a plan
 // writes only as a KindPurge action and never deletes.
 func Managed(key string) bool {
-	if key == contract.PurgePendingKey {
+	if key == contract.LeaseKey || key == contract.PurgePendingKey {
 		return false
 	}
 	for _, pre := range ManagedPrefixes {

@@ -1,0 +1,142 @@
+package syncer_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/axctl/axctl/internal/contract"
+	"github.com/axctl/axctl/internal/syncer"
+	"github.com/axctl/axctl/internal/upload"
+)
+
+// foreignLease writes a lease as a sync on another machine would, and never
+// renews it: the state a holder killed with -9 leaves.
+func foreignLease(t *testing.T, store upload.Store) {
+	t.Helper()
+	h := syncer.Holder{Host: "ci-runner-7", PID: 4242, Started: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC), TTL: "30s"}
+	b, _ := json.Marshal(h)
+	if _, err := store.Put(context.Background(), contract.LeaseKey, b, upload.Attrs{ContentType: "application/json"}, upload.Precondition{IfNoneMatch: true}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A sync that finds the lease held, and may not wait, writes nothing and
+// says who holds it; with time to wait, it takes over a lease that does not
+// change for a TTL, tells who it waited for, and leaves no lease behind.
+func TestLeaseHeldThenTakenOver(t *testing.T) {
+	eachStore(t, func(t *testing.T, open func(*testing.T) *bucket) {
+		s := newSite(t, 3)
+		s.blogOf(4)
+		b := open(t)
+		foreignLease(t, b.raw)
+		_, err := syncer.Run(context.Background(), s.config(), b.store, syncer.Options{MaxDeletes: -1})
+		if !errors.Is(err, syncer.ErrLeaseHeld) || !strings.Contains(err.Error(), "host ci-runner-7, pid 4242, started 2026-11-30T12:00:00Z") {
+			t.Fatalf("err = %v, want ErrLeaseHeld naming the holder", err)
+		}
+		if objs := snapshot(t, b.raw); len(objs) != 1 {
+			t.Fatalf("a sync that could not take the lease wrote %v", keysOf(objs))
+		}
+
+		var waited []syncer.Holder
+		const ttl = 2 * time.Second // renewals get 2/3 of it: enough for a loaded MinIO
+		t0 := time.Now()
+		rep, err := syncer.Run(context.Background(), s.config(), b.store, syncer.Options{MaxDeletes: -1,
+			Lease: syncer.LeaseOptions{TTL: ttl, Wait: 20 * time.Second, Waiting: func(h syncer.Holder) { waited = append(waited, h) }}})
+		if err != nil {
+			t.Fatalf("sync after the holder's lease expired: %v", err)
+		}
+		if time.Since(t0) < ttl {
+			t.Errorf("took the lease over after %s, before a TTL (%s)", time.Since(t0), ttl)
+		}
+		if len(waited) != 1 || waited[0].PID != 4242 {
+			t.Errorf("Waiting called with %v, want the holder once", waited)
+		}
+		objs := snapshot(t, b.raw)
+		if _, ok := objs[contract.LeaseKey]; ok {
+			t.Errorf("the lease is still there after the sync")
+		}
+		consistent(t, objs, "blog")
+		if rep.Result == nil {
+			t.Errorf("nothing applied")
+		}
+	})
+}
+
+// A held lease is renewed: another sync waiting twice its TTL never takes
+// it over, and gets it at once after the release.
+func TestLeaseRenewedWhileHeld(t *testing.T) {
+	eachStore(t, func(t *testing.T, open func(*testing.T) *bucket) {
+		b := open(t)
+		opts := syncer.LeaseOptions{TTL: 2 * time.Second, Wait: 5 * time.Second}
+		ctx, release, err := syncer.AcquireLease(context.Background(), b.store, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, release2, err := syncer.AcquireLease(context.Background(), b.store, opts)
+		switch {
+		case err == nil:
+			// Only if the holder could not renew in time (a loaded machine)
+			// and had stopped before: never two holders at once.
+			release2()
+			if !errors.Is(context.Cause(ctx), syncer.ErrLeaseLost) {
+				t.Fatalf("a second sync took over a lease its holder still thinks it has")
+			}
+			t.Logf("%s: the holder could not renew in time (%v); the waiter took over after it stopped", b.kind, context.Cause(ctx))
+		case !errors.Is(err, syncer.ErrLeaseHeld):
+			t.Fatalf("second acquire while the first renews: %v, want ErrLeaseHeld", err)
+		case ctx.Err() != nil:
+			t.Fatalf("the holder's context ended: %v", context.Cause(ctx))
+		}
+		release()
+		_, release3, err := syncer.AcquireLease(context.Background(), b.store, syncer.LeaseOptions{TTL: opts.TTL})
+		if err != nil {
+			t.Fatalf("acquire after release, without waiting: %v", err)
+		}
+		release3()
+	})
+}
+
+// lossyStore takes the lease over behind its holder's back once armed.
+type lossyStore struct {
+	upload.Store
+	mu    sync.Mutex
+	armed bool
+}
+
+func (l *lossyStore) Put(ctx context.Context, key string, body []byte, a upload.Attrs, pre upload.Precondition) (string, error) {
+	l.mu.Lock()
+	armed := l.armed
+	l.mu.Unlock()
+	if armed && key == contract.LeaseKey {
+		_, _ = l.Store.Put(ctx, key, []byte(`{"host":"thief"}`), a, upload.Precondition{})
+	}
+	return l.Store.Put(ctx, key, body, a, pre)
+}
+
+// A holder whose lease was taken over learns it at its next renewal: its
+// context is cancelled with ErrLeaseLost, so it stops writing.
+func TestLeaseLostCancels(t *testing.T) {
+	b := openDir(t)
+	ls := &lossyStore{Store: b.store}
+	ctx, release, err := syncer.AcquireLease(context.Background(), ls, syncer.LeaseOptions{TTL: 150 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	ls.mu.Lock()
+	ls.armed = true
+	ls.mu.Unlock()
+	select {
+	case <-ctx.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the holder never noticed")
+	}
+	if !errors.Is(context.Cause(ctx), syncer.ErrLeaseLost) {
+		t.Fatalf("cause = %v, want ErrLeaseLost", context.Cause(ctx))
+	}
+}
