@@ -17,11 +17,12 @@ const DefaultTableCells = 100_000
 // nest a handful of levels.
 const DefaultNesting = 32
 
-// maxLinkWork bounds, per entry, the sum over paragraphs of the "](" link
-// openings in a paragraph times its bytes: goldmark scans ahead to the end
-// of the line (destinations) or of the paragraph (titles) for each opening
-// that does not close ("[a](" repeated 80,000 times took 36 s). 2^28 is
-// about 0.4 s; a 100 KB paragraph with 1,000 links is 10^8.
+// maxLinkWork bounds what goldmark reads ahead for links, per entry: for
+// each "](", its destination's bytes (to a space or a ")" that closes more
+// than it opened, to the end of the line at worst), and for each opening
+// that does not close there, the bytes of its whole paragraph (a title is
+// searched for across lines). "[a](" repeated 80,000 times took 36 s.
+// 2^28 is about 0.4 s; a paragraph of 1,000 closed links costs their length.
 const maxLinkWork = 1 << 28
 
 // maxRefRun bounds link reference definitions in a row (one paragraph to
@@ -64,7 +65,7 @@ func prescan(src []byte, body int, lim Limits, add func(off int, format string, 
 	endPara := func() {
 		linkWork += paraLinks * paraLen
 		if linkWork > maxLinkWork && paraLinks > 0 {
-			add(paraStart, "this paragraph's %d link openings \"](\" in %d bytes cost the Markdown parser too much (at most %d openings × bytes per entry): close each link's parenthesis, or split the paragraph", paraLinks, paraLen, maxLinkWork)
+			add(paraStart, "this paragraph's %d unclosed link openings \"](\" in %d bytes cost the Markdown parser too much (at most %d bytes read ahead per entry): close each link's parenthesis, or split the paragraph", paraLinks, paraLen, maxLinkWork)
 			linkWork = -1 << 62 // report once
 		}
 		paraLinks, paraLen, refRun = 0, 0, 0
@@ -93,6 +94,9 @@ func prescan(src []byte, body int, lim Limits, add func(off int, format string, 
 			continue
 		}
 		depth, rest := containers(line)
+		if isThematicBreak(line) {
+			depth, rest = 0, line // "- - - -" is a rule, not lists
+		}
 		if depth > lim.Nesting && !nestDone {
 			add(start, "blockquotes and lists nest %d deep here; the limit is %d (limits.nesting)", depth, lim.Nesting)
 			nestDone = true
@@ -104,7 +108,11 @@ func prescan(src []byte, body int, lim Limits, add func(off int, format string, 
 			paraStart = start
 		}
 		paraLen += len(line) + 1
-		paraLinks += bytes.Count(line, []byte("]("))
+		if bytes.Contains(line, []byte("](")) {
+			n, read := linkOpenings(line)
+			paraLinks += n
+			linkWork += read
+		}
 		if !isRefDef(rest) || depth > 0 {
 			refRun = 0
 		} else if refRun++; refRun == maxRefRun+1 {
@@ -129,6 +137,51 @@ func prescan(src []byte, body int, lim Limits, add func(off int, format string, 
 		prev, prevStart = rest, start
 	}
 	endPara()
+}
+
+// linkOpenings returns how many "](" on line do not close on it, and the
+// bytes goldmark's parseLinkDestination reads for all of them: up to a
+// space or tab, or a ")" that closes more parentheses than it opened.
+func linkOpenings(line []byte) (unclosed, read int) {
+	n := len(line)
+	// bal[k] is the parenthesis balance of line[:k]; stop[k] is where a
+	// destination starting at k ends (n: the end of the line).
+	bal := make([]int, n+1)
+	for k, c := range line {
+		bal[k+1] = bal[k]
+		if c == '(' {
+			bal[k+1]++
+		} else if c == ')' {
+			bal[k+1]--
+		}
+	}
+	stop := make([]int, n+1)
+	stack := []int{} // indexes k' > k with increasing bal, for "first drop below bal[k]"
+	space := n
+	for k := n; k >= 0; k-- {
+		if k < n && (line[k] == ' ' || line[k] == '\t') {
+			space = k
+		}
+		for len(stack) > 0 && bal[stack[len(stack)-1]] >= bal[k] {
+			stack = stack[:len(stack)-1]
+		}
+		stop[k] = space
+		if len(stack) > 0 && stack[len(stack)-1]-1 < space {
+			stop[k] = stack[len(stack)-1] - 1 // the ")" that drops the balance
+		}
+		stack = append(stack, k)
+	}
+	for i := 0; i+1 < n; i++ {
+		if line[i] != ']' || line[i+1] != '(' {
+			continue
+		}
+		k := i + 2
+		read += stop[k] - k
+		if stop[k] >= n || line[stop[k]] != ')' {
+			unclosed++
+		}
+	}
+	return unclosed, read
 }
 
 // containers counts the blockquote and list markers that open a line, plus
@@ -206,6 +259,23 @@ func fenceOf(line []byte) []byte {
 func isBlank(b []byte) bool { return len(bytes.Trim(b, " \t")) == 0 }
 
 func isHeading(b []byte) bool { return len(b) > 0 && b[0] == '#' }
+
+// isThematicBreak reports whether line is "***", "- - -" or "___" (three
+// or more of one of those, spaces between), which wins over list markers.
+func isThematicBreak(line []byte) bool {
+	n, mark := 0, byte(0)
+	for _, c := range line {
+		switch {
+		case c == ' ' || c == '\t':
+		case (c == '-' || c == '*' || c == '_') && (mark == 0 || c == mark):
+			mark = c
+			n++
+		default:
+			return false
+		}
+	}
+	return n >= 3
+}
 
 // isRefDef reports whether b starts like a link reference definition.
 func isRefDef(b []byte) bool {

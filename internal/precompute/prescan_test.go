@@ -1,0 +1,41 @@
+package precompute
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestPrescanPassesOrdinaryMarkdown: what people write stays under every
+// limit, however long; each hostile shape is found on its line.
+func TestPrescanPassesOrdinaryMarkdown(t *testing.T) {
+	for _, c := range []struct {
+		name, src string
+		want      string // "" or "line: fragment"
+	}{
+		{"rule of 40 dashes", strings.Repeat("- ", 40) + "\n", ""},
+		{"rule of stars", strings.Repeat("* ", 50) + "\n", ""},
+		{"deep code", "```yaml\n" + strings.Repeat(" ", 200) + "- x\n" + strings.Repeat(">", 100) + "\n```\n", ""},
+		{"six-level list", "- a\n  - b\n    - c\n      - d\n        - e\n          - f\n", ""},
+		{"big table", "| a | b | c |\n|---|---|---|\n" + strings.Repeat("| 1 | 2 | 3 |\n", 3000), ""},
+		{"many closed links", strings.Repeat("[a](https://example.com/x) ", 5000) + "\n", ""},
+		{"many definitions apart", strings.Repeat("[r]: /x\n\n", 6000), ""},
+		{"lists on one line", strings.Repeat("- ", 40) + "x\n", "1: blockquotes and lists nest 40 deep"},
+		{"nested parens never close", strings.Repeat("[a](()", 8000) + "\n", "1: this paragraph's 8000 unclosed link openings"},
+		{"closed links with parens", strings.Repeat("[a](https://x.example/a_(b)) ", 5000) + "\n", ""},
+		{"quote in code ends", "```\n>>>\n```\n" + strings.Repeat(">", 33) + "\n", "4: blockquotes and lists nest 33 deep"},
+		{"tilde fence is not closed by backticks", "~~~\n```\n" + strings.Repeat(">", 40) + "\n~~~\n", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			st := &docState{lines: lineStarts([]byte(c.src))}
+			prescan([]byte(c.src), 0, Limits{}, st.addf)
+			got := ""
+			if len(st.problems) > 0 {
+				got = fmt.Sprintf("%d: %s", st.problems[0].Line, st.problems[0].Msg)
+			}
+			if c.want == "" && got != "" || c.want != "" && !strings.Contains(got, c.want) {
+				t.Errorf("got %q, want %q", got, c.want)
+			}
+		})
+	}
+}
