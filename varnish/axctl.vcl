@@ -39,6 +39,14 @@ sub vcl_recv {
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
+    # Dot segments (".", "..", "%2e" spellings) and backslashes: workerd
+    # resolves them before the Worker sees the URL, so the Worker cannot
+    # redirect them to the canonical address, and each spelling would be its
+    # own cache object holding a copy of a real page. Cloudflare normalizes
+    # them before its cache; here they are a 404 (docs/caching.md).
+    if (req.url ~ "(?i)^[^?]*(^|/)(\.|%2e){1,2}(/|\?|$)" || req.url ~ "^[^?]*\x5c") {
+        return (synth(404, "Not Found"));
+    }
     # The Worker's bypass rules (policy.isBypass): React Server Component
     # fetches and /__internal/* are answered but never cached.
     if (req.http.rsc || req.http.next-router-prefetch || req.url ~ "[?&]_rsc(=|&|$)" || req.url ~ "^/__internal/") {
