@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -387,6 +388,37 @@ func TestSyncLostRaceExitCode(t *testing.T) {
 		r.want(t, 0, "no-op sync")
 		if !strings.Contains(r.errOut, "uploaded 0, unchanged 9, deleted 0, manifests 0") {
 			t.Errorf("sync after the rerun was not a no-op:\n%s", r.errOut)
+		}
+	})
+}
+
+// TestSyncWaitsForTheLease: another sync's lease makes `sync --wait 0`
+// exit 3 naming the holder, writing nothing; with time to wait, a sync
+// prints the holder, takes the lease over once it has not changed for a TTL,
+// and exits 0; a no-op sync never looks at the lease.
+func TestSyncWaitsForTheLease(t *testing.T) {
+	eachKind(t, true, func(t *testing.T, b *bucket) {
+		tr := newTree(t)
+		tr.posts(2)
+		syncWith(b.store, "--config", tr.config(), "sync").want(t, 0, "first sync")
+		lease := []byte(`{"host":"ci-runner-7","pid":4242,"started":"2026-11-30T12:00:00Z","ttl":"30s","renewals":3,"token":"x"}` + "\n")
+		if _, err := b.raw.Put(context.Background(), contract.LeaseKey, lease, upload.Attrs{ContentType: "application/json"}, upload.Precondition{}); err != nil {
+			t.Fatal(err)
+		}
+		syncWith(b.store, "--config", tr.config(), "sync").want(t, 0, "no-op sync while the lease is held")
+		tr.posts(3)
+		r := syncWith(b.store, "--config", tr.config(), "sync", "--wait", "0")
+		r.want(t, ExitStore, "sync --wait 0 while another holds the lease")
+		if !strings.Contains(r.errOut, "another sync holds the bucket's lease (host ci-runner-7, pid 4242, started 2026-11-30T12:00:00Z)") {
+			t.Errorf("stderr does not name the holder:\n%s", r.errOut)
+		}
+		r = syncWith(b.store, "--config", tr.config(), "sync", "--wait", "30s", "--lease-ttl", "1s")
+		r.want(t, 0, "sync that waits out the lease")
+		if !strings.Contains(r.errOut, "waiting for another sync of") || !strings.Contains(r.errOut, "pid 4242") {
+			t.Errorf("stderr does not say whom it waited for:\n%s", r.errOut)
+		}
+		if _, _, err := b.raw.Head(context.Background(), contract.LeaseKey); !errors.Is(err, upload.ErrNotFound) {
+			t.Errorf("the lease is still there after the sync: %v", err)
 		}
 	})
 }
