@@ -141,7 +141,8 @@ func prescan(src []byte, body int, lim Limits, add func(off int, format string, 
 
 // linkOpenings returns how many "](" on line do not close on it, and the
 // bytes goldmark's parseLinkDestination reads for all of them: up to a
-// space or tab, or a ")" that closes more parentheses than it opened.
+// space or tab, or a ")" that closes more parentheses than it opened; for
+// "<destination>", up to the '>'.
 func linkOpenings(line []byte) (unclosed, read int) {
 	n := len(line)
 	// bal[k] is the parenthesis balance of line[:k]; stop[k] is where a
@@ -156,12 +157,17 @@ func linkOpenings(line []byte) (unclosed, read int) {
 		}
 	}
 	stop := make([]int, n+1)
-	stack := []int{} // indexes k' > k with increasing bal, for "first drop below bal[k]"
-	space := n
+	angle := make([]int, n+1) // the next '>' at or after k (n: none)
+	stack := []int{}          // indexes k' > k with increasing bal, for "first drop below bal[k]"
+	space, gt := n, n
 	for k := n; k >= 0; k-- {
 		if k < n && (line[k] == ' ' || line[k] == '\t') {
 			space = k
 		}
+		if k < n && line[k] == '>' {
+			gt = k
+		}
+		angle[k] = gt
 		for len(stack) > 0 && bal[stack[len(stack)-1]] >= bal[k] {
 			stack = stack[:len(stack)-1]
 		}
@@ -176,6 +182,13 @@ func linkOpenings(line []byte) (unclosed, read int) {
 			continue
 		}
 		k := i + 2
+		if k < n && line[k] == '<' { // <destination>: read to the '>'
+			read += angle[k] - k
+			if angle[k] >= n {
+				unclosed++
+			}
+			continue
+		}
 		read += stop[k] - k
 		if stop[k] >= n || line[stop[k]] != ')' {
 			unclosed++

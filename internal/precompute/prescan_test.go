@@ -22,6 +22,8 @@ func TestPrescanPassesOrdinaryMarkdown(t *testing.T) {
 		{"many definitions apart", strings.Repeat("[r]: /x\n\n", 6000), ""},
 		{"lists on one line", strings.Repeat("- ", 40) + "x\n", "1: blockquotes and lists nest 40 deep"},
 		{"nested parens never close", strings.Repeat("[a](()", 8000) + "\n", "1: this paragraph's 8000 unclosed link openings"},
+		{"angle destinations never close", strings.Repeat("[a](<x) ", 8000) + "\n", "1: this paragraph's 8000 unclosed link openings"},
+		{"angle destinations", strings.Repeat("[a](<x y>) ", 5000) + "\n", ""},
 		{"closed links with parens", strings.Repeat("[a](https://x.example/a_(b)) ", 5000) + "\n", ""},
 		{"quote in code ends", "```\n>>>\n```\n" + strings.Repeat(">", 33) + "\n", "4: blockquotes and lists nest 33 deep"},
 		{"tilde fence is not closed by backticks", "~~~\n```\n" + strings.Repeat(">", 40) + "\n~~~\n", ""},
