@@ -106,12 +106,13 @@ func acquireLease(ctx context.Context, store upload.Store, opts LeaseOptions) (c
 				return nil, nil, fmt.Errorf("take the lease %s: %w", contract.LeaseKey, err)
 			}
 		}
+		wasAbsent := absent && try
 		var err error
 		if absent, err = w.look(ctx); err != nil {
 			return nil, nil, err
 		}
-		if absent {
-			continue // released meanwhile: create it at once
+		if absent && !wasAbsent {
+			continue // released meanwhile: create it at once (once; then poll)
 		}
 		if time.Now().After(deadline) {
 			return nil, nil, fmt.Errorf("%w (%s); waited %s: rerun when it is done, or give --wait more time", ErrLeaseHeld, w.holder, opts.Wait)
