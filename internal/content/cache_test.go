@@ -129,3 +129,33 @@ func TestCacheIgnoresAnotherConfig(t *testing.T) {
 		t.Fatalf("config change: %d chroma calls, url %q", calls, got["a"].Record.URL)
 	}
 }
+
+// TestCacheKeepsNoEntryWithWarnings: an entry whose code block fell back to
+// plain text (the lexer failed, or time ran out) is rendered again on the
+// next run, so its warning is shown again and a faster run can highlight it.
+func TestCacheKeepsNoEntryWithWarnings(t *testing.T) {
+	s := newCacheSite(t)
+	s.write("content/blog/b.md", "---\ntitle: B\ndate: 2026-01-02\nfeatures: {syntax: [code]}\n---\n\n```yang\n/*/*/*\n```\n")
+	for run := 1; run <= 2; run++ {
+		c, err := OpenCache(filepath.Join(s.dir, ".axctl", "cache"), s.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var warnings []Problem
+		before := precompute.HighlightCalls()
+		problems, err := Load(context.Background(), s.cfg, Options{Cache: c, Warn: func(p Problem) { warnings = append(warnings, p) }}, nil)
+		if err != nil || len(problems) > 0 {
+			t.Fatalf("run %d: %v %v", run, problems, err)
+		}
+		if err := c.Save(); err != nil {
+			t.Fatal(err)
+		}
+		calls := precompute.HighlightCalls() - before
+		if len(warnings) != 1 || !strings.Contains(warnings[0].String(), "b.md:7:1: warning: code block not highlighted as \"yang\"") {
+			t.Fatalf("run %d: warnings %v", run, warnings)
+		}
+		if want := map[int]int64{1: 2, 2: 1}[run]; calls != want { // a.md is cached on the second run
+			t.Fatalf("run %d: %d chroma calls, want %d", run, calls, want)
+		}
+	}
+}
