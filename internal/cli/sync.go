@@ -121,6 +121,9 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 		}
 		return invalid(fmt.Errorf("%d problem(s); nothing was written", len(problems)), false)
 	}
+	for _, w := range built.Warnings {
+		fmt.Fprintln(opts.IO.Err, w.String())
+	}
 	store := opts.Store
 	if store == nil {
 		if store, err = openTarget(ctx, cfg, opts.Target); err != nil {

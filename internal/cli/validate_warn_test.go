@@ -11,7 +11,8 @@ import (
 )
 
 // TestValidateWarnings: a code block shown plain (yang panics on /*/*/*)
-// is a warning in every format, and validate still exits 0.
+// is a warning in every format of validate, and on sync's stderr; both
+// exit 0.
 func TestValidateWarnings(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
@@ -28,6 +29,14 @@ func TestValidateWarnings(t *testing.T) {
 		}
 	}
 	const msg = `code block not highlighted as "yang": the lexer failed`
+	var out, errw bytes.Buffer
+	target := "file://" + filepath.Join(dir, "bucket")
+	if code := Main(context.Background(), []string{"--config", filepath.Join(dir, "axctl.yaml"), "sync", "--target", target}, nil, &out, &errw); code != ExitOK {
+		t.Fatalf("sync: exit %d; stderr:\n%s", code, errw.String())
+	}
+	if !strings.Contains(errw.String(), "a.md:7:1: warning: "+msg) {
+		t.Errorf("sync stderr has no warning:\n%s", errw.String())
+	}
 	for _, format := range []string{"text", "github", "json"} {
 		var stdout, stderr bytes.Buffer
 		code := Main(context.Background(), []string{"--config", filepath.Join(dir, "axctl.yaml"), "validate", "--format", format}, nil, &stdout, &stderr)

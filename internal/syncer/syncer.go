@@ -77,7 +77,8 @@ func Validate(ctx context.Context, cfg *content.Config) (*Built, []content.Probl
 // tree is valid.
 func ValidateCached(ctx context.Context, cfg *content.Config, cache *content.Cache) (*Built, []content.Problem, error) {
 	b := &Built{records: map[string][]manifest.Record{}}
-	problems, err := content.Load(ctx, cfg, content.Options{Cache: cache}, func(e *content.Entry) error {
+	warn := func(p content.Problem) { b.Warnings = append(b.Warnings, p) }
+	problems, err := content.Load(ctx, cfg, content.Options{Cache: cache, Warn: warn}, func(e *content.Entry) error {
 		if e.Draft() {
 			b.drafts++
 			return nil
@@ -117,6 +118,9 @@ type Built struct {
 	shardOf map[string]string
 	// local holds the produced manifest bytes by key.
 	local map[string][]byte
+	// Warnings do not stop a sync: code blocks published plain because
+	// their highlighting failed or ran out of time (validate shows them too).
+	Warnings []content.Problem
 }
 
 func (b *Built) add(e *content.Entry) {
