@@ -34,7 +34,7 @@ var (
 
 // maxStill is how many matches in a row may leave the position unchanged.
 // Legitimate lexers push or pop a few states at one position; chroma's own
-// lexer test data needs at most a handful (TestGuardKeepsGoodInput).
+// lexer test data passes with it (TestGuardKeepsGoodInput).
 const maxStill = 256
 
 // lexTimeLimit bounds one tokenization, nested ones included, whatever the
