@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Req } from '../src/store.js';
 import { FRESH_HORIZON_MS } from '../src/contract.js';
+import { readFileSync } from 'node:fs';
 
 test('a request joining a read that never settles reads for itself after the join timeout', async () => {
   let calls = 0;
@@ -88,4 +89,23 @@ test('concurrent requests share one read in flight, and each rests on its start'
   await Promise.all(reqs.map((r) => r.json('metadata/t3.json')));
   assert.equal(env.CONTENT.calls.length, 1);
   for (const r of reqs) assert.ok(r.fresh());
+});
+
+test('index.js serves the copy held after a failed revalidation, and no cache may store it', async () => {
+  const { default: worker } = await import('../src/index.js');
+  const site = readFileSync(new URL('../../testdata/fixture/bucket/metadata/site.json', import.meta.url), 'utf8');
+  const env = { MANIFEST_TTL: '0', CONTENT: bucket({ 'metadata/site.json': site }) };
+  const get = () => worker.fetch(new Request('http://site.test/'), env, {});
+  const before = await get();
+  assert.equal(before.status, 200);
+  assert.doesNotMatch(before.headers.get('Cache-Control'), /no-store/);
+  const body = await before.text();
+  env.CONTENT.fail = true;
+  const during = await get();
+  assert.equal(during.status, 200, 'the copy held is served');
+  assert.equal(await during.text(), body);
+  assert.equal(during.headers.get('Cache-Control'), 'private, no-store');
+  assert.equal(during.headers.get('Cache-Tag'), null);
+  env.CONTENT.fail = false;
+  assert.doesNotMatch((await get()).headers.get('Cache-Control'), /no-store/, 'cacheable again once R2 answers');
 });
