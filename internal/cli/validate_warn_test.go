@@ -10,14 +10,14 @@ import (
 	"testing"
 )
 
-// TestValidateWarnings: a code block shown plain (yang panics on /*/*/*)
+// TestValidateWarnings: a code block shown plain (jsonata loops on a lone ")
 // is a warning in every format of validate, and on sync's stderr; both
 // exit 0.
 func TestValidateWarnings(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
 		"axctl.yaml":        "collections:\n  - name: blog\n    template: post\n",
-		"content/blog/a.md": "---\ntitle: A\ndate: 2026-01-01\nfeatures:\n  syntax: [code]\n---\n```yang\n/*/*/*\n```\n",
+		"content/blog/a.md": "---\ntitle: A\ndate: 2026-01-01\nfeatures:\n  syntax: [code]\n---\n```jsonata\n\"\n```\n",
 	}
 	for name, data := range files {
 		p := filepath.Join(dir, name)
@@ -28,7 +28,7 @@ func TestValidateWarnings(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	const msg = `code block not highlighted as "yang": the lexer failed`
+	const msg = `code block not highlighted as "jsonata": the lexer stopped advancing`
 	var out, errw bytes.Buffer
 	target := "file://" + filepath.Join(dir, "bucket")
 	if code := Main(context.Background(), []string{"--config", filepath.Join(dir, "axctl.yaml"), "sync", "--target", target}, nil, &out, &errw); code != ExitOK {

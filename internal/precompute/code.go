@@ -73,7 +73,13 @@ func renderFencedCode(w util.BufWriter, src []byte, node ast.Node, entering bool
 				_, _ = w.Write(out.Bytes())
 				return ast.WalkSkipChildren, nil
 			}
-			st.warnf(fenceOffset(n, src), "code block not highlighted as %q: %v; it is shown as plain text", lang, err)
+			if errors.Is(err, errLexPanic) {
+				// A panic anywhere in rendering is the entry's error (issue
+				// 13): the author can pick another language or none.
+				st.addf(fenceOffset(n, src), "code block cannot be highlighted as %q: %v; use another language, or none", lang, err)
+			} else {
+				st.warnf(fenceOffset(n, src), "code block not highlighted as %q: %v; it is shown as plain text", lang, err)
+			}
 		}
 	}
 	_, _ = w.WriteString("<pre><code")
@@ -87,6 +93,9 @@ func renderFencedCode(w util.BufWriter, src []byte, node ast.Node, entering bool
 	_, _ = w.WriteString("</code></pre>\n")
 	return ast.WalkSkipChildren, nil
 }
+
+// errLexPanic says the lexer panicked: a bug of the lexer on this input.
+var errLexPanic = errors.New("the lexer panicked")
 
 // errBudget says the entry's render budget is spent.
 var errBudget = errors.New("the entry's render time budget (limits.renderTime) is spent")
@@ -105,7 +114,7 @@ func highlight(w io.Writer, lexer chroma.Lexer, code string, deadline time.Time)
 				err = e
 				return
 			}
-			err = fmt.Errorf("the lexer failed (%v)", r)
+			err = fmt.Errorf("%w (%v)", errLexPanic, r)
 		}
 	}()
 	it, err := lexer.Tokenise(nil, code)
