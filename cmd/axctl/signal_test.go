@@ -24,7 +24,7 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(minio.Main(m)) }
 
-// stopBound is the product's bound (issue 13, docs/security-publisher.md):
+// stopBound is the product's bound (issue 13, docs/security.md):
 // SIGINT or SIGTERM stops validate and sync within 2 s.
 const stopBound = 2 * time.Second
 

@@ -2,7 +2,7 @@ package precompute
 
 import "bytes"
 
-// Markdown whose parse costs far more than its bytes (docs/security-render.md):
+// Markdown whose parse costs far more than its bytes (docs/security.md):
 // goldmark's time or memory grows with the square of these, so a 14 KB
 // table or a 100 KB line of ">" stops a sync. prescan finds them with one
 // pass over the lines, before goldmark parses anything.

@@ -504,7 +504,7 @@ func TestPullRequestValidateJobHasNoSecrets(t *testing.T) {
 
 // TestPurgeSecretTravelsWithItsURL: every step that holds the purge secret
 // also sets AXCTL_PURGE_URL from a variable (axctl sends the secret only
-// there, docs/security-publisher.md).
+// there, docs/security.md).
 func TestPurgeSecretTravelsWithItsURL(t *testing.T) {
 	for _, name := range []string{"sync.yml", "deploy.yml"} {
 		w, _ := readWorkflow(t, name)
