@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Collection names a collection and where the Worker serves it.
@@ -20,6 +21,10 @@ type Collection struct {
 type Site struct {
 	Title   string
 	BaseURL string
+	// Now is when the schedule is judged: entries with a publishDate after
+	// it, or with any expires, are listed in site.json's schedule. Zero
+	// lists every entry with a publishDate or expires.
+	Now time.Time
 }
 
 // Index is metadata/<collection>.json. Field order is the JSON key order.
@@ -57,6 +62,23 @@ type SiteManifest struct {
 	Collections []SiteCollection `json:"collections"`
 	Tags        []TagCount       `json:"tags"`
 	Latest      []Record         `json:"latest"` // Collection set on each
+	// Schedule lists the entries the Worker shows only inside their window
+	// (a publishDate after the build, or an expires), so it can leave them
+	// out of counts, tags and the public index until they appear, without
+	// reading shards. Omitted when empty.
+	Schedule []Scheduled `json:"schedule,omitempty"`
+}
+
+// Scheduled is one entry of site.json's schedule: where it sits (its
+// collection and its "<date> <slug>" order key), the tag slugs it counts
+// for, and its window.
+type Scheduled struct {
+	Collection  string   `json:"collection"`
+	Slug        string   `json:"slug"`
+	Date        string   `json:"date"`
+	Tags        []string `json:"tags,omitempty"`
+	PublishDate string   `json:"publishDate,omitempty"`
+	Expires     string   `json:"expires,omitempty"`
 }
 
 // SiteCollection is one collection as site.json lists it.
@@ -119,13 +141,55 @@ func Build(site Site, cols []Collection, records map[string][]Record, pageSize i
 	slices.SortFunc(all, func(a, b Record) int {
 		return cmp.Or(newestFirst(a, b), strings.Compare(a.Collection, b.Collection))
 	})
-	sm.Latest = append(sm.Latest, all[:min(len(all), latestCount)]...)
+	sm.Latest = append(sm.Latest, latest(all, site.Now)...)
+	sm.Schedule = schedule(all, site.Now)
 	b, err := encodeJSON(sm)
 	if err != nil {
 		return nil, fmt.Errorf("encode %s: %w", SiteKey, err)
 	}
 	out[SiteKey] = b
 	return out, nil
+}
+
+// windowed reports whether the Worker may hide r at some time after now:
+// it has an expires, or a publishDate after now (zero now: any publishDate).
+func windowed(r Record, now time.Time) bool {
+	if r.Expires != "" {
+		return true
+	}
+	return r.PublishDate != "" && (now.IsZero() || r.PublishDate > now.UTC().Format(time.RFC3339))
+}
+
+// latest is the newest entries up to and including the latestCount-th that
+// is not windowed, so the home page and the site feed still have
+// latestCount entries while scheduled ones are hidden.
+func latest(all []Record, now time.Time) []Record {
+	n, plain := 0, 0
+	for n < len(all) && plain < latestCount {
+		if !windowed(all[n], now) {
+			plain++
+		}
+		n++
+	}
+	return all[:n]
+}
+
+// schedule lists the windowed entries of all (newest first).
+func schedule(all []Record, now time.Time) []Scheduled {
+	var out []Scheduled
+	for _, r := range all {
+		if !windowed(r, now) {
+			continue
+		}
+		var tags []string
+		for _, t := range r.Tags {
+			if !slices.Contains(tags, t.Slug) {
+				tags = append(tags, t.Slug)
+			}
+		}
+		out = append(out, Scheduled{Collection: r.Collection, Slug: r.Slug, Date: r.Date, Tags: tags, PublishDate: r.PublishDate, Expires: r.Expires})
+	}
+	return out
 }
 
 // checkCollections rejects bad or repeated names, bad routes, and records

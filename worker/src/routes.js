@@ -8,6 +8,7 @@ import { entryMeta } from './meta.js';
 import * as L from './layout.js';
 import { atom, sitemap, robots } from './feeds.js';
 import { checked } from './shape.js';
+import { order, inShard, hiddenNow, visibleTotal, visibleTags, visibleShards } from './schedule.js';
 import { SLUG, ASSET_NAME, NAME, ROUTE, RESERVED_NAMES, MAX_KEY_BYTES, isReservedRoute } from './contract.js';
 
 const HTML = 'text/html; charset=utf-8';
@@ -20,6 +21,8 @@ const PAGE = /^[1-9][0-9]{0,6}$/;
 /** MAX_SHARDS bounds the shards one tag, archive or sitemap response reads. */
 export const MAX_SHARDS = 40;
 const FEED_SIZE = 20;
+/** LATEST is how many entries the home page and the site feed show (site.json's latest may hold more while some are hidden). */
+const LATEST = 10;
 const EMPTY_SITE = { title: 'axctl', collections: [], tags: [], latest: [] };
 
 const ok = (body, type, tags, extra = {}) => ({ status: 200, body, type, tags, ...extra });
@@ -76,13 +79,12 @@ export async function route(rq, url) {
   if (path === '/') return home(site, rq);
   if (path === '/feed.xml') {
     const { shown, cap } = visibility(site.latest || [], rq.now);
-    return ok(atom(site, { title: site.title, path, records: shown }), 'application/atom+xml; charset=utf-8', allTags(site), { cap });
+    return ok(atom(site, { title: site.title, path, records: shown.slice(0, LATEST) }), 'application/atom+xml; charset=utf-8', allTags(site), { cap });
   }
   if (path === '/sitemap.xml') return siteMap(site, rq);
   if (path === '/robots.txt') return ok(robots(site), 'text/plain; charset=utf-8', ['site']);
   if (path === '/tags') return redirect('/tags/');
-  if (path === '/tags/') return ok(page(site, { title: 'Tags', main: `<h1>Tags</h1>${L.tagCloud(site.tags || [])}` }), HTML,
-    ['site', ...(site.tags || []).map((t) => `t:${t.slug}`)]);
+  if (path === '/tags/') return tagsIndex(site, rq);
   let m = /^\/tags\/([^/]+)$/.exec(path);
   if (m) return tagPage(site, rq, m[1]);
   m = /^\/metadata\/([a-z0-9-]+)\.json$/.exec(path);
@@ -108,10 +110,23 @@ async function inCollection(site, rq, c, rest, url) {
 
 function home(site, rq) {
   const { shown, cap } = visibility(site.latest || [], rq.now);
-  const cols = (site.collections || []).map((c) => `<li><a href="${L.esc(c.route)}/">${L.esc(c.title || c.name)}</a> <span class="count">${Number(c.total) || 0}</span></li>`).join('');
-  const main = `<h1 class="visually-hidden">${L.esc(site.title)}</h1><section><h2 class="section">Latest</h2>${L.summaryList(shown)}</section>
+  const { hidden, cap: scheduled } = hiddenNow(site, rq.now);
+  const cols = (site.collections || []).map((c) => `<li><a href="${L.esc(c.route)}/">${L.esc(c.title || c.name)}</a> <span class="count">${visibleTotal(c, hidden)}</span></li>`).join('');
+  const main = `<h1 class="visually-hidden">${L.esc(site.title)}</h1><section><h2 class="section">Latest</h2>${L.summaryList(shown.slice(0, LATEST))}</section>
 <section><h2 class="section">Collections</h2><ul class="collections">${cols}</ul></section>`;
-  return ok(page(site, { title: site.title, main, feed: '/feed.xml' }), HTML, allTags(site), { cap });
+  return ok(page(site, { title: site.title, main, feed: '/feed.xml' }), HTML, allTags(site), { cap: Math.min(cap, scheduled) });
+}
+
+/**
+ * tagsIndex lists the tags of visible entries. It is tagged with those tags
+ * and with c: of the collections holding hidden entries (a sync that changes
+ * one purges its collection), never with a tag only hidden entries carry.
+ */
+function tagsIndex(site, rq) {
+  const { hidden, cap } = hiddenNow(site, rq.now);
+  const tags = visibleTags(site, hidden);
+  return ok(page(site, { title: 'Tags', main: `<h1>Tags</h1>${L.tagCloud(tags)}` }), HTML,
+    ['site', ...tags.map((t) => `t:${t.slug}`), ...new Set(hidden.map((h) => `c:${h.collection}`))], { cap });
 }
 
 function allTags(site) {
@@ -149,11 +164,17 @@ async function listing(site, rq, c, p) {
   const n = p === null ? 1 : PAGE.test(p) ? Number(p) : 0;
   if (p === '1') return redirect(`${c.route}/`);
   const index = await indexOf(rq, c);
-  const { pages, slices } = pageSlices((index && index.shards) || [], index && index.pageSize, n || 1);
-  if (!n || n > pages) return missing(site, `c:${c.name}`);
-  const parts = await Promise.all(slices.map(async ({ shard, from, to }) =>
-    (((await load(rq, shard.key)) || {}).records || []).slice(from, to)));
-  const { shown, cap } = visibility(parts.flat(), rq.now);
+  // Pages count visible entries only: the schedule says how many each shard hides.
+  const { hidden, cap: scheduled } = hiddenNow(site, rq.now, (h) => h.collection === c.name);
+  const { pages, slices } = pageSlices(visibleShards((index && index.shards) || [], hidden), index && index.pageSize, n || 1);
+  if (!n || n > pages) return missing(site, `c:${c.name}`, scheduled);
+  let cap = scheduled;
+  const parts = await Promise.all(slices.map(async ({ shard, from, to }) => {
+    const v = visibility(((await load(rq, shard.key)) || {}).records || [], rq.now);
+    cap = Math.min(cap, v.cap);
+    return v.shown.slice(from, to);
+  }));
+  const shown = parts.flat();
   const title = c.title || c.name;
   const main = `<h1>${L.esc(title)}</h1>${L.summaryList(shown)}${L.pagination(`${c.route}/`, n, pages)}`;
   return ok(page(site, { title: n > 1 ? `${title} (page ${n})` : title, main, feed: `${c.route}/feed.xml` }), HTML,
@@ -200,20 +221,45 @@ async function tagPage(site, rq, seg) {
   // canon.js already redirected any other spelling of a tag slug to the canonical one.
   const tag = tags.find((t) => t.slug === seg);
   if (!tag) return missing(site, `t:${seg}`);
+  const { hidden, cap: scheduled } = hiddenNow(site, rq.now, (h) => (h.tags || []).includes(tag.slug));
+  if (hidden.length >= tag.count) return missing(site, `t:${tag.slug}`, scheduled); // only hidden entries carry it
   const lists = await Promise.all((site.collections || []).map((c) => indexOf(rq, c)));
   const shards = lists.flatMap((ix) => (ix && ix.shards) || []);
   const records = (await readShards(rq, shards)).filter((r) => (r.tags || []).some((t) => t.slug === tag.slug));
   records.sort((a, b) => order(a, b));
   const { shown, cap } = visibility(records, rq.now);
   const main = `<h1>Tagged “${L.esc(tag.name)}”</h1>${L.summaryList(shown)}`;
-  return ok(page(site, { title: tag.name, main }), HTML, ['site', `t:${tag.slug}`], { cap });
+  return ok(page(site, { title: tag.name, main }), HTML, ['site', `t:${tag.slug}`], { cap: Math.min(cap, scheduled) });
 }
 
 async function manifest(site, rq, name) {
   if (!(site.collections || []).some((c) => c.name === name)) return notFound(site);
   const index = await load(rq, `metadata/${name}.json`);
   if (!index) return notFound(site);
-  return ok(`${JSON.stringify(index)}\n`, 'application/json', [`m:${name}`], { kind: 'manifest' });
+  const { hidden, cap } = hiddenNow(site, rq.now, (h) => h.collection === name);
+  const view = hidden.length ? await publicIndex(rq, index, hidden) : index;
+  return ok(`${JSON.stringify(view)}\n`, 'application/json', [`m:${name}`], { kind: 'manifest', cap });
+}
+
+const boundOf = (r) => `${r.date} ${r.slug}`;
+
+/**
+ * publicIndex is a collection index as readers may see it: without the
+ * hidden entries in total and shard counts, shards left empty dropped, and
+ * the first/last bounds of a shard whose bound entry is hidden read again
+ * from that shard (at most MAX_SHARDS reads; a shard past them is left out).
+ */
+async function publicIndex(rq, index, hidden) {
+  const hides = (b) => hidden.some((h) => boundOf(h) === b);
+  let reads = 0;
+  const shards = await Promise.all(visibleShards(index.shards, hidden).map(async (s) => {
+    if (!hides(s.first) && !hides(s.last)) return s;
+    if (++reads > MAX_SHARDS) return null;
+    const { shown } = visibility(((await load(rq, s.key)) || {}).records || [], rq.now);
+    return shown.length ? { ...s, count: shown.length, first: boundOf(shown[0]), last: boundOf(shown[shown.length - 1]) } : null;
+  }));
+  const kept = shards.filter(Boolean);
+  return { ...index, total: kept.reduce((t, s) => t + s.count, 0), shards: kept };
 }
 
 /**
@@ -235,17 +281,6 @@ async function asset(site, rq, name) {
   return { status: 200, body: obj.body, type: type || 'application/octet-stream', tags: ['a'], kind: 'asset', headers };
 }
 
-/** order sorts records newest first, then by slug (the manifest order). */
-export function order(a, b) {
-  if (a.date !== b.date) return a.date > b.date ? -1 : 1;
-  return a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0;
-}
-
-function bound(s) {
-  const i = s.indexOf(' ');
-  return { date: s.slice(0, i), slug: s.slice(i + 1) };
-}
-
 async function entry(site, rq, c, slug) {
   if (keyBytes(`entries/${c.name}/${slug}.html`) > MAX_KEY_BYTES) return notFound(site);
   const obj = await rq.object(`entries/${c.name}/${slug}.html`);
@@ -263,7 +298,7 @@ async function entry(site, rq, c, slug) {
 async function neighbours(rq, c, rec) {
   const index = await indexOf(rq, c);
   const shards = (index && index.shards) || [];
-  const i = shards.findIndex((s) => order(bound(s.first), rec) <= 0 && order(rec, bound(s.last)) <= 0);
+  const i = shards.findIndex((s) => inShard(s, rec));
   if (i < 0) return { cap: Infinity };
   const records = ((await load(rq, shards[i].key)) || {}).records || [];
   const pos = records.findIndex((r) => r.slug === rec.slug);
@@ -287,6 +322,7 @@ async function siteMap(site, rq) {
   const records = await readShards(rq, lists.flatMap((ix) => (ix && ix.shards) || []));
   const { shown, cap } = visibility(records, rq.now);
   for (const r of shown) urls.push({ path: r.url, lastmod: r.date });
-  for (const t of site.tags || []) urls.push({ path: `/tags/${t.slug}` });
-  return ok(sitemap(site, urls), 'application/xml; charset=utf-8', allTags(site), { cap });
+  const { hidden, cap: scheduled } = hiddenNow(site, rq.now);
+  for (const t of visibleTags(site, hidden)) urls.push({ path: `/tags/${t.slug}` });
+  return ok(sitemap(site, urls), 'application/xml; charset=utf-8', allTags(site), { cap: Math.min(cap, scheduled) });
 }

@@ -21,8 +21,9 @@ const RECORD = {
   '?toc': [{ level: (v) => int(v) && v >= 1 && v <= 6, id: str, text: str }], words: int, '?publishDate': date, '?expires': date,
 };
 const version = (v) => v === 1;
+const SCHEDULED = { collection: re(NAME), slug: re(SLUG), date, '?tags': [str], '?publishDate': date, '?expires': date };
 const SITE = {
-  version, title: str, baseURL: str, tags: [{ ...TAG, count: int }], latest: [RECORD],
+  version, title: str, baseURL: str, tags: [{ ...TAG, count: int }], latest: [RECORD], '?schedule': [SCHEDULED],
   collections: [{ name: (v) => re(NAME)(v) && !RESERVED_NAMES.includes(v), route: (v) => re(ROUTE)(v) && !isReservedRoute(v), title: str, total: int }],
 };
 const shardRef = (name) => ({ key: re(new RegExp(`^metadata/${name}/\\d{4,}\\.json$`)), count: int, first: bound, last: bound });
