@@ -119,14 +119,15 @@ function home(site, rq) {
 
 /**
  * tagsIndex lists the tags of visible entries. It is tagged with those tags
- * and with c: of the collections holding hidden entries (a sync that changes
- * one purges its collection), never with a tag only hidden entries carry.
+ * and with every collection (a sync that changes an entry purges its
+ * collection, so a new, hidden or re-windowed tag refreshes the index),
+ * never with a tag only hidden entries carry.
  */
 function tagsIndex(site, rq) {
   const { hidden, cap } = hiddenNow(site, rq.now);
   const tags = visibleTags(site, hidden);
   return ok(page(site, { title: 'Tags', main: `<h1>Tags</h1>${L.tagCloud(tags)}` }), HTML,
-    ['site', ...tags.map((t) => `t:${t.slug}`), ...new Set(hidden.map((h) => `c:${h.collection}`))], { cap });
+    [...allTags(site), ...tags.map((t) => `t:${t.slug}`)], { cap });
 }
 
 function allTags(site) {

@@ -28,7 +28,7 @@ const cacheable = [
   ['/blog/2024/looking-back', ['site', 'e:blog/2024/looking-back'], HTML],
   ['/docs/getting-started', ['site', 'e:docs/getting-started'], HTML],
   ['/docs/reference/cli', ['site', 'e:docs/reference/cli'], HTML],
-  ['/tags/', ['site', 't:caching'], HTML],
+  ['/tags/', ['site', 'c:blog', 'c:docs', 't:caching'], HTML],
   ['/tags/caching', ['site', 't:caching'], HTML],
   ['/tags/caf%C3%A9', ['site', 't:caf%C3%A9'], HTML],
   ['/blog/2026/', ['site', 'c:blog'], HTML],

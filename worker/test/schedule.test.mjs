@@ -8,7 +8,8 @@
 // hidden-only tag appears anywhere; every visible one is where it belongs,
 // counted; and a page whose bytes change at a boundary was never cacheable
 // past it. Then the real Worker (workerd) answers every URL now with the
-// same bytes and that TTL.
+// same bytes, TTL and Cache-Tag. A failure names SCHEDULE_SEED and
+// SCHEDULE_NOW: set both to replay that site.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -108,18 +109,21 @@ const publicIndex = (c, t) => {
 };
 
 /** check asserts what page path may show at t, from the windows alone. */
-function check(path, t, { status, body }) {
+function check(path, t, { status, body, tags }) {
   const all = published();
   const vis = all.filter((e) => shown(e, t)).sort(newest);
   const hidden = truth.entries.filter((e) => !vis.includes(e));
   const visTags = new Map();
   for (const e of vis) for (const tg of e.tags) visTags.set(tg.slug, (visTags.get(tg.slug) || 0) + 1);
   const hiddenTags = new Set(hidden.flatMap((e) => e.tags.map((tg) => tg.slug)).filter((s) => !visTags.has(s)));
-  const at = `${path} at ${new Date(t).toISOString()} (seed ${SEED})`;
+  const at = `${path} at ${new Date(t).toISOString()} (SCHEDULE_SEED=${SEED} SCHEDULE_NOW=${NOW})`;
   for (const e of hidden) {
     for (const s of [e.slug, e.title, e.date]) assert.ok(!body.includes(s), `${at}: shows hidden ${e.url} (${s})`);
   }
-  for (const s of hiddenTags) assert.ok(!body.includes(s), `${at}: shows tag ${s} of hidden entries only`);
+  for (const s of hiddenTags) {
+    assert.ok(!body.includes(s), `${at}: shows tag ${s} of hidden entries only`);
+    if (path !== `/tags/${s}`) assert.ok(!tags.split(',').includes(`t:${s}`), `${at}: Cache-Tag names t:${s} of hidden entries only`);
+  }
 
   const entry = truth.entries.find((e) => e.url === path);
   if (entry) {
@@ -139,6 +143,7 @@ function check(path, t, { status, body }) {
   } else if (path === '/tags/') {
     const got = [...body.matchAll(/<a href="\/tags\/([^"]+)">[^<]*<\/a> <span class="count">(\d+)</g)].map((x) => [x[1], Number(x[2])]);
     assert.deepEqual(new Map(got), visTags, at);
+    for (const c of cols) assert.ok(tags.split(',').includes(`c:${c}`), `${at}: a change in ${c} purges the tags index`);
   } else if ((m = /^\/tags\/(.+)$/.exec(path))) {
     const list = vis.filter((e) => e.tags.some((tg) => tg.slug === m[1]));
     if (!list.length) assert.equal(status, 404, at);
@@ -185,12 +190,12 @@ test('schedule oracle: every page at every moment shows exactly the visible entr
       const b = bounds.findLast((x) => x > seen[j - 1].t && x <= seen[j].t); // the change happened at a boundary after the last moment it had not
       assert.ok(b !== undefined, `${path}: changed between ${seen[i].t} and ${seen[j].t} without a boundary`);
       assert.ok(seen[i].ttl <= Math.ceil((b - seen[i].t) / 1000),
-        `${path} at ${new Date(seen[i].t).toISOString()}: cacheable ${seen[i].ttl} s but changes at ${new Date(b).toISOString()} (seed ${SEED}): ${seen[i].status} ${links(seen[i].body)} → ${seen[j].status} ${links(seen[j].body)}; ${JSON.stringify(published().filter((e) => [e.publishDate, e.expires].some((x) => x && ms(x) === b)))}`);
+        `${path} at ${new Date(seen[i].t).toISOString()}: cacheable ${seen[i].ttl} s but changes at ${new Date(b).toISOString()} (SCHEDULE_SEED=${SEED} SCHEDULE_NOW=${NOW}): ${seen[i].status} ${links(seen[i].body)} → ${seen[j].status} ${links(seen[j].body)}; ${JSON.stringify(published().filter((e) => [e.publishDate, e.expires].some((x) => x && ms(x) === b)))}`);
       capped++;
     }
   }
   assert.ok(bounds.length >= 6 && capped > 50, `too few boundaries (${bounds.length}) or changes (${capped}) to mean anything`);
-  console.log(`# schedule oracle: ${all.length} URLs × ${ts.length} moments = ${checked} renders, ${bounds.length} boundaries, ${capped} changes capped in time (seed ${SEED})`);
+  console.log(`# schedule oracle: ${all.length} URLs × ${ts.length} moments = ${checked} renders, ${bounds.length} boundaries, ${capped} changes capped in time (SCHEDULE_SEED=${SEED} SCHEDULE_NOW=${NOW})`);
 });
 
 test('schedule oracle: the Worker in workerd answers every URL now with the same bytes and TTL', async () => {
@@ -202,7 +207,7 @@ test('schedule oracle: the Worker in workerd answers every URL now with the same
       const want = await render(path, Date.now());
       assert.equal(res.status, want.status, path);
       assert.equal(body, want.body, path);
-      check(path, Date.now(), { status: res.status, body });
+      check(path, Date.now(), { status: res.status, body, tags: res.headers.get('Cache-Tag') || '' });
       const ttl = edgeTTL(res);
       assert.ok(Math.abs(ttl - want.ttl) <= 5, `${path}: edge TTL ${ttl}, want ${want.ttl}`);
       assert.equal(res.headers.get('Cache-Tag'), want.tags, path);
