@@ -33,16 +33,19 @@ type Config struct {
 	// Dir is the directory relative paths in the config are resolved from.
 	Dir string `yaml:"-"`
 
-	Site             Site         `yaml:"site"`
-	Content          string       `yaml:"content"` // content root, default "content"
-	Target           string       `yaml:"target"`
-	S3               S3           `yaml:"s3"`
-	Limits           Limits       `yaml:"limits"`
-	AllowUnknownKeys bool         `yaml:"allowUnknownKeys"`
-	AllowHidden      bool         `yaml:"allowHidden"` // publish files and folders whose name starts with "."
-	PageSize         int          `yaml:"pageSize"`
-	Purge            Purge        `yaml:"purge"`
-	Collections      []Collection `yaml:"collections"`
+	Site             Site   `yaml:"site"`
+	Content          string `yaml:"content"` // content root, default "content"
+	Target           string `yaml:"target"`
+	S3               S3     `yaml:"s3"`
+	Limits           Limits `yaml:"limits"`
+	AllowUnknownKeys bool   `yaml:"allowUnknownKeys"`
+	AllowHidden      bool   `yaml:"allowHidden"` // publish files and folders whose name starts with "."
+	PageSize         int    `yaml:"pageSize"`
+	// HTML is what raw HTML in Markdown may be: "safe" (default: comments
+	// dropped, an allowlist sanitized) or "strict" (none at all).
+	HTML        string       `yaml:"html"`
+	Purge       Purge        `yaml:"purge"`
+	Collections []Collection `yaml:"collections"`
 
 	contentLine, contentCol int // position of content: in axctl.yaml (0: not set)
 }
@@ -93,6 +96,7 @@ type Collection struct {
 	Template  string   `yaml:"template"`  // default template
 	Templates []string `yaml:"templates"` // allowed; default [Template]
 	Required  []string `yaml:"required"`  // extra required frontmatter keys
+	HTML      string   `yaml:"html"`      // safe or strict; default the top-level html
 
 	line, col int // position in axctl.yaml, for errors found later
 }
@@ -142,6 +146,9 @@ func (c *Config) fill() {
 	if c.PageSize == 0 {
 		c.PageSize = 25
 	}
+	if c.HTML == "" {
+		c.HTML = "safe"
+	}
 	for i := range c.Collections {
 		col := &c.Collections[i]
 		if col.Folder == "" {
@@ -156,6 +163,9 @@ func (c *Config) fill() {
 		}
 		if col.Template == "" {
 			col.Template = "post"
+		}
+		if col.HTML == "" {
+			col.HTML = c.HTML
 		}
 		if len(col.Templates) == 0 {
 			col.Templates = []string{col.Template}
@@ -259,8 +269,14 @@ func (c *Config) check(data []byte) error {
 	if c.Limits.MetadataBytes < 256 {
 		return fail("metadataBytes", "limits.metadataBytes %d is too small (R2 allows 8192)", c.Limits.MetadataBytes)
 	}
+	if c.HTML != "safe" && c.HTML != "strict" {
+		return fail("html", "html %q must be safe or strict", c.HTML)
+	}
 	routes := map[string]string{}
 	for i, col := range c.Collections {
+		if col.HTML != "safe" && col.HTML != "strict" {
+			return fail("html", "collection %q: html %q must be safe or strict", col.Name, col.HTML)
+		}
 		if err := c.checkNames(&c.Collections[i], routes); err != nil {
 			return err
 		}

@@ -344,7 +344,7 @@ func (l *loader) parse(f file, src []byte) (*Entry, []Problem) {
 	c := &checker{path: f.path, loc: &locator{fm: fm}}
 	var refs []localRef
 	res, err := l.r.Render(src, precompute.Options{Local: l.local(f, &refs), RenderTime: l.cfg.Limits.RenderTime,
-		Limits: precompute.Limits{TableCells: l.cfg.Limits.TableCells, Nesting: l.cfg.Limits.Nesting}})
+		Limits: precompute.Limits{TableCells: l.cfg.Limits.TableCells, Nesting: l.cfg.Limits.Nesting}, StrictHTML: f.col.HTML == "strict"})
 	if err != nil {
 		return prob(1, 1, "%v", err)
 	}

@@ -66,6 +66,10 @@ type Options struct {
 	RenderTime time.Duration
 	// Limits bound what the Markdown may cost to parse (prescan.go).
 	Limits Limits
+	// StrictHTML refuses all raw HTML, comments included. Otherwise comments
+	// are dropped and the elements of htmlAllowed pass, checked and
+	// sanitized (rawhtml.go); any other raw HTML is a problem.
+	StrictHTML bool
 }
 
 // DefaultRenderTime is the default render budget of one entry. Highlighting
@@ -102,6 +106,7 @@ func New() *Renderer {
 		goldmark.WithRendererOptions(html.WithXHTML()),
 	)
 	md.Renderer().AddOptions(renderer.WithNodeRenderers(rendererFuncs(Registry)...))
+	md.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(safeHTMLRenderer{}, 100)))
 	return &Renderer{md: md}
 }
 
@@ -229,14 +234,27 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 	}
 	src := reader.Source()
 	var refused []*ast.AutoLink
+	var replaced [][2]ast.Node // raw HTML node, its checked form (nil: dropped)
+	raw := &rawChecker{st: st}
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
+			if !st.opts.StrictHTML && n.Type() != ast.TypeInline {
+				raw.closeIn(n)
+			}
 			return ast.WalkContinue, nil
 		}
 		switch n := n.(type) {
 		case *ast.HTMLBlock:
+			if !st.opts.StrictHTML {
+				replaced = append(replaced, [2]ast.Node{n, raw.checkHTMLBlock(n, src)})
+				break
+			}
 			st.addf(blockOffset(n), "raw HTML is not allowed in Markdown; it would be dropped")
 		case *ast.RawHTML:
+			if !st.opts.StrictHTML {
+				replaced = append(replaced, [2]ast.Node{n, raw.checkRawHTML(n, src)})
+				break
+			}
 			off := 0
 			if n.Segments.Len() > 0 {
 				off = n.Segments.At(0).Start
@@ -269,6 +287,13 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 	})
 	for _, n := range refused { // as text, like a refused link's empty href
 		n.Parent().ReplaceChild(n.Parent(), n, ast.NewString(n.Label(src)))
+	}
+	for _, r := range replaced {
+		if p := r[0].Parent(); r[1] == nil {
+			p.RemoveChild(p, r[0])
+		} else {
+			p.ReplaceChild(p, r[0], r[1])
+		}
 	}
 	for _, f := range Registry {
 		if f.Transform != nil && st.has(f.ID()) {

@@ -1,0 +1,365 @@
+package precompute
+
+import (
+	"bytes"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+	"golang.org/x/net/html"
+)
+
+// htmlAllowed lists the raw HTML elements an entry may carry and each one's
+// attributes. Nothing else passes: no style attribute, no event handler, no
+// element that runs script or loads a frame, so the Worker's CSP holds.
+var htmlAllowed = map[string][]string{
+	"a": {"href", "title"}, "abbr": {"title"}, "br": nil, "cite": nil,
+	"dd": nil, "del": nil, "details": {"open"}, "dfn": {"title"}, "dl": nil,
+	"dt": nil, "figcaption": nil, "figure": nil, "ins": nil, "kbd": nil,
+	"mark": nil, "q": nil, "s": nil, "samp": nil, "small": nil, "sub": nil,
+	"summary": nil, "sup": nil, "var": nil, "b": nil, "i": nil, "em": nil,
+	"strong": nil, "u": nil,
+	"img": {"src", "alt", "width", "height", "title"},
+}
+
+// htmlBlockOnly are allowed elements that may not sit inside a paragraph
+// (the browser would close the paragraph and the output would not be valid).
+var htmlBlockOnly = map[string]bool{"details": true, "summary": true, "figure": true,
+	"figcaption": true, "dl": true, "dt": true, "dd": true}
+
+var htmlVoid = map[string]bool{"br": true, "img": true}
+
+var reDimension = regexp.MustCompile(`^[0-9]{1,5}$`)
+
+// htmlPolicy is the sanitizer every passed element goes through after the
+// checks: the same allowlist, enforced a second time by bluemonday.
+var htmlPolicy = func() *bluemonday.Policy {
+	p := bluemonday.NewPolicy()
+	names := make([]string, 0, len(htmlAllowed))
+	for name := range htmlAllowed {
+		names = append(names, name)
+	}
+	p.AllowElements(names...)
+	p.AllowNoAttrs().OnElements(names...)
+	p.AllowAttrs("title").OnElements("a", "abbr", "dfn", "img")
+	p.AllowAttrs("alt").OnElements("img")
+	p.AllowAttrs("width", "height").Matching(reDimension).OnElements("img")
+	p.AllowAttrs("open").Matching(regexp.MustCompile(`^(|open)$`)).OnElements("details")
+	p.AllowAttrs("href").OnElements("a")
+	p.AllowAttrs("src").OnElements("img")
+	p.AllowURLSchemes("http", "https", "mailto")
+	p.AllowRelativeURLs(true)
+	p.RequireParseableURLs(true)
+	return p
+}()
+
+// allowedList is the allowlist as an error message shows it.
+func allowedList() string {
+	names := make([]string, 0, len(htmlAllowed))
+	for name := range htmlAllowed {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// openHTML is a raw element left open, closed later in the same container.
+type openHTML struct {
+	name      string
+	off       int
+	container ast.Node
+	bad       bool // its start tag was refused: its end tag is dropped silently
+}
+
+// rawChecker checks raw HTML tag by tag and writes the tags that pass.
+type rawChecker struct {
+	st      *docState
+	open    []openHTML
+	refused map[string]bool // elements reported once: their end tags are not
+}
+
+// fragment checks the raw HTML b (whose byte i sits at source offset at(i))
+// and returns its sanitized form; ok is false when a problem was reported.
+func (c *rawChecker) fragment(b []byte, at func(int) int, container ast.Node, inline bool) (out []byte, ok bool) {
+	z := html.NewTokenizer(bytes.NewReader(b))
+	var w bytes.Buffer
+	ok = true
+	pos := 0
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		raw := z.Raw()
+		off := at(pos)
+		pos += len(raw)
+		tok := z.Token()
+		switch tt {
+		case html.TextToken:
+			w.WriteString(html.EscapeString(tok.Data))
+		case html.CommentToken:
+			if !bytes.HasSuffix(raw, []byte("-->")) && !bytes.HasSuffix(raw, []byte("--!>")) {
+				c.st.addf(off, "HTML comment is never closed (no \"-->\"): it would hide the rest of the entry")
+				ok = false
+			}
+		case html.DoctypeToken:
+			c.st.addf(off, "raw HTML %q is not allowed in Markdown", clip(string(raw), 40))
+			ok = false
+		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
+			s, good := c.tag(tok, tt, raw, off, container, inline)
+			ok = ok && good
+			w.WriteString(s)
+		}
+	}
+	if !ok {
+		return nil, false
+	}
+	return []byte(htmlPolicy.Sanitize(w.String())), true
+}
+
+// tag checks one tag against the allowlist and the open-element stack and
+// returns its normalized form.
+func (c *rawChecker) tag(tok html.Token, tt html.TokenType, raw []byte, off int, container ast.Node, inline bool) (string, bool) {
+	name := tok.Data
+	rawName := string(raw[1:])
+	if tt == html.EndTagToken {
+		rawName = rawName[1:]
+	}
+	if i := strings.IndexAny(rawName, " \t\r\n\f/>"); i >= 0 {
+		rawName = rawName[:i]
+	}
+	if tt == html.EndTagToken && c.refused[rawName] {
+		return "", false
+	}
+	if c.refused == nil {
+		c.refused = map[string]bool{}
+	}
+	if rawName != "" && rawName[0] >= 'A' && rawName[0] <= 'Z' {
+		c.refused[rawName] = true
+		c.st.addf(off, "component <%s> (MDX/JSX) is not Markdown; for a callout write a GitHub alert instead: \"> [!NOTE]\", \"> [!TIP]\", \"> [!IMPORTANT]\", \"> [!WARNING]\" or \"> [!CAUTION]\" (feature callouts:github)", rawName)
+		return "", false
+	}
+	attrs, known := htmlAllowed[name]
+	if !known {
+		c.refused[rawName] = true
+		c.st.addf(off, "raw HTML <%s> is not allowed: allowed elements are %s", name, allowedList())
+		return "", false
+	}
+	if inline && htmlBlockOnly[name] {
+		c.st.addf(off, "raw HTML <%s> must start a line of its own, not sit inside a paragraph", name)
+		return "", false
+	}
+	if tt == html.EndTagToken {
+		if htmlVoid[name] {
+			c.st.addf(off, "raw HTML </%s>: <%s> has no closing tag", name, name)
+			return "", false
+		}
+		if n := len(c.open); n == 0 || c.open[n-1].name != name || c.open[n-1].container != container {
+			c.st.addf(off, "raw HTML </%s> closes no open <%s> in the same block", name, name)
+			return "", false
+		}
+		bad := c.open[len(c.open)-1].bad
+		c.open = c.open[:len(c.open)-1]
+		if bad {
+			return "", false
+		}
+		return "</" + name + ">", true
+	}
+	var b strings.Builder
+	b.WriteString("<" + name)
+	ok := true
+	for _, a := range tok.Attr {
+		s, good := c.attr(name, attrs, a, off)
+		ok = ok && good
+		b.WriteString(s)
+	}
+	if name == "a" && !hasAttr(tok, "href") || name == "img" && !hasAttr(tok, "src") {
+		c.st.addf(off, "raw HTML <%s> needs a %s attribute", name, map[string]string{"a": "href", "img": "src"}[name])
+		ok = false
+	}
+	if htmlVoid[name] {
+		b.WriteString(" />")
+	} else {
+		b.WriteString(">")
+		c.open = append(c.open, openHTML{name: name, off: off, container: container, bad: !ok})
+	}
+	return b.String(), ok
+}
+
+func hasAttr(tok html.Token, key string) bool {
+	for _, a := range tok.Attr {
+		if a.Key == key && a.Namespace == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// attr checks one attribute; href and src get the checks of a Markdown link
+// or image (scheme allowlist, local file resolution) on the value a browser
+// reads, entities decoded.
+func (c *rawChecker) attr(elem string, allowed []string, a html.Attribute, off int) (string, bool) {
+	key := a.Key
+	ok := a.Namespace == ""
+	if ok {
+		ok = false
+		for _, k := range allowed {
+			ok = ok || k == key
+		}
+	}
+	if !ok {
+		why := ""
+		switch {
+		case strings.HasPrefix(key, "on"):
+			why = " (event handlers would run script)"
+		case key == "style":
+			why = " (the site's CSP forbids inline styles)"
+		}
+		also := "no attributes are allowed on <" + elem + ">"
+		if len(allowed) > 0 {
+			also = "allowed: " + strings.Join(allowed, ", ")
+		}
+		c.st.addf(off, "raw HTML <%s> attribute %q is not allowed%s; %s", elem, key, why, also)
+		return "", false
+	}
+	val := a.Val
+	switch key {
+	case "href", "src":
+		what := map[string]string{"href": "link", "src": "image"}[key]
+		n := len(c.st.problems)
+		d := c.st.checkURL([]byte(val), false, off, what)
+		if len(c.st.problems) > n || d == nil {
+			return "", false
+		}
+		val = string(util.URLEscape(d, false))
+	case "width", "height":
+		if !reDimension.MatchString(val) {
+			c.st.addf(off, "raw HTML <%s> attribute %s=%q must be a number of pixels", elem, key, clip(val, 20))
+			return "", false
+		}
+	case "open":
+		return " open", true
+	}
+	return " " + key + `="` + html.EscapeString(val) + `"`, true
+}
+
+// closeIn reports the elements still open when container ends.
+func (c *rawChecker) closeIn(container ast.Node) {
+	for n := len(c.open); n > 0 && (container == nil || c.open[n-1].container == container); n = len(c.open) {
+		o := c.open[n-1]
+		c.st.addf(o.off, "raw HTML <%s> is never closed in the same block (add </%s>)", o.name, o.name)
+		c.open = c.open[:n-1]
+	}
+}
+
+// checkHTMLBlock checks an HTML block; it returns the node to put in its
+// place, or nil to drop it.
+func (c *rawChecker) checkHTMLBlock(n *ast.HTMLBlock, src []byte) ast.Node {
+	var b []byte
+	var starts, offs []int
+	add := func(seg text.Segment) {
+		starts = append(starts, len(b))
+		offs = append(offs, seg.Start)
+		b = append(b, seg.Value(src)...)
+	}
+	for i := 0; i < n.Lines().Len(); i++ {
+		add(n.Lines().At(i))
+	}
+	if n.HasClosure() {
+		add(n.ClosureLine)
+	}
+	at := func(i int) int {
+		k := sort.SearchInts(starts, i+1) - 1
+		if k < 0 {
+			return 0
+		}
+		return offs[k] + i - starts[k]
+	}
+	out, ok := c.fragment(b, at, n.Parent(), false)
+	if !ok || len(bytes.TrimSpace(out)) == 0 {
+		return nil
+	}
+	if out[len(out)-1] != '\n' {
+		out = append(out, '\n')
+	}
+	return &safeHTMLBlock{html: out}
+}
+
+// checkRawHTML checks one inline tag or comment.
+func (c *rawChecker) checkRawHTML(n *ast.RawHTML, src []byte) ast.Node {
+	var b []byte
+	var starts, offs []int
+	for i := 0; i < n.Segments.Len(); i++ {
+		seg := n.Segments.At(i)
+		starts = append(starts, len(b))
+		offs = append(offs, seg.Start)
+		b = append(b, seg.Value(src)...)
+	}
+	at := func(i int) int {
+		k := sort.SearchInts(starts, i+1) - 1
+		if k < 0 {
+			return 0
+		}
+		return offs[k] + i - starts[k]
+	}
+	container := n.Parent()
+	for container != nil && container.Type() != ast.TypeBlock {
+		container = container.Parent()
+	}
+	if bytes.HasPrefix(b, []byte("<?")) || bytes.HasPrefix(b, []byte("<!")) && !bytes.HasPrefix(b, []byte("<!--")) {
+		c.st.addf(at(0), "raw HTML %q is not allowed in Markdown", clip(string(b), 40))
+		return nil
+	}
+	out, ok := c.fragment(b, at, container, true)
+	if !ok || len(out) == 0 {
+		return nil
+	}
+	return &safeHTMLInline{html: out}
+}
+
+// KindSafeHTMLBlock and KindSafeHTMLInline are raw HTML that passed the
+// checks and the sanitizer; only these are written unescaped.
+var (
+	KindSafeHTMLBlock  = ast.NewNodeKind("SafeHTMLBlock")
+	KindSafeHTMLInline = ast.NewNodeKind("SafeHTMLInline")
+)
+
+type safeHTMLBlock struct {
+	ast.BaseBlock
+	html []byte
+}
+
+func (n *safeHTMLBlock) Kind() ast.NodeKind            { return KindSafeHTMLBlock }
+func (n *safeHTMLBlock) IsRaw() bool                   { return true }
+func (n *safeHTMLBlock) Dump(source []byte, level int) { ast.DumpHelper(n, source, level, nil, nil) }
+
+type safeHTMLInline struct {
+	ast.BaseInline
+	html []byte
+}
+
+func (n *safeHTMLInline) Kind() ast.NodeKind            { return KindSafeHTMLInline }
+func (n *safeHTMLInline) Dump(source []byte, level int) { ast.DumpHelper(n, source, level, nil, nil) }
+
+type safeHTMLRenderer struct{}
+
+func (safeHTMLRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	fn := func(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			switch n := n.(type) {
+			case *safeHTMLBlock:
+				_, _ = w.Write(n.html)
+			case *safeHTMLInline:
+				_, _ = w.Write(n.html)
+			}
+		}
+		return ast.WalkSkipChildren, nil
+	}
+	reg.Register(KindSafeHTMLBlock, fn)
+	reg.Register(KindSafeHTMLInline, fn)
+}
