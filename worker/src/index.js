@@ -98,7 +98,7 @@ async function handle(request, env, ctx) {
       console.error(err.message);
     }
     r = err instanceof StoreError
-      ? text(503, 'Service unavailable: the content store did not answer. Try again shortly.\n', { 'Retry-After': '5' })
+      ? text(503, err.public || 'Service unavailable: the content store did not answer. Try again shortly.\n', { 'Retry-After': '5' })
       : text(500, 'Internal error\n');
   }
   if (r.status === 404 && !r.type) r = { ...notFound(null), headers: r.headers };

@@ -8,10 +8,12 @@ import { entryMeta } from './meta.js';
 import * as L from './layout.js';
 import { atom, sitemap, robots } from './feeds.js';
 import { checked } from './shape.js';
+import { UnknownBucket } from './store.js';
 import { order, inShard, hiddenNow, visibleTotal, visibleTags, visibleShards } from './schedule.js';
 import { SLUG, ASSET_NAME, NAME, ROUTE, RESERVED_NAMES, MAX_KEY_BYTES, isReservedRoute } from './contract.js';
 
 const HTML = 'text/html; charset=utf-8';
+const NO_SITE = 'Service unavailable: this site has no content yet (its bucket holds no site written by axctl sync).\n';
 const TAG_SEG = /^(?:[a-z0-9-]|%[0-9A-F]{2}){1,200}$/;
 const FIXED = new Set(['/', '/feed.xml', '/sitemap.xml', '/robots.txt', '/tags', '/tags/']);
 const COLLECTION_REST = /^(?:\/|\/feed\.xml|\/\d{4}\/(?:(?:0[1-9]|1[0-2])\/)?)?$/;
@@ -23,7 +25,6 @@ export const MAX_SHARDS = 40;
 const FEED_SIZE = 20;
 /** LATEST is how many entries the home page and the site feed show (site.json's latest may hold more while some are hidden). */
 const LATEST = 10;
-const EMPTY_SITE = { title: 'axctl', collections: [], tags: [], latest: [] };
 
 const ok = (body, type, tags, extra = {}) => ({ status: 200, body, type, tags, ...extra });
 const redirect = (location, status = 301) => ({ status, body: null, headers: { Location: location }, tags: ['site'] });
@@ -63,8 +64,15 @@ export function notFound(site, cap) {
  */
 const missing = (site, tag, cap) => ({ ...notFound(site, cap), tags: ['site', tag] });
 
+/**
+ * siteOf reads site.json. A bucket without it (empty, or not the bucket a
+ * sync writes: sync always writes it) is not served as an empty site: every
+ * content route fails closed, 503 no-store (docs/bucket.md).
+ */
 async function siteOf(rq) {
-  return (await load(rq, 'metadata/site.json')) || EMPTY_SITE;
+  const site = await load(rq, 'metadata/site.json');
+  if (!site) throw new UnknownBucket('bucket: metadata/site.json is absent (empty or wrongly bound bucket; docs/bucket.md)', NO_SITE);
+  return site;
 }
 
 function page(site, opts) {
@@ -290,9 +298,9 @@ async function entry(site, rq, c, slug) {
   const v = visibility([rec], rq.now);
   if (!v.shown.length) return missing(site, `e:${c.name}/${slug}`, v.cap);
   const [body, near] = await Promise.all([obj.text(), neighbours(rq, c, rec)]);
-  const { main, wide } = L.entryPage(rec, body, near.prev, near.next);
+  const view = L.entryPage(rec, body, near.prev, near.next);
   const tags = ['site', `e:${c.name}/${slug}`, ...[near.prev, near.next].filter(Boolean).map((r) => `e:${c.name}/${r.slug}`)];
-  return ok(page(site, { title: rec.title, main, wide, feed: `${c.route}/feed.xml` }), HTML, tags, { cap: Math.min(v.cap, near.cap) });
+  return ok(page(site, { title: rec.title, ...view, feed: `${c.route}/feed.xml` }), HTML, tags, { cap: Math.min(v.cap, near.cap) });
 }
 
 /** neighbours finds the visible entries just newer (next) and older (prev), reading at most the shard and one beside it. */

@@ -18,6 +18,20 @@ export class StoreError extends Error {}
 /** ManifestError is a manifest that is not JSON of the documented shape (shape.js): a 503 logged once. */
 export class ManifestError extends StoreError {}
 
+/**
+ * UnknownBucket is a bucket the Worker does not understand: no
+ * metadata/site.json (empty, or not the bucket a sync writes), or an entry
+ * object whose metadata lacks what the contract requires. Like a bad
+ * manifest it is a 503 no-store logged once per isolate, never a cacheable
+ * page; `public` is the text readers see.
+ */
+export class UnknownBucket extends ManifestError {
+  constructor(message, pub) {
+    super(message);
+    this.public = pub;
+  }
+}
+
 const MAX_MEMO = 1000;
 const JOIN_TIMEOUT_MS = 3000;
 const MAX_KEYS = 1000; // per-key read counts kept, so random URLs cannot grow memory
