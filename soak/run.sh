@@ -48,7 +48,7 @@ fi
 
 for target in internal/content:FuzzLoadEntry internal/content:FuzzTagSlug internal/content:FuzzCheckSlug \
   internal/content:FuzzConfinedOpen internal/content:FuzzCollectionNames internal/upload:FuzzMetadataRoundTrip internal/manifest:FuzzFromMetadata \
-  internal/precompute:FuzzURLAfterEntities; do
+  internal/precompute:FuzzURLAfterEntities internal/precompute:FuzzRawHTML; do
   pkg=${target%%:*} name=${target##*:}
   log="$out/fuzz-$name.log"
   corpus="$pkg/testdata/fuzz/$name"
