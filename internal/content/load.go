@@ -357,12 +357,15 @@ func (l *loader) parse(f file, src []byte) (*Entry, []Problem) {
 	for _, w := range res.Warnings {
 		c.warn(w.Line, w.Col, w.Msg)
 	}
+	var front Frontmatter
 	if res.MetaErr != nil {
+		// The body's problems are reported too; the schema is not checked
+		// (every key would be "missing": cascade noise).
 		line, col, msg := c.loc.yamlError(res.MetaErr)
 		c.at(line, col, "%s", msg)
-		return nil, c.out
+	} else {
+		front = c.checkSchema(res.Meta, f.col, l.cfg)
 	}
-	front := c.checkSchema(res.Meta, f.col, l.cfg)
 	for _, rp := range res.Problems {
 		c.at(rp.Line, rp.Col, "%s", rp.Msg)
 	}

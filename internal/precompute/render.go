@@ -16,6 +16,7 @@ import (
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+	"go.yaml.in/yaml/v3"
 )
 
 // Version names the renderer's output format. Bump it when any change alters
@@ -38,8 +39,8 @@ type Heading struct {
 // Result is one rendered document.
 type Result struct {
 	HTML     []byte
-	Meta     map[string]any // frontmatter as goldmark-meta decoded it
-	MetaErr  error          // YAML error from goldmark-meta, if any
+	Meta     map[string]any // frontmatter as yaml v3 decoded it (YAML 1.2: "yes" is a string)
+	MetaErr  error          // YAML error decoding the frontmatter, if any
 	TOC      []Heading
 	Words    int
 	Problems []Problem
@@ -123,6 +124,7 @@ type docState struct {
 	toc      []Heading
 	words    int
 	deadline time.Time // of the render budget
+	meta     map[string]any
 }
 
 func (st *docState) has(id string) bool { return st.features[id] }
@@ -149,6 +151,45 @@ func (st *docState) addf(off int, format string, args ...any) {
 func (st *docState) warnf(off int, format string, args ...any) {
 	l, c := st.pos(off)
 	st.warnings = append(st.warnings, Problem{Line: l, Col: c, Msg: fmt.Sprintf(format, args...)})
+}
+
+// decodeFrontmatter decodes the YAML between the fences with yaml v3:
+// YAML 1.2 scalars, so "title: Yes" or "on" stay strings (goldmark-meta,
+// which still consumes the block, decodes with yaml.v2's YAML 1.1
+// booleans; its values are not used).
+func decodeFrontmatter(src []byte) (map[string]any, error) {
+	end := bodyOffset(src)
+	if end == 0 {
+		return nil, nil
+	}
+	block := src[bytes.IndexByte(src, '\n')+1 : end]
+	block = block[:bytes.LastIndexByte(append([]byte{'\n'}, block...), '\n')] // drop the closing fence line
+	var doc yaml.Node
+	if err := yaml.Unmarshal(block, &doc); err != nil {
+		return nil, err
+	}
+	m := map[string]any{}
+	if len(doc.Content) == 0 || doc.Content[0].Kind == yaml.ScalarNode && doc.Content[0].Tag == "!!null" {
+		return m, nil
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, root.Decode(&m)
+	}
+	// Key by key: a repeated top-level key is the schema's problem (with
+	// both lines), not a YAML error; the last value wins, as in yaml.v2.
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
+			return nil, root.Decode(&m)
+		}
+		var val any
+		if err := v.Decode(&val); err != nil {
+			return nil, err
+		}
+		m[k.Value] = val
+	}
+	return m, nil
 }
 
 // bodyOffset is where the Markdown starts: after the frontmatter's closing
@@ -200,11 +241,12 @@ func (r *Renderer) Render(src []byte, opts Options) (res *Result, err error) {
 	if prescan(src, bodyOffset(src), opts.Limits, st.addf); len(st.problems) > 0 {
 		return &Result{Problems: st.problems, Limited: true}, nil
 	}
+	res = &Result{}
+	res.Meta, res.MetaErr = decodeFrontmatter(src)
+	st.meta = res.Meta
 	pc := parser.NewContext()
 	pc.Set(stateKey, st)
 	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
-	res = &Result{}
-	res.Meta, res.MetaErr = meta.TryGet(pc)
 	var buf bytes.Buffer
 	buf.Grow(len(src) + len(src)/2)
 	if err := r.md.Renderer().Render(&buf, src, doc); err != nil {
@@ -226,10 +268,8 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		return
 	}
 	if st.opts.Features == nil {
-		if m, err := meta.TryGet(pc); err == nil {
-			for _, id := range Declared(m) {
-				st.features[id] = true
-			}
+		for _, id := range Declared(st.meta) {
+			st.features[id] = true
 		}
 	}
 	src := reader.Source()
