@@ -48,6 +48,29 @@ function jsonArray(value) {
   }
 }
 
+const DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+const HEX = /^[0-9a-f]{32}$/;
+/** REQUIRED are the metadata fields the contract requires (docs/bucket.md), with their one form. */
+const REQUIRED = { title: /./, date: DATE, words: /^(0|[1-9]\d*)$/, hash: HEX, input: HEX };
+const WINDOW = { publishdate: DATE, expires: DATE };
+
+/**
+ * metaProblem says why an entry's custom metadata is not what a sync writes
+ * (a required field missing or malformed, a publish window field malformed),
+ * or returns null. Such an entry is not served: its metadata was stripped or
+ * altered behind axctl's back, and its window may be gone with it.
+ */
+export function metaProblem(custom) {
+  const m = Object.create(null);
+  for (const [k, v] of Object.entries(custom || {})) m[k.toLowerCase()] = decodeWords(v);
+  for (const [k, re] of Object.entries(REQUIRED)) if (typeof m[k] !== 'string' || !re.test(m[k])) return `${k} ${k in m ? 'malformed' : 'missing'}`;
+  for (const [k, re] of Object.entries(WINDOW)) if (k in m && !re.test(m[k])) return `${k} malformed`;
+  return null;
+}
+
+/** marker is the first line every entry body starts with (docs/bucket.md): its metadata's hash. */
+export const marker = (hash) => `<!-- axctl ${hash} -->`;
+
 /**
  * entryMeta turns an entry object's custom metadata into a record shaped
  * like the manifest's (docs/bucket.md), so layouts take one shape.
@@ -69,5 +92,6 @@ export function entryMeta(custom, collection, slug, route) {
   for (const k of ['author', 'description', 'template', 'source']) if (m[k]) rec[k] = m[k];
   if (m.publishdate) rec.publishDate = m.publishdate;
   if (m.expires) rec.expires = m.expires;
+  if (m.hash) rec.hash = m.hash;
   return rec;
 }

@@ -4,7 +4,7 @@
 // segments that matched a contract pattern (contract.js, generated from Go)
 // or a name listed in site.json, whose shape shape.js checked.
 import { visibility } from './policy.js';
-import { entryMeta } from './meta.js';
+import { entryMeta, metaProblem, marker } from './meta.js';
 import * as L from './layout.js';
 import { atom, sitemap, robots } from './feeds.js';
 import { checked } from './shape.js';
@@ -122,7 +122,7 @@ function home(site, rq) {
   const cols = (site.collections || []).map((c) => `<li><a href="${L.esc(c.route)}/">${L.esc(c.title || c.name)}</a> <span class="count">${visibleTotal(c, hidden)}</span></li>`).join('');
   const main = `<h1 class="visually-hidden">${L.esc(site.title)}</h1><section><h2 class="section">Latest</h2>${L.summaryList(shown.slice(0, LATEST))}</section>
 <section><h2 class="section">Collections</h2><ul class="collections">${cols}</ul></section>`;
-  return ok(page(site, { title: site.title, main, feed: '/feed.xml' }), HTML, allTags(site), { cap: Math.min(cap, scheduled) });
+  return ok(page(site, { title: site.title, main, feed: '/feed.xml', path: '/' }), HTML, allTags(site), { cap: Math.min(cap, scheduled) });
 }
 
 /**
@@ -134,7 +134,7 @@ function home(site, rq) {
 function tagsIndex(site, rq) {
   const { hidden, cap } = hiddenNow(site, rq.now);
   const tags = visibleTags(site, hidden);
-  return ok(page(site, { title: 'Tags', main: `<h1>Tags</h1>${L.tagCloud(tags)}` }), HTML,
+  return ok(page(site, { title: 'Tags', main: `<h1>Tags</h1>${L.tagCloud(tags)}`, path: '/tags/' }), HTML,
     [...allTags(site), ...tags.map((t) => `t:${t.slug}`)], { cap });
 }
 
@@ -186,7 +186,8 @@ async function listing(site, rq, c, p) {
   const shown = parts.flat();
   const title = c.title || c.name;
   const main = `<h1>${L.esc(title)}</h1>${L.summaryList(shown)}${L.pagination(`${c.route}/`, n, pages)}`;
-  return ok(page(site, { title: n > 1 ? `${title} (page ${n})` : title, main, feed: `${c.route}/feed.xml` }), HTML,
+  const paging = { base: `${c.route}/`, page: n, pages };
+  return ok(page(site, { title: n > 1 ? `${title} (page ${n})` : title, main, feed: `${c.route}/feed.xml`, path: n > 1 ? `${c.route}/?page=${n}` : `${c.route}/`, paging }), HTML,
     ['site', `c:${c.name}`], { cap });
 }
 
@@ -221,7 +222,7 @@ async function archive(site, rq, c, yyyy, mm) {
   if (!shown.length) return missing(site, `c:${c.name}`, cap);
   const label = mm ? `${L.monthName(mm)} ${yyyy}` : yyyy;
   const title = `${c.title || c.name}: ${label}`;
-  return ok(page(site, { title, main: `<h1>${L.esc(title)}</h1>${L.summaryList(shown)}` }), HTML, ['site', `c:${c.name}`], { cap });
+  return ok(page(site, { title, main: `<h1>${L.esc(title)}</h1>${L.summaryList(shown)}`, path: `${c.route}/${yyyy}/${mm ? `${mm}/` : ''}` }), HTML, ['site', `c:${c.name}`], { cap });
 }
 
 async function tagPage(site, rq, seg) {
@@ -238,7 +239,7 @@ async function tagPage(site, rq, seg) {
   records.sort((a, b) => order(a, b));
   const { shown, cap } = visibility(records, rq.now);
   const main = `<h1>Tagged “${L.esc(tag.name)}”</h1>${L.summaryList(shown)}`;
-  return ok(page(site, { title: tag.name, main }), HTML, ['site', `t:${tag.slug}`], { cap: Math.min(cap, scheduled) });
+  return ok(page(site, { title: tag.name, main, path: `/tags/${tag.slug}` }), HTML, ['site', `t:${tag.slug}`], { cap: Math.min(cap, scheduled) });
 }
 
 async function manifest(site, rq, name) {
@@ -294,14 +295,28 @@ async function entry(site, rq, c, slug) {
   if (keyBytes(`entries/${c.name}/${slug}.html`) > MAX_KEY_BYTES) return notFound(site);
   const obj = await rq.object(`entries/${c.name}/${slug}.html`);
   if (!obj) return missing(site, `e:${c.name}/${slug}`);
+  const bad = metaProblem(obj.customMetadata);
+  if (bad) throw untrusted(c, slug, `metadata: ${bad}`);
   const rec = entryMeta(obj.customMetadata, c.name, slug, c.route);
-  const v = visibility([rec], rq.now);
-  if (!v.shown.length) return missing(site, `e:${c.name}/${slug}`, v.cap);
+  // site.json's schedule carries the entry's window too: metadata that lost it does not publish it early.
+  const windows = [rec, ...(site.schedule || []).filter((h) => h.collection === c.name && h.slug === slug)];
+  const v = visibility(windows, rq.now);
+  if (v.shown.length < windows.length) return missing(site, `e:${c.name}/${slug}`, v.cap);
   const [body, near] = await Promise.all([obj.text(), neighbours(rq, c, rec)]);
+  // A body names the hash it was written with: metadata of another version does not pass for its own.
+  if (body.startsWith('<!-- axctl ') && !body.startsWith(`${marker(rec.hash)}\n`)) throw untrusted(c, slug, 'body marker does not match its metadata hash');
   const view = L.entryPage(rec, body, near.prev, near.next);
   const tags = ['site', `e:${c.name}/${slug}`, ...[near.prev, near.next].filter(Boolean).map((r) => `e:${c.name}/${r.slug}`)];
   return ok(page(site, { title: rec.title, ...view, feed: `${c.route}/feed.xml` }), HTML, tags, { cap: Math.min(v.cap, near.cap) });
 }
+
+/**
+ * untrusted is the error for an entry object whose metadata is not what a
+ * sync writes: a 503 no-store logged once per isolate, never its body
+ * (docs/bucket.md, "Failing closed"); `axctl sync --verify` repairs it.
+ */
+const untrusted = (c, slug, why) => new UnknownBucket(`entry entries/${c.name}/${slug}.html: ${why} (altered behind axctl's back? run axctl sync --verify)`,
+  'Service unavailable: this page cannot be served right now.\n');
 
 /** neighbours finds the visible entries just newer (next) and older (prev), reading at most the shard and one beside it. */
 async function neighbours(rq, c, rec) {

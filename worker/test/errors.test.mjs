@@ -119,7 +119,7 @@ test('a wrong-shape manifest is logged once per isolate, not once per request', 
 
 test('template "__proto__", "constructor" or "toString" in entry metadata renders the post template', async () => {
   for (const template of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
-    await s.bucket.put('entries/blog/proto.html', '<p>x</p>', { customMetadata: {
+    await s.bucket.put('entries/blog/proto.html', `<!-- axctl ${'a'.repeat(32)} -->\n<p>x</p>`, { customMetadata: {
       title: 'Proto', date: '2026-01-05T00:00:00Z', words: '1', template, hash: 'a'.repeat(32), input: 'b'.repeat(32) } });
     const res = await s.get('/blog/proto');
     assert.equal(res.status, 200, template);

@@ -38,3 +38,54 @@ test('a bucket with entries but no site.json (wrongly bound, or a half-written f
     await t.stop();
   }
 });
+
+/** reput writes key again with the same body and the metadata edit makes (as a CopyObject with REPLACE would). */
+async function reput(bucket, key, edit) {
+  const obj = await bucket.get(key);
+  const body = await obj.text();
+  const meta = { ...obj.customMetadata };
+  edit(meta);
+  await bucket.put(key, body, { httpMetadata: obj.httpMetadata, customMetadata: meta });
+}
+
+const STRIPPED = [
+  ['all custom metadata stripped', 'notes/hello', (m) => { for (const k of Object.keys(m)) delete m[k]; }],
+  ['hash missing', 'notes/hello', (m) => { delete m.hash; }],
+  ['input missing', 'notes/hello', (m) => { delete m.input; }],
+  ['date malformed', 'notes/hello', (m) => { m.date = '2026-05-01'; }],
+  ['words malformed', 'notes/hello', (m) => { m.words = 'many'; }],
+  ['publishdate malformed', 'notes/future', (m) => { m.publishdate = 'soon'; }],
+  ['expires malformed', 'notes/expiring', (m) => { m.expires = 'never'; }],
+  ['hash of another version (body marker differs)', 'notes/hello', (m) => { m.hash = 'f'.repeat(32); }],
+];
+
+for (const [name, path, edit] of STRIPPED) {
+  test(`entry metadata altered behind axctl's back (${name}): 503 no-store, body not served`, async () => {
+    const t = await start();
+    try {
+      const body = await (await t.bucket.get(`entries/${path}.html`)).text();
+      const line = body.split('\n').find((l) => l.length > 20 && !l.startsWith('<!--'));
+      await reput(t.bucket, `entries/${path}.html`, edit);
+      const r = await t.get(`/${path}`);
+      assert.equal(r.status, 503);
+      assertNotStored(r);
+      const text = await r.text();
+      assert.ok(!text.includes(line), 'the body is not served');
+    } finally {
+      await t.stop();
+    }
+  });
+}
+
+test('an embargoed entry whose window fields were stripped (hash kept) stays hidden: site.json schedule still holds its window', async () => {
+  const t = await start();
+  try {
+    const body = await (await t.bucket.get('entries/notes/future.html')).text();
+    await reput(t.bucket, 'entries/notes/future.html', (m) => { delete m.publishdate; });
+    const r = await t.get('/notes/future');
+    assert.equal(r.status, 404);
+    assert.ok(!(await r.text()).includes(body.split('\n')[1]), 'the embargoed body is not served');
+  } finally {
+    await t.stop();
+  }
+});

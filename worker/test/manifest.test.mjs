@@ -132,7 +132,7 @@ test('a page showing a time-limited entry has its edge TTL capped', async () => 
     await s.bucket.put('metadata/x.json', JSON.stringify({ version: 1, collection: 'x', route: '/x', title: 'X', total: 1, pageSize: 25,
       shards: [{ key: 'metadata/x/0000.json', count: 1, first: `${rec.date} flash`, last: `${rec.date} flash` }] }));
     await s.bucket.put('metadata/x/0000.json', JSON.stringify({ version: 1, collection: 'x', index: 0, records: [rec] }));
-    await s.bucket.put('entries/x/flash.html', '<p>hi</p>', { customMetadata: { title: 'Flash sale', date: rec.date, expires: soon, words: '3' } });
+    await s.bucket.put('entries/x/flash.html', `<!-- axctl ${rec.hash} -->\n<p>hi</p>`, { customMetadata: { title: 'Flash sale', date: rec.date, expires: soon, words: '3', hash: rec.hash, input: rec.input } });
     for (const p of ['/', '/x/', '/x/flash', '/x/feed.xml', '/feed.xml']) {
       const r = await s.get(p);
       assert.equal(r.status, 200, p);
@@ -151,8 +151,9 @@ test('a page showing a time-limited entry has its edge TTL capped', async () => 
 test('entry metadata still RFC 2047-encoded is decoded on the page', async () => {
   const s = await start({ seed: PROVISIONAL });
   try {
-    await s.bucket.put('entries/blog/encoded.html', '<p>x</p>', { customMetadata: {
-      title: '=?UTF-8?b?Q2Fmw6kg4piVIOaXpeacrOiqng==?=', date: '2026-01-05T00:00:00Z', author: '=?UTF-8?q?Zo=C3=AB?=', words: '1' } });
+    await s.bucket.put('entries/blog/encoded.html', `<!-- axctl ${'a'.repeat(32)} -->\n<p>x</p>`, { customMetadata: {
+      title: '=?UTF-8?b?Q2Fmw6kg4piVIOaXpeacrOiqng==?=', date: '2026-01-05T00:00:00Z', author: '=?UTF-8?q?Zo=C3=AB?=', words: '1',
+      hash: 'a'.repeat(32), input: 'b'.repeat(32) } });
     const body = await (await s.get('/blog/encoded')).text();
     assert.match(body, /<h1>Café ☕ 日本語<\/h1>/);
     assert.match(body, /Zoë/);
