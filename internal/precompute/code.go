@@ -66,7 +66,16 @@ func renderFencedCode(w util.BufWriter, src []byte, node ast.Node, entering bool
 	}
 	if v, hl := n.AttributeString(string(highlightAttr)); hl && lang != "" {
 		st, _ := v.(*docState)
-		if lexer := guardedLexer(lang); lexer != nil && st != nil {
+		t0 := time.Now()
+		lexer := guardedLexer(lang)
+		if st != nil {
+			// Guarding and compiling a lexer happen once per process, and
+			// waiting for another entry's guarding is not this entry's
+			// work either: the budget (and so the output) must not depend
+			// on which entry came first.
+			st.deadline = st.deadline.Add(time.Since(t0))
+		}
+		if lexer != nil && st != nil {
 			var out bytes.Buffer
 			err := highlight(&out, lexer, code.String(), st.deadline)
 			if err == nil {

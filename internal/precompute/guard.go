@@ -96,7 +96,24 @@ func guardedLexer(lang string) chroma.Lexer {
 	if !guardAll {
 		guardLexer(reflect.ValueOf(l))
 	}
+	if !warmed[l] {
+		warm(l)
+		warmed[l] = true
+	}
 	return l
+}
+
+// warmed holds the lexers whose rules chroma has compiled (guardMu).
+var warmed = map[chroma.Lexer]bool{}
+
+// warm makes chroma compile l's rules now, on an empty input, so that the
+// first entry using a lexer does not pay for it out of its render budget.
+func warm(l chroma.Lexer) {
+	defer func() { _ = recover() }() // a lexer that fails here fails again, with its reason, in highlight
+	if it, err := l.Tokenise(nil, ""); err == nil {
+		for t := it(); t != chroma.EOF; t = it() {
+		}
+	}
 }
 
 var (
