@@ -2,6 +2,8 @@
 // through esc(); the only unescaped HTML is the entry body, which the CLI
 // rendered safely. No inline script or style: the CSP forbids both.
 
+import { head } from './head.js';
+
 const ESC = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** esc escapes text for HTML and XML element content and quoted attributes. */
@@ -36,7 +38,7 @@ function time(iso) {
  * shell wraps main content in the site layout. `site` is site.json (may be
  * partial on error pages).
  */
-export function shell(site, { title, main, feed, wide = false }) {
+export function shell(site, { title, main, feed, wide = false, ...reader }) {
   const name = (site && site.title) || 'axctl';
   const nav = ((site && site.collections) || [])
     .map((c) => `<a href="${esc(c.route)}/">${esc(c.title || c.name)}</a>`).join('');
@@ -45,9 +47,10 @@ export function shell(site, { title, main, feed, wide = false }) {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(full)}</title><link rel="stylesheet" href="/static/site.css"><link rel="stylesheet" href="/static/chroma.css">
-<link rel="icon" href="/favicon.svg" type="image/svg+xml">${alt}</head>
-<body${wide ? ' class="wide"' : ''}><header class="site"><a class="brand" href="/">${esc(name)}</a><nav>${nav}<a href="/tags/">Tags</a></nav></header>
-<main${wide ? ' class="wide"' : ''}>${main}</main>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">${alt}
+${head(site, { title, ...reader })}</head>
+<body${wide ? ' class="wide"' : ''}><a class="skip" href="#content">Skip to content</a><header class="site"><a class="brand" href="/">${esc(name)}</a><nav>${nav}<a href="/tags/">Tags</a></nav></header>
+<main${wide ? ' class="wide"' : ''} id="content">${main}</main>
 <footer class="site"><a href="/feed.xml">Atom feed</a> · <a href="/sitemap.xml">Sitemap</a></footer></body></html>
 `;
 }
@@ -96,10 +99,10 @@ function source(r) {
   return r.source ? `<p class="source"><a href="${safeHref(r.source)}">Source</a></p>` : '';
 }
 
-/** entryPage renders one entry with its template, and returns whether the layout is wide. */
+/** entryPage renders one entry with its template; with whether the layout is wide, it returns what head.js needs. */
 export function entryPage(r, body, prev, next) {
   const tpl = Object.hasOwn(TEMPLATES, r.template) ? r.template : 'post'; // never __proto__ or toString
-  return { main: TEMPLATES[tpl](r, body, prevNext(prev, next)), wide: tpl === 'doc' && r.toc.length > 0 };
+  return { main: TEMPLATES[tpl](r, body, prevNext(prev, next)), wide: tpl === 'doc' && r.toc.length > 0, path: r.url, entry: r, body };
 }
 
 /** pagination links a listing's pages. */

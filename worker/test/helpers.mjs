@@ -86,3 +86,12 @@ export const textOf = (n) => { let t = ''; walk(n, (x) => { if (x.nodeName === '
 
 /** attr is a node's attribute value, or undefined. */
 export const attr = (n, name) => (n.attrs || []).find((a) => a.name === name)?.value;
+
+/**
+ * runnable says whether n is a script a browser would run: every script but
+ * the JSON-LD data blocks (type application/ld+json), which are never executed.
+ */
+export const runnable = (n) => n.nodeName === 'script' && attr(n, 'type') !== 'application/ld+json';
+
+/** jsonLD parses every JSON-LD block of a document (JSON.parse throws on a broken one). */
+export const jsonLD = (doc) => find(doc, (n) => n.nodeName === 'script' && !runnable(n)).map((n) => JSON.parse(textOf(n)));

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { parse } from 'parse5';
-import { start, assertCacheable, FIXTURE, walk, textOf, attr } from './helpers.mjs';
+import { start, assertCacheable, FIXTURE, walk, textOf, attr, runnable } from './helpers.mjs';
 import { readDir } from '../scripts/bucket.mjs';
 import { visibility } from '../src/policy.js';
 
@@ -33,7 +33,7 @@ async function page(path, status = 200) {
   const doc = parse(body);
   const bad = [];
   walk(doc, (n) => {
-    if (n.nodeName === 'script' || n.nodeName === 'style') bad.push(n.nodeName);
+    if (runnable(n) || n.nodeName === 'style') bad.push(n.nodeName);
     for (const a of n.attrs || []) if (a.name === 'style' || a.name.startsWith('on')) bad.push(`${n.nodeName}[${a.name}]`);
   });
   assert.deepEqual(bad, [], `${path}: inline script or style`);

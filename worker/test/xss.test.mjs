@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'parse5';
-import { start, find } from './helpers.mjs';
+import { start, find, runnable, jsonLD, attr } from './helpers.mjs';
 import { putObject } from '../scripts/bucket.mjs';
 
 export const VECTORS = [
@@ -122,7 +122,7 @@ function problems(html) {
   const out = [];
   const doc = parse(html);
   for (const n of find(doc, (x) => x.tagName)) {
-    if (['script', 'style', 'iframe', 'object', 'embed', 'base', 'form'].includes(n.tagName)) out.push(`<${n.tagName}> element`);
+    if (['style', 'iframe', 'object', 'embed', 'base', 'form'].includes(n.tagName) || runnable(n)) out.push(`<${n.tagName}> element`);
     if (n.tagName === 'link' && (n.attrs || []).some((a) => a.name === 'href' && /xss\.example/.test(a.value))) out.push('injected <link>');
     if (n.tagName === 'meta' && (n.attrs || []).some((a) => a.name === 'http-equiv')) out.push('injected <meta http-equiv>');
     for (const a of n.attrs || []) {
@@ -159,6 +159,29 @@ test(`${VECTORS.length} XSS vectors in every shown field: no script, handler, st
   const first = await (await s.get(records[0].url)).text();
   assert.ok(first.includes('&lt;script&gt;alert(1)&lt;/script&gt;'), 'the hostile title is shown, escaped');
   assert.deepEqual(bad, []);
+});
+
+test('head metadata and JSON-LD carry hostile titles as data: one head, JSON that parses back to the exact values', async () => {
+  for (const r of records) {
+    const body = await (await s.get(r.url)).text();
+    const doc = parse(body);
+    const blocks = jsonLD(doc);
+    assert.equal(blocks.length, 2, `${r.url}: two JSON-LD blocks`);
+    assert.equal(blocks[0].headline, r.title, r.url);
+    assert.equal(blocks[0].author.name, r.author, r.url);
+    assert.deepEqual(blocks[0].keywords, r.tags.map((t) => t.name), r.url);
+    assert.equal(blocks[1].itemListElement.at(-1).name, r.title, r.url);
+    assert.equal(blocks[1].itemListElement[1].name, `Blog ${VECTORS[0] + VECTORS[8]}`, r.url);
+    for (const n of find(doc, (x) => x.nodeName === 'script')) {
+      const raw = n.childNodes.map((c) => c.value).join('');
+      assert.doesNotMatch(raw, /[<>&\u2028\u2029]/, `${r.url}: raw JSON-LD escapes < > & U+2028/2029`);
+    }
+    const metas = find(doc, (n) => n.nodeName === 'meta' && attr(n, 'property') === 'og:title');
+    assert.equal(metas.length, 1, r.url);
+    assert.equal(attr(metas[0], 'content'), r.title, r.url);
+    assert.equal(find(doc, (n) => n.nodeName === 'head').length, 1, r.url);
+    assert.ok(find(doc, (n) => n.nodeName === 'body')[0].childNodes.some((c) => c.nodeName === 'main'), r.url);
+  }
 });
 
 test('feeds and the sitemap stay well-formed XML text with hostile fields', async () => {
