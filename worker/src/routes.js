@@ -4,7 +4,7 @@
 // segments that matched a contract pattern (contract.js, generated from Go)
 // or a name listed in site.json, whose shape shape.js checked.
 import { visibility } from './policy.js';
-import { entryMeta } from './meta.js';
+import { entryMeta, metaProblem, marker } from './meta.js';
 import * as L from './layout.js';
 import { atom, sitemap, robots } from './feeds.js';
 import { checked } from './shape.js';
@@ -295,14 +295,28 @@ async function entry(site, rq, c, slug) {
   if (keyBytes(`entries/${c.name}/${slug}.html`) > MAX_KEY_BYTES) return notFound(site);
   const obj = await rq.object(`entries/${c.name}/${slug}.html`);
   if (!obj) return missing(site, `e:${c.name}/${slug}`);
+  const bad = metaProblem(obj.customMetadata);
+  if (bad) throw untrusted(c, slug, `metadata: ${bad}`);
   const rec = entryMeta(obj.customMetadata, c.name, slug, c.route);
-  const v = visibility([rec], rq.now);
-  if (!v.shown.length) return missing(site, `e:${c.name}/${slug}`, v.cap);
+  // site.json's schedule carries the entry's window too: metadata that lost it does not publish it early.
+  const windows = [rec, ...(site.schedule || []).filter((h) => h.collection === c.name && h.slug === slug)];
+  const v = visibility(windows, rq.now);
+  if (v.shown.length < windows.length) return missing(site, `e:${c.name}/${slug}`, v.cap);
   const [body, near] = await Promise.all([obj.text(), neighbours(rq, c, rec)]);
+  // A body names the hash it was written with: metadata of another version does not pass for its own.
+  if (body.startsWith('<!-- axctl ') && !body.startsWith(`${marker(rec.hash)}\n`)) throw untrusted(c, slug, 'body marker does not match its metadata hash');
   const view = L.entryPage(rec, body, near.prev, near.next);
   const tags = ['site', `e:${c.name}/${slug}`, ...[near.prev, near.next].filter(Boolean).map((r) => `e:${c.name}/${r.slug}`)];
   return ok(page(site, { title: rec.title, ...view, feed: `${c.route}/feed.xml` }), HTML, tags, { cap: Math.min(v.cap, near.cap) });
 }
+
+/**
+ * untrusted is the error for an entry object whose metadata is not what a
+ * sync writes: a 503 no-store logged once per isolate, never its body
+ * (docs/bucket.md, "Failing closed"); `axctl sync --verify` repairs it.
+ */
+const untrusted = (c, slug, why) => new UnknownBucket(`entry entries/${c.name}/${slug}.html: ${why} (altered behind axctl's back? run axctl sync --verify)`,
+  'Service unavailable: this page cannot be served right now.\n');
 
 /** neighbours finds the visible entries just newer (next) and older (prev), reading at most the shard and one beside it. */
 async function neighbours(rq, c, rec) {
