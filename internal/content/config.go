@@ -43,9 +43,12 @@ type Config struct {
 	PageSize         int    `yaml:"pageSize"`
 	// HTML is what raw HTML in Markdown may be: "safe" (default: comments
 	// dropped, an allowlist sanitized) or "strict" (none at all).
-	HTML        string       `yaml:"html"`
-	Purge       Purge        `yaml:"purge"`
-	Collections []Collection `yaml:"collections"`
+	HTML string `yaml:"html"`
+	// DropTitleHeading (default true) drops an entry's leading "# heading"
+	// equal to its title, which the layout shows already.
+	DropTitleHeading *bool        `yaml:"dropTitleHeading"`
+	Purge            Purge        `yaml:"purge"`
+	Collections      []Collection `yaml:"collections"`
 
 	contentLine, contentCol int // position of content: in axctl.yaml (0: not set)
 }
@@ -97,6 +100,8 @@ type Collection struct {
 	Templates []string `yaml:"templates"` // allowed; default [Template]
 	Required  []string `yaml:"required"`  // extra required frontmatter keys
 	HTML      string   `yaml:"html"`      // safe or strict; default the top-level html
+	// DropTitleHeading overrides the top-level dropTitleHeading.
+	DropTitleHeading *bool `yaml:"dropTitleHeading"`
 
 	line, col int // position in axctl.yaml, for errors found later
 }
@@ -149,6 +154,10 @@ func (c *Config) fill() {
 	if c.HTML == "" {
 		c.HTML = "safe"
 	}
+	if c.DropTitleHeading == nil {
+		drop := true
+		c.DropTitleHeading = &drop
+	}
 	for i := range c.Collections {
 		col := &c.Collections[i]
 		if col.Folder == "" {
@@ -166,6 +175,9 @@ func (c *Config) fill() {
 		}
 		if col.HTML == "" {
 			col.HTML = c.HTML
+		}
+		if col.DropTitleHeading == nil {
+			col.DropTitleHeading = c.DropTitleHeading
 		}
 		if len(col.Templates) == 0 {
 			col.Templates = []string{col.Template}

@@ -344,7 +344,8 @@ func (l *loader) parse(f file, src []byte) (*Entry, []Problem) {
 	c := &checker{path: f.path, loc: &locator{fm: fm}}
 	var refs []localRef
 	res, err := l.r.Render(src, precompute.Options{Local: l.local(f, &refs), RenderTime: l.cfg.Limits.RenderTime,
-		Limits: precompute.Limits{TableCells: l.cfg.Limits.TableCells, Nesting: l.cfg.Limits.Nesting}, StrictHTML: f.col.HTML == "strict"})
+		Limits: precompute.Limits{TableCells: l.cfg.Limits.TableCells, Nesting: l.cfg.Limits.Nesting}, StrictHTML: f.col.HTML == "strict",
+		DropTitleHeading: f.col.DropTitleHeading == nil || *f.col.DropTitleHeading})
 	if err != nil {
 		return prob(1, 1, "%v", err)
 	}

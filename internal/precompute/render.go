@@ -71,6 +71,10 @@ type Options struct {
 	// are dropped and the elements of htmlAllowed pass, checked and
 	// sanitized (rawhtml.go); any other raw HTML is a problem.
 	StrictHTML bool
+	// DropTitleHeading removes a leading "# heading" whose text is the
+	// frontmatter title (case and spacing aside): the layout already shows
+	// the title as the page's h1.
+	DropTitleHeading bool
 }
 
 // DefaultRenderTime is the default render budget of one entry. Highlighting
@@ -273,6 +277,9 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		}
 	}
 	src := reader.Source()
+	if st.opts.DropTitleHeading {
+		dropTitleHeading(doc, src, st.meta)
+	}
 	var refused []*ast.AutoLink
 	var replaced [][2]ast.Node // raw HTML node, its checked form (nil: dropped)
 	raw := &rawChecker{st: st}
@@ -339,6 +346,24 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		if f.Transform != nil && st.has(f.ID()) {
 			f.Transform(doc, reader, st)
 		}
+	}
+}
+
+// dropTitleHeading removes the document's first block (after HTML
+// comments) when it is an h1 repeating the title.
+func dropTitleHeading(doc *ast.Document, src []byte, m map[string]any) {
+	title, _ := m["title"].(string)
+	first := doc.FirstChild()
+	for b, ok := first.(*ast.HTMLBlock); ok && b.HTMLBlockType == ast.HTMLBlockType2; b, ok = first.(*ast.HTMLBlock) {
+		first = first.NextSibling()
+	}
+	h, ok := first.(*ast.Heading)
+	if !ok || h.Level != 1 || title == "" {
+		return
+	}
+	norm := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+	if norm(plainText(h, src)) == norm(title) {
+		doc.RemoveChild(doc, h)
 	}
 }
 

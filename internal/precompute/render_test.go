@@ -194,3 +194,32 @@ func TestRenderPanicIsAnError(t *testing.T) {
 		t.Fatalf("Render = %v, %v; want the panic as an error", res, err)
 	}
 }
+
+// TestDropTitleHeading: a leading h1 equal to the title (case and spacing
+// aside, after HTML comments) is dropped; others stay.
+func TestDropTitleHeading(t *testing.T) {
+	r := precompute.New()
+	for _, tc := range []struct {
+		name, src string
+		drop      bool
+		want      string
+	}{
+		{"same", "---\ntitle: Hello  World\n---\n# hello world\n\nBody.\n", true, "<p>Body.</p>\n"},
+		{"after comment", "---\ntitle: Hi\n---\n<!-- x -->\n\n# Hi\n\nBody.\n", true, "<p>Body.</p>\n"},
+		{"option off", "---\ntitle: Hi\n---\n# Hi\n", false, "<h1 id=\"hi\">Hi</h1>\n"},
+		{"different", "---\ntitle: Hi\n---\n# Hi there\n", true, "<h1 id=\"hi-there\">Hi there</h1>\n"},
+		{"not first", "---\ntitle: Hi\n---\nBody.\n\n# Hi\n", true, "<p>Body.</p>\n<h1 id=\"hi\">Hi</h1>\n"},
+		{"h2", "---\ntitle: Hi\n---\n## Hi\n", true, "<h2 id=\"hi\">Hi</h2>\n"},
+		{"title not a string", "---\ntitle: [Hi]\n---\n# Hi\n", true, "<h1 id=\"hi\">Hi</h1>\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := r.Render([]byte(tc.src), precompute.Options{DropTitleHeading: tc.drop})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(res.HTML) != tc.want {
+				t.Errorf("got %q, want %q", res.HTML, tc.want)
+			}
+		})
+	}
+}
