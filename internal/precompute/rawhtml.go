@@ -103,7 +103,10 @@ func (c *rawChecker) fragment(b []byte, at func(int) int, container ast.Node, in
 		case html.TextToken:
 			w.WriteString(html.EscapeString(tok.Data))
 		case html.CommentToken:
-			if !bytes.HasSuffix(raw, []byte("-->")) && !bytes.HasSuffix(raw, []byte("--!>")) {
+			if !bytes.HasPrefix(raw, []byte("<!--")) { // <?pi?>, <![CDATA[…]]>, <!x>: bogus comments
+				c.st.addf(off, "raw HTML %q is not allowed in Markdown", clip(string(raw), 40))
+				ok = false
+			} else if !bytes.HasSuffix(raw, []byte("-->")) && !bytes.HasSuffix(raw, []byte("--!>")) {
 				c.st.addf(off, "HTML comment is never closed (no \"-->\"): it would hide the rest of the entry")
 				ok = false
 			}
