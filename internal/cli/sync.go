@@ -33,6 +33,7 @@ type SyncOptions struct {
 	Concurrency int
 	Purge       bool
 	NoCache     bool
+	Verify      bool
 	PurgeVia    string
 	PurgeURL    string
 	// Purger, when set, replaces the one PurgeVia names (tests).
@@ -59,7 +60,10 @@ func newSyncCmd(ios IO, g *Globals, runF func(context.Context, *SyncOptions) err
 			"--target is file://DIR or s3://BUCKET[/PREFIX]; the default comes from the\n" +
 			"config (" + content.DefaultTarget + "). S3 credentials come from the standard AWS\n" +
 			"environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY); the endpoint from the\n" +
-			"config's s3.endpoint, AXCTL_S3_ENDPOINT or R2_ACCOUNT_ID.",
+			"config's s3.endpoint, AXCTL_S3_ENDPOINT or R2_ACCOUNT_ID.\n\n" +
+			"--verify also HEADs every object the listing shows unchanged, prints each\n" +
+			"attribute (content type, cache control, custom metadata) that differs from\n" +
+			"what the content produces, and puts those objects again (the weekly job).",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Config, opts.JSON, opts.Quiet = g.Config, g.JSON, g.Quiet
@@ -77,6 +81,7 @@ func newSyncCmd(ios IO, g *Globals, runF func(context.Context, *SyncOptions) err
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and write nothing")
 	f.IntVar(&opts.MaxDeletes, "max-deletes", -1, "refuse (exit 4) if the plan deletes more objects than this; -1 means no limit")
 	f.IntVar(&opts.Concurrency, "concurrency", 16, "requests in flight")
+	f.BoolVar(&opts.Verify, "verify", false, "also HEAD every unchanged object and rewrite those whose metadata differs (a LIST cannot see it)")
 	f.BoolVar(&opts.NoCache, "no-cache", false, "render every entry again instead of reusing .axctl/cache")
 	f.BoolVar(&opts.Purge, "purge", false, "after applying, purge the Cache-Tags the plan touched (twice: again "+contract.PurgeSettle.String()+" after the last write)")
 	f.StringVar(&opts.PurgeVia, "purge-via", "", "with --purge: worker, zone or xkey (default from config)")
@@ -132,12 +137,15 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 	}
 	prog := newProgress(opts.IO.Err, opts.Quiet || opts.JSON)
 	rep, err := syncer.Plan(ctx, built, store, syncer.Options{
-		DryRun: opts.DryRun, MaxDeletes: opts.MaxDeletes, Concurrency: opts.Concurrency, Progress: prog.update, Purge: opts.Purge,
+		DryRun: opts.DryRun, MaxDeletes: opts.MaxDeletes, Concurrency: opts.Concurrency, Progress: prog.update, Purge: opts.Purge, Verify: opts.Verify,
 		Lease: syncer.LeaseOptions{TTL: opts.LeaseTTL, Wait: opts.Wait, Waiting: func(h syncer.Holder) {
 			fmt.Fprintf(opts.IO.Err, "waiting for another sync of %s to finish (%s; its lease lasts %s after its last renewal); giving up after %s\n", store, h, h.TTL, opts.Wait)
 		}},
 	})
 	prog.done()
+	if opts.Verify && rep != nil && !opts.JSON {
+		printDrift(opts.IO.Err, rep, opts.DryRun)
+	}
 	if rep != nil && rep.Plan != nil && !opts.Quiet && !opts.JSON && (opts.DryRun || err != nil) {
 		fmt.Fprint(opts.IO.Err, rep.Plan.String())
 	}
@@ -170,6 +178,23 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 		return err
 	}
 	return nil
+}
+
+// printDrift reports what sync --verify found: one line per difference.
+func printDrift(w io.Writer, rep *syncer.Report, dry bool) {
+	keys := map[string]bool{}
+	for _, d := range rep.Drift {
+		fmt.Fprintf(w, "verify: %s\n", d)
+		keys[d.Key] = true
+	}
+	act := ""
+	switch {
+	case len(keys) > 0 && dry:
+		act = " (to put again)"
+	case len(keys) > 0:
+		act = " (put again)"
+	}
+	fmt.Fprintf(w, "verify: %d object(s) read (HEAD), %d differ from the content%s\n", rep.Heads, len(keys), act)
 }
 
 // leaseTTLDefault is $AXCTL_LEASE_TTL when it is a duration, else the syncer's default.

@@ -402,6 +402,10 @@ func TestSyncAndDeployQueueNeverCancel(t *testing.T) {
 	if !strings.Contains(text, "axctl sync --purge --max-deletes 50") {
 		t.Errorf("sync.yml does not run `axctl sync --purge --max-deletes 50`")
 	}
+	// The weekly job: a schedule trigger on which the sync adds --verify.
+	if w, _ := readWorkflow(t, "sync.yml"); w.On["schedule"] == nil || !strings.Contains(text, `"$GITHUB_EVENT_NAME" = schedule ]; then args+=(--verify)`) {
+		t.Errorf("sync.yml has no weekly schedule running `axctl sync --verify`")
+	}
 	_, text = readWorkflow(t, "deploy.yml")
 	for _, want := range []string{"npm ci", "npm test", `axctl deploy --build-id "$BUILD_ID"`} {
 		if !strings.Contains(text, want) {

@@ -42,6 +42,9 @@ type Options struct {
 	// Purge says the caller purges the plan's tags after applying it: the
 	// plan then records them first in the pending-purge record (pending.go).
 	Purge bool
+	// Verify HEADs every object the listing shows unchanged and rewrites
+	// those whose attributes differ from the content's (verify.go).
+	Verify bool
 }
 
 // Report is what a sync found and did.
@@ -54,6 +57,9 @@ type Report struct {
 	Result   *upload.Result    `json:"result,omitempty"`
 	// Requests made to read the bucket before planning.
 	Lists, ManifestGets int `json:"-"`
+	// Heads counts the HEADs of --verify; Drift lists what they found.
+	Heads int     `json:"heads,omitempty"`
+	Drift []Drift `json:"drift,omitempty"`
 	// Purge holds the Cache-Tag names the applied plan touched.
 	Purge []string `json:"purge,omitempty"`
 	// Pending holds the tags earlier syncs recorded and did not purge
@@ -218,8 +224,8 @@ func Run(ctx context.Context, cfg *content.Config, store upload.Store, opts Opti
 // do takes no lease (it writes nothing), so a no-op still costs the LISTs
 // alone.
 func Plan(ctx context.Context, built *Built, store upload.Store, opts Options) (*Report, error) {
-	reads := readCache{}
-	rep, err := plan(ctx, built, store, opts, reads)
+	reads, seen := readCache{}, verdicts{}
+	rep, err := plan(ctx, built, store, opts, reads, seen)
 	if err != nil || opts.DryRun || rep.Plan.Empty() {
 		return rep, err
 	}
@@ -228,9 +234,9 @@ func Plan(ctx context.Context, built *Built, store upload.Store, opts Options) (
 		return rep, err
 	}
 	defer l.release()
-	lists, gets := rep.Lists, rep.ManifestGets
-	rep, err = plan(lctx, built, store, opts, reads) // manifests unchanged since the first listing are not read again
-	rep.Lists, rep.ManifestGets = rep.Lists+lists, rep.ManifestGets+gets
+	lists, gets, heads := rep.Lists, rep.ManifestGets, rep.Heads
+	rep, err = plan(lctx, built, store, opts, reads, seen) // manifests unchanged since the first listing are not read again
+	rep.Lists, rep.ManifestGets, rep.Heads = rep.Lists+lists, rep.ManifestGets+gets, rep.Heads+heads
 	if err != nil || rep.Plan.Empty() {
 		return rep, leaseCause(lctx, err)
 	}
@@ -271,7 +277,7 @@ func (c readCache) get(ctx context.Context, store upload.Store, key, etag string
 }
 
 // plan lists the bucket, reads the manifests that changed and plans.
-func plan(ctx context.Context, built *Built, store upload.Store, opts Options, reads readCache) (*Report, error) {
+func plan(ctx context.Context, built *Built, store upload.Store, opts Options, reads readCache, seen verdicts) (*Report, error) {
 	rep := &Report{Entries: built.entries, Drafts: built.drafts, Expired: built.expired}
 	// One listing of the whole target (⌈objects/1000⌉ LIST requests on S3),
 	// keeping the managed prefixes: cheaper than a listing per prefix as long
@@ -297,6 +303,11 @@ func plan(ctx context.Context, built *Built, store upload.Store, opts Options, r
 		return rep, err
 	}
 	rep.Plan = upload.MakePlan(built.Items, remote, prev)
+	if opts.Verify {
+		if rep.Drift, rep.Heads, err = verify(ctx, store, built.Items, remote, rep.Plan, opts.Concurrency, seen); err != nil {
+			return rep, err
+		}
+	}
 	shell, err := shellChanged(ctx, store, built, rep.Plan, remote, reads)
 	if err != nil {
 		return rep, err

@@ -35,6 +35,9 @@ const (
 	ReasonRendererChanged Reason = "renderer changed"
 	ReasonRemoved         Reason = "no longer produced"
 	ReasonPurgePending    Reason = "tags to purge"
+	// ReasonAttrsDiffer is an object the listing shows unchanged whose
+	// attributes a HEAD found different (sync --verify).
+	ReasonAttrsDiffer Reason = "bucket attributes differ"
 )
 
 // Item is one object the content produces.
@@ -153,16 +156,35 @@ func MakePlan(local []Item, remote map[string]Object, prev map[string]Previous) 
 		}
 		p.Deletes = append(p.Deletes, Action{Key: key, Kind: kindOf(key), Reason: ReasonRemoved})
 	}
+	sortUploads(p.Uploads)
+	sort.Slice(p.Deletes, func(i, j int) bool { return p.Deletes[i].Key < p.Deletes[j].Key })
+	return p
+}
+
+// sortUploads puts uploads in apply order: assets, entries, manifests, then by key.
+func sortUploads(ups []Action) {
 	order := map[Kind]int{KindAsset: 0, KindEntry: 1, KindManifest: 2}
-	sort.Slice(p.Uploads, func(i, j int) bool {
-		a, b := p.Uploads[i], p.Uploads[j]
+	sort.Slice(ups, func(i, j int) bool {
+		a, b := ups[i], ups[j]
 		if order[a.Kind] != order[b.Kind] {
 			return order[a.Kind] < order[b.Kind]
 		}
 		return a.Key < b.Key
 	})
-	sort.Slice(p.Deletes, func(i, j int) bool { return p.Deletes[i].Key < p.Deletes[j].Key })
-	return p
+}
+
+// Rewrite adds a put of it, which the listing shows unchanged (listed) but
+// whose stored attributes differ from it.Attrs (sync --verify): the body is
+// the same, so only a put of the whole object repairs it. A manifest keeps
+// its conditional write.
+func (p *Plan) Rewrite(it *Item, listed Object) {
+	a := Action{Key: it.Key, Kind: it.Kind, Reason: ReasonAttrsDiffer, Item: it}
+	if it.Kind == KindManifest {
+		a.Pre = Precondition{IfMatch: listed.ETag}
+	}
+	p.Unchanged--
+	p.Uploads = append(p.Uploads, a)
+	sortUploads(p.Uploads)
 }
 
 // Managed reports whether key is under one of the ManagedPrefixes and is

@@ -1,0 +1,134 @@
+package syncer_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/axctl/axctl/internal/syncer"
+	"github.com/axctl/axctl/internal/testutil/minio"
+	"github.com/axctl/axctl/internal/upload"
+)
+
+// TestVerifyRepairsStrippedMetadata: an entry object whose custom metadata
+// was stripped behind axctl's back keeps its body and ETag, so a sync's
+// LIST sees nothing; sync --verify HEADs it, reports every missing field,
+// puts it again with its metadata (a dry run only reports), and a second
+// --verify finds nothing.
+func TestVerifyRepairsStrippedMetadata(t *testing.T) {
+	const key = "entries/blog/p01.html"
+	stores := []struct {
+		name  string
+		open  func(t *testing.T) upload.Store
+		strip func(t *testing.T, s upload.Store)
+	}{
+		{"dir", func(t *testing.T) upload.Store {
+			s, err := upload.NewDirStore(filepath.Join(t.TempDir(), "bucket"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}, func(t *testing.T, s upload.Store) {
+			// The dir store keeps attributes in a sidecar: drop its metadata, keep its ETag.
+			p := filepath.Join(s.(*upload.DirStore).Dir(), ".meta", filepath.FromSlash(key)+".json")
+			var sc map[string]any
+			b, err := os.ReadFile(p)
+			if err == nil {
+				err = json.Unmarshal(b, &sc)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc["metadata"] = map[string]string{"title": "Post 1"}
+			if b, err = json.Marshal(sc); err == nil {
+				err = os.WriteFile(p, b, 0o644)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"minio", nil, nil},
+	}
+	var srv *minio.Server
+	stores[1].open = func(t *testing.T) upload.Store {
+		srv = minio.Start(t)
+		return s3Store(t, srv, upload.S3Options{})
+	}
+	stores[1].strip = func(t *testing.T, _ upload.Store) {
+		// A CopyObject onto itself with REPLACE keeps the body (and ETag) and drops the metadata.
+		_, err := srv.Client().CopyObject(context.Background(), &s3.CopyObjectInput{
+			Bucket: aws.String(srv.Bucket), Key: aws.String(key), CopySource: aws.String(srv.Bucket + "/" + key),
+			MetadataDirective: types.MetadataDirectiveReplace, ContentType: aws.String("text/html; charset=utf-8"),
+			Metadata: map[string]string{"title": "Post 1"},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, st := range stores {
+		t.Run(st.name, func(t *testing.T) {
+			s := newSite(t, 3)
+			s.blogOf(4)
+			store := st.open(t)
+			run(t, s, store)
+			before := snapshot(t, store)
+			st.strip(t, store)
+			after := snapshot(t, store)
+			if after[key].ETag != before[key].ETag {
+				t.Fatalf("stripping changed the ETag: %s → %s", before[key].ETag, after[key].ETag)
+			}
+			if len(after[key].Attrs.Metadata) >= len(before[key].Attrs.Metadata) {
+				t.Fatalf("metadata not stripped: %v", after[key].Attrs.Metadata)
+			}
+			if rep := run(t, s, store); !rep.Plan.Empty() {
+				t.Fatalf("a plain sync saw the change (the test is moot):\n%s", rep.Plan)
+			}
+
+			verify := func(dry bool) *syncer.Report {
+				t.Helper()
+				rep, err := syncer.Run(context.Background(), s.config(), store, syncer.Options{MaxDeletes: -1, Concurrency: 4, Verify: true, DryRun: dry})
+				if err != nil {
+					t.Fatalf("sync --verify: %v", err)
+				}
+				return rep
+			}
+			dry := verify(true)
+			fields := map[string]bool{}
+			for _, d := range dry.Drift {
+				if d.Key != key {
+					t.Errorf("drift on an untouched object: %s", d)
+				}
+				fields[d.Field] = true
+			}
+			for _, f := range []string{"metadata.hash", "metadata.input", "metadata.date", "metadata.words"} {
+				if !fields[f] {
+					t.Errorf("drift misses %s: %v", f, dry.Drift)
+				}
+			}
+			if fields["metadata.title"] {
+				t.Errorf("title was kept, yet reported: %v", dry.Drift)
+			}
+			if dry.Heads < len(before)-2 || len(dry.Plan.Uploads) != 1 || dry.Plan.Uploads[0].Key != key || dry.Plan.Uploads[0].Reason != upload.ReasonAttrsDiffer {
+				t.Errorf("dry run: %d heads of %d objects, plan:\n%s", dry.Heads, len(before), dry.Plan)
+			}
+			sameBucket(t, snapshot(t, store), after) // a dry run writes nothing
+
+			rep := verify(false)
+			if len(rep.Drift) == 0 || rep.Result == nil {
+				t.Fatalf("verify found %v, applied %+v", rep.Drift, rep.Result)
+			}
+			sameBucket(t, snapshot(t, store), before) // repaired: same body, same metadata as the sync wrote
+
+			again := verify(false)
+			if len(again.Drift) != 0 || !again.Plan.Empty() {
+				t.Errorf("second --verify: drift %v, plan:\n%s", again.Drift, again.Plan)
+			}
+		})
+	}
+}
