@@ -173,6 +173,11 @@ func (c *rawChecker) tag(tok html.Token, tt html.TokenType, raw []byte, off int,
 		}
 		return "</" + name + ">", true
 	}
+	if name == "a" && c.inLink() {
+		c.st.addf(off, "raw HTML <a> inside another link: links cannot nest")
+		c.open = append(c.open, openHTML{name: name, off: off, container: container, bad: true})
+		return "", false
+	}
 	var b strings.Builder
 	b.WriteString("<" + name)
 	ok := true
@@ -251,6 +256,16 @@ func (c *rawChecker) attr(elem string, allowed []string, a html.Attribute, off i
 	return " " + key + `="` + html.EscapeString(val) + `"`, true
 }
 
+// inLink says whether a raw <a> is open.
+func (c *rawChecker) inLink() bool {
+	for _, o := range c.open {
+		if o.name == "a" {
+			return true
+		}
+	}
+	return false
+}
+
 // closeIn reports the elements still open when container ends.
 func (c *rawChecker) closeIn(container ast.Node) {
 	for n := len(c.open); n > 0 && (container == nil || c.open[n-1].container == container); n = len(c.open) {
@@ -317,6 +332,13 @@ func (c *rawChecker) checkRawHTML(n *ast.RawHTML, src []byte) ast.Node {
 	if bytes.HasPrefix(b, []byte("<?")) || bytes.HasPrefix(b, []byte("<!")) && !bytes.HasPrefix(b, []byte("<!--")) {
 		c.st.addf(at(0), "raw HTML %q is not allowed in Markdown", clip(string(b), 40))
 		return nil
+	}
+	for p := n.Parent(); p != container && p != nil; p = p.Parent() {
+		if _, link := p.(*ast.Link); link && bytes.HasPrefix(bytes.ToLower(b), []byte("<a")) && len(b) > 2 && strings.ContainsRune(" \t\r\n/>", rune(b[2])) {
+			c.st.addf(at(0), "raw HTML <a> inside a Markdown link: links cannot nest")
+			c.open = append(c.open, openHTML{name: "a", off: at(0), container: container, bad: true})
+			return nil
+		}
 	}
 	out, ok := c.fragment(b, at, container, true)
 	if !ok || len(out) == 0 {

@@ -308,6 +308,9 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 			}
 			st.addf(off, "raw HTML %q is not allowed in Markdown; it would be dropped", clip(string(n.Segments.Value(src)), 40))
 		case *ast.Link:
+			if raw.inLink() {
+				st.addf(inlineOffset(n), "Markdown link inside raw HTML <a>: links cannot nest")
+			}
 			n.Destination = st.checkURL(n.Destination, true, inlineOffset(n), "link")
 		case *ast.Image:
 			n.Destination = st.checkURL(n.Destination, true, inlineOffset(n), "image")
