@@ -1,0 +1,66 @@
+package precompute
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/yuin/goldmark/ast"
+	"go.yaml.in/yaml/v3"
+)
+
+// decodeFrontmatter decodes the YAML between the fences with yaml v3:
+// YAML 1.2 scalars, so "title: Yes" or "on" stay strings (goldmark-meta,
+// which still consumes the block, decodes with yaml.v2's YAML 1.1
+// booleans; its values are not used).
+func decodeFrontmatter(src []byte) (map[string]any, error) {
+	end := bodyOffset(src)
+	if end == 0 {
+		return nil, nil
+	}
+	block := src[bytes.IndexByte(src, '\n')+1 : end]
+	block = block[:bytes.LastIndexByte(append([]byte{'\n'}, block...), '\n')] // drop the closing fence line
+	var doc yaml.Node
+	if err := yaml.Unmarshal(block, &doc); err != nil {
+		return nil, err
+	}
+	m := map[string]any{}
+	if len(doc.Content) == 0 || doc.Content[0].Kind == yaml.ScalarNode && doc.Content[0].Tag == "!!null" {
+		return m, nil
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, root.Decode(&m)
+	}
+	// Key by key: a repeated top-level key is the schema's problem (with
+	// both lines), not a YAML error; the last value wins, as in yaml.v2.
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
+			return nil, root.Decode(&m)
+		}
+		var val any
+		if err := v.Decode(&val); err != nil {
+			return nil, err
+		}
+		m[k.Value] = val
+	}
+	return m, nil
+}
+
+// dropTitleHeading removes the document's first block (after HTML
+// comments) when it is an h1 repeating the title.
+func dropTitleHeading(doc *ast.Document, src []byte, m map[string]any) {
+	title, _ := m["title"].(string)
+	first := doc.FirstChild()
+	for b, ok := first.(*ast.HTMLBlock); ok && b.HTMLBlockType == ast.HTMLBlockType2; b, ok = first.(*ast.HTMLBlock) {
+		first = first.NextSibling()
+	}
+	h, ok := first.(*ast.Heading)
+	if !ok || h.Level != 1 || title == "" {
+		return
+	}
+	norm := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+	if norm(plainText(h, src)) == norm(title) {
+		doc.RemoveChild(doc, h)
+	}
+}
