@@ -86,6 +86,16 @@ function prevNext(prev, next) {
   return `<nav class="pager">${link(next, 'next', 'Newer')}${link(prev, 'prev', 'Older')}</nav>`;
 }
 
+/**
+ * anchors gives each heading of the body that has an id (the CLI's own HTML:
+ * the id is an attribute value it escaped already) a self-link, so a reader
+ * can copy the address of a section.
+ */
+export function anchors(body) {
+  return String(body).replace(/<h([2-6]) id="([^"<>]+)">([\s\S]*?)<\/h\1>/g,
+    '<h$1 id="$2">$3<a class="anchor" href="#$2" aria-label="Link to this section">#</a></h$1>');
+}
+
 /** TEMPLATES are the entry layouts an entry's `template` can name; `post` is the default. */
 export const TEMPLATES = {
   post: (r, body, nav) => `<article class="entry post"><h1>${esc(r.title)}</h1>${byline(r)}${tagList(r.tags)}
@@ -102,7 +112,7 @@ function source(r) {
 /** entryPage renders one entry with its template; with whether the layout is wide, it returns what head.js needs. */
 export function entryPage(r, body, prev, next) {
   const tpl = Object.hasOwn(TEMPLATES, r.template) ? r.template : 'post'; // never __proto__ or toString
-  return { main: TEMPLATES[tpl](r, body, prevNext(prev, next)), wide: tpl === 'doc' && r.toc.length > 0, path: r.url, entry: r, body };
+  return { main: TEMPLATES[tpl](r, anchors(body), prevNext(prev, next)), wide: tpl === 'doc' && r.toc.length > 0, path: r.url, entry: r, body };
 }
 
 /** pagination links a listing's pages. */

@@ -154,3 +154,10 @@ test('head.js: og:image is the first raster asset of the body, absolute; ldJSON 
   assert.equal(summaryOf('<h2 id="x">H</h2><p><img src="/a.png" alt=""></p><p>Fish &amp; <em>chips</em> &lt;3 &#x263A;</p><p>second</p>'), 'Fish & chips <3 ☺');
   assert.ok(clip('word '.repeat(100)).length <= 160);
 });
+
+test('headings with an id carry a self-link to their section', async () => {
+  const d = await doc('/guides/setup/install');
+  const heads = find(d, (n) => /^h[2-6]$/.test(n.nodeName) && attr(n, 'id') && find(n, (x) => attr(x, 'class') === 'anchor').length);
+  assert.deepEqual(heads.map((h) => [h.nodeName, attr(find(h, (x) => x.nodeName === 'a').at(-1), 'href')]), [['h2', '#install'], ['h3', '#check']]);
+  for (const h of heads) assert.ok(attr(find(h, (x) => x.nodeName === 'a').at(-1), 'aria-label'));
+});
