@@ -119,6 +119,7 @@ async function checkPage(kind, name, context) {
     const checks = CHECKS[name];
     if (checks) await checks(page);
     await checkLayout(page, `${kind} ${path}`);
+    await checkReaders(page, `${kind} ${path}`);
     await page.screenshot({ path: join(SHOTS, `${kind}-${name}.png`), fullPage: true });
     // Let late reports (images, fonts, favicon) arrive before judging.
     await page.waitForTimeout(100);
@@ -137,6 +138,29 @@ async function checkLayout(page, label) {
   assert.ok(h1.trim(), `${label}: has an h1`);
   assert.ok(await page.locator('header.site nav a').count() >= 2, `${label}: has the site nav`);
   assert.ok(await page.locator('footer.site a[href="/feed.xml"]').isVisible(), `${label}: has the footer`);
+}
+
+/**
+ * checkReaders: the first Tab focuses the skip link, which then shows on
+ * screen with a focus outline; an entry page's JSON-LD blocks are there (so
+ * the CSP check above covers them: Chromium runs no data block) and parse.
+ */
+async function checkReaders(page, label) {
+  await page.keyboard.press('Tab');
+  const skip = await page.evaluate(() => {
+    const a = document.activeElement;
+    const r = a.getBoundingClientRect();
+    const out = { text: a.textContent, href: a.getAttribute('href'), top: r.top, outline: getComputedStyle(a).outlineWidth, target: !!document.querySelector('main#content') };
+    a.blur();
+    return out;
+  });
+  assert.deepEqual([skip.text, skip.href, skip.target], ['Skip to content', '#content', true], `${label}: the first Tab stop is the skip link`);
+  assert.ok(skip.top >= 0 && parseFloat(skip.outline) > 0, `${label}: the focused skip link is on screen with an outline: ${JSON.stringify(skip)}`);
+  const ld = await page.evaluate(() => ({
+    article: document.querySelector('meta[property="og:type"]')?.content === 'article',
+    blocks: [...document.querySelectorAll('script[type="application/ld+json"]')].map((s) => JSON.parse(s.textContent)['@type']),
+  }));
+  if (ld.article) assert.equal(ld.blocks.at(-1), 'BreadcrumbList', `${label}: JSON-LD ${ld.blocks}`);
 }
 
 const CHECKS = {
