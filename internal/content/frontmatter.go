@@ -49,7 +49,7 @@ type frontmatter struct {
 }
 
 // scanFrontmatter finds the fenced block and the line of every top-level key,
-// without parsing YAML (the fast path; goldmark-meta decodes the values).
+// without parsing YAML (the fast path; the renderer decodes the values).
 func scanFrontmatter(src []byte) (*frontmatter, *Problem) {
 	if !bytes.HasPrefix(src, []byte("---")) || !isFence(firstLine(src)) {
 		return nil, &Problem{Line: 1, Col: 1, Msg: `missing frontmatter: the file must start with a line "---", then YAML, then "---"`}
@@ -73,8 +73,9 @@ func scanFrontmatter(src []byte) (*frontmatter, *Problem) {
 			return fm, nil
 		}
 		if isDashes(l) {
-			// goldmark-meta ends the block at any line of only dashes, even
-			// indented: the rest would silently become Markdown.
+			// The renderer (like goldmark-meta) ends the block at any
+			// line of only dashes, even indented: the rest would
+			// silently become Markdown.
 			return nil, &Problem{Line: line, Col: 1, Msg: `a line of only dashes inside frontmatter ends it early: quote the value, or start the closing "---" at column 1`}
 		}
 		if k := topKey(l); k != "" {

@@ -5,13 +5,15 @@ import (
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 	"go.yaml.in/yaml/v3"
 )
 
 // decodeFrontmatter decodes the YAML between the fences with yaml v3:
 // YAML 1.2 scalars, so "title: Yes" or "on" stay strings (goldmark-meta,
-// which still consumes the block, decodes with yaml.v2's YAML 1.1
-// booleans; its values are not used).
+// which this replaces, decoded with yaml.v2's YAML 1.1 booleans, twice).
 func decodeFrontmatter(src []byte) (map[string]any, error) {
 	end := bodyOffset(src)
 	if end == 0 {
@@ -63,4 +65,49 @@ func dropTitleHeading(doc *ast.Document, src []byte, m map[string]any) {
 	if norm(plainText(h, src)) == norm(title) {
 		doc.RemoveChild(doc, h)
 	}
+}
+
+// frontmatterParser consumes the frontmatter block, as goldmark-meta's
+// parser does (same fences), without decoding it: decodeFrontmatter does
+// that once, with yaml v3.
+type frontmatterParser struct{}
+
+func (frontmatterParser) Trigger() []byte { return []byte{'-'} }
+
+func (frontmatterParser) Open(_ ast.Node, reader text.Reader, _ parser.Context) (ast.Node, parser.State) {
+	if line, _ := reader.Position(); line != 0 {
+		return nil, parser.NoChildren
+	}
+	if line, _ := reader.PeekLine(); isSeparator(line) {
+		return ast.NewTextBlock(), parser.NoChildren
+	}
+	return nil, parser.NoChildren
+}
+
+func (frontmatterParser) Continue(node ast.Node, reader text.Reader, _ parser.Context) parser.State {
+	line, segment := reader.PeekLine()
+	if isSeparator(line) && !util.IsBlank(line) {
+		reader.Advance(segment.Len())
+		return parser.Close
+	}
+	node.Lines().Append(segment)
+	return parser.Continue | parser.NoChildren
+}
+
+func (frontmatterParser) Close(node ast.Node, _ text.Reader, _ parser.Context) {
+	node.Parent().RemoveChild(node.Parent(), node)
+}
+
+func (frontmatterParser) CanInterruptParagraph() bool { return false }
+func (frontmatterParser) CanAcceptIndentedLine() bool { return false }
+
+// isSeparator is goldmark-meta's fence: a line of only dashes.
+func isSeparator(line []byte) bool {
+	line = util.TrimRightSpace(util.TrimLeftSpace(line))
+	for _, c := range line {
+		if c != '-' {
+			return false
+		}
+	}
+	return true
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/yuin/goldmark"
-	meta "github.com/yuin/goldmark-meta"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
@@ -102,8 +101,9 @@ func Shared() *Renderer {
 // HTML, and every registry feature's renderers.
 func New() *Renderer {
 	md := goldmark.New(
-		goldmark.WithExtensions(extension.GFM, extension.Footnote, meta.New()),
+		goldmark.WithExtensions(extension.GFM, extension.Footnote),
 		goldmark.WithParserOptions(
+			parser.WithBlockParsers(util.Prioritized(frontmatterParser{}, 0)),
 			parser.WithAutoHeadingID(),
 			parser.WithASTTransformers(util.Prioritized(coreTransformer{}, 100)),
 		),
