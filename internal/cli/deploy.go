@@ -28,6 +28,9 @@ type DeployOptions struct {
 	Wrangler  string
 	Purge     string
 	DryRun    bool
+	Percent   int
+	Promote   bool
+	Rollback  bool
 	Timeout   time.Duration
 	Interval  time.Duration
 }
@@ -48,7 +51,14 @@ func newDeployCmd(ios IO, g *Globals, runF func(context.Context, *DeployOptions)
 			"<state-dir>/deploy-<id>.json; a rerun skips them and resumes at the step\n" +
 			"that failed. --dry-run prints the steps and runs nothing. Wrangler reads\n" +
 			"CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID; the purge uses\n" +
-			"AXCTL_PURGE_SECRET (or the zone API, as `axctl purge`).",
+			"AXCTL_PURGE_SECRET (or the zone API, as `axctl purge`).\n\n" +
+			"Gradual rollout: --percent N (1–99) builds, uploads the build as a new\n" +
+			"version (wrangler versions upload), stages it at 0%, checks it answers\n" +
+			"through the Cloudflare-Workers-Version-Overrides header, then deploys\n" +
+			"new@N% old@(100-N)%; run it again with a higher N to raise the share.\n" +
+			"--promote moves the same version to 100% (then verify, purge);\n" +
+			"--rollback returns the old version to 100%. Both refuse (exit 4) when\n" +
+			"the live split is not the one axctl recorded.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Config, opts.Quiet = g.Config, g.Quiet
@@ -66,6 +76,9 @@ func newDeployCmd(ios IO, g *Globals, runF func(context.Context, *DeployOptions)
 	f.StringVar(&opts.Wrangler, "wrangler", "", "wrangler executable (default: <worker-dir>/node_modules/.bin/wrangler, else PATH)")
 	f.StringVar(&opts.Purge, "purge", deploy.PurgeAuto, "auto, always or never")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print the steps and run nothing")
+	f.IntVar(&opts.Percent, "percent", 0, "gradual rollout: send N% (1–99) of requests to the new version")
+	f.BoolVar(&opts.Promote, "promote", false, "move the version of the last --percent to 100%")
+	f.BoolVar(&opts.Rollback, "rollback", false, "return the version the last --percent split with to 100%")
 	f.DurationVar(&opts.Timeout, "timeout", 5*time.Minute, "how long verify waits for the new build to answer")
 	f.DurationVar(&opts.Interval, "poll-interval", 5*time.Second, "time between verify's polls")
 	return cmd
@@ -104,16 +117,20 @@ func runDeploy(ctx context.Context, opts *DeployOptions) error {
 	err = deploy.Run(ctx, deploy.Options{
 		WorkerDir: opts.WorkerDir, BuildID: id, SiteURL: site, StateDir: opts.StateDir,
 		Wrangler: opts.Wrangler, DryRun: opts.DryRun, Purge: opts.Purge,
+		Percent: opts.Percent, Promote: opts.Promote, Rollback: opts.Rollback,
 		ZoneCache: cfg.Purge.Via == "zone",
 		NewPurger: func() (purge.Purger, error) { return newPurger(cfg, "", opts.URL) },
 		Interval:  opts.Interval, Timeout: opts.Timeout, Out: out,
 	})
 	var ue *deploy.UsageError
+	var re *deploy.RefusedError
 	switch {
 	case err == nil:
 		return nil
 	case errors.As(err, &ue):
 		return usage(err)
+	case errors.As(err, &re):
+		return refused(err)
 	default:
 		return storeErr(err)
 	}

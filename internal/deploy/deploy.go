@@ -46,7 +46,13 @@ type Options struct {
 	StateDir  string // default .axctl
 	Wrangler  string // the wrangler executable; default: WorkerDir/node_modules/.bin/wrangler, else PATH
 	DryRun    bool
-	Purge     string // auto (default), always, never
+	// Percent N (1–99) uploads the build as a new version and splits
+	// traffic new@N% old@(100-N)%; Promote then moves it to 100%, Rollback
+	// returns the old version to 100% (gradual.go).
+	Percent  int
+	Promote  bool
+	Rollback bool
+	Purge    string // auto (default), always, never
 	// ZoneCache says a zone cache (a Cache Rule) fronts the Worker; its keys
 	// do not include the Worker version, so auto mode purges.
 	ZoneCache bool
@@ -95,6 +101,13 @@ func Run(ctx context.Context, opts Options) error {
 	d, err := prepare(opts)
 	if err != nil {
 		return &UsageError{err}
+	}
+	if d.gradual() {
+		if d.DryRun {
+			d.printGradual()
+			return nil
+		}
+		return d.runGradual(ctx)
 	}
 	if d.DryRun {
 		d.print()
@@ -169,9 +182,14 @@ func prepare(opts Options) (*deployment, error) {
 	if err := d.decidePurge(); err != nil {
 		return nil, err
 	}
+	if err := d.checkGradual(); err != nil {
+		return nil, err
+	}
 	d.wrangler = d.findWrangler()
 	return d, nil
 }
+
+func (d *deployment) gradual() bool { return d.Percent != 0 || d.Promote || d.Rollback }
 
 func checkSite(site string) error {
 	if err := scaffold.CheckName("site URL", site, "axctl.yaml (site.baseURL) or --url"); err != nil {

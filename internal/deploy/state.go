@@ -20,6 +20,8 @@ type State struct {
 	Steps  map[string]string `json:"steps"` // step name → RFC 3339 time it completed
 	// Notes say why a step was skipped (purge not needed).
 	Notes map[string]string `json:"notes,omitempty"`
+	// Gradual is the rollout of --percent: the versions and the live split.
+	Gradual *Split `json:"gradual,omitempty"`
 
 	path string
 }
