@@ -121,3 +121,53 @@ func TestDeployExitCodes(t *testing.T) {
 		t.Errorf("no build id outside git: exit %d\n%s", code, stderr)
 	}
 }
+
+func TestDeployGradualExitCodes(t *testing.T) {
+	dir, log, _, _ := deploySite(t, "0123abc", "")
+	if code, _, stderr := run(t, deployArgs(dir, "--percent", "100")...); code != cli.ExitUsage || !strings.Contains(stderr, "want 1–99") {
+		t.Errorf("--percent 100: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr := run(t, deployArgs(dir, "--promote")...); code != cli.ExitUsage || !strings.Contains(stderr, "--percent N first") {
+		t.Errorf("--promote without a split: exit %d\n%s", code, stderr)
+	}
+	code, stdout, stderr := run(t, deployArgs(dir, "--percent", "10", "--dry-run")...)
+	if code != 0 || !strings.Contains(stdout, "versions upload --var BUILD_ID:0123abc") || !strings.Contains(stdout, "<old>@90% <new>@10%") {
+		t.Errorf("--percent --dry-run: exit %d\n%s%s", code, stdout, stderr)
+	}
+
+	// A split recorded by axctl, and a live deployment someone else made.
+	state := `{"build":"0123abc","steps":{"build":"t","upload":"t","stage":"t","canary":"t","split":"t"},` +
+		`"gradual":{"new_version":"11111111-0000-4000-8000-000000000001","old_version":"22222222-0000-4000-8000-000000000002","percent":10}}`
+	if err := os.MkdirAll(filepath.Join(dir, ".axctl"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".axctl", "deploy-0123abc.json"), []byte(state), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	status := "#!/bin/sh\nprintf '%s\\n' \"$*\" >> \"$FAKE_WRANGLER_LOG\"\n" +
+		`[ "$1" = deployments ] && echo '{"versions":[{"version_id":"33333333-0000-4000-8000-000000000003","percentage":100}]}'` + "\nexit 0\n"
+	bin := filepath.Dir(lookPath(t, "wrangler"))
+	if err := os.WriteFile(filepath.Join(bin, "wrangler"), []byte(status), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = run(t, deployArgs(dir, "--promote")...)
+	if code != cli.ExitRefused || !strings.Contains(stderr, "someone deployed since") || !strings.Contains(stderr, "33333333-0000-4000-8000-000000000003@100%") {
+		t.Errorf("--promote over a foreign split: exit %d, want %d\n%s", code, cli.ExitRefused, stderr)
+	}
+	if data, _ := os.ReadFile(log); strings.Contains(string(data), "versions deploy") {
+		t.Errorf("a refused promote deployed:\n%s", data)
+	}
+}
+
+func lookPath(t *testing.T, name string) string {
+	t.Helper()
+	for _, d := range filepath.SplitList(os.Getenv("PATH")) {
+		if p := filepath.Join(d, name); fileExists(p) {
+			return p
+		}
+	}
+	t.Fatalf("%s not on PATH", name)
+	return ""
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
