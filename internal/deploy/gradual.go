@@ -84,7 +84,10 @@ func (d *deployment) checkGradual() error {
 			modes++
 		}
 	}
+	g := d.state.Gradual
 	switch {
+	case modes == 0 && g != nil && g.Percent > 0 && g.Percent < 100:
+		return fmt.Errorf("build %s is in a gradual rollout at %d%% (%s): finish it with --promote or --rollback", d.BuildID, g.Percent, d.state.Path())
 	case modes == 0:
 		return nil
 	case modes > 1:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/axctl/axctl/internal/deploy"
 )
@@ -82,6 +84,13 @@ func gradualEnv(t *testing.T, cacheExtra string) (*env, *site) {
 	overrideRe := regexp.MustCompile(`^site-test="([0-9a-f-]+)"$`)
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
+		if r.URL.Path == "/__internal/purge" {
+			body, _ := io.ReadAll(r.Body)
+			s.purges = append(s.purges, string(body))
+			s.mu.Unlock()
+			_, _ = io.WriteString(w, `{"purged":true,"errors":[],"everything":true}`)
+			return
+		}
 		s.polls++
 		s.mu.Unlock()
 		builds, live := e.fakeTable(t, ".versions"), e.fakeTable(t, ".deployment")
@@ -91,6 +100,9 @@ func gradualEnv(t *testing.T, cacheExtra string) (*env, *site) {
 			if p > bestPct {
 				best, bestPct = id, p
 			}
+		}
+		if _, err := os.Stat(e.log + ".no-override"); err == nil {
+			r.Header.Del(deploy.OverrideHeader) // the override is not applied (not yet propagated)
 		}
 		if m := overrideRe.FindStringSubmatch(r.Header.Get(deploy.OverrideHeader)); m != nil {
 			if _, ok := live[m[1]]; ok {
@@ -309,5 +321,46 @@ func TestGradualInputsAndDryRun(t *testing.T) {
 	}
 	if calls := e.calls(t); len(calls) != 0 {
 		t.Errorf("dry run ran wrangler: %v", calls)
+	}
+}
+
+func TestGradualCanaryGatesTheSplit(t *testing.T) {
+	e, s := gradualEnv(t, "")
+	e.write(t, ".no-override", "")
+	o := e.gradual(s, "g7", 10, false, false)
+	o.Timeout = 60 * time.Millisecond
+	err := deploy.Run(context.Background(), o)
+	var se *deploy.StepError
+	if !errors.As(err, &se) || se.Step != deploy.StepCanary || !strings.Contains(err.Error(), `still answers build "old-build", not build "g7"`) {
+		t.Fatalf("err = %v, want a StepError at canary", err)
+	}
+	if live := e.fakeTable(t, ".deployment"); live[newVersion] != "0" || live[oldVersion] != "100" {
+		t.Errorf("readers were sent to an unchecked version: %v", live)
+	}
+	plain := e.opts(s, "g7")
+	plain.DryRun = true
+	if err := deploy.Run(context.Background(), plain); err != nil {
+		t.Errorf("a plain deploy before the split should still be allowed: %v", err)
+	}
+}
+
+func TestGradualPromotePurgesASharedCache(t *testing.T) {
+	e, s := gradualEnv(t, `, "cross_version_cache": true`)
+	ctx := context.Background()
+	if err := deploy.Run(ctx, e.gradual(s, "g8", 10, false, false)); err != nil {
+		t.Fatalf("--percent: %v\n%s", err, e.out)
+	}
+	if _, purges := s.counts(); len(purges) != 0 {
+		t.Errorf("purged during the split: %v", purges)
+	}
+	var ue *deploy.UsageError
+	if err := deploy.Run(ctx, e.opts(s, "g8")); !errors.As(err, &ue) || !strings.Contains(err.Error(), "--promote or --rollback") {
+		t.Errorf("a plain deploy during the split: %v", err)
+	}
+	if err := deploy.Run(ctx, e.gradual(s, "g8", 0, true, false)); err != nil {
+		t.Fatalf("--promote: %v\n%s", err, e.out)
+	}
+	if _, purges := s.counts(); len(purges) != 1 || purges[0] != `{"everything":true}` {
+		t.Errorf("purges after promote = %v, want one purge of everything", purges)
 	}
 }
