@@ -228,6 +228,7 @@ func (d *deployment) stage(ctx context.Context) (string, error) {
 			g.OldBuild = b
 		}
 	}
+	delete(d.state.Steps, StepRollback) // a new round of the rollout
 	split := map[string]int{g.NewVersion: 0, g.OldVersion: 100}
 	if err := d.runWrangler(ctx, d.versionsDeployArgs(split, "axctl deploy "+d.BuildID+" staged at 0%")); err != nil {
 		return "", err
@@ -250,11 +251,8 @@ func (d *deployment) overrideValue(version string) string {
 func (d *deployment) split(ctx context.Context) (string, error) {
 	g := d.state.Gradual
 	want := map[string]int{g.NewVersion: g.Percent, g.OldVersion: 100 - g.Percent}
-	if err := d.checkLive(ctx, want); err != nil {
-		return "", err
-	}
 	next := map[string]int{g.NewVersion: d.Percent, g.OldVersion: 100 - d.Percent}
-	if err := d.runWrangler(ctx, d.versionsDeployArgs(next, fmt.Sprintf("axctl deploy %s at %d%%", d.BuildID, d.Percent))); err != nil {
+	if err := d.deploySplit(ctx, want, next, fmt.Sprintf("axctl deploy %s at %d%%", d.BuildID, d.Percent)); err != nil {
 		return "", err
 	}
 	g.Percent = d.Percent
@@ -264,11 +262,9 @@ func (d *deployment) split(ctx context.Context) (string, error) {
 // promote moves the recorded new version to 100%.
 func (d *deployment) promote(ctx context.Context) (string, error) {
 	g := d.state.Gradual
-	if err := d.checkLive(ctx, map[string]int{g.NewVersion: g.Percent, g.OldVersion: 100 - g.Percent}); err != nil {
-		return "", err
-	}
+	want := map[string]int{g.NewVersion: g.Percent, g.OldVersion: 100 - g.Percent}
 	next := map[string]int{g.NewVersion: 100}
-	if err := d.runWrangler(ctx, d.versionsDeployArgs(next, "axctl deploy "+d.BuildID+" promoted")); err != nil {
+	if err := d.deploySplit(ctx, want, next, "axctl deploy "+d.BuildID+" promoted"); err != nil {
 		return "", err
 	}
 	g.Percent = 100
@@ -283,11 +279,8 @@ func (d *deployment) rollback(ctx context.Context) (string, error) {
 	if g.Percent == 100 {
 		recorded = map[string]int{g.NewVersion: 100}
 	}
-	if err := d.checkLive(ctx, recorded); err != nil {
-		return "", err
-	}
 	next := map[string]int{g.OldVersion: 100}
-	if err := d.runWrangler(ctx, d.versionsDeployArgs(next, "axctl deploy "+d.BuildID+" rolled back")); err != nil {
+	if err := d.deploySplit(ctx, recorded, next, "axctl deploy "+d.BuildID+" rolled back"); err != nil {
 		return "", err
 	}
 	if g.OldBuild != "" {
@@ -302,18 +295,44 @@ func (d *deployment) rollback(ctx context.Context) (string, error) {
 	return formatSplit(next), nil
 }
 
-// checkLive refuses to go on when the live deployment is not want: someone
-// deployed since axctl recorded its split. Entries at 0% may be omitted.
-func (d *deployment) checkLive(ctx context.Context, want map[string]int) error {
+// checkLive refuses to go on when the live deployment is neither want (what
+// axctl recorded) nor next (what this step deploys: a rerun after wrangler
+// succeeded but the state was not saved); it reports whether next is live
+// already. Versions at 0% count as absent: they serve no reader.
+func (d *deployment) checkLive(ctx context.Context, want, next map[string]int) (bool, error) {
 	live, err := d.liveSplit(ctx)
 	if err != nil {
+		return false, err
+	}
+	switch formatSplit(serving(live)) {
+	case formatSplit(serving(next)):
+		return true, nil
+	case formatSplit(serving(want)):
+		return false, nil
+	}
+	return false, &RefusedError{fmt.Errorf("the live deployment is %s, not %s as axctl recorded in %s: someone deployed since; "+
+		"look at `wrangler deployments status`, then delete the state file to start over", formatSplit(live), formatSplit(want), d.state.Path())}
+}
+
+// serving drops the versions at 0%.
+func serving(split map[string]int) map[string]int {
+	out := map[string]int{}
+	for id, pct := range split {
+		if pct > 0 {
+			out[id] = pct
+		}
+	}
+	return out
+}
+
+// deploySplit checks the live deployment, then deploys next unless it is
+// live already.
+func (d *deployment) deploySplit(ctx context.Context, want, next map[string]int, message string) error {
+	already, err := d.checkLive(ctx, want, next)
+	if err != nil || already {
 		return err
 	}
-	if formatSplit(live) != formatSplit(want) {
-		return &RefusedError{fmt.Errorf("the live deployment is %s, not %s as axctl recorded in %s: someone deployed since; "+
-			"look at `wrangler deployments status`, then delete the state file to start over", formatSplit(live), formatSplit(want), d.state.Path())}
-	}
-	return nil
+	return d.runWrangler(ctx, d.versionsDeployArgs(next, message))
 }
 
 // liveSplit reads the current deployment with `wrangler deployments status

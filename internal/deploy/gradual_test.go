@@ -293,6 +293,29 @@ func TestGradualRollback(t *testing.T) {
 	if e.countCalls(t, "versions upload") != 1 || e.fakeTable(t, ".deployment")[newVersion] != "5" {
 		t.Errorf("calls: %v", e.calls(t))
 	}
+	if err := deploy.Run(ctx, e.gradual(s, "g5", 0, false, true)); err != nil {
+		t.Fatalf("second --rollback: %v\n%s", err, e.out)
+	}
+	if live := e.fakeTable(t, ".deployment"); len(live) != 1 || live[oldVersion] != "100" {
+		t.Errorf("live after the second rollback = %v", live)
+	}
+}
+
+func TestGradualRerunAfterAnUnsavedSplit(t *testing.T) {
+	e, s := gradualEnv(t, "")
+	ctx := context.Background()
+	if err := deploy.Run(ctx, e.gradual(s, "g9", 10, false, false)); err != nil {
+		t.Fatalf("--percent: %v", err)
+	}
+	// wrangler promoted, then axctl died before saving the state.
+	e.write(t, ".deployment", newVersion+" 100\n")
+	n := e.countCalls(t, "versions deploy")
+	if err := deploy.Run(ctx, e.gradual(s, "g9", 0, true, false)); err != nil {
+		t.Fatalf("--promote over its own unsaved promote: %v\n%s", err, e.out)
+	}
+	if e.countCalls(t, "versions deploy") != n {
+		t.Errorf("deployed again what was live already")
+	}
 }
 
 func TestGradualInputsAndDryRun(t *testing.T) {
