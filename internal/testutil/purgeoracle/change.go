@@ -40,6 +40,15 @@ func (c *Changer) Change(t testing.TB) (kind, what string) {
 		return kind, rel(c.Content, p)
 	}
 	p := files[c.R.IntN(len(files))]
+	if kind == "delete" || kind == "rename" || kind == "draft" {
+		// Another entry's Markdown link to p would no longer resolve (validate refuses it).
+		free := slices.DeleteFunc(slices.Clone(files), func(f string) bool { return linked(files, f) })
+		if len(free) == 0 {
+			kind = "edit"
+		} else {
+			p = free[c.R.IntN(len(free))]
+		}
+	}
 	switch kind {
 	case "delete":
 		if err := os.Remove(p); err != nil {
@@ -134,6 +143,16 @@ func (c *Changer) entries(t testing.TB) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// linked reports whether an entry other than p names p's file.
+func linked(files []string, p string) bool {
+	for _, f := range files {
+		if b, err := os.ReadFile(f); err == nil && f != p && strings.Contains(string(b), filepath.Base(p)) {
+			return true
+		}
+	}
+	return false
 }
 
 func write(t testing.TB, p, body string) {

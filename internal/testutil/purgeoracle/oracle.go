@@ -146,7 +146,13 @@ func (s *Site) Sync(t testing.TB) []string {
 	}
 	rep, err := syncer.Run(t.Context(), cfg, s.store, syncer.Options{MaxDeletes: -1})
 	if err != nil {
-		t.Fatalf("sync: %v", err)
+		var problems []string
+		if rep != nil {
+			for _, p := range rep.Problems {
+				problems = append(problems, p.String())
+			}
+		}
+		t.Fatalf("sync: %v\n%s", err, strings.Join(problems, "\n"))
 	}
 	return rep.Purge
 }
