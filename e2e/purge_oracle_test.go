@@ -4,9 +4,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
-	"time"
 
 	"github.com/axctl/axctl/internal/testutil"
 	"github.com/axctl/axctl/internal/testutil/purgeoracle"
@@ -15,21 +13,6 @@ import (
 // oracleTags are the tag names random changes draw from: some the fixture
 // has, some new (a new tag page, a tags index that grows).
 var oracleTags = []string{"intro", "code", "media", "setup", "Cache Policy", "café", "alpha", "beta", "gamma", "delta", "Epsilon", "zeta"}
-
-// oracleSeed is AXCTL_SEED when set (to replay a run), else the clock; it is logged.
-func oracleSeed(t *testing.T) uint64 {
-	t.Helper()
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("AXCTL_SEED"); s != "" {
-		v, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			t.Fatalf("AXCTL_SEED: %v", err)
-		}
-		seed = v
-	}
-	t.Logf("AXCTL_SEED=%d replays this run", seed)
-	return seed
-}
 
 // TestPurgeOracle is issue 15's purge completeness oracle at make-test
 // size: the shared fixture and a generated site of 200 entries, 8 random
@@ -41,7 +24,7 @@ func TestPurgeOracle(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(root, "worker", "node_modules", "miniflare")); err != nil {
 		t.Fatalf("worker/node_modules/miniflare missing: run `make tools` (npm ci in worker/)")
 	}
-	seed := oracleSeed(t)
+	seed := purgeoracle.Seed(t)
 	crawler := purgeoracle.StartCrawler(t, root)
 	t.Run("fixture", func(t *testing.T) {
 		dir := t.TempDir()

@@ -3,10 +3,7 @@ package soak
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"strconv"
 	"testing"
-	"time"
 
 	"github.com/axctl/axctl/internal/testutil/purgeoracle"
 )
@@ -20,15 +17,7 @@ func TestPurgeOracleSoak(t *testing.T) {
 	if !full() {
 		t.Skip("full size only (AXCTL_SOAK=1); e2e.TestPurgeOracle runs the make-test size")
 	}
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("AXCTL_SEED"); s != "" {
-		v, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			t.Fatalf("AXCTL_SEED: %v", err)
-		}
-		seed = v
-	}
-	t.Logf("AXCTL_SEED=%d replays this run", seed)
+	seed := purgeoracle.Seed(t)
 	tags := []string{"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "Lambda", "café", "Cache Policy", "solo"}
 	dir := t.TempDir()
 	ch := purgeoracle.Generate(t, rand.New(rand.NewPCG(seed, 3)), dir, 2000, tags)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -189,7 +190,7 @@ func TestSyncFailedPurgeIsRecorded(t *testing.T) {
 	after := listing(t, store)
 	delete(before, contract.PurgePendingKey)
 	delete(after, contract.PurgePendingKey)
-	if !sameListing(before, after) {
+	if !maps.Equal(before, after) {
 		t.Errorf("the rerun changed more than the record")
 	}
 
@@ -198,18 +199,6 @@ func TestSyncFailedPurgeIsRecorded(t *testing.T) {
 	if !strings.Contains(r.errOut, "nothing to purge") || len(fp.requests()) != 2 {
 		t.Errorf("third sync purged again (%d requests):\n%s", len(fp.requests()), r.errOut)
 	}
-}
-
-func sameListing(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // TestPurgePendingAccumulates: two failed syncs leave the union of their
@@ -286,7 +275,7 @@ func TestSyncDryRunShowsPending(t *testing.T) {
 			t.Errorf("%s --json: pending %q, want %q", args, got, pending)
 		}
 	}
-	if after := listing(t, store); !sameListing(before, after) {
+	if after := listing(t, store); !maps.Equal(before, after) {
 		t.Errorf("a dry run wrote to the bucket")
 	}
 	if n := len(fp.requests()); n != 0 {

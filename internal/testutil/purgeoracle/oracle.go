@@ -15,14 +15,31 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/axctl/axctl/internal/content"
 	"github.com/axctl/axctl/internal/syncer"
 	"github.com/axctl/axctl/internal/testutil"
 	"github.com/axctl/axctl/internal/upload"
 )
+
+// Seed is AXCTL_SEED when set (to replay a run), else the clock; it is logged.
+func Seed(t testing.TB) uint64 {
+	t.Helper()
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("AXCTL_SEED"); s != "" {
+		v, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatalf("AXCTL_SEED: %v", err)
+		}
+		seed = v
+	}
+	t.Logf("AXCTL_SEED=%d replays this run", seed)
+	return seed
+}
 
 // Response is one URL as the crawler saw it: status and a hash of the
 // status, Location and body (the bytes a cache would serve), its Cache-Tag
