@@ -68,9 +68,13 @@ func assetExt(rel string) (ext, ct string, err error) {
 // asset checks, hashes and records a local file once per run. The bytes
 // stream through the hashes (never held in memory), at most limits.assetBytes
 // of them; a file that grows while it is read is refused.
-func (l *loader) asset(rel string) (*Asset, error) {
+func (l *loader) asset(t *Tree, rel string) (*Asset, error) {
+	id := rel
+	if t != l.tree {
+		id = "/" + rel // the static folder's
+	}
 	l.mu.Lock()
-	a, ok := l.assets[rel]
+	a, ok := l.assets[id]
 	l.mu.Unlock()
 	if ok {
 		return a, nil
@@ -79,7 +83,7 @@ func (l *loader) asset(rel string) (*Asset, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, st, err := l.tree.Open(rel)
+	f, st, err := t.Open(rel)
 	if err != nil {
 		return nil, err
 	}
@@ -100,11 +104,11 @@ func (l *loader) asset(rel string) (*Asset, error) {
 	}
 	a = &Asset{
 		Key: "assets/" + hex.EncodeToString(sha.Sum(nil))[:32] + ext,
-		Src: filepath.Join(l.tree.name, filepath.FromSlash(rel)), Rel: rel,
-		ContentType: ct, Size: n, MD5: hex.EncodeToString(sum.Sum(nil)), tree: l.tree,
+		Src: filepath.Join(t.name, filepath.FromSlash(rel)), Rel: rel,
+		ContentType: ct, Size: n, MD5: hex.EncodeToString(sum.Sum(nil)), tree: t, Static: t != l.tree,
 	}
 	l.mu.Lock()
-	l.assets[rel] = a
+	l.assets[id] = a
 	l.mu.Unlock()
 	return a, nil
 }

@@ -55,6 +55,9 @@ type cached struct {
 type localRef struct {
 	Path     string // relative to the content root, slash-separated
 	AssetKey string // "" for a link to another entry (it must still exist)
+	Static   bool   // Path is in the static folder (site-absolute link)
+	// Line and Col are where the link is, for warnings about its target.
+	Line, Col int
 }
 
 type cacheFile struct {
@@ -127,13 +130,23 @@ func (c *Cache) lookup(l *loader, f file, st fs.FileInfo, src []byte) *Entry {
 			}
 			continue
 		}
-		if a, err := l.asset(r.Path); err != nil || a.Key != r.AssetKey {
+		t := l.tree
+		if r.Static {
+			t = l.static
+		}
+		if t == nil {
+			return nil
+		}
+		if a, err := l.asset(t, r.Path); err != nil || a.Key != r.AssetKey {
 			return nil
 		}
 	}
 	assets := make([]Asset, len(rec.Assets))
 	for i, a := range rec.Assets {
 		a.tree = l.tree
+		if a.Static {
+			a.tree = l.static
+		}
 		assets[i] = a
 	}
 	body := c.bodyPath(rec.BodyMD5)
@@ -148,8 +161,8 @@ func (c *Cache) lookup(l *loader, f file, st fs.FileInfo, src []byte) *Entry {
 		c.dirty = true
 	}
 	c.mu.Unlock()
-	return &Entry{Collection: f.col, Path: f.path, Slug: f.slug, Front: rec.Front, Record: rec.Record,
-		Metadata: rec.Metadata, Assets: assets, BodyFile: body, BodyMD5: rec.BodyMD5}
+	return &Entry{Collection: f.col, Path: f.path, Slug: rec.Record.Slug, Front: rec.Front, Record: rec.Record,
+		Metadata: rec.Metadata, Assets: assets, BodyFile: body, BodyMD5: rec.BodyMD5, refs: rec.Refs, rel: f.rel}
 }
 
 // remember stores a freshly rendered entry and moves its body to disk.

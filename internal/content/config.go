@@ -41,6 +41,9 @@ type Config struct {
 	AllowUnknownKeys bool   `yaml:"allowUnknownKeys"`
 	AllowHidden      bool   `yaml:"allowHidden"` // publish files and folders whose name starts with "."
 	PageSize         int    `yaml:"pageSize"`
+	// Static is a folder (relative to axctl.yaml) that site-absolute
+	// paths (/img/x.png) resolve in; without it they are errors.
+	Static string `yaml:"static"`
 	// HTML is what raw HTML in Markdown may be: "safe" (default: comments
 	// dropped, an allowlist sanitized) or "strict" (none at all).
 	HTML string `yaml:"html"`
@@ -92,14 +95,28 @@ type Limits struct {
 
 // Collection is one folder of entries served under one route.
 type Collection struct {
-	Name      string   `yaml:"name"`
-	Folder    string   `yaml:"folder"` // relative to the content root; default Name
-	Route     string   `yaml:"route"`  // default "/" + Name
-	Title     string   `yaml:"title"`
-	Template  string   `yaml:"template"`  // default template
-	Templates []string `yaml:"templates"` // allowed; default [Template]
-	Required  []string `yaml:"required"`  // extra required frontmatter keys
-	HTML      string   `yaml:"html"`      // safe or strict; default the top-level html
+	Name      string      `yaml:"name"`
+	Folder    string      `yaml:"folder"` // relative to the content root; default Name
+	Route     string      `yaml:"route"`  // default "/" + Name
+	Title     string      `yaml:"title"`
+	Template  string      `yaml:"template"`  // default template
+	Templates TemplateMap `yaml:"templates"` // allowed, each to its Worker layout; default {Template: Template}
+	Required  []string    `yaml:"required"`  // extra required frontmatter keys
+	// Include and Exclude are globs relative to Folder (collection.go):
+	// which Markdown files are entries.
+	Include []string `yaml:"include"`
+	Exclude []string `yaml:"exclude"`
+	// Dates says where an entry's date comes from: frontmatter (default),
+	// filename (YYYY-MM-DD-slug.md) or folder (YYYY/MM/DD.md); a date in
+	// the frontmatter wins over the path's.
+	Dates string `yaml:"dates"`
+	// Keys maps frontmatter keys of other tools to the content model's
+	// ({summary: description}); IgnoreKeys are accepted and dropped;
+	// UnknownKeys (error or ignore) says what every other key is.
+	Keys        map[string]string `yaml:"keys"`
+	IgnoreKeys  []string          `yaml:"ignoreKeys"`
+	UnknownKeys string            `yaml:"unknownKeys"`
+	HTML        string            `yaml:"html"` // safe or strict; default the top-level html
 	// DropTitleHeading overrides the top-level dropTitleHeading.
 	DropTitleHeading *bool `yaml:"dropTitleHeading"`
 
@@ -171,7 +188,16 @@ func (c *Config) fill() {
 			col.Title = strings.ToUpper(col.Name[:1]) + col.Name[1:]
 		}
 		if col.Template == "" {
-			col.Template = "post"
+			col.Template = defaultTemplate(col.Templates)
+		}
+		if col.Dates == "" {
+			col.Dates = "frontmatter"
+		}
+		if col.UnknownKeys == "" {
+			col.UnknownKeys = "error"
+			if c.AllowUnknownKeys {
+				col.UnknownKeys = "ignore"
+			}
 		}
 		if col.HTML == "" {
 			col.HTML = c.HTML
@@ -180,7 +206,7 @@ func (c *Config) fill() {
 			col.DropTitleHeading = c.DropTitleHeading
 		}
 		if len(col.Templates) == 0 {
-			col.Templates = []string{col.Template}
+			col.Templates = TemplateMap{col.Template: col.Template}
 		}
 	}
 }
@@ -284,6 +310,9 @@ func (c *Config) check(data []byte) error {
 	if c.HTML != "safe" && c.HTML != "strict" {
 		return fail("html", "html %q must be safe or strict", c.HTML)
 	}
+	if c.Static != "" && !filepath.IsLocal(c.Static) {
+		return fail("static", "static %q must be a relative path inside the folder of axctl.yaml", c.Static)
+	}
 	routes := map[string]string{}
 	for i, col := range c.Collections {
 		if col.HTML != "safe" && col.HTML != "strict" {
@@ -293,13 +322,16 @@ func (c *Config) check(data []byte) error {
 			return err
 		}
 		routes[col.Route] = col.Name
-		for _, t := range col.Templates {
-			if !knownTemplates[t] {
-				return fail(t, "collection %q: template %q is not one the Worker knows (post, doc, page)", col.Name, t)
+		for _, t := range col.Templates.names() {
+			if layout := col.Templates[t]; !knownTemplates[layout] {
+				return fail(layout, "collection %q: template %q is not one the Worker knows (post, doc, page): map it to one, as in templates: {%s: post}", col.Name, layout, t)
 			}
 		}
-		if !contains(col.Templates, col.Template) {
+		if _, ok := col.Templates[col.Template]; !ok {
 			return fail("template", "collection %q: default template %q is not in its templates", col.Name, col.Template)
+		}
+		if err := c.checkOptions(&c.Collections[i]); err != nil {
+			return err
 		}
 		for _, k := range col.Required {
 			if !schemaKeys[k] {

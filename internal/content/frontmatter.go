@@ -113,10 +113,13 @@ func topKey(l []byte) string {
 // locator finds positions inside the frontmatter by parsing it again with a
 // YAML library that keeps nodes; only used when there is a problem to report.
 type locator struct {
-	fm   *frontmatter
-	root *yaml.Node
-	err  error
-	done bool
+	fm *frontmatter
+	// renamed maps a model key to the frontmatter key it was read from
+	// (Collection.Keys), so its problems point at what the author wrote.
+	renamed map[string]string
+	root    *yaml.Node
+	err     error
+	done    bool
 }
 
 func (l *locator) parse() {
@@ -133,6 +136,9 @@ func (l *locator) parse() {
 
 // key returns the position of a top-level key, or of the frontmatter start.
 func (l *locator) key(name string) (int, int) {
+	if from, ok := l.renamed[name]; ok {
+		name = from
+	}
 	if lines := l.fm.keyLines[name]; len(lines) > 0 {
 		return lines[0], 1
 	}
@@ -153,6 +159,9 @@ func (l *locator) key(name string) (int, int) {
 func (l *locator) value(path ...string) (int, int) {
 	l.parse()
 	line, col := l.key(path[0])
+	if from, ok := l.renamed[path[0]]; ok {
+		path = append([]string{from}, path[1:]...)
+	}
 	n := l.root
 	for _, p := range path {
 		if n == nil {

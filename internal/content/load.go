@@ -16,11 +16,11 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/axctl/axctl/internal/manifest"
 	"github.com/axctl/axctl/internal/precompute"
-	"github.com/axctl/axctl/internal/upload"
 )
 
 // Asset is a local file an entry references, uploaded content-addressed.
@@ -31,6 +31,7 @@ type Asset struct {
 	ContentType string
 	Size        int64
 	MD5         string // hex MD5 of the bytes hashed at validation
+	Static      bool   // Rel is in the static folder (Config.Static), not the content root
 
 	tree *Tree // the root Rel is opened from at upload
 }
@@ -49,6 +50,8 @@ type Entry struct {
 	BodyMD5  string // set with BodyFile
 	Assets   []Asset
 	refs     []localRef
+	rel      string // the file, relative to the content root
+	aliasAt  [2]int // line and column of the frontmatter's aliases (or slug)
 }
 
 // Draft reports whether the entry must never be published.
@@ -85,7 +88,11 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	l := &loader{cfg: cfg, tree: tree, assets: map[string]*Asset{}, r: precompute.Shared(), cache: opts.Cache}
+	static, err := OpenStatic(cfg)
+	if err != nil {
+		return nil, err
+	}
+	l := &loader{cfg: cfg, tree: tree, static: static, assets: map[string]*Asset{}, r: precompute.Shared(), cache: opts.Cache}
 	type result struct {
 		e  *Entry
 		ps []Problem
@@ -122,6 +129,9 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 	go func() { wg.Wait(); close(results) }()
 
 	urls := map[string]string{}
+	aliases := map[string]*Entry{}
+	targets := map[string]linkTarget{}
+	var links []entryLinks
 	var fnErr error
 	for {
 		// On cancellation Load returns at once: workers start nothing new,
@@ -147,6 +157,18 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 			continue
 		}
 		urls[res.e.Record.URL] = res.e.Path
+		e := res.e
+		targets[e.rel] = linkTarget{draft: e.Front.Draft, publish: e.Front.PublishDate, expires: e.Front.Expires}
+		if len(e.refs) > 0 {
+			links = append(links, entryLinks{path: e.Path, refs: e.refs})
+		}
+		for _, a := range e.Front.Aliases {
+			if prev, dup := aliases[a]; dup {
+				problems = append(problems, aliasProblem(e, fmt.Sprintf("alias %q is also an alias of %s", a, prev.Path)))
+				continue
+			}
+			aliases[a] = e
+		}
 		if fnErr == nil && fn != nil {
 			fnErr = fn(res.e)
 		}
@@ -154,6 +176,8 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	problems = append(problems, aliasCollisions(cfg, aliases, urls)...)
+	problems = append(problems, linkWarnings(targets, links, time.Now())...)
 	SortProblems(problems)
 	return splitWarnings(problems, opts.Warn), fnErr
 }
@@ -189,6 +213,15 @@ type file struct {
 	path string // on disk
 	rel  string // relative to the content root, slash-separated
 	slug string
+	ps   pathSlug
+}
+
+// inFolder is rel (relative to the content root) relative to folder.
+func inFolder(folder, rel string) string {
+	if folder == "." {
+		return rel
+	}
+	return strings.TrimPrefix(rel, folder+"/")
 }
 
 var entryExts = map[string]bool{".md": true, ".markdown": true}
@@ -221,6 +254,9 @@ func discover(cfg *Config, tree *Tree) ([]file, []Problem, error) {
 				return nil
 			}
 			if d.IsDir() {
+				if rel != folder && col.excludedDir(inFolder(folder, rel)) {
+					return filepath.SkipDir
+				}
 				return nil
 			}
 			isEntry := entryExts[strings.ToLower(path.Ext(rel))]
@@ -240,15 +276,17 @@ func discover(cfg *Config, tree *Tree) ([]file, []Problem, error) {
 				problems = append(problems, Problem{Path: p, Line: 1, Col: 1, Msg: notRegular(d.Type()).Error()})
 				return nil
 			}
-			slug := strings.TrimSuffix(strings.TrimPrefix(rel, folder+"/"), path.Ext(rel))
-			if folder == "." {
-				slug = strings.TrimSuffix(rel, path.Ext(rel))
-			}
-			if err := checkSlug(slug); err != nil {
-				problems = append(problems, Problem{Path: p, Line: 1, Col: 1, Msg: err.Error()})
+			in := inFolder(folder, rel)
+			if !col.included(in) {
 				return nil
 			}
-			files = append(files, file{col: col, path: p, rel: rel, slug: slug})
+			ps := slugOfPath(in, col.Dates)
+			if ps.index && ps.slug == "" && ps.err == nil {
+				problems = append(problems, Problem{Path: p, Line: 1, Col: 1, Warning: true, Msg: fmt.Sprintf(
+					"not published: the collection's own index page (the Worker lists the collection at %s/; links to this file lead there); add it to exclude: to silence this", col.Route)})
+				return nil
+			}
+			files = append(files, file{col: col, path: p, rel: rel, slug: ps.slug, ps: ps})
 			return nil
 		})
 		if err != nil {
@@ -259,10 +297,11 @@ func discover(cfg *Config, tree *Tree) ([]file, []Problem, error) {
 }
 
 type loader struct {
-	cfg   *Config
-	tree  *Tree
-	r     *precompute.Renderer
-	cache *Cache
+	cfg    *Config
+	tree   *Tree
+	static *Tree // nil without Config.Static
+	r      *precompute.Renderer
+	cache  *Cache
 
 	mu     sync.Mutex
 	assets map[string]*Asset
@@ -319,74 +358,6 @@ func (l *loader) entry(f file) (*Entry, []Problem) {
 	return e, problems
 }
 
-// parse validates and renders the bytes of f.
-func (l *loader) parse(f file, src []byte) (*Entry, []Problem) {
-	prob := func(line, col int, format string, args ...any) (*Entry, []Problem) {
-		return nil, []Problem{{Path: f.path, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}}
-	}
-	if len(src) == 0 {
-		return prob(1, 1, "empty file: an entry needs frontmatter with at least title and date")
-	}
-	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf")) // a BOM is harmless: drop it
-	if !utf8.Valid(src) {
-		off := invalidUTF8(src)
-		line := bytes.Count(src[:off], []byte{'\n'}) + 1
-		return prob(line, off-bytes.LastIndexByte(src[:off], '\n'), "file is not valid UTF-8 (byte 0x%02x)", src[off])
-	}
-	if bytes.Contains(src, []byte("\r")) {
-		src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
-	}
-	fm, p := scanFrontmatter(src)
-	if p != nil {
-		p.Path = f.path
-		return nil, []Problem{*p}
-	}
-	c := &checker{path: f.path, loc: &locator{fm: fm}}
-	var refs []localRef
-	res, err := l.r.Render(src, precompute.Options{Local: l.local(f, &refs), RenderTime: l.cfg.Limits.RenderTime,
-		Limits: precompute.Limits{TableCells: l.cfg.Limits.TableCells, Nesting: l.cfg.Limits.Nesting}, StrictHTML: f.col.HTML == "strict",
-		DropTitleHeading: f.col.DropTitleHeading == nil || *f.col.DropTitleHeading})
-	if err != nil {
-		return prob(1, 1, "%v", err)
-	}
-	if res.Limited { // not parsed: its cost limits are its only problems
-		for _, rp := range res.Problems {
-			c.at(rp.Line, rp.Col, "%s", rp.Msg)
-		}
-		return nil, c.out
-	}
-	for _, w := range res.Warnings {
-		c.warn(w.Line, w.Col, w.Msg)
-	}
-	var front Frontmatter
-	if res.MetaErr != nil {
-		// The body's problems are reported too; the schema is not checked
-		// (every key would be "missing": cascade noise).
-		line, col, msg := c.loc.yamlError(res.MetaErr)
-		c.at(line, col, "%s", msg)
-	} else {
-		front = c.checkSchema(res.Meta, f.col, l.cfg)
-	}
-	for _, rp := range res.Problems {
-		c.at(rp.Line, rp.Col, "%s", rp.Msg)
-	}
-	if len(c.out) > 0 {
-		return nil, append(c.out, c.warnings...)
-	}
-	e := &Entry{Collection: f.col, Path: f.path, Slug: f.slug, Front: front, HTML: res.HTML, refs: refs}
-	e.Assets = l.assetsOf(res.HTML)
-	e.Record, e.Metadata = l.record(e, res, src)
-	e.HTML = withMarker(e.Record.Hash, e.HTML)
-	// MetadataSize encodes the values itself: giving it the encoded map would
-	// encode the encoded-words a second time and overcount non-ASCII entries.
-	if _, err := upload.EncodeMetadata(e.Metadata); err != nil {
-		return prob(fm.startLine-1, 1, "metadata cannot be encoded: %v", err)
-	} else if n := upload.MetadataSize(e.Metadata); n > l.cfg.Limits.MetadataBytes {
-		return prob(fm.startLine-1, 1, "metadata is %d bytes once encoded; the limit is %d (limits.metadataBytes): shorten the description, title or tags, or the headings", n, l.cfg.Limits.MetadataBytes)
-	}
-	return e, c.warnings
-}
-
 func invalidUTF8(b []byte) int {
 	for i := 0; i < len(b); {
 		r, n := utf8.DecodeRune(b[i:])
@@ -407,7 +378,7 @@ func (l *loader) record(e *Entry, res *precompute.Result, src []byte) (manifest.
 		Title: e.Front.Title, Date: fmtDate(e.Front.Date), Author: e.Front.Author,
 		Description: e.Front.Description, Template: e.Front.Template, Source: e.Front.Source,
 		Features: e.Front.Features, Words: res.Words,
-		PublishDate: fmtDate(e.Front.PublishDate), Expires: fmtDate(e.Front.Expires),
+		PublishDate: fmtDate(e.Front.PublishDate), Expires: fmtDate(e.Front.Expires), Aliases: e.Front.Aliases,
 	}
 	for _, t := range e.Front.Tags {
 		r.Tags = append(r.Tags, manifest.Tag{Name: t, Slug: TagSlug(t)})
@@ -469,54 +440,6 @@ func fmtDate(t interface{ IsZero() bool }) string {
 	}
 	return t.(formatter).Format("2006-01-02T15:04:05Z")
 }
-
-// local returns the resolver for relative links and images in f: entry files
-// become their URL, other files become content-addressed assets. Every
-// path is resolved inside the content root by the Tree.
-func (l *loader) local(f file, refs *[]localRef) func(string) (string, error) {
-	return func(dest string) (string, error) {
-		rel := path.Join(path.Dir(f.rel), dest)
-		if !fs.ValidPath(rel) {
-			return "", errLocalOutside
-		}
-		st, err := l.tree.Lstat(rel)
-		switch {
-		case errors.Is(err, fs.ErrNotExist) || err == nil && st.IsDir():
-			return "", errLocalMissing
-		case err != nil:
-			return "", err
-		}
-		if entryExts[strings.ToLower(path.Ext(rel))] {
-			if !st.Mode().IsRegular() {
-				return "", notRegular(st.Mode())
-			}
-			for i := range l.cfg.Collections {
-				col := &l.cfg.Collections[i]
-				folder := path.Clean(filepath.ToSlash(col.Folder))
-				if in, ok := strings.CutPrefix(rel, folder+"/"); ok || folder == "." {
-					if folder == "." {
-						in = rel
-					}
-					*refs = append(*refs, localRef{Path: rel})
-					return manifest.EntryURL(col.Route, strings.TrimSuffix(in, path.Ext(in))), nil
-				}
-			}
-			return "", errLocalNoEntry
-		}
-		a, err := l.asset(rel)
-		if err != nil {
-			return "", err
-		}
-		*refs = append(*refs, localRef{Path: rel, AssetKey: a.Key})
-		return "/" + a.Key, nil
-	}
-}
-
-var (
-	errLocalOutside = errors.New("points outside the content root")
-	errLocalMissing = errors.New("points at a file that does not exist")
-	errLocalNoEntry = errors.New("points at a Markdown file outside every collection")
-)
 
 // assetsOf lists the assets the rendered HTML points at, in order, once each.
 func (l *loader) assetsOf(html []byte) []Asset {

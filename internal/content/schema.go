@@ -15,16 +15,21 @@ import (
 var schemaKeys = map[string]bool{
 	"title": true, "date": true, "description": true, "author": true, "tags": true,
 	"template": true, "source": true, "features": true, "draft": true,
-	"publishDate": true, "expires": true,
+	"publishDate": true, "expires": true, "slug": true, "aliases": true,
 }
 
 // Frontmatter is an entry's validated frontmatter.
 type Frontmatter struct {
-	Title, Description, Author, Template, Source string
-	Date, PublishDate, Expires                   time.Time
-	Tags                                         []string
-	Features                                     []string // sorted "type:name"
-	Draft                                        bool
+	Title, Description, Author, Source string
+	// Template is the Worker layout (post, doc, page) the entry's
+	// template name maps to (Collection.Templates).
+	Template                   string
+	Slug                       string   // replaces the file name's part of the slug
+	Aliases                    []string // site paths that redirect here (301)
+	Date, PublishDate, Expires time.Time
+	Tags                       []string
+	Features                   []string // sorted "type:name"
+	Draft                      bool
 }
 
 // checker collects problems for one entry.
@@ -49,8 +54,9 @@ func (c *checker) atValue(path []string, format string, args ...any) {
 }
 
 // checkSchema validates the decoded map against the content model.
-func (c *checker) checkSchema(m map[string]any, col *Collection, cfg *Config) Frontmatter {
+func (c *checker) checkSchema(m map[string]any, col *Collection, ps pathSlug) Frontmatter {
 	var fm Frontmatter
+	m = c.mapKeys(m, col)
 	for k, lines := range c.loc.fm.keyLines {
 		if len(lines) > 1 {
 			c.at(lines[1], 1, "duplicate key %q (first set on line %d)", k, lines[0])
@@ -62,7 +68,7 @@ func (c *checker) checkSchema(m map[string]any, col *Collection, cfg *Config) Fr
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if !schemaKeys[k] && !cfg.AllowUnknownKeys {
+		if !schemaKeys[k] && col.UnknownKeys != "ignore" {
 			line, col := c.loc.key(k)
 			msg := fmt.Sprintf("unknown key %q", k)
 			if s := suggest(k); s != "" {
@@ -72,7 +78,15 @@ func (c *checker) checkSchema(m map[string]any, col *Collection, cfg *Config) Fr
 		}
 	}
 	fm.Title = c.str(m, "title", true)
-	fm.Date = c.date(m, "date", true)
+	fm.Date = c.date(m, "date", ps.date.IsZero() && col.Dates == "frontmatter")
+	if _, set := m["date"]; !set && fm.Date.IsZero() {
+		if ps.date.IsZero() && col.Dates != "frontmatter" {
+			c.at(c.loc.fm.startLine-1, 1, "no date: the collection takes dates from the %s (%s), and this path has none; set date: in the frontmatter", col.Dates, map[string]string{"filename": "YYYY-MM-DD-slug.md", "folder": "YYYY/MM/DD.md"}[col.Dates])
+		}
+		fm.Date = ps.date
+	}
+	fm.Slug = c.slug(m)
+	fm.Aliases = c.aliases(m, col)
 	fm.Description = c.str(m, "description", false)
 	fm.Author = c.str(m, "author", false)
 	fm.Template = c.str(m, "template", false)
@@ -88,8 +102,11 @@ func (c *checker) checkSchema(m map[string]any, col *Collection, cfg *Config) Fr
 	}
 	if fm.Template == "" {
 		fm.Template = col.Template
-	} else if !contains(col.Templates, fm.Template) {
-		c.atValue([]string{"template"}, "template %q is not allowed in collection %q (allowed: %s)", fm.Template, col.Name, strings.Join(col.Templates, ", "))
+	}
+	if layout, ok := col.Templates[fm.Template]; ok {
+		fm.Template = layout
+	} else {
+		c.atValue([]string{"template"}, "template %q is not allowed in collection %q (allowed: %s; map another tool's template names with templates: {%s: post})", fm.Template, col.Name, strings.Join(col.Templates.names(), ", "), fm.Template)
 	}
 	if fm.Source != "" {
 		if u, err := url.Parse(fm.Source); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -165,7 +182,19 @@ func badChars(s string, multiline bool) string {
 	return ""
 }
 
-var dateLayouts = []string{"2006-01-02", time.RFC3339, time.RFC3339Nano, "2006-01-02T15:04:05"}
+// dateLayouts are the date forms frontmatter may use (docs/config.md): RFC
+// 3339 and YYYY-MM-DD, Jekyll's "2006-01-02 15:04:05 +0200", and the other
+// forms Hugo accepts (its cast.StringToDate list). A time without a zone is
+// UTC.
+var dateLayouts = []string{
+	"2006-01-02", time.RFC3339, time.RFC3339Nano, "2006-01-02T15:04:05",
+	"2006-01-02 15:04:05 -0700", "2006-01-02 15:04:05 -07:00", "2006-01-02 15:04:05Z07:00",
+	"2006-01-02 15:04:05.999999999 -0700", "2006-01-02 15:04:05.999999999 -0700 MST",
+	"2006-01-02 15:04:05", "2006-01-02 15:04 -0700", "2006-01-02 15:04", "2006-01-02T15:04:05-0700",
+	"2006-01-02T15:04", "2006-01-02T15:04Z07:00",
+	time.RFC1123Z, time.RFC1123, time.RFC822Z, time.RFC822, time.RFC850, time.ANSIC, time.UnixDate, time.RubyDate,
+	"02 Jan 2006", "2 January 2006", "January 2, 2006", "Jan 2, 2006", "2006/01/02",
+}
 
 func (c *checker) date(m map[string]any, key string, required bool) time.Time {
 	v, ok := m[key]
@@ -180,11 +209,11 @@ func (c *checker) date(m map[string]any, key string, required bool) time.Time {
 		return t.UTC()
 	case string:
 		for _, layout := range dateLayouts {
-			if d, err := time.Parse(layout, t); err == nil {
+			if d, err := time.Parse(layout, strings.TrimSpace(t)); err == nil {
 				return d.UTC()
 			}
 		}
-		c.atValue([]string{key}, "%s %q is not a date (use YYYY-MM-DD or RFC 3339, e.g. 2026-11-02T09:30:00Z)", key, t)
+		c.atValue([]string{key}, "%s %q is not a date (use YYYY-MM-DD, RFC 3339 such as 2026-11-02T09:30:00Z, or YYYY-MM-DD HH:MM:SS +ZZZZ)", key, t)
 	default:
 		c.atValue([]string{key}, "%s must be a date (YYYY-MM-DD or RFC 3339), not %s", key, describe(v))
 	}

@@ -2,8 +2,10 @@ package content
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"strings"
+	"time"
 )
 
 var slugRe = regexp.MustCompile(`^[a-z0-9-]+(/[a-z0-9-]+)*$`)
@@ -54,4 +56,102 @@ func TagSlug(tag string) string {
 		}
 	}
 	return strings.TrimRight(b.String(), "-")
+}
+
+// pathSlug is what an entry's path inside its collection says about it.
+type pathSlug struct {
+	slug  string    // normalized; "" for the collection's own index file
+	date  time.Time // from the file name or folders (Collection.Dates), else zero
+	index bool      // the file is index.md, _index.md or README.md of its folder
+	err   error     // the path cannot make a slug (frontmatter slug: may fix it)
+}
+
+var (
+	fileDateRe   = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})-(.+)$`)
+	folderDateRe = regexp.MustCompile(`(?:^|/)(\d{4})/(\d{2})/(\d{2})(?:/|$|-)`)
+)
+
+// isIndexName says whether a file name (without extension) is a folder's
+// own page in the trees axctl publishes: index (Hugo leaf bundles, plain
+// trees), _index (Hugo sections) and README (GitHub, Jekyll docs).
+func isIndexName(name string) bool {
+	switch strings.ToLower(name) {
+	case "index", "_index", "readme":
+		return true
+	}
+	return false
+}
+
+// slugOfPath derives the slug of the file rel (relative to the collection
+// folder, slash-separated, with its extension), docs/config.md "Slugs":
+// each segment is lowercased, every run of characters other than a-z and
+// 0-9 becomes one "-", and leading and trailing "-" go; index, _index and
+// README name their folder; with dates: filename a leading YYYY-MM-DD- is
+// the date, with dates: folder a YYYY/MM/DD path is.
+func slugOfPath(rel, dates string) pathSlug {
+	var ps pathSlug
+	noExt := strings.TrimSuffix(rel, path.Ext(rel))
+	segs := strings.Split(noExt, "/")
+	if isIndexName(segs[len(segs)-1]) {
+		ps.index = true
+		segs = segs[:len(segs)-1]
+	}
+	if len(segs) == 0 {
+		return ps
+	}
+	switch dates {
+	case "filename":
+		last := segs[len(segs)-1]
+		if m := fileDateRe.FindStringSubmatch(last); m != nil {
+			if d, err := time.Parse("2006-01-02", m[1]+"-"+m[2]+"-"+m[3]); err == nil {
+				ps.date = d
+				segs[len(segs)-1] = m[4]
+			}
+		}
+	case "folder":
+		if m := folderDateRe.FindStringSubmatch(strings.Join(segs, "/")); m != nil {
+			if d, err := time.Parse("2006-01-02", m[1]+"-"+m[2]+"-"+m[3]); err == nil {
+				ps.date = d
+			}
+		}
+	}
+	out := make([]string, len(segs))
+	for i, s := range segs {
+		n, err := normSegment(s)
+		if err != nil {
+			ps.err = fmt.Errorf("file name %q %v: rename it, or set slug: in its frontmatter", noExt, err)
+			return ps
+		}
+		out[i] = n
+	}
+	ps.slug = strings.Join(out, "/")
+	return ps
+}
+
+// normSegment is one path segment as a slug segment (slugOfPath).
+func normSegment(s string) (string, error) {
+	var b strings.Builder
+	dash := false
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+			dash = false
+		case r >= 'A' && r <= 'Z':
+			b.WriteRune(r + 'a' - 'A')
+			dash = false
+		case r < 0x80:
+			if !dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = true
+		default:
+			return "", fmt.Errorf("has %q, which a slug cannot carry (slugs are a-z, 0-9 and -)", r)
+		}
+	}
+	out := strings.TrimRight(b.String(), "-")
+	if out == "" {
+		return "", fmt.Errorf("has no letter or digit for its slug")
+	}
+	return out, nil
 }

@@ -67,6 +67,9 @@ type SiteManifest struct {
 	// out of counts, tags and the public index until they appear, without
 	// reading shards. Omitted when empty.
 	Schedule []Scheduled `json:"schedule,omitempty"`
+	// Aliases maps an old site path to the URL of the entry that now
+	// answers it: the Worker redirects (301). Omitted when empty.
+	Aliases map[string]string `json:"aliases,omitempty"`
 }
 
 // Scheduled is one entry of site.json's schedule: where it sits (its
@@ -138,6 +141,17 @@ func Build(site Site, cols []Collection, records map[string][]Record, pageSize i
 		}
 	}
 	sm.Tags = countTags(all)
+	for _, r := range all {
+		for _, a := range r.Aliases {
+			if prev, dup := sm.Aliases[a]; dup && prev != r.URL {
+				return nil, fmt.Errorf("alias %q of %s is also an alias of %s", a, r.URL, prev)
+			}
+			if sm.Aliases == nil {
+				sm.Aliases = map[string]string{}
+			}
+			sm.Aliases[a] = r.URL
+		}
+	}
 	slices.SortFunc(all, func(a, b Record) int {
 		return cmp.Or(newestFirst(a, b), strings.Compare(a.Collection, b.Collection))
 	})

@@ -6,9 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"strconv"
 )
+
+// aliasRe is an alias: a site path the Worker can be asked for (content's
+// aliasPath makes every alias this shape).
+var aliasRe = regexp.MustCompile(`^/[a-z0-9][a-z0-9-]{0,63}(?:/[a-z0-9-]+)*$`)
 
 // Custom metadata keys of an entry object (docs/bucket.md, "Entry custom
 // metadata"). Collection and slug live in the object key instead.
@@ -27,6 +32,7 @@ const (
 	MetaExpires     = "expires"
 	MetaHash        = "hash"
 	MetaInput       = "input"
+	MetaAliases     = "aliases"
 )
 
 // ToMetadata encodes r as an entry object's custom metadata. Empty optional
@@ -59,6 +65,9 @@ func ToMetadata(r Record) map[string]string {
 	}
 	if len(r.TOC) > 0 {
 		m[MetaTOC] = compactJSON(r.TOC)
+	}
+	if len(r.Aliases) > 0 {
+		m[MetaAliases] = compactJSON(r.Aliases)
 	}
 	return m
 }
@@ -122,6 +131,11 @@ func decodeMeta(r *Record, m map[string]string) error {
 			return fmt.Errorf("%s %q: %w", MetaTOC, v, err)
 		}
 	}
+	if v := m[MetaAliases]; v != "" {
+		if err := strictJSON(v, &r.Aliases); err != nil {
+			return fmt.Errorf("%s %q: %w", MetaAliases, v, err)
+		}
+	}
 	// Empty arrays ("[]") mean the same as an absent key.
 	if len(r.Tags) == 0 {
 		r.Tags = nil
@@ -131,6 +145,9 @@ func decodeMeta(r *Record, m map[string]string) error {
 	}
 	if len(r.TOC) == 0 {
 		r.TOC = nil
+	}
+	if len(r.Aliases) == 0 {
+		r.Aliases = nil
 	}
 	return checkRecord(r)
 }
@@ -176,6 +193,11 @@ func checkRecord(r *Record) error {
 	for i, h := range r.TOC {
 		if h.Level < 1 || h.Level > 6 {
 			return fmt.Errorf("%s[%d]: level %d not in 1..6", MetaTOC, i, h.Level)
+		}
+	}
+	for i, a := range r.Aliases {
+		if !aliasRe.MatchString(a) {
+			return fmt.Errorf("%s[%d]: %q is not a site path /a-z0-9-/…", MetaAliases, i, a)
 		}
 	}
 	return nil

@@ -36,4 +36,7 @@ type Record struct {
 	Words       int       `json:"words"`
 	PublishDate string    `json:"publishDate,omitempty"`
 	Expires     string    `json:"expires,omitempty"`
+	// Aliases are site paths that redirect (301) to URL. They travel in
+	// the object's metadata and site.json's aliases, not in shards.
+	Aliases []string `json:"-"`
 }

@@ -60,6 +60,12 @@ type Options struct {
 	// should have in the output; the error completes "link %q ..." (e.g.
 	// "points at a file that does not exist").
 	Local func(dest string) (url string, err error)
+	// LocalAt, when set, is used instead of Local and also gets the
+	// position of the link or image (to warn about it later).
+	LocalAt func(dest string, line, col int) (url string, err error)
+	// Site, when set, resolves a site-absolute path ("/img/x.png") the same
+	// way; when nil such paths are left as they are.
+	Site func(dest string, line, col int) (url string, err error)
 	// RenderTime is the entry's render budget (DefaultRenderTime when 0):
 	// once spent, code blocks are no longer highlighted (a warning each).
 	RenderTime time.Duration

@@ -30,7 +30,10 @@ func (st *docState) checkURL(dest []byte, resolve bool, off int, what string) []
 		return nil
 	}
 	if b[0] == '/' {
-		return dest // a path on the site
+		if st.opts.Site == nil {
+			return dest // a path on the site
+		}
+		return st.resolve(dest, final, d, shown, off, what, st.opts.Site)
 	}
 	switch scheme := urlScheme(b); scheme {
 	case "http", "https":
@@ -57,15 +60,30 @@ func (st *docState) checkURL(dest []byte, resolve bool, off int, what string) []
 		st.addf(off, "%s", msg)
 		return nil
 	}
+	resolveLocal := st.opts.LocalAt
+	if resolveLocal == nil && st.opts.Local != nil {
+		resolveLocal = func(dest string, _, _ int) (string, error) { return st.opts.Local(dest) }
+	}
+	if resolveLocal == nil {
+		if _, err := url.Parse(final); err != nil {
+			st.addf(off, "%s URL %s is malformed: %v", what, shown, err)
+			return nil
+		}
+		return dest
+	}
+	return st.resolve(dest, final, d, shown, off, what, resolveLocal)
+}
+
+// resolve maps a local destination to the URL fn gives it, keeping its
+// fragment, or reports why it cannot be published.
+func (st *docState) resolve(dest []byte, final, d, shown string, off int, what string, fn func(string, int, int) (string, error)) []byte {
 	u, err := url.Parse(final)
 	if err != nil {
 		st.addf(off, "%s URL %s is malformed: %v", what, shown, err)
 		return nil
 	}
-	if st.opts.Local == nil {
-		return dest
-	}
-	resolved, err := st.opts.Local(u.Path)
+	line, col := st.pos(off)
+	resolved, err := fn(u.Path, line, col)
 	if err != nil {
 		st.addf(off, "%s %q %v", what, clip(d, 60), err)
 		return nil

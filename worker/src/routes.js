@@ -84,6 +84,8 @@ export async function route(rq, url) {
   const path = url.pathname;
   if (!possible(path)) return notFound(null);
   const site = await siteOf(rq);
+  // An alias (an entry's old path, site.json) answers 301 to the entry.
+  if (site.aliases && Object.hasOwn(site.aliases, path)) return redirect(site.aliases[path]);
   if (path === '/') return home(site, rq);
   if (path === '/feed.xml') {
     const { shown, cap } = visibility(site.latest || [], rq.now);

@@ -22,8 +22,12 @@ const RECORD = {
 };
 const version = (v) => v === 1;
 const SCHEDULED = { collection: re(NAME), slug: re(SLUG), date, '?tags': [str], '?publishDate': date, '?expires': date };
+/** ALIAS is an old path that redirects (site.json aliases); its target is an entry URL. */
+const ALIAS = /^\/[a-z0-9][a-z0-9-]{0,63}(?:\/[a-z0-9-]+)*$/;
+const aliases = (v) => v !== null && typeof v === 'object' && !Array.isArray(v)
+  && Object.entries(v).every(([from, to]) => ALIAS.test(from) && !isReservedRoute(from.replace(/^(\/[^/]+).*$/, '$1')) && re(ALIAS)(to));
 const SITE = {
-  version, title: str, baseURL: str, tags: [{ ...TAG, count: int }], latest: [RECORD], '?schedule': [SCHEDULED],
+  version, title: str, baseURL: str, tags: [{ ...TAG, count: int }], latest: [RECORD], '?schedule': [SCHEDULED], '?aliases': aliases,
   collections: [{ name: (v) => re(NAME)(v) && !RESERVED_NAMES.includes(v), route: (v) => re(ROUTE)(v) && !isReservedRoute(v), title: str, total: int }],
 };
 const shardRef = (name) => ({ key: re(new RegExp(`^metadata/${name}/\\d{4,}\\.json$`)), count: int, first: bound, last: bound });

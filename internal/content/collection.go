@@ -1,0 +1,165 @@
+package content
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+	"go.yaml.in/yaml/v3"
+)
+
+// TemplateMap is a collection's templates: the names entries may give in
+// `template:`, each mapped to the Worker layout it is drawn with. The list
+// form [post, doc] maps each layout to itself; the map form names other
+// tools' templates: {blog: post, reflection: post}.
+type TemplateMap map[string]string
+
+// UnmarshalYAML accepts the list and the map form.
+func (t *TemplateMap) UnmarshalYAML(n *yaml.Node) error {
+	m := TemplateMap{}
+	switch n.Kind {
+	case yaml.SequenceNode:
+		var list []string
+		if err := n.Decode(&list); err != nil {
+			return err
+		}
+		for _, s := range list {
+			m[s] = s
+		}
+	case yaml.MappingNode:
+		var mm map[string]string
+		if err := n.Decode(&mm); err != nil {
+			return err
+		}
+		for k, v := range mm {
+			m[k] = v
+		}
+	default:
+		return fmt.Errorf("line %d: templates must be a list [post, doc] or a map {blog: post}", n.Line)
+	}
+	*t = m
+	return nil
+}
+
+// names returns the template names, sorted.
+func (t TemplateMap) names() []string {
+	out := make([]string, 0, len(t))
+	for k := range t {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+var dateModes = map[string]bool{"frontmatter": true, "filename": true, "folder": true}
+
+// checkOptions validates the options that fit a collection to an existing
+// tree: globs, the date source and the frontmatter key mapping.
+func (c *Config) checkOptions(col *Collection) error {
+	for _, g := range append(append([]string{}, col.Include...), col.Exclude...) {
+		if !doublestar.ValidatePattern(strings.TrimSuffix(g, "/")) || g == "" || strings.HasPrefix(g, "/") || strings.Contains(g, "..") {
+			return c.errorAt(col, "glob %q is not valid: use a pattern relative to the folder, like \"**/*.md\" or \"_drafts/\"", g)
+		}
+	}
+	if !dateModes[col.Dates] {
+		return c.errorAt(col, "dates %q must be frontmatter, filename (YYYY-MM-DD-slug.md) or folder (YYYY/MM/DD.md)", col.Dates)
+	}
+	if col.UnknownKeys != "error" && col.UnknownKeys != "ignore" {
+		return c.errorAt(col, "unknownKeys %q must be error or ignore", col.UnknownKeys)
+	}
+	for _, from := range sortedKeys(col.Keys) {
+		to := col.Keys[from]
+		switch {
+		case schemaKeys[from]:
+			return c.errorAt(col, "keys: %q is a frontmatter key of its own; only other names can map to one", from)
+		case !schemaKeys[to]:
+			return c.errorAt(col, "keys: %q maps to %q, which is not a frontmatter key (%s)", from, to, strings.Join(modelKeys(), ", "))
+		}
+	}
+	for _, k := range col.IgnoreKeys {
+		if schemaKeys[k] || col.Keys[k] != "" {
+			return c.errorAt(col, "ignoreKeys: %q is a key axctl reads; it cannot be ignored", k)
+		}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func modelKeys() []string {
+	out := sortedKeys(schemaKeys)
+	return out
+}
+
+// included says whether rel (relative to the collection's folder,
+// slash-separated) is an entry of col by its include and exclude globs. A
+// pattern without "/" matches a name at any depth ("README.md"); one ending
+// in "/" matches a folder and everything under it ("_drafts/").
+func (col *Collection) included(rel string) bool {
+	if len(col.Include) > 0 && !matchAny(col.Include, rel) {
+		return false
+	}
+	return !matchAny(col.Exclude, rel)
+}
+
+// excludedDir says whether the folder rel is excluded as a whole.
+func (col *Collection) excludedDir(rel string) bool {
+	for _, g := range col.Exclude {
+		if strings.HasSuffix(g, "/") && globMatch(strings.TrimSuffix(g, "/"), rel) {
+			return true
+		}
+	}
+	return false
+}
+
+func matchAny(globs []string, rel string) bool {
+	for _, g := range globs {
+		if strings.HasSuffix(g, "/") {
+			g = strings.TrimSuffix(g, "/")
+			for dir := path.Dir(rel); dir != "."; dir = path.Dir(dir) {
+				if globMatch(g, dir) {
+					return true
+				}
+			}
+			continue
+		}
+		if globMatch(g, rel) {
+			return true
+		}
+	}
+	return false
+}
+
+func globMatch(g, rel string) bool {
+	if !strings.Contains(g, "/") {
+		ok, _ := doublestar.Match(g, path.Base(rel))
+		return ok
+	}
+	ok, _ := doublestar.Match(g, rel)
+	return ok
+}
+
+// defaultTemplate is a collection's template when axctl.yaml names none:
+// post, or else the first of its templates drawn as a post, or else its
+// first template.
+func defaultTemplate(t TemplateMap) string {
+	if _, ok := t["post"]; ok || len(t) == 0 {
+		return "post"
+	}
+	names := t.names()
+	for _, n := range names {
+		if t[n] == "post" {
+			return n
+		}
+	}
+	return names[0]
+}

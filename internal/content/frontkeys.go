@@ -1,0 +1,153 @@
+package content
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/axctl/axctl/internal/contract"
+)
+
+// mapKeys applies the collection's key mapping to the decoded frontmatter:
+// a key of another tool (summary) becomes the model's (description), and
+// ignored keys are dropped. It returns a new map; positions of a renamed
+// key are still found under its own name (locator.renamed).
+func (c *checker) mapKeys(m map[string]any, col *Collection) map[string]any {
+	if len(col.Keys) == 0 && len(col.IgnoreKeys) == 0 {
+		return m
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	for _, k := range col.IgnoreKeys {
+		delete(out, k)
+	}
+	for _, from := range sortedKeys(col.Keys) {
+		v, ok := out[from]
+		if !ok {
+			continue
+		}
+		to := col.Keys[from]
+		delete(out, from)
+		if _, both := out[to]; both {
+			line, col := c.loc.key(from)
+			c.at(line, col, "both %q and %q are set, and keys: maps %q to %q: keep one", from, to, from, to)
+			continue
+		}
+		if s, isStr := v.(string); isStr && to == "tags" {
+			v = splitTags(s) // Jekyll: "category: release", "tags: a b"
+		}
+		out[to] = v
+		if c.loc.renamed == nil {
+			c.loc.renamed = map[string]string{}
+		}
+		c.loc.renamed[to] = from
+	}
+	return out
+}
+
+// splitTags reads a tag string of another tool as its list: words split on
+// spaces and commas.
+func splitTags(s string) []any {
+	var out []any
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' || r == '\t' }) {
+		out = append(out, f)
+	}
+	return out
+}
+
+var slugValueRe = regexp.MustCompile(contract.SlugPattern)
+
+// slug reads the frontmatter slug: it replaces the file name's part of the
+// entry's slug (the folders stay).
+func (c *checker) slug(m map[string]any) string {
+	v, ok := m["slug"]
+	if !ok || v == nil {
+		return ""
+	}
+	s, isStr := v.(string)
+	switch {
+	case !isStr:
+		c.atValue([]string{"slug"}, "slug must be a string, not %s", describe(v))
+	case !slugValueRe.MatchString(s):
+		c.atValue([]string{"slug"}, "slug %q must be lowercase a-z, 0-9 and -, in segments joined by /", s)
+	default:
+		return s
+	}
+	return ""
+}
+
+// aliasRe is an alias path as the Worker can be asked for it without a
+// bucket read being refused first (routes.js possible()): a route-shaped
+// first segment, then slug segments.
+var aliasRe = regexp.MustCompile(`^/[a-z0-9][a-z0-9-]{0,63}(?:/[a-z0-9-]+)*$`)
+
+// aliases reads the frontmatter aliases: site paths (or paths relative to
+// the collection's route) that answer 301 to the entry. Each is given in
+// the one spelling the Worker serves (canon.js: lowercase, no trailing /).
+func (c *checker) aliases(m map[string]any, col *Collection) []string {
+	v, ok := m["aliases"]
+	if !ok || v == nil {
+		return nil
+	}
+	list, isList := v.([]any)
+	if s, isStr := v.(string); isStr {
+		list = []any{s}
+	} else if !isList {
+		c.atValue([]string{"aliases"}, "aliases must be a list of site paths (e.g. [/old/path]), not %s", describe(v))
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	for i, item := range list {
+		at := []string{"aliases", fmt.Sprintf("#%d", i)}
+		s, isStr := item.(string)
+		if !isStr {
+			c.atValue(at, "alias %d must be a string, not %s", i+1, describe(item))
+			continue
+		}
+		p, err := aliasPath(s, col.Route)
+		if err != nil {
+			c.atValue(at, "alias %q %v", s, err)
+			continue
+		}
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// aliasPath returns the canonical site path of an alias, or why it cannot
+// be one.
+func aliasPath(s, route string) (string, error) {
+	p := strings.TrimSpace(s)
+	if strings.Contains(p, "://") || strings.HasPrefix(p, "//") {
+		return "", fmt.Errorf("must be a path on this site, not a URL")
+	}
+	if !strings.HasPrefix(p, "/") {
+		p = route + "/" + p
+	}
+	p = strings.ToLower(strings.TrimRight(p, "/"))
+	for strings.Contains(p, "//") {
+		p = strings.ReplaceAll(p, "//", "/")
+	}
+	switch {
+	case p == "":
+		return "", fmt.Errorf("is the home page, which is not an entry's to redirect")
+	case !aliasRe.MatchString(p):
+		return "", fmt.Errorf("cannot be served: an alias is /segment/… of a-z, 0-9 and - (no file extension such as .html, no query)")
+	case contract.IsReservedRoute(firstSegment(p)) || contract.IsReservedRoute(p):
+		return "", fmt.Errorf("lies under a path the Worker answers itself (%s)", strings.Join(contract.ReservedRoutes, ", "))
+	}
+	return p, nil
+}
+
+func firstSegment(p string) string {
+	if i := strings.IndexByte(p[1:], '/'); i >= 0 {
+		return p[:i+1]
+	}
+	return p
+}

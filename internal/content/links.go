@@ -1,0 +1,230 @@
+package content
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/axctl/axctl/internal/contract"
+	"github.com/axctl/axctl/internal/manifest"
+)
+
+// local returns the resolver for relative links and images in f: entry files
+// become their URL, other files become content-addressed assets. Every
+// path is resolved inside the content root by the Tree.
+func (l *loader) local(f file, refs *[]localRef) func(string, int, int) (string, error) {
+	return func(dest string, line, col int) (string, error) {
+		rel := path.Join(path.Dir(f.rel), dest)
+		if !fs.ValidPath(rel) {
+			return "", errLocalOutside
+		}
+		st, err := l.tree.Lstat(rel)
+		if err == nil && st.IsDir() {
+			return l.dirURL(rel, refs, line, col)
+		}
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return "", errLocalMissing
+		case err != nil:
+			return "", err
+		}
+		if entryExts[strings.ToLower(path.Ext(rel))] {
+			if !st.Mode().IsRegular() {
+				return "", notRegular(st.Mode())
+			}
+			return l.entryURL(rel, refs, line, col)
+		}
+		a, err := l.asset(l.tree, rel)
+		if err != nil {
+			return "", err
+		}
+		*refs = append(*refs, localRef{Path: rel, AssetKey: a.Key})
+		return "/" + a.Key, nil
+	}
+}
+
+// entryURL is the URL of the entry file rel, or of its collection's
+// listing when rel is the collection's own index file.
+func (l *loader) entryURL(rel string, refs *[]localRef, line, col int) (string, error) {
+	for i := range l.cfg.Collections {
+		c := &l.cfg.Collections[i]
+		folder := path.Clean(filepath.ToSlash(c.Folder))
+		if folder != "." && !strings.HasPrefix(rel, folder+"/") {
+			continue
+		}
+		in := inFolder(folder, rel)
+		ps := slugOfPath(in, c.Dates)
+		if ps.index && ps.slug == "" && ps.err == nil {
+			return c.Route + "/", nil // the collection's own index: its listing
+		}
+		if !c.included(in) {
+			return "", errLocalExcluded
+		}
+		if ps.err != nil {
+			return "", errLocalNoSlug
+		}
+		*refs = append(*refs, localRef{Path: rel, Line: line, Col: col})
+		return manifest.EntryURL(c.Route, ps.slug), nil
+	}
+	return "", errLocalNoEntry
+}
+
+// indexNames are the files a directory-style link ("../ubuntu/") may mean,
+// in the order they are tried.
+var indexNames = []string{"index.md", "index.markdown", "_index.md", "_index.markdown", "README.md", "readme.md", "README.markdown"}
+
+// dirURL resolves a link to a folder: its index file's entry, or the
+// listing of the collection it is the folder of.
+func (l *loader) dirURL(rel string, refs *[]localRef, line, col int) (string, error) {
+	for _, name := range indexNames {
+		if st, err := l.tree.Lstat(path.Join(rel, name)); err == nil && st.Mode().IsRegular() {
+			return l.entryURL(path.Join(rel, name), refs, line, col)
+		}
+	}
+	for i := range l.cfg.Collections {
+		if path.Clean(filepath.ToSlash(l.cfg.Collections[i].Folder)) == rel {
+			return l.cfg.Collections[i].Route + "/", nil
+		}
+	}
+	return "", errLocalDir
+}
+
+var (
+	errLocalDir      = errors.New("points at a folder without an index.md, _index.md or README.md")
+	errLocalExcluded = errors.New("points at a Markdown file its collection excludes (exclude:/include: in axctl.yaml)")
+	errLocalNoSlug   = errors.New("points at an entry whose file name makes no slug")
+	errLocalOutside  = errors.New("points outside the content root")
+	errLocalMissing  = errors.New("points at a file that does not exist")
+	errLocalNoEntry  = errors.New("points at a Markdown file outside every collection")
+)
+
+// site returns the resolver for site-absolute paths in f ("/img/x.png"):
+// a file in the static folder becomes a content-addressed asset like a
+// relative one; a path under a collection's route or one the Worker
+// answers is a page of the site; anything else would 404, so it is an
+// error.
+func (l *loader) site(refs *[]localRef) func(string, int, int) (string, error) {
+	return func(p string, line, col int) (string, error) {
+		rel := strings.TrimPrefix(path.Clean(p), "/")
+		if l.static != nil && rel != "" && fs.ValidPath(rel) {
+			if st, err := l.static.Lstat(rel); err == nil && st.Mode().IsRegular() && !entryExts[strings.ToLower(path.Ext(rel))] {
+				a, err := l.asset(l.static, rel)
+				if err != nil {
+					return "", err
+				}
+				*refs = append(*refs, localRef{Path: rel, AssetKey: a.Key, Static: true})
+				return "/" + a.Key, nil
+			}
+		}
+		if rel == "" || l.isRoute("/"+rel) {
+			return p, nil
+		}
+		if l.static == nil {
+			return "", errNoStatic
+		}
+		return "", fmt.Errorf("is not a file in the static folder %s, nor a page of a collection or of the Worker", l.static.name)
+	}
+}
+
+var errNoStatic = errors.New("is a site-absolute path outside every collection's route: set static: in axctl.yaml to the folder the file is in (Hugo: static, Jekyll: .), or link the file by a relative path")
+
+// isRoute says whether p (a site path) is under a collection's route or one
+// of the Worker's own paths.
+func (l *loader) isRoute(p string) bool {
+	first := firstSegment(p)
+	if contract.IsReservedRoute(first) || contract.IsReservedRoute(p) {
+		return true
+	}
+	for _, c := range l.cfg.Collections {
+		if c.Route == first {
+			return true
+		}
+	}
+	return false
+}
+
+// OpenStatic opens the static folder of cfg (nil without one), confined
+// like the content root.
+func OpenStatic(cfg *Config) (*Tree, error) {
+	if cfg.Static == "" {
+		return nil, nil
+	}
+	c := *cfg
+	c.Content = cfg.Static
+	t, err := OpenTree(&c)
+	if err != nil {
+		return nil, fmt.Errorf("static folder: %w", err)
+	}
+	return t, nil
+}
+
+// linkWarnings reports links to entries a reader cannot reach: drafts,
+// entries whose publishDate is still ahead and expired ones. The link
+// renders, and 404s until (or since) the target is shown.
+func linkWarnings(entries map[string]linkTarget, links []entryLinks, now time.Time) []Problem {
+	var out []Problem
+	for _, el := range links {
+		for _, r := range el.refs {
+			if r.AssetKey != "" {
+				continue
+			}
+			t, ok := entries[r.Path]
+			if !ok {
+				continue
+			}
+			why := ""
+			switch {
+			case t.draft:
+				why = "a draft (draft: true), which is never published"
+			case !t.publish.IsZero() && t.publish.After(now):
+				why = "not published until its publishDate " + t.publish.Format(time.RFC3339)
+			case !t.expires.IsZero() && !t.expires.After(now):
+				why = "expired (expires " + t.expires.Format(time.RFC3339) + ")"
+			default:
+				continue
+			}
+			out = append(out, Problem{Path: el.path, Line: max(r.Line, 1), Col: max(r.Col, 1), Warning: true,
+				Msg: fmt.Sprintf("link to %s: the entry is %s, so the link leads to a 404", r.Path, why)})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+type linkTarget struct {
+	draft            bool
+	publish, expires time.Time
+}
+
+type entryLinks struct {
+	path string
+	refs []localRef
+}
+
+// aliasCollisions reports aliases that are a real route: an entry's URL or
+// a collection's listing. Both would answer; a reader could not tell which.
+func aliasCollisions(cfg *Config, aliases map[string]*Entry, urls map[string]string) []Problem {
+	var out []Problem
+	for _, a := range sortedKeys(aliases) {
+		e := aliases[a]
+		if other, ok := urls[a]; ok {
+			out = append(out, aliasProblem(e, fmt.Sprintf("alias %q is the URL of %s: an alias cannot take a real route", a, other)))
+			continue
+		}
+		for _, c := range cfg.Collections {
+			if a == c.Route {
+				out = append(out, aliasProblem(e, fmt.Sprintf("alias %q is collection %q's listing: an alias cannot take a real route", a, c.Name)))
+			}
+		}
+	}
+	return out
+}
+
+func aliasProblem(e *Entry, msg string) Problem {
+	return Problem{Path: e.Path, Line: max(e.aliasAt[0], 1), Col: max(e.aliasAt[1], 1), Msg: msg}
+}
