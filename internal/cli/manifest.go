@@ -11,6 +11,7 @@ import (
 
 	"github.com/axctl/axctl/internal/content"
 	"github.com/axctl/axctl/internal/manifest"
+	"github.com/axctl/axctl/internal/search"
 	"github.com/axctl/axctl/internal/syncer"
 	"github.com/axctl/axctl/internal/upload"
 )
@@ -31,7 +32,7 @@ func newManifestCmd(ios IO, g *Globals) *cobra.Command {
 	opts := &ManifestRebuildOptions{IO: ios}
 	rebuild := &cobra.Command{
 		Use:   "rebuild",
-		Short: "Rebuild every manifest from object metadata alone (HEADs, no body reads)",
+		Short: "Rebuild every manifest from object metadata (HEADs) and the search index from entry bodies (GETs)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Config, opts.Quiet = g.Config, g.Quiet
@@ -60,6 +61,13 @@ func runManifestRebuild(ctx context.Context, opts *ManifestRebuildOptions) error
 	want, err := manifest.Rebuild(ctx, store, site, syncer.Collections(cfg), cfg.PageSize, opts.Concurrency)
 	if err != nil {
 		return storeErr(fmt.Errorf("rebuild: %w", err))
+	}
+	index, err := search.Rebuild(ctx, store, syncer.Collections(cfg), opts.Concurrency)
+	if err != nil {
+		return storeErr(fmt.Errorf("rebuild search index: %w", err))
+	}
+	for k, v := range index {
+		want[k] = v
 	}
 	have := map[string][]byte{}
 	err = store.List(ctx, "metadata/", func(o upload.Object) error {

@@ -87,3 +87,22 @@ func IsReservedRoute(route string) bool {
 	}
 	return false
 }
+
+// SearchRootKey is the search index's root (docs/search.md): the number of
+// entries indexed and of buckets. The name "search" is reserved.
+const SearchRootKey = "metadata/search.json"
+
+// SearchShardPrefix starts the key of every search shard:
+// metadata/search/<buckets>/<bucket>.json.
+const SearchShardPrefix = "metadata/search/"
+
+// SearchShardMaxBytes bounds a search shard, so a query word costs one
+// read of at most this size.
+const SearchShardMaxBytes = 64 << 10
+
+// SearchMaxWords is the most distinct words (after a dense-script run is
+// cut into bigrams: terms) a query may hold; more is a 400.
+const SearchMaxWords = 8
+
+// SearchMaxQueryBytes is the longest q a search accepts; more is a 400.
+const SearchMaxQueryBytes = 256

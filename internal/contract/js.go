@@ -29,6 +29,11 @@ func WorkerJS() []byte {
 	re("ASSET_NAME", AssetNamePattern)
 	fmt.Fprintf(&b, "export const MAX_KEY_BYTES = %d;\n", MaxKeyBytes)
 	fmt.Fprintf(&b, "export const FRESH_HORIZON_MS = %d;\n", FreshHorizon.Milliseconds())
+	fmt.Fprintf(&b, "export const SEARCH_ROOT_KEY = %q;\n", SearchRootKey)
+	fmt.Fprintf(&b, "export const SEARCH_SHARD_PREFIX = %q;\n", SearchShardPrefix)
+	fmt.Fprintf(&b, "export const SEARCH_SHARD_MAX_BYTES = %d;\n", SearchShardMaxBytes)
+	fmt.Fprintf(&b, "export const SEARCH_MAX_WORDS = %d;\n", SearchMaxWords)
+	fmt.Fprintf(&b, "export const SEARCH_MAX_QUERY_BYTES = %d;\n", SearchMaxQueryBytes)
 	b.WriteString(`/** isReservedRoute mirrors contract.IsReservedRoute. */
 export const isReservedRoute = (route) => RESERVED_ROUTES.some((r) => route === r || route.startsWith(r + '/'));
 `)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"maps"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/manifest"
+	"github.com/axctl/axctl/internal/search"
 	"github.com/axctl/axctl/internal/syncer"
 	"github.com/axctl/axctl/internal/testutil"
 	"github.com/axctl/axctl/internal/testutil/faultproxy"
@@ -170,7 +172,8 @@ func TestStaleListingLosesTheRace(t *testing.T) {
 }
 
 // TestManifestsMatchRebuild: what sync writes is what a rebuild from entry
-// metadata alone produces, byte for byte.
+// metadata alone (and, for the search index, entry bodies) produces, byte
+// for byte.
 func TestManifestsMatchRebuild(t *testing.T) {
 	eachStore(t, func(t *testing.T, open func(*testing.T) *bucket) {
 		s := newSite(t, 3)
@@ -184,6 +187,11 @@ func TestManifestsMatchRebuild(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		index, err := search.Rebuild(context.Background(), b.raw, syncer.Collections(cfg), 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		maps.Copy(want, index)
 		objs := snapshot(t, b.raw)
 		for k, body := range want {
 			if !bytes.Equal(objs[k].Body, body) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/axctl/axctl/internal/manifest"
+	"github.com/axctl/axctl/internal/search"
 	"github.com/axctl/axctl/internal/upload"
 )
 
@@ -46,6 +47,10 @@ func purgeTags(p *upload.Plan, built *Built, old map[string]manifest.Record, she
 		case upload.KindEntry:
 			touch(a.Key)
 		case upload.KindManifest:
+			if search.IsKey(a.Key) {
+				tags["search"] = true // every /search response
+				continue
+			}
 			name, _ := strings.CutSuffix(strings.TrimPrefix(a.Key, "metadata/"), ".json")
 			if c, _, _ := strings.Cut(name, "/"); c != "site" {
 				tags["m:"+c] = true
@@ -56,6 +61,9 @@ func purgeTags(p *upload.Plan, built *Built, old map[string]manifest.Record, she
 	for _, a := range p.Deletes {
 		if a.Kind == upload.KindEntry {
 			touch(a.Key)
+		}
+		if search.IsKey(a.Key) {
+			tags["search"] = true
 		}
 	}
 	ordered := map[string][]manifest.Record{}

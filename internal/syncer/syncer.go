@@ -9,13 +9,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"runtime"
 	"sort"
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/axctl/axctl/internal/content"
 	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/manifest"
+	"github.com/axctl/axctl/internal/search"
 	"github.com/axctl/axctl/internal/upload"
 )
 
@@ -95,8 +100,7 @@ func ValidateCached(ctx context.Context, cfg *content.Config, cache *content.Cac
 			b.expired++
 			return nil
 		}
-		b.add(e)
-		return nil
+		return b.add(e)
 	})
 	if err != nil || len(problems) > 0 {
 		return nil, problems, err
@@ -116,6 +120,8 @@ func ValidateCached(ctx context.Context, cfg *content.Config, cache *content.Cac
 type Built struct {
 	Items   []upload.Item
 	records map[string][]manifest.Record
+	// pending are the published entries the search index reads.
+	pending []pendingDoc
 	assets  map[string]bool
 	drafts  int
 	expired int
@@ -129,7 +135,8 @@ type Built struct {
 	Warnings []content.Problem
 }
 
-func (b *Built) add(e *content.Entry) {
+func (b *Built) add(e *content.Entry) error {
+	b.pending = append(b.pending, pendingDoc{e.Collection.Name, e.Record, e.HTML, e.BodyFile})
 	b.entries++
 	it := upload.Item{
 		Key: e.Record.Key, Kind: upload.KindEntry, Body: e.HTML, MD5: e.BodyMD5, Src: e.BodyFile,
@@ -154,6 +161,7 @@ func (b *Built) add(e *content.Entry) {
 			Attrs: upload.Attrs{ContentType: a.ContentType, CacheControl: AssetCacheControl},
 		})
 	}
+	return nil
 }
 
 func (b *Built) manifests(cfg *content.Config) error {
@@ -161,6 +169,17 @@ func (b *Built) manifests(cfg *content.Config) error {
 	objs, err := manifest.Build(manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL, Now: now()}, cols, b.records, cfg.PageSize)
 	if err != nil {
 		return fmt.Errorf("build manifests: %w", err)
+	}
+	docs, err := b.searchDocs()
+	if err != nil {
+		return err
+	}
+	index, err := search.Build(docs)
+	if err != nil {
+		return fmt.Errorf("build search index: %w", err)
+	}
+	for k, v := range index {
+		objs[k] = v
 	}
 	b.local, b.shardOf = objs, map[string]string{}
 	keys := make([]string, 0, len(objs))
@@ -185,6 +204,36 @@ func (b *Built) manifests(cfg *content.Config) error {
 		}
 	}
 	return nil
+}
+
+// pendingDoc is an entry whose text the search index reads: its rendered
+// body in memory, or in the render cache's file.
+type pendingDoc struct {
+	collection string
+	record     manifest.Record
+	html       []byte
+	file       string
+}
+
+// searchDocs extracts the search index's view of every entry, in parallel.
+func (b *Built) searchDocs() ([]search.Doc, error) {
+	docs := make([]search.Doc, len(b.pending))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, p := range b.pending {
+		g.Go(func() error {
+			body := p.html
+			if body == nil && p.file != "" {
+				var err error
+				if body, err = os.ReadFile(p.file); err != nil {
+					return fmt.Errorf("read rendered body of %s/%s: %w", p.collection, p.record.Slug, err)
+				}
+			}
+			docs[i] = search.NewDoc(p.collection, p.record, body)
+			return nil
+		})
+	}
+	return docs, g.Wait()
 }
 
 // Collections maps the config's collections to the manifest's.

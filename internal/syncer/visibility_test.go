@@ -35,7 +35,8 @@ func TestExpiredEntriesAreNotPublished(t *testing.T) {
 	}
 }
 
-// Editing an entry purges its page, its collection and its tags, but not
+// Editing an entry purges its page, its collection, its tags and the search
+// pages (its title changed the index), but not
 // "site" (every page carries it); changing the site title purges "site".
 func TestPurgeTagsSpareTheSiteTagUnlessTheShellChanges(t *testing.T) {
 	s := newSite(t, 25)
@@ -47,7 +48,7 @@ func TestPurgeTagsSpareTheSiteTagUnlessTheShellChanges(t *testing.T) {
 	}
 	s.entry("blog", "a", "A2", "2026-01-01", "body", "tags: [rust]")
 	rep := run(t, s, b.store)
-	want := []string{"c:blog", "e:blog/a", "m:blog", "t:go", "t:rust"}
+	want := []string{"c:blog", "e:blog/a", "m:blog", "search", "t:go", "t:rust"}
 	if !slices.Equal(rep.Purge, want) {
 		t.Fatalf("edit purge = %v, want %v", rep.Purge, want)
 	}

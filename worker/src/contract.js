@@ -9,5 +9,10 @@ export const ASSET_EXT = new RegExp("^\\.[a-z0-9]{1,8}$");
 export const ASSET_NAME = new RegExp("^[0-9a-f]{32}\\.[a-z0-9]{1,8}$");
 export const MAX_KEY_BYTES = 1024;
 export const FRESH_HORIZON_MS = 5000;
+export const SEARCH_ROOT_KEY = "metadata/search.json";
+export const SEARCH_SHARD_PREFIX = "metadata/search/";
+export const SEARCH_SHARD_MAX_BYTES = 65536;
+export const SEARCH_MAX_WORDS = 8;
+export const SEARCH_MAX_QUERY_BYTES = 256;
 /** isReservedRoute mirrors contract.IsReservedRoute. */
 export const isReservedRoute = (route) => RESERVED_ROUTES.some((r) => route === r || route.startsWith(r + '/'));

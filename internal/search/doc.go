@@ -1,0 +1,156 @@
+package search
+
+import (
+	"bytes"
+	"math"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+
+	"github.com/axctl/axctl/internal/manifest"
+)
+
+// Field weights: a word in the title counts as much as five in the body.
+const (
+	weightTitle   = 5
+	weightTags    = 4
+	weightHeading = 3
+	weightDesc    = 2
+	weightBody    = 1
+	// bodyCap bounds how often a body word counts, so a page that repeats
+	// a word does not outrank one about it.
+	bodyCap = 8
+	// maxBodyWords bounds the body words indexed per entry (the rest of a
+	// very long entry is not searched), which bounds the work and the
+	// index size per entry.
+	maxBodyWords = 5000
+)
+
+// Limits of what a result shows, in bytes.
+const (
+	maxTitleBytes   = 120
+	maxSnippetBytes = 160
+)
+
+// Doc is one published entry as the index sees it: what a result shows,
+// and the weighted frequency of each term.
+type Doc struct {
+	Collection, Slug, Title, Date, Snippet string
+	// Freq is term → weighted frequency; Len the entry's length in
+	// indexed words.
+	Freq map[string]int
+	Len  int
+}
+
+// NewDoc indexes one entry: its record's title, tags, headings and
+// description, and the text of its rendered body (the HTML fragment sync
+// uploads; tags and comments are skipped).
+func NewDoc(collection string, r manifest.Record, body []byte) Doc {
+	d := Doc{Collection: collection, Slug: r.Slug, Title: clip(r.Title, maxTitleBytes), Date: r.Date, Freq: map[string]int{}}
+	add := func(text string, weight, limit int) int {
+		n := 0
+		for _, t := range Terms(Words(text)) {
+			if limit > 0 && n >= limit {
+				break
+			}
+			n++
+			d.Freq[t] += weight
+		}
+		return n
+	}
+	d.Len += add(r.Title, weightTitle, 0)
+	for _, t := range r.Tags {
+		d.Len += add(t.Name, weightTags, 0)
+	}
+	for _, h := range r.TOC {
+		add(h.Text, weightHeading-weightBody, 0) // the body counts it once more
+	}
+	d.Len += add(r.Description, weightDesc, 0)
+	text := Text(body)
+	body0 := map[string]int{}
+	n := 0
+	for _, t := range Terms(Words(text)) {
+		if n >= maxBodyWords {
+			break
+		}
+		n++
+		body0[t]++
+	}
+	for t, c := range body0 {
+		d.Freq[t] += weightBody * min(c, bodyCap)
+	}
+	d.Len += n
+	if r.Description != "" {
+		d.Snippet = clip(r.Description, maxSnippetBytes)
+	} else {
+		d.Snippet = clip(text, maxSnippetBytes)
+	}
+	return d
+}
+
+// Text is the visible text of an HTML fragment, whitespace collapsed.
+func Text(fragment []byte) string {
+	z := html.NewTokenizer(bytes.NewReader(fragment))
+	var b strings.Builder
+	skip := 0
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return strings.Join(strings.Fields(b.String()), " ")
+		case html.StartTagToken:
+			name, _ := z.TagName()
+			if s := string(name); s == "script" || s == "style" || s == "template" {
+				skip++
+			}
+			b.WriteByte(' ')
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			if s := string(name); (s == "script" || s == "style" || s == "template") && skip > 0 {
+				skip--
+			}
+			b.WriteByte(' ')
+		case html.TextToken:
+			if skip == 0 {
+				b.Write(z.Text())
+			}
+		}
+	}
+}
+
+// clip shortens s to at most n bytes at a space (or a rune boundary),
+// marking the cut with "…".
+func clip(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= n {
+		return s
+	}
+	cut := n - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	if i := strings.LastIndexByte(s[:cut], ' '); i > cut/2 {
+		cut = i
+	}
+	return strings.TrimRight(s[:cut], " ") + "…"
+}
+
+// BM25 parameters. The length norm uses a fixed pivot instead of the
+// collection's average, and a length rounded to a quarter power of two, so
+// an entry's weights depend on itself alone: an edit elsewhere, or a small
+// edit to its own length, leaves its postings, and so the shards, as they
+// were.
+const (
+	k1    = 1.2
+	b     = 0.75
+	pivot = 400.0
+)
+
+// impact is the stored weight of a term in a doc: BM25's term-frequency
+// part, scaled to 1…255. The Worker multiplies it by the term's idf.
+func impact(freq, length int) int {
+	l := math.Exp2(math.Round(4*math.Log2(float64(max(length, 1)))) / 4)
+	tf := float64(freq)
+	v := tf / (tf + k1*(1-b+b*l/pivot))
+	return max(1, min(255, int(math.Round(255*v))))
+}

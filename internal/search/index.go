@@ -1,0 +1,285 @@
+package search
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/axctl/axctl/internal/contract"
+)
+
+// Sizes of the index (docs/search.md).
+const (
+	// TopK is the most postings a key keeps: its K best entries by weight,
+	// so a query word lists at most TopK results.
+	TopK = 20
+	// SnippetK is how many of a key's best postings carry their entry's
+	// snippet: the first page of a one-word query.
+	SnippetK = 10
+	// maxKeyDocBytes bounds the result data one key's postings carry, so
+	// a key always fits a shard with room to spare.
+	maxKeyDocBytes = 24 << 10
+	// targetShardBytes is the average shard size the bucket count aims at.
+	targetShardBytes = 24 << 10
+	// minPrefixRunes is the shortest prefix of a word that finds it.
+	minPrefixRunes = 3
+	// maxPrefixRunes is the longest prefix indexed: a query word longer
+	// than that finds only words it equals.
+	maxPrefixRunes = 8
+)
+
+// RootKey and ShardKey are the index's object keys (contract.SearchRootKey).
+const RootKey = contract.SearchRootKey
+
+// ShardKey is the key of bucket i of an index with n buckets.
+func ShardKey(n, i int) string {
+	return fmt.Sprintf("%s%d/%d.json", contract.SearchShardPrefix, n, i)
+}
+
+// IsKey reports whether key is an index object.
+func IsKey(key string) bool {
+	return key == RootKey || strings.HasPrefix(key, contract.SearchShardPrefix)
+}
+
+// Root is metadata/search.json.
+type Root struct {
+	Version int `json:"version"`
+	Docs    int `json:"docs"`    // entries indexed: N in the idf
+	Buckets int `json:"buckets"` // a power of two; key k lives in shard Bucket(k, Buckets)
+}
+
+// Bucket is the shard a key lives in: FNV-1a (32 bit) of its UTF-8 bytes,
+// modulo n (a power of two). worker/src/search.js computes the same.
+func Bucket(key string, n int) int {
+	h := uint32(2166136261)
+	for i := 0; i < len(key); i++ {
+		h ^= uint32(key[i])
+		h *= 16777619
+	}
+	return int(h & uint32(n-1))
+}
+
+type posting struct {
+	doc, weight int // doc: index into the sorted docs
+}
+
+// better orders postings by weight, then the newer entry (lower index).
+func better(a, b posting) bool {
+	return a.weight > b.weight || a.weight == b.weight && a.doc < b.doc
+}
+
+type keyList struct {
+	df  int
+	top []posting // a heap, worst first, until sorted
+}
+
+// push keeps the TopK best postings in a heap whose root is the worst.
+func (k *keyList) push(p posting) {
+	k.df++
+	h := k.top
+	if len(h) < TopK {
+		h = append(h, p)
+		for i := len(h) - 1; i > 0; {
+			parent := (i - 1) / 2
+			if !better(h[parent], h[i]) {
+				break
+			}
+			h[parent], h[i] = h[i], h[parent]
+			i = parent
+		}
+		k.top = h
+		return
+	}
+	if !better(p, h[0]) {
+		return
+	}
+	h[0] = p
+	for i := 0; ; {
+		l, r, w := 2*i+1, 2*i+2, i
+		if l < len(h) && better(h[w], h[l]) {
+			w = l
+		}
+		if r < len(h) && better(h[w], h[r]) {
+			w = r
+		}
+		if w == i {
+			break
+		}
+		h[i], h[w] = h[w], h[i]
+		i = w
+	}
+}
+
+// keysOf is every key a doc is found by, with its weight: each term at
+// its impact, and each prefix of a term (from minPrefixRunes runes; one
+// rune for a dense-script bigram) at half the best impact among the terms
+// it starts, so an exact match outranks a prefix match.
+func keysOf(d Doc) map[string]int {
+	out := make(map[string]int, 2*len(d.Freq))
+	for t, f := range d.Freq {
+		w := impact(f, d.Len)
+		out[t] = max(out[t], w)
+		r, _ := utf8.DecodeRuneInString(t)
+		from := minPrefixRunes
+		if dense(r) {
+			from = 1
+		}
+		half := (w + 1) / 2
+		n := 0
+		for i := range t {
+			if n > maxPrefixRunes {
+				break
+			}
+			if n >= from {
+				out[t[:i]] = max(out[t[:i]], half)
+			}
+			n++
+		}
+	}
+	return out
+}
+
+// Build returns the index objects, key → bytes, for the published docs (in
+// any order): the root and one shard per non-empty bucket. The bytes depend
+// only on the docs, so an unchanged site builds identical objects, and a
+// changed entry changes only the shards holding a key whose postings or
+// result data it changed.
+func Build(docs []Doc) (map[string][]byte, error) {
+	docs = slices.Clone(docs)
+	slices.SortFunc(docs, func(a, b Doc) int {
+		return cmp.Or(strings.Compare(b.Date, a.Date), strings.Compare(a.Collection, b.Collection), strings.Compare(a.Slug, b.Slug))
+	})
+	lists := map[string]*keyList{}
+	for i, d := range docs {
+		for k, w := range keysOf(d) {
+			l := lists[k]
+			if l == nil {
+				l = &keyList{}
+				lists[k] = l
+			}
+			l.push(posting{doc: i, weight: w})
+		}
+	}
+	info := make([][2][]byte, len(docs)) // without, with the snippet
+	for i, d := range docs {
+		for j, snippet := range []string{"", d.Snippet} {
+			b, err := json.Marshal([]string{d.Collection, d.Slug, d.Title, d.Date[:10], snippet})
+			if err != nil {
+				return nil, fmt.Errorf("encode search doc %s/%s: %w", d.Collection, d.Slug, err)
+			}
+			info[i][j] = b
+		}
+	}
+	keys := make([]string, 0, len(lists))
+	total := 0
+	for k, l := range lists {
+		slices.SortFunc(l.top, func(a, b posting) int {
+			if better(a, b) {
+				return -1
+			}
+			return 1
+		})
+		size := 0
+		for i, p := range l.top {
+			if size += len(info[p.doc][1]) + 8; size > maxKeyDocBytes {
+				l.top = l.top[:i]
+				break
+			}
+		}
+		total += size + len(k) + 16
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	n := 1
+	for n*targetShardBytes < total {
+		n *= 2
+	}
+	for ; ; n *= 2 {
+		out, ok := encodeShards(n, keys, lists, info)
+		if !ok {
+			continue
+		}
+		out[RootKey] = fmt.Appendf(nil, "{\"version\":1,\"docs\":%d,\"buckets\":%d}\n", len(docs), n)
+		return out, nil
+	}
+}
+
+// encodeShards encodes each bucket of keys (sorted) as a shard; ok is
+// false when one exceeds contract.SearchShardMaxBytes.
+func encodeShards(n int, keys []string, lists map[string]*keyList, info [][2][]byte) (map[string][]byte, bool) {
+	byBucket := make([][]string, n)
+	for _, k := range keys {
+		i := Bucket(k, n)
+		byBucket[i] = append(byBucket[i], k)
+	}
+	out := map[string][]byte{}
+	for i, ks := range byBucket {
+		if len(ks) == 0 {
+			continue
+		}
+		b := encodeShard(ks, lists, info)
+		if len(b) > contract.SearchShardMaxBytes {
+			return nil, false
+		}
+		out[ShardKey(n, i)] = b
+	}
+	return out, true
+}
+
+// encodeShard writes {"version":1,"docs":[[collection,slug,title,day,
+// snippet],…],"keys":[[key,df,[doc,weight,…]],…]}: keys sorted, docs in
+// the order the keys first name them, postings best first. A doc's snippet
+// is "" unless it is among the SnippetK best of a key in the shard.
+func encodeShard(keys []string, lists map[string]*keyList, info [][2][]byte) []byte {
+	local := map[int]int{}
+	var docs []int
+	snippet := map[int]bool{}
+	var kb bytes.Buffer
+	for i, k := range keys {
+		if i > 0 {
+			kb.WriteByte(',')
+		}
+		kj, _ := json.Marshal(k)
+		l := lists[k]
+		fmt.Fprintf(&kb, "[%s,%d,[", kj, l.df)
+		for j, p := range l.top {
+			d, ok := local[p.doc]
+			if !ok {
+				d = len(docs)
+				local[p.doc] = d
+				docs = append(docs, p.doc)
+			}
+			if j < SnippetK {
+				snippet[p.doc] = true
+			}
+			if j > 0 {
+				kb.WriteByte(',')
+			}
+			kb.WriteString(strconv.Itoa(d))
+			kb.WriteByte(',')
+			kb.WriteString(strconv.Itoa(p.weight))
+		}
+		kb.WriteString("]]")
+	}
+	var b bytes.Buffer
+	b.WriteString(`{"version":1,"docs":[`)
+	for i, d := range docs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if snippet[d] {
+			b.Write(info[d][1])
+		} else {
+			b.Write(info[d][0])
+		}
+	}
+	b.WriteString(`],"keys":[`)
+	b.Write(kb.Bytes())
+	b.WriteString("]}\n")
+	return b.Bytes()
+}

@@ -1,0 +1,155 @@
+// Package search builds the full-text index `axctl sync` writes next to the
+// manifests and the Worker answers /search from (docs/search.md): words are
+// cut by Unicode word segmentation (rivo/uniseg, UAX #29) and folded with
+// golang.org/x/text (compatibility decomposition, marks removed, case
+// folded). worker/src/search.js normalizes queries with the same steps;
+// testdata/search/terms.json, written by this package's tests, holds the
+// inputs and terms both sides must agree on.
+package search
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/rivo/uniseg"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// MaxWordRunes is the longest word indexed or searched; longer runs of
+// letters (hashes, base64) are dropped.
+const MaxWordRunes = 32
+
+// marks removes nonspacing marks (diacritics), except the kana voicing
+// marks, which NFC composes back into the kana they belong to.
+var marks = runes.Remove(runes.Predicate(func(r rune) bool {
+	return unicode.Is(unicode.Mn, r) && r != 0x3099 && r != 0x309A
+}))
+
+// Fold maps s to its search form: NFKD, marks removed, case folded, NFKD
+// again (folding can produce decomposable runes), marks removed, NFC.
+// "Café" and "CAFE" both fold to "cafe"; "ｶﾞ" to "ガ".
+func Fold(s string) string {
+	t := transform.Chain(norm.NFKD, marks, cases.Fold(), norm.NFKD, marks, norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		return ""
+	}
+	return out
+}
+
+// dense reports whether r belongs to a script written without spaces
+// between words: such runs are indexed as overlapping bigrams instead of
+// segmented words, so "東京" finds "東京都" whatever a dictionary says.
+func dense(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar) ||
+		r == 0x30FC || r == 0x3099 || r == 0x309A
+}
+
+// Word is one word of folded text: a segmented word, or a whole run of a
+// dense script.
+type Word struct {
+	Text  string
+	Dense bool
+}
+
+// Words folds s and cuts it into words. A segmented word keeps only its
+// letters, marks and digits ("can't" → "cant", "node.js" → "nodejs") and is
+// dropped if it has no letter or digit or is longer than MaxWordRunes.
+func Words(s string) []Word {
+	s = Fold(s)
+	var out []Word
+	for len(s) > 0 {
+		i := strings.IndexFunc(s, dense)
+		if i < 0 {
+			i = len(s)
+		}
+		out = appendSegmented(out, s[:i])
+		s = s[i:]
+		j := strings.IndexFunc(s, func(r rune) bool { return !dense(r) })
+		if j < 0 {
+			j = len(s)
+		}
+		if j > 0 {
+			out = append(out, Word{Text: s[:j], Dense: true})
+		}
+		s = s[j:]
+	}
+	return out
+}
+
+func appendSegmented(out []Word, s string) []Word {
+	state := -1
+	var seg string
+	for len(s) > 0 {
+		seg, s, state = uniseg.FirstWordInString(s, state)
+		if w := keepWordRunes(seg); w != "" {
+			out = append(out, Word{Text: w})
+		}
+	}
+	return out
+}
+
+func keepWordRunes(seg string) string {
+	var b strings.Builder
+	alnum := false
+	for _, r := range seg {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsNumber(r):
+			alnum = true
+			b.WriteRune(r)
+		case unicode.IsMark(r):
+			b.WriteRune(r)
+		}
+	}
+	if !alnum || utf8.RuneCountInString(b.String()) > MaxWordRunes {
+		return ""
+	}
+	return b.String()
+}
+
+// Terms are the index terms of words: a segmented word is one term; a
+// dense run is its overlapping bigrams ("東京都" → "東京", "京都"), or itself
+// when it is one rune.
+func Terms(words []Word) []string {
+	var out []string
+	for _, w := range words {
+		if !w.Dense {
+			out = append(out, w.Text)
+			continue
+		}
+		rs := []rune(w.Text)
+		if len(rs) == 1 {
+			out = append(out, w.Text)
+		}
+		for i := 0; i+1 < len(rs); i++ {
+			out = append(out, string(rs[i:i+2]))
+		}
+	}
+	return out
+}
+
+// QueryTerms are the terms a query word is looked up by: a segmented word
+// itself; a dense run the bigrams that cover it without overlap (the last
+// one overlapping when the run is odd), since every text that contains the
+// run contains each of them.
+func QueryTerms(w Word) []string {
+	if !w.Dense {
+		return []string{w.Text}
+	}
+	rs := []rune(w.Text)
+	if len(rs) <= 2 {
+		return []string{w.Text}
+	}
+	var out []string
+	for i := 0; i < len(rs); i += 2 {
+		if i+2 > len(rs) {
+			i = len(rs) - 2
+		}
+		out = append(out, string(rs[i:i+2]))
+	}
+	return out
+}
