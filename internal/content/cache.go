@@ -56,6 +56,7 @@ type localRef struct {
 	Path     string // relative to the content root, slash-separated
 	AssetKey string // "" for a link to another entry (it must still exist)
 	Static   bool   // Path is in the static folder (site-absolute link)
+	Excluded bool   // Path is an entry file its collection leaves out
 	// Line and Col are where the link is, for warnings about its target.
 	Line, Col int
 }

@@ -2,7 +2,9 @@ package content
 
 import (
 	"fmt"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -59,8 +61,8 @@ var dateModes = map[string]bool{"frontmatter": true, "filename": true, "folder":
 // tree: globs, the date source and the frontmatter key mapping.
 func (c *Config) checkOptions(col *Collection) error {
 	for _, g := range append(append([]string{}, col.Include...), col.Exclude...) {
-		if !doublestar.ValidatePattern(strings.TrimSuffix(g, "/")) || g == "" || strings.HasPrefix(g, "/") || strings.Contains(g, "..") {
-			return c.errorAt(col, "glob %q is not valid: use a pattern relative to the folder, like \"**/*.md\" or \"_drafts/\"", g)
+		if !doublestar.ValidatePattern(strings.Trim(g, "/")) || strings.Trim(g, "/") == "" || strings.Contains(g, "..") {
+			return c.errorAt(col, "glob %q is not valid: use a pattern relative to the folder, like \"**/*.md\", \"_drafts/\" or \"/README.md\"", g)
 		}
 	}
 	if !dateModes[col.Dates] {
@@ -86,14 +88,8 @@ func (c *Config) checkOptions(col *Collection) error {
 	return nil
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 func modelKeys() []string {
 	out := sortedKeys(schemaKeys)
@@ -103,7 +99,8 @@ func modelKeys() []string {
 // included says whether rel (relative to the collection's folder,
 // slash-separated) is an entry of col by its include and exclude globs. A
 // pattern without "/" matches a name at any depth ("README.md"); one ending
-// in "/" matches a folder and everything under it ("_drafts/").
+// in "/" matches a folder and everything under it ("_drafts/"); one
+// starting with "/" is anchored at the folder ("/*.md": its own files only).
 func (col *Collection) included(rel string) bool {
 	if len(col.Include) > 0 && !matchAny(col.Include, rel) {
 		return false
@@ -140,6 +137,10 @@ func matchAny(globs []string, rel string) bool {
 }
 
 func globMatch(g, rel string) bool {
+	if anchored, ok := strings.CutPrefix(g, "/"); ok {
+		ok, _ := doublestar.Match(anchored, rel)
+		return ok
+	}
 	if !strings.Contains(g, "/") {
 		ok, _ := doublestar.Match(g, path.Base(rel))
 		return ok
@@ -162,4 +163,44 @@ func defaultTemplate(t TemplateMap) string {
 		}
 	}
 	return names[0]
+}
+
+// mayInclude says whether the folder dir (relative to the collection's
+// folder; "." for the folder itself) can hold a file the include globs
+// take: the walk skips the others, so a collection at the root of a
+// repository does not read node_modules.
+func (col *Collection) mayInclude(dir string) bool {
+	if len(col.Include) == 0 || dir == "." {
+		return true
+	}
+	dirSegs := strings.Split(dir, "/")
+	for _, g := range col.Include {
+		anchored, ok := strings.CutPrefix(g, "/")
+		if !ok {
+			return true // matches at any depth
+		}
+		isDir := strings.HasSuffix(anchored, "/")
+		segs := strings.Split(strings.TrimSuffix(anchored, "/"), "/")
+		if !isDir && len(dirSegs) >= len(segs) && !strings.Contains(anchored, "**") {
+			continue // the file pattern is shallower than dir
+		}
+		if prefixMatch(segs, dirSegs) {
+			return true
+		}
+	}
+	return false
+}
+
+// prefixMatch says whether the path segments dir can lie on a path the
+// pattern segments pat match ("**" matches the rest).
+func prefixMatch(pat, dir []string) bool {
+	for i := 0; i < len(dir) && i < len(pat); i++ {
+		if pat[i] == "**" {
+			return true
+		}
+		if ok, _ := doublestar.Match(pat[i], dir[i]); !ok {
+			return false
+		}
+	}
+	return true
 }

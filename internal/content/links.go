@@ -51,6 +51,7 @@ func (l *loader) local(f file, refs *[]localRef) func(string, int, int) (string,
 // entryURL is the URL of the entry file rel, or of its collection's
 // listing when rel is the collection's own index file.
 func (l *loader) entryURL(rel string, refs *[]localRef, line, col int) (string, error) {
+	var excluded *Collection
 	for i := range l.cfg.Collections {
 		c := &l.cfg.Collections[i]
 		folder := path.Clean(filepath.ToSlash(c.Folder))
@@ -63,13 +64,22 @@ func (l *loader) entryURL(rel string, refs *[]localRef, line, col int) (string, 
 			return c.Route + "/", nil // the collection's own index: its listing
 		}
 		if !c.included(in) {
-			return "", errLocalExcluded
+			if excluded == nil && ps.err == nil {
+				excluded = c
+			}
+			continue
 		}
 		if ps.err != nil {
 			return "", errLocalNoSlug
 		}
 		*refs = append(*refs, localRef{Path: rel, Line: line, Col: col})
 		return manifest.EntryURL(c.Route, ps.slug), nil
+	}
+	if excluded != nil {
+		// Unpublished like a draft: the link renders, with a warning.
+		ps := slugOfPath(inFolder(path.Clean(filepath.ToSlash(excluded.Folder)), rel), excluded.Dates)
+		*refs = append(*refs, localRef{Path: rel, Line: line, Col: col, Excluded: true})
+		return manifest.EntryURL(excluded.Route, ps.slug), nil
 	}
 	return "", errLocalNoEntry
 }
@@ -95,12 +105,11 @@ func (l *loader) dirURL(rel string, refs *[]localRef, line, col int) (string, er
 }
 
 var (
-	errLocalDir      = errors.New("points at a folder without an index.md, _index.md or README.md")
-	errLocalExcluded = errors.New("points at a Markdown file its collection excludes (exclude:/include: in axctl.yaml)")
-	errLocalNoSlug   = errors.New("points at an entry whose file name makes no slug")
-	errLocalOutside  = errors.New("points outside the content root")
-	errLocalMissing  = errors.New("points at a file that does not exist")
-	errLocalNoEntry  = errors.New("points at a Markdown file outside every collection")
+	errLocalDir     = errors.New("points at a folder without an index.md, _index.md or README.md")
+	errLocalNoSlug  = errors.New("points at an entry whose file name makes no slug")
+	errLocalOutside = errors.New("points outside the content root")
+	errLocalMissing = errors.New("points at a file that does not exist")
+	errLocalNoEntry = errors.New("points at a Markdown file outside every collection")
 )
 
 // site returns the resolver for site-absolute paths in f ("/img/x.png"):
@@ -174,11 +183,13 @@ func linkWarnings(entries map[string]linkTarget, links []entryLinks, now time.Ti
 				continue
 			}
 			t, ok := entries[r.Path]
-			if !ok {
+			if !ok && !r.Excluded {
 				continue
 			}
 			why := ""
 			switch {
+			case r.Excluded:
+				why = "left out of its collection (exclude: or include: in axctl.yaml)"
 			case t.draft:
 				why = "a draft (draft: true), which is never published"
 			case !t.publish.IsZero() && t.publish.After(now):

@@ -253,13 +253,17 @@ func discover(cfg *Config, tree *Tree) ([]file, []Problem, error) {
 				}
 				return nil
 			}
+			in := inFolder(folder, rel)
 			if d.IsDir() {
-				if rel != folder && col.excludedDir(inFolder(folder, rel)) {
+				if rel != folder && (col.excludedDir(in) || !col.mayInclude(in)) {
 					return filepath.SkipDir
 				}
 				return nil
 			}
 			isEntry := entryExts[strings.ToLower(path.Ext(rel))]
+			if isEntry && !col.included(in) || !col.mayInclude(path.Dir(in)) {
+				return nil // not this collection's: not even a link is looked at
+			}
 			if d.Type()&fs.ModeSymlink != 0 {
 				// A link named like an entry, or to a folder, is content the
 				// author expects published; a link to another file is
@@ -274,10 +278,6 @@ func discover(cfg *Config, tree *Tree) ([]file, []Problem, error) {
 			}
 			if !d.Type().IsRegular() {
 				problems = append(problems, Problem{Path: p, Line: 1, Col: 1, Msg: notRegular(d.Type()).Error()})
-				return nil
-			}
-			in := inFolder(folder, rel)
-			if !col.included(in) {
 				return nil
 			}
 			ps := slugOfPath(in, col.Dates)

@@ -155,3 +155,24 @@ func normSegment(s string) (string, error) {
 	}
 	return out, nil
 }
+
+// PathSlug tells what a file's path says about it (for `axctl init
+// --from`): rel is relative to the collection's folder, dates its Dates.
+// It returns the slug ("" for the collection's own index file), the date
+// the path carries, whether the file is an index file, and why the path
+// makes no slug.
+func PathSlug(rel, dates string) (slug string, date time.Time, index bool, err error) {
+	ps := slugOfPath(rel, dates)
+	return ps.slug, ps.date, ps.index, ps.err
+}
+
+// AliasPath is the site path an alias is stored as in a collection at
+// route, or why it cannot be one.
+func AliasPath(alias, route string) (string, error) { return aliasPath(alias, route) }
+
+// IsModelKey says whether k is a frontmatter key of the content model.
+func IsModelKey(k string) bool { return schemaKeys[k] }
+
+// IsIndexName says whether a file name without extension is its
+// folder's page (index, _index, README).
+func IsIndexName(name string) bool { return isIndexName(name) }

@@ -1,0 +1,164 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/axctl/axctl/internal/upload"
+)
+
+// corpus is one tree under testdata/corpora written in the shape of a kind
+// of site, and what `init --from` must make of it.
+type corpus struct {
+	name   string
+	report []string          // lines (fragments) init --from prints
+	keys   []string          // bucket keys the sync must write
+	alias  map[string]string // site.json aliases
+	warns  int               // warnings validate prints
+}
+
+var corpora = []corpus{
+	{name: "hugo",
+		report: []string{"found a Hugo site (hugo.toml)", "static folder static", "mapped: 6 entries in 3 collections",
+			"key summary → description (1 files)", "key expiryDate → expires (1 files)",
+			"3 collection index pages", "content/_index.md", "1 TOML (+++) or JSON frontmatter", "content/posts/toml-post.md",
+			`"categories" not read as "tags": files set both`, "key weight in posts: ignored (1 files): collections are ordered by date",
+			"key menu in pages: ignored (1 files)"},
+		keys: []string{"entries/posts/first-post.html", "entries/posts/bundle.html", "entries/docs/install.html",
+			"entries/docs/install/linux-setup.html", "entries/pages/about.html"},
+		alias: map[string]string{"/old/first-post": "/posts/first-post", "/posts/bundle-post": "/posts/bundle"},
+		warns: 1, // the link to a draft
+	},
+	{name: "jekyll",
+		report: []string{"found a Jekyll site (_config.yml)", "content root ., static folder .", "mapped: 5 entries in 2 collections",
+			"blog         _posts/", "dates from filename", "key category → tags (1 files)", "key categories → tags (1 files)",
+			"key excerpt → description (1 files)", "key redirect_from → aliases (1 files)",
+			"1 Jekyll drafts (_drafts/)", "_drafts/next.md", "1 pages without a date", "docs/installation.md",
+			"key permalink in blog: ignored (1 files): URLs come from file paths", "key layout in docs: ignored (1 files)"},
+		keys: []string{"entries/blog/jekyll-1-0-0-released.html", "entries/blog/jekyll-1-1-1-released.html",
+			"entries/blog/no-date-in-frontmatter.html", "entries/docs/ubuntu.html", "entries/docs/quickstart.html"},
+		alias: map[string]string{"/news/old-1-1-1": "/blog/jekyll-1-1-1-released"},
+		warns: 1, // the link to the undated (excluded) page
+	},
+	{name: "diary",
+		report: []string{"found a plain Markdown tree", "mapped: 2 entries in 1 collections", "blog         ./", "dates from filename",
+			"key mood in blog: ignored (2 files)"},
+		keys: []string{"entries/blog/2024/03/arrival.html", "entries/blog/2024/03/market.html"},
+	},
+	{name: "plain",
+		report: []string{"found a plain Markdown tree", "mapped: 4 entries in 3 collections", "key by → author (1 files)",
+			"template recipe → layout post", "1 files without frontmatter", "Recipes/Untitled.md", "2 collection index pages"},
+		keys: []string{"entries/notes/deep/deeper/some-note.html", "entries/notes/deep/other-note.html",
+			"entries/recipes/bread-basics.html", "entries/pages/welcome.html"},
+	},
+}
+
+// TestInitFromCorpora: `init --from` on a Hugo site, a Jekyll site, a diary
+// with its frontmatter in HTML comments and a plain tree writes a config
+// that validates and syncs as it is (no file of the tree changed), the
+// mapping report says what it mapped and left out, and a second sync
+// writes nothing.
+func TestInitFromCorpora(t *testing.T) {
+	for _, c := range corpora {
+		t.Run(c.name, func(t *testing.T) {
+			eachKind(t, false, func(t *testing.T, b *bucket) {
+				dir := filepath.Join(t.TempDir(), c.name)
+				if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "..", "testdata", "corpora", c.name))); err != nil {
+					t.Fatal(err)
+				}
+				before := files(t, dir)
+				r := axctl("init", "--from", dir)
+				r.want(t, 0, "init --from")
+				for _, want := range c.report {
+					if !strings.Contains(r.out, want) {
+						t.Errorf("init --from report lacks %q:\n%s", want, r.out)
+					}
+				}
+				after := files(t, dir)
+				for p, data := range before {
+					if after[p] != data {
+						t.Errorf("init --from changed %s", p)
+					}
+				}
+				if _, ok := after["axctl.yaml"]; !ok {
+					t.Fatal("no axctl.yaml written")
+				}
+				cfg := filepath.Join(dir, "axctl.yaml")
+				v := axctl("validate", "--config", cfg)
+				v.want(t, 0, "validate")
+				if n := strings.Count(v.errOut, ": warning: "); n != c.warns {
+					t.Errorf("validate printed %d warnings, want %d:\n%s", n, c.warns, v.errOut)
+				}
+				syncWith(b.store, "--config", cfg, "sync").want(t, 0, "first sync")
+				got := listing(t, b.raw)
+				for _, k := range c.keys {
+					if _, ok := got[k]; !ok {
+						t.Errorf("sync wrote no %s; bucket: %v", k, keysOf(got))
+					}
+				}
+				checkAliases(t, b.raw, c.alias)
+				b.reqs.Reset()
+				second := syncWith(b.store, "--config", cfg, "sync")
+				second.want(t, 0, "second sync")
+				if w := b.reqs.Writes(); w != 0 {
+					t.Errorf("second sync: %d writes, want 0\n%s", w, second.errOut)
+				}
+			})
+		})
+	}
+}
+
+// files maps every file under dir (slash paths relative to it) to its bytes.
+func files(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	m := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		m[filepath.ToSlash(rel)] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func keysOf(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// checkAliases reads site.json from the bucket and compares its aliases.
+func checkAliases(t *testing.T, s upload.Store, want map[string]string) {
+	t.Helper()
+	data, _, _, err := s.Get(context.Background(), "metadata/site.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var site struct {
+		Aliases map[string]string `json:"aliases"`
+	}
+	if err := json.Unmarshal(data, &site); err != nil {
+		t.Fatal(err)
+	}
+	if len(site.Aliases) != len(want) {
+		t.Errorf("site.json aliases = %v, want %v", site.Aliases, want)
+	}
+	for from, to := range want {
+		if site.Aliases[from] != to {
+			t.Errorf("alias %s → %q, want %q (all: %v)", from, site.Aliases[from], to, site.Aliases)
+		}
+	}
+}

@@ -1,0 +1,337 @@
+package scaffold
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/axctl/axctl/internal/contract"
+)
+
+// Kind is the kind of tree `axctl init --from` found.
+type Kind string
+
+// The kinds of tree Inspect recognizes.
+const (
+	Hugo   Kind = "Hugo site"
+	Jekyll Kind = "Jekyll site"
+	Plain  Kind = "plain Markdown tree"
+)
+
+// Source is what Inspect found in an existing tree, and the configuration
+// that publishes it where it is.
+type Source struct {
+	Dir         string
+	Kind        Kind
+	ConfigFile  string // the tool's config it read ("" for a plain tree)
+	Title       string
+	BaseURL     string
+	Content     string // content root, relative to Dir
+	Static      string // static folder, relative to Dir ("" for none)
+	Collections []*FromCollection
+	// Skipped lists what the configuration leaves out or cannot carry.
+	Skipped []*Skip
+}
+
+// FromCollection is one collection Inspect maps a folder to.
+type FromCollection struct {
+	Name, Folder, Title, Template, Dates string
+	Include, Exclude                     []string
+	Keys                                 map[string]string // other tools' key → model key
+	IgnoreKeys                           []string
+	Templates                            map[string]string // template names entries use → layout
+	Entries                              int
+	keyFiles                             map[string]int
+	mapped                               map[string]int // key → files it maps in
+}
+
+// Skip is one kind of thing that is not published, with the files (paths
+// relative to Dir) it concerns.
+type Skip struct {
+	What  string
+	Paths []string
+}
+
+// skipDirs are folders no tree publishes: build output, dependencies,
+// the tools' own, and axctl's.
+var skipDirs = map[string]bool{
+	"node_modules": true, "vendor": true, "_site": true, "public": true, "resources": true,
+	"_includes": true, "_layouts": true, "_sass": true, "_data": true, "_plugins": true,
+	"layouts": true, "themes": true, "archetypes": true, "assets": true, "data": true, "i18n": true,
+	"worker": true, "static": true,
+}
+
+var entryExt = map[string]bool{".md": true, ".markdown": true}
+
+// Inspect reads the tree in dir and works out a configuration that
+// publishes it in place. It reads files, never writes.
+func Inspect(dir string) (*Source, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("init --from: %w", err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("init --from: %q is not a directory", dir)
+	}
+	s := &Source{Dir: dir, Kind: Plain, Content: "."}
+	var jekyllCollections map[string]bool
+	switch {
+	case s.readHugo():
+	case s.readJekyll(&jekyllCollections):
+	}
+	root := filepath.Join(dir, filepath.FromSlash(s.Content))
+	names, err := os.ReadDir(root)
+	if err != nil {
+		return nil, fmt.Errorf("init --from: content root: %w", err)
+	}
+	used := map[string]bool{}
+	topFiles := false
+	var years []string
+	for _, e := range names {
+		n := e.Name()
+		switch {
+		case strings.HasPrefix(n, "."):
+		case e.IsDir() && yearRe.MatchString(n):
+			years = append(years, n) // blog/2024/05/06.md shapes: one dated collection
+		case !e.IsDir():
+			topFiles = topFiles || entryExt[strings.ToLower(path.Ext(n))]
+		case s.Kind == Jekyll && n == "_posts":
+			s.addCollection(root, used, "blog", n, "post", nil)
+		case s.Kind == Jekyll && n == "_drafts":
+			s.skipAll(root, n, "Jekyll drafts (_drafts/): published only with jekyll --drafts")
+		case s.Kind == Jekyll && strings.HasPrefix(n, "_") && jekyllCollections[n[1:]]:
+			s.addCollection(root, used, n[1:], n, "", nil)
+		case skipDirs[n] || strings.HasPrefix(n, "_"):
+			s.skipAll(root, n, "files in folders a site generator does not publish as pages ("+n+"/)")
+		default:
+			s.addCollection(root, used, n, n, "", nil)
+		}
+	}
+	if len(years) > 0 {
+		s.addCollection(root, used, "blog", ".", "post", years)
+	}
+	if topFiles {
+		s.addCollection(root, used, "pages", ".", "page", nil)
+	}
+	for _, d := range []string{"static", "."} {
+		if s.Static == "" && (s.Kind == Hugo && d == "static" || s.Kind != Hugo && d == ".") {
+			if st, err := os.Stat(filepath.Join(dir, d)); err == nil && st.IsDir() {
+				s.Static = d
+			}
+		}
+	}
+	kept := s.Collections[:0]
+	for _, c := range s.Collections {
+		if c.Entries > 0 {
+			kept = append(kept, c)
+		}
+	}
+	s.Collections = kept
+	return s, nil
+}
+
+// readHugo reads a Hugo site's configuration, if dir holds one.
+func (s *Source) readHugo() bool {
+	for _, name := range []string{"hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml", "config.json"} {
+		data, err := os.ReadFile(filepath.Join(s.Dir, name))
+		if err != nil {
+			continue
+		}
+		m := map[string]any{}
+		switch path.Ext(name) {
+		case ".toml":
+			err = toml.Unmarshal(data, &m)
+		case ".json":
+			err = json.Unmarshal(data, &m)
+		default:
+			err = yaml.Unmarshal(data, &m)
+		}
+		contentDir := "content"
+		if v, ok := field(m, "contentDir").(string); ok && v != "" && filepath.IsLocal(v) {
+			contentDir = filepath.ToSlash(filepath.Clean(v))
+		}
+		if st, serr := os.Stat(filepath.Join(s.Dir, contentDir)); serr != nil || !st.IsDir() {
+			continue
+		}
+		s.Kind, s.ConfigFile, s.Content = Hugo, name, contentDir
+		if err == nil {
+			s.Title, _ = field(m, "title").(string)
+			s.BaseURL, _ = field(m, "baseURL").(string)
+			if v, ok := field(m, "staticDir").(string); ok && filepath.IsLocal(v) {
+				s.Static = filepath.ToSlash(filepath.Clean(v))
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// readJekyll reads a Jekyll site's _config.yml, if dir holds one.
+func (s *Source) readJekyll(collections *map[string]bool) bool {
+	for _, name := range []string{"_config.yml", "_config.yaml"} {
+		data, err := os.ReadFile(filepath.Join(s.Dir, name))
+		if err != nil {
+			continue
+		}
+		s.Kind, s.ConfigFile = Jekyll, name
+		m := map[string]any{}
+		if yaml.Unmarshal(data, &m) == nil {
+			s.Title, _ = m["title"].(string)
+			u, _ := m["url"].(string)
+			b, _ := m["baseurl"].(string)
+			if u != "" {
+				s.BaseURL = strings.TrimRight(u, "/") + b
+			}
+			*collections = map[string]bool{}
+			switch c := m["collections"].(type) {
+			case map[string]any:
+				for k := range c {
+					(*collections)[k] = true
+				}
+			case []any:
+				for _, k := range c {
+					if ks, ok := k.(string); ok {
+						(*collections)[ks] = true
+					}
+				}
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// field finds a top-level key ignoring case (Hugo's keys are).
+func field(m map[string]any, key string) any {
+	for k, v := range m {
+		if strings.EqualFold(k, key) {
+			return v
+		}
+	}
+	return nil
+}
+
+var (
+	nameClean = regexp.MustCompile(`[^a-z0-9]+`)
+	yearRe    = regexp.MustCompile(`^\d{4}$`)
+)
+
+// collectionName makes a collection name of a folder's: the contract's
+// shape, not reserved, not used yet.
+func collectionName(folder string, used map[string]bool) string {
+	n := strings.Trim(nameClean.ReplaceAllString(strings.ToLower(strings.TrimLeft(folder, "_")), "-"), "-")
+	if n == "" {
+		n = "pages"
+	}
+	if len(n) > 50 {
+		n = strings.Trim(n[:50], "-")
+	}
+	base := n
+	for i := 2; used[n] || contract.IsReservedName(n) || contract.IsReservedRoute("/"+n); i++ {
+		n = fmt.Sprintf("%s-%d", base, i)
+		if contract.IsReservedName(base) || contract.IsReservedRoute("/"+base) {
+			n = base + "-pages"
+			if i > 2 {
+				n = fmt.Sprintf("%s-pages-%d", base, i)
+			}
+		}
+	}
+	used[n] = true
+	return n
+}
+
+// skip records that path (relative to Dir) is left out, under what.
+func (s *Source) skip(what, p string) {
+	for _, k := range s.Skipped {
+		if k.What == what {
+			k.Paths = append(k.Paths, p)
+			return
+		}
+	}
+	s.Skipped = append(s.Skipped, &Skip{What: what, Paths: []string{p}})
+}
+
+// skipAll records every Markdown file under folder as left out.
+func (s *Source) skipAll(root, folder, what string) {
+	_ = filepath.WalkDir(filepath.Join(root, folder), func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() && strings.HasPrefix(d.Name(), ".") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && entryExt[strings.ToLower(filepath.Ext(p))] {
+			s.skip(what, s.rel(p))
+		}
+		return nil
+	})
+}
+
+func (s *Source) rel(p string) string {
+	r, err := filepath.Rel(s.Dir, p)
+	if err != nil {
+		return p
+	}
+	return filepath.ToSlash(r)
+}
+
+// sortSkips orders the report: most files first.
+func (s *Source) sortSkips() {
+	for _, k := range s.Skipped {
+		sort.Strings(k.Paths)
+	}
+	sort.SliceStable(s.Skipped, func(i, j int) bool { return len(s.Skipped[i].Paths) > len(s.Skipped[j].Paths) })
+}
+
+// frontKind tells how a file's frontmatter is written: yaml (also inside an
+// HTML comment), toml (+++), json ({), or none.
+func frontKind(src []byte) string {
+	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
+	first, rest, _ := bytes.Cut(src, []byte("\n"))
+	first = bytes.TrimRight(first, " \t\r")
+	switch string(first) {
+	case "---":
+		return "yaml"
+	case "+++":
+		return "toml"
+	case "{":
+		return "json"
+	case "<!--":
+		if l, _, _ := bytes.Cut(rest, []byte("\n")); string(bytes.TrimRight(l, " \t\r")) == "---" {
+			return "yaml"
+		}
+	}
+	return "none"
+}
+
+// yamlFront decodes a file's YAML frontmatter (nil, false when it does not
+// decode: validate reports where).
+func yamlFront(src []byte) (map[string]any, bool) {
+	text := string(bytes.ReplaceAll(bytes.TrimPrefix(src, []byte("\xef\xbb\xbf")), []byte("\r\n"), []byte("\n")))
+	if strings.HasPrefix(text, "<!--") {
+		_, text, _ = strings.Cut(text, "\n")
+	}
+	_, rest, _ := strings.Cut(text, "\n")
+	if strings.HasPrefix(rest, "---") {
+		return map[string]any{}, true
+	}
+	end := strings.Index(rest, "\n---")
+	if end < 0 {
+		return nil, false
+	}
+	m := map[string]any{}
+	if err := yaml.Unmarshal([]byte(rest[:end]), &m); err != nil {
+		return nil, false
+	}
+	return m, true
+}

@@ -1,0 +1,274 @@
+package scaffold
+
+import (
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/axctl/axctl/internal/content"
+)
+
+// keyMap lists frontmatter keys of Hugo, Jekyll and common exports that
+// mean a key of the content model.
+var keyMap = map[string]string{
+	"summary": "description", "excerpt": "description", "by": "author",
+	"categories": "tags", "category": "tags",
+	"expiryDate": "expires", "expirydate": "expires", "publishdate": "publishDate",
+	"redirect_from": "aliases",
+}
+
+var layouts = map[string]bool{"post": true, "doc": true, "page": true}
+
+type fromFile struct {
+	rel   string // relative to the collection's folder
+	path  string // relative to Dir
+	front map[string]any
+}
+
+// addCollection maps the folder (relative to the content root) to a
+// collection, reading every Markdown file in it. The folder "." takes its
+// own files, or (with dirs) the files under those subfolders only.
+func (s *Source) addCollection(root string, used map[string]bool, name, folder, template string, dirs []string) {
+	c := &FromCollection{Name: collectionName(name, used), Folder: folder, Template: template,
+		keyFiles: map[string]int{}, mapped: map[string]int{}, Templates: map[string]string{}}
+	c.Title = strings.ToUpper(c.Name[:1]) + strings.ReplaceAll(c.Name[1:], "-", " ")
+	if c.Template == "" {
+		c.Template = "post"
+		for _, w := range []string{"doc", "guide", "manual", "reference", "wiki"} {
+			if strings.Contains(c.Name, w) {
+				c.Template = "doc"
+			}
+		}
+	}
+	if folder == "." && dirs == nil {
+		c.Include = []string{"/*.md", "/*.markdown"}
+	}
+	inDirs := map[string]bool{}
+	for _, d := range dirs {
+		c.Include = append(c.Include, "/"+d+"/")
+		inDirs[d] = true
+	}
+	base := filepath.Join(root, filepath.FromSlash(folder))
+	var files []fromFile
+	_ = filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if p != base && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if filepath.Dir(p) == base && folder == "." && !inDirs[d.Name()] {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if folder == "." && dirs != nil && filepath.Dir(p) == base {
+			return nil
+		}
+		if !entryExt[strings.ToLower(filepath.Ext(p))] || !d.Type().IsRegular() {
+			return nil
+		}
+		rel, _ := filepath.Rel(base, p)
+		rel = filepath.ToSlash(rel)
+		if f, ok := s.classify(c, rel, p); ok {
+			files = append(files, f)
+		}
+		return nil
+	})
+	s.chooseDates(c, files, folder == "_posts")
+	kept := files[:0]
+	for _, f := range files {
+		if s.keepFile(c, f) {
+			kept = append(kept, f)
+		}
+	}
+	c.Entries = len(kept)
+	s.mapKeys(c, kept)
+	s.Collections = append(s.Collections, c)
+}
+
+// exclude leaves the file rel of c out, reporting it under what.
+func (s *Source) exclude(c *FromCollection, rel, p, what string) {
+	c.Exclude = append(c.Exclude, "/"+rel)
+	s.skip(what, s.rel(p))
+}
+
+// classify reads one file and says whether it can be an entry.
+func (s *Source) classify(c *FromCollection, rel, p string) (fromFile, bool) {
+	noExt := strings.TrimSuffix(path.Base(rel), path.Ext(rel))
+	if path.Dir(rel) == "." && content.IsIndexName(noExt) {
+		c.Exclude = append(c.Exclude, "/"+rel)
+		s.skip("collection index pages (the Worker draws each collection's listing and the home page itself)", s.rel(p))
+		return fromFile{}, false
+	}
+	src, err := os.ReadFile(p)
+	if err != nil {
+		s.exclude(c, rel, p, "files that cannot be read")
+		return fromFile{}, false
+	}
+	switch frontKind(src) {
+	case "toml", "json":
+		s.exclude(c, rel, p, "TOML (+++) or JSON frontmatter: axctl reads YAML frontmatter (---)")
+		return fromFile{}, false
+	case "none":
+		s.exclude(c, rel, p, "files without frontmatter: an entry needs at least a title and a date")
+		return fromFile{}, false
+	}
+	m, ok := yamlFront(src)
+	if !ok {
+		m = nil // validate reports the YAML problem with its position
+	}
+	if m["published"] == false {
+		s.exclude(c, rel, p, "unpublished pages (published: false)")
+		return fromFile{}, false
+	}
+	return fromFile{rel: rel, path: s.rel(p), front: m}, true
+}
+
+// chooseDates picks where c's dates come from: the frontmatter, unless
+// the file names (YYYY-MM-DD-slug) or folders (YYYY/MM/DD) date the files
+// that have no date: then those (Jekyll's _posts always by file name).
+func (s *Source) chooseDates(c *FromCollection, files []fromFile, posts bool) {
+	var byName, byFolder, undated int
+	for _, f := range files {
+		_, nameDate, _, _ := content.PathSlug(f.rel, "filename")
+		_, folderDate, _, _ := content.PathSlug(f.rel, "folder")
+		if !nameDate.IsZero() {
+			byName++
+		}
+		if !folderDate.IsZero() {
+			byFolder++
+		}
+		if f.front != nil && f.front["date"] == nil {
+			undated++
+		}
+	}
+	c.Dates = "frontmatter"
+	switch {
+	case byName > 0 && (posts || byName >= undated):
+		c.Dates = "filename"
+	case byFolder > 0 && byFolder >= undated:
+		c.Dates = "folder"
+	}
+}
+
+// keepFile checks what the file's path and frontmatter say under c's
+// dates, and excludes what cannot be an entry.
+func (s *Source) keepFile(c *FromCollection, f fromFile) bool {
+	_, date, _, err := content.PathSlug(f.rel, c.Dates)
+	if f.front == nil {
+		return true // a YAML error: validate reports it with its position
+	}
+	if err != nil && f.front["slug"] == nil {
+		s.exclude(c, f.rel, filepath.Join(s.Dir, filepath.FromSlash(f.path)), "file names that make no slug (a character outside ASCII): set slug: or rename the file")
+		return false
+	}
+	if f.front["date"] == nil && date.IsZero() && strings.EqualFold(path.Base(f.rel), "_index.md") {
+		s.exclude(c, f.rel, filepath.Join(s.Dir, filepath.FromSlash(f.path)), "section pages without a date (_index.md): the Worker draws listings itself")
+		return false
+	}
+	if f.front["date"] == nil && date.IsZero() {
+		s.exclude(c, f.rel, filepath.Join(s.Dir, filepath.FromSlash(f.path)), "pages without a date: axctl orders every collection by date; add date: to publish them")
+		return false
+	}
+	return true
+}
+
+// mapKeys works out c's key mapping, ignored keys and template names from
+// the frontmatter of its entries.
+func (s *Source) mapKeys(c *FromCollection, files []fromFile) {
+	for _, f := range files {
+		for k := range f.front {
+			c.keyFiles[k]++
+		}
+	}
+	c.Keys = map[string]string{}
+	for _, k := range sortedKeys(c.keyFiles) {
+		if content.IsModelKey(k) {
+			continue
+		}
+		to, ok := keyMap[k]
+		if ok && s.canMap(c, files, k, to) {
+			c.Keys[k] = to
+			c.mapped[k] = c.keyFiles[k]
+			continue
+		}
+		c.IgnoreKeys = append(c.IgnoreKeys, k)
+	}
+	for _, f := range files {
+		t, ok := f.front["template"].(string)
+		if !ok || t == "" {
+			continue
+		}
+		if layouts[t] {
+			c.Templates[t] = t
+		} else {
+			c.Templates[t] = c.Template
+		}
+	}
+	if len(c.Templates) > 0 {
+		c.Templates[c.Template] = c.Template
+	} else {
+		c.Templates = nil
+	}
+}
+
+// canMap says whether key k can be read as model key to in every file of
+// c: no file sets both, or two keys mapped to one, and aliases are paths
+// the Worker can serve. What cannot be mapped is reported.
+func (s *Source) canMap(c *FromCollection, files []fromFile, k, to string) bool {
+	for _, f := range files {
+		v, has := f.front[k]
+		if !has {
+			continue
+		}
+		if _, both := f.front[to]; both {
+			s.skip(fmt.Sprintf("%q not read as %q: files set both (the key is ignored)", k, to), f.path)
+			return false
+		}
+		for other, t := range keyMap {
+			if _, dup := f.front[other]; dup && other != k && t == to && c.Keys[other] == to {
+				s.skip(fmt.Sprintf("%q not read as %q: files also set %q (the key is ignored)", k, to, other), f.path)
+				return false
+			}
+		}
+		if to == "aliases" && !s.servable(c, v) {
+			s.skip(fmt.Sprintf("old URLs in %q the Worker cannot serve as aliases (file extensions, query strings): the key is ignored", k), f.path)
+			return false
+		}
+	}
+	return true
+}
+
+// servable says whether every alias in v is one the Worker can answer.
+func (s *Source) servable(c *FromCollection, v any) bool {
+	list, ok := v.([]any)
+	if str, isStr := v.(string); isStr {
+		list, ok = []any{str}, true
+	}
+	if !ok {
+		return false
+	}
+	for _, a := range list {
+		str, isStr := a.(string)
+		if !isStr {
+			return false
+		}
+		if _, err := content.AliasPath(str, "/"+c.Name); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

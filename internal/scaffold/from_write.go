@@ -1,0 +1,181 @@
+package scaffold
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// q quotes s as a YAML scalar when it needs quoting.
+func q(s string) string {
+	b, _ := yaml.Marshal(s)
+	return strings.TrimSuffix(string(b), "\n")
+}
+
+func list(items []string) string {
+	out := make([]string, len(items))
+	for i, s := range items {
+		out[i] = q(s)
+	}
+	return "[" + strings.Join(out, ", ") + "]"
+}
+
+func dict(m map[string]string) string {
+	var out []string
+	for _, k := range sortedKeys(m) {
+		out = append(out, q(k)+": "+q(m[k]))
+	}
+	return "{" + strings.Join(out, ", ") + "}"
+}
+
+// Config renders the axctl.yaml that publishes the tree in place.
+func (s *Source) Config() []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "# axctl configuration written by `axctl init --from` for a %s", s.Kind)
+	if s.ConfigFile != "" {
+		fmt.Fprintf(&b, " (%s)", s.ConfigFile)
+	}
+	b.WriteString(".\n# It publishes the files where they are; none was changed. See docs/config.md\n# and docs/migrating.md in github.com/axctl/axctl.\n")
+	title := s.Title
+	if title == "" {
+		title = filepath.Base(mustAbs(s.Dir))
+	}
+	base := s.BaseURL
+	if !strings.HasPrefix(base, "https://") && !strings.HasPrefix(base, "http://") {
+		base = "https://" + Placeholder + ".workers.dev"
+	}
+	fmt.Fprintf(&b, "site:\n  title: %s\n  baseURL: %s\n", q(title), q(strings.TrimRight(base, "/")))
+	fmt.Fprintf(&b, "content: %s\n", q(s.Content))
+	if s.Static != "" {
+		fmt.Fprintf(&b, "# site-absolute paths (/img/x.png) are files in this folder\nstatic: %s\n", q(s.Static))
+	}
+	b.WriteString("# Where `axctl sync` writes: s3://<your R2 bucket> (credentials from the\n# environment); without it, the local bucket file://.axctl/bucket.\n# target: s3://" + Placeholder + "\n")
+	b.WriteString("collections:\n")
+	for _, c := range s.Collections {
+		fmt.Fprintf(&b, "  - name: %s\n    folder: %s\n    title: %s\n    template: %s\n", q(c.Name), q(c.Folder), q(c.Title), q(c.Template))
+		if len(c.Templates) > 0 {
+			fmt.Fprintf(&b, "    templates: %s\n", dict(c.Templates))
+		}
+		if c.Dates != "frontmatter" {
+			fmt.Fprintf(&b, "    dates: %s\n", c.Dates)
+		}
+		if len(c.Include) > 0 {
+			fmt.Fprintf(&b, "    include: %s\n", list(c.Include))
+		}
+		if len(c.Exclude) > 0 {
+			ex := append([]string(nil), c.Exclude...)
+			sort.Strings(ex)
+			fmt.Fprintf(&b, "    exclude: %s\n", list(ex))
+		}
+		if len(c.Keys) > 0 {
+			fmt.Fprintf(&b, "    keys: %s\n", dict(c.Keys))
+		}
+		if len(c.IgnoreKeys) > 0 {
+			fmt.Fprintf(&b, "    ignoreKeys: %s\n", list(c.IgnoreKeys))
+		}
+	}
+	return b.Bytes()
+}
+
+func mustAbs(p string) string {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		return p
+	}
+	return a
+}
+
+// notes explain ignored keys whose meaning is lost, not just unread.
+var notes = map[string]string{
+	"permalink": "URLs come from file paths: the old URLs are not kept (list them in aliases:)",
+	"url":       "URLs come from file paths: the old URLs are not kept (list them in aliases:)",
+	"weight":    "collections are ordered by date, newest first",
+	"layout":    "the Worker draws every entry with its collection's template",
+	"type":      "the Worker draws every entry with its collection's template",
+	"menu":      "the Worker has no menus",
+}
+
+// Report writes what Inspect mapped and what it could not, with counts.
+func (s *Source) Report(w io.Writer) {
+	fmt.Fprintf(w, "found a %s", s.Kind)
+	if s.ConfigFile != "" {
+		fmt.Fprintf(w, " (%s)", s.ConfigFile)
+	}
+	fmt.Fprintf(w, " in %s; content root %s", s.Dir, s.Content)
+	if s.Static != "" {
+		fmt.Fprintf(w, ", static folder %s", s.Static)
+	}
+	fmt.Fprintln(w)
+	total := 0
+	for _, c := range s.Collections {
+		total += c.Entries
+	}
+	fmt.Fprintf(w, "mapped: %d entries in %d collections\n", total, len(s.Collections))
+	for _, c := range s.Collections {
+		fmt.Fprintf(w, "  %-12s %-16s %4d entries  route /%s, template %s, dates from %s\n", c.Name, c.Folder+"/", c.Entries, c.Name, c.Template, c.Dates)
+		for _, k := range sortedKeys(c.Keys) {
+			fmt.Fprintf(w, "    key %s → %s (%d files)\n", k, c.Keys[k], c.mapped[k])
+		}
+		for _, t := range sortedKeys(c.Templates) {
+			if c.Templates[t] != t {
+				fmt.Fprintf(w, "    template %s → layout %s\n", t, c.Templates[t])
+			}
+		}
+	}
+	s.sortSkips()
+	ignored := 0
+	for _, c := range s.Collections {
+		ignored += len(c.IgnoreKeys)
+	}
+	fmt.Fprintf(w, "not carried: %d kinds of files left out, %d frontmatter keys ignored\n", len(s.Skipped), ignored)
+	for _, k := range s.Skipped {
+		fmt.Fprintf(w, "  %d %s\n", len(k.Paths), k.What)
+		for i, p := range k.Paths {
+			if i == 5 {
+				fmt.Fprintf(w, "      … and %d more\n", len(k.Paths)-5)
+				break
+			}
+			fmt.Fprintf(w, "      %s\n", p)
+		}
+	}
+	for _, c := range s.Collections {
+		for _, k := range c.IgnoreKeys {
+			line := fmt.Sprintf("  key %s in %s: ignored (%d files)", k, c.Name, c.keyFiles[k])
+			if n := notes[k]; n != "" {
+				line += ": " + n
+			}
+			fmt.Fprintln(w, line)
+		}
+	}
+}
+
+// WriteFrom writes the scaffold around an existing tree in dir: the
+// Worker, the workflows and .gitignore, as Write does, and config as
+// axctl.yaml; never the example entry. No existing file is overwritten.
+func WriteFrom(dir string, config []byte) ([]Result, error) {
+	files, err := Files()
+	if err != nil {
+		return nil, fmt.Errorf("read scaffold: %w", err)
+	}
+	var out []Result
+	for _, f := range files {
+		data := f.Data
+		switch {
+		case strings.HasPrefix(f.Path, "content/"):
+			continue
+		case f.Path == "axctl.yaml":
+			data = config
+		}
+		st, err := writeOne(filepath.Join(dir, filepath.FromSlash(f.Path)), data)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, Result{Path: f.Path, Status: st})
+	}
+	return out, nil
+}
