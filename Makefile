@@ -1,5 +1,5 @@
 # axctl — the two commands a new user needs:
-#   make demo   sync content/ into the local bucket and serve it through the real Worker
+#   make demo   axctl dev: sync content/ into the local bucket, serve it through the real Worker, reload on save
 #   make test   install what the tests need, then run them all
 SHELL := /bin/bash
 export WRANGLER_SEND_METRICS := false
@@ -19,11 +19,11 @@ all: build
 build:
 	$(GO) build -trimpath -ldflags "-s -w -X github.com/axctl/axctl/internal/cli.Version=$(VERSION)" -o $(BIN) ./cmd/axctl
 
-## demo: build axctl, sync content/ into file://.axctl/bucket, serve it on 127.0.0.1:$(PORT)
+## demo: build axctl and run `axctl dev` on content/: sync into file://.axctl/bucket,
+## serve it through the Worker on 127.0.0.1:$(PORT), sync and reload the tab on every save
 demo: build
 	@scripts/tools.sh go npm
-	$(BIN) sync
-	node worker/scripts/serve.mjs --port $(PORT) .axctl/bucket
+	$(BIN) dev --port $(PORT)
 
 ## preview: pull TARGET=s3://BUCKET[/PREFIX] (credentials and endpoint from the
 ## environment, as for sync) into .axctl/preview and serve it on 127.0.0.1:$(PORT)

@@ -99,6 +99,7 @@ func NewRoot(ios IO) *cobra.Command {
 		newInitCmd(ios, g, nil),
 		newDeployCmd(ios, g, nil),
 		newPullCmd(ios, g),
+		newDevCmd(ios, g, nil),
 	)
 	return root
 }

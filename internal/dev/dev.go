@@ -1,0 +1,186 @@
+// Package dev runs `axctl dev`, the live preview: what `hugo server` is to
+// Hugo users. It syncs the content into the local bucket with the same
+// validate → plan → apply as `axctl sync` (there is no other write path),
+// serves the bucket through the real Worker in workerd (worker.DevServer),
+// and after each save syncs again — the render cache and the plan make that
+// touch only what changed — mirrors exactly the objects the plan wrote or
+// deleted into the Worker's binding, and reloads the open tabs. Invalid
+// content writes nothing: its problems go to the terminal and, as an
+// overlay page, to the browser, until a save fixes them.
+package dev
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"time"
+
+	"github.com/axctl/axctl/internal/content"
+	"github.com/axctl/axctl/internal/upload"
+)
+
+// Options are dev's inputs.
+type Options struct {
+	Config    string // axctl.yaml; "" for ./axctl.yaml or the defaults
+	WorkerDir string // holds src/, public/, wrangler.jsonc, node_modules; "" for <config dir>/worker
+	Host      string
+	Port      int // 0: any free port (the URL is printed)
+	Debounce  time.Duration
+	Node      string    // the node binary; "" for "node" on $PATH
+	Err       io.Writer // the terminal: URL, one line per sync, problems
+}
+
+// Bucket is where dev writes, relative to the config's directory: the
+// local bucket `make demo` and `axctl sync` use by default, never a remote one.
+const Bucket = ".axctl/bucket"
+
+// stopGrace bounds how long the dev server may take to stop before it is killed.
+const stopGrace = 10 * time.Second
+
+// session is the state one dev run keeps between syncs.
+type session struct {
+	opts  Options
+	cfg   *content.Config
+	cache *content.Cache
+	store *upload.DirStore
+}
+
+// Run syncs, serves and watches until ctx ends (Ctrl-C), then stops the
+// dev server and workerd and returns nil. An error is returned only when
+// dev cannot start or the dev server dies.
+func Run(ctx context.Context, opts Options) error {
+	if opts.Node == "" {
+		opts.Node = "node"
+	}
+	cfg, err := content.LoadConfig(opts.Config)
+	if err != nil {
+		return err
+	}
+	s := &session{opts: opts}
+	if err := s.configure(cfg); err != nil {
+		return err
+	}
+	if s.store, err = upload.NewDirStore(filepath.Join(cfg.Dir, filepath.FromSlash(Bucket))); err != nil {
+		return err
+	}
+	workerDir := opts.WorkerDir
+	if workerDir == "" {
+		workerDir = filepath.Join(cfg.Dir, "worker")
+	}
+	t0 := time.Now()
+	first, line, err := s.sync(ctx)
+	if err != nil {
+		return err
+	}
+	// The first message mirrors the whole bucket, valid content or not:
+	// while there are problems, the last good site is behind the overlay.
+	if first.Put, err = s.all(ctx); err != nil {
+		return err
+	}
+	first.Delete = nil
+	srv, err := startServer(opts.Node, workerDir, opts.Host, opts.Port, opts.Err)
+	if err != nil {
+		return err
+	}
+	url, err := srv.send(ctx, first)
+	if err != nil {
+		return stopped(ctx, srv, err)
+	}
+	fmt.Fprintf(opts.Err, "%s (%d ms)\n", line, time.Since(t0).Milliseconds())
+	fmt.Fprintf(opts.Err, "axctl dev: serving %s through the Worker in workerd; watching %s; Ctrl-C stops\n", url, s.cfg.Root())
+	return stopped(ctx, srv, s.watch(ctx, srv))
+}
+
+// stopped stops the dev server; a cancelled ctx (Ctrl-C) is a clean stop.
+func stopped(ctx context.Context, srv *server, err error) error {
+	serr := srv.stop(stopGrace)
+	if ctx.Err() != nil && (err == nil || errors.Is(err, ctx.Err())) {
+		return serr
+	}
+	return errors.Join(err, serr)
+}
+
+// configure adopts cfg: the render cache is keyed by the config, and the
+// target is the local bucket (validation counts its key prefix).
+func (s *session) configure(cfg *content.Config) error {
+	cache, err := content.OpenCache(filepath.Join(cfg.Dir, ".axctl", "cache"), cfg)
+	if err != nil {
+		return err
+	}
+	cfg.Target = "file://" + filepath.ToSlash(filepath.Join(cfg.Dir, filepath.FromSlash(Bucket)))
+	s.cfg, s.cache = cfg, cache
+	return nil
+}
+
+// watch syncs after each debounced change until ctx ends or the server dies.
+func (s *session) watch(ctx context.Context, srv *server) error {
+	changes := make(chan change)
+	var w *watcher
+	stopWatch := func() {}
+	rewatch := func() error {
+		stopWatch()
+		nw, err := newWatcher(s.cfg.Root(), s.cfg.Path, s.cfg.AllowHidden)
+		if err != nil {
+			return fmt.Errorf("watch %s: %w", s.cfg.Root(), err)
+		}
+		wctx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); nw.run(wctx, s.opts.Debounce, changes, s.watchErr) }()
+		w, stopWatch = nw, func() { cancel(); <-done; nw.Close() }
+		return nil
+	}
+	if err := rewatch(); err != nil {
+		return err
+	}
+	defer func() { stopWatch() }()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-srv.exited:
+			return fmt.Errorf("dev server stopped: %w", srv.exitErr(nil))
+		case c := <-changes:
+			t0 := time.Now()
+			var m message
+			line := ""
+			if c.config {
+				if err := s.reconfigure(w, rewatch); err != nil {
+					m.Problems, line = []string{err.Error()}, "1 problem in the config; nothing was written"
+					fmt.Fprintln(s.opts.Err, err)
+				}
+			}
+			if line == "" {
+				var err error
+				if m, line, err = s.sync(ctx); err != nil {
+					return err
+				}
+			}
+			if _, err := srv.send(ctx, m); err != nil {
+				return err
+			}
+			fmt.Fprintf(s.opts.Err, "%s; reloaded (%d ms)\n", line, time.Since(t0).Milliseconds())
+		}
+	}
+}
+
+// reconfigure loads the config again and, when the content root or the
+// hidden-files rule changed, watches the new tree.
+func (s *session) reconfigure(w *watcher, rewatch func() error) error {
+	cfg, err := content.LoadConfig(s.cfg.Path)
+	if err != nil {
+		return err
+	}
+	if err := s.configure(cfg); err != nil {
+		return err
+	}
+	if cfg.Root() != w.root || cfg.AllowHidden != w.allowHidden {
+		return rewatch()
+	}
+	return nil
+}
+
+func (s *session) watchErr(err error) {
+	fmt.Fprintf(s.opts.Err, "axctl dev: watch: %v\n", err)
+}
