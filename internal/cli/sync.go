@@ -116,7 +116,13 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 		// (after OpenCache: the cache's fingerprint stays the config's).
 		cfg.Target = opts.Target
 	}
+	// The bucket is listed while the content is validated; nothing is
+	// written before the whole tree is valid.
+	store, listing, openErr := prefetch(ctx, cfg, opts)
 	built, problems, err := syncer.ValidateCached(ctx, cfg, cache)
+	if err != nil || len(problems) > 0 {
+		listing.Cancel()
+	}
 	if err != nil {
 		return usage(fmt.Errorf("load content: %w", err))
 	}
@@ -129,7 +135,9 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 	for _, w := range built.Warnings {
 		fmt.Fprintln(opts.IO.Err, w.String())
 	}
-	store := opts.Store
+	if openErr != nil {
+		return openErr
+	}
 	if store == nil {
 		if store, err = openTarget(ctx, cfg, opts.Target); err != nil {
 			return err
@@ -137,7 +145,7 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 	}
 	prog := newProgress(opts.IO.Err, opts.Quiet || opts.JSON)
 	rep, err := syncer.Plan(ctx, built, store, syncer.Options{
-		DryRun: opts.DryRun, MaxDeletes: opts.MaxDeletes, Concurrency: opts.Concurrency, Progress: prog.update, Purge: opts.Purge, Verify: opts.Verify,
+		Listing: listing, DryRun: opts.DryRun, MaxDeletes: opts.MaxDeletes, Concurrency: opts.Concurrency, Progress: prog.update, Purge: opts.Purge, Verify: opts.Verify,
 		Lease: syncer.LeaseOptions{TTL: opts.LeaseTTL, Wait: opts.Wait, Waiting: func(h syncer.Holder) {
 			fmt.Fprintf(opts.IO.Err, "waiting for another sync of %s to finish (%s; its lease lasts %s after its last renewal); giving up after %s\n", store, h, h.TTL, opts.Wait)
 		}},
@@ -178,6 +186,29 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 		return err
 	}
 	return nil
+}
+
+// prefetch opens the target and starts listing it (syncer.Prefetch) when
+// that writes nothing: an S3 target, or the store tests inject. A file://
+// target is opened after validation (opening creates its directory), and
+// an S3 target that cannot be opened is reported after the content's
+// problems, as before the listing moved ahead.
+func prefetch(ctx context.Context, cfg *content.Config, opts *SyncOptions) (upload.Store, *syncer.Listing, error) {
+	store := opts.Store
+	if store == nil {
+		target := opts.Target
+		if target == "" {
+			target = cfg.Target
+		}
+		if !strings.HasPrefix(strings.ToLower(target), "s3://") {
+			return nil, nil, nil
+		}
+		var err error
+		if store, err = openTarget(ctx, cfg, target); err != nil {
+			return nil, nil, err
+		}
+	}
+	return store, syncer.Prefetch(ctx, store), nil
 }
 
 // printDrift reports what sync --verify found: one line per difference.

@@ -1,7 +1,7 @@
 package content
 
 import (
-	"bytes"
+	"bufio"
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/gob"
@@ -9,9 +9,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"sync"
 	"time"
 
@@ -40,15 +42,17 @@ type Cache struct {
 // cached is one entry's remembered rendering. It holds no body: the body is
 // the file bodies/<md5>.html.
 type cached struct {
-	Size     int64
-	ModTime  int64
-	SrcHash  string
-	Front    Frontmatter
-	Record   manifest.Record
-	Metadata map[string]string
-	BodyMD5  string
-	Refs     []localRef
-	Assets   []Asset
+	Size    int64
+	ModTime int64
+	SrcHash string
+	// The frontmatter is the record's (frontOf), but for these.
+	Draft                bool
+	Slug                 string // the frontmatter's own
+	PublishDate, Expires time.Time
+	Record               manifest.Record
+	BodyMD5              string
+	Refs                 []localRef
+	Assets               []Asset
 }
 
 // localRef is a local file an entry's Markdown points at.
@@ -61,13 +65,22 @@ type localRef struct {
 	Line, Col int
 }
 
-type cacheFile struct {
+// cacheHeader starts render.gob; Entries records follow, one gob value
+// each, so neither reading nor writing the file holds it whole in memory.
+type cacheHeader struct {
 	Fingerprint string
-	Entries     map[string]*cached
+	Entries     int
+}
+
+// cacheRecord is one entry of render.gob.
+type cacheRecord struct {
+	Path  string
+	Entry *cached
 }
 
 // OpenCache reads the cache in dir for cfg (a cache written for another
-// config, renderer or executable is ignored and replaced).
+// config, renderer or executable, or in another format, is ignored and
+// replaced).
 func OpenCache(dir string, cfg *Config) (*Cache, error) {
 	c := &Cache{dir: dir, fingerprint: fingerprint(cfg), old: map[string]*cached{}, new: map[string]*cached{}}
 	f, err := os.Open(filepath.Join(dir, "render.gob"))
@@ -78,10 +91,20 @@ func OpenCache(dir string, cfg *Config) (*Cache, error) {
 		return nil, fmt.Errorf("open render cache: %w", err)
 	}
 	defer f.Close()
-	var cf cacheFile
-	if err := gob.NewDecoder(f).Decode(&cf); err == nil && cf.Fingerprint == c.fingerprint {
-		c.old = cf.Entries
+	dec := gob.NewDecoder(bufio.NewReader(f))
+	var h cacheHeader
+	if err := dec.Decode(&h); err != nil || h.Fingerprint != c.fingerprint || h.Entries < 0 {
+		return c, nil
 	}
+	old := make(map[string]*cached, min(h.Entries, 1<<20))
+	for range h.Entries {
+		var r cacheRecord
+		if err := dec.Decode(&r); err != nil || r.Entry == nil {
+			return c, nil // damaged: start over
+		}
+		old[r.Path] = r.Entry
+	}
+	c.old = old
 	return c, nil
 }
 
@@ -154,16 +177,16 @@ func (c *Cache) lookup(l *loader, f file, st fs.FileInfo, src []byte) *Entry {
 	if _, err := os.Stat(body); err != nil {
 		return nil
 	}
-	keep := *rec
-	keep.Size, keep.ModTime = st.Size(), st.ModTime().UnixNano()
+	// rec moves to new (each path is looked up by one worker only).
+	size, mod := st.Size(), st.ModTime().UnixNano()
 	c.mu.Lock()
-	c.new[f.path] = &keep
-	if keep.Size != rec.Size || keep.ModTime != rec.ModTime {
-		c.dirty = true
+	if size != rec.Size || mod != rec.ModTime {
+		rec.Size, rec.ModTime, c.dirty = size, mod, true
 	}
+	c.new[f.path] = rec
 	c.mu.Unlock()
-	return &Entry{Collection: f.col, Path: f.path, Slug: rec.Record.Slug, Front: rec.Front, Record: rec.Record,
-		Metadata: rec.Metadata, Assets: assets, BodyFile: body, BodyMD5: rec.BodyMD5, refs: rec.Refs, rel: f.rel}
+	return &Entry{Collection: f.col, Path: f.path, Slug: rec.Record.Slug, Front: frontOf(rec), Record: rec.Record,
+		Assets: assets, BodyFile: body, BodyMD5: rec.BodyMD5, refs: rec.Refs, rel: f.rel}
 }
 
 // remember stores a freshly rendered entry and moves its body to disk.
@@ -177,12 +200,27 @@ func (c *Cache) remember(f file, st fs.FileInfo, src []byte, e *Entry, refs []lo
 		}
 	}
 	e.BodyFile, e.HTML = body, nil
-	rec := &cached{Size: st.Size(), ModTime: st.ModTime().UnixNano(), SrcHash: srcHash(src), Front: e.Front,
-		Record: e.Record, Metadata: e.Metadata, BodyMD5: e.BodyMD5, Refs: refs, Assets: e.Assets}
+	rec := &cached{Size: st.Size(), ModTime: st.ModTime().UnixNano(), SrcHash: srcHash(src),
+		Draft: e.Front.Draft, Slug: e.Front.Slug, PublishDate: e.Front.PublishDate, Expires: e.Front.Expires,
+		Record: e.Record, BodyMD5: e.BodyMD5, Refs: refs, Assets: e.Assets}
 	c.mu.Lock()
 	c.new[f.path], c.dirty = rec, true
 	c.mu.Unlock()
 	return nil
+}
+
+// frontOf rebuilds a cached entry's frontmatter: the record holds every
+// field (the date to the second, in UTC, as the schema reads it) but those
+// the cache keeps beside it.
+func frontOf(c *cached) Frontmatter {
+	r := &c.Record
+	f := Frontmatter{Title: r.Title, Description: r.Description, Author: r.Author, Template: r.Template, Source: r.Source,
+		Slug: c.Slug, Aliases: r.Aliases, Features: r.Features, Draft: c.Draft, PublishDate: c.PublishDate, Expires: c.Expires}
+	f.Date, _ = time.Parse(time.RFC3339, r.Date)
+	for _, t := range r.Tags {
+		f.Tags = append(f.Tags, t.Name)
+	}
+	return f
 }
 
 // Save writes the entries seen in this run (and only those) if anything
@@ -193,11 +231,7 @@ func (c *Cache) Save() error {
 	if !c.dirty && len(c.new) == len(c.old) {
 		return nil
 	}
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(cacheFile{Fingerprint: c.fingerprint, Entries: c.new}); err != nil {
-		return fmt.Errorf("render cache: %w", err)
-	}
-	if err := writeAtomic(filepath.Join(c.dir, "render.gob"), buf.Bytes()); err != nil {
+	if err := c.write(); err != nil {
 		return fmt.Errorf("render cache: %w", err)
 	}
 	live := map[string]bool{}
@@ -213,17 +247,57 @@ func (c *Cache) Save() error {
 	return nil
 }
 
+// write streams render.gob to a temporary file and renames it into place.
+func (c *Cache) write() error {
+	paths := make([]string, 0, len(c.new))
+	for p := range c.new {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	return writeAtomicFunc(filepath.Join(c.dir, "render.gob"), func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		enc := gob.NewEncoder(bw)
+		if err := enc.Encode(cacheHeader{Fingerprint: c.fingerprint, Entries: len(paths)}); err != nil {
+			return err
+		}
+		for _, p := range paths {
+			if err := enc.Encode(cacheRecord{Path: p, Entry: c.new[p]}); err != nil {
+				return err
+			}
+		}
+		return bw.Flush()
+	})
+}
+
 func srcHash(src []byte) string {
 	s := sha256.Sum256(src)
 	return hex.EncodeToString(s[:16])
 }
 
 func writeAtomic(path string, b []byte) error {
+	return writeAtomicFunc(path, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
+}
+
+// writeAtomicFunc writes path through fill, into a temporary file renamed
+// into place once complete.
+func writeAtomicFunc(path string, fill func(io.Writer) error) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
 	tmp := fmt.Sprintf("%s.%d.%d.tmp", path, os.Getpid(), time.Now().UnixNano())
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	err = fill(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
 		return err
 	}
 	return os.Rename(tmp, path)

@@ -2,8 +2,10 @@ package content
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -156,6 +158,37 @@ func TestCacheKeepsNoEntryWithWarnings(t *testing.T) {
 		}
 		if want := map[int]int64{1: 2, 2: 1}[run]; calls != want { // a.md is cached on the second run
 			t.Fatalf("run %d: %d chroma calls, want %d", run, calls, want)
+		}
+	}
+}
+
+// TestCacheEntryEqualsRendered: an entry the cache gives back has the
+// frontmatter, record and metadata of the same entry rendered afresh, for
+// every kind of frontmatter field (the cache keeps only the record and
+// rebuilds the rest).
+func TestCacheEntryEqualsRendered(t *testing.T) {
+	s := newCacheSite(t)
+	s.write("content/blog/full.md", "---\ntitle: \"Café: full\"\ndate: 2026-01-03T10:11:12+02:00\n"+
+		"publishDate: 2026-01-04\nexpires: 2099-05-06T07:08:09.5Z\nauthor: Zoë\ndescription: All of it.\n"+
+		"tags: [Go, \"Édition\", a b]\ntemplate: post\nslug: full-one\naliases: [/old/full]\nsource: https://example.com/src\nfeatures: {syntax: [code]}\n---\n\n"+
+		"# Title\n\n## One\n\ntext\n\n### Two\n\n```go\npackage x\n```\n")
+	s.write("content/blog/draft.md", "---\ntitle: D\ndate: 2026-01-05\ndraft: true\n---\n\nDraft.\n")
+	fresh := map[string]*Entry{}
+	if ps, err := Load(context.Background(), s.cfg, Options{}, func(e *Entry) error { fresh[e.Slug] = e; return nil }); err != nil || len(ps) > 0 {
+		t.Fatal(ps, err)
+	}
+	s.load()
+	cached, problems, calls := s.load()
+	if len(problems) > 0 || calls != 0 || len(cached) != len(fresh) {
+		t.Fatalf("second load: problems %v, %d chroma calls, %d entries (want %d)", problems, calls, len(cached), len(fresh))
+	}
+	for slug, want := range fresh {
+		got := cached[slug]
+		if !reflect.DeepEqual(got.Front, want.Front) {
+			t.Errorf("%s: front\n got %+v\nwant %+v", slug, got.Front, want.Front)
+		}
+		if !reflect.DeepEqual(got.Record, want.Record) || !maps.Equal(got.Metadata(), want.Metadata()) {
+			t.Errorf("%s: record or metadata differ\n got %+v\nwant %+v", slug, got.Record, want.Record)
 		}
 	}
 }

@@ -42,8 +42,7 @@ type Entry struct {
 	Path       string // as given to the user in messages
 	Slug       string
 	Front      Frontmatter
-	Record     manifest.Record   // Hash and Input set
-	Metadata   map[string]string // the object's custom metadata (decoded)
+	Record     manifest.Record // Hash and Input set
 	// HTML is the rendered body; nil when a Cache holds it in BodyFile.
 	HTML     []byte
 	BodyFile string
@@ -53,6 +52,10 @@ type Entry struct {
 	rel      string // the file, relative to the content root
 	aliasAt  [2]int // line and column of the frontmatter's aliases (or slug)
 }
+
+// Metadata returns the object's custom metadata (decoded): it is made from
+// the record each time, so a sync holds no map per entry.
+func (e *Entry) Metadata() map[string]string { return manifest.ToMetadata(e.Record) }
 
 // Draft reports whether the entry must never be published.
 func (e *Entry) Draft() bool { return e.Front.Draft }

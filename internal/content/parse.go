@@ -123,13 +123,14 @@ func (l *loader) parseText(f file, src, raw []byte) (*Entry, []Problem) {
 		e.aliasAt[0], e.aliasAt[1] = c.loc.key("slug")
 	}
 	e.Assets = l.assetsOf(res.HTML)
-	e.Record, e.Metadata = l.record(e, res, raw)
+	var meta map[string]string
+	e.Record, meta = l.record(e, res, raw)
 	e.HTML = withMarker(e.Record.Hash, e.HTML)
 	// MetadataSize encodes the values itself: giving it the encoded map would
 	// encode the encoded-words a second time and overcount non-ASCII entries.
-	if _, err := upload.EncodeMetadata(e.Metadata); err != nil {
+	if _, err := upload.EncodeMetadata(meta); err != nil {
 		return prob(fm.startLine-1, 1, "metadata cannot be encoded: %v", err)
-	} else if n := upload.MetadataSize(e.Metadata); n > l.cfg.Limits.MetadataBytes {
+	} else if n := upload.MetadataSize(meta); n > l.cfg.Limits.MetadataBytes {
 		return prob(fm.startLine-1, 1, "metadata is %d bytes once encoded; the limit is %d (limits.metadataBytes): shorten the description, title or tags, or the headings", n, l.cfg.Limits.MetadataBytes)
 	}
 	return e, c.warnings

@@ -18,7 +18,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/axctl/axctl/internal/content"
-	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/manifest"
 	"github.com/axctl/axctl/internal/search"
 	"github.com/axctl/axctl/internal/upload"
@@ -50,6 +49,10 @@ type Options struct {
 	// Verify HEADs every object the listing shows unchanged and rewrites
 	// those whose attributes differ from the content's (verify.go).
 	Verify bool
+	// Listing, when set, is the first plan's listing, started before the
+	// content was validated (Prefetch). A plan that writes lists again
+	// under the lease.
+	Listing *Listing
 }
 
 // Report is what a sync found and did.
@@ -126,8 +129,6 @@ type Built struct {
 	drafts  int
 	expired int
 	entries int
-	// shardOf maps an entry key to the manifest shard key that lists it.
-	shardOf map[string]string
 	// local holds the produced manifest bytes by key.
 	local map[string][]byte
 	// Warnings do not stop a sync: code blocks published plain because
@@ -138,16 +139,21 @@ type Built struct {
 func (b *Built) add(e *content.Entry) error {
 	b.pending = append(b.pending, pendingDoc{e.Collection.Name, e.Record, e.HTML, e.BodyFile})
 	b.entries++
+	// The item's metadata is made from its record when it is written: b.records
+	// only grows, and nothing reorders it in place (purge sorts a clone).
+	col := e.Collection.Name
+	i := len(b.records[col])
+	b.records[col] = append(b.records[col], e.Record)
 	it := upload.Item{
 		Key: e.Record.Key, Kind: upload.KindEntry, Body: e.HTML, MD5: e.BodyMD5, Src: e.BodyFile,
-		Attrs: upload.Attrs{ContentType: "text/html; charset=utf-8", Metadata: e.Metadata},
-		Hash:  e.Record.Hash, Input: e.Record.Input, MetaDigest: upload.MetaDigest(e.Metadata),
+		Attrs: upload.Attrs{ContentType: "text/html; charset=utf-8"},
+		Meta:  func() map[string]string { return manifest.ToMetadata(b.records[col][i]) },
+		Hash:  e.Record.Hash, Input: e.Record.Input, MetaDigest: upload.MetaDigest(e.Metadata()),
 	}
 	if e.HTML != nil {
 		it.MD5 = md5hex(e.HTML)
 	}
 	b.Items = append(b.Items, it)
-	b.records[e.Collection.Name] = append(b.records[e.Collection.Name], e.Record)
 	for _, a := range e.Assets {
 		if b.assets == nil {
 			b.assets = map[string]bool{}
@@ -181,7 +187,7 @@ func (b *Built) manifests(cfg *content.Config) error {
 	for k, v := range index {
 		objs[k] = v
 	}
-	b.local, b.shardOf = objs, map[string]string{}
+	b.local = objs
 	keys := make([]string, 0, len(objs))
 	for k := range objs {
 		keys = append(keys, k)
@@ -193,15 +199,6 @@ func (b *Built) manifests(cfg *content.Config) error {
 			Key: k, Kind: upload.KindManifest, Body: body, MD5: md5hex(body),
 			Attrs: upload.Attrs{ContentType: "application/json"},
 		})
-		if isShard(k) {
-			var sh manifest.Shard
-			if err := json.Unmarshal(body, &sh); err != nil {
-				return fmt.Errorf("read back %s: %w", k, err)
-			}
-			for _, r := range sh.Records {
-				b.shardOf[manifest.EntryKey(sh.Collection, r.Slug)] = k
-			}
-		}
 	}
 	return nil
 }
@@ -254,14 +251,23 @@ func md5hex(b []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
-// Run validates, plans against store and, unless DryRun, applies.
+// Run validates, plans against store and, unless DryRun, applies. The
+// bucket is listed while the content is validated (Prefetch); nothing is
+// written before the whole tree is valid.
 func Run(ctx context.Context, cfg *content.Config, store upload.Store, opts Options) (*Report, error) {
-	built, problems, err := Validate(ctx, cfg)
-	if err != nil {
-		return nil, err
+	if opts.Listing == nil {
+		opts.Listing = Prefetch(ctx, store)
 	}
-	if len(problems) > 0 {
-		return &Report{Problems: problems}, fmt.Errorf("%w: %d problem(s)", ErrInvalid, len(problems))
+	built, problems, err := Validate(ctx, cfg)
+	if err == nil && len(problems) > 0 {
+		err = fmt.Errorf("%w: %d problem(s)", ErrInvalid, len(problems))
+	}
+	if err != nil {
+		opts.Listing.Cancel()
+		if len(problems) > 0 {
+			return &Report{Problems: problems}, err
+		}
+		return nil, err
 	}
 	return Plan(ctx, built, store, opts)
 }
@@ -274,7 +280,7 @@ func Run(ctx context.Context, cfg *content.Config, store upload.Store, opts Opti
 // alone.
 func Plan(ctx context.Context, built *Built, store upload.Store, opts Options) (*Report, error) {
 	reads, seen := readCache{}, verdicts{}
-	rep, err := plan(ctx, built, store, opts, reads, seen)
+	rep, err := plan(ctx, built, store, opts, opts.Listing, reads, seen)
 	if err != nil || opts.DryRun || rep.Plan.Empty() {
 		return rep, err
 	}
@@ -284,7 +290,7 @@ func Plan(ctx context.Context, built *Built, store upload.Store, opts Options) (
 	}
 	defer l.release()
 	lists, gets, heads := rep.Lists, rep.ManifestGets, rep.Heads
-	rep, err = plan(lctx, built, store, opts, reads, seen) // manifests unchanged since the first listing are not read again
+	rep, err = plan(lctx, built, store, opts, nil, reads, seen) // listed again under the lease; manifests unchanged since the first listing are not read again
 	rep.Lists, rep.ManifestGets, rep.Heads = rep.Lists+lists, rep.ManifestGets+gets, rep.Heads+heads
 	if err != nil || rep.Plan.Empty() {
 		return rep, leaseCause(lctx, err)
@@ -326,25 +332,20 @@ func (c readCache) get(ctx context.Context, store upload.Store, key, etag string
 }
 
 // plan lists the bucket, reads the manifests that changed and plans.
-func plan(ctx context.Context, built *Built, store upload.Store, opts Options, reads readCache, seen verdicts) (*Report, error) {
+// listing, when not nil, is a listing started earlier (Prefetch).
+func plan(ctx context.Context, built *Built, store upload.Store, opts Options, listing *Listing, reads readCache, seen verdicts) (*Report, error) {
 	rep := &Report{Entries: built.entries, Drafts: built.drafts, Expired: built.expired}
-	// One listing of the whole target (⌈objects/1000⌉ LIST requests on S3),
-	// keeping the managed prefixes: cheaper than a listing per prefix as long
-	// as the target holds little else (give sync its own bucket or prefix).
-	remote := map[string]upload.Object{}
-	var pendingObj upload.Object
 	rep.Lists = 1
-	err := store.List(ctx, "", func(o upload.Object) error {
-		if upload.Managed(o.Key) {
-			remote[o.Key] = o
-		}
-		if o.Key == contract.PurgePendingKey {
-			pendingObj = o
-		}
-		return nil
-	})
+	var remote map[string]upload.Object
+	var pendingObj upload.Object
+	var err error
+	if listing != nil {
+		remote, pendingObj, err = listing.wait(ctx)
+	} else {
+		remote, pendingObj, err = list(ctx, store)
+	}
 	if err != nil {
-		return rep, fmt.Errorf("list %s: %w", store, err)
+		return rep, err
 	}
 	prev, old, gets, err := previous(ctx, store, built, remote, reads)
 	rep.ManifestGets = gets

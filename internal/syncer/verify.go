@@ -64,7 +64,7 @@ func verify(ctx context.Context, store upload.Store, items []upload.Item, remote
 			mu.Lock()
 			defer mu.Unlock()
 			heads++
-			seen[it.Key] = verdict{etag: obj.ETag, drift: diffAttrs(it.Key, it.Attrs, got)}
+			seen[it.Key] = verdict{etag: obj.ETag, drift: diffAttrs(it.Key, it.Attributes(), got)}
 			return nil
 		})
 	}

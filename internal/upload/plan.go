@@ -53,9 +53,22 @@ type Item struct {
 	Size  int64
 	MD5   string // hex MD5 of the body (the ETag a single PUT yields)
 	Attrs Attrs
+	// Meta, when set, makes the custom metadata when the object is written
+	// or verified (Attributes): an entry keeps its record, not one more map
+	// per entry for the whole sync.
+	Meta func() map[string]string
 	// Hash and Input are the entry record's hashes (entries only), and
 	// MetaDigest the digest of its listing fields (MetaDigest).
 	Hash, Input, MetaDigest string
+}
+
+// Attributes returns it.Attrs, with the metadata Meta makes when it is set.
+func (it *Item) Attributes() Attrs {
+	a := it.Attrs
+	if it.Meta != nil {
+		a.Metadata = it.Meta()
+	}
+	return a
 }
 
 // Previous is what the bucket's current manifests say about an entry; it

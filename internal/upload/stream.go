@@ -33,7 +33,7 @@ func put(ctx context.Context, s Store, a Action) error {
 			}
 			body = b
 		}
-		_, err := s.Put(ctx, a.Key, body, it.Attrs, a.Pre)
+		_, err := s.Put(ctx, a.Key, body, it.Attributes(), a.Pre)
 		return err
 	}
 	r, err := it.Open()
@@ -42,7 +42,7 @@ func put(ctx context.Context, s Store, a Action) error {
 	}
 	defer r.Close()
 	if rp, ok := s.(ReaderPutter); ok {
-		_, err = rp.PutReader(ctx, a.Key, r, it.Size, it.MD5, it.Attrs, a.Pre)
+		_, err = rp.PutReader(ctx, a.Key, r, it.Size, it.MD5, it.Attributes(), a.Pre)
 		return err
 	}
 	body, err := io.ReadAll(io.LimitReader(r, it.Size+1))
@@ -52,6 +52,6 @@ func put(ctx context.Context, s Store, a Action) error {
 	if int64(len(body)) != it.Size || md5hex(body) != it.MD5 {
 		return fmt.Errorf("put %q: the body changed since it was hashed", a.Key)
 	}
-	_, err = s.Put(ctx, a.Key, body, it.Attrs, a.Pre)
+	_, err = s.Put(ctx, a.Key, body, it.Attributes(), a.Pre)
 	return err
 }
