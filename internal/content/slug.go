@@ -6,6 +6,9 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 var slugRe = regexp.MustCompile(`^[a-z0-9-]+(/[a-z0-9-]+)*$`)
@@ -128,8 +131,24 @@ func slugOfPath(rel, dates string) pathSlug {
 	return ps
 }
 
-// normSegment is one path segment as a slug segment (slugOfPath).
+// foldLetters spells letters that do not decompose into a base letter and
+// marks the way Latin-script slugs usually do.
+var foldLetters = strings.NewReplacer("ß", "ss", "æ", "ae", "Æ", "ae", "ø", "o", "Ø", "o", "œ", "oe", "Œ", "oe",
+	"đ", "d", "Đ", "d", "ł", "l", "Ł", "l", "þ", "th", "Þ", "th", "ð", "d", "Ð", "d", "ı", "i")
+
+// normSegment is one path segment as a slug segment (slugOfPath): Latin
+// letters lose their diacritics (café → cafe) before the ASCII rules.
 func normSegment(s string) (string, error) {
+	if !isASCII(s) {
+		s = foldLetters.Replace(s)
+		var d strings.Builder
+		for _, r := range norm.NFD.String(s) {
+			if !unicode.Is(unicode.Mn, r) {
+				d.WriteRune(r)
+			}
+		}
+		s = d.String()
+	}
 	var b strings.Builder
 	dash := false
 	for _, r := range s {
@@ -176,3 +195,12 @@ func IsModelKey(k string) bool { return schemaKeys[k] }
 // IsIndexName says whether a file name without extension is its
 // folder's page (index, _index, README).
 func IsIndexName(name string) bool { return isIndexName(name) }
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
