@@ -126,6 +126,10 @@ func fingerprint(cfg *Config) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// Dir is the cache's directory; what else a sync keeps between runs goes
+// beside bodies/ and render.gob.
+func (c *Cache) Dir() string { return c.dir }
+
 func (c *Cache) bodyPath(md5hex string) string {
 	return filepath.Join(c.dir, "bodies", md5hex+".html")
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/axctl/axctl/internal/contract"
@@ -151,30 +152,82 @@ func keysOf(d Doc) map[string]int {
 // result data it changed.
 func Build(docs []Doc) (map[string][]byte, error) {
 	docs = slices.Clone(docs)
-	slices.SortFunc(docs, func(a, b Doc) int {
-		return cmp.Or(strings.Compare(b.Date, a.Date), strings.Compare(a.Collection, b.Collection), strings.Compare(a.Slug, b.Slug))
-	})
-	lists := map[string]*keyList{}
+	slices.SortFunc(docs, Compare)
+	b := NewBuilder(len(docs))
 	for i, d := range docs {
-		for k, w := range keysOf(d) {
-			l := lists[k]
-			if l == nil {
-				l = &keyList{}
-				lists[k] = l
-			}
-			l.push(posting{doc: i, weight: w})
+		if err := b.Add(i, d); err != nil {
+			return nil, err
 		}
 	}
-	info := make([][2][]byte, len(docs)) // without, with the snippet
-	for i, d := range docs {
-		for j, snippet := range []string{"", d.Snippet} {
-			b, err := json.Marshal([]string{d.Collection, d.Slug, d.Title, d.Date[:10], snippet})
-			if err != nil {
-				return nil, fmt.Errorf("encode search doc %s/%s: %w", d.Collection, d.Slug, err)
-			}
-			info[i][j] = b
+	return b.Objects()
+}
+
+// Compare orders docs as the index ranks them: newest first, then by
+// collection and slug. Only Date, Collection and Slug are read.
+func Compare(a, b Doc) int {
+	return cmp.Or(strings.Compare(b.Date, a.Date), strings.Compare(a.Collection, b.Collection), strings.Compare(a.Slug, b.Slug))
+}
+
+// Builder makes the index from docs added one at a time, from any number of
+// goroutines: it keeps each key's best postings and each doc's result
+// data, never the docs' term maps, so a sync holds the index, not the text
+// of every entry. Objects returns what Build would for the same docs.
+type Builder struct {
+	mu    sync.Mutex
+	lists map[string]*keyList
+	info  [][2][]byte // without, with the snippet
+	added []bool
+}
+
+// NewBuilder returns a Builder for n docs.
+func NewBuilder(n int) *Builder {
+	return &Builder{lists: map[string]*keyList{}, info: make([][2][]byte, n), added: make([]bool, n)}
+}
+
+// Add indexes d as the doc of rank i: its place among the n docs in
+// Compare's order (0 is the newest). Postings keep the best TopK whatever
+// the order docs are added in.
+func (b *Builder) Add(i int, d Doc) error {
+	var info [2][]byte
+	for j, snippet := range []string{"", d.Snippet} {
+		day := d.Date
+		if len(day) > 10 {
+			day = day[:10]
+		}
+		enc, err := json.Marshal([]string{d.Collection, d.Slug, d.Title, day, snippet})
+		if err != nil {
+			return fmt.Errorf("encode search doc %s/%s: %w", d.Collection, d.Slug, err)
+		}
+		info[j] = enc
+	}
+	keys := keysOf(d)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if i < 0 || i >= len(b.info) || b.added[i] {
+		return fmt.Errorf("search doc %s/%s: rank %d out of range or taken", d.Collection, d.Slug, i)
+	}
+	b.added[i], b.info[i] = true, info
+	for k, w := range keys {
+		l := b.lists[k]
+		if l == nil {
+			l = &keyList{}
+			b.lists[k] = l
+		}
+		l.push(posting{doc: i, weight: w})
+	}
+	return nil
+}
+
+// Objects returns the index objects once every doc is added.
+func (b *Builder) Objects() (map[string][]byte, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i, ok := range b.added {
+		if !ok {
+			return nil, fmt.Errorf("search index: doc of rank %d was never added", i)
 		}
 	}
+	lists, info := b.lists, b.info
 	keys := make([]string, 0, len(lists))
 	total := 0
 	for k, l := range lists {
@@ -204,7 +257,7 @@ func Build(docs []Doc) (map[string][]byte, error) {
 		if !ok {
 			continue
 		}
-		out[RootKey] = fmt.Appendf(nil, "{\"version\":1,\"docs\":%d,\"buckets\":%d}\n", len(docs), n)
+		out[RootKey] = fmt.Appendf(nil, "{\"version\":1,\"docs\":%d,\"buckets\":%d}\n", len(info), n)
 		return out, nil
 	}
 }

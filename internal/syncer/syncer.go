@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -108,7 +110,11 @@ func ValidateCached(ctx context.Context, cfg *content.Config, cache *content.Cac
 	if err != nil || len(problems) > 0 {
 		return nil, problems, err
 	}
-	if err := b.manifests(cfg); err != nil {
+	searchDir := ""
+	if cache != nil {
+		searchDir = filepath.Join(cache.Dir(), "search")
+	}
+	if err := b.manifests(cfg, searchDir); err != nil {
 		return nil, nil, err
 	}
 	if cache != nil {
@@ -137,13 +143,14 @@ type Built struct {
 }
 
 func (b *Built) add(e *content.Entry) error {
-	b.pending = append(b.pending, pendingDoc{e.Collection.Name, e.Record, e.HTML, e.BodyFile})
 	b.entries++
-	// The item's metadata is made from its record when it is written: b.records
-	// only grows, and nothing reorders it in place (purge sorts a clone).
+	// The item's metadata and search doc are made from its record when
+	// needed: b.records only grows, and nothing reorders it in place (purge
+	// sorts a clone).
 	col := e.Collection.Name
 	i := len(b.records[col])
 	b.records[col] = append(b.records[col], e.Record)
+	b.pending = append(b.pending, pendingDoc{col, i, e.HTML, e.BodyFile})
 	it := upload.Item{
 		Key: e.Record.Key, Kind: upload.KindEntry, Body: e.HTML, MD5: e.BodyMD5, Src: e.BodyFile,
 		Attrs: upload.Attrs{ContentType: "text/html; charset=utf-8"},
@@ -170,22 +177,13 @@ func (b *Built) add(e *content.Entry) error {
 	return nil
 }
 
-func (b *Built) manifests(cfg *content.Config) error {
+// manifests adds the manifests and the search index; searchDir, when set,
+// keeps the index for the next sync (searchcache.go).
+func (b *Built) manifests(cfg *content.Config, searchDir string) error {
 	cols := Collections(cfg)
 	objs, err := manifest.Build(manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL, Now: now()}, cols, b.records, cfg.PageSize)
 	if err != nil {
 		return fmt.Errorf("build manifests: %w", err)
-	}
-	docs, err := b.searchDocs()
-	if err != nil {
-		return err
-	}
-	index, err := search.Build(docs)
-	if err != nil {
-		return fmt.Errorf("build search index: %w", err)
-	}
-	for k, v := range index {
-		objs[k] = v
 	}
 	b.local = objs
 	keys := make([]string, 0, len(objs))
@@ -200,6 +198,12 @@ func (b *Built) manifests(cfg *content.Config) error {
 			Attrs: upload.Attrs{ContentType: "application/json"},
 		})
 	}
+	index, err := b.searchItems(searchDir)
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(index, func(x, y upload.Item) int { return strings.Compare(x.Key, y.Key) })
+	b.Items = append(b.Items, index...)
 	return nil
 }
 
@@ -207,30 +211,49 @@ func (b *Built) manifests(cfg *content.Config) error {
 // body in memory, or in the render cache's file.
 type pendingDoc struct {
 	collection string
-	record     manifest.Record
+	record     int // index in records[collection]
 	html       []byte
 	file       string
 }
 
-// searchDocs extracts the search index's view of every entry, in parallel.
-func (b *Built) searchDocs() ([]search.Doc, error) {
-	docs := make([]search.Doc, len(b.pending))
+// searchIndex builds the search index, reading and indexing the entries in
+// parallel, one body at a time per worker (search.Builder keeps postings,
+// not the entries' words).
+func (b *Built) searchIndex() (map[string][]byte, error) {
+	rank := make([]int, len(b.pending))
+	order := make([]int, len(b.pending))
+	for i := range order {
+		order[i] = i
+	}
+	key := func(i int) search.Doc {
+		p := b.pending[i]
+		r := &b.records[p.collection][p.record]
+		return search.Doc{Collection: p.collection, Slug: r.Slug, Date: r.Date}
+	}
+	slices.SortFunc(order, func(x, y int) int { return search.Compare(key(x), key(y)) })
+	for r, i := range order {
+		rank[i] = r
+	}
+	sb := search.NewBuilder(len(b.pending))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, p := range b.pending {
 		g.Go(func() error {
 			body := p.html
+			rec := b.records[p.collection][p.record]
 			if body == nil && p.file != "" {
 				var err error
 				if body, err = os.ReadFile(p.file); err != nil {
-					return fmt.Errorf("read rendered body of %s/%s: %w", p.collection, p.record.Slug, err)
+					return fmt.Errorf("read rendered body of %s/%s: %w", p.collection, rec.Slug, err)
 				}
 			}
-			docs[i] = search.NewDoc(p.collection, p.record, body)
-			return nil
+			return sb.Add(rank[i], search.NewDoc(p.collection, rec, body))
 		})
 	}
-	return docs, g.Wait()
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return sb.Objects()
 }
 
 // Collections maps the config's collections to the manifest's.
