@@ -26,7 +26,7 @@ func TestWords(t *testing.T) {
 		terms []string
 	}{
 		{"Café CAFE cafe", []string{"cafe", "cafe", "cafe"}, nil},
-		{"can't node.js 3.14", []string{"cant", "nodejs", "314"}, nil},
+		{"can't node.js 3.14 foo_bar 1,000", []string{"cant", "node", "js", "3", "14", "foobar", "1000"}, nil},
 		{"Straße ΟΔΟΣ", []string{"strasse", "οδοσ"}, nil},
 		{"ＦＵＬＬ width", []string{"full", "width"}, nil},
 		{"東京タワー", []string{"東京タワー"}, []string{"東京", "京タ", "タワ", "ワー"}},

@@ -57,10 +57,13 @@ type Word struct {
 }
 
 // Words folds s and cuts it into words. A segmented word keeps only its
-// letters, marks and digits ("can't" → "cant", "node.js" → "nodejs") and is
+// letters, marks and digits ("can't" → "cant", "foo_bar" → "foobar"; a full
+// stop separates: "node.js" → "node", "js") and is
 // dropped if it has no letter or digit or is longer than MaxWordRunes.
 func Words(s string) []Word {
-	s = Fold(s)
+	// A full stop always separates: ICU builds disagree on "e.g." (workerd's
+	// cuts it, UAX #29 and Node's do not), and the Worker must agree with Go.
+	s = strings.ReplaceAll(Fold(s), ".", " ")
 	var out []Word
 	for len(s) > 0 {
 		i := strings.IndexFunc(s, dense)

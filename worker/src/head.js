@@ -60,14 +60,14 @@ const meta = (attr, key, value) => (value ? `<meta ${attr}="${key}" content="${e
  * title), path (the canonical path; absent on a 404), description, paging
  * {base, page, pages} on a listing, entry (record) and body on an entry page.
  */
-export function head(site, { title, path, description, paging, entry, body }) {
+export function head(site, { title, path, description, paging, entry, body, noindex }) {
   const name = (site && site.title) || 'axctl';
   const base = baseOf(site);
   const abs = (p) => base + p;
   const url = base && path ? abs(path) : '';
   const desc = clip(description) || (entry && summaryOf(body)) || (title && title !== name ? `${title} — ${name}` : `The latest from ${name}`);
   const image = entry ? firstImage(body) : '';
-  const out = [meta('name', 'description', desc)];
+  const out = [meta('name', 'description', desc), noindex ? '<meta name="robots" content="noindex">' : ''];
   if (url) out.push(`<link rel="canonical" href="${esc(url)}">`);
   if (paging && paging.pages > 1) {
     const href = (p) => (base || '') + (p === 1 ? paging.base : `${paging.base}?page=${p}`);

@@ -7,11 +7,12 @@ import { route, notFound } from './routes.js';
 import { version, purge } from './internal.js';
 import { canonicalPath, rawTarget } from './canon.js';
 import { ROUTE, isReservedRoute } from './contract.js';
+import { parse, canonical } from './search.js';
 
 const isolate = { runs: 0, coldStart: null };
 const MAX_URL = 8192;
 const MAX_PATH = 2048;
-const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 const HTML_HEADERS = {
   'Content-Security-Policy': CSP,
   'Referrer-Policy': 'strict-origin-when-cross-origin',
@@ -43,10 +44,24 @@ async function dispatch(request, url, rq, env, ctx) {
   const target = rawTarget(request.url);
   const path = canonicalPath(target.split('?')[0]);
   if (path === null) return { status: 404 }; // the 404 page, with no R2 read
-  const search = canonicalSearch(url, isListing(path) ? ['page'] : []);
+  const search = path === '/search' ? searchQuery(url) : canonicalSearch(url, isListing(path) ? ['page'] : []);
   const canonical = path + (search === null ? url.search : search);
   if (canonical !== target) return { status: 301, body: null, headers: { Location: canonical }, tags: ['site'] };
   return route(rq, url);
+}
+
+/**
+ * searchQuery is /search's canonical query string (the distinct folded
+ * words, sorted; page when > 1; nothing else), or null when the query is
+ * over the limits (the page says so, 400).
+ */
+function searchQuery(url) {
+  const pq = parse(url.searchParams);
+  if (pq.error) return null;
+  const want = canonical(pq);
+  // A canonical form that would not read back as itself is served, not redirected (no loop).
+  const again = parse(new URLSearchParams(want.slice(1)));
+  return canonical(again) !== want ? null : want;
 }
 
 /** isListing says whether path is a collection listing (or /<route>, its redirect), the one route that reads ?page. */

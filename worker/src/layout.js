@@ -49,7 +49,7 @@ export function shell(site, { title, main, feed, wide = false, ...reader }) {
 <title>${esc(full)}</title><link rel="stylesheet" href="/static/site.css"><link rel="stylesheet" href="/static/chroma.css">
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">${alt}
 ${head(site, { title, ...reader })}</head>
-<body${wide ? ' class="wide"' : ''}><a class="skip" href="#content">Skip to content</a><header class="site"><a class="brand" href="/">${esc(name)}</a><nav>${nav}<a href="/tags/">Tags</a></nav></header>
+<body${wide ? ' class="wide"' : ''}><a class="skip" href="#content">Skip to content</a><header class="site"><a class="brand" href="/">${esc(name)}</a><nav>${nav}<a href="/tags/">Tags</a></nav><form class="find" action="/search" method="get" role="search"><input name="q" type="search" aria-label="Search" placeholder="Search"></form></header>
 <main${wide ? ' class="wide"' : ''} id="content">${main}</main>
 <footer class="site"><a href="/feed.xml">Atom feed</a> · <a href="/sitemap.xml">Sitemap</a></footer></body></html>
 `;

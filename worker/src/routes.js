@@ -7,6 +7,7 @@ import { visibility } from './policy.js';
 import { entryMeta, metaProblem, marker } from './meta.js';
 import * as L from './layout.js';
 import { atom, sitemap, robots } from './feeds.js';
+import { searchPage } from './searchpage.js';
 import { checked } from './shape.js';
 import { UnknownBucket } from './store.js';
 import { order, inShard, hiddenNow, visibleTotal, visibleTags, visibleShards } from './schedule.js';
@@ -15,7 +16,7 @@ import { SLUG, ASSET_NAME, NAME, ROUTE, RESERVED_NAMES, MAX_KEY_BYTES, isReserve
 const HTML = 'text/html; charset=utf-8';
 const NO_SITE = 'Service unavailable: this site has no content yet (its bucket holds no site written by axctl sync).\n';
 const TAG_SEG = /^(?:[a-z0-9-]|%[0-9A-F]{2}){1,200}$/;
-const FIXED = new Set(['/', '/feed.xml', '/sitemap.xml', '/robots.txt', '/tags', '/tags/']);
+const FIXED = new Set(['/', '/feed.xml', '/sitemap.xml', '/robots.txt', '/tags', '/tags/', '/search']);
 const COLLECTION_REST = /^(?:\/|\/feed\.xml|\/\d{4}\/(?:(?:0[1-9]|1[0-2])\/)?)?$/;
 /** ENTRY_KEY_MIN is the bytes of an entry key besides its slug, for the shortest collection name. */
 const ENTRY_KEY_MIN = 'entries/x/.html'.length;
@@ -93,6 +94,7 @@ export async function route(rq, url) {
   }
   if (path === '/sitemap.xml') return siteMap(site, rq);
   if (path === '/robots.txt') return ok(robots(site), 'text/plain; charset=utf-8', ['site']);
+  if (path === '/search') return searchPage(site, rq, url);
   if (path === '/tags') return redirect('/tags/');
   if (path === '/tags/') return tagsIndex(site, rq);
   let m = /^\/tags\/([^/]+)$/.exec(path);

@@ -5,7 +5,8 @@
 // collection names and routes that the contract allows, dates of the one
 // fixed form. A manifest of the wrong shape is a ManifestError: 503, no-store.
 import { ManifestError } from './store.js';
-import { NAME, ROUTE, SLUG, RESERVED_NAMES, isReservedRoute } from './contract.js';
+import { NAME, ROUTE, SLUG, RESERVED_NAMES, SEARCH_ROOT_KEY, SEARCH_SHARD_PREFIX, isReservedRoute } from './contract.js';
+import { shapeOf as searchShape } from './search.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const str = (v) => typeof v === 'string';
@@ -91,6 +92,7 @@ export function checked(key, v) {
  * docs/bucket.md gives that key, or returns null. Other keys are not checked.
  */
 export function shapeError(key, v) {
+  if (key === SEARCH_ROOT_KEY || key.startsWith(SEARCH_SHARD_PREFIX)) return searchShape(key, v);
   const m = /^metadata\/([a-z0-9-]+)(\/\d+)?\.json$/.exec(key);
   if (!m) return null;
   try {

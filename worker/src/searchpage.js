@@ -1,0 +1,71 @@
+// searchpage.js — the /search page: the form, results or a helpful empty
+// page, every one cacheable and tagged `search` (a sync that changes the
+// index purges it) and `site` (the shell), never indexed by crawlers.
+import * as L from './layout.js';
+import { hiddenNow } from './schedule.js';
+import { parse, find, rank, marked, PER_PAGE } from './search.js';
+import { checked } from './shape.js';
+import { SEARCH_ROOT_KEY, SEARCH_MAX_WORDS, SEARCH_MAX_QUERY_BYTES } from './contract.js';
+
+const HTML = 'text/html; charset=utf-8';
+const TAGS = ['site', 'search'];
+const NOINDEX = { 'X-Robots-Tag': 'noindex' };
+
+/** form is the search form, prefilled with the canonical query. */
+export const form = (q = '') => `<form class="search" action="/search" method="get" role="search"><label for="q">Search</label>
+<input id="q" name="q" type="search" value="${L.esc(q)}" maxlength="${SEARCH_MAX_QUERY_BYTES}" required><button type="submit">Search</button></form>`;
+
+const help = `<p class="help">Every word must appear (a word also finds longer words it starts: <kbd>cach</kbd> finds caching). Case and accents do not matter. At most ${SEARCH_MAX_WORDS} words.</p>`;
+
+function respond(site, status, title, main, cap = Infinity) {
+  return { status, body: L.shell(site, { title, main, path: '/search', noindex: true }), type: HTML, tags: TAGS, cap, headers: NOINDEX };
+}
+
+/** searchPage answers /search (the query is canonical already: index.js redirected any other spelling). */
+export async function searchPage(site, rq, url) {
+  const pq = parse(url.searchParams);
+  if (pq.error) return respond(site, 400, 'Search', `<h1>Search</h1>${form()}<p class="error">${L.esc(pq.error)}</p>${help}`);
+  if (!pq.q) return respond(site, 200, 'Search', `<h1>Search</h1>${form()}${help}`);
+  const root = checked(SEARCH_ROOT_KEY, await rq.json(SEARCH_ROOT_KEY));
+  if (!root) return respond(site, 200, 'Search', `<h1>Search</h1>${form(pq.q)}<p class="empty">Search is not available yet: the next sync builds its index.</p>`);
+  const found = await find(rq, root, pq.terms);
+  const ids = new Set(found.map((h) => h.id));
+  const { hidden, cap } = hiddenNow(site, rq.now, (h) => ids.has(`${h.collection}/${h.slug}`));
+  const gone = new Set(hidden.map((h) => `${h.collection}/${h.slug}`));
+  const routes = new Map((site.collections || []).map((c) => [c.name, c]));
+  const shown = rank(found.filter((h) => !gone.has(h.id) && routes.has(h.doc[0])));
+  const all = shown.filter((h) => h.matched === pq.terms.length);
+  const hits = all.length ? all : shown;
+  const pages = Math.max(1, Math.ceil(hits.length / PER_PAGE));
+  const title = `Search: ${pq.q}`;
+  if (pq.page > pages) return { ...respond(site, 404, title, `<h1>Search</h1>${form(pq.q)}<p class="empty">There is no page ${pq.page} of results.</p>`, cap) };
+  let main = `<h1>Search</h1>${form(pq.q)}`;
+  if (!hits.length) {
+    main += `<p class="empty">No entries match “${L.esc(pq.q)}”.</p><p>Try fewer words, the start of a word, or another spelling, or browse the <a href="/tags/">tags</a> and the <a href="/">latest entries</a>.</p>${help}`;
+    return respond(site, 200, title, main, cap);
+  }
+  const n = hits.length;
+  main += all.length ? `<p class="count">${n} ${n === 1 ? 'entry matches' : 'entries match'} “${L.esc(pq.q)}”.</p>`
+    : `<p class="count">No entry matches every word of “${L.esc(pq.q)}”; ${n} ${n === 1 ? 'entry matches' : 'entries match'} some.</p>`;
+  const at = (pq.page - 1) * PER_PAGE;
+  main += `<ol class="results" start="${at + 1}">${hits.slice(at, at + PER_PAGE).map((h) => result(h, routes, pq.words)).join('\n')}</ol>`;
+  main += pager(pq.q, pq.page, pages);
+  return respond(site, 200, title, main, cap);
+}
+
+/** pager links the pages of results. */
+function pager(q, page, pages) {
+  if (pages <= 1) return '';
+  const href = (p) => L.esc(`/search?${new URLSearchParams(p > 1 ? { q, page: String(p) } : { q })}`);
+  const prev = page > 1 ? `<a rel="prev" href="${href(page - 1)}">← Previous</a>` : '<span></span>';
+  const next = page < pages ? `<a rel="next" href="${href(page + 1)}">Next →</a>` : '<span></span>';
+  return `<nav class="pager">${prev}<span>Page ${page} of ${pages}</span>${next}</nav>`;
+}
+
+function result(h, routes, ws) {
+  const [name, slug, title, day, snippet] = h.doc;
+  const c = routes.get(name);
+  const url = `${c.route.replace(/\/$/, '')}/${slug}`;
+  return `<li><article><h2><a href="${L.safeHref(url)}">${marked(title, ws, L.esc)}</a></h2>
+<p class="meta">${L.esc(c.title || c.name)} · <time datetime="${L.esc(day)}">${L.fmtDate(`${day}T00:00:00Z`)}</time></p>${snippet ? `<p>${marked(snippet, ws, L.esc)}</p>` : ''}</article></li>`;
+}
