@@ -37,7 +37,7 @@ var corpora = []corpus{
 	{name: "jekyll",
 		report: []string{"found a Jekyll site (_config.yml)", "content root ., static folder .", "mapped: 5 entries in 2 collections",
 			"blog         _posts/", "dates from filename", "key category → tags (1 files)", "key categories → tags (1 files)",
-			"key excerpt → description (1 files)", "key redirect_from → aliases (1 files)",
+			"key excerpt → description (1 files)", "key redirect_from → aliases (1 files)", "tags written as one string split at spaces and commas (1 files)",
 			"1 Jekyll drafts (_drafts/)", "_drafts/next.md", "1 pages without a date", "docs/installation.md",
 			"key permalink in blog: ignored (1 files): URLs come from file paths", "key layout in docs: ignored (1 files)"},
 		keys: []string{"entries/blog/jekyll-1-0-0-released.html", "entries/blog/jekyll-1-1-1-released.html",

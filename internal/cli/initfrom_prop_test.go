@@ -91,7 +91,7 @@ func genTree(r *rand.Rand, dir string) (must, all map[string]bool) {
 			if front != "" && front != "toml" {
 				for _, extra := range []string{"summary: A summary.\n", "by: Ana\n", "categories: [c1, c2]\n", "category: release\n",
 					"layout: post\n", "permalink: /x/\n", "weight: 3\n", "lastmod: 2022-01-01\n", "mood: fine\n",
-					fmt.Sprintf("redirect_from: [/old/r%d]\n", n), "tags: [t1]\n", "template: recipe\n"} {
+					fmt.Sprintf("redirect_from: [/old/r%d]\n", n), []string{"tags: [t1]\n", "tags: t2 t3\n"}[r.IntN(2)], "template: recipe\n"} {
 					if r.IntN(5) == 0 {
 						front += extra
 					}

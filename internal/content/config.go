@@ -116,6 +116,9 @@ type Collection struct {
 	Keys        map[string]string `yaml:"keys"`
 	IgnoreKeys  []string          `yaml:"ignoreKeys"`
 	UnknownKeys string            `yaml:"unknownKeys"`
+	// SplitTags reads tags given as one string ("a b", Jekyll's form) as
+	// the list of its words, split at spaces and commas.
+	SplitTags bool `yaml:"splitTags"`
 	HTML        string            `yaml:"html"` // safe or strict; default the top-level html
 	// DropTitleHeading overrides the top-level dropTitleHeading.
 	DropTitleHeading *bool `yaml:"dropTitleHeading"`

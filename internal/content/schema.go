@@ -2,6 +2,7 @@ package content
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"sort"
 	"strings"
@@ -115,6 +116,10 @@ func (c *checker) checkSchema(m map[string]any, col *Collection, ps pathSlug) Fr
 	}
 	if !fm.PublishDate.IsZero() && !fm.Expires.IsZero() && !fm.Expires.After(fm.PublishDate) {
 		c.atValue([]string{"expires"}, "expires (%s) must be after publishDate (%s)", fm.Expires.Format(time.RFC3339), fm.PublishDate.Format(time.RFC3339))
+	}
+	if s, isStr := m["tags"].(string); isStr && col.SplitTags {
+		m = maps.Clone(m)
+		m["tags"] = splitTags(s)
 	}
 	fm.Tags = c.tags(m)
 	fm.Features = c.features(m)

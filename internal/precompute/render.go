@@ -247,6 +247,7 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		dropTitleHeading(doc, src, st.meta)
 	}
 	warnTemplates(doc, src, st)
+	warnUnclosedFence(doc, src, st)
 	var refused []*ast.AutoLink
 	var replaced [][2]ast.Node // raw HTML node, its checked form (nil: dropped)
 	raw := &rawChecker{st: st}

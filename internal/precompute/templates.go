@@ -70,3 +70,76 @@ func blankCodeSpans(line []byte) []byte {
 	}
 	return out
 }
+
+// warnUnclosedFence warns about a top-level fenced code block that never
+// closes: CommonMark runs it to the end of the file, so every heading,
+// link and paragraph after it silently becomes code.
+func warnUnclosedFence(doc ast.Node, src []byte, st *docState) {
+	for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
+		n, ok := c.(*ast.FencedCodeBlock)
+		if !ok {
+			continue
+		}
+		lines := n.Lines()
+		var open, end int
+		switch {
+		case n.Info != nil:
+			open = lineStart(src, n.Info.Segment.Start)
+		case lines.Len() > 0:
+			open = lineStart(src, max(lineStart(src, lines.At(0).Start)-1, 0))
+		default:
+			continue
+		}
+		if lines.Len() > 0 {
+			end = lines.At(lines.Len() - 1).Stop
+		} else {
+			end = min(lineEnd(src, open)+1, len(src))
+		}
+		if end = min(end, len(src)); !closesFence(src[open:lineEnd(src, open)], src[end:lineEnd(src, end)]) {
+			st.warnf(open, "this code fence never closes, so everything after it in the file is shown as code: add the closing fence")
+		}
+	}
+}
+
+func lineStart(src []byte, off int) int {
+	for off > 0 && src[off-1] != '\n' {
+		off--
+	}
+	return off
+}
+
+func lineEnd(src []byte, off int) int {
+	for off < len(src) && src[off] != '\n' {
+		off++
+	}
+	return off
+}
+
+// closesFence says whether line closes the fence opened by opening: the
+// same character, at least as many, then only spaces.
+func closesFence(opening, line []byte) bool {
+	trim := func(b []byte) []byte {
+		for i := 0; i < 3 && len(b) > 0 && b[0] == ' '; i++ {
+			b = b[1:]
+		}
+		return b
+	}
+	opening, line = trim(opening), trim(line)
+	if len(opening) == 0 || len(line) == 0 || line[0] != opening[0] {
+		return false
+	}
+	n := 0
+	for n < len(opening) && opening[n] == opening[0] {
+		n++
+	}
+	m := 0
+	for m < len(line) && line[m] == opening[0] {
+		m++
+	}
+	for _, c := range line[m:] {
+		if c != ' ' && c != '\t' && c != '\r' {
+			return false
+		}
+	}
+	return m >= n
+}

@@ -50,6 +50,7 @@ type FromCollection struct {
 	Keys                                 map[string]string // other tools' key → model key
 	IgnoreKeys                           []string
 	Templates                            map[string]string // template names entries use → layout
+	SplitTags                            int               // files whose tags are one string ("a b")
 	Entries                              int
 	keyFiles                             map[string]int
 	mapped                               map[string]int // key → files it maps in

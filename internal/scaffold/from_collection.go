@@ -169,7 +169,7 @@ func (s *Source) keepFile(c *FromCollection, f fromFile) bool {
 		return true // a YAML error: validate reports it with its position
 	}
 	if err != nil && f.front["slug"] == nil {
-		s.exclude(c, f.rel, filepath.Join(s.Dir, filepath.FromSlash(f.path)), "file names that make no slug (a character outside ASCII): set slug: or rename the file")
+		s.exclude(c, f.rel, filepath.Join(s.Dir, filepath.FromSlash(f.path)), "file names that make no slug (a character with no ASCII spelling): set slug: or rename the file")
 		return false
 	}
 	if f.front["date"] == nil && date.IsZero() && strings.EqualFold(path.Base(f.rel), "_index.md") {
@@ -189,6 +189,9 @@ func (s *Source) mapKeys(c *FromCollection, files []fromFile) {
 	for _, f := range files {
 		for k := range f.front {
 			c.keyFiles[k]++
+		}
+		if _, isStr := f.front["tags"].(string); isStr {
+			c.SplitTags++ // Jekyll's "tags: a b"
 		}
 	}
 	c.Keys = map[string]string{}

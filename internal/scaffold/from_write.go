@@ -78,6 +78,9 @@ func (s *Source) Config() []byte {
 		if len(c.IgnoreKeys) > 0 {
 			fmt.Fprintf(&b, "    ignoreKeys: %s\n", list(c.IgnoreKeys))
 		}
+		if c.SplitTags > 0 {
+			b.WriteString("    splitTags: true\n")
+		}
 	}
 	return b.Bytes()
 }
@@ -120,6 +123,9 @@ func (s *Source) Report(w io.Writer) {
 		fmt.Fprintf(w, "  %-12s %-16s %4d entries  route /%s, template %s, dates from %s\n", c.Name, c.Folder+"/", c.Entries, c.Name, c.Template, c.Dates)
 		for _, k := range sortedKeys(c.Keys) {
 			fmt.Fprintf(w, "    key %s → %s (%d files)\n", k, c.Keys[k], c.mapped[k])
+		}
+		if c.SplitTags > 0 {
+			fmt.Fprintf(w, "    tags written as one string split at spaces and commas (%d files)\n", c.SplitTags)
 		}
 		for _, t := range sortedKeys(c.Templates) {
 			if c.Templates[t] != t {
