@@ -118,8 +118,8 @@ type Collection struct {
 	UnknownKeys string            `yaml:"unknownKeys"`
 	// SplitTags reads tags given as one string ("a b", Jekyll's form) as
 	// the list of its words, split at spaces and commas.
-	SplitTags bool `yaml:"splitTags"`
-	HTML        string            `yaml:"html"` // safe or strict; default the top-level html
+	SplitTags bool   `yaml:"splitTags"`
+	HTML      string `yaml:"html"` // safe or strict; default the top-level html
 	// DropTitleHeading overrides the top-level dropTitleHeading.
 	DropTitleHeading *bool `yaml:"dropTitleHeading"`
 
