@@ -228,11 +228,14 @@ func frontOf(c *cached) Frontmatter {
 }
 
 // Save writes the entries seen in this run (and only those) if anything
-// changed, and removes bodies no entry names any more.
+// changed, and removes bodies no entry names any more. They become the
+// entries the next run reuses: one Cache serves many runs (axctl dev syncs
+// after every save).
 func (c *Cache) Save() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.dirty && len(c.new) == len(c.old) {
+		c.roll()
 		return nil
 	}
 	if err := c.write(); err != nil {
@@ -248,8 +251,12 @@ func (c *Cache) Save() error {
 			_ = os.Remove(filepath.Join(c.dir, "bodies", d.Name()))
 		}
 	}
+	c.roll()
 	return nil
 }
+
+// roll makes this run's entries the ones the next run looks up.
+func (c *Cache) roll() { c.old, c.new, c.dirty = c.new, map[string]*cached{}, false }
 
 // write streams render.gob to a temporary file and renames it into place.
 func (c *Cache) write() error {

@@ -2,6 +2,7 @@ package content
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -119,6 +120,41 @@ func TestCacheSkipsUnchangedEntries(t *testing.T) {
 	_, problems, _ = s.load()
 	if len(problems) != 1 || !strings.Contains(problems[0].Msg, "does not exist") {
 		t.Fatalf("deleted link target: problems %v", problems)
+	}
+}
+
+// TestCacheServesManyRuns uses one Cache for several loads, as axctl dev
+// does: what a run saved is what the next run reuses, so an edit renders
+// one entry, not every entry again.
+func TestCacheServesManyRuns(t *testing.T) {
+	s := newCacheSite(t)
+	c, err := OpenCache(filepath.Join(s.dir, ".axctl", "cache"), s.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func() int64 {
+		t.Helper()
+		before := precompute.HighlightCalls()
+		problems, err := Load(context.Background(), s.cfg, Options{Cache: c}, func(*Entry) error { return nil })
+		if err != nil || len(problems) > 0 {
+			t.Fatalf("load: %v %v", err, problems)
+		}
+		if err := c.Save(); err != nil {
+			t.Fatal(err)
+		}
+		return precompute.HighlightCalls() - before
+	}
+	if calls := run(); calls != 2 {
+		t.Fatalf("first run: %d chroma calls, want 2", calls)
+	}
+	for i := range 3 {
+		if calls := run(); calls != 0 {
+			t.Fatalf("unchanged run %d: %d chroma calls, want 0", i, calls)
+		}
+		s.write("content/blog/b.md", fmt.Sprintf("---\ntitle: B%d\ndate: 2026-01-02\nfeatures: {syntax: [code]}\n---\n\n```go\npackage b%d\n```\n", i, i))
+		if calls := run(); calls != 1 {
+			t.Fatalf("edit %d: %d chroma calls, want 1", i, calls)
+		}
 	}
 }
 
