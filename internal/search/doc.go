@@ -38,16 +38,18 @@ const (
 type Doc struct {
 	Collection, Slug, Title, Date, Snippet string
 	// Freq is term → weighted frequency; Len the entry's length in
-	// indexed words.
-	Freq map[string]int
-	Len  int
+	// indexed words; Fields the terms of the title, tags, headings and
+	// description (their prefixes are keys too).
+	Freq   map[string]int
+	Len    int
+	Fields map[string]bool
 }
 
 // NewDoc indexes one entry: its record's title, tags, headings and
 // description, and the text of its rendered body (the HTML fragment sync
 // uploads; tags and comments are skipped).
 func NewDoc(collection string, r manifest.Record, body []byte) Doc {
-	d := Doc{Collection: collection, Slug: r.Slug, Title: clip(r.Title, maxTitleBytes), Date: r.Date, Freq: map[string]int{}}
+	d := Doc{Collection: collection, Slug: r.Slug, Title: clip(r.Title, maxTitleBytes), Date: r.Date, Freq: map[string]int{}, Fields: map[string]bool{}}
 	add := func(text string, weight, limit int) int {
 		n := 0
 		for _, t := range Terms(Words(text)) {
@@ -56,6 +58,7 @@ func NewDoc(collection string, r manifest.Record, body []byte) Doc {
 			}
 			n++
 			d.Freq[t] += weight
+			d.Fields[t] = true
 		}
 		return n
 	}

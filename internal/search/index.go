@@ -117,23 +117,27 @@ func (k *keyList) push(p posting) {
 }
 
 // keysOf is every key a doc is found by, with its weight: each term at
-// its impact, and each prefix of a term (from minPrefixRunes runes; one
-// rune for a dense-script bigram) at half the best impact among the terms
-// it starts, so an exact match outranks a prefix match.
+// its impact, and each prefix of a term of its title, tags, headings or
+// description (from minPrefixRunes runes), and the first rune of every
+// dense-script bigram, at half the best impact among the terms it starts,
+// so an exact match outranks a prefix match. Body words are found whole:
+// their prefixes would triple the index (docs/search.md, "Sizes").
 func keysOf(d Doc) map[string]int {
 	out := make(map[string]int, 2*len(d.Freq))
 	for t, f := range d.Freq {
 		w := impact(f, d.Len)
 		out[t] = max(out[t], w)
 		r, _ := utf8.DecodeRuneInString(t)
-		from := minPrefixRunes
+		from, to := minPrefixRunes, maxPrefixRunes
 		if dense(r) {
 			from = 1
+		} else if !d.Fields[t] {
+			continue
 		}
 		half := (w + 1) / 2
 		n := 0
 		for i := range t {
-			if n > maxPrefixRunes {
+			if n > to {
 				break
 			}
 			if n >= from {

@@ -351,3 +351,21 @@ func TestClip(t *testing.T) {
 		}
 	}
 }
+
+// TestFoldFastPath: Fold, which lower-cases plain ASCII runs itself, equals
+// the x/text chain applied to the whole string, on random mixes of ASCII
+// and characters that decompose, fold, combine or are marks.
+func TestFoldFastPath(t *testing.T) {
+	pool := []rune("aZz09 .,'-\t\nÉéßẞΣσςİıǅﬁＡｶﾞ東京\u0301\u0308\u0345\u3099ᏸꭰᲀ한글ก\u0e31ー①™㎡")
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range 20000 {
+		rs := make([]rune, 1+rng.IntN(12))
+		for j := range rs {
+			rs[j] = pool[rng.IntN(len(pool))]
+		}
+		s := string(rs)
+		if got, want := Fold(s), foldChain(s); got != want {
+			t.Fatalf("case %d: Fold(%q) = %q, the chain gives %q", i, s, got, want)
+		}
+	}
+}

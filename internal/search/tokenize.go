@@ -32,7 +32,50 @@ var marks = runes.Remove(runes.Predicate(func(r rune) bool {
 // Fold maps s to its search form: NFKD, marks removed, case folded, NFKD
 // again (folding can produce decomposable runes), marks removed, NFC.
 // "Café" and "CAFE" both fold to "cafe"; "ｶﾞ" to "ガ".
+//
+// Runs of ASCII letters, digits and spaces are only lower-cased (what the
+// chain does to them: no ASCII character decomposes, composes with a
+// following one, or is a mark); the rest goes through the chain, in runs
+// that start at such a character, so a mark still meets the character
+// before it. TestFoldFastPath checks this against the chain on whole
+// strings.
 func Fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for len(s) > 0 {
+		i := 0
+		for i < len(s) && plainASCII(s[i]) {
+			i++
+		}
+		if i > 0 {
+			for _, c := range []byte(s[:i]) {
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				b.WriteByte(c)
+			}
+			s = s[i:]
+			continue
+		}
+		// The chain takes everything up to the next plain ASCII character
+		// that is followed by another (a mark after a letter stays with it).
+		j := 1
+		for j < len(s) && !(plainASCII(s[j]) && (j+1 == len(s) || plainASCII(s[j+1]))) {
+			j++
+		}
+		b.WriteString(foldChain(s[:j]))
+		s = s[j:]
+	}
+	return b.String()
+}
+
+// plainASCII is an ASCII letter, digit or space.
+func plainASCII(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == ' '
+}
+
+// foldChain is Fold's transformation, for any string.
+func foldChain(s string) string {
 	t := transform.Chain(norm.NFKD, marks, cases.Fold(), norm.NFKD, marks, norm.NFC)
 	out, _, err := transform.String(t, s)
 	if err != nil {
@@ -45,6 +88,9 @@ func Fold(s string) string {
 // between words: such runs are indexed as overlapping bigrams instead of
 // segmented words, so "東京" finds "東京都" whatever a dictionary says.
 func dense(r rune) bool {
+	if r < 0x0E00 { // Thai, the first of these scripts
+		return false
+	}
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar) ||
 		r == 0x30FC || r == 0x3099 || r == 0x309A
 }
