@@ -297,12 +297,10 @@ func (g *gen) paragraph(n int) {
 	b.WriteString(".\n\n")
 }
 
-// maxHeadings bounds the headings of one entry: the table of contents
-// travels in the object's custom metadata, which MinIO and AWS S3 (and
-// Miniflare's R2) cap at 2 KB.
+// maxHeadings bounds the headings of one entry, as a long post has.
 const maxHeadings = 8
 
-// heading is a short section title (the TOC is in the metadata).
+// heading is a short section title.
 func (g *gen) heading(i int) string {
 	return fmt.Sprintf("%s %s %d", capitalize(g.word()), g.word(), i)
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"time"
 
 	"github.com/axctl/axctl/internal/content"
@@ -14,7 +13,7 @@ import (
 
 // Records draws n manifest records with the generator's distributions
 // (collections, titles, dates, authors, descriptions, Zipf tags, features,
-// word counts, a heading per ~200 words, at most maxHeadings), without writing or rendering any
+// word counts), without writing or rendering any
 // entry: input for manifest.Build at sizes too big to sync in a benchmark.
 func Records(n int, seed uint64) ([]manifest.Collection, map[string][]manifest.Record) {
 	g := &gen{r: rand.New(rand.NewPCG(seed, seed^0x5851f42d4c957f2d)), stats: &Stats{Collections: map[string]int{}}}
@@ -48,10 +47,6 @@ func Records(n int, seed uint64) ([]manifest.Collection, map[string][]manifest.R
 		if g.r.Float64() < 0.3 {
 			r.Features = []string{"syntax:code"}
 		}
-		for h := 0; h < min(r.Words/200, maxHeadings); h++ {
-			text := g.heading(h + 1)
-			r.TOC = append(r.TOC, manifest.Heading{Level: 2, ID: headingID(text), Text: text})
-		}
 		recs[c.name] = append(recs[c.name], r)
 	}
 	return cols, recs
@@ -60,9 +55,4 @@ func Records(n int, seed uint64) ([]manifest.Collection, map[string][]manifest.R
 func hexOf(kind string, i int) string {
 	s := sha256.Sum256([]byte(fmt.Sprintf("%s%d", kind, i)))
 	return hex.EncodeToString(s[:16])
-}
-
-// headingID approximates goldmark's auto heading IDs (enough for sizes).
-func headingID(s string) string {
-	return strings.Join(strings.Fields(strings.ToLower(s)), "-")
 }

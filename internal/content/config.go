@@ -22,6 +22,16 @@ import (
 // DefaultTarget is where sync writes when neither flag nor config says.
 const DefaultTarget = "file://.axctl/bucket"
 
+// DefaultMetadataBytes is limits.metadataBytes unless set: the strictest
+// target's limit. MinIO, AWS S3 and Miniflare's local R2 (make demo, make
+// preview) refuse more than 2,048 bytes of custom metadata per object, as
+// upload.MetadataSize counts them (header names included).
+const DefaultMetadataBytes = 2048
+
+// MaxMetadataBytes is R2's limit: a config whose bucket is only ever R2 may
+// raise limits.metadataBytes to it.
+const MaxMetadataBytes = 8192
+
 // DefaultAssetBytes is limits.assetBytes unless set: 25 MiB, the largest
 // static asset a Worker serves.
 const DefaultAssetBytes = 25 << 20
@@ -76,7 +86,7 @@ type S3 struct {
 
 // Limits bound what an entry may be.
 type Limits struct {
-	MetadataBytes int   `yaml:"metadataBytes"` // R2: 8192
+	MetadataBytes int   `yaml:"metadataBytes"` // default DefaultMetadataBytes; R2-only buckets up to MaxMetadataBytes
 	EntryBytes    int64 `yaml:"entryBytes"`    // size of one Markdown file
 	// AssetBytes bounds one linked file; default 25 MiB, the Workers
 	// static-asset limit. Hashing and upload stream, so it bounds time and
@@ -148,7 +158,7 @@ func (c *Config) fill() {
 		c.Target = DefaultTarget
 	}
 	if c.Limits.MetadataBytes == 0 {
-		c.Limits.MetadataBytes = 8192
+		c.Limits.MetadataBytes = DefaultMetadataBytes
 	}
 	if c.Limits.EntryBytes == 0 {
 		c.Limits.EntryBytes = 1 << 20
@@ -308,7 +318,10 @@ func (c *Config) check(data []byte) error {
 		return fail("content:", "content %q must be a relative path inside the folder of axctl.yaml", c.Content)
 	}
 	if c.Limits.MetadataBytes < 256 {
-		return fail("metadataBytes", "limits.metadataBytes %d is too small (R2 allows 8192)", c.Limits.MetadataBytes)
+		return fail("metadataBytes", "limits.metadataBytes %d is too small (MinIO and S3 allow %d)", c.Limits.MetadataBytes, DefaultMetadataBytes)
+	}
+	if c.Limits.MetadataBytes > MaxMetadataBytes {
+		return fail("metadataBytes", "limits.metadataBytes %d is more than any target accepts (R2: %d)", c.Limits.MetadataBytes, MaxMetadataBytes)
 	}
 	if c.HTML != "safe" && c.HTML != "strict" {
 		return fail("html", "html %q must be safe or strict", c.HTML)

@@ -386,9 +386,6 @@ func (l *loader) record(e *Entry, res *precompute.Result, src []byte) (manifest.
 	for _, t := range e.Front.Tags {
 		r.Tags = append(r.Tags, manifest.Tag{Name: t, Slug: TagSlug(t)})
 	}
-	for _, h := range res.TOC {
-		r.TOC = append(r.TOC, manifest.Heading{Level: h.Level, ID: h.ID, Text: h.Text})
-	}
 	in := sha256.New()
 	// The input hash leaves the renderer version out: same input with a new
 	// hash means the renderer changed (the plan's reason says so).
@@ -403,6 +400,11 @@ func (l *loader) record(e *Entry, res *precompute.Result, src []byte) (manifest.
 	meta[manifest.MetaHash] = r.Hash
 	return r, meta
 }
+
+// MaxTOC bounds the table of contents an entry body carries (its first
+// headings): a page of 50,000 headings gets a usable one, and the Worker
+// lays out a bounded list.
+const MaxTOC = 100
 
 // withMarker prefixes a body with a comment naming its hash. The hash covers
 // the metadata too, so the body's bytes, and the ETag a listing shows for

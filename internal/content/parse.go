@@ -123,6 +123,12 @@ func (l *loader) parseText(f file, src, raw []byte) (*Entry, []Problem) {
 		e.aliasAt[0], e.aliasAt[1] = c.loc.key("slug")
 	}
 	e.Assets = l.assetsOf(res.HTML)
+	toc := make([]manifest.Heading, min(len(res.TOC), MaxTOC))
+	for i := range toc {
+		h := res.TOC[i]
+		toc[i] = manifest.Heading{Level: h.Level, ID: h.ID, Text: h.Text}
+	}
+	e.HTML = append(manifest.TOCLine(toc), res.HTML...)
 	var meta map[string]string
 	e.Record, meta = l.record(e, res, raw)
 	e.HTML = withMarker(e.Record.Hash, e.HTML)
@@ -131,7 +137,7 @@ func (l *loader) parseText(f file, src, raw []byte) (*Entry, []Problem) {
 	if _, err := upload.EncodeMetadata(meta); err != nil {
 		return prob(fm.startLine-1, 1, "metadata cannot be encoded: %v", err)
 	} else if n := upload.MetadataSize(meta); n > l.cfg.Limits.MetadataBytes {
-		return prob(fm.startLine-1, 1, "metadata is %d bytes once encoded; the limit is %d (limits.metadataBytes): shorten the description, title or tags, or the headings", n, l.cfg.Limits.MetadataBytes)
+		return prob(fm.startLine-1, 1, "metadata is %d bytes once encoded; the limit is %d (limits.metadataBytes): shorten the description, title or tags", n, l.cfg.Limits.MetadataBytes)
 	}
 	return e, c.warnings
 }

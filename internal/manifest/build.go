@@ -272,9 +272,6 @@ func normRecord(c Collection, r *Record) error {
 	if len(r.Tags) == 0 {
 		r.Tags = nil
 	}
-	if len(r.TOC) == 0 {
-		r.TOC = nil
-	}
 	return checkRecord(r)
 }
 

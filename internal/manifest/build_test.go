@@ -307,9 +307,6 @@ func TestShardSize(t *testing.T) {
 		for _, n := range []string{"Caching", "Cloudflare", "R2", "Go", "Performance", "Édition"} {
 			r.Tags = append(r.Tags, Tag{Name: n, Slug: strings.ToLower(n)})
 		}
-		for h := range 12 {
-			r.TOC = append(r.TOC, Heading{Level: 2 + h%2, ID: fmt.Sprintf("section-heading-%d", h), Text: fmt.Sprintf("Section heading number %d", h)})
-		}
 		r.Words = 2400
 		r.PublishDate, r.Expires = day(i), day(i+365)
 		recs[i] = r
@@ -344,7 +341,6 @@ func TestGolden(t *testing.T) {
 	hello.Title, hello.Author, hello.Description = "Hello, “world” 🚀", "Ada", "The first post."
 	hello.Tags = []Tag{{Name: "Café", Slug: "caf%C3%A9"}, {Name: "Go", Slug: "go"}}
 	hello.Template, hello.Features = "post", []string{"syntax:code"}
-	hello.TOC = []Heading{{Level: 2, ID: "setup", Text: "Setup"}}
 	hello.Words = 312
 	older := rec("guides/older", "2026-10-01T09:30:00Z")
 	older.Tags = []Tag{{Name: "Go", Slug: "go"}}

@@ -18,7 +18,7 @@ func FuzzFromMetadata(f *testing.F) {
 	f.Fuzz(func(t *testing.T, col, slug, title, date, words, hash, input, tags, features, toc, author, description string) {
 		m := map[string]string{
 			MetaTitle: title, MetaDate: date, MetaWords: words, MetaHash: hash, MetaInput: input,
-			MetaTags: tags, MetaFeatures: features, MetaTOC: toc, MetaAuthor: author, MetaDescription: description,
+			MetaTags: tags, MetaFeatures: features, "toc": toc, MetaAuthor: author, MetaDescription: description,
 		}
 		r, err := FromMetadata(col, "/"+col, slug, m)
 		if err != nil {

@@ -26,7 +26,6 @@ const (
 	MetaSource      = "source"
 	MetaTags        = "tags"
 	MetaFeatures    = "features"
-	MetaTOC         = "toc"
 	MetaWords       = "words"
 	MetaPublishDate = "publishdate"
 	MetaExpires     = "expires"
@@ -62,9 +61,6 @@ func ToMetadata(r Record) map[string]string {
 	}
 	if f := normFeatures(r.Features); len(f) > 0 {
 		m[MetaFeatures] = compactJSON(f)
-	}
-	if len(r.TOC) > 0 {
-		m[MetaTOC] = compactJSON(r.TOC)
 	}
 	if len(r.Aliases) > 0 {
 		m[MetaAliases] = compactJSON(r.Aliases)
@@ -126,11 +122,6 @@ func decodeMeta(r *Record, m map[string]string) error {
 			return fmt.Errorf("%s %q: %w", MetaFeatures, v, err)
 		}
 	}
-	if v := m[MetaTOC]; v != "" {
-		if err := strictJSON(v, &r.TOC); err != nil {
-			return fmt.Errorf("%s %q: %w", MetaTOC, v, err)
-		}
-	}
 	if v := m[MetaAliases]; v != "" {
 		if err := strictJSON(v, &r.Aliases); err != nil {
 			return fmt.Errorf("%s %q: %w", MetaAliases, v, err)
@@ -142,9 +133,6 @@ func decodeMeta(r *Record, m map[string]string) error {
 	}
 	if len(r.Features) == 0 {
 		r.Features = nil
-	}
-	if len(r.TOC) == 0 {
-		r.TOC = nil
 	}
 	if len(r.Aliases) == 0 {
 		r.Aliases = nil
@@ -188,11 +176,6 @@ func checkRecord(r *Record) error {
 	for _, f := range r.Features {
 		if err := checkFeature(f); err != nil {
 			return fmt.Errorf("%s: %w", MetaFeatures, err)
-		}
-	}
-	for i, h := range r.TOC {
-		if h.Level < 1 || h.Level > 6 {
-			return fmt.Errorf("%s[%d]: level %d not in 1..6", MetaTOC, i, h.Level)
 		}
 	}
 	for i, a := range r.Aliases {

@@ -27,13 +27,11 @@ func TestMetadataRoundTrip(t *testing.T) {
 		}},
 		{"emoji", func(r *Record) {
 			r.Title = "Ship it 🚀🔥 — 👩🏽‍💻 family 👨‍👩‍👧"
-			r.TOC = []Heading{{Level: 2, ID: "rocket", Text: "🚀 Launch"}}
 		}},
 		{"quotes and html", func(r *Record) {
 			r.Title = `He said "hi" & left <b>now</b> 'ok' \ back`
 			r.Description = "a \"quoted\" <script>alert(1)</script> & more"
 			r.Tags = []Tag{{Name: `"Quoted" & <tag>`, Slug: "quoted-tag"}}
-			r.TOC = []Heading{{Level: 3, ID: "a-b", Text: `x < y && "z"`}}
 		}},
 		{"newlines and control", func(r *Record) {
 			r.Description = "line one\nline two\r\n\ttabbed\u2028sep"
@@ -43,7 +41,6 @@ func TestMetadataRoundTrip(t *testing.T) {
 			r.Source = "https://example.com/src?a=1&b=2"
 			r.Tags = []Tag{{Name: "Go", Slug: "go"}, {Name: "Caching", Slug: "caching"}}
 			r.Features = []string{"math:katex", "syntax:code"}
-			r.TOC = []Heading{{Level: 2, ID: "setup", Text: "Setup"}, {Level: 3, ID: "more", Text: "More"}}
 			r.Words = 312
 			r.PublishDate, r.Expires = "2026-11-03T08:00:00Z", "2027-01-01T00:00:00Z"
 		}},
@@ -74,7 +71,6 @@ func TestToMetadataExact(t *testing.T) {
 		Slug: "hello", Hash: hex32("h"), Input: hex32("i"), Title: "Hello <World>", Date: "2026-11-02T00:00:00Z",
 		Tags:     []Tag{{Name: "Café", Slug: "caf%C3%A9"}},
 		Features: []string{"syntax:code", "math:katex", "syntax:code"},
-		TOC:      []Heading{{Level: 2, ID: "setup", Text: "Setup & go"}},
 		Words:    312, Source: "https://x.test/?a=1&b=2",
 	}
 	want := map[string]string{
@@ -83,7 +79,6 @@ func TestToMetadataExact(t *testing.T) {
 		"source":   "https://x.test/?a=1&b=2",
 		"tags":     `[{"name":"Café","slug":"caf%C3%A9"}]`,
 		"features": `["math:katex","syntax:code"]`,
-		"toc":      `[{"level":2,"id":"setup","text":"Setup & go"}]`,
 		"words":    "312",
 		"hash":     hex32("h"),
 		"input":    hex32("i"),
@@ -100,12 +95,13 @@ func TestToMetadataExact(t *testing.T) {
 func TestFromMetadataIgnoresUnknownKeysAndEmptyArrays(t *testing.T) {
 	m := ToMetadata(rec("a", day(0)))
 	m["x-amz-something"] = "whatever"
-	m["tags"], m["features"], m["toc"] = "[]", "[]", "[]"
+	m["tags"], m["features"] = "[]", "[]"
+	m["toc"] = `[{"level":9}]` // the key of an older format: ignored
 	r, err := FromMetadata("blog", "/blog", "a", m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Tags != nil || r.Features != nil || r.TOC != nil {
+	if r.Tags != nil || r.Features != nil {
 		t.Errorf("empty arrays should decode to nil: %+v", r)
 	}
 }
@@ -143,8 +139,6 @@ func TestFromMetadataErrors(t *testing.T) {
 		{"tag no slug", "", "", map[string]string{"tags": `[{"name":"a"}]`}, "tags[0]"},
 		{"features not strings", "", "", map[string]string{"features": `[1]`}, "features"},
 		{"feature no type", "", "", map[string]string{"features": `["code"]`}, "features"},
-		{"toc level 0", "", "", map[string]string{"toc": `[{"level":0,"id":"a","text":"A"}]`}, "toc[0]"},
-		{"toc level string", "", "", map[string]string{"toc": `[{"level":"2","id":"a","text":"A"}]`}, "toc"},
 		{"bad slug", "", "Hello", nil, "slug"},
 		{"slug empty segment", "", "a//b", nil, "slug"},
 		{"bad collection", "Blog", "", nil, "collection"},

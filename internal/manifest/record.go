@@ -18,24 +18,23 @@ type Heading struct {
 
 // Record describes one published entry. Field order is the JSON key order.
 type Record struct {
-	Collection  string    `json:"collection,omitempty"` // only in site.json's latest
-	Slug        string    `json:"slug"`
-	URL         string    `json:"url"`
-	Key         string    `json:"key"`
-	Hash        string    `json:"hash"`
-	Input       string    `json:"input"`
-	Title       string    `json:"title"`
-	Date        string    `json:"date"`
-	Author      string    `json:"author,omitempty"`
-	Description string    `json:"description,omitempty"`
-	Tags        []Tag     `json:"tags,omitempty"`
-	Template    string    `json:"template,omitempty"`
-	Source      string    `json:"source,omitempty"`
-	Features    []string  `json:"features,omitempty"`
-	TOC         []Heading `json:"toc,omitempty"`
-	Words       int       `json:"words"`
-	PublishDate string    `json:"publishDate,omitempty"`
-	Expires     string    `json:"expires,omitempty"`
+	Collection  string   `json:"collection,omitempty"` // only in site.json's latest
+	Slug        string   `json:"slug"`
+	URL         string   `json:"url"`
+	Key         string   `json:"key"`
+	Hash        string   `json:"hash"`
+	Input       string   `json:"input"`
+	Title       string   `json:"title"`
+	Date        string   `json:"date"`
+	Author      string   `json:"author,omitempty"`
+	Description string   `json:"description,omitempty"`
+	Tags        []Tag    `json:"tags,omitempty"`
+	Template    string   `json:"template,omitempty"`
+	Source      string   `json:"source,omitempty"`
+	Features    []string `json:"features,omitempty"`
+	Words       int      `json:"words"`
+	PublishDate string   `json:"publishDate,omitempty"`
+	Expires     string   `json:"expires,omitempty"`
 	// Aliases are site paths that redirect (301) to URL. They travel in
 	// the object's metadata and site.json's aliases, not in shards.
 	Aliases []string `json:"-"`

@@ -19,7 +19,7 @@ import (
 
 // Version names the renderer's output format. Bump it when any change alters
 // the HTML for unchanged input: every entry's hash changes and sync rewrites.
-const Version = "axctl-render-1"
+const Version = "axctl-render-2"
 
 // Problem is a content error found while rendering, at a 1-based position.
 type Problem struct {

@@ -66,7 +66,7 @@ func NewDoc(collection string, r manifest.Record, body []byte) Doc {
 	for _, t := range r.Tags {
 		d.Len += add(t.Name, weightTags, 0)
 	}
-	for _, h := range r.TOC {
+	for _, h := range bodyTOC(body) {
 		add(h.Text, weightHeading-weightBody, 0) // the body counts it once more
 	}
 	d.Len += add(r.Description, weightDesc, 0)
@@ -90,6 +90,19 @@ func NewDoc(collection string, r manifest.Record, body []byte) Doc {
 		d.Snippet = clip(text, maxSnippetBytes)
 	}
 	return d
+}
+
+// bodyTOC is the table of contents an entry body carries after its marker
+// line (docs/bucket.md, "Entry body"); none when it has no valid one.
+func bodyTOC(body []byte) []manifest.Heading {
+	if bytes.HasPrefix(body, []byte("<!-- axctl ")) {
+		_, body, _ = bytes.Cut(body, []byte("\n"))
+	}
+	toc, _, err := manifest.SplitTOC(body)
+	if err != nil {
+		return nil
+	}
+	return toc
 }
 
 // Text is the visible text of an HTML fragment, whitespace collapsed.

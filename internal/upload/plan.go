@@ -78,13 +78,13 @@ type Previous struct {
 }
 
 // MetaDigest summarises the metadata an author writes (frontmatter), not
-// what is derived from the body (words, toc) or the hashes, so a plan can
+// what is derived from the body (words) or the hashes, so a plan can
 // say "metadata changed" rather than "content changed".
 func MetaDigest(meta map[string]string) string {
 	keys := make([]string, 0, len(meta))
 	for k := range meta {
 		switch k {
-		case "hash", "input", "words", "toc":
+		case "hash", "input", "words":
 		default:
 			keys = append(keys, k)
 		}

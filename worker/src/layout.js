@@ -74,10 +74,20 @@ export function summaryList(records) {
 ${byline(r)}${r.description ? `<p>${esc(r.description)}</p>` : ''}${tagList(r.tags)}</article></li>`).join('\n')}</ol>`;
 }
 
+/**
+ * toc is the table of contents twice: a navigation box (beside a doc's text,
+ * below a post's title) for wide screens, and a collapsed <details> below
+ * the title for phones. CSS shows one of them; the other is display:none,
+ * so neither screen readers nor the tab order meet it twice.
+ */
 function toc(items) {
-  if (!items || !items.length) return '';
-  return `<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>${items.map((h) =>
-    `<li class="l${Math.min(6, Math.max(2, Number(h.level) || 2))}"><a href="#${esc(h.id)}">${esc(h.text)}</a></li>`).join('')}</ol></nav>`;
+  if (!items || !items.length) return { side: '', inline: '' };
+  const list = `<ol>${items.map((h) =>
+    `<li class="l${Math.min(6, Math.max(2, Number(h.level) || 2))}"><a href="#${esc(h.id)}">${esc(h.text)}</a></li>`).join('')}</ol>`;
+  return {
+    side: `<nav class="toc toc-side" aria-label="Contents"><h2>Contents</h2>${list}</nav>`,
+    inline: `<details class="toc toc-inline"><summary>Contents</summary>${list}</details>`,
+  };
 }
 
 function prevNext(prev, next) {
@@ -98,10 +108,10 @@ export function anchors(body) {
 
 /** TEMPLATES are the entry layouts an entry's `template` can name; `post` is the default. */
 export const TEMPLATES = {
-  post: (r, body, nav) => `<article class="entry post"><h1>${esc(r.title)}</h1>${byline(r)}${tagList(r.tags)}
+  post: (r, body, nav, t) => `<article class="entry post"><h1>${esc(r.title)}</h1>${byline(r)}${tagList(r.tags)}${t.side}${t.inline}
 <div class="body">${body}</div>${source(r)}</article>${nav}`,
-  doc: (r, body, nav) => `<div class="doc-grid">${toc(r.toc)}<article class="entry doc"><h1>${esc(r.title)}</h1>
-${r.description ? `<p class="lede">${esc(r.description)}</p>` : ''}${tagList(r.tags)}<div class="body">${body}</div>${source(r)}${nav}</article></div>`,
+  doc: (r, body, nav, t) => `<div class="doc-grid">${t.side}<article class="entry doc"><h1>${esc(r.title)}</h1>
+${r.description ? `<p class="lede">${esc(r.description)}</p>` : ''}${tagList(r.tags)}${t.inline}<div class="body">${body}</div>${source(r)}${nav}</article></div>`,
   page: (r, body) => `<article class="entry page"><h1>${esc(r.title)}</h1><div class="body">${body}</div></article>`,
 };
 
@@ -112,7 +122,8 @@ function source(r) {
 /** entryPage renders one entry with its template; with whether the layout is wide, it returns what head.js needs. */
 export function entryPage(r, body, prev, next) {
   const tpl = Object.hasOwn(TEMPLATES, r.template) ? r.template : 'post'; // never __proto__ or toString
-  return { main: TEMPLATES[tpl](r, anchors(body), prevNext(prev, next)), wide: tpl === 'doc' && r.toc.length > 0, path: r.url, entry: r, body };
+  const items = r.toc || [];
+  return { main: TEMPLATES[tpl](r, anchors(body), prevNext(prev, next), toc(items)), wide: tpl === 'doc' && items.length > 0, path: r.url, entry: r, body };
 }
 
 /** pagination links a listing's pages. */

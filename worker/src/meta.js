@@ -71,6 +71,26 @@ export function metaProblem(custom) {
 /** marker is the first line every entry body starts with (docs/bucket.md): its metadata's hash. */
 export const marker = (hash) => `<!-- axctl ${hash} -->`;
 
+const TOC_OPEN = '<!-- toc ';
+const TOC_CLOSE = ' -->\n';
+
+/**
+ * splitBody takes the marker line and the table-of-contents line (both
+ * written by the CLI, docs/bucket.md "Entry body") off an entry body: the
+ * fragment to show, and the headings of the table of contents (malformed
+ * ones dropped; a line that is not JSON gives none).
+ */
+export function splitBody(text) {
+  let html = String(text);
+  if (html.startsWith('<!-- axctl ')) html = html.slice(html.indexOf('\n') + 1);
+  if (!html.startsWith(TOC_OPEN)) return { html, toc: [] };
+  const end = html.indexOf(TOC_CLOSE);
+  if (end < 0) return { html, toc: [] };
+  const toc = jsonArray(html.slice(TOC_OPEN.length, end))
+    .filter((h) => h && typeof h.id === 'string' && h.id && typeof h.text === 'string');
+  return { html: html.slice(end + TOC_CLOSE.length), toc };
+}
+
 /**
  * entryMeta turns an entry object's custom metadata into a record shaped
  * like the manifest's (docs/bucket.md), so layouts take one shape.
@@ -84,6 +104,7 @@ export function entryMeta(custom, collection, slug, route) {
     title: m.title || slug,
     date: m.date || '',
     tags: jsonArray(m.tags).filter((t) => t && typeof t.name === 'string' && typeof t.slug === 'string'),
+    // Objects written before the table of contents moved into the body carry it here.
     toc: jsonArray(m.toc).filter((h) => h && typeof h.id === 'string' && typeof h.text === 'string'),
     features: jsonArray(m.features),
     words: Number(m.words) || 0,

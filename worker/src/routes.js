@@ -4,7 +4,7 @@
 // segments that matched a contract pattern (contract.js, generated from Go)
 // or a name listed in site.json, whose shape shape.js checked.
 import { visibility } from './policy.js';
-import { entryMeta, metaProblem, marker } from './meta.js';
+import { entryMeta, metaProblem, marker, splitBody } from './meta.js';
 import * as L from './layout.js';
 import { atom, sitemap, robots } from './feeds.js';
 import { searchPage } from './searchpage.js';
@@ -309,7 +309,8 @@ async function entry(site, rq, c, slug) {
   const [body, near] = await Promise.all([obj.text(), neighbours(rq, c, rec)]);
   // A body names the hash it was written with: metadata of another version does not pass for its own.
   if (body.startsWith('<!-- axctl ') && !body.startsWith(`${marker(rec.hash)}\n`)) throw untrusted(c, slug, 'body marker does not match its metadata hash');
-  const view = L.entryPage(rec, body, near.prev, near.next);
+  const { html, toc } = splitBody(body);
+  const view = L.entryPage({ ...rec, toc: toc.length ? toc : rec.toc }, html, near.prev, near.next);
   const tags = ['site', `e:${c.name}/${slug}`, ...[near.prev, near.next].filter(Boolean).map((r) => `e:${c.name}/${r.slug}`)];
   return ok(page(site, { title: rec.title, ...view, feed: `${c.route}/feed.xml` }), HTML, tags, { cap: Math.min(v.cap, near.cap) });
 }

@@ -19,6 +19,7 @@ const TAG = { name: str, slug: str };
 const RECORD = {
   '?collection': re(NAME), slug: re(SLUG), url: re(/^\//), key: str, hash: str, input: str, title: str, date,
   '?author': str, '?description': str, '?tags': [TAG], '?template': str, '?source': str, '?features': [str],
+  // toc: in shards written before it moved into the entry body; ignored.
   '?toc': [{ level: (v) => int(v) && v >= 1 && v <= 6, id: str, text: str }], words: int, '?publishDate': date, '?expires': date,
 };
 const version = (v) => v === 1;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TABLE, cacheHeaders, applyPolicy, isCacheable, visibility, isBypass, canonicalSearch, cacheTag, rowFor } from '../src/policy.js';
-import { decodeWords, entryMeta } from '../src/meta.js';
+import { decodeWords, entryMeta, splitBody } from '../src/meta.js';
 import { esc, safeHref } from '../src/layout.js';
 
 const H = (o) => new Headers(o);
@@ -154,4 +154,14 @@ test('layout: esc and safeHref', () => {
   assert.equal(safeHref('javascript:alert(1)'), '#');
   assert.equal(safeHref('//evil.example/'), '#');
   assert.equal(safeHref('https://example.com/?a=1&b=2'), 'https://example.com/?a=1&amp;b=2');
+});
+
+test('meta: splitBody takes the marker and toc lines off, and drops a malformed toc', () => {
+  const m = `<!-- axctl ${'a'.repeat(32)} -->\n`;
+  const toc = '<!-- toc [{"level":2,"id":"a","text":"\\u003c/script\\u003e"},{"level":2,"id":"","text":"x"},{"id":"b"}] -->\n';
+  assert.deepEqual(splitBody(`${m}${toc}<p>x</p>`), { html: '<p>x</p>', toc: [{ level: 2, id: 'a', text: '</script>' }] });
+  assert.deepEqual(splitBody(`${m}<p>x</p>`), { html: '<p>x</p>', toc: [] });
+  assert.deepEqual(splitBody('<p>no marker</p>'), { html: '<p>no marker</p>', toc: [] });
+  assert.deepEqual(splitBody(`${m}<!-- toc not json -->\n<p>x</p>`), { html: '<p>x</p>', toc: [] });
+  assert.deepEqual(splitBody(`${m}<!-- toc [] never closed`), { html: '<!-- toc [] never closed', toc: [] });
 });

@@ -119,11 +119,13 @@ test('route entry: template post, prev/next across shards, Unicode metadata roun
   assert.ok(find(doc, (n) => n.nodeName === 'article' && /\bpost\b/.test(attr(n, 'class'))).length);
 });
 
-test('route entry: template doc has a TOC sidebar with escaped headings', async () => {
+test('route entry: template doc has a TOC sidebar with escaped headings (from metadata, as objects before the body TOC)', async () => {
   const { doc, body } = await html('/docs/reference/cli');
-  const toc = find(doc, (n) => n.nodeName === 'nav' && attr(n, 'class') === 'toc')[0];
+  const toc = find(doc, (n) => n.nodeName === 'nav' && attr(n, 'class') === 'toc toc-side')[0];
   assert.ok(toc);
   assert.deepEqual(find(toc, (n) => n.nodeName === 'a').map(textOf), ['sync', 'purge <tags> & “everything”']);
+  const inline = find(doc, (n) => n.nodeName === 'details' && attr(n, 'class') === 'toc toc-inline')[0];
+  assert.deepEqual(find(inline, (n) => n.nodeName === 'a').map(textOf), ['sync', 'purge <tags> & “everything”']);
   assert.match(body, /<main class="wide"[ >]/);
 });
 

@@ -68,6 +68,18 @@ test('shared fixture: every entry page shows its metadata exactly as Go wrote it
       walk(doc, (n) => { if (n.nodeName === 'a' && attr(n, 'href') === `/tags/${t.slug}` && textOf(n) === t.name) found = true; });
       assert.ok(found, `${r.url}: tag ${t.name}`);
     }
+    // The table of contents is the body's second line (docs/bucket.md, "Entry body"), shown as a
+    // navigation box and as a <details> for phones, every template; neither header line reaches the page.
+    const line = /^<!-- axctl [0-9a-f]{32} -->\n(?:<!-- toc (.*) -->\n)?/.exec(byKey[r.key].body.toString('utf8'));
+    assert.ok(line, `${r.key}: marker line`);
+    const want = line[1] ? JSON.parse(line[1]).map((h) => [`#${h.id}`, h.text]) : [];
+    for (const cls of ['toc toc-side', 'toc toc-inline']) {
+      const links = [];
+      walk(doc, (n) => { if (attr(n, 'class') === cls) walk(n, (a) => { if (a.nodeName === 'a') links.push([attr(a, 'href'), textOf(a)]); }); });
+      assert.deepEqual(links, want, `${r.url}: ${cls}`);
+    }
+    const raw = await (await s.get(r.url)).text();
+    assert.ok(!raw.includes('<!-- toc ') && !raw.includes('<!-- axctl '), `${r.url}: a header line reached the page`);
   }
 });
 
