@@ -4,6 +4,9 @@
 # scripts/tools.sh; Hugo v0.165.0 with deploy support, reused when present),
 # builds bench/cmd/axbench and runs it. The Markdown table goes to stdout and
 # to $AXBENCH_WORK.table.md (default /tmp/axbench.table.md); progress goes to stderr.
+# A full run exits 1 when a bound of issue 17 is not met (rows whose goal is
+# checked: render, cold upload phase, 100,000-entry no-op and cold sync),
+# after printing the whole table; smoke runs report them without failing.
 # Usage: bench/run.sh [full|smoke] [axbench flags...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +33,7 @@ go build -o "$bin" ./bench/cmd/axbench
 
 case "$mode" in
   full)  args=(-n 2000 -sync-n 10000 -scale 10000,100000 -listing-n 100000 -runs 3 -sync-runs 2 -cold 15 -warm 300) ;;
-  smoke) args=(-n 200 -sync-n 200 -scale 200,400 -listing-n 100000 -runs 1 -cold 3 -warm 30) ;;
+  smoke) args=(-n 200 -sync-n 200 -scale 200,400 -listing-n 100000 -runs 1 -cold 3 -warm 30 -enforce=false) ;;
   *) log "unknown mode $mode (want full or smoke)"; exit 2 ;;
 esac
 

@@ -29,7 +29,7 @@ import (
 // counted by operation.
 type syncResult struct {
 	ValidateMs float64        `json:"validateMs"`
-	BucketMs   float64        `json:"bucketMs"` // list + plan + apply
+	BucketMs   float64        `json:"bucketMs"` // after validate: the rest of the list, plan, apply
 	Objects    int            `json:"objects"`  // what the content produces
 	Requests   map[string]int `json:"requests"`
 	Uploads    map[string]int `json:"uploads"` // by kind
@@ -48,8 +48,13 @@ func childSync(args []string) error {
 	cpu := fl.String("cpuprofile", "", "write a CPU profile")
 	mem := fl.String("memprofile", "", "write a heap profile after validate (the peak of what is held)")
 	noCache := fl.Bool("no-cache", false, "render everything, as `axctl sync --no-cache`")
+	peak := fl.String("peakprofile", "", "write a heap profile at the live heap's peak")
 	_ = fl.Parse(args)
 	ctx := context.Background()
+	if *peak != "" {
+		pp := startPeakProfiler(*peak)
+		defer pp.Stop()
+	}
 	if *cpu != "" {
 		f, err := os.Create(*cpu)
 		if err != nil {
@@ -71,6 +76,13 @@ func childSync(args []string) error {
 			return err
 		}
 	}
+	// As `axctl sync` does: the listing runs while the content validates.
+	hc, counter := testutil.NewCountingClient(nil)
+	store, err := upload.Open(ctx, *target, upload.OpenOptions{S3: upload.S3Options{HTTPClient: hc}})
+	if err != nil {
+		return err
+	}
+	listing := syncer.Prefetch(ctx, store)
 	built, problems, err := syncer.ValidateCached(ctx, cfg, cache)
 	if err != nil {
 		return err
@@ -84,13 +96,8 @@ func childSync(args []string) error {
 			return err
 		}
 	}
-	hc, counter := testutil.NewCountingClient(nil)
-	store, err := upload.Open(ctx, *target, upload.OpenOptions{S3: upload.S3Options{HTTPClient: hc}})
-	if err != nil {
-		return err
-	}
 	t1 := time.Now()
-	rep, err := syncer.Plan(ctx, built, store, syncer.Options{MaxDeletes: -1, Concurrency: *conc})
+	rep, err := syncer.Plan(ctx, built, store, syncer.Options{Listing: listing, MaxDeletes: -1, Concurrency: *conc})
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,8 @@ import (
 // and what it printed.
 type proc struct {
 	Wall   time.Duration
-	MaxRSS int64 // bytes
+	CPU    time.Duration // user + system
+	MaxRSS int64         // bytes
 	Out    []byte
 }
 
@@ -41,6 +42,7 @@ func measure(ctx context.Context, c cmdSpec) (proc, error) {
 	if cmd.ProcessState != nil {
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 			p.MaxRSS = ru.Maxrss * 1024 // kilobytes on Linux
+			p.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 		}
 	}
 	if err != nil {

@@ -28,6 +28,9 @@ type config struct {
 	Concurrency        int
 	Self               string // this binary, for children
 	AxctlBin           string
+	Only               map[string]bool // sections to run; empty: all
+	ScaleValidate      bool            // time `axctl validate` at each -scale size
+	Enforce            bool            // a bound not met fails the run
 }
 
 // bench is one run's state and findings.
@@ -40,8 +43,10 @@ type bench struct {
 	stats   map[int]*corpus.Stats
 	minio   *minioServer
 	// shared between sections
-	noop   map[int]syncMeasure // no-op sync by N
-	bucket string              // the render run's file:// bucket (for workerd)
+	bucket string // the render run's file:// bucket (for workerd)
+	// failed names the enforced bounds (check) that were not met: run
+	// exits 1 after printing the table, so `make bench` fails.
+	failed []string
 }
 
 func runMain(args []string) error {
@@ -63,7 +68,16 @@ func runMain(args []string) error {
 	fl.IntVar(&c.Cold, "cold", 15, "workerd cold samples")
 	fl.IntVar(&c.Warm, "warm", 300, "workerd warm samples")
 	fl.IntVar(&c.Concurrency, "concurrency", 16, "requests in flight (axctl's default)")
+	fl.BoolVar(&c.ScaleValidate, "scale-validate", true, "time `axctl validate` at each -scale size (minutes at 100,000)")
+	fl.BoolVar(&c.Enforce, "enforce", true, "exit 1 when a bound (a row with a checked goal) is not met")
+	only := fl.String("only", "", "comma-separated sections to run (render, sync, scale, worker); default all")
 	_ = fl.Parse(args)
+	c.Only = map[string]bool{}
+	for _, s := range strings.Split(*only, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			c.Only[s] = true
+		}
+	}
 	for _, s := range strings.Split(scale, ",") {
 		if s = strings.TrimSpace(s); s != "" {
 			n, err := strconv.Atoi(s)
@@ -90,7 +104,7 @@ func runMain(args []string) error {
 	if err := os.MkdirAll(filepath.Join(c.Work, "profiles"), 0o755); err != nil {
 		return err
 	}
-	b := &bench{cfg: c, ctx: context.Background(), corpora: map[int]string{}, stats: map[int]*corpus.Stats{}, noop: map[int]syncMeasure{}}
+	b := &bench{cfg: c, ctx: context.Background(), corpora: map[int]string{}, stats: map[int]*corpus.Stats{}}
 	start := time.Now()
 	if err := b.build(); err != nil {
 		return err
@@ -105,6 +119,9 @@ func runMain(args []string) error {
 		{"worker", b.worker},
 	}
 	for _, s := range steps {
+		if len(c.Only) > 0 && !c.Only[s.name] {
+			continue
+		}
 		t0 := time.Now()
 		logf("== %s", s.name)
 		if err := s.fn(); err != nil {
@@ -117,6 +134,9 @@ func runMain(args []string) error {
 		b.minio.Stop()
 	}
 	b.print(os.Stdout, time.Since(start))
+	if len(b.failed) > 0 {
+		return fmt.Errorf("%d bound(s) not met: %s", len(b.failed), strings.Join(b.failed, "; "))
+	}
 	return nil
 }
 
@@ -149,6 +169,15 @@ func (b *bench) corpus(n int) (string, error) {
 
 func (b *bench) add(area, measure, result, goal, verdict string) {
 	b.rows = append(b.rows, row{area, measure, result, goal, verdict})
+}
+
+// check adds a row whose goal is an enforced bound: when it is not met,
+// run fails (after printing the whole table).
+func (b *bench) check(area, measure, result, goal string, ok bool) {
+	b.add(area, measure, result, goal, verdict(ok))
+	if !ok && b.cfg.Enforce {
+		b.failed = append(b.failed, fmt.Sprintf("%s: %s = %s (goal %s)", area, measure, result, goal))
+	}
 }
 
 func logf(format string, args ...any) {
