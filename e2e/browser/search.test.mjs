@@ -5,7 +5,14 @@
 // on the right first result.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSite, requireWorker } from './site.mjs';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startSite, requireWorker, REPO } from './site.mjs';
+
+const run = promisify(execFile);
 
 const { chromium } = requireWorker('playwright-core');
 const CHROMIUM = process.env.AXCTL_CHROMIUM || '/usr/bin/chromium';
@@ -87,5 +94,25 @@ test('Chromium without JavaScript: type in the header form, submit, see the righ
     assert.deepEqual(problems, []);
   } finally {
     await browser.close();
+  }
+});
+
+test('a generated corpus: every planted label among the first 3 (bench/search + bench/worker/search.mjs)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'axctl-search-'));
+  try {
+    // 2,000 entries; 24 labelled queries: a body word, two words, a title
+    // prefix, an upper-case description word, a tag name with "Café", and a
+    // dense-script word beside a common one.
+    await run('go', ['run', './bench/search', '-n', '2000', '-out', dir], { cwd: REPO, maxBuffer: 1 << 24 });
+    const { stdout } = await run(process.execPath, ['bench/worker/search.mjs', '--bucket', dir, '--warm', '5'], { cwd: REPO, maxBuffer: 1 << 24 })
+      .catch((err) => { assert.fail(`labels missed: ${err.stdout}`); });
+    const out = JSON.parse(stdout);
+    assert.equal(out.labels.met, out.labels.n, JSON.stringify(out.labels.missed));
+    assert.ok(out.labels.n >= 24);
+    // The root and one shard per distinct bucket: at most 1 + words.
+    assert.ok(out.coldIndexReads.cache <= 2 && out.coldIndexReads['edge worker'] <= 3 && out.coldIndexReads['purge sync cache'] <= 4,
+      JSON.stringify(out.coldIndexReads));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });

@@ -169,35 +169,42 @@ async function readShard(rq, key) {
 /**
  * find runs a parsed query against the index: the root (memoised like every
  * manifest) and one shard per distinct bucket of its terms. It returns every
- * entry the postings name, scored: {id, doc, score, matched} with doc
- * [collection, slug, title, day, snippet].
+ * entry the postings name, scored: {id, doc, score, absent} with doc
+ * [collection, slug, title, day, snippet] and absent the number of query
+ * terms the entry surely lacks: a term whose stored postings are all its
+ * entries (df of them) and do not name it. A term whose list was cut to
+ * its best (df larger) may still be in an entry it does not name, so it
+ * does not count against the entry: an entry that is in the list of a rare
+ * word but not in the cut list of a common one can still come first.
  */
 export async function find(rq, root, terms) {
   const keys = [...new Set(terms.map((t) => shardKey(root, t)))];
   const shards = new Map(await Promise.all(keys.map(async (k) => [k, await readShard(rq, k)])));
   const hits = new Map();
-  for (const t of terms) {
+  const complete = [];
+  terms.forEach((t, ti) => {
     const shard = shards.get(shardKey(root, t));
     const entry = shard && shard.keys.find((k) => k[0] === t);
-    if (!entry) continue;
+    if (!entry) { complete.push(ti); return; }
     const [, df, postings] = entry;
+    if (postings.length / 2 >= df) complete.push(ti);
     const idf = Math.log(1 + (root.docs - df + 0.5) / (df + 0.5));
     for (let i = 0; i < postings.length; i += 2) {
       const doc = shard.docs[postings[i]];
       const id = `${doc[0]}/${doc[1]}`;
       let h = hits.get(id);
-      if (!h) hits.set(id, (h = { id, doc, score: 0, matched: 0 }));
+      if (!h) hits.set(id, (h = { id, doc, score: 0, terms: new Set() }));
       if (!h.doc[4] && doc[4]) h.doc = doc; // a shard that carries the snippet
       h.score += idf * postings[i + 1];
-      h.matched++;
+      h.terms.add(ti);
     }
-  }
-  return [...hits.values()];
+  });
+  return [...hits.values()].map((h) => ({ ...h, absent: complete.filter((ti) => !h.terms.has(ti)).length }));
 }
 
-/** rank orders hits: more query terms matched, then score, then newer, then id. */
+/** rank orders hits: fewer query terms surely absent, then score, then newer, then id. */
 export function rank(hits) {
-  return hits.sort((a, b) => b.matched - a.matched || b.score - a.score
+  return hits.sort((a, b) => a.absent - b.absent || b.score - a.score
     || (a.doc[3] < b.doc[3] ? 1 : a.doc[3] > b.doc[3] ? -1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 

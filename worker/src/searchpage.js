@@ -34,7 +34,7 @@ export async function searchPage(site, rq, url) {
   const gone = new Set(hidden.map((h) => `${h.collection}/${h.slug}`));
   const routes = new Map((site.collections || []).map((c) => [c.name, c]));
   const shown = rank(found.filter((h) => !gone.has(h.id) && routes.has(h.doc[0])));
-  const all = shown.filter((h) => h.matched === pq.terms.length);
+  const all = shown.filter((h) => h.absent === 0);
   const hits = all.length ? all : shown;
   const pages = Math.max(1, Math.ceil(hits.length / PER_PAGE));
   const title = `Search: ${pq.q}`;
