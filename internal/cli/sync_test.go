@@ -468,3 +468,54 @@ func TestManifestRebuildCheck(t *testing.T) {
 		axctl(check...).want(t, 0, "rebuild --check after the repair")
 	})
 }
+
+// TestManifestRebuildCheckSearchIndex: a search shard changed behind
+// axctl's back (a posting's weight) and a stray one are both reported by
+// rebuild --check; rebuild restores the one and deletes the other.
+func TestManifestRebuildCheckSearchIndex(t *testing.T) {
+	eachKind(t, false, func(t *testing.T, b *bucket) {
+		b.env(t)
+		tr := newTree(t)
+		tr.posts(4)
+		cfg := []string{"--config", tr.config()}
+		axctl(append(cfg, "sync", "--target", b.target)...).want(t, 0, "sync")
+		ctx := context.Background()
+		var shard string
+		err := b.raw.List(ctx, contract.SearchShardPrefix, func(o upload.Object) error {
+			shard = o.Key
+			return nil
+		})
+		if err != nil || shard == "" {
+			t.Fatalf("no search shard: %v", err)
+		}
+		good, _, attrs, err := b.raw.Get(ctx, shard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bad := bytes.Replace(good, []byte(`"keys":[[`), []byte(`"keys":[["zzz",1,[0,9]],[`), 1)
+		if _, err := b.raw.Put(ctx, shard, bad, attrs, upload.Precondition{}); err != nil {
+			t.Fatal(err)
+		}
+		const stray = contract.SearchShardPrefix + "1024/7.json"
+		if _, err := b.raw.Put(ctx, stray, []byte("{}\n"), attrs, upload.Precondition{}); err != nil {
+			t.Fatal(err)
+		}
+		check := append(cfg, "manifest", "rebuild", "--check", "--target", b.target)
+		r := axctl(check...)
+		r.want(t, ExitInvalid, "rebuild --check of a corrupted search index")
+		want := []string{"differs: " + shard, "differs: " + stray}
+		if n := strings.Count(r.out, "differs: "); n != 2 {
+			t.Errorf("stdout = %q, want exactly %q", r.out, want)
+		}
+		for _, w := range want {
+			if !strings.Contains(r.out, w) {
+				t.Errorf("stdout = %q, lacks %q", r.out, w)
+			}
+		}
+		axctl(append(cfg, "manifest", "rebuild", "--target", b.target)...).want(t, 0, "rebuild")
+		if fixed, _, _, err := b.raw.Get(ctx, shard); err != nil || !bytes.Equal(fixed, good) {
+			t.Errorf("rebuild wrote %q (%v), want the original bytes", fixed, err)
+		}
+		axctl(check...).want(t, 0, "rebuild --check after the repair")
+	})
+}
