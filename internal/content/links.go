@@ -121,7 +121,11 @@ func (l *loader) site(refs *[]localRef) func(string, int, int) (string, error) {
 	return func(p string, line, col int) (string, error) {
 		rel := strings.TrimPrefix(path.Clean(p), "/")
 		if l.static != nil && rel != "" && fs.ValidPath(rel) {
-			if st, err := l.static.Lstat(rel); err == nil && st.Mode().IsRegular() && !entryExts[strings.ToLower(path.Ext(rel))] {
+			st, err := l.static.Lstat(rel)
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return "", err // a symbolic link, a hidden path: refused by the confined opener
+			}
+			if err == nil && st.Mode().IsRegular() && !entryExts[strings.ToLower(path.Ext(rel))] {
 				a, err := l.asset(l.static, rel)
 				if err != nil {
 					return "", err
