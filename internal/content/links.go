@@ -221,12 +221,20 @@ type entryLinks struct {
 	refs []localRef
 }
 
-// aliasCollisions reports aliases that are a real route: an entry's URL or
-// a collection's listing. Both would answer; a reader could not tell which.
-func aliasCollisions(cfg *Config, aliases map[string]*Entry, urls map[string]string) []Problem {
+// aliasCollisions reports aliases that are a real route (an entry's URL or
+// a collection's listing: both would answer, a reader could not tell
+// which) or that several entries claim. Entries are taken in path order,
+// so the same tree always gets the same problems whatever order its files
+// were loaded in.
+func aliasCollisions(cfg *Config, aliases map[string][]*Entry, urls map[string]string) []Problem {
 	var out []Problem
 	for _, a := range sortedKeys(aliases) {
-		e := aliases[a]
+		claims := aliases[a]
+		sort.Slice(claims, func(i, j int) bool { return claims[i].Path < claims[j].Path })
+		e := claims[0]
+		for _, other := range claims[1:] {
+			out = append(out, aliasProblem(other, fmt.Sprintf("alias %q is also an alias of %s", a, e.Path)))
+		}
 		if other, ok := urls[a]; ok {
 			out = append(out, aliasProblem(e, fmt.Sprintf("alias %q is the URL of %s: an alias cannot take a real route", a, other)))
 			continue

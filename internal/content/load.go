@@ -132,7 +132,7 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 	go func() { wg.Wait(); close(results) }()
 
 	urls := map[string]string{}
-	aliases := map[string]*Entry{}
+	aliases := map[string][]*Entry{} // alias → entries claiming it
 	targets := map[string]linkTarget{}
 	var links []entryLinks
 	var fnErr error
@@ -166,11 +166,7 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 			links = append(links, entryLinks{path: e.Path, refs: e.refs})
 		}
 		for _, a := range e.Front.Aliases {
-			if prev, dup := aliases[a]; dup {
-				problems = append(problems, aliasProblem(e, fmt.Sprintf("alias %q is also an alias of %s", a, prev.Path)))
-				continue
-			}
-			aliases[a] = e
+			aliases[a] = append(aliases[a], e)
 		}
 		if fnErr == nil && fn != nil {
 			fnErr = fn(res.e)
