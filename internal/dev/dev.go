@@ -84,13 +84,30 @@ func Run(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
-	url, err := srv.send(ctx, first)
+	url, err := s.load(ctx, srv, first)
 	if err != nil {
 		return stopped(ctx, srv, err)
 	}
-	fmt.Fprintf(opts.Err, "%s (%d ms)\n", line, time.Since(t0).Milliseconds())
+	fmt.Fprintf(opts.Err, "%s; loaded into the Worker (%d ms in all)\n", line, time.Since(t0).Milliseconds())
 	fmt.Fprintf(opts.Err, "axctl dev: serving %s through the Worker in workerd; watching %s; Ctrl-C stops\n", url, s.cfg.Root())
 	return stopped(ctx, srv, s.watch(ctx, srv))
+}
+
+// loadChunk bounds the objects of one message of the first load.
+const loadChunk = 256
+
+// load sends the first load in chunks; the last carries the problems and
+// makes the server listen. It returns the server's URL.
+func (s *session) load(ctx context.Context, srv *server, first message) (string, error) {
+	objs := first.Put
+	for len(objs) > loadChunk {
+		if _, err := srv.send(ctx, message{Put: objs[:loadChunk]}); err != nil {
+			return "", err
+		}
+		objs = objs[loadChunk:]
+	}
+	first.Put, first.Listen = objs, true
+	return srv.send(ctx, first)
 }
 
 // stopped stops the dev server; a cancelled ctx (Ctrl-C) is a clean stop.
@@ -160,7 +177,7 @@ func (s *session) watch(ctx context.Context, srv *server) error {
 			if _, err := srv.send(ctx, m); err != nil {
 				return err
 			}
-			fmt.Fprintf(s.opts.Err, "%s; reloaded (%d ms)\n", line, time.Since(t0).Milliseconds())
+			fmt.Fprintf(s.opts.Err, "%s; reloaded (%d ms in all)\n", line, time.Since(t0).Milliseconds())
 		}
 	}
 }

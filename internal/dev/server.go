@@ -32,6 +32,8 @@ type message struct {
 	Put      []object `json:"put"`
 	Delete   []string `json:"delete"`
 	Problems []string `json:"problems"`
+	// Listen ends the first load: the server starts listening after it.
+	Listen bool `json:"listen,omitempty"`
 }
 
 // reply is one line from the dev server.
@@ -105,7 +107,7 @@ func startServer(node, workerDir, host string, port int, stderr io.Writer) (*ser
 }
 
 // send hands m to the server and waits until it has mirrored it (and, for
-// the first message, until it listens: then ready is its URL).
+// a message that says Listen, until it listens: then ready is its URL).
 func (s *server) send(ctx context.Context, m message) (ready string, err error) {
 	s.seq++
 	m.Seq = s.seq

@@ -20,7 +20,9 @@ const leaseWait = 30 * time.Second
 // writes are printed and shown, not returned: only a cancelled ctx is an
 // error, so bad content never stops dev.
 func (s *session) sync(ctx context.Context) (message, string, error) {
+	t0 := time.Now()
 	built, problems, err := syncer.ValidateCached(ctx, s.cfg, s.cache)
+	validated := time.Since(t0)
 	if ctx.Err() != nil {
 		return message{}, "", ctx.Err()
 	}
@@ -40,9 +42,11 @@ func (s *session) sync(ctx context.Context) (message, string, error) {
 	for _, w := range built.Warnings {
 		fmt.Fprintln(s.opts.Err, w.String())
 	}
+	t1 := time.Now()
 	rep, err := syncer.Plan(ctx, built, s.store, syncer.Options{
 		MaxDeletes: -1, Concurrency: 16, Lease: syncer.LeaseOptions{Wait: leaseWait},
 	})
+	applied := time.Since(t1)
 	if ctx.Err() != nil {
 		return message{}, "", ctx.Err()
 	}
@@ -69,8 +73,8 @@ func (s *session) sync(ctx context.Context) (message, string, error) {
 	if len(m.Problems) > 0 {
 		return m, "sync failed", nil
 	}
-	return m, fmt.Sprintf("synced %d entries: wrote %d, deleted %d, unchanged %d",
-		rep.Entries, len(m.Put), len(m.Delete), rep.Plan.Unchanged), nil
+	return m, fmt.Sprintf("synced %d entries: wrote %d, deleted %d, unchanged %d (validate %d ms, plan and apply %d ms)",
+		rep.Entries, len(m.Put), len(m.Delete), rep.Plan.Unchanged, validated.Milliseconds(), applied.Milliseconds()), nil
 }
 
 // get reads one object of the local bucket as the binding needs it.

@@ -11,8 +11,9 @@
 //
 // axctl talks to it in lines of JSON. stdin: {seq, put: [{key, body (base64),
 // contentType, cacheControl, metadata}], delete: [key], problems: [string] or
-// null}; stdout: {ready: url} once the first message is in the binding and the
-// server listens, then {done: seq} after each message. End of stdin, SIGINT
+// null, listen: true on the last message of the first load}; stdout: {ready:
+// url} once that message is in the binding and the server listens, and
+// {done: seq} after each message. End of stdin, SIGINT
 // or SIGTERM: the server closes, workerd is disposed, exit 0.
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -180,7 +181,7 @@ lines.on('line', (line) => {
   chain = chain.then(async () => {
     const msg = JSON.parse(line);
     await apply(msg);
-    if (first) {
+    if (msg.listen && first) {
       first = false;
       await new Promise((ok, fail) => server.once('error', fail).listen(port, host, ok));
       const a = server.address();
