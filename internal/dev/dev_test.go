@@ -212,6 +212,9 @@ func write(t *testing.T, path, s string) {
 	}
 }
 
+// syncLine is the terminal's line for a save that synced and reloaded.
+var syncLine = regexp.MustCompile(`^synced 2 entries: wrote \d+, deleted \d+, unchanged \d+ \(validate \d+ ms, plan and apply \d+ ms\); reloaded \(\d+ ms in all\)$`)
+
 // TestDev starts `axctl dev` on a small site with the real Worker in
 // workerd, then saves files as an author would.
 func TestDev(t *testing.T) {
@@ -248,9 +251,7 @@ func TestDev(t *testing.T) {
 			words := fmt.Sprintf("Edited words, save %d.", i)
 			write(t, hello, entry("Hello", words))
 			d.reloadedWith(t, page, words)
-			d.expectLine(t, func(l string) bool {
-				return strings.HasPrefix(l, "synced 2 entries: wrote ") && strings.HasSuffix(l, "ms)")
-			})
+			d.expectLine(t, syncLine.MatchString)
 		}
 	})
 
