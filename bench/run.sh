@@ -32,8 +32,8 @@ bin="$(mktemp -d)/axbench"
 go build -o "$bin" ./bench/cmd/axbench
 
 case "$mode" in
-  full)  args=(-n 2000 -sync-n 10000 -scale 10000,100000 -listing-n 100000 -runs 3 -sync-runs 2 -cold 15 -warm 300) ;;
-  smoke) args=(-n 200 -sync-n 200 -scale 200,400 -listing-n 100000 -runs 1 -cold 3 -warm 30 -enforce=false) ;;
+  full)  args=(-n 2000 -sync-n 10000 -scale 10000,100000 -listing-n 100000 -runs 3 -sync-runs 2 -cold 15 -warm 300 -dev-saves 20) ;;
+  smoke) args=(-n 200 -sync-n 200 -scale 200,400 -listing-n 100000 -runs 1 -cold 3 -warm 30 -dev-saves 5 -enforce=false) ;;
   *) log "unknown mode $mode (want full or smoke)"; exit 2 ;;
 esac
 

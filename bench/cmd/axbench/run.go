@@ -26,6 +26,7 @@ type config struct {
 	Hugo, Minio        string
 	Cold, Warm         int // workerd samples
 	Concurrency        int
+	DevSaves           int    // saves measured by the dev section (axctl dev)
 	Self               string // this binary, for children
 	AxctlBin           string
 	Only               map[string]bool // sections to run; empty: all
@@ -70,7 +71,8 @@ func runMain(args []string) error {
 	fl.IntVar(&c.Concurrency, "concurrency", 16, "requests in flight (axctl's default)")
 	fl.BoolVar(&c.ScaleValidate, "scale-validate", true, "time `axctl validate` at each -scale size (minutes at 100,000)")
 	fl.BoolVar(&c.Enforce, "enforce", true, "exit 1 when a bound (a row with a checked goal) is not met")
-	only := fl.String("only", "", "comma-separated sections to run (render, sync, scale, worker); default all")
+	fl.IntVar(&c.DevSaves, "dev-saves", 20, "saves measured by the dev section (axctl dev)")
+	only := fl.String("only", "", "comma-separated sections to run (render, sync, scale, worker, dev); default all")
 	_ = fl.Parse(args)
 	c.Only = map[string]bool{}
 	for _, s := range strings.Split(*only, ",") {
@@ -117,6 +119,7 @@ func runMain(args []string) error {
 		{"sync", b.syncs},
 		{"scale", b.scale},
 		{"worker", b.worker},
+		{"dev", b.dev},
 	}
 	for _, s := range steps {
 		if len(c.Only) > 0 && !c.Only[s.name] {
