@@ -22,6 +22,9 @@ const require = createRequire(join(repo, 'worker', 'package.json'));
 const { Miniflare } = require('miniflare');
 const { options } = await import(join(repo, 'worker', 'scripts', 'mf.mjs'));
 const { readDir, putObject } = await import(join(repo, 'worker', 'scripts', 'bucket.mjs'));
+const { parse, canonical } = await import(join(repo, 'worker', 'src', 'search.js'));
+/** SEARCHES bounds the /search pages seeded per crawl (one per record title, the first ones). */
+const SEARCHES = 20;
 
 const ORIGIN = 'http://oracle.test';
 const LINK = /(?:href|src)="([^"#]*)|<loc>([^<]*)<\/loc>|<link>([^<]*)<\/link>|"(\/[^"\s]*)"/g;
@@ -40,25 +43,29 @@ function localPath(raw, base) {
 }
 
 // manifestSeeds adds what no page links to: /metadata/<name>.json of every
-// manifest, each record's URL (hidden entries too) and the year and month
-// archives of every record's date.
+// manifest, each record's URL (hidden entries too), the year and month
+// archives of every record's date, and the /search page of the first
+// SEARCHES record titles.
 async function manifestSeeds(dir) {
   const out = [];
+  const searches = new Set();
   const meta = join(dir, 'metadata');
   const site = JSON.parse(await readFile(join(meta, 'site.json'), 'utf8'));
   for (const d of await readdir(meta, { withFileTypes: true })) {
     if (d.isFile() && d.name.endsWith('.json')) out.push(`/metadata/${d.name}`);
-    if (!d.isDirectory()) continue;
     const route = (site.collections || []).find((c) => c.name === d.name)?.route;
+    if (!d.isDirectory() || !route) continue; // metadata/search/ is the search index, not a collection
     for (const f of await readdir(join(meta, d.name))) {
       const shard = JSON.parse(await readFile(join(meta, d.name, f), 'utf8'));
       for (const r of shard.records || []) {
         if (r.url) out.push(r.url);
+        const q = parse(new URLSearchParams({ q: r.title || '' }));
+        if (!q.error && q.q && searches.size < SEARCHES) searches.add(`/search${canonical(q)}`);
         if (route && r.date) out.push(`${route}/${r.date.slice(0, 4)}/`, `${route}/${r.date.slice(0, 4)}/${r.date.slice(5, 7)}/`);
       }
     }
   }
-  return out;
+  return [...out, ...searches];
 }
 
 // One Miniflare for the process; MANIFEST_TTL=0 makes every request
