@@ -64,6 +64,7 @@ lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	@scripts/tools.sh actionlint && $(AXCTL_TOOLS_BIN)/actionlint
+	@scripts/tools.sh staticcheck && $(AXCTL_TOOLS_BIN)/staticcheck ./...
 
 ## bench: the full benchmark table (docs/benchmarks.md): 2,000 / 10,000 / 100,000 entries, ~30-40 min
 bench:

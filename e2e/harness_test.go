@@ -82,15 +82,6 @@ func liveWorker(t testing.TB, root, s3 string, port int, ttl string) *proc {
 	return p
 }
 
-// faultyWorker starts e2e/testdata/origin.mjs: the real Worker with an R2
-// binding that always throws, plus the /__e2e/ probe routes.
-func faultyWorker(t testing.TB, root string, port int) *proc {
-	t.Helper()
-	p := start(t, "origin.mjs", root, nil, "node", "e2e/testdata/origin.mjs", "--port", strconv.Itoa(port))
-	p.WaitHTTP(t, fmt.Sprintf("http://127.0.0.1:%d/__internal/version", port), 90*time.Second)
-	return p
-}
-
 // varnish is the shared harness's Varnish (internal/testutil/proc).
 type varnish struct{ *tproc.Varnish }
 

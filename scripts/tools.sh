@@ -3,14 +3,15 @@
 # there: Go modules, MinIO (pinned build, test-only, never linked), the
 # Worker's npm packages (exact versions from package-lock.json), and Debian's
 # varnish, varnish-modules, chromium and python3-feedparser, and actionlint
-# (pinned, for `make lint`).
-# Usage: scripts/tools.sh [go|minio|npm|apt|actionlint|all]...   (default: all)
+# and staticcheck (pinned, for `make lint`).
+# Usage: scripts/tools.sh [go|minio|npm|apt|actionlint|staticcheck|all]...   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TOOLS_BIN="${AXCTL_TOOLS_BIN:-$HOME/.cache/axctl/bin}"
 MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
 ACTIONLINT_VERSION="v1.7.12"
+STATICCHECK_VERSION="v0.8.2"   # honnef.co/go/tools
 APT_PACKAGES=(varnish varnish-modules chromium python3-feedparser)
 
 log() { printf 'tools: %s\n' "$*" >&2; }
@@ -38,6 +39,16 @@ need_actionlint() {
   log "installing actionlint $ACTIONLINT_VERSION into $TOOLS_BIN"
   GOBIN="$TOOLS_BIN" GOFLAGS=-mod=mod go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
   echo "$ACTIONLINT_VERSION" > "$TOOLS_BIN/actionlint.version"
+}
+
+need_staticcheck() {
+  if [ -x "$TOOLS_BIN/staticcheck" ] && [ -f "$TOOLS_BIN/staticcheck.version" ] && [ "$(cat "$TOOLS_BIN/staticcheck.version")" = "$STATICCHECK_VERSION" ]; then
+    return
+  fi
+  mkdir -p "$TOOLS_BIN"
+  log "installing staticcheck $STATICCHECK_VERSION into $TOOLS_BIN"
+  GOBIN="$TOOLS_BIN" GOFLAGS=-mod=mod go install "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"
+  echo "$STATICCHECK_VERSION" > "$TOOLS_BIN/staticcheck.version"
 }
 
 need_npm() {
@@ -71,7 +82,8 @@ for t in "${targets[@]}"; do
     npm) need_npm ;;
     apt) need_apt ;;
     actionlint) need_actionlint ;;
-    all) need_go; need_apt; need_npm; need_actionlint; need_minio ;;
+    staticcheck) need_staticcheck ;;
+    all) need_go; need_apt; need_npm; need_actionlint; need_staticcheck; need_minio ;;
     *) log "unknown target $t"; exit 2 ;;
   esac
 done

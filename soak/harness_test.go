@@ -208,12 +208,6 @@ func tail(s string, n int) string {
 	return "…" + s[len(s)-n:]
 }
 
-// tree is a generated content tree: dir holds axctl.yaml and content/.
-type tree struct {
-	Dir    string
-	Hashes map[string]string // entry key → hash, filled by the reference sync
-}
-
 // genCorpus writes the deterministic benchmark corpus of n entries.
 func genCorpus(t testing.TB, n int, seed uint64) string {
 	t.Helper()
@@ -440,15 +434,6 @@ func report(t testing.TB, r row) {
 	}
 	defer f.Close()
 	fmt.Fprintln(f, line)
-}
-
-// finding records a problem the campaign found in code outside soak/: it
-// is logged (FINDING:) and counted, not failed, until the fix lands with
-// its regression test.
-func finding(t testing.TB, n *int, format string, a ...any) {
-	t.Helper()
-	*n++
-	t.Logf("FINDING: "+format, a...)
 }
 
 // parallel runs the short versions side by side (they are I/O bound and

@@ -115,8 +115,8 @@ func TestTwoCheckouts(t *testing.T) {
 				}
 			}
 		}
-		last := <-done
-		last = <-done
+		<-done
+		last := <-done // the checkout that exited last
 		for i, o := range cmds {
 			if o.Code != 0 {
 				failed++

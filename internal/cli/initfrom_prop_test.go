@@ -31,7 +31,8 @@ func genTree(r *rand.Rand, dir string) (must, all map[string]bool) {
 			panic(err)
 		}
 	}
-	root, folders := "", []string{}
+	root := ""
+	var folders []string
 	words := []string{"Notes", "guides", "Blog_Posts", "my docs", "Recipes", "archive", "Travel Log", "misc", "how-to"}
 	r.Shuffle(len(words), func(i, j int) { words[i], words[j] = words[j], words[i] })
 	switch r.IntN(3) {

@@ -426,12 +426,3 @@ func (c *Config) Collection(name string) *Collection {
 	}
 	return nil
 }
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}

@@ -67,7 +67,7 @@ func checkZoneAPI(api string) error {
 	}
 	u, _ := url.Parse(api)
 	if !strings.EqualFold(u.Hostname(), "api.cloudflare.com") && !IsLoopback(u.Hostname()) {
-		return fmt.Errorf("Cloudflare API URL %q: the API token goes to api.cloudflare.com only", api)
+		return fmt.Errorf("purge API URL %q: the Cloudflare API token goes to api.cloudflare.com only", api)
 	}
 	return nil
 }
