@@ -63,29 +63,26 @@ func run(n int, seed uint64, out string, queries []string) error {
 	cols, recs := corpus.Records(n, seed)
 	r := rand.New(rand.NewPCG(seed, 7))
 	words := vocabulary(r, 50000)
-	type job struct {
-		col string
-		rec manifest.Record
-		s   uint64
-	}
-	var jobs []struct {
-		col string
-		rec manifest.Record
-		s   uint64
-	}
+	var jobs []job
 	for _, c := range cols {
 		for _, rec := range recs[c.Name] {
-			jobs = append(jobs, job{c.Name, rec, r.Uint64()})
+			jobs = append(jobs, job{col: c.Name, rec: rec, s: r.Uint64()})
 		}
 	}
 	plants := plant(r, jobs, cols)
 	for _, p := range plants {
 		queries = append(queries, p.Q)
 	}
+	// Rank the entries as the index does, then index them one at a time
+	// (search.Builder keeps postings, not term maps), as sync does.
+	slices.SortFunc(jobs, func(a, b job) int {
+		return search.Compare(search.Doc{Collection: a.col, Slug: a.rec.Slug, Date: a.rec.Date}, search.Doc{Collection: b.col, Slug: b.rec.Slug, Date: b.rec.Date})
+	})
+	b := search.NewBuilder(len(jobs))
 	t0 := time.Now()
-	docs := make([]search.Doc, len(jobs))
 	var wg sync.WaitGroup
 	next := make(chan int)
+	errs := make(chan error, len(jobs))
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
@@ -94,19 +91,21 @@ func run(n int, seed uint64, out string, queries []string) error {
 				j := jobs[i]
 				jr := rand.New(rand.NewPCG(j.s, 1))
 				z := rand.NewZipf(jr, 1.07, 2, uint64(len(words)-1))
-				var b strings.Builder
-				b.WriteString("<p>")
+				var sb strings.Builder
+				sb.WriteString("<p>")
 				for k := range j.rec.Words {
-					b.WriteString(words[z.Uint64()])
+					sb.WriteString(words[z.Uint64()])
 					if k%15 == 14 {
-						b.WriteString(".</p>\n<p>")
+						sb.WriteString(".</p>\n<p>")
 					} else {
-						b.WriteByte(' ')
+						sb.WriteByte(' ')
 					}
 				}
-				b.WriteString(plantedText[i])
-				b.WriteString("</p>")
-				docs[i] = search.NewDoc(j.col, j.rec, []byte(b.String()))
+				sb.WriteString(j.plant)
+				sb.WriteString("</p>")
+				if err := b.Add(i, search.NewDoc(j.col, j.rec, []byte(sb.String()))); err != nil {
+					errs <- err
+				}
 			}
 		}()
 	}
@@ -115,9 +114,13 @@ func run(n int, seed uint64, out string, queries []string) error {
 	}
 	close(next)
 	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return err
+	}
 	tDocs := time.Since(t0)
 	t1 := time.Now()
-	objs, err := search.Build(docs)
+	objs, err := b.Objects()
 	if err != nil {
 		return err
 	}
@@ -163,18 +166,20 @@ type label struct {
 	Kind string `json:"kind"`
 }
 
-// plantedText is extra body text per job index (the planted words).
-var plantedText = map[int]string{}
+// job is one generated entry: its record, its body's seed and the words
+// planted in its body.
+type job struct {
+	col   string
+	rec   manifest.Record
+	s     uint64
+	plant string
+}
 
 // plant gives 24 entries words no other entry has, and labels queries for
 // them: a whole word in the body (once, among hundreds), two such words
 // together, a prefix of a word of the title, the description, a tag name
 // and a dense-script word.
-func plant(r *rand.Rand, jobs []struct {
-	col string
-	rec manifest.Record
-	s   uint64
-}, cols []manifest.Collection) []label {
+func plant(r *rand.Rand, jobs []job, cols []manifest.Collection) []label {
 	route := map[string]string{}
 	for _, c := range cols {
 		route[c.Name] = c.Route
@@ -192,10 +197,10 @@ func plant(r *rand.Rand, jobs []struct {
 		w := fmt.Sprintf("qx%cz%cv%c", 'a'+rune(k%26), 'a'+rune(k/26%26), 'a'+rune(r.IntN(26)))
 		switch len(out) % 6 {
 		case 0:
-			plantedText[i] = " " + w + " "
+			j.plant = " " + w + " "
 			out = append(out, label{Q: w, Want: url, Kind: "body word"})
 		case 1:
-			plantedText[i] = " " + w + " then " + w + "y "
+			j.plant = " " + w + " then " + w + "y "
 			out = append(out, label{Q: w + " " + w + "y", Want: url, Kind: "two words"})
 		case 2:
 			j.rec.Title = "Notes on " + w + "ification"
@@ -208,7 +213,7 @@ func plant(r *rand.Rand, jobs []struct {
 			out = append(out, label{Q: "cafe " + w, Want: url, Kind: "tag name, diacritics"})
 		case 5:
 			d := string([]rune("東京大阪名古屋札幌福岡")[k%5 : k%5+2])
-			plantedText[i] = " 駅前の" + d + w + "です "
+			j.plant = " 駅前の" + d + w + "です "
 			out = append(out, label{Q: d + " " + w, Want: url, Kind: "dense script"})
 		}
 	}
