@@ -28,7 +28,7 @@ var pendingTag = regexp.MustCompile(`^[\x21-\x2b\x2d-\x7e]+$`)
 // pendingTries bounds the rereads of a record another sync changed meanwhile.
 const pendingTries = 5
 
-var emptyPendingMD5 = md5hex(pendingBody(nil))
+var emptyPendingMD5 = upload.MD5Hex(pendingBody(nil))
 
 type pendingRecord struct {
 	Version int      `json:"version"`
@@ -139,7 +139,7 @@ func pendingAction(pending, purge []string, obj upload.Object, exists bool) *upl
 	if exists {
 		pre = upload.Precondition{IfMatch: obj.ETag}
 	}
-	it := &upload.Item{Key: contract.PurgePendingKey, Kind: upload.KindPurge, Body: body, MD5: md5hex(body),
+	it := &upload.Item{Key: contract.PurgePendingKey, Kind: upload.KindPurge, Body: body, MD5: upload.MD5Hex(body),
 		Attrs: upload.Attrs{ContentType: "application/json"}}
 	return &upload.Action{Key: it.Key, Kind: it.Kind, Reason: upload.ReasonPurgePending, Pre: pre, Item: it}
 }

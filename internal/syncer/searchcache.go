@@ -86,7 +86,7 @@ func keepSearch(dir, digest string, index map[string][]byte) error {
 		if err := os.WriteFile(filepath.Join(d, strconv.Itoa(i)), index[k], 0o644); err != nil {
 			return err
 		}
-		objs[i] = searchObject{Key: k, MD5: md5hex(index[k]), Size: int64(len(index[k]))}
+		objs[i] = searchObject{Key: k, MD5: upload.MD5Hex(index[k]), Size: int64(len(index[k]))}
 	}
 	raw, err := json.Marshal(objs)
 	if err != nil {
@@ -129,7 +129,7 @@ func (b *Built) searchItems(dir string) ([]upload.Item, error) {
 	}
 	items := make([]upload.Item, 0, len(index))
 	for k, body := range index {
-		items = append(items, upload.Item{Key: k, Kind: upload.KindManifest, Body: body, MD5: md5hex(body),
+		items = append(items, upload.Item{Key: k, Kind: upload.KindManifest, Body: body, MD5: upload.MD5Hex(body),
 			Attrs: upload.Attrs{ContentType: "application/json"}})
 	}
 	return items, nil

@@ -4,8 +4,6 @@ package syncer
 
 import (
 	"context"
-	"crypto/md5"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -158,7 +156,7 @@ func (b *Built) add(e *content.Entry) error {
 		Hash:  e.Record.Hash, Input: e.Record.Input, MetaDigest: upload.MetaDigest(e.Metadata()),
 	}
 	if e.HTML != nil {
-		it.MD5 = md5hex(e.HTML)
+		it.MD5 = upload.MD5Hex(e.HTML)
 	}
 	b.Items = append(b.Items, it)
 	for _, a := range e.Assets {
@@ -194,7 +192,7 @@ func (b *Built) manifests(cfg *content.Config, searchDir string) error {
 	for _, k := range keys {
 		body := objs[k]
 		b.Items = append(b.Items, upload.Item{
-			Key: k, Kind: upload.KindManifest, Body: body, MD5: md5hex(body),
+			Key: k, Kind: upload.KindManifest, Body: body, MD5: upload.MD5Hex(body),
 			Attrs: upload.Attrs{ContentType: "application/json"},
 		})
 	}
@@ -267,11 +265,6 @@ func Collections(cfg *content.Config) []manifest.Collection {
 
 func isShard(key string) bool {
 	return strings.HasPrefix(key, "metadata/") && strings.Count(key, "/") == 2
-}
-
-func md5hex(b []byte) string {
-	s := md5.Sum(b)
-	return hex.EncodeToString(s[:])
 }
 
 // Run validates, plans against store and, unless DryRun, applies. The
@@ -407,7 +400,7 @@ func previous(ctx context.Context, store upload.Store, built *Built, remote map[
 	old := map[string]manifest.Record{}
 	var keys []string
 	for k, o := range remote {
-		if isShard(k) && o.ETag != md5hex(built.local[k]) {
+		if isShard(k) && o.ETag != upload.MD5Hex(built.local[k]) {
 			keys = append(keys, k)
 		}
 	}

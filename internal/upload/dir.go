@@ -139,7 +139,7 @@ func (s *DirStore) object(key string, body []byte) (Object, error) {
 	if err != nil {
 		return Object{}, fmt.Errorf("stat %q: %w", key, err)
 	}
-	return Object{Key: key, Size: int64(len(body)), ETag: md5hex(body), LastModified: fi.ModTime()}, nil
+	return Object{Key: key, Size: int64(len(body)), ETag: MD5Hex(body), LastModified: fi.ModTime()}, nil
 }
 
 // Head reads the body too (to verify the sidecar); see Get.
@@ -191,7 +191,7 @@ func (s *DirStore) readSidecar(key, etag string) (Attrs, error) {
 // S3Store.Put, a failed precondition is not an error when the key already
 // holds exactly this body and these attributes.
 func (s *DirStore) Put(ctx context.Context, key string, body []byte, attrs Attrs, pre Precondition) (string, error) {
-	return s.PutReader(ctx, key, bytes.NewReader(body), int64(len(body)), md5hex(body), attrs, pre)
+	return s.PutReader(ctx, key, bytes.NewReader(body), int64(len(body)), MD5Hex(body), attrs, pre)
 }
 
 // PutReader is Put streaming the body from r into a temp file; a body that
@@ -261,7 +261,7 @@ func (s *DirStore) checkPrecondition(key string, pre Precondition) error {
 		if !exists {
 			return fmt.Errorf("put %q: object is missing: %w", key, ErrPrecondition)
 		}
-		if got := md5hex(body); got != strings.Trim(pre.IfMatch, `"`) {
+		if got := MD5Hex(body); got != strings.Trim(pre.IfMatch, `"`) {
 			return fmt.Errorf("put %q: etag is %s, not %s: %w", key, got, pre.IfMatch, ErrPrecondition)
 		}
 	}
@@ -399,7 +399,9 @@ func isNotDir(err error) bool {
 	return errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EISDIR)
 }
 
-func md5hex(b []byte) string {
+// MD5Hex is the hex MD5 of b: the ETag a store reports for a single-part
+// upload, and the digest every plan compares (the one hashing helper).
+func MD5Hex(b []byte) string {
 	sum := md5.Sum(b)
 	return hex.EncodeToString(sum[:])
 }

@@ -30,7 +30,7 @@ func TestDirSidecarLayout(t *testing.T) {
 	want := `{
  "cacheControl": "",
  "contentType": "text/html; charset=utf-8",
- "etag": "` + md5hex([]byte("<p>hi</p>\n")) + `",
+ "etag": "` + MD5Hex([]byte("<p>hi</p>\n")) + `",
  "metadata": {
   "date": "2026-11-02T00:00:00Z",
   "title": "Café <b>"
@@ -71,14 +71,14 @@ func TestDirTornWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if obj.ETag != md5hex([]byte("new")) || attrs.Metadata != nil || attrs.ContentType != "" {
+	if obj.ETag != MD5Hex([]byte("new")) || attrs.Metadata != nil || attrs.ContentType != "" {
 		t.Errorf("after a torn write Head = %+v, %+v; want the body's ETag and no attributes", obj, attrs)
 	}
 	var keys []string
 	if err := s.List(ctx, "", func(o Object) error { keys = append(keys, o.Key+"="+o.ETag); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if len(keys) != 1 || keys[0] != "k="+md5hex([]byte("new")) {
+	if len(keys) != 1 || keys[0] != "k="+MD5Hex([]byte("new")) {
 		t.Errorf("List = %q", keys)
 	}
 	// Rerun converges.

@@ -222,7 +222,7 @@ func (s *S3Store) Get(ctx context.Context, key string) ([]byte, Object, Attrs, e
 // these attributes, Put succeeds, which makes a retried conditional write
 // idempotent.
 func (s *S3Store) Put(ctx context.Context, key string, body []byte, attrs Attrs, pre Precondition) (string, error) {
-	return s.PutReader(ctx, key, bytes.NewReader(body), int64(len(body)), md5hex(body), attrs, pre)
+	return s.PutReader(ctx, key, bytes.NewReader(body), int64(len(body)), MD5Hex(body), attrs, pre)
 }
 
 // PutReader is Put streaming the body from r. The SDK rewinds r to sign and

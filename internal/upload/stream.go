@@ -49,7 +49,7 @@ func put(ctx context.Context, s Store, a Action) error {
 	if err != nil {
 		return fmt.Errorf("read %s: %w", a.Key, err)
 	}
-	if int64(len(body)) != it.Size || md5hex(body) != it.MD5 {
+	if int64(len(body)) != it.Size || MD5Hex(body) != it.MD5 {
 		return fmt.Errorf("put %q: the body changed since it was hashed", a.Key)
 	}
 	_, err = s.Put(ctx, a.Key, body, it.Attributes(), a.Pre)

@@ -6,8 +6,6 @@ package storetest
 import (
 	"bytes"
 	"context"
-	"crypto/md5"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"maps"
@@ -55,11 +53,6 @@ func Run(t *testing.T, newStore func(t *testing.T) upload.Store, opts Options) {
 	t.Run("IfNoneMatchRace", func(t *testing.T) { testRace(t, newStore(t)) })
 	t.Run("Missing", func(t *testing.T) { testMissing(t, newStore(t)) })
 	t.Run("EmptyBody", func(t *testing.T) { testEmptyBody(t, newStore(t)) })
-}
-
-func md5hex(b []byte) string {
-	s := md5.Sum(b)
-	return hex.EncodeToString(s[:])
 }
 
 func put(t *testing.T, s upload.Store, key string, body []byte, attrs upload.Attrs) string {
@@ -117,8 +110,8 @@ func roundTrip(t *testing.T, s upload.Store, key string, body []byte, attrs uplo
 	ctx := context.Background()
 	before := time.Now().Add(-time.Minute)
 	etag := put(t, s, key, body, attrs)
-	if etag != md5hex(body) {
-		t.Errorf("Put ETag = %q, want hex MD5 %q", etag, md5hex(body))
+	if etag != upload.MD5Hex(body) {
+		t.Errorf("Put ETag = %q, want hex MD5 %q", etag, upload.MD5Hex(body))
 	}
 	obj, got, err := s.Head(ctx, key)
 	if err != nil {
@@ -249,8 +242,8 @@ func testListOrder(t *testing.T, s upload.Store) {
 		}
 	}
 	for _, o := range list(t, s, "") {
-		if o.ETag != md5hex([]byte(o.Key)) || o.Size != int64(len(o.Key)) || o.LastModified.IsZero() {
-			t.Errorf("List object %+v: want etag %s, size %d, a time", o, md5hex([]byte(o.Key)), len(o.Key))
+		if o.ETag != upload.MD5Hex([]byte(o.Key)) || o.Size != int64(len(o.Key)) || o.LastModified.IsZero() {
+			t.Errorf("List object %+v: want etag %s, size %d, a time", o, upload.MD5Hex([]byte(o.Key)), len(o.Key))
 		}
 	}
 }
@@ -300,7 +293,7 @@ func testMany(t *testing.T, s upload.Store) {
 		t.Fatalf("List(many/) returned %d keys, want %d in order", len(got), n)
 	}
 	for _, o := range objs {
-		if o.ETag != md5hex([]byte(o.Key)) {
+		if o.ETag != upload.MD5Hex([]byte(o.Key)) {
 			t.Fatalf("List: %s has etag %s", o.Key, o.ETag)
 		}
 	}
@@ -323,7 +316,7 @@ func testIfNoneMatch(t *testing.T, s upload.Store) {
 	ctx := context.Background()
 	pre := upload.Precondition{IfNoneMatch: true}
 	etag, err := s.Put(ctx, "m.json", []byte("v1"), upload.Attrs{}, pre)
-	if err != nil || etag != md5hex([]byte("v1")) {
+	if err != nil || etag != upload.MD5Hex([]byte("v1")) {
 		t.Fatalf("Put(IfNoneMatch) on a new key = %q, %v", etag, err)
 	}
 	_, err = s.Put(ctx, "m.json", []byte("v2"), upload.Attrs{}, pre)
@@ -344,7 +337,7 @@ func testIfMatch(t *testing.T, s upload.Store) {
 		t.Fatalf("Put(IfMatch stale) = %v, want ErrPrecondition", err)
 	}
 	etag, err := s.Put(ctx, "m.json", []byte("v3"), upload.Attrs{}, upload.Precondition{IfMatch: cur})
-	if err != nil || etag != md5hex([]byte("v3")) {
+	if err != nil || etag != upload.MD5Hex([]byte("v3")) {
 		t.Fatalf("Put(IfMatch current) = %q, %v", etag, err)
 	}
 	_, err = s.Put(ctx, "absent.json", []byte("v1"), upload.Attrs{}, upload.Precondition{IfMatch: cur})
@@ -414,7 +407,7 @@ func testIdempotent(t *testing.T, s upload.Store) {
 	v1 := put(t, s, "m.json", []byte("v1"), attrs)
 	for name, pre := range map[string]upload.Precondition{
 		"IfNoneMatch":   {IfNoneMatch: true},
-		"IfMatch stale": {IfMatch: md5hex([]byte("v0"))},
+		"IfMatch stale": {IfMatch: upload.MD5Hex([]byte("v0"))},
 	} {
 		etag, err := s.Put(ctx, "m.json", []byte("v1"), attrs, pre)
 		if err != nil || etag != v1 {
