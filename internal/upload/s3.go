@@ -149,9 +149,6 @@ func (s *S3Store) String() string {
 	return "s3://" + s.bucket + "/" + strings.TrimSuffix(s.prefix, "/")
 }
 
-// Client exposes the underlying SDK client (for benchmarks and tests).
-func (s *S3Store) Client() *s3.Client { return s.client }
-
 func (s *S3Store) fullKey(key string) string { return s.prefix + key }
 
 // List pages through ListObjectsV2, 1,000 keys a request.
