@@ -47,7 +47,6 @@ func seeds(t testing.TB, bucket string) []string {
 	t.Helper()
 	var site struct {
 		Collections []struct{ Name, Route string }
-		Tags        []struct{ Slug string }
 	}
 	readJSON(t, filepath.Join(bucket, "metadata", "site.json"), &site)
 	out := []string{"/", "/robots.txt", "/sitemap.xml", "/feed.xml", "/tags/", "/tags",
@@ -73,9 +72,20 @@ func seeds(t testing.TB, bucket string) []string {
 			}
 		}
 	}
-	for _, tag := range site.Tags {
-		out = append(out, "/tags/"+tag.Slug)
+	pages, _ := filepath.Glob(filepath.Join(bucket, "metadata", "tags", "[0-9][0-9][0-9][0-9].json"))
+	for _, p := range pages {
+		var page struct{ Tags []struct{ Slug string } }
+		readJSON(t, p, &page)
+		for _, tag := range page.Tags {
+			out = append(out, "/tags/"+tag.Slug)
+		}
 	}
+	chunks, _ := filepath.Glob(filepath.Join(bucket, "metadata", "sitemaps", "*", "[0-9][0-9][0-9][0-9].json"))
+	for _, p := range chunks {
+		n, _ := strconv.Atoi(strings.TrimSuffix(filepath.Base(p), ".json"))
+		out = append(out, "/sitemaps/"+filepath.Base(filepath.Dir(p))+"-"+strconv.Itoa(n)+".xml")
+	}
+	out = append(out, "/sitemaps/pages.xml")
 	assets, _ := os.ReadDir(filepath.Join(bucket, "assets"))
 	for _, a := range assets {
 		out = append(out, "/assets/"+a.Name())

@@ -234,7 +234,7 @@ func TestSyncDryRun(t *testing.T) {
 		for _, line := range []string{
 			"put    entry    entries/blog/p0.html (new)",
 			"put    manifest metadata/site.json (new)",
-			"would upload 4 (new 4), unchanged 0, would delete 0, manifests 7", // 5 manifests, the search root and one search shard
+			"would upload 4 (new 4), unchanged 0, would delete 0, manifests 9", // 5 manifests, 2 sitemap chunks, the search root and one search shard
 		} {
 			if !strings.Contains(r.errOut, line) {
 				t.Errorf("dry run output lacks %q:\n%s", line, r.errOut)
@@ -308,7 +308,7 @@ func TestSyncJSON(t *testing.T) {
 			for _, u := range got.Plan.Uploads {
 				keys[u.Key] = u.Kind + "/" + u.Reason
 			}
-			if keys["entries/blog/p0.html"] != "entry/new" || keys["metadata/blog.json"] != "manifest/new" || keys["metadata/search.json"] != "manifest/new" || len(keys) != 10 {
+			if keys["entries/blog/p0.html"] != "entry/new" || keys["metadata/blog.json"] != "manifest/new" || keys["metadata/search.json"] != "manifest/new" || keys["metadata/sitemaps/blog/0000.json"] != "manifest/new" || len(keys) != 12 {
 				t.Errorf("dry=%v: plan uploads %v", dry, keys)
 			}
 			if dry != (got.Result == nil) {
@@ -387,7 +387,7 @@ func TestSyncLostRaceExitCode(t *testing.T) {
 		syncWith(b.store, "--config", tr.config(), "sync").want(t, 0, "rerun")
 		r = syncWith(b.store, "--config", tr.config(), "sync")
 		r.want(t, 0, "no-op sync")
-		if !strings.Contains(r.errOut, "uploaded 0, unchanged 11, deleted 0, manifests 0") {
+		if !strings.Contains(r.errOut, "uploaded 0, unchanged 13, deleted 0, manifests 0") {
 			t.Errorf("sync after the rerun was not a no-op:\n%s", r.errOut)
 		}
 	})
@@ -437,7 +437,7 @@ func TestManifestRebuildCheck(t *testing.T) {
 		check := append(cfg, "manifest", "rebuild", "--check", "--target", b.target)
 		r := axctl(check...)
 		r.want(t, 0, "rebuild --check after sync")
-		if !strings.Contains(r.errOut, "ok: 7 manifest objects match") {
+		if !strings.Contains(r.errOut, "ok: 9 manifest objects match") {
 			t.Errorf("stderr: %s", r.errOut)
 		}
 

@@ -12,12 +12,12 @@ import "time"
 // ReservedNames are collection names the bucket layout or the Worker already
 // uses: metadata/<name>.json would be the site manifest or a later object
 // kind, not a collection index.
-var ReservedNames = []string{"site", "search", "purge", "lease", "assets", "tags", "metadata", "static", "internal"}
+var ReservedNames = []string{"site", "search", "purge", "lease", "assets", "tags", "metadata", "static", "internal", "sitemaps"}
 
 // ReservedRoutes are paths the Worker answers itself. A collection route may
 // be neither one of them nor start with one followed by "/".
 var ReservedRoutes = []string{
-	"/assets", "/tags", "/metadata", "/static", "/search", "/__internal",
+	"/assets", "/tags", "/metadata", "/static", "/search", "/__internal", "/sitemaps",
 	"/feed.xml", "/sitemap.xml", "/robots.txt", "/favicon.svg", "/favicon.ico",
 }
 
@@ -67,6 +67,33 @@ const PurgeSettle = FreshHorizon + time.Second
 // --pending`, from any machine. The name "purge" is reserved: no collection
 // index can be this object.
 const PurgePendingKey = "metadata/purge.json"
+
+// TagsPrefix holds the paged objects of tags (docs/bucket.md): the tags
+// index pages metadata/tags/<NNNN>.json and each tag's chunks
+// metadata/tags/<tagslug>/<NNNN>.json. "tags" is a reserved name, so no
+// collection's index or shards can be these objects.
+const TagsPrefix = "metadata/tags/"
+
+// SitemapsPrefix holds each collection's sitemap chunks
+// metadata/sitemaps/<collection>/<NNNN>.json ("sitemaps" is reserved).
+const SitemapsPrefix = "metadata/sitemaps/"
+
+// SitemapChunk is how many entry URLs one sitemap chunk (and so one
+// /sitemaps/<collection>-<n>.xml) holds: far under the protocol's 50,000,
+// small enough that a chunk of corpus slugs stays near 32 KiB.
+const SitemapChunk = 500
+
+// MaxSitemapURLs is the sitemap protocol's limit of URLs per sitemap (and of
+// sitemaps per sitemap index).
+const MaxSitemapURLs = 50000
+
+// ReadBudget bounds what one page of any listing kind reads from R2 on a
+// cold isolate: at most ReadObjects objects of ReadBytes in total, site.json
+// included (docs/bucket.md, "Reads per page"). Tests and bench/scale check it.
+const (
+	ReadObjects = 2
+	ReadBytes   = 64 << 10
+)
 
 // IsReservedName reports whether a collection may not be called name.
 func IsReservedName(name string) bool {

@@ -59,9 +59,15 @@ type SiteManifest struct {
 	Version     int              `json:"version"`
 	Title       string           `json:"title"`
 	BaseURL     string           `json:"baseURL"`
+	PageSize    int              `json:"pageSize"`
 	Collections []SiteCollection `json:"collections"`
-	Tags        []TagCount       `json:"tags"`
-	Latest      []Record         `json:"latest"` // Collection set on each
+	// TagTotal is the number of distinct tags (the tags index has
+	// Pages(TagTotal) pages of them, in metadata/tags/<NNNN>.json).
+	TagTotal int `json:"tagTotal"`
+	// PagedTags counts the entries of each tag with more than one page
+	// (pagedTags); a tag absent here has one page, its chunk 0.
+	PagedTags map[string]int `json:"pagedTags"`
+	Latest    []Record       `json:"latest"` // Collection set on each
 	// Schedule lists the entries the Worker shows only inside their window
 	// (a publishDate after the build, or an expires), so it can leave them
 	// out of counts, tags and the public index until they appear, without
@@ -90,6 +96,10 @@ type SiteCollection struct {
 	Route string `json:"route"`
 	Title string `json:"title"`
 	Total int    `json:"total"`
+	// Months counts the entries per "YYYY-MM" of their date (omitted when
+	// none): the year and month archives, their pages and the archive
+	// sitemap come from it without another read.
+	Months map[string]int `json:"months,omitempty"`
 }
 
 // TagCount is a tag and the number of entries, across collections, that carry it.
@@ -111,40 +121,56 @@ const latestCount = 10
 // match the collection and slug. Collections are listed in site.json in the
 // order given.
 func Build(site Site, cols []Collection, records map[string][]Record, pageSize int) (map[string][]byte, error) {
+	out := make(map[string][]byte)
+	err := BuildEach(site, cols, records, pageSize, func(key string, b []byte) error {
+		out[key] = b
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// BuildEach builds what Build does and hands each object to emit as soon
+// as it is encoded (site.json last), holding none of them: at a million
+// entries the objects total more than the records.
+func BuildEach(site Site, cols []Collection, records map[string][]Record, pageSize int, emit func(key string, b []byte) error) error {
 	if pageSize == 0 {
 		pageSize = DefaultPageSize
 	}
 	if pageSize < 0 {
-		return nil, fmt.Errorf("page size %d: must be positive", pageSize)
+		return fmt.Errorf("page size %d: must be positive", pageSize)
 	}
 	if err := checkCollections(cols, records); err != nil {
-		return nil, err
+		return err
 	}
-	out := make(map[string][]byte)
 	sm := SiteManifest{
-		Version: Version, Title: site.Title, BaseURL: site.BaseURL,
-		Collections: []SiteCollection{}, Tags: []TagCount{}, Latest: []Record{},
+		Version: Version, Title: site.Title, BaseURL: site.BaseURL, PageSize: pageSize,
+		Collections: []SiteCollection{}, Latest: []Record{},
 	}
 	var all []Record
 	for _, c := range cols {
 		recs, err := normRecords(c, records[c.Name])
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if err := buildCollection(out, c, recs, pageSize); err != nil {
-			return nil, err
+		if err := buildCollection(emit, c, recs, pageSize); err != nil {
+			return err
 		}
-		sm.Collections = append(sm.Collections, SiteCollection{Name: c.Name, Route: c.Route, Title: c.Title, Total: len(recs)})
+		if err := buildSitemaps(emit, c, recs); err != nil {
+			return err
+		}
+		sm.Collections = append(sm.Collections, SiteCollection{Name: c.Name, Route: c.Route, Title: c.Title, Total: len(recs), Months: months(recs)})
 		for _, r := range recs {
 			r.Collection = c.Name
 			all = append(all, r)
 		}
 	}
-	sm.Tags = countTags(all)
 	for _, r := range all {
 		for _, a := range r.Aliases {
 			if prev, dup := sm.Aliases[a]; dup && prev != r.URL {
-				return nil, fmt.Errorf("alias %q of %s is also an alias of %s", a, r.URL, prev)
+				return fmt.Errorf("alias %q of %s is also an alias of %s", a, r.URL, prev)
 			}
 			if sm.Aliases == nil {
 				sm.Aliases = map[string]string{}
@@ -152,17 +178,15 @@ func Build(site Site, cols []Collection, records map[string][]Record, pageSize i
 			sm.Aliases[a] = r.URL
 		}
 	}
-	slices.SortFunc(all, func(a, b Record) int {
-		return cmp.Or(newestFirst(a, b), strings.Compare(a.Collection, b.Collection))
-	})
+	tags := countTags(all)
+	slices.SortFunc(all, allOrder)
+	if err := buildTags(emit, all, tags, pageSize); err != nil {
+		return err
+	}
+	sm.TagTotal, sm.PagedTags = len(tags), pagedTags(tags, pageSize)
 	sm.Latest = append(sm.Latest, latest(all, site.Now)...)
 	sm.Schedule = schedule(all, site.Now)
-	b, err := encodeJSON(sm)
-	if err != nil {
-		return nil, fmt.Errorf("encode %s: %w", SiteKey, err)
-	}
-	out[SiteKey] = b
-	return out, nil
+	return emitJSON(emit, SiteKey, sm)
 }
 
 // windowed reports whether the Worker may hide r at some time after now:
@@ -281,34 +305,32 @@ func newestFirst(a, b Record) int {
 	return cmp.Or(strings.Compare(b.Date, a.Date), strings.Compare(a.Slug, b.Slug))
 }
 
-// buildCollection adds a collection's index and shards to out. recs are
-// newest first. Shard i holds the entries at positions [i*size, (i+1)*size)
-// counted from the oldest, so a new newest entry touches only the last shard.
-func buildCollection(out map[string][]byte, c Collection, recs []Record, size int) error {
+// buildCollection emits a collection's index and shards. recs are newest
+// first. Shards are the listing pages, counted from the oldest entry:
+// shard i < last holds the entries at positions [i*size, (i+1)*size), the
+// newest holds the rest (size to 2·size-1 entries; see Pages), so a new
+// newest entry touches the newest shard only (and the one before it when
+// it completes a page).
+func buildCollection(emit emitFunc, c Collection, recs []Record, size int) error {
 	n := len(recs)
 	idx := Index{
 		Version: Version, Collection: c.Name, Route: c.Route, Title: c.Title,
 		Total: n, PageSize: size, Shards: []ShardRef{},
 	}
-	for i := (n+size-1)/size - 1; i >= 0; i-- {
-		page := recs[n-min((i+1)*size, n) : n-i*size] // newest first
+	for p := 1; n > 0 && p <= Pages(n, size); p++ {
+		lo, hi := chunkRange(n, size, p)
+		page := recs[lo:hi] // newest first
+		i := Pages(n, size) - p
 		key := ShardKey(c.Name, i)
-		b, err := encodeJSON(Shard{Version: Version, Collection: c.Name, Index: i, Records: page})
-		if err != nil {
-			return fmt.Errorf("encode %s: %w", key, err)
+		if err := emitJSON(emit, key, Shard{Version: Version, Collection: c.Name, Index: i, Records: page}); err != nil {
+			return err
 		}
-		out[key] = b
 		idx.Shards = append(idx.Shards, ShardRef{
 			Key: key, Count: len(page),
 			First: bound(page[0]), Last: bound(page[len(page)-1]),
 		})
 	}
-	b, err := encodeJSON(idx)
-	if err != nil {
-		return fmt.Errorf("encode %s: %w", IndexKey(c.Name), err)
-	}
-	out[IndexKey(c.Name)] = b
-	return nil
+	return emitJSON(emit, IndexKey(c.Name), idx)
 }
 
 // bound is the "<date> <slug>" form of a shard's first and last fields.

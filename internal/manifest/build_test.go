@@ -54,6 +54,7 @@ func TestBuildChanges(t *testing.T) {
 		site = "metadata/site.json"
 	)
 	shard := func(i int) string { return ShardKey("blog", i) }
+	sitemap := SitemapChunkKey("blog", 0)
 	tests := []struct {
 		name    string
 		n       int
@@ -63,11 +64,17 @@ func TestBuildChanges(t *testing.T) {
 		maxPuts int // 0: exactly len(put)
 	}{
 		{"add newest to 100", 100, func(rs []Record) []Record { return append(rs, rec("new", day(500))) },
-			[]string{idx, shard(4), site}, nil, 0},
+			[]string{idx, shard(3), site, sitemap}, nil, 0},
+		// The newest shard holds 49: the 50th splits it into two full ones.
 		{"add newest to 99", 99, func(rs []Record) []Record { return append(rs, rec("new", day(500))) },
-			[]string{idx, shard(3), site}, nil, 0},
+			[]string{idx, shard(2), shard(3), site, sitemap}, nil, 0},
 		{"add newest to 0", 0, func(rs []Record) []Record { return append(rs, rec("new", day(500))) },
-			[]string{idx, shard(0), site}, nil, 0},
+			[]string{idx, shard(0), site, sitemap}, nil, 0},
+		{"add a tagged newest to 100", 100, func(rs []Record) []Record {
+			r := rec("new", day(500))
+			r.Tags = []Tag{{Name: "Go", Slug: "go"}}
+			return append(rs, r)
+		}, []string{idx, shard(3), site, sitemap, TagChunkKey("go", 0), TagsPageKey(0)}, nil, 0},
 		{"edit title of an old entry", 100, func(rs []Record) []Record { rs[5].Title = "New title"; return rs },
 			[]string{shard(0)}, nil, 0},
 		{"edit body hash of an old entry", 100, func(rs []Record) []Record { rs[30].Hash = hex32("new"); return rs },
@@ -75,13 +82,15 @@ func TestBuildChanges(t *testing.T) {
 		{"edit title of the newest entry", 100, func(rs []Record) []Record { rs[99].Title = "New title"; return rs },
 			[]string{shard(3), site}, nil, 0},
 		{"tag an old entry", 100, func(rs []Record) []Record { rs[5].Tags = []Tag{{Name: "Go", Slug: "go"}}; return rs },
-			[]string{shard(0), site}, nil, 0},
+			[]string{shard(0), site, TagChunkKey("go", 0), TagsPageKey(0)}, nil, 0},
 		{"delete the newest of 101", 101, func(rs []Record) []Record { return rs[:100] },
-			[]string{idx, site}, []string{shard(4)}, 0},
+			[]string{idx, shard(3), site, sitemap}, nil, 0},
+		{"delete the newest of 100", 100, func(rs []Record) []Record { return rs[:99] },
+			[]string{idx, shard(2), site, sitemap}, []string{shard(3)}, 0},
 		{"edit nothing", 100, func(rs []Record) []Record { return rs }, nil, nil, 0},
 		// A backdated entry shifts every shard newer than it; docs/bucket.md says so.
 		{"backdate into the oldest shard", 100, func(rs []Record) []Record { return append(rs, rec("old", day(-1))) },
-			[]string{idx, shard(0), shard(1), shard(2), shard(3), shard(4), site}, nil, 0},
+			[]string{idx, shard(0), shard(1), shard(2), shard(3), site, sitemap}, nil, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,10 +115,12 @@ func TestShardMath(t *testing.T) {
 		{0, 25, nil},
 		{1, 25, []int{1}},
 		{25, 25, []int{25}},
-		{26, 25, []int{1, 25}},
+		{26, 25, []int{26}},
+		{49, 25, []int{49}},
+		{50, 25, []int{25, 25}},
 		{100, 25, []int{25, 25, 25, 25}},
-		{101, 25, []int{1, 25, 25, 25, 25}},
-		{7, 3, []int{1, 3, 3}},
+		{101, 25, []int{26, 25, 25, 25}},
+		{7, 3, []int{4, 3}},
 		{5, 1, []int{1, 1, 1, 1, 1}},
 	}
 	for _, tt := range tests {
@@ -120,8 +131,14 @@ func TestShardMath(t *testing.T) {
 			if ix.Total != tt.n || ix.PageSize != tt.size || len(ix.Shards) != len(tt.counts) {
 				t.Fatalf("index: total %d pageSize %d shards %d", ix.Total, ix.PageSize, len(ix.Shards))
 			}
-			if len(out) != 2+len(tt.counts) {
-				t.Errorf("Build wrote %d objects, want index, site and %d shards", len(out), len(tt.counts))
+			shards := 0
+			for k := range out {
+				if strings.HasPrefix(k, "metadata/blog/") {
+					shards++
+				}
+			}
+			if shards != len(tt.counts) || len(ix.Shards) != Pages(tt.n, tt.size) && tt.n > 0 {
+				t.Errorf("Build wrote %d shards, want %d", shards, len(tt.counts))
 			}
 			// Walking the pages newest first visits every entry once, in order.
 			next := tt.n - 1
@@ -172,7 +189,7 @@ func TestBuildEmptyCollection(t *testing.T) {
 		if want := []string{"metadata/blog.json", "metadata/site.json"}; !slices.Equal(put, want) {
 			t.Errorf("put %q, want %q", put, want)
 		}
-		if want := []string{"metadata/blog/0000.json", "metadata/blog/0001.json"}; !slices.Equal(del, want) {
+		if want := []string{"metadata/blog/0000.json", "metadata/sitemaps/blog/0000.json"}; !slices.Equal(del, want) {
 			t.Errorf("del %q, want %q", del, want)
 		}
 	})
@@ -214,13 +231,26 @@ func TestSiteManifest(t *testing.T) {
 	var sm SiteManifest
 	decode(t, out["metadata/site.json"], &sm)
 
-	wantCols := []SiteCollection{{"notes", "/notes", "Notes", 2}, {"blog", "/blog", "Blog", 12}}
-	if !reflect.DeepEqual(sm.Collections, wantCols) {
-		t.Errorf("collections %+v, want %+v", sm.Collections, wantCols)
+	for i, want := range []struct {
+		name  string
+		total int
+	}{{"notes", 2}, {"blog", 12}} {
+		c := sm.Collections[i]
+		sum := 0
+		for _, n := range c.Months {
+			sum += n
+		}
+		if c.Name != want.name || c.Total != want.total || sum != want.total {
+			t.Errorf("collection %d: %+v, want %s with %d entries in its months", i, c, want.name, want.total)
+		}
 	}
-	wantTags := []TagCount{{"Go", "go", 3}, {"Caching", "caching", 2}, {"Édition", "%C3%A9dition", 1}, {"Zebra", "zebra", 1}}
-	if !reflect.DeepEqual(sm.Tags, wantTags) {
-		t.Errorf("tags %+v, want %+v", sm.Tags, wantTags)
+	// The tags index pages hold every tag in slug order; site.json only
+	// counts them and names those with more than one page.
+	var page TagsPage
+	decode(t, out[TagsPageKey(0)], &page)
+	wantTags := []TagCount{{"Édition", "%C3%A9dition", 1}, {"Caching", "caching", 2}, {"Go", "go", 3}, {"Zebra", "zebra", 1}}
+	if !reflect.DeepEqual(page.Tags, wantTags) || sm.TagTotal != 4 || len(sm.PagedTags) != 0 || sm.PageSize != 5 {
+		t.Errorf("tags %+v (total %d, paged %v), want %+v", page.Tags, sm.TagTotal, sm.PagedTags, wantTags)
 	}
 	if len(sm.Latest) != 10 || sm.Latest[0].Collection != "notes" || sm.Latest[0].Slug != "note-001" {
 		t.Fatalf("latest: %d records, first %s/%s", len(sm.Latest), sm.Latest[0].Collection, sm.Latest[0].Slug)
@@ -411,6 +441,12 @@ func TestDecodeRoundTrip(t *testing.T) {
 			v, err = DecodeSite(b)
 		case strings.Count(k, "/") == 1:
 			v, err = DecodeIndex(b)
+		case strings.HasPrefix(k, "metadata/sitemaps/"):
+			v, err = DecodeSitemapChunk(b)
+		case strings.HasPrefix(k, "metadata/tags/") && strings.Count(k, "/") == 2:
+			v, err = DecodeTagsPage(b)
+		case strings.HasPrefix(k, "metadata/tags/"):
+			v, err = DecodeTagChunk(b)
 		default:
 			v, err = DecodeShard(b)
 		}

@@ -22,6 +22,24 @@ func DecodeSite(b []byte) (SiteManifest, error) {
 	return v, decodeManifest("site manifest", b, &v, &v.Version)
 }
 
+// DecodeTagChunk parses one page of a tag.
+func DecodeTagChunk(b []byte) (TagChunk, error) {
+	var v TagChunk
+	return v, decodeManifest("tag chunk", b, &v, &v.Version)
+}
+
+// DecodeTagsPage parses one page of the tags index.
+func DecodeTagsPage(b []byte) (TagsPage, error) {
+	var v TagsPage
+	return v, decodeManifest("tags page", b, &v, &v.Version)
+}
+
+// DecodeSitemapChunk parses one sitemap chunk.
+func DecodeSitemapChunk(b []byte) (SitemapChunk, error) {
+	var v SitemapChunk
+	return v, decodeManifest("sitemap chunk", b, &v, &v.Version)
+}
+
 func decodeManifest(what string, b []byte, v any, version *int) error {
 	if err := strictJSON(string(b), v); err != nil {
 		return fmt.Errorf("decode %s: %w", what, err)

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/manifest"
 	"github.com/axctl/axctl/internal/search"
 	"github.com/axctl/axctl/internal/upload"
@@ -52,7 +53,9 @@ func purgeTags(p *upload.Plan, built *Built, old map[string]manifest.Record, she
 				continue
 			}
 			name, _ := strings.CutSuffix(strings.TrimPrefix(a.Key, "metadata/"), ".json")
-			if c, _, _ := strings.Cut(name, "/"); c != "site" {
+			// Tag chunks and sitemap chunks change only with entries, whose
+			// own tags (t:, c:) cover the pages built from them.
+			if c, _, _ := strings.Cut(name, "/"); c != "site" && !contract.IsReservedName(c) {
 				tags["m:"+c] = true
 				tags["c:"+c] = true
 			}

@@ -263,7 +263,7 @@ func TestEmptiedCollection(t *testing.T) {
 	eachStore(t, func(t *testing.T, open func(*testing.T) *bucket) {
 		s := newSite(t, 3)
 		s.blogOf(2)
-		for i := range 4 {
+		for i := range 6 { // two shards of 3
 			s.entry("docs", fmt.Sprintf("d%d", i), fmt.Sprintf("Doc %d", i), fmt.Sprintf("2025-02-0%d", i+1), "Docs.")
 		}
 		b := open(t)
@@ -272,7 +272,7 @@ func TestEmptiedCollection(t *testing.T) {
 			t.Fatal("setup: docs has no second shard")
 		}
 
-		for i := range 4 {
+		for i := range 6 {
 			s.remove(entryPath("docs", fmt.Sprintf("d%d", i)))
 		}
 		run(t, s, b.store)

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/axctl/axctl/internal/content"
+	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/manifest"
 	"github.com/axctl/axctl/internal/search"
 	"github.com/axctl/axctl/internal/upload"
@@ -264,7 +265,8 @@ func Collections(cfg *content.Config) []manifest.Collection {
 }
 
 func isShard(key string) bool {
-	return strings.HasPrefix(key, "metadata/") && strings.Count(key, "/") == 2
+	return strings.HasPrefix(key, "metadata/") && strings.Count(key, "/") == 2 &&
+		!strings.HasPrefix(key, contract.TagsPrefix) && !strings.HasPrefix(key, contract.SitemapsPrefix)
 }
 
 // Run validates, plans against store and, unless DryRun, applies. The

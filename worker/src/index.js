@@ -64,9 +64,10 @@ function searchQuery(url) {
   return canonical(again) !== want ? null : want;
 }
 
-/** isListing says whether path is a collection listing (or /<route>, its redirect), the one route that reads ?page. */
+/** isListing says whether path is a paged list (a collection listing or /<route>, its redirect; a month archive; a tag page; the tags index): the routes that read ?page. */
 function isListing(path) {
-  const route = path.replace(/\/$/, '');
+  if (path === '/tags/' || /^\/tags\/[^/]+$/.test(path)) return true;
+  const route = path.replace(/(?:\/\d{4}\/\d{2})?\/$/, '');
   return ROUTE.test(route) && !isReservedRoute(route);
 }
 

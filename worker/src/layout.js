@@ -126,13 +126,22 @@ export function entryPage(r, body, prev, next) {
   return { main: TEMPLATES[tpl](r, anchors(body), prevNext(prev, next), toc(items)), wide: tpl === 'doc' && items.length > 0, path: r.url, entry: r, body };
 }
 
-/** pagination links a listing's pages. */
+/**
+ * pagination is the numbered pager of a paged list: first, previous, a
+ * window of page numbers around this one, next, last (rel=prev/next on the
+ * neighbours, as head.js links them).
+ */
 export function pagination(base, page, pages) {
   if (pages <= 1) return '';
-  const href = (p) => (p === 1 ? base : `${base}?page=${p}`);
-  const prev = page > 1 ? `<a rel="prev" href="${esc(href(page - 1))}">← Newer</a>` : '<span></span>';
-  const next = page < pages ? `<a rel="next" href="${esc(href(page + 1))}">Older →</a>` : '<span></span>';
-  return `<nav class="pager">${prev}<span>Page ${page} of ${pages}</span>${next}</nav>`;
+  const href = (p) => esc(p === 1 ? base : `${base}?page=${p}`);
+  const link = (p, text, rel, label) => `<a href="${href(p)}"${rel ? ` rel="${rel}"` : ''}${label ? ` aria-label="${label}"` : ''}>${text}</a>`;
+  const from = Math.max(1, Math.min(page - 2, pages - 4));
+  const to = Math.min(pages, from + 4);
+  const nums = [];
+  for (let p = from; p <= to; p++) nums.push(p === page ? `<li><span aria-current="page">${p}</span></li>` : `<li>${link(p, p, p === page - 1 ? 'prev' : p === page + 1 ? 'next' : '', `Page ${p}`)}</li>`);
+  const first = page > 1 ? `<li>${link(1, '« First', '', '')}</li><li>${link(page - 1, '‹ Newer', '', '')}</li>` : '';
+  const last = page < pages ? `<li>${link(page + 1, 'Older ›', '', '')}</li><li>${link(pages, `Last (${pages}) »`, '', '')}</li>` : '';
+  return `<nav class="pager numbered" aria-label="Pages"><ul>${first}${nums.join('')}${last}</ul></nav>`;
 }
 
 /** tagCloud renders the tags index. */

@@ -6,24 +6,24 @@
 import { visibility } from './policy.js';
 import { entryMeta, metaProblem, marker, splitBody } from './meta.js';
 import * as L from './layout.js';
-import { atom, sitemap, robots } from './feeds.js';
+import { atom, robots } from './feeds.js';
 import { searchPage } from './searchpage.js';
 import { checked } from './shape.js';
 import { UnknownBucket } from './store.js';
-import { order, inShard, hiddenNow, visibleTotal, visibleTags, visibleShards } from './schedule.js';
+import { inShard, hiddenNow, visibleTotal, visibleShards } from './schedule.js';
+import * as P from './lists.js';
 import { SLUG, ASSET_NAME, NAME, ROUTE, RESERVED_NAMES, MAX_KEY_BYTES, isReservedRoute } from './contract.js';
 
 const HTML = 'text/html; charset=utf-8';
 const NO_SITE = 'Service unavailable: this site has no content yet (its bucket holds no site written by axctl sync).\n';
 const TAG_SEG = /^(?:[a-z0-9-]|%[0-9A-F]{2}){1,200}$/;
 const FIXED = new Set(['/', '/feed.xml', '/sitemap.xml', '/robots.txt', '/tags', '/tags/', '/search']);
+const SITEMAP_SEG = /^[a-z0-9-]{1,80}\.xml$/;
 const COLLECTION_REST = /^(?:\/|\/feed\.xml|\/\d{4}\/(?:(?:0[1-9]|1[0-2])\/)?)?$/;
 /** ENTRY_KEY_MIN is the bytes of an entry key besides its slug, for the shortest collection name. */
 const ENTRY_KEY_MIN = 'entries/x/.html'.length;
-const PAGE = /^[1-9][0-9]{0,6}$/;
-/** MAX_SHARDS bounds the shards one tag, archive or sitemap response reads. */
+/** MAX_SHARDS bounds the shards the public index of a collection with hidden entries reads again. */
 export const MAX_SHARDS = 40;
-const FEED_SIZE = 20;
 /** LATEST is how many entries the home page and the site feed show (site.json's latest may hold more while some are hidden). */
 const LATEST = 10;
 
@@ -47,6 +47,7 @@ export function possible(path) {
   if (first === '/tags') return TAG_SEG.test(rest);
   if (first === '/metadata') return /\.json$/.test(rest) && NAME.test(rest.slice(0, -5)) && !RESERVED_NAMES.includes(rest.slice(0, -5));
   if (first === '/assets') return ASSET_NAME.test(rest);
+  if (first === '/sitemaps') return SITEMAP_SEG.test(rest);
   if (!ROUTE.test(first) || isReservedRoute(first)) return false;
   if (rest === undefined || COLLECTION_REST.test(`/${rest}`)) return true;
   return SLUG.test(rest) && ENTRY_KEY_MIN + keyBytes(rest) <= MAX_KEY_BYTES;
@@ -92,13 +93,17 @@ export async function route(rq, url) {
     const { shown, cap } = visibility(site.latest || [], rq.now);
     return ok(atom(site, { title: site.title, path, records: shown.slice(0, LATEST) }), 'application/atom+xml; charset=utf-8', allTags(site), { cap });
   }
-  if (path === '/sitemap.xml') return siteMap(site, rq);
+  if (path === '/sitemap.xml') return P.sitemapIndex(site);
   if (path === '/robots.txt') return ok(robots(site), 'text/plain; charset=utf-8', ['site']);
   if (path === '/search') return searchPage(site, rq, url);
   if (path === '/tags') return redirect('/tags/');
-  if (path === '/tags/') return tagsIndex(site, rq);
+  const p = url.searchParams.get('page');
+  if (path === '/tags/') return P.tagsIndex(site, rq, p, notFound);
   let m = /^\/tags\/([^/]+)$/.exec(path);
-  if (m) return tagPage(site, rq, m[1]);
+  // canon.js already redirected any other spelling of a tag slug to the canonical one.
+  if (m) return TAG_SEG.test(m[1]) ? P.tagPage(site, rq, m[1], p, notFound) : notFound(site);
+  m = /^\/sitemaps\/([a-z0-9-]+)\.xml$/.exec(path);
+  if (m) return (await P.sitemapPart(site, rq, m[1])) || notFound(site);
   m = /^\/metadata\/([a-z0-9-]+)\.json$/.exec(path);
   if (m) return manifest(site, rq, m[1]);
   m = /^\/assets\/([^/]+)$/.exec(path);
@@ -111,10 +116,10 @@ export async function route(rq, url) {
 
 async function inCollection(site, rq, c, rest, url) {
   if (rest === '') return redirect(`${c.route}/${url.search}`); // the query is canonical already (index.js)
-  if (rest === '/') return listing(site, rq, c, url.searchParams.get('page'));
-  if (rest === '/feed.xml') return feed(site, rq, c);
+  if (rest === '/') return P.listing(site, rq, c, url.searchParams.get('page'), notFound);
+  if (rest === '/feed.xml') return P.feed(site, rq, c);
   let m = /^\/(\d{4})\/(?:(\d{2})\/)?$/.exec(rest);
-  if (m) return archive(site, rq, c, m[1], m[2]);
+  if (m) return P.archive(site, rq, c, m[1], m[2], url.searchParams.get('page'), notFound);
   m = /^\/(.+)$/.exec(rest);
   if (m && SLUG.test(m[1])) return entry(site, rq, c, m[1]);
   return notFound(site);
@@ -129,121 +134,12 @@ function home(site, rq) {
   return ok(page(site, { title: site.title, main, feed: '/feed.xml', path: '/' }), HTML, allTags(site), { cap: Math.min(cap, scheduled) });
 }
 
-/**
- * tagsIndex lists the tags of visible entries. It is tagged with those tags
- * and with every collection (a sync that changes an entry purges its
- * collection, so a new, hidden or re-windowed tag refreshes the index),
- * never with a tag only hidden entries carry.
- */
-function tagsIndex(site, rq) {
-  const { hidden, cap } = hiddenNow(site, rq.now);
-  const tags = visibleTags(site, hidden);
-  return ok(page(site, { title: 'Tags', main: `<h1>Tags</h1>${L.tagCloud(tags)}`, path: '/tags/' }), HTML,
-    [...allTags(site), ...tags.map((t) => `t:${t.slug}`)], { cap });
-}
-
 function allTags(site) {
   return ['site', ...(site.collections || []).map((c) => `c:${c.name}`)];
 }
 
 function indexOf(rq, c) {
   return load(rq, `metadata/${c.name}.json`);
-}
-
-/**
- * pageSlices maps listing page n (1-based, pageSize entries, newest first)
- * onto the shards holding it: shards are numbered from the oldest entry, so
- * the newest one may be short and a page can straddle two. Returns the pages
- * in all and, for page n, [{shard, from, to}] ranges of shard.records.
- */
-export function pageSlices(shards, pageSize, n) {
-  // axctl writes 1…100; anything else (a bucket written by something else) is 25.
-  const size = Number.isInteger(pageSize) && pageSize >= 1 && pageSize <= 100 ? pageSize : 25;
-  const total = shards.reduce((t, s) => t + (Number(s.count) || 0), 0);
-  const start = (n - 1) * size;
-  const end = start + size;
-  const slices = [];
-  let at = 0;
-  for (const s of shards) {
-    const count = Number(s.count) || 0;
-    if (at + count > start && at < end) slices.push({ shard: s, from: Math.max(0, start - at), to: Math.min(count, end - at) });
-    at += count;
-    if (at >= end) break;
-  }
-  return { pages: Math.max(1, Math.ceil(total / size)), slices };
-}
-
-async function listing(site, rq, c, p) {
-  const n = p === null ? 1 : PAGE.test(p) ? Number(p) : 0;
-  if (p === '1') return redirect(`${c.route}/`);
-  const index = await indexOf(rq, c);
-  // Pages count visible entries only: the schedule says how many each shard hides.
-  const { hidden, cap: scheduled } = hiddenNow(site, rq.now, (h) => h.collection === c.name);
-  const { pages, slices } = pageSlices(visibleShards((index && index.shards) || [], hidden), index && index.pageSize, n || 1);
-  if (!n || n > pages) return missing(site, `c:${c.name}`, scheduled);
-  let cap = scheduled;
-  const parts = await Promise.all(slices.map(async ({ shard, from, to }) => {
-    const v = visibility(((await load(rq, shard.key)) || {}).records || [], rq.now);
-    cap = Math.min(cap, v.cap);
-    return v.shown.slice(from, to);
-  }));
-  const shown = parts.flat();
-  const title = c.title || c.name;
-  const main = `<h1>${L.esc(title)}</h1>${L.summaryList(shown)}${L.pagination(`${c.route}/`, n, pages)}`;
-  const paging = { base: `${c.route}/`, page: n, pages };
-  return ok(page(site, { title: n > 1 ? `${title} (page ${n})` : title, main, feed: `${c.route}/feed.xml`, path: n > 1 ? `${c.route}/?page=${n}` : `${c.route}/`, paging }), HTML,
-    ['site', `c:${c.name}`], { cap });
-}
-
-async function feed(site, rq, c) {
-  const index = await indexOf(rq, c);
-  const shards = ((index && index.shards) || []).slice(0, MAX_SHARDS); // read until FEED_SIZE are visible
-  let records = [];
-  let cap = Infinity;
-  for (const s of shards) {
-    const v = visibility(((await load(rq, s.key)) || {}).records || [], rq.now);
-    records = records.concat(v.shown);
-    cap = Math.min(cap, v.cap);
-    if (records.length >= FEED_SIZE) break;
-  }
-  const body = atom(site, { title: `${site.title} · ${c.title || c.name}`, path: `${c.route}/feed.xml`, records: records.slice(0, FEED_SIZE) });
-  return ok(body, 'application/atom+xml; charset=utf-8', ['site', `c:${c.name}`], { cap });
-}
-
-/** readShards reads shards (bounded by MAX_SHARDS) in parallel and returns their records in order. */
-async function readShards(rq, list) {
-  const docs = await Promise.all(list.slice(0, MAX_SHARDS).map((s) => load(rq, s.key)));
-  return docs.flatMap((d) => (d && d.records) || []);
-}
-
-async function archive(site, rq, c, yyyy, mm) {
-  const prefix = mm ? `${yyyy}-${mm}` : yyyy;
-  const index = await indexOf(rq, c);
-  const overlapping = ((index && index.shards) || []).filter((s) =>
-    s.last.slice(0, prefix.length) <= prefix && s.first.slice(0, prefix.length) >= prefix);
-  const records = (await readShards(rq, overlapping)).filter((r) => r.date.startsWith(prefix));
-  const { shown, cap } = visibility(records, rq.now);
-  if (!shown.length) return missing(site, `c:${c.name}`, cap);
-  const label = mm ? `${L.monthName(mm)} ${yyyy}` : yyyy;
-  const title = `${c.title || c.name}: ${label}`;
-  return ok(page(site, { title, main: `<h1>${L.esc(title)}</h1>${L.summaryList(shown)}`, path: `${c.route}/${yyyy}/${mm ? `${mm}/` : ''}` }), HTML, ['site', `c:${c.name}`], { cap });
-}
-
-async function tagPage(site, rq, seg) {
-  if (!TAG_SEG.test(seg)) return notFound(site);
-  const tags = site.tags || [];
-  // canon.js already redirected any other spelling of a tag slug to the canonical one.
-  const tag = tags.find((t) => t.slug === seg);
-  if (!tag) return missing(site, `t:${seg}`);
-  const { hidden, cap: scheduled } = hiddenNow(site, rq.now, (h) => (h.tags || []).includes(tag.slug));
-  if (hidden.length >= tag.count) return missing(site, `t:${tag.slug}`, scheduled); // only hidden entries carry it
-  const lists = await Promise.all((site.collections || []).map((c) => indexOf(rq, c)));
-  const shards = lists.flatMap((ix) => (ix && ix.shards) || []);
-  const records = (await readShards(rq, shards)).filter((r) => (r.tags || []).some((t) => t.slug === tag.slug));
-  records.sort((a, b) => order(a, b));
-  const { shown, cap } = visibility(records, rq.now);
-  const main = `<h1>Tagged “${L.esc(tag.name)}”</h1>${L.summaryList(shown)}`;
-  return ok(page(site, { title: tag.name, main, path: `/tags/${tag.slug}` }), HTML, ['site', `t:${tag.slug}`], { cap: Math.min(cap, scheduled) });
 }
 
 async function manifest(site, rq, name) {
@@ -311,6 +207,8 @@ async function entry(site, rq, c, slug) {
   if (body.startsWith('<!-- axctl ') && !body.startsWith(`${marker(rec.hash)}\n`)) throw untrusted(c, slug, 'body marker does not match its metadata hash');
   const { html, toc } = splitBody(body);
   const view = L.entryPage({ ...rec, toc: toc.length ? toc : rec.toc }, html, near.prev, near.next);
+  const [yyyy, mm] = rec.date.split('-');
+  view.main += `<p class="archive">Filed in <a href="${L.esc(c.route)}/${yyyy}/${mm}/">${L.monthName(mm)} ${yyyy}</a></p>`;
   const tags = ['site', `e:${c.name}/${slug}`, ...[near.prev, near.next].filter(Boolean).map((r) => `e:${c.name}/${r.slug}`)];
   return ok(page(site, { title: rec.title, ...view, feed: `${c.route}/feed.xml` }), HTML, tags, { cap: Math.min(v.cap, near.cap) });
 }
@@ -342,16 +240,4 @@ async function neighbours(rq, c, rec) {
   let prev = await pick(records.slice(pos + 1), 0);
   if (!prev && shards[i + 1]) prev = await pick(((await load(rq, shards[i + 1].key)) || {}).records || [], 0);
   return { prev, next, cap };
-}
-
-async function siteMap(site, rq) {
-  const urls = [{ path: '/' }, { path: '/tags/' }];
-  for (const c of site.collections || []) urls.push({ path: `${c.route}/` });
-  const lists = await Promise.all((site.collections || []).map((c) => indexOf(rq, c)));
-  const records = await readShards(rq, lists.flatMap((ix) => (ix && ix.shards) || []));
-  const { shown, cap } = visibility(records, rq.now);
-  for (const r of shown) urls.push({ path: r.url, lastmod: r.date });
-  const { hidden, cap: scheduled } = hiddenNow(site, rq.now);
-  for (const t of visibleTags(site, hidden)) urls.push({ path: `/tags/${t.slug}` });
-  return ok(sitemap(site, urls), 'application/xml; charset=utf-8', allTags(site), { cap: Math.min(cap, scheduled) });
 }

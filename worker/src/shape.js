@@ -28,10 +28,19 @@ const SCHEDULED = { collection: re(NAME), slug: re(SLUG), date, '?tags': [str], 
 const ALIAS = /^\/[a-z0-9][a-z0-9-]{0,63}(?:\/[a-z0-9-]+)*$/;
 const aliases = (v) => v !== null && typeof v === 'object' && !Array.isArray(v)
   && Object.entries(v).every(([from, to]) => ALIAS.test(from) && !isReservedRoute(from.replace(/^(\/[^/]+).*$/, '$1')) && re(ALIAS)(to));
+const TAG_SLUG = /^(?:[a-z0-9-]|%[0-9A-F]{2}){1,200}$/;
+/** map is a spec for a JSON object whose keys match k and values are ints. */
+const map = (k) => (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.entries(v).every(([a, b]) => k.test(a) && int(b));
 const SITE = {
-  version, title: str, baseURL: str, tags: [{ ...TAG, count: int }], latest: [RECORD], '?schedule': [SCHEDULED], '?aliases': aliases,
-  collections: [{ name: (v) => re(NAME)(v) && !RESERVED_NAMES.includes(v), route: (v) => re(ROUTE)(v) && !isReservedRoute(v), title: str, total: int }],
+  version, title: str, baseURL: str, pageSize: (v) => int(v) && v >= 1, tagTotal: int, pagedTags: map(TAG_SLUG), latest: [RECORD], '?schedule': [SCHEDULED], '?aliases': aliases,
+  collections: [{ name: (v) => re(NAME)(v) && !RESERVED_NAMES.includes(v), route: (v) => re(ROUTE)(v) && !isReservedRoute(v), title: str, total: int, '?months': map(/^\d{4}-(?:0[1-9]|1[0-2])$/) }],
 };
+const SUMMARY = {
+  collection: re(NAME), slug: re(SLUG), url: re(/^\//), title: str, date, '?author': str, '?description': str, '?tags': [TAG], words: int, '?publishDate': date, '?expires': date,
+};
+const TAG_CHUNK = (slug) => ({ version, tag: { name: str, slug: (v) => v === slug }, index: int, records: [SUMMARY] });
+const TAGS_PAGE = { version, index: int, tags: [{ ...TAG, slug: re(TAG_SLUG), count: int }] };
+const SITEMAP = (name) => ({ version, collection: (v) => v === name, index: int, urls: [(v) => Array.isArray(v) && v.length === 2 && SLUG.test(v[0]) && date(v[1])] });
 const shardRef = (name) => ({ key: re(new RegExp(`^metadata/${name}/\\d{4,}\\.json$`)), count: int, first: bound, last: bound });
 const INDEX = (name) => ({ version, collection: (v) => v === name, route: re(ROUTE), title: str, total: int, pageSize: int, shards: [shardRef(name)] });
 const SHARD = (name) => ({ version, collection: (v) => v === name, index: int, records: [RECORD] });
@@ -95,9 +104,14 @@ export function checked(key, v) {
 export function shapeError(key, v) {
   if (key === SEARCH_ROOT_KEY || key.startsWith(SEARCH_SHARD_PREFIX)) return searchShape(key, v);
   const m = /^metadata\/([a-z0-9-]+)(\/\d+)?\.json$/.exec(key);
-  if (!m) return null;
+  const t = /^metadata\/tags\/([^/]+)\/\d{4,}\.json$/.exec(key);
+  const sm = /^metadata\/sitemaps\/([a-z0-9-]+)\/\d{4,}\.json$/.exec(key);
+  if (!m && !t && !sm) return null;
   try {
-    if (key === 'metadata/site.json') {
+    if (t) check(TAG_CHUNK(t[1]), v, '$');
+    else if (sm) check(SITEMAP(sm[1]), v, '$');
+    else if (m[1] === 'tags' && m[2]) check(TAGS_PAGE, v, '$');
+    else if (key === 'metadata/site.json') {
       check(SITE, v, '$');
       unique(v.collections, 'name', '$.collections');
       unique(v.collections, 'route', '$.collections');

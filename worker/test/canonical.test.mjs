@@ -63,7 +63,7 @@ const FORMS = [
   ['empty query', '/feed.xml?', 301, '/feed.xml'],
   ['empty parameter', '/blog/?page=2&', 301, '/blog/?page=2'],
   ['encoded parameter', '/blog/?page=%32', 301, '/blog/?page=2'],
-  ['query where no route reads one', '/tags/?page=2', 301, '/tags/'],
+  ['query where no route reads one', '/tags/?x=2', 301, '/tags/'],
   ['listing without its slash (site.json decides)', '/blog?page=2', 301, '/blog/?page=2'],
   ['tags without its slash', '/tags', 301, '/tags/'],
   ['query where no route reads one', '/metadata/blog.json?x', 301, '/metadata/blog.json'],
@@ -146,11 +146,13 @@ async function fixtureURLs() {
   const json = (k) => JSON.parse(objects.find((o) => o.key === k).body.toString('utf8'));
   const site = json('metadata/site.json');
   const urls = new Set(['/', '/feed.xml', '/sitemap.xml', '/robots.txt', '/tags/']);
-  for (const t of site.tags) urls.add(`/tags/${t.slug}`);
+  for (const o of objects) if (/^metadata\/tags\/\d{4}\.json$/.test(o.key)) for (const t of json(o.key).tags) urls.add(`/tags/${t.slug}`);
+  for (const o of objects) if (/^metadata\/sitemaps\/[a-z0-9-]+\/\d{4}\.json$/.test(o.key)) urls.add(`/sitemaps/${o.key.split('/')[2]}-${Number(o.key.slice(-9, -5))}.xml`);
+  urls.add('/sitemaps/pages.xml');
   for (const c of site.collections) {
     const index = json(`metadata/${c.name}.json`);
     urls.add(`${c.route}/`).add(`${c.route}/feed.xml`).add(`/metadata/${c.name}.json`);
-    for (let n = 2; n <= Math.ceil(index.total / index.pageSize); n++) urls.add(`${c.route}/?page=${n}`);
+    for (let n = 2; n <= index.shards.length; n++) urls.add(`${c.route}/?page=${n}`);
     for (const sh of index.shards) {
       for (const r of json(sh.key).records) {
         urls.add(r.url).add(`${c.route}/${r.date.slice(0, 4)}/`).add(`${c.route}/${r.date.slice(0, 4)}/${r.date.slice(5, 7)}/`);

@@ -46,7 +46,11 @@ const BAD = [
   ['site: total negative', SITE, with_(SITE, (v) => { v.collections[0].total = -1; })],
   ['site: latest [null]', SITE, with_(SITE, (v) => { v.latest = [null]; })],
   ['site: latest record date a number', SITE, with_(SITE, (v) => { v.latest[0].date = 20261102; })],
-  ['site: tags an object', SITE, with_(SITE, (v) => { v.tags = { a: 1 }; })],
+  ['site: pagedTags an array', SITE, with_(SITE, (v) => { v.pagedTags = [1]; })],
+  ['site: pagedTags count a string', SITE, with_(SITE, (v) => { v.pagedTags = { go: '3' }; })],
+  ['site: pagedTags __proto__ key', SITE, with_(SITE, (v) => { v.pagedTags = JSON.parse('{"__proto__":3}'); })],
+  ['site: months key not a month', SITE, with_(SITE, (v) => { v.collections[0].months = { '2026-13': 1 }; })],
+  ['site: pageSize 0', SITE, with_(SITE, (v) => { v.pageSize = 0; })],
   ['site: collection named site (its index would be metadata/site.json)', SITE, with_(SITE, (v) => { v.collections[0].name = 'site'; })],
   ['site: collection named metadata', SITE, with_(SITE, (v) => { v.collections[0].name = 'metadata'; })],
   ['site: collection name upper case', SITE, with_(SITE, (v) => { v.collections[0].name = 'Blog'; })],
@@ -79,14 +83,15 @@ const BAD = [
   ['shard: not JSON', SHARD, '{"version":1,'],
 ];
 
-/** PAGE is a page that reads the key (listing page 2 reads shard 0000 only). */
-const PAGE = { [SITE]: '/', [INDEX]: '/blog/', [SHARD]: '/blog/?page=2' };
+/** PAGE is a page that reads the key (listing page 2 reads shard 0000 only; an entry page reads the index for its neighbours), OTHER another one. */
+const PAGE = { [SITE]: '/', [INDEX]: '/blog/hello-world', [SHARD]: '/blog/?page=2' };
+const OTHER = { [SITE]: '/blog/hello-world', [INDEX]: '/metadata/blog.json', [SHARD]: '/blog/2024/looking-back' };
 
 for (const [what, key, bytes] of BAD) {
   test(`wrong-shape manifest (${what}): 503 no-store, then 200 when it is fixed`, async () => {
     try {
       await s.bucket.put(key, bytes);
-      for (const path of [PAGE[key], key === SITE ? '/blog/hello-world' : '/blog/']) {
+      for (const path of [PAGE[key], OTHER[key]]) {
         const res = await s.get(path);
         assert.equal(res.status, 503, `${path}: ${res.status}`);
         assertNotStored(res);

@@ -3,7 +3,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'parse5';
 import { start, assertCacheable, assertNotStored, edgeTTL, PROVISIONAL, walk, find, textOf, attr, runnable } from './helpers.mjs';
-import { pageSlices } from '../src/routes.js';
+import { pagesOf } from '../src/lists.js';
+import { chunks } from './build.mjs';
 
 let s;
 before(async () => { s = await start({ seed: PROVISIONAL }); });
@@ -71,30 +72,22 @@ test('route /: latest entries, hidden ones filtered', async () => {
 });
 
 test('route /blog/: pages are full across shards, pagination links', async () => {
-  // 5 entries, pageSize 3, shards of 2 (newest) and 3: page 1 takes the
-  // newest shard and the first of the next (the future post is hidden).
+  // 5 entries, pageSize 2: the newest shard holds 3 (the future post
+  // hidden), the oldest 2 (the expired one hidden).
   const one = await html('/blog/');
   const titles = find(one.doc, (n) => n.nodeName === 'h2' && n.parentNode.nodeName === 'article').map(textOf);
   assert.deepEqual(titles, ['Hello, wörld — café ☕ 日本語', `<script>alert(1)</script>"'&`]);
   assert.ok(find(one.doc, (n) => n.nodeName === 'a' && attr(n, 'href') === '/blog/?page=2').length);
-  assert.match(one.body, /Page 1 of 2/);
+  assert.match(one.body, /<span aria-current="page">1<\/span>/);
   const two = await html('/blog/?page=2');
   const t2 = find(two.doc, (n) => n.nodeName === 'h2' && n.parentNode.nodeName === 'article').map(textOf);
   assert.deepEqual(t2, ['Looking back at 2024']);
 });
 
-test('pageSlices: pages of pageSize entries across shards counted from the oldest', () => {
-  const shards = [{ key: 'c', count: 1 }, { key: 'b', count: 3 }, { key: 'a', count: 3 }];
-  const at = (n) => pageSlices(shards, 3, n).slices.map(({ shard, from, to }) => `${shard.key}[${from},${to})`).join(' ');
-  assert.equal(pageSlices(shards, 3, 1).pages, 3);
-  assert.equal(at(1), 'c[0,1) b[0,2)');
-  assert.equal(at(2), 'b[2,3) a[0,2)');
-  assert.equal(at(3), 'a[2,3)');
-  assert.equal(at(4), '');
-  const full = [{ key: 'y', count: 3 }, { key: 'x', count: 3 }];
-  assert.equal(pageSlices(full, 3, 2).slices.map((s) => s.shard.key).join(), 'x', 'full shards: one read a page');
-  assert.deepEqual(pageSlices([], 25, 1), { pages: 1, slices: [] });
-  for (const junk of ['3', 0, -1, 1e9, 2.5, null]) assert.equal(pageSlices(shards, junk, 1).pages, 1, `pageSize ${junk} counts as 25`);
+test('pages: counted from the oldest, pageSize each but the newest (pageSize…2·pageSize-1)', () => {
+  for (const [n, size, want] of [[0, 25, 1], [24, 25, 1], [49, 25, 1], [50, 25, 2], [7, 3, 2], [5, 1, 5]]) assert.equal(pagesOf(n, size), want, `${n} by ${size}`);
+  const list = Array.from({ length: 7 }, (_, i) => i); // newest first
+  assert.deepEqual(chunks(list, 3), [[1, [0, 1, 2, 3]], [0, [4, 5, 6]]]);
 });
 
 test('route /blog/?page=N: out of range 404, page=1 and junk redirect', async () => {
@@ -130,7 +123,7 @@ test('route entry: template doc has a TOC sidebar with escaped headings (from me
 });
 
 test('hostile title, author, description and tag are escaped everywhere', async () => {
-  for (const path of ['/blog/hostile', '/blog/', '/tags/notes', '/tags/', '/blog/2026/']) {
+  for (const path of ['/blog/hostile', '/blog/', '/tags/notes', '/tags/', '/blog/2026/10/']) {
     const { doc, body } = await html(path);
     assert.equal(find(doc, (n) => runnable(n) || n.nodeName === 'img' && attr(n, 'onerror')).length, 0, path);
     assert.equal(find(doc, (n) => n.nodeName === 'b').length, 0, path);
@@ -168,8 +161,15 @@ test('tags: index has counts, tag page lists across collections, lowercase slug 
 
 test('archives: year and month, empty ones 404', async () => {
   const y = await html('/blog/2024/');
-  assert.match(y.body, /Looking back at 2024/);
+  assert.match(y.body, /<a href="\/blog\/2024\/12\/">December 2024<\/a> <span class="count">1<\/span>/);
   assert.doesNotMatch(y.body, /Hello, w/);
+  const dec = await html('/blog/2024/12/');
+  assert.match(dec.body, /Looking back at 2024/);
+  const entry = await html('/blog/2024/looking-back');
+  assert.match(entry.body, /<a href="\/blog\/2024\/12\/">December 2024<\/a>/, 'entries link their month');
+  const listing = await html('/blog/');
+  assert.match(listing.body, /<a href="\/blog\/2024\/">2024<\/a>/, 'listings link the archive years');
+  assert.doesNotMatch(listing.body, /href="\/blog\/2019\/"/, 'a year of only hidden entries is not linked');
   const m = await html('/blog/2026/10/');
   assert.match(m.body, /October 2026/);
   assert.match(m.body, /&lt;script&gt;/);
@@ -186,9 +186,17 @@ test('feeds: Atom with entries, hidden ones left out', async () => {
 });
 
 test('sitemap and robots', async () => {
-  const sm = await (await s.get('/sitemap.xml')).text();
+  const index = await (await s.get('/sitemap.xml')).text();
+  assert.match(index, /^<\?xml version="1.0" encoding="utf-8"\?>\n<sitemapindex /);
+  const locs = [...index.matchAll(/<loc>https:\/\/example.com([^<]+)<\/loc>/g)].map((m) => m[1]);
+  assert.deepEqual(locs, ['/sitemaps/pages.xml', '/sitemaps/blog-0.xml', '/sitemaps/docs-0.xml', '/sitemaps/tags-0.xml', '/sitemaps/tags-1.xml', '/sitemaps/tags-2.xml']);
+  let sm = '';
+  for (const l of locs) sm += await (await s.get(l)).text();
   assert.match(sm, /<loc>https:\/\/example.com\/docs\/reference\/cli<\/loc>/);
-  assert.doesNotMatch(sm, /future|expired/);
+  assert.match(sm, /<loc>https:\/\/example.com\/blog\/2024\/12\/<\/loc>/);
+  assert.match(sm, /<loc>https:\/\/example.com\/tags\/caching<\/loc>/);
+  assert.doesNotMatch(sm, /future|expired|2019/);
+  assert.equal((await s.get('/sitemaps/blog-1.xml')).status, 404);
   const robots = await (await s.get('/robots.txt')).text();
   assert.match(robots, /Sitemap: https:\/\/example.com\/sitemap.xml/);
 });

@@ -21,6 +21,7 @@ import { readDir } from '../scripts/bucket.mjs';
 import { route } from '../src/routes.js';
 import { cacheHeaders } from '../src/policy.js';
 import { start, edgeTTL } from './helpers.mjs';
+import { chunks } from './build.mjs';
 
 const NOW = Number(process.env.SCHEDULE_NOW || Date.now());
 const SEED = Number(process.env.SCHEDULE_SEED || NOW % 1000003);
@@ -75,17 +76,24 @@ async function render(path, t) {
 }
 
 function urls() {
-  const out = ['/', '/tags/', '/sitemap.xml', '/feed.xml'];
-  for (const slug of new Set(truth.entries.flatMap((e) => e.tags.map((t) => t.slug)))) out.push(`/tags/${slug}`);
+  const out = ['/', '/tags/', '/sitemap.xml', '/feed.xml', '/sitemaps/pages.xml'];
+  const slugs = allSlugs();
+  for (const slug of slugs) out.push(`/tags/${slug}`);
+  for (let i = 0; i * PAGE < slugs.length; i++) out.push(`/sitemaps/tags-${i}.xml`, ...(i ? [`/tags/?page=${i + 1}`] : []));
   for (const c of cols) {
     const mine = truth.entries.filter((e) => e.collection === c);
-    out.push(`/${c}/`, `/${c}/feed.xml`, `/metadata/${c}.json`);
+    out.push(`/${c}/`, `/${c}/feed.xml`, `/metadata/${c}.json`, `/sitemaps/${c}-0.xml`);
     for (let p = 2; p <= Math.ceil(mine.length / PAGE) + 1; p++) out.push(`/${c}/?page=${p}`);
-    for (const e of mine) out.push(`/${c}/${e.date.slice(0, 4)}/`, `/${c}/${e.date.slice(0, 4)}/${e.date.slice(5, 7)}/`);
+    for (const e of mine) out.push(`/${c}/${e.date.slice(0, 4)}/`, `/${c}/${e.date.slice(0, 4)}/${e.date.slice(5, 7)}/`, `/${c}/${e.date.slice(0, 4)}/${e.date.slice(5, 7)}/?page=2`);
   }
   for (const e of truth.entries) out.push(e.url);
   return [...new Set(out)];
 }
+
+/** allSlugs is every tag slug of the published entries, in slug order (the tags index order). */
+const allSlugs = () => [...new Set(published().flatMap((e) => e.tags.map((t) => t.slug)))].sort();
+/** pagesOfList is a newest-first list cut into its pages as the manifests hold them. */
+const pagesOfList = (list) => chunks(list, PAGE).map(([, items]) => items);
 
 /** moments: just after the sync, now, and 1.5 s before and at every boundary after the sync. */
 function moments() {
@@ -140,18 +148,31 @@ function check(path, t, { status, body, tags }) {
     assert.deepEqual(hrefs(body), vis.slice(0, 10).map((e) => e.url), at);
     const counts = [...body.matchAll(/<a href="\/([a-z]+)\/">[^<]*<\/a> <span class="count">(\d+)</g)].map((x) => [x[1], Number(x[2])]);
     assert.deepEqual(counts, cols.map((c) => [c, vis.filter((e) => e.collection === c).length]), at);
-  } else if (path === '/tags/') {
+  } else if ((m = /^\/tags\/(?:\?page=(\d+))?$/.exec(path))) {
     const got = [...body.matchAll(/<a href="\/tags\/([^"]+)">[^<]*<\/a> <span class="count">(\d+)</g)].map((x) => [x[1], Number(x[2])]);
-    assert.deepEqual(new Map(got), visTags, at);
+    const p = Number(m[1] || 1);
+    const mine = new Map(allSlugs().slice((p - 1) * PAGE, p * PAGE).filter((sl) => visTags.has(sl)).map((sl) => [sl, visTags.get(sl)]));
+    assert.deepEqual(new Map(got), mine, at);
     for (const c of cols) assert.ok(tags.split(',').includes(`c:${c}`), `${at}: a change in ${c} purges the tags index`);
   } else if ((m = /^\/tags\/(.+)$/.exec(path))) {
     const list = vis.filter((e) => e.tags.some((tg) => tg.slug === m[1]));
+    const byAll = all.filter((e) => e.tags.some((tg) => tg.slug === m[1])).sort((a, b) => newest(a, b) || (a.collection < b.collection ? -1 : 1));
     if (!list.length) assert.equal(status, 404, at);
-    else want(list);
+    else want(pagesOfList(byAll)[0].filter((e) => shown(e, t)), status);
   } else if (path === '/sitemap.xml') {
+    const locs = [...body.matchAll(/<loc>([^<]+)<\/loc>/g)].map((x) => x[1].slice(BASE.length));
+    assert.deepEqual(locs, ['/sitemaps/pages.xml', ...cols.filter((c) => all.some((e) => e.collection === c)).map((c) => `/sitemaps/${c}-0.xml`),
+      ...allSlugs().filter((_, i) => i % PAGE === 0).map((_, i) => `/sitemaps/tags-${i}.xml`)], at);
+  } else if ((m = /^\/sitemaps\/(.+)\.xml$/.exec(path))) {
     const locs = [...body.matchAll(/<loc>([^<]+)<\/loc>/g)].map((x) => x[1].slice(BASE.length)).sort();
-    const exp = ['/', '/tags/', ...cols.map((c) => `/${c}/`), ...vis.map((e) => e.url), ...[...visTags.keys()].map((s) => `/tags/${s}`)].sort();
-    assert.deepEqual(locs, exp, at);
+    let exp;
+    const tp = /^tags-(\d+)$/.exec(m[1]);
+    if (m[1] === 'pages') {
+      exp = ['/', '/tags/', ...cols.map((c) => `/${c}/`)];
+      for (const e of vis) exp.push(`/${e.collection}/${e.date.slice(0, 4)}/`, `/${e.collection}/${e.date.slice(0, 4)}/${e.date.slice(5, 7)}/`);
+    } else if (tp) exp = allSlugs().slice(Number(tp[1]) * PAGE, (Number(tp[1]) + 1) * PAGE).filter((sl) => visTags.has(sl)).map((sl) => `/tags/${sl}`);
+    else exp = vis.filter((e) => `${e.collection}-0` === m[1]).map((e) => e.url);
+    assert.deepEqual(locs, [...new Set(exp)].sort(), at);
   } else if (path === '/feed.xml' || (m = /^\/([a-z]+)\/feed\.xml$/.exec(path))) {
     const list = path === '/feed.xml' ? vis.slice(0, 10) : vis.filter((e) => e.collection === m[1]).slice(0, 20);
     const links = [...body.matchAll(/<entry><title>[^<]*<\/title><link href="([^"]+)"/g)].map((x) => x[1].slice(BASE.length));
@@ -159,13 +180,24 @@ function check(path, t, { status, body, tags }) {
   } else if ((m = /^\/metadata\/([a-z]+)\.json$/.exec(path))) {
     assert.deepEqual(JSON.parse(body), publicIndex(m[1], t), at);
   } else if ((m = /^\/([a-z]+)\/(?:\?page=(\d+))?$/.exec(path))) {
-    const mine = vis.filter((e) => e.collection === m[1]);
+    const pages = pagesOfList(all.filter((e) => e.collection === m[1]).sort(newest));
     const p = Number(m[2] || 1);
-    if (p > Math.max(1, Math.ceil(mine.length / PAGE))) assert.equal(status, 404, at);
-    else assert.deepEqual(hrefs(body), mine.slice((p - 1) * PAGE, p * PAGE).map((e) => e.url), at);
-  } else if ((m = /^\/([a-z]+)\/(\d{4})\/(?:(\d{2})\/)?$/.exec(path))) {
+    if (p > Math.max(1, pages.length)) assert.equal(status, 404, at);
+    else assert.deepEqual(hrefs(body), (pages[p - 1] || []).filter((e) => shown(e, t)).map((e) => e.url), at);
+  } else if ((m = /^\/([a-z]+)\/(\d{4})\/(?:(\d{2})\/)?(?:\?page=(\d+))?$/.exec(path))) {
     const prefix = m[3] ? `${m[2]}-${m[3]}` : m[2];
-    want(vis.filter((e) => e.collection === m[1] && e.date.startsWith(prefix)));
+    const mine = vis.filter((e) => e.collection === m[1] && e.date.startsWith(prefix));
+    if (!m[3]) {
+      const months = [...body.matchAll(/<li><a href="\/[a-z]+\/(\d{4})\/(\d{2})\/">/g)].map((x) => `${x[1]}-${x[2]}`);
+      if (!mine.length) assert.equal(status, 404, at);
+      else assert.deepEqual(months, [...new Set(mine.map((e) => e.date.slice(0, 7)))], at);
+    } else {
+      // A month's pages are the listing pages it overlaps, cut to the month.
+      const pages = pagesOfList(all.filter((e) => e.collection === m[1]).sort(newest)).filter((pg) => pg.some((e) => e.date.startsWith(prefix)));
+      const p = Number(m[4] || 1);
+      if (!mine.length || p > pages.length) assert.equal(status, 404, at);
+      else assert.deepEqual(hrefs(body), pages[p - 1].filter((e) => shown(e, t) && e.date.startsWith(prefix)).map((e) => e.url), at);
+    }
   } else assert.fail(`${at}: no oracle`);
 }
 

@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { parse } from 'parse5';
 import { start, find, runnable, jsonLD, attr } from './helpers.mjs';
 import { putObject } from '../scripts/bucket.mjs';
+import { build } from './build.mjs';
 
 export const VECTORS = [
   '<script>alert(1)</script>',
@@ -98,22 +99,8 @@ before(async () => {
   for (const r of sorted) {
     await put(r.key, `<p>Body of ${r.slug}.</p>`, 'text/html; charset=utf-8', metadata(r));
   }
-  const pageSize = 25;
-  const shards = [];
-  for (let i = 0; i * pageSize < sorted.length; i++) {
-    const recs = sorted.slice(i * pageSize, (i + 1) * pageSize);
-    const key = `metadata/blog/${String(i).padStart(4, '0')}.json`;
-    await put(key, JSON.stringify({ version: 1, collection: 'blog', index: i, records: recs }));
-    shards.push({ key, count: recs.length, first: `${recs[0].date} ${recs[0].slug}`, last: `${recs.at(-1).date} ${recs.at(-1).slug}` });
-  }
-  await put('metadata/blog.json', JSON.stringify({ version: 1, collection: 'blog', route: '/blog', title: `Blog ${evil}`, total: sorted.length, pageSize, shards }));
-  const tags = new Map();
-  for (const r of records) for (const t of r.tags) tags.set(t.slug, { ...t, count: (tags.get(t.slug)?.count || 0) + 1 });
-  await put('metadata/site.json', JSON.stringify({
-    version: 1, title: `Site ${evil}`, baseURL: 'https://example.com',
-    collections: [{ name: 'blog', route: '/blog', title: `Blog ${evil}`, total: sorted.length }],
-    tags: [...tags.values()], latest: sorted.slice(0, 10).map((r) => ({ collection: 'blog', ...r })),
-  }));
+  const objs = build({ title: `Site ${evil}`, cols: [{ name: 'blog', route: '/blog', title: `Blog ${evil}`, records: sorted }] });
+  for (const [key, body] of Object.entries(objs)) await put(key, body);
 });
 after(() => s?.stop());
 
