@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/axctl/axctl/internal/testutil"
+	tproc "github.com/axctl/axctl/internal/testutil/proc"
 )
 
 // minioServer is a MinIO process this program started (and stops).
@@ -36,11 +37,11 @@ func startMinio(bin, workDir string) (*minioServer, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	api, err := freePort()
+	api, err := tproc.Port()
 	if err != nil {
 		return nil, err
 	}
-	console, err := freePort()
+	console, err := tproc.Port()
 	if err != nil {
 		return nil, err
 	}
@@ -146,15 +147,6 @@ func startCountingProxy(target string) (*countingProxy, error) {
 }
 
 func (p *countingProxy) Close() { _ = p.srv.Close() }
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
 
 func randHex(n int) string {
 	b := make([]byte, n)

@@ -19,7 +19,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -35,6 +34,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/axctl/axctl/internal/testutil/proc"
 )
 
 // Server is one test's view of the shared MinIO: its endpoint, root
@@ -183,11 +184,11 @@ func startProcess(bin string) (*process, error) {
 	if err != nil {
 		return nil, err
 	}
-	apiPort, err := freePort()
+	apiPort, err := proc.Port()
 	if err != nil {
 		return nil, err
 	}
-	consolePort, err := freePort()
+	consolePort, err := proc.Port()
 	if err != nil {
 		return nil, err
 	}
@@ -246,15 +247,6 @@ func waitReady(endpoint string, exited <-chan error) error {
 		time.Sleep(50 * time.Millisecond)
 	}
 	return errors.New("minio not ready after 30s")
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 func randomHex(n int) string {

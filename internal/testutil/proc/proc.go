@@ -114,10 +114,20 @@ func (p *Proc) WaitHTTP(t testing.TB, url string, timeout time.Duration) {
 // FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
 func FreePort(t testing.TB) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := Port()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return port
+}
+
+// Port returns a TCP port on 127.0.0.1 that was free a moment ago: the one
+// helper for test servers, MinIO (internal/testutil/minio) and the benchmark.
+func Port() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
 	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return l.Addr().(*net.TCPAddr).Port, nil
 }
