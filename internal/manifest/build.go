@@ -150,11 +150,17 @@ func BuildEach(site Site, cols []Collection, records map[string][]Record, pageSi
 		Collections: []SiteCollection{}, Latest: []Record{},
 	}
 	var all []Record
+	normed := make(map[string][]Record, len(cols))
 	for _, c := range cols {
 		recs, err := normRecords(c, records[c.Name])
 		if err != nil {
 			return err
 		}
+		normed[c.Name] = recs
+	}
+	related(normed)
+	for _, c := range cols {
+		recs := normed[c.Name]
 		if err := buildCollection(emit, c, recs, pageSize); err != nil {
 			return err
 		}
@@ -163,7 +169,7 @@ func BuildEach(site Site, cols []Collection, records map[string][]Record, pageSi
 		}
 		sm.Collections = append(sm.Collections, SiteCollection{Name: c.Name, Route: c.Route, Title: c.Title, Total: len(recs), Months: months(recs)})
 		for _, r := range recs {
-			r.Collection = c.Name
+			r.Collection, r.Related = c.Name, nil
 			all = append(all, r)
 		}
 	}

@@ -35,6 +35,9 @@ type Record struct {
 	Words       int      `json:"words"`
 	PublishDate string   `json:"publishDate,omitempty"`
 	Expires     string   `json:"expires,omitempty"`
+	// Related is computed by Build from every record's tags and dates
+	// (related.go); only shards carry it, never metadata or site.json.
+	Related []Link `json:"related,omitempty"`
 	// Aliases are site paths that redirect (301) to URL. They travel in
 	// the object's metadata and site.json's aliases, not in shards.
 	Aliases []string `json:"-"`

@@ -16,7 +16,7 @@ import (
 // changes: each written or deleted entry, its collection's listings and
 // feeds, its old and new tags, and the entries that become its neighbours. The Worker tags site-wide pages with
 // every collection (home, feed, sitemap) or every tag (tags index), so they
-// go with those; "site", which every page carries, is purged only when the
+// go with those; entries whose related list changed go too; "site", which every page carries, is purged only when the
 // shell every page shows (site title, collections) changed. An empty plan
 // purges nothing.
 func purgeTags(p *upload.Plan, built *Built, old map[string]manifest.Record, shellChanged bool) []string {
@@ -76,6 +76,16 @@ func purgeTags(p *upload.Plan, built *Built, old map[string]manifest.Record, she
 				ordered[r.Collection] = newestFirst(built.records[r.Collection])
 			}
 			neighbours(tags, ordered[r.Collection], r)
+		}
+	}
+	// An entry page lists its related entries (titles and URLs from its
+	// shard record): when the list changes, because another entry was
+	// added, retitled, retagged or removed, the page changes too. Its shard
+	// changed with it, so old holds its previous record.
+	for key, rel := range built.related {
+		if o, ok := old[key]; ok && !slices.Equal(o.Related, rel) {
+			rest := strings.TrimSuffix(strings.TrimPrefix(key, "entries/"), ".html")
+			tags["e:"+rest] = true
 		}
 	}
 	if shellChanged {

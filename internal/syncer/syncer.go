@@ -136,6 +136,8 @@ type Built struct {
 	entries int
 	// local holds the produced manifest bytes by key.
 	local map[string][]byte
+	// related maps an entry key to the related entries its shard record lists.
+	related map[string][]manifest.Link
 	// Warnings do not stop a sync: code blocks published plain because
 	// their highlighting failed or ran out of time (validate shows them too).
 	Warnings []content.Problem
@@ -185,6 +187,7 @@ func (b *Built) manifests(cfg *content.Config, searchDir string) error {
 		return fmt.Errorf("build manifests: %w", err)
 	}
 	b.local = objs
+	b.related = manifest.RelatedByKey(b.records)
 	keys := make([]string, 0, len(objs))
 	for k := range objs {
 		keys = append(keys, k)

@@ -12,7 +12,7 @@ import { parse, canonical } from './search.js';
 const isolate = { runs: 0, coldStart: null };
 const MAX_URL = 8192;
 const MAX_PATH = 2048;
-const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 const HTML_HEADERS = {
   'Content-Security-Policy': CSP,
   'Referrer-Policy': 'strict-origin-when-cross-origin',

@@ -109,11 +109,19 @@ export function anchors(body) {
 /** TEMPLATES are the entry layouts an entry's `template` can name; `post` is the default. */
 export const TEMPLATES = {
   post: (r, body, nav, t) => `<article class="entry post"><h1>${esc(r.title)}</h1>${byline(r)}${tagList(r.tags)}${t.side}${t.inline}
-<div class="body">${body}</div>${source(r)}</article>${nav}`,
+<div class="body">${body}</div>${source(r)}${related(r)}</article>${nav}`,
   doc: (r, body, nav, t) => `<div class="doc-grid">${t.side}<article class="entry doc"><h1>${esc(r.title)}</h1>
-${r.description ? `<p class="lede">${esc(r.description)}</p>` : ''}${tagList(r.tags)}${t.inline}<div class="body">${body}</div>${source(r)}${nav}</article></div>`,
+${r.description ? `<p class="lede">${esc(r.description)}</p>` : ''}${tagList(r.tags)}${t.inline}<div class="body">${body}</div>${source(r)}${related(r)}${nav}</article></div>`,
   page: (r, body) => `<article class="entry page"><h1>${esc(r.title)}</h1><div class="body">${body}</div></article>`,
 };
+
+/** related lists the entries the sync found related (shared tags, then recency; docs/readers.md). */
+function related(r) {
+  const list = r.related || [];
+  if (!list.length) return '';
+  return `<nav class="related" aria-label="Related entries"><h2>Related</h2><ul>${list.map((x) =>
+    `<li><a href="${safeHref(x.url)}">${esc(x.title)}</a></li>`).join('')}</ul></nav>`;
+}
 
 function source(r) {
   return r.source ? `<p class="source"><a href="${safeHref(r.source)}">Source</a></p>` : '';

@@ -206,7 +206,8 @@ async function entry(site, rq, c, slug) {
   // A body names the hash it was written with: metadata of another version does not pass for its own.
   if (body.startsWith('<!-- axctl ') && !body.startsWith(`${marker(rec.hash)}\n`)) throw untrusted(c, slug, 'body marker does not match its metadata hash');
   const { html, toc } = splitBody(body);
-  const view = L.entryPage({ ...rec, toc: toc.length ? toc : rec.toc }, html, near.prev, near.next);
+  const related = (near.self && near.self.related) || [];
+  const view = L.entryPage({ ...rec, toc: toc.length ? toc : rec.toc, related }, html, near.prev, near.next);
   const [yyyy, mm] = rec.date.split('-');
   view.main += `<p class="archive">Filed in <a href="${L.esc(c.route)}/${yyyy}/${mm}/">${L.monthName(mm)} ${yyyy}</a></p>`;
   const tags = ['site', `e:${c.name}/${slug}`, ...[near.prev, near.next].filter(Boolean).map((r) => `e:${c.name}/${r.slug}`)];
@@ -239,5 +240,5 @@ async function neighbours(rq, c, rec) {
   if (!next && shards[i - 1]) next = await pick(((await load(rq, shards[i - 1].key)) || {}).records || [], -1);
   let prev = await pick(records.slice(pos + 1), 0);
   if (!prev && shards[i + 1]) prev = await pick(((await load(rq, shards[i + 1].key)) || {}).records || [], 0);
-  return { prev, next, cap };
+  return { prev, next, cap, self: records[pos] };
 }

@@ -21,6 +21,7 @@ const RECORD = {
   '?author': str, '?description': str, '?tags': [TAG], '?template': str, '?source': str, '?features': [str],
   // toc: in shards written before it moved into the entry body; ignored.
   '?toc': [{ level: (v) => int(v) && v >= 1 && v <= 6, id: str, text: str }], words: int, '?publishDate': date, '?expires': date,
+  '?related': [{ url: re(/^\/(?!\/)/), title: str }],
 };
 const version = (v) => v === 1;
 const SCHEDULED = { collection: re(NAME), slug: re(SLUG), date, '?tags': [str], '?publishDate': date, '?expires': date };

@@ -78,6 +78,10 @@ test('shared fixture: every entry page shows its metadata exactly as Go wrote it
       walk(doc, (n) => { if (attr(n, 'class') === cls) walk(n, (a) => { if (a.nodeName === 'a') links.push([attr(a, 'href'), textOf(a)]); }); });
       assert.deepEqual(links, want, `${r.url}: ${cls}`);
     }
+    // Related entries: the shard record's list, in order, at the end of the entry.
+    const rel = [];
+    walk(doc, (n) => { if (attr(n, 'class') === 'related') walk(n, (a) => { if (a.nodeName === 'a') rel.push({ url: attr(a, 'href'), title: textOf(a) }); }); });
+    assert.deepEqual(rel, r.related || [], `${r.url}: related entries`);
     const raw = await (await s.get(r.url)).text();
     assert.ok(!raw.includes('<!-- toc ') && !raw.includes('<!-- axctl '), `${r.url}: a header line reached the page`);
   }
