@@ -37,5 +37,18 @@ case "$mode" in
   *) log "unknown mode $mode (want full or smoke)"; exit 2 ;;
 esac
 
-"$bin" run "${args[@]}" -work "$WORK" -hugo "$TOOLS_BIN/hugo" "$@" | tee "$WORK.table.md"
+status=0
+"$bin" run "${args[@]}" -work "$WORK" -hugo "$TOOLS_BIN/hugo" "$@" | tee "$WORK.table.md" || status=$?
 log "table also in $WORK.table.md; profiles in $WORK/profiles"
+
+# Issue 17: the manifests of 1,000,000 synthetic records (smoke: 100,000) —
+# every paged page within site.json + one object ≤ contract.ReadBytes, the
+# build ≤ 60 s (checked by manifestscale) and ≤ 1.5 GB RSS (checked here).
+scale_n=1000000; [ "$mode" = smoke ] && scale_n=100000
+ms="$(dirname "$bin")/manifestscale"
+go build -o "$ms" ./bench/cmd/manifestscale
+/usr/bin/time -v "$ms" -n "$scale_n" 2> "$WORK.manifestscale.time" || { [ "$mode" = full ] && status=1; }
+rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK.manifestscale.time")
+log "manifestscale -n $scale_n: max RSS ${rss} KB"
+if [ "$mode" = full ] && [ "${rss:-0}" -gt 1572864 ]; then log "manifests of $scale_n records: RSS over 1.5 GB"; status=1; fi
+exit "$status"

@@ -1,6 +1,6 @@
 // internal.js — /__internal/version and /__internal/purge. Never cacheable
 // (policy.isBypass covers the whole /__internal/ prefix).
-import { stats, memoEtags } from './store.js';
+import { stats, memoEtags, memoUse } from './store.js';
 import { TAG_OK } from './policy.js';
 
 const JSON_TYPE = 'application/json';
@@ -13,6 +13,7 @@ export function version(env, isolate) {
     runs: isolate.runs,
     coldStart: isolate.coldStart,
     manifests: memoEtags(),
+    memo: memoUse(),
     r2: stats,
   });
 }

@@ -10,7 +10,7 @@
 // isolate ever hears of a purge.
 import { FRESH_HORIZON_MS } from './contract.js';
 
-/** @typedef {{CONTENT: R2Bucket, PURGE_SECRET?: string, BUILD_ID?: string, MANIFEST_TTL?: string}} Env */
+/** @typedef {{CONTENT: R2Bucket, PURGE_SECRET?: string, BUILD_ID?: string, MANIFEST_TTL?: string, MEMO_BYTES?: string}} Env */
 
 /** StoreError marks a failed bucket read; the router answers it with 503. */
 export class StoreError extends Error {}
@@ -32,7 +32,18 @@ export class UnknownBucket extends ManifestError {
   }
 }
 
-const MAX_MEMO = 1000;
+/**
+ * The memo is bounded by the bytes of the manifests it holds (MEMO_BYTES,
+ * default 8 MiB) and evicts in two segments (SLRU): a manifest enters on
+ * probation and is promoted to the protected segment when a second request
+ * uses it; eviction takes the least recently used probation entry first,
+ * and a protected one only when no probation entry is left. A crawler
+ * paging through ?page=N fills probation with chunks it reads once each,
+ * while site.json and the other manifests every page reads stay protected.
+ */
+const MEMO_BYTES = 8 << 20;
+const MAX_MEMO = 100000; // entries, whatever their size (a bound on the Map itself)
+let memoBytes = 0;
 const JOIN_TIMEOUT_MS = 3000;
 const MAX_KEYS = 1000; // per-key read counts kept, so random URLs cannot grow memory
 const memo = new Map(); // key -> {value, etag, at (start of the read that last confirmed it), inflight}
@@ -88,11 +99,19 @@ export class Req {
     const ttl = 1000 * (Number(this.env.MANIFEST_TTL ?? 1) || 0);
     let m = memo.get(key);
     if (m && m.inflight) return this.join(key, m);
-    if (m && m.at !== undefined && Date.now() - m.at < ttl) return Promise.resolve(this.uses({ value: m.value, at: m.at, ok: true }));
-    if (!m) {
-      m = { value: undefined, etag: null, at: undefined, inflight: null };
+    if (m && m.at !== undefined && Date.now() - m.at < ttl) {
+      memo.delete(key);
       memo.set(key, m);
-      if (memo.size > MAX_MEMO) memo.delete(memo.keys().next().value);
+      m.hot = true;
+      return Promise.resolve(this.uses({ value: m.value, at: m.at, ok: true }));
+    }
+    if (!m) {
+      m = { value: undefined, etag: null, at: undefined, inflight: null, size: 0, hot: false };
+      memo.set(key, m);
+    } else {
+      memo.delete(key); // most recently used last
+      memo.set(key, m);
+      m.hot = true;
     }
     const p = this.load(key, m);
     const done = () => { if (m.inflight === p) m.inflight = null; };
@@ -129,31 +148,56 @@ export class Req {
       obj = await this.timed(key, () => this.env.CONTENT.get(key, opts));
     } catch (err) {
       if (held.at !== undefined) return { value: held.value, at: held.at, ok: false }; // retry next time
-      if (m.at === undefined) memo.delete(key);
+      if (m.at === undefined && memo.get(key) === m) memo.delete(key);
       throw err;
     }
     let value = held.value;
+    let size = m.size;
     if (obj && !('body' in obj)) { // precondition failed: unchanged
       stats.notModified++;
     } else {
       stats.bodies++;
-      value = obj ? await parse(key, obj) : null;
+      const text = obj ? await obj.text() : 'null';
+      value = parse(key, text);
+      size = key.length + text.length;
     }
     // A slower, older read never replaces what a newer one confirmed.
     if (m.at === undefined || at >= m.at) {
-      Object.assign(m, { value, etag: obj ? obj.etag : null, at });
+      if (memo.get(key) === m) memoBytes += size - m.size;
+      Object.assign(m, { value, etag: obj ? obj.etag : null, at, size });
+      evict(Number(this.env.MEMO_BYTES) || MEMO_BYTES, m);
     }
     return { value, at, ok: true };
   }
 }
 
-async function parse(key, obj) {
+function parse(key, text) {
   try {
-    return JSON.parse(await obj.text());
+    return JSON.parse(text);
   } catch (err) {
     throw new ManifestError(`manifest ${key}: ${err.message}`);
   }
 }
+
+/**
+ * evict drops least recently used manifests until the memo holds at most
+ * budget bytes (and MAX_MEMO entries): probation ones first, then protected
+ * ones; never keep (the one just read) nor a read in flight.
+ */
+function evict(budget, keep) {
+  for (const hotPass of [false, true]) {
+    if (memoBytes <= budget && memo.size <= MAX_MEMO) return;
+    for (const [k, m] of memo) {
+      if (memoBytes <= budget && memo.size <= MAX_MEMO) return;
+      if (m === keep || m.inflight || m.hot !== hotPass) continue;
+      memo.delete(k);
+      memoBytes -= m.size;
+    }
+  }
+}
+
+/** memoUse is the memo's bytes and entries (for /__internal/version). */
+export const memoUse = () => ({ bytes: memoBytes, entries: memo.size });
 
 /** memoEtags lists the manifests held in memory and their etags (for /__internal/version). */
 export function memoEtags() {
