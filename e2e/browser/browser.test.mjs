@@ -189,11 +189,13 @@ const CHECKS = {
     assert.ok(s.title && s.title.trim(), 'callout has a title');
     assert.ok(parseFloat(s.border) > 0 || s.bg !== 'rgba(0, 0, 0, 0)', `callout is styled: ${JSON.stringify(s)}`);
     assert.ok(Number(s.weight) >= 600, 'callout title is bold');
-    const toc = page.locator('nav.toc');
-    assert.ok(await toc.count() > 0, 'a doc with headings has a table of contents');
-    const [t, a] = [await toc.boundingBox(), await page.locator('article.doc').boundingBox()];
-    if (page.viewportSize().width >= 1000) assert.ok(t.x + t.width <= a.x, 'on a wide screen the TOC is beside the text');
-    else assert.ok(t.y + t.height <= a.y, 'on a narrow screen the TOC is above the text');
+    const wide = page.viewportSize().width >= 1000;
+    const toc = page.locator(wide ? 'nav.toc-side' : 'details.toc-inline');
+    assert.ok(await toc.isVisible(), 'a doc with headings shows one table of contents');
+    assert.ok(!await page.locator(wide ? 'details.toc-inline' : 'nav.toc-side').isVisible(), 'and hides the other');
+    const [t, a, h] = [await toc.boundingBox(), await page.locator('article.doc').boundingBox(), await page.locator('article.doc h1').boundingBox()];
+    if (wide) assert.ok(t.x + t.width <= a.x, 'on a wide screen the TOC is beside the text');
+    else assert.ok(t.y >= h.y + h.height, 'on a narrow screen the TOC is below the title');
   },
   async image(page) {
     const imgs = await page.evaluate(() => [...document.images].map((i) => ({ src: i.src, complete: i.complete, w: i.naturalWidth, alt: i.alt })));

@@ -91,10 +91,12 @@ export function frontmatter(text) {
   return m ? m[1] : '';
 }
 
-/** sitemapPaths fetches /sitemap.xml and returns its <loc> paths (the baseURL host is ignored). */
-export async function sitemapPaths(base) {
-  const xml = await (await fetch(`${base}/sitemap.xml`)).text();
-  return [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]).pathname);
+/** sitemapPaths fetches /sitemap.xml and returns its <loc> paths, following a sitemap index (the baseURL host is ignored). */
+export async function sitemapPaths(base, path = '/sitemap.xml') {
+  const xml = await (await fetch(`${base}${path}`)).text();
+  const locs = [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]).pathname);
+  if (!/<sitemapindex\b/.test(xml)) return locs;
+  return (await Promise.all(locs.map((p) => sitemapPaths(base, p)))).flat(); // a sitemap index: its sitemaps' paths
 }
 
 /**
