@@ -35,7 +35,11 @@ after(async () => {
 
 /** archives lists the year and month archive pages of every entry in the sitemap (nothing links to them). */
 async function archives() {
-  const xml = await (await fetch(`${site.base}/sitemap.xml`)).text();
+  let xml = await (await fetch(`${site.base}/sitemap.xml`)).text();
+  if (/<sitemapindex\b/.test(xml)) { // an index: read the sitemaps it names
+    const parts = await Promise.all([...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map(async (m) => (await fetch(site.base + new URL(m[1]).pathname)).text()));
+    xml = parts.join('\n');
+  }
   const out = new Set();
   for (const m of xml.matchAll(/<loc>[^<]*?\/\/[^/]+\/([^/<]+)\/[^<]+<\/loc><lastmod>(\d{4})-(\d{2})/g)) {
     out.add(`/${m[1]}/${m[2]}/`).add(`/${m[1]}/${m[2]}/${m[3]}/`);
@@ -124,7 +128,7 @@ test('sitemap.xml is well-formed and lists absolute URLs', async () => {
     'import sys, xml.dom.minidom',
     'doc = xml.dom.minidom.parseString(sys.stdin.buffer.read())',
     'root = doc.documentElement',
-    'assert root.tagName == "urlset", root.tagName',
+    'assert root.tagName in ("urlset", "sitemapindex"), root.tagName',
     'assert root.getAttribute("xmlns") == "http://www.sitemaps.org/schemas/sitemap/0.9"',
     'locs = [n.firstChild.data for n in doc.getElementsByTagName("loc")]',
     'assert locs and all(l.startswith(("http://", "https://")) for l in locs), locs',
