@@ -19,6 +19,7 @@ import (
 
 	"github.com/axctl/axctl/internal/manifest"
 	"github.com/axctl/axctl/internal/precompute"
+	"github.com/axctl/axctl/internal/search"
 )
 
 // Cache remembers what rendering each entry file produced, so a sync that
@@ -53,6 +54,12 @@ type cached struct {
 	BodyMD5              string
 	Refs                 []localRef
 	Assets               []Asset
+	// Search is what the search index reads of the entry (its terms and
+	// result data), made from Record when its hash was SearchHash; nil
+	// until a sync has indexed it. An unchanged entry is indexed from it
+	// without reading its body again.
+	Search     *search.Doc
+	SearchHash string
 }
 
 // localRef is a local file an entry's Markdown points at.
@@ -189,8 +196,23 @@ func (c *Cache) lookup(l *loader, f file, st fs.FileInfo, src []byte) *Entry {
 	}
 	c.new[f.path] = rec
 	c.mu.Unlock()
-	return &Entry{Collection: f.col, Path: f.path, Slug: rec.Record.Slug, Front: frontOf(rec), Record: rec.Record,
+	e := &Entry{Collection: f.col, Path: f.path, Slug: rec.Record.Slug, Front: frontOf(rec), Record: rec.Record,
 		Assets: assets, BodyFile: body, BodyMD5: rec.BodyMD5, refs: rec.Refs, rel: f.rel}
+	if rec.Search != nil && rec.SearchHash == rec.Record.Hash {
+		e.Search = rec.Search
+	}
+	return e
+}
+
+// RememberSearch keeps d, the search doc made from the entry at path as
+// this run loaded it, for the next runs; it is dropped when the entry is
+// rendered again.
+func (c *Cache) RememberSearch(path string, d *search.Doc) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if rec := c.new[path]; rec != nil && rec.Search != d {
+		rec.Search, rec.SearchHash, c.dirty = d, rec.Record.Hash, true
+	}
 }
 
 // remember stores a freshly rendered entry and moves its body to disk.

@@ -21,6 +21,7 @@ import (
 
 	"github.com/axctl/axctl/internal/manifest"
 	"github.com/axctl/axctl/internal/precompute"
+	"github.com/axctl/axctl/internal/search"
 )
 
 // Asset is a local file an entry references, uploaded content-addressed.
@@ -48,9 +49,12 @@ type Entry struct {
 	BodyFile string
 	BodyMD5  string // set with BodyFile
 	Assets   []Asset
-	refs     []localRef
-	rel      string // the file, relative to the content root
-	aliasAt  [2]int // line and column of the frontmatter's aliases (or slug)
+	// Search is the entry's search doc kept by a Cache, nil when there is
+	// none (search.NewDoc makes it from the record and the body).
+	Search  *search.Doc
+	refs    []localRef
+	rel     string // the file, relative to the content root
+	aliasAt [2]int // line and column of the frontmatter's aliases (or slug)
 }
 
 // Metadata returns the object's custom metadata (decoded): it is made from

@@ -22,3 +22,6 @@ func AcquireLease(ctx context.Context, store upload.Store, opts LeaseOptions) (c
 	}
 	return lctx, l.release, nil
 }
+
+// DocsMade is how many search docs were made from entry bodies so far.
+func DocsMade() int64 { return docsMade.Load() }

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -91,7 +92,7 @@ func Validate(ctx context.Context, cfg *content.Config) (*Built, []content.Probl
 // rendered again and bodies stay on disk. The cache is saved when the whole
 // tree is valid.
 func ValidateCached(ctx context.Context, cfg *content.Config, cache *content.Cache) (*Built, []content.Problem, error) {
-	b := &Built{records: map[string][]manifest.Record{}}
+	b := &Built{records: map[string][]manifest.Record{}, cache: cache}
 	warn := func(p content.Problem) { b.Warnings = append(b.Warnings, p) }
 	problems, err := content.Load(ctx, cfg, content.Options{Cache: cache, Warn: warn}, func(e *content.Entry) error {
 		if e.Draft() {
@@ -130,6 +131,8 @@ type Built struct {
 	records map[string][]manifest.Record
 	// pending are the published entries the search index reads.
 	pending []pendingDoc
+	// cache keeps each entry's search doc for the next sync (nil: none).
+	cache   *content.Cache
 	assets  map[string]bool
 	drafts  int
 	expired int
@@ -151,7 +154,11 @@ func (b *Built) add(e *content.Entry) error {
 	col := e.Collection.Name
 	i := len(b.records[col])
 	b.records[col] = append(b.records[col], e.Record)
-	b.pending = append(b.pending, pendingDoc{col, i, e.HTML, e.BodyFile})
+	p := pendingDoc{collection: col, record: i, html: e.HTML, file: e.BodyFile, path: e.Path}
+	if d := e.Search; d != nil && d.Collection == col && d.Slug == e.Record.Slug {
+		p.doc = d
+	}
+	b.pending = append(b.pending, p)
 	it := upload.Item{
 		Key: e.Record.Key, Kind: upload.KindEntry, Body: e.HTML, MD5: e.BodyMD5, Src: e.BodyFile,
 		Attrs: upload.Attrs{ContentType: "text/html; charset=utf-8"},
@@ -209,18 +216,26 @@ func (b *Built) manifests(cfg *content.Config, searchDir string) error {
 	return nil
 }
 
-// pendingDoc is an entry whose text the search index reads: its rendered
-// body in memory, or in the render cache's file.
+// docsMade counts the search docs made from entry bodies (tests read it).
+var docsMade atomic.Int64
+
+// pendingDoc is an entry whose text the search index reads: its search doc
+// kept by the render cache, else its rendered body in memory or in the
+// render cache's file.
 type pendingDoc struct {
 	collection string
 	record     int // index in records[collection]
 	html       []byte
 	file       string
+	path       string      // the entry file, the render cache's key
+	doc        *search.Doc // kept by the render cache; nil: made from the body
 }
 
 // searchIndex builds the search index, reading and indexing the entries in
 // parallel, one body at a time per worker (search.Builder keeps postings,
-// not the entries' words).
+// not the entries' words). An entry whose search doc the render cache kept
+// is indexed from it without reading its body; the docs made here are kept
+// for the next sync.
 func (b *Built) searchIndex() (map[string][]byte, error) {
 	rank := make([]int, len(b.pending))
 	order := make([]int, len(b.pending))
@@ -241,6 +256,9 @@ func (b *Built) searchIndex() (map[string][]byte, error) {
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, p := range b.pending {
 		g.Go(func() error {
+			if p.doc != nil {
+				return sb.Add(rank[i], *p.doc)
+			}
 			body := p.html
 			rec := b.records[p.collection][p.record]
 			if body == nil && p.file != "" {
@@ -249,7 +267,12 @@ func (b *Built) searchIndex() (map[string][]byte, error) {
 					return fmt.Errorf("read rendered body of %s/%s: %w", p.collection, rec.Slug, err)
 				}
 			}
-			return sb.Add(rank[i], search.NewDoc(p.collection, rec, body))
+			d := search.NewDoc(p.collection, rec, body)
+			docsMade.Add(1)
+			if b.cache != nil {
+				b.cache.RememberSearch(p.path, &d)
+			}
+			return sb.Add(rank[i], d)
 		})
 	}
 	if err := g.Wait(); err != nil {
