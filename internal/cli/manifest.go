@@ -57,7 +57,7 @@ func runManifestRebuild(ctx context.Context, opts *ManifestRebuildOptions) error
 			return err
 		}
 	}
-	site := manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL, Now: time.Now()}
+	site := manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL, Lang: cfg.Site.Lang, Now: time.Now()}
 	want, err := manifest.Rebuild(ctx, store, site, syncer.Collections(cfg), cfg.PageSize, opts.Concurrency)
 	if err != nil {
 		return storeErr(fmt.Errorf("rebuild: %w", err))

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/language"
 
 	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/precompute"
@@ -70,6 +71,8 @@ type Config struct {
 type Site struct {
 	Title   string `yaml:"title"`
 	BaseURL string `yaml:"baseURL"`
+	// Lang is the BCP 47 tag on every page's <html lang> (default "en").
+	Lang string `yaml:"lang"`
 }
 
 // Purge says how `axctl purge` and `sync --purge` reach the cache. Secrets
@@ -174,6 +177,9 @@ func (c *Config) fill() {
 	}
 	if c.Limits.AssetBytes == 0 {
 		c.Limits.AssetBytes = DefaultAssetBytes
+	}
+	if c.Site.Lang == "" {
+		c.Site.Lang = "en"
 	}
 	if c.Purge.Via == "" {
 		c.Purge.Via = "worker"
@@ -302,6 +308,11 @@ func (c *Config) check(data []byte) error {
 	if msg := badChars(c.Site.Title, false); msg != "" {
 		return fail("title", "site.title contains %s", msg)
 	}
+	tag, err := language.Parse(c.Site.Lang)
+	if err != nil {
+		return fail("lang:", "site.lang %q is not a BCP 47 language tag (e.g. en, en-GB, pt-BR): %v", c.Site.Lang, err)
+	}
+	c.Site.Lang = tag.String()
 	if len(c.Collections) == 0 {
 		return fail("collections", "no collections: add at least one under \"collections:\"")
 	}

@@ -21,6 +21,7 @@ type Collection struct {
 type Site struct {
 	Title   string
 	BaseURL string
+	Lang    string // BCP 47; site.json carries it unless it is "" or "en"
 	// Now is when the schedule is judged: entries with a publishDate after
 	// it, or with any expires, are listed in site.json's schedule. Zero
 	// lists every entry with a publishDate or expires.
@@ -56,9 +57,11 @@ type Shard struct {
 
 // SiteManifest is metadata/site.json.
 type SiteManifest struct {
-	Version     int              `json:"version"`
-	Title       string           `json:"title"`
-	BaseURL     string           `json:"baseURL"`
+	Version int    `json:"version"`
+	Title   string `json:"title"`
+	BaseURL string `json:"baseURL"`
+	// Lang is <html lang> on every page; omitted means "en".
+	Lang        string           `json:"lang,omitempty"`
 	PageSize    int              `json:"pageSize"`
 	Collections []SiteCollection `json:"collections"`
 	// TagTotal is the number of distinct tags (the tags index has
@@ -148,6 +151,9 @@ func BuildEach(site Site, cols []Collection, records map[string][]Record, pageSi
 	sm := SiteManifest{
 		Version: Version, Title: site.Title, BaseURL: site.BaseURL, PageSize: pageSize,
 		Collections: []SiteCollection{}, Latest: []Record{},
+	}
+	if site.Lang != "en" {
+		sm.Lang = site.Lang
 	}
 	var all []Record
 	normed := make(map[string][]Record, len(cols))

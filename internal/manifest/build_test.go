@@ -467,3 +467,18 @@ func TestDecodeRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestSiteLang: site.json carries site.lang after baseURL, and leaves it out
+// for "en" (the default) and "", so sites in English keep their bytes.
+func TestSiteLang(t *testing.T) {
+	for lang, want := range map[string]string{"": "", "en": "", "pt-BR": `"baseURL":"https://x.example","lang":"pt-BR","pageSize"`} {
+		out, err := Build(Site{Title: "T", BaseURL: "https://x.example", Lang: lang}, []Collection{blog}, map[string][]Record{"blog": series("post", 1)}, 25)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := string(out[SiteKey])
+		if want == "" && strings.Contains(got, `"lang"`) || want != "" && !strings.Contains(got, want) {
+			t.Errorf("lang %q: site.json %s", lang, got)
+		}
+	}
+}

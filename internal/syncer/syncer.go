@@ -189,7 +189,7 @@ func (b *Built) add(e *content.Entry) error {
 // keeps the index for the next sync (searchcache.go).
 func (b *Built) manifests(cfg *content.Config, searchDir string) error {
 	cols := Collections(cfg)
-	objs, err := manifest.Build(manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL, Now: now()}, cols, b.records, cfg.PageSize)
+	objs, err := manifest.Build(manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL, Lang: cfg.Site.Lang, Now: now()}, cols, b.records, cfg.PageSize)
 	if err != nil {
 		return fmt.Errorf("build manifests: %w", err)
 	}

@@ -45,7 +45,7 @@ export function shell(site, { title, main, feed, wide = false, ...reader }) {
   const full = title && title !== name ? `${title} · ${name}` : name;
   const alt = feed ? `<link rel="alternate" type="application/atom+xml" href="${esc(feed)}" title="${esc(name)}">` : '';
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<html lang="${esc((site && site.lang) || 'en')}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(full)}</title><link rel="stylesheet" href="/static/site.css"><link rel="stylesheet" href="/static/chroma.css">
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">${alt}
 ${head(site, { title, ...reader })}</head>
