@@ -180,8 +180,8 @@ func (s *site) testFreshUnderReaders(t *testing.T) {
 				}
 				if r.Status != want.Status || r.Body != want.Body {
 					stale++
-					t.Errorf("after sync --purge exited: %s through Varnish (%d, X-Cache %s, Age %s) differs from a fresh render (%d)",
-						p, r.Status, r.Header.Get("X-Cache"), r.Header.Get("Age"), want.Status)
+					t.Errorf("after sync --purge exited: %s through Varnish (%d, X-Cache %s, Age %s) differs from a fresh render (%d)%s",
+						p, r.Status, r.Header.Get("X-Cache"), r.Header.Get("Age"), want.Status, firstDifference(r.Body, want.Body))
 				}
 			}
 			t.Logf("%s: %d reader GETs during the sync; %d URLs checked after it (%d HIT), %d stale", c.name, reads.Load(), len(all), hits, stale)
@@ -200,4 +200,18 @@ func (s *site) urls(t *testing.T, ref string) []string {
 		out = append(out, p.Path)
 	}
 	return out
+}
+
+// firstDifference shows where a stale page parts from the fresh render, so a
+// failure names the stale fragment (a related list, a pager, a count).
+func firstDifference(got, want string) string {
+	i := 0
+	for i < len(got) && i < len(want) && got[i] == want[i] {
+		i++
+	}
+	if i == len(got) && i == len(want) {
+		return ""
+	}
+	from := max(0, i-80)
+	return fmt.Sprintf("\n\tcached: …%s…\n\tfresh:  …%s…", got[from:min(len(got), i+120)], want[from:min(len(want), i+120)])
 }

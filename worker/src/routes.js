@@ -240,5 +240,13 @@ async function neighbours(rq, c, rec) {
   if (!next && shards[i - 1]) next = await pick(((await load(rq, shards[i - 1].key)) || {}).records || [], -1);
   let prev = await pick(records.slice(pos + 1), 0);
   if (!prev && shards[i + 1]) prev = await pick(((await load(rq, shards[i + 1].key)) || {}).records || [], 0);
-  return { prev, next, cap, self: records[pos] };
+  const self = records[pos];
+  // During a sync the index and the listing pages it names may be of two
+  // versions (pages shift when an older entry is inserted): the entry missing
+  // from its page, or a neighbour not strictly newer/older than it, means a
+  // mixed read. Such a page is served but never stored (cap 0 → no-store),
+  // since no purge of the sync names it (e2e fresh-under-readers).
+  const newer = (a, b) => a.date > b.date || (a.date === b.date && a.slug < b.slug);
+  if (!self || (next && !newer(next, self)) || (prev && !newer(self, prev))) cap = 0;
+  return { prev, next, cap, self };
 }
