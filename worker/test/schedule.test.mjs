@@ -157,8 +157,10 @@ function check(path, t, { status, body, tags }) {
   } else if ((m = /^\/tags\/(.+)$/.exec(path))) {
     const list = vis.filter((e) => e.tags.some((tg) => tg.slug === m[1]));
     const byAll = all.filter((e) => e.tags.some((tg) => tg.slug === m[1])).sort((a, b) => newest(a, b) || (a.collection < b.collection ? -1 : 1));
-    if (!list.length) assert.equal(status, 404, at);
-    else want(pagesOfList(byAll)[0].filter((e) => shown(e, t)), status);
+    // 404 only when the tag shows nothing at all; page 1 of a paged tag may be
+    // left empty by hidden entries while an older page still shows some (as a listing).
+    assert.equal(status, list.length ? 200 : 404, at);
+    if (status === 200) assert.deepEqual(hrefs(body), pagesOfList(byAll)[0].filter((e) => shown(e, t)).map((e) => e.url), at);
   } else if (path === '/sitemap.xml') {
     const locs = [...body.matchAll(/<loc>([^<]+)<\/loc>/g)].map((x) => x[1].slice(BASE.length));
     assert.deepEqual(locs, ['/sitemaps/pages.xml', ...cols.filter((c) => all.some((e) => e.collection === c)).map((c) => `/sitemaps/${c}-0.xml`),
