@@ -39,8 +39,8 @@ else
 fi
 
 echo "== every chroma lexer over hostile inputs (AXCTL_SOAK=1 TestEveryLexerEnds)"
-if AXCTL_SOAK=1 go test -count=1 -timeout 30m -run '^TestEveryLexerEnds$' ./internal/precompute/ >"$out/lexers.log" 2>&1; then
-  echo "| hostile code blocks: every chroma lexer, 10 inputs each, under a render budget | 1 | all lexers | each ended; none panicked out | 0 | 0 | internal/precompute/guard_test.go |" >>"$rows"
+if AXCTL_SOAK=1 go test -count=1 -timeout 30m -run '^TestEveryLexerEnds$' ./internal/render/ >"$out/lexers.log" 2>&1; then
+  echo "| hostile code blocks: every chroma lexer, 10 inputs each, under a render budget | 1 | all lexers | each ended; none panicked out | 0 | 0 | internal/render/guard_test.go |" >>"$rows"
 else
   status=1
   echo "| hostile code blocks: every chroma lexer under a render budget | 1 | all lexers | FAILED (see $out/lexers.log) | 1 | 0 | |" >>"$rows"
@@ -48,7 +48,7 @@ fi
 
 for target in internal/content:FuzzLoadEntry internal/content:FuzzTagSlug internal/content:FuzzCheckSlug \
   internal/content:FuzzConfinedOpen internal/content:FuzzCollectionNames internal/upload:FuzzMetadataRoundTrip internal/manifest:FuzzFromMetadata \
-  internal/precompute:FuzzURLAfterEntities internal/precompute:FuzzRawHTML; do
+  internal/render:FuzzURLAfterEntities internal/render:FuzzRawHTML; do
   pkg=${target%%:*} name=${target##*:}
   log="$out/fuzz-$name.log"
   corpus="$pkg/testdata/fuzz/$name"

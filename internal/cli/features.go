@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/axctl/axctl/internal/precompute"
+	"github.com/axctl/axctl/internal/render"
 )
 
 func newFeaturesCmd(ios IO, g *Globals) *cobra.Command {
@@ -21,13 +21,13 @@ func newFeaturesCmd(ios IO, g *Globals) *cobra.Command {
 					ID, Type, Name, Doc string
 				}
 				var out []f
-				for _, x := range precompute.Registry {
+				for _, x := range render.Registry {
 					out = append(out, f{x.ID(), x.Type, x.Name, x.Doc})
 				}
 				return json.NewEncoder(ios.Out).Encode(out)
 			}
 			tw := tabwriter.NewWriter(ios.Out, 0, 4, 2, ' ', 0)
-			for _, x := range precompute.Registry {
+			for _, x := range render.Registry {
 				fmt.Fprintf(tw, "%s\t%s\n", x.ID(), x.Doc)
 			}
 			return tw.Flush()

@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/axctl/axctl/internal/manifest"
-	"github.com/axctl/axctl/internal/precompute"
+	"github.com/axctl/axctl/internal/render"
 	"github.com/axctl/axctl/internal/search"
 )
 
@@ -121,8 +121,8 @@ func fingerprint(cfg *Config) string {
 	h := sha256.New()
 	b, _ := json.Marshal(cfg)
 	h.Write(b)
-	h.Write([]byte(precompute.Version))
-	for _, f := range precompute.Registry {
+	h.Write([]byte(render.Version))
+	for _, f := range render.Registry {
 		h.Write([]byte("\x00" + f.ID()))
 	}
 	if exe, err := os.Executable(); err == nil {

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/axctl/axctl/internal/precompute"
+	"github.com/axctl/axctl/internal/render"
 )
 
 type cacheSite struct {
@@ -54,7 +54,7 @@ func (s *cacheSite) load() (map[string]*Entry, []Problem, int64) {
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	before := precompute.HighlightCalls()
+	before := render.HighlightCalls()
 	got := map[string]*Entry{}
 	problems, err := Load(context.Background(), s.cfg, Options{Cache: c}, func(e *Entry) error {
 		got[e.Slug] = e
@@ -68,7 +68,7 @@ func (s *cacheSite) load() (map[string]*Entry, []Problem, int64) {
 			s.t.Fatal(err)
 		}
 	}
-	return got, problems, precompute.HighlightCalls() - before
+	return got, problems, render.HighlightCalls() - before
 }
 
 func TestCacheSkipsUnchangedEntries(t *testing.T) {
@@ -134,7 +134,7 @@ func TestCacheServesManyRuns(t *testing.T) {
 	}
 	run := func() int64 {
 		t.Helper()
-		before := precompute.HighlightCalls()
+		before := render.HighlightCalls()
 		problems, err := Load(context.Background(), s.cfg, Options{Cache: c}, func(*Entry) error { return nil })
 		if err != nil || len(problems) > 0 {
 			t.Fatalf("load: %v %v", err, problems)
@@ -142,7 +142,7 @@ func TestCacheServesManyRuns(t *testing.T) {
 		if err := c.Save(); err != nil {
 			t.Fatal(err)
 		}
-		return precompute.HighlightCalls() - before
+		return render.HighlightCalls() - before
 	}
 	if calls := run(); calls != 2 {
 		t.Fatalf("first run: %d chroma calls, want 2", calls)
@@ -180,7 +180,7 @@ func TestCacheKeepsNoEntryWithWarnings(t *testing.T) {
 			t.Fatal(err)
 		}
 		var warnings []Problem
-		before := precompute.HighlightCalls()
+		before := render.HighlightCalls()
 		problems, err := Load(context.Background(), s.cfg, Options{Cache: c, Warn: func(p Problem) { warnings = append(warnings, p) }}, nil)
 		if err != nil || len(problems) > 0 {
 			t.Fatalf("run %d: %v %v", run, problems, err)
@@ -188,7 +188,7 @@ func TestCacheKeepsNoEntryWithWarnings(t *testing.T) {
 		if err := c.Save(); err != nil {
 			t.Fatal(err)
 		}
-		calls := precompute.HighlightCalls() - before
+		calls := render.HighlightCalls() - before
 		if len(warnings) != 1 || !strings.Contains(warnings[0].String(), "b.md:7:1: warning: code block not highlighted as \"jsonata\"") {
 			t.Fatalf("run %d: warnings %v", run, warnings)
 		}

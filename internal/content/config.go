@@ -17,7 +17,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/axctl/axctl/internal/contract"
-	"github.com/axctl/axctl/internal/precompute"
+	"github.com/axctl/axctl/internal/render"
 )
 
 // DefaultTarget is where sync writes when neither flag nor config says.
@@ -101,7 +101,7 @@ type Limits struct {
 	// TableCells bounds the cells of an entry's tables (rows × header
 	// columns, default 100,000) and Nesting the depth of blockquotes and
 	// lists (default 32): both cost the Markdown parser far more than
-	// their bytes (precompute/prescan.go).
+	// their bytes (render/prescan.go).
 	TableCells int `yaml:"tableCells"`
 	Nesting    int `yaml:"nesting"`
 }
@@ -167,13 +167,13 @@ func (c *Config) fill() {
 		c.Limits.EntryBytes = 1 << 20
 	}
 	if c.Limits.RenderTime == 0 {
-		c.Limits.RenderTime = precompute.DefaultRenderTime
+		c.Limits.RenderTime = render.DefaultRenderTime
 	}
 	if c.Limits.TableCells == 0 {
-		c.Limits.TableCells = precompute.DefaultTableCells
+		c.Limits.TableCells = render.DefaultTableCells
 	}
 	if c.Limits.Nesting == 0 {
-		c.Limits.Nesting = precompute.DefaultNesting
+		c.Limits.Nesting = render.DefaultNesting
 	}
 	if c.Limits.AssetBytes == 0 {
 		c.Limits.AssetBytes = DefaultAssetBytes

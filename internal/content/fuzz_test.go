@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/axctl/axctl/internal/precompute"
+	"github.com/axctl/axctl/internal/render"
 )
 
 // FuzzLoadEntry runs frontmatter parsing, validation and rendering of one
@@ -26,7 +26,7 @@ func FuzzLoadEntry(f *testing.F) {
 			}
 		}
 	}
-	renders, _ := filepath.Glob("../precompute/testdata/render/*.md")
+	renders, _ := filepath.Glob("../render/testdata/render/*.md")
 	for _, name := range renders {
 		data, _ := os.ReadFile(name)
 		f.Add(data)
@@ -52,7 +52,7 @@ func FuzzLoadEntry(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	l := &loader{cfg: cfg, tree: tree, assets: map[string]*Asset{}, r: precompute.Shared()}
+	l := &loader{cfg: cfg, tree: tree, assets: map[string]*Asset{}, r: render.Shared()}
 	fl := file{col: &cfg.Collections[0], path: filepath.Join(blog, "fuzz.md"), rel: "blog/fuzz.md", slug: "fuzz"}
 
 	f.Fuzz(func(t *testing.T, src []byte) {

@@ -20,7 +20,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/axctl/axctl/internal/manifest"
-	"github.com/axctl/axctl/internal/precompute"
+	"github.com/axctl/axctl/internal/render"
 	"github.com/axctl/axctl/internal/search"
 )
 
@@ -99,7 +99,7 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 	if err != nil {
 		return nil, err
 	}
-	l := &loader{cfg: cfg, tree: tree, static: static, assets: map[string]*Asset{}, r: precompute.Shared(), cache: opts.Cache}
+	l := &loader{cfg: cfg, tree: tree, static: static, assets: map[string]*Asset{}, r: render.Shared(), cache: opts.Cache}
 	type result struct {
 		e  *Entry
 		ps []Problem
@@ -303,7 +303,7 @@ type loader struct {
 	cfg    *Config
 	tree   *Tree
 	static *Tree // nil without Config.Static
-	r      *precompute.Renderer
+	r      *render.Renderer
 	cache  *Cache
 
 	mu     sync.Mutex
@@ -374,7 +374,7 @@ func invalidUTF8(b []byte) int {
 
 // record builds the manifest record, with the input and output hashes, and
 // its metadata.
-func (l *loader) record(e *Entry, res *precompute.Result, src []byte) (manifest.Record, map[string]string) {
+func (l *loader) record(e *Entry, res *render.Result, src []byte) (manifest.Record, map[string]string) {
 	col := e.Collection
 	r := manifest.Record{
 		Slug: e.Slug, URL: manifest.EntryURL(col.Route, e.Slug), Key: manifest.EntryKey(col.Name, e.Slug),
@@ -429,7 +429,7 @@ func ContentHash(meta map[string]string, body []byte) string {
 	}
 	sort.Strings(keys)
 	h := sha256.New()
-	h.Write([]byte(precompute.Version))
+	h.Write([]byte(render.Version))
 	for _, k := range keys {
 		h.Write([]byte("\x00" + k + "=" + meta[k]))
 	}

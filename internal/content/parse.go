@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/axctl/axctl/internal/manifest"
-	"github.com/axctl/axctl/internal/precompute"
+	"github.com/axctl/axctl/internal/render"
 	"github.com/axctl/axctl/internal/upload"
 )
 
@@ -142,9 +142,9 @@ func (l *loader) parseText(f file, src, raw []byte) (*Entry, []Problem) {
 	return e, c.warnings
 }
 
-func (l *loader) renderOptions(f file, refs *[]localRef) precompute.Options {
-	return precompute.Options{LocalAt: l.local(f, refs), Site: l.site(refs), RenderTime: l.cfg.Limits.RenderTime,
-		Limits: precompute.Limits{TableCells: l.cfg.Limits.TableCells, Nesting: l.cfg.Limits.Nesting}, StrictHTML: f.col.HTML == "strict",
+func (l *loader) renderOptions(f file, refs *[]localRef) render.Options {
+	return render.Options{LocalAt: l.local(f, refs), Site: l.site(refs), RenderTime: l.cfg.Limits.RenderTime,
+		Limits: render.Limits{TableCells: l.cfg.Limits.TableCells, Nesting: l.cfg.Limits.Nesting}, StrictHTML: f.col.HTML == "strict",
 		DropTitleHeading: f.col.DropTitleHeading == nil || *f.col.DropTitleHeading}
 }
 

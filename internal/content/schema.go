@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/axctl/axctl/internal/precompute"
+	"github.com/axctl/axctl/internal/render"
 )
 
 // schemaKeys are the frontmatter keys of the content model.
@@ -288,7 +288,7 @@ func (c *checker) features(m map[string]any) []string {
 				c.atValue([]string{"features", typ, fmt.Sprintf("#%d", i)}, "feature name must be a string, not %s", describe(n))
 				continue
 			}
-			if err := precompute.CheckDeclared(typ, name); err != nil {
+			if err := render.CheckDeclared(typ, name); err != nil {
 				c.atValue([]string{"features", typ, fmt.Sprintf("#%d", i)}, "%v", err)
 				continue
 			}

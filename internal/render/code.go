@@ -1,4 +1,4 @@
-package precompute
+package render
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package precompute_test
+package render_test
 
 import (
 	"bytes"
@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/axctl/axctl/internal/precompute"
+	"github.com/axctl/axctl/internal/render"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -93,9 +93,9 @@ func markdownFiles(t testing.TB) map[string][]byte {
 // TestRenderedHTMLParses checks the output of every good case and golden
 // input with an HTML parser: nothing outside the allowlists survives.
 func TestRenderedHTMLParses(t *testing.T) {
-	r := precompute.New()
+	r := render.New()
 	for name, src := range markdownFiles(t) {
-		res, err := r.Render(src, precompute.Options{})
+		res, err := r.Render(src, render.Options{})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -125,10 +125,10 @@ func FuzzRawHTML(f *testing.F) {
 	for _, s := range rawHTMLSeeds {
 		f.Add(s)
 	}
-	r := precompute.New()
+	r := render.New()
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, doc := range []string{"a " + s + " b\n", s + "\n", "\n" + s + "\n\ntext\n", "- " + s + "\n", "> " + s + "\n"} {
-			res, err := r.Render([]byte(doc), precompute.Options{})
+			res, err := r.Render([]byte(doc), render.Options{})
 			if err != nil {
 				t.Fatalf("%q: %v", doc, err)
 			}

@@ -1,4 +1,4 @@
-package precompute_test
+package render_test
 
 import (
 	"html"
@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/axctl/axctl/internal/precompute"
+	"github.com/axctl/axctl/internal/render"
 )
 
 // urlSeeds are the ways a destination can change between the Markdown and
@@ -55,10 +55,10 @@ func FuzzURLAfterEntities(f *testing.F) {
 	for _, s := range urlSeeds {
 		f.Add(s)
 	}
-	r := precompute.New()
+	r := render.New()
 	f.Fuzz(func(t *testing.T, dest string) {
 		for _, doc := range []string{"[a](" + dest + ")", "![a](" + dest + ")", "[a](<" + dest + ">)", "[a]\n\n[a]: " + dest, "<" + dest + ">", "[![a](" + dest + ")](" + dest + ")"} {
-			res, err := r.Render([]byte(doc+"\n"), precompute.Options{})
+			res, err := r.Render([]byte(doc+"\n"), render.Options{})
 			if err != nil {
 				t.Fatalf("%q: %v", doc, err)
 			}
@@ -80,7 +80,7 @@ func TestURLAfterEntities(t *testing.T) {
 		{"&#106;avascript:alert(1)", `link URL scheme "javascript:" is not allowed (use http, https, mailto or a relative path): a browser reads "&#106;avascript:alert(1)" as "javascript:alert(1)"`},
 		{"java&#9;script:alert(1)", `link URL "java&#9;script:alert(1)" (a browser reads "java%09script:alert(1)") is malformed`},
 	} {
-		res, err := precompute.New().Render([]byte("[a]("+c.dest+")\n"), precompute.Options{})
+		res, err := render.New().Render([]byte("[a]("+c.dest+")\n"), render.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

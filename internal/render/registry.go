@@ -1,7 +1,7 @@
-// Package precompute is the canonical feature registry and the renderer: one
+// Package render is the canonical feature registry and the renderer: one
 // goldmark instance, built once, that turns an entry's Markdown into a safe
 // HTML fragment and runs a feature's work only for entries that declare it.
-package precompute
+package render
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package precompute_test
+package render_test
 
 import (
 	"bytes"
@@ -12,14 +12,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/axctl/axctl/internal/precompute"
+	"github.com/axctl/axctl/internal/render"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files (testdata/render/*.html, worker/public/static/chroma.css)")
 
 // golden renders a document as its HTML followed by the TOC and the
 // problems as comments, so one file shows everything Render returned.
-func golden(t *testing.T, res *precompute.Result) []byte {
+func golden(t *testing.T, res *render.Result) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	b.Write(res.HTML)
@@ -38,7 +38,7 @@ func TestRenderGolden(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatal("no testdata/render/*.md")
 	}
-	r := precompute.New()
+	r := render.New()
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".md")
 		t.Run(name, func(t *testing.T) {
@@ -46,7 +46,7 @@ func TestRenderGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := r.Render(src, precompute.Options{})
+			res, err := r.Render(src, render.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -104,15 +104,15 @@ func TestRenderSafety(t *testing.T) {
 
 func TestRenderUsesDeclaredOrExplicitFeatures(t *testing.T) {
 	src := []byte("---\ntitle: x\n---\n```go\npackage main\n```\n")
-	r := precompute.Shared()
-	res, err := r.Render(src, precompute.Options{Features: []string{"syntax:code"}})
+	r := render.Shared()
+	res, err := r.Render(src, render.Options{Features: []string{"syntax:code"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Contains(res.HTML, []byte(`class="chroma"`)) {
 		t.Errorf("Options.Features syntax:code: not highlighted:\n%s", res.HTML)
 	}
-	res, err = r.Render(src, precompute.Options{Features: []string{}})
+	res, err = r.Render(src, render.Options{Features: []string{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,31 +126,31 @@ func TestChromaOnlyForDeclaredEntries(t *testing.T) {
 	for i := 0; i < 50; i++ {
 		fmt.Fprintf(&body, "```go\nfunc f%d() int { return %d }\n```\n\n```python\nprint(%d)\n```\n\n", i, i, i)
 	}
-	r := precompute.Shared()
-	render := func(front string) *precompute.Result {
+	r := render.Shared()
+	renderFront := func(front string) *render.Result {
 		t.Helper()
-		res, err := r.Render([]byte("---\ntitle: x\n"+front+"---\n"+body.String()), precompute.Options{})
+		res, err := r.Render([]byte("---\ntitle: x\n"+front+"---\n"+body.String()), render.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return res
 	}
 
-	before := precompute.HighlightCalls()
+	before := render.HighlightCalls()
 	for i := 0; i < 20; i++ {
-		res := render("")
+		res := renderFront("")
 		if bytes.Contains(res.HTML, []byte("chroma")) {
 			t.Fatal("undeclared entry has chroma output")
 		}
-		render("features:\n  blocks: [callouts]\n") // another feature only
+		renderFront("features:\n  blocks: [callouts]\n") // another feature only
 	}
-	if d := precompute.HighlightCalls() - before; d != 0 {
+	if d := render.HighlightCalls() - before; d != 0 {
 		t.Errorf("chroma invoked %d times for entries without syntax:code, want 0", d)
 	}
 
-	before = precompute.HighlightCalls()
-	res := render("features:\n  syntax: [code]\n")
-	if d := precompute.HighlightCalls() - before; d != 100 {
+	before = render.HighlightCalls()
+	res := renderFront("features:\n  syntax: [code]\n")
+	if d := render.HighlightCalls() - before; d != 100 {
 		t.Errorf("chroma invoked %d times for an entry with syntax:code and 100 blocks, want 100", d)
 	}
 	if n := bytes.Count(res.HTML, []byte(`<pre class="chroma">`)); n != 100 {
@@ -165,7 +165,7 @@ func TestChromaOnlyForDeclaredEntries(t *testing.T) {
 // renderer emits; -update regenerates it.
 func TestStylesheet(t *testing.T) {
 	var css bytes.Buffer
-	if err := precompute.WriteCSS(&css); err != nil {
+	if err := render.WriteCSS(&css); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join("..", "..", "worker", "public", "static", "chroma.css")
@@ -177,10 +177,10 @@ func TestStylesheet(t *testing.T) {
 	}
 	got, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (go test -update ./internal/precompute writes it)", err)
+		t.Fatalf("%v (go test -update ./internal/render writes it)", err)
 	}
 	if !bytes.Equal(got, css.Bytes()) {
-		t.Errorf("%s is not precompute.WriteCSS output; run go test -update ./internal/precompute", path)
+		t.Errorf("%s is not render.WriteCSS output; run go test -update ./internal/render", path)
 	}
 }
 
@@ -189,7 +189,7 @@ func TestStylesheet(t *testing.T) {
 // the process's end.
 func TestRenderPanicIsAnError(t *testing.T) {
 	src := []byte("---\ntitle: T\n---\n[a](b.png)\n")
-	res, err := precompute.New().Render(src, precompute.Options{Local: func(string) (string, error) { panic("boom") }})
+	res, err := render.New().Render(src, render.Options{Local: func(string) (string, error) { panic("boom") }})
 	if err == nil || !strings.Contains(err.Error(), "rendering failed") || !strings.Contains(err.Error(), "boom") {
 		t.Fatalf("Render = %v, %v; want the panic as an error", res, err)
 	}
@@ -198,7 +198,7 @@ func TestRenderPanicIsAnError(t *testing.T) {
 // TestDropTitleHeading: a leading h1 equal to the title (case and spacing
 // aside, after HTML comments) is dropped; others stay.
 func TestDropTitleHeading(t *testing.T) {
-	r := precompute.New()
+	r := render.New()
 	for _, tc := range []struct {
 		name, src string
 		drop      bool
@@ -213,7 +213,7 @@ func TestDropTitleHeading(t *testing.T) {
 		{"title not a string", "---\ntitle: [Hi]\n---\n# Hi\n", true, "<h1 id=\"hi\">Hi</h1>\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := r.Render([]byte(tc.src), precompute.Options{DropTitleHeading: tc.drop})
+			res, err := r.Render([]byte(tc.src), render.Options{DropTitleHeading: tc.drop})
 			if err != nil {
 				t.Fatal(err)
 			}
