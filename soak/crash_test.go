@@ -39,9 +39,9 @@ func TestCrashLoop(t *testing.T) {
 
 	srv := minio.Start(t)
 	env, target := s3Env(srv, srv.Endpoint), srv.Target("")
-	store := s3Store(t, srv)
+	storage := s3Store(t, srv)
 	mustSync(t, base, target, env)
-	w := watch(store)
+	w := watch(storage)
 	rng := rand.New(rand.NewPCG(8, 8))
 	killed, lost, crashes := 0, 0, 0
 	cur := 0
@@ -65,7 +65,7 @@ func TestCrashLoop(t *testing.T) {
 			t.Errorf("run %d: sync exited %d before the kill:\n%s", i, o.Code, tail(o.Stderr, 2000))
 		}
 		re := mustSync(t, dirs[to], target, env)
-		if d := bucketDiff(snapshot(t, store), refs[to]); d != "" {
+		if d := bucketDiff(snapshot(t, storage), refs[to]); d != "" {
 			lost++
 			t.Errorf("run %d (killed after %s): after the rerun the bucket differs from an uninterrupted sync: %s", i, delay, d)
 		}

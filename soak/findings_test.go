@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/axctl/axctl/internal/content"
+	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/syncer"
-	"github.com/axctl/axctl/internal/upload"
 )
 
 // Deterministic reproductions of what the campaign found, kept as
@@ -21,9 +21,9 @@ var errLoser = errors.New("the other sync lost at its first manifest")
 
 // bodiesOnly lets the other sync write its bodies and fails its first
 // manifest write, as a sync that loses the race does.
-type bodiesOnly struct{ upload.Store }
+type bodiesOnly struct{ store.Store }
 
-func (b bodiesOnly) Put(ctx context.Context, key string, body []byte, attrs upload.Attrs, pre upload.Precondition) (string, error) {
+func (b bodiesOnly) Put(ctx context.Context, key string, body []byte, attrs store.Attrs, pre store.Precondition) (string, error) {
 	if strings.HasPrefix(key, "metadata/") {
 		return "", errLoser
 	}
@@ -34,12 +34,12 @@ func (b bodiesOnly) Put(ctx context.Context, key string, body []byte, attrs uplo
 // before this sync's first manifest write: the other sync's bodies land
 // after this sync listed the bucket and before its shards.
 type interleave struct {
-	upload.Store
+	store.Store
 	once  sync.Once
 	other func()
 }
 
-func (i *interleave) Put(ctx context.Context, key string, body []byte, attrs upload.Attrs, pre upload.Precondition) (string, error) {
+func (i *interleave) Put(ctx context.Context, key string, body []byte, attrs store.Attrs, pre store.Precondition) (string, error) {
 	if strings.HasPrefix(key, "metadata/") {
 		i.once.Do(i.other)
 	}
@@ -78,37 +78,37 @@ func TestFindingLoserBodiesTrusted(t *testing.T) {
 		return c
 	}
 	ctx := context.Background()
-	open := func() upload.Store {
-		s, err := upload.NewDirStore(filepath.Join(t.TempDir(), "bucket"))
+	open := func() store.Store {
+		s, err := store.NewDirStore(filepath.Join(t.TempDir(), "bucket"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		return s
 	}
-	sync := func(dir string, s upload.Store) error {
+	sync := func(dir string, s store.Store) error {
 		_, err := syncer.Run(ctx, cfg(dir), s, syncer.Options{MaxDeletes: -1})
 		return err
 	}
-	store := open()
-	if err := sync(base, store); err != nil {
+	storage := open()
+	if err := sync(base, storage); err != nil {
 		t.Fatal(err)
 	}
-	il := &interleave{Store: store, other: func() {
-		if err := sync(l, bodiesOnly{store}); !errors.Is(err, errLoser) {
+	il := &interleave{Store: storage, other: func() {
+		if err := sync(l, bodiesOnly{storage}); !errors.Is(err, errLoser) {
 			t.Errorf("L: %v", err)
 		}
 	}}
 	if err := sync(w, il); err != nil {
 		t.Fatalf("W: %v", err)
 	}
-	if err := sync(w, store); err != nil {
+	if err := sync(w, storage); err != nil {
 		t.Fatalf("W rerun: %v", err)
 	}
 	fresh := open()
 	if err := sync(w, fresh); err != nil {
 		t.Fatal(err)
 	}
-	if d := bucketDiff(snapshot(t, store), snapshot(t, fresh)); d != "" {
+	if d := bucketDiff(snapshot(t, storage), snapshot(t, fresh)); d != "" {
 		t.Errorf("after W synced (exit 0) and reran (exit 0), the bucket is not W's tree: %s", d)
 	}
 }

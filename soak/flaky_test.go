@@ -35,9 +35,9 @@ func TestFlakyNetwork(t *testing.T) {
 		Faults: []faultproxy.Fault{faultproxy.SlowDown, faultproxy.ResetBefore, faultproxy.ResetAfter, faultproxy.Stall},
 	})
 	env, target := s3Env(srv, proxy.URL), srv.Target("")
-	store := s3Store(t, srv)
+	storage := s3Store(t, srv)
 	mustSync(t, base, target, env)
-	w := watch(store)
+	w := watch(storage)
 
 	highest, lost, crashes, runs := 0.0, 0, 0, 0
 	var survived []string
@@ -55,7 +55,7 @@ func TestFlakyNetwork(t *testing.T) {
 			t.Logf("rate %.0f%% attempt %d: exit %d in %s; last line: %s", rate*100, a, o.Code, o.Elapsed.Round(time.Millisecond), lastLine(o.Stderr))
 			switch o.Code {
 			case 0:
-				if d := bucketDiff(snapshot(t, store), refs[to]); d != "" {
+				if d := bucketDiff(snapshot(t, storage), refs[to]); d != "" {
 					lost++
 					t.Errorf("rate %.0f%%: exit 0 with a wrong bucket: %s", rate*100, d)
 					continue
@@ -67,7 +67,7 @@ func TestFlakyNetwork(t *testing.T) {
 					t.Errorf("rate %.0f%%: exit 3 without one clear `axctl: …` line:\n%s", rate*100, tail(o.Stderr, 2000))
 				}
 				mustSync(t, dirs[to], target, env)
-				if d := bucketDiff(snapshot(t, store), refs[to]); d != "" {
+				if d := bucketDiff(snapshot(t, storage), refs[to]); d != "" {
 					lost++
 					t.Errorf("rate %.0f%%: a clean rerun after exit 3 did not converge: %s", rate*100, d)
 				}

@@ -24,8 +24,8 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/axctl/axctl/bench/corpus"
+	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/testutil/minio"
-	"github.com/axctl/axctl/internal/upload"
 )
 
 // full reports whether the campaign runs at full size (AXCTL_SOAK=1).
@@ -289,9 +289,9 @@ func editTree(t testing.TB, src string, seed uint64, share float64) (string, edi
 var titleLine = regexp.MustCompile(`(?m)^title: .*$`)
 
 // s3Store opens srv's bucket directly (not through a proxy) for checks.
-func s3Store(t testing.TB, srv *minio.Server) *upload.S3Store {
+func s3Store(t testing.TB, srv *minio.Server) *store.S3Store {
 	t.Helper()
-	s, err := upload.NewS3Store(context.Background(), srv.Bucket, "", upload.S3Options{Endpoint: srv.Endpoint, Credentials: srv.Credentials()})
+	s, err := store.NewS3Store(context.Background(), srv.Bucket, "", store.S3Options{Endpoint: srv.Endpoint, Credentials: srv.Credentials()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,15 +302,15 @@ func s3Store(t testing.TB, srv *minio.Server) *upload.S3Store {
 // type, cache control and custom metadata (decoded).
 type object struct {
 	Body  []byte
-	Attrs upload.Attrs
+	Attrs store.Attrs
 }
 
 // snapshot reads every object of a store.
-func snapshot(t testing.TB, s upload.Store) map[string]object {
+func snapshot(t testing.TB, s store.Store) map[string]object {
 	t.Helper()
 	ctx := context.Background()
 	var keys []string
-	if err := s.List(ctx, "", func(o upload.Object) error {
+	if err := s.List(ctx, "", func(o store.Object) error {
 		keys = append(keys, o.Key)
 		return nil
 	}); err != nil {

@@ -88,7 +88,7 @@ func TestTwoCheckouts(t *testing.T) {
 	refs := [2]map[string]object{reference(t, trees[0]), reference(t, trees[1])}
 	srv := minio.Start(t)
 	env, target := s3Env(srv, srv.Endpoint), srv.Target("")
-	store := s3Store(t, srv)
+	storage := s3Store(t, srv)
 	mustSync(t, base, target, env)
 
 	var waited, dangling, wrong, failed int
@@ -109,7 +109,7 @@ func TestTwoCheckouts(t *testing.T) {
 			if round%2 == 1 && i == 0 {
 				// Odd rounds: the second starts once the first holds the lease.
 				for wait := time.Now(); time.Since(wait) < 30*time.Second; time.Sleep(2 * time.Millisecond) {
-					if _, _, err := store.Head(context.Background(), contract.LeaseKey); err == nil || c.ProcessState != nil {
+					if _, _, err := storage.Head(context.Background(), contract.LeaseKey); err == nil || c.ProcessState != nil {
 						break
 					}
 				}
@@ -126,7 +126,7 @@ func TestTwoCheckouts(t *testing.T) {
 				waited++
 			}
 		}
-		snap := snapshot(t, store)
+		snap := snapshot(t, storage)
 		recs, missing, err := named(snap)
 		if err != nil {
 			t.Fatalf("round %d: %v", round, err)
@@ -148,7 +148,7 @@ func TestTwoCheckouts(t *testing.T) {
 		}
 		other := 1 - last
 		mustSync(t, trees[other], target, env)
-		if d := bucketDiff(snapshot(t, store), refs[other]); d != "" {
+		if d := bucketDiff(snapshot(t, storage), refs[other]); d != "" {
 			wrong++
 			t.Errorf("round %d: rerunning checkout %d does not give its tree: %s", round, other, d)
 		}
@@ -178,7 +178,7 @@ func TestLeaseHolderKilled(t *testing.T) {
 	ref := reference(t, trees[1])
 	srv := minio.Start(t)
 	env, target := s3Env(srv, srv.Endpoint), srv.Target("")
-	store := s3Store(t, srv)
+	storage := s3Store(t, srv)
 	ctx := context.Background()
 
 	var holder int
@@ -187,7 +187,7 @@ func TestLeaseHolderKilled(t *testing.T) {
 			t.Fatal("three syncs ended before the test saw their lease")
 		}
 		// Into an empty bucket, one upload at a time: the lease is held for a while.
-		_ = store.Delete(ctx, sortedKeys(snapshot(t, store)))
+		_ = storage.Delete(ctx, sortedKeys(snapshot(t, storage)))
 		a, ae := axctlCmd(t, trees[0], env, "sync", "--concurrency", "1", "--target", target)
 		if err := a.Start(); err != nil {
 			t.Fatal(err)
@@ -202,7 +202,7 @@ func TestLeaseHolderKilled(t *testing.T) {
 				break watch
 			default:
 			}
-			body, _, _, err := store.Get(ctx, contract.LeaseKey)
+			body, _, _, err := storage.Get(ctx, contract.LeaseKey)
 			var h struct{ PID int }
 			if err == nil && json.Unmarshal(body, &h) == nil && h.PID == a.Process.Pid {
 				_ = a.Process.Kill()
@@ -214,7 +214,7 @@ func TestLeaseHolderKilled(t *testing.T) {
 			time.Sleep(2 * time.Millisecond)
 		}
 	}
-	if _, _, err := store.Head(ctx, contract.LeaseKey); err != nil {
+	if _, _, err := storage.Head(ctx, contract.LeaseKey); err != nil {
 		t.Fatalf("the killed holder's lease is gone: %v", err)
 	}
 	o := runAxctl(t, trees[1], env, "sync", "--wait", "60s", "--target", target)
@@ -224,7 +224,7 @@ func TestLeaseHolderKilled(t *testing.T) {
 	if want := fmt.Sprintf("pid %d", holder); !strings.Contains(o.Stderr, "waiting for another sync") || !strings.Contains(o.Stderr, want) {
 		t.Errorf("the waiting sync did not name the holder (%s):\n%s", want, o.Stderr)
 	}
-	snap := snapshot(t, store)
+	snap := snapshot(t, storage)
 	if d := bucketDiff(snap, ref); d != "" {
 		t.Errorf("after the takeover the bucket is not the second tree: %s", d)
 	}

@@ -40,13 +40,13 @@ func TestConcurrentSyncs(t *testing.T) {
 
 	srv := minio.Start(t)
 	env, target := s3Env(srv, srv.Endpoint), srv.Target("")
-	store := s3Store(t, srv)
-	w := watch(store)
+	storage := s3Store(t, srv)
+	w := watch(storage)
 	converge := func(i int, what string) bool {
 		t.Helper()
 		w.setTargets(hashes[i], hashes[1], hashes[2])
 		mustSync(t, dirs[i], target, env)
-		if d := bucketDiff(snapshot(t, store), refs[i]); d != "" {
+		if d := bucketDiff(snapshot(t, storage), refs[i]); d != "" {
 			t.Logf("%s: bucket differs from tree %d: %s", what, i, d)
 			return false
 		}
@@ -82,7 +82,7 @@ func TestConcurrentSyncs(t *testing.T) {
 		switch {
 		case o1.Code == 0 && o2.Code == 0:
 			both0++
-			got := snapshot(t, store)
+			got := snapshot(t, storage)
 			if bucketDiff(got, refs[1]) != "" && bucketDiff(got, refs[2]) != "" {
 				lost++
 				t.Errorf("rep %d: both syncs exited 0 but the bucket is neither tree (a lost update): vs tree 1: %s", rep, bucketDiff(got, refs[1]))

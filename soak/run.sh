@@ -47,7 +47,7 @@ else
 fi
 
 for target in internal/content:FuzzLoadEntry internal/content:FuzzTagSlug internal/content:FuzzCheckSlug \
-  internal/content:FuzzConfinedOpen internal/content:FuzzCollectionNames internal/upload:FuzzMetadataRoundTrip internal/manifest:FuzzFromMetadata \
+  internal/content:FuzzConfinedOpen internal/content:FuzzCollectionNames internal/store:FuzzMetadataRoundTrip internal/manifest:FuzzFromMetadata \
   internal/render:FuzzURLAfterEntities internal/render:FuzzRawHTML; do
   pkg=${target%%:*} name=${target##*:}
   log="$out/fuzz-$name.log"

@@ -11,7 +11,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/axctl/axctl/internal/manifest"
-	"github.com/axctl/axctl/internal/upload"
+	"github.com/axctl/axctl/internal/store"
 )
 
 // watcher is the concurrent reader: it walks the bucket the way the Worker
@@ -26,7 +26,7 @@ import (
 // entry was missing or older while they still named it, not after a sync
 // replaced them.
 type watcher struct {
-	store upload.Store
+	storage store.Store
 
 	mu      sync.Mutex
 	targets []map[string]string // entry key → hash, per tree being synced
@@ -56,9 +56,9 @@ func (s watchStats) String() string {
 }
 
 // watch starts a watcher on store; stop it with stop().
-func watch(store upload.Store) *watcher {
+func watch(storage store.Store) *watcher {
 	ctx, cancel := context.WithCancel(context.Background())
-	w := &watcher{store: store, cancel: cancel, done: make(chan struct{})}
+	w := &watcher{storage: storage, cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(w.done)
 		for ctx.Err() == nil {
@@ -107,7 +107,7 @@ func (w *watcher) count(f func(*watchStats), sample string) {
 // read gets a manifest; ok is false when it is absent or the read failed
 // because the sweep is ending.
 func (w *watcher) read(ctx context.Context, key string) ([]byte, string, bool) {
-	body, o, _, err := w.store.Get(ctx, key)
+	body, o, _, err := w.storage.Get(ctx, key)
 	if err != nil {
 		return nil, "", false
 	}
@@ -116,7 +116,7 @@ func (w *watcher) read(ctx context.Context, key string) ([]byte, string, bool) {
 
 // etag is a manifest's current ETag ("" when gone).
 func (w *watcher) etag(ctx context.Context, key string) string {
-	o, _, err := w.store.Head(ctx, key)
+	o, _, err := w.storage.Head(ctx, key)
 	if err != nil {
 		return ""
 	}
@@ -192,14 +192,14 @@ func (w *watcher) checkAll(ctx context.Context, recs []manifest.Record, c chain)
 }
 
 func (w *watcher) check(ctx context.Context, r manifest.Record, c chain) {
-	_, attrs, err := w.store.Head(ctx, r.Key)
+	_, attrs, err := w.storage.Head(ctx, r.Key)
 	if ctx.Err() != nil {
 		return
 	}
 	w.count(func(s *watchStats) { s.Checks++ }, "")
 	var kind string
 	switch {
-	case errors.Is(err, upload.ErrNotFound):
+	case errors.Is(err, store.ErrNotFound):
 		kind = "missing"
 	case err != nil:
 		return // a transient read error says nothing about the bucket

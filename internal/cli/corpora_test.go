@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/axctl/axctl/internal/upload"
+	"github.com/axctl/axctl/internal/store"
 )
 
 // corpus is one tree under testdata/corpora written in the shape of a kind
@@ -94,7 +94,7 @@ func TestInitFromCorpora(t *testing.T) {
 				if n := strings.Count(v.errOut, ": warning: "); n != c.warns {
 					t.Errorf("validate printed %d warnings, want %d:\n%s", n, c.warns, v.errOut)
 				}
-				syncWith(b.store, "--config", cfg, "sync").want(t, 0, "first sync")
+				syncWith(b.storage, "--config", cfg, "sync").want(t, 0, "first sync")
 				got := listing(t, b.raw)
 				for _, k := range c.keys {
 					if _, ok := got[k]; !ok {
@@ -103,7 +103,7 @@ func TestInitFromCorpora(t *testing.T) {
 				}
 				checkAliases(t, b.raw, c.alias)
 				b.reqs.Reset()
-				second := syncWith(b.store, "--config", cfg, "sync")
+				second := syncWith(b.storage, "--config", cfg, "sync")
 				second.want(t, 0, "second sync")
 				if w := b.reqs.Writes(); w != 0 {
 					t.Errorf("second sync: %d writes, want 0\n%s", w, second.errOut)
@@ -141,7 +141,7 @@ func keysOf(m map[string]string) []string {
 }
 
 // checkAliases reads site.json from the bucket and compares its aliases.
-func checkAliases(t *testing.T, s upload.Store, want map[string]string) {
+func checkAliases(t *testing.T, s store.Store, want map[string]string) {
 	t.Helper()
 	data, _, _, err := s.Get(context.Background(), "metadata/site.json")
 	if err != nil {

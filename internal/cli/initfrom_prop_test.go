@@ -12,9 +12,9 @@ import (
 
 	"github.com/axctl/axctl/internal/content"
 	"github.com/axctl/axctl/internal/scaffold"
+	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/testutil/countstore"
 	"github.com/axctl/axctl/internal/testutil/purgeoracle"
-	"github.com/axctl/axctl/internal/upload"
 )
 
 // genTree writes a random tree in the shape of a Hugo site, a Jekyll site
@@ -189,7 +189,7 @@ func TestInitFromRandomTrees(t *testing.T) {
 				t.Errorf("tree %d: well-formed %s is not an entry\nreport:\n%s", i, p, res.out)
 			}
 		}
-		raw, err := upload.NewDirStore(filepath.Join(t.TempDir(), "bucket"))
+		raw, err := store.NewDirStore(filepath.Join(t.TempDir(), "bucket"))
 		if err != nil {
 			t.Fatal(err)
 		}

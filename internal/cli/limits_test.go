@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/axctl/axctl/internal/manifest"
+	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/testutil/minio"
-	"github.com/axctl/axctl/internal/upload"
 )
 
 // TestSyncRejectedPutIsExit1: with limits.metadataBytes above what the
@@ -29,11 +29,11 @@ func TestSyncRejectedPutIsExit1(t *testing.T) {
 	if !strings.Contains(r.errOut, "fails the same way") || !strings.Contains(r.errOut, "MetadataTooLarge") {
 		t.Errorf("stderr does not explain the refusal:\n%s", r.errOut)
 	}
-	store, err := upload.NewS3Store(context.Background(), srv.Bucket, "", upload.S3Options{Endpoint: srv.Endpoint, Credentials: srv.Credentials()})
+	storage, err := store.NewS3Store(context.Background(), srv.Bucket, "", store.S3Options{Endpoint: srv.Endpoint, Credentials: srv.Credentials()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for k := range listing(t, store) {
+	for k := range listing(t, storage) {
 		if strings.HasPrefix(k, "metadata/") {
 			t.Errorf("manifest %s written by a sync whose entry was refused", k)
 		}
@@ -57,11 +57,11 @@ func TestLongTOCSyncsToMinIO(t *testing.T) {
 	tr.write("content/blog/long.md", "---\ntitle: Long\ndate: 2026-01-01\n---\n\n"+body.String())
 	axctl("--config", tr.config(), "validate").want(t, ExitOK, "validate under the default limit")
 	axctl("--config", tr.config(), "sync", "--target", srv.Target("")).want(t, ExitOK, "sync to MinIO")
-	store, err := upload.NewS3Store(context.Background(), srv.Bucket, "", upload.S3Options{Endpoint: srv.Endpoint, Credentials: srv.Credentials()})
+	storage, err := store.NewS3Store(context.Background(), srv.Bucket, "", store.S3Options{Endpoint: srv.Endpoint, Credentials: srv.Credentials()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _, attrs, err := store.Get(context.Background(), "entries/blog/long.html")
+	b, _, attrs, err := storage.Get(context.Background(), "entries/blog/long.html")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,9 +11,10 @@ import (
 
 	"github.com/axctl/axctl/internal/content"
 	"github.com/axctl/axctl/internal/manifest"
+	"github.com/axctl/axctl/internal/plan"
 	"github.com/axctl/axctl/internal/search"
+	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/syncer"
-	"github.com/axctl/axctl/internal/upload"
 )
 
 // ManifestRebuildOptions are `manifest rebuild`'s inputs.
@@ -24,7 +25,7 @@ type ManifestRebuildOptions struct {
 	Target      string
 	Check       bool
 	Concurrency int
-	Store       upload.Store
+	Store       store.Store
 }
 
 func newManifestCmd(ios IO, g *Globals) *cobra.Command {
@@ -51,18 +52,18 @@ func runManifestRebuild(ctx context.Context, opts *ManifestRebuildOptions) error
 	if err != nil {
 		return usage(err)
 	}
-	store := opts.Store
-	if store == nil {
-		if store, err = openTarget(ctx, cfg, opts.Target); err != nil {
+	storage := opts.Store
+	if storage == nil {
+		if storage, err = openTarget(ctx, cfg, opts.Target); err != nil {
 			return err
 		}
 	}
 	site := manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL, Lang: cfg.Site.Lang, Now: time.Now()}
-	want, err := manifest.Rebuild(ctx, store, site, syncer.Collections(cfg), cfg.PageSize, opts.Concurrency)
+	want, err := manifest.Rebuild(ctx, storage, site, syncer.Collections(cfg), cfg.PageSize, opts.Concurrency)
 	if err != nil {
 		return storeErr(fmt.Errorf("rebuild: %w", err))
 	}
-	index, err := search.Rebuild(ctx, store, syncer.Collections(cfg), opts.Concurrency)
+	index, err := search.Rebuild(ctx, storage, syncer.Collections(cfg), opts.Concurrency)
 	if err != nil {
 		return storeErr(fmt.Errorf("rebuild search index: %w", err))
 	}
@@ -70,11 +71,11 @@ func runManifestRebuild(ctx context.Context, opts *ManifestRebuildOptions) error
 		want[k] = v
 	}
 	have := map[string][]byte{}
-	err = store.List(ctx, "metadata/", func(o upload.Object) error {
-		if !upload.Managed(o.Key) {
+	err = storage.List(ctx, "metadata/", func(o store.Object) error {
+		if !plan.Managed(o.Key) {
 			return nil // not a manifest: the sync lease, the pending-purge record
 		}
-		body, _, _, err := store.Get(ctx, o.Key)
+		body, _, _, err := storage.Get(ctx, o.Key)
 		have[o.Key] = body
 		return err
 	})
@@ -107,10 +108,10 @@ func runManifestRebuild(ctx context.Context, opts *ManifestRebuildOptions) error
 	}
 	for _, k := range differ {
 		if b, ok := want[k]; ok {
-			if _, err := store.Put(ctx, k, b, upload.Attrs{ContentType: "application/json"}, upload.Precondition{}); err != nil {
+			if _, err := storage.Put(ctx, k, b, store.Attrs{ContentType: "application/json"}, store.Precondition{}); err != nil {
 				return storeErr(err)
 			}
-		} else if err := store.Delete(ctx, []string{k}); err != nil {
+		} else if err := storage.Delete(ctx, []string{k}); err != nil {
 			return storeErr(err)
 		}
 	}

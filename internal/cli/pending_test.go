@@ -20,7 +20,7 @@ import (
 	"github.com/axctl/axctl/internal/content"
 	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/purge"
-	"github.com/axctl/axctl/internal/upload"
+	"github.com/axctl/axctl/internal/store"
 )
 
 // flakyPurge is a Worker purge route that answers 503 while down is set
@@ -85,20 +85,20 @@ const testSettle = 20 * time.Millisecond
 
 // syncPurging runs sync with store and p in place of the target and the
 // configured purger, the second purge testSettle after the last write.
-func syncPurging(store upload.Store, p purge.Purger, args ...string) result {
+func syncPurging(storage store.Store, p purge.Purger, args ...string) result {
 	return command(args, func(ios IO, g *Globals) *cobra.Command {
 		return newSyncCmd(ios, g, func(ctx context.Context, o *SyncOptions) error {
-			o.Store, o.Purger, o.PurgeSettle = store, p, testSettle
+			o.Store, o.Purger, o.PurgeSettle = storage, p, testSettle
 			return runSync(ctx, o)
 		})
 	})
 }
 
 // purging runs purge likewise.
-func purging(store upload.Store, p purge.Purger, args ...string) result {
+func purging(storage store.Store, p purge.Purger, args ...string) result {
 	return command(args, func(ios IO, g *Globals) *cobra.Command {
 		return newPurgeCmd(ios, g, func(ctx context.Context, o *PurgeOptions, cfg *content.Config) error {
-			o.Store, o.Purger, o.Settle = store, p, testSettle
+			o.Store, o.Purger, o.Settle = storage, p, testSettle
 			if o.Pending {
 				return runPurgePending(ctx, o, cfg)
 			}
@@ -109,7 +109,7 @@ func purging(store upload.Store, p purge.Purger, args ...string) result {
 
 // recorded reads the pending-purge record straight from the bucket (nil
 // when absent).
-func recorded(t *testing.T, s upload.Store) []string {
+func recorded(t *testing.T, s store.Store) []string {
 	t.Helper()
 	body, _, _, err := s.Get(context.Background(), contract.PurgePendingKey)
 	if err != nil {
@@ -144,8 +144,8 @@ func allPurged(reqs [][]string) []string {
 	return slices.Compact(slices.Sorted(slices.Values(slices.Concat(reqs...))))
 }
 
-func dirBucket(t *testing.T) upload.Store {
-	s, err := upload.NewDirStore(filepath.Join(t.TempDir(), "bucket"))
+func dirBucket(t *testing.T) store.Store {
+	s, err := store.NewDirStore(filepath.Join(t.TempDir(), "bucket"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,11 +159,11 @@ func dirBucket(t *testing.T) upload.Store {
 // next rerun has nothing to purge.
 func TestSyncFailedPurgeIsRecorded(t *testing.T) {
 	fp := newFlakyPurge(t)
-	store := dirBucket(t)
+	storage := dirBucket(t)
 	tr := newTree(t)
 	tr.posts(2)
 	fp.down.Store(true)
-	r := syncPurging(store, fp.purger(), "--config", tr.config(), "--json", "sync", "--purge")
+	r := syncPurging(storage, fp.purger(), "--config", tr.config(), "--json", "sync", "--purge")
 	r.want(t, ExitStore, "sync --purge with the purge route down")
 	out := decodeSync(t, r)
 	if len(out.Purge) == 0 || !slices.Contains(out.Purge, "e:blog/p1") || !slices.Equal(out.Unpurged, out.Purge) {
@@ -172,29 +172,29 @@ func TestSyncFailedPurgeIsRecorded(t *testing.T) {
 	if !strings.Contains(r.errOut, "purge failed") || !strings.Contains(r.errOut, strings.Join(out.Purge, " ")) {
 		t.Errorf("stderr does not name the tags it could not purge:\n%s", r.errOut)
 	}
-	if got := recorded(t, store); !slices.Equal(got, out.Purge) {
+	if got := recorded(t, storage); !slices.Equal(got, out.Purge) {
 		t.Fatalf("recorded %q, want %q", got, out.Purge)
 	}
-	before := listing(t, store)
+	before := listing(t, storage)
 
 	fp.down.Store(false)
-	r = syncPurging(store, fp.purger(), "--config", tr.config(), "sync", "--purge")
+	r = syncPurging(storage, fp.purger(), "--config", tr.config(), "sync", "--purge")
 	r.want(t, ExitOK, "rerun with nothing changed")
 	reqs := fp.requests()
 	if len(reqs) != 2 || !slices.Equal(allPurged(reqs), out.Purge) {
 		t.Fatalf("the rerun purged %q, want %q twice", reqs, out.Purge)
 	}
-	if got := recorded(t, store); len(got) != 0 {
+	if got := recorded(t, storage); len(got) != 0 {
 		t.Errorf("record not cleared: %q", got)
 	}
-	after := listing(t, store)
+	after := listing(t, storage)
 	delete(before, contract.PurgePendingKey)
 	delete(after, contract.PurgePendingKey)
 	if !maps.Equal(before, after) {
 		t.Errorf("the rerun changed more than the record")
 	}
 
-	r = syncPurging(store, fp.purger(), "--config", tr.config(), "sync", "--purge")
+	r = syncPurging(storage, fp.purger(), "--config", tr.config(), "sync", "--purge")
 	r.want(t, ExitOK, "third sync")
 	if !strings.Contains(r.errOut, "nothing to purge") || len(fp.requests()) != 2 {
 		t.Errorf("third sync purged again (%d requests):\n%s", len(fp.requests()), r.errOut)
@@ -206,15 +206,15 @@ func TestSyncFailedPurgeIsRecorded(t *testing.T) {
 // purges exactly the union and clears it; then there is nothing pending.
 func TestPurgePendingAccumulates(t *testing.T) {
 	fp := newFlakyPurge(t)
-	store := dirBucket(t)
+	storage := dirBucket(t)
 	tr := newTree(t)
 	tr.posts(1)
 	fp.down.Store(true)
-	r := syncPurging(store, fp.purger(), "--config", tr.config(), "--json", "sync", "--purge")
+	r := syncPurging(storage, fp.purger(), "--config", tr.config(), "--json", "sync", "--purge")
 	r.want(t, ExitStore, "first failed sync")
 	first := decodeSync(t, r).Purge
 	tr.write("content/docs/guide.md", "---\ntitle: Guide\ndate: 2025-02-01\ntags: [howto]\n---\n\nG.\n")
-	r = syncPurging(store, fp.purger(), "--config", tr.config(), "--json", "sync", "--purge")
+	r = syncPurging(storage, fp.purger(), "--config", tr.config(), "--json", "sync", "--purge")
 	r.want(t, ExitStore, "second failed sync")
 	out := decodeSync(t, r)
 	want := allPurged([][]string{first, out.Purge})
@@ -224,25 +224,25 @@ func TestPurgePendingAccumulates(t *testing.T) {
 	if !slices.Equal(out.Unpurged, want) {
 		t.Errorf("unpurged %q, want the union %q", out.Unpurged, want)
 	}
-	if got := recorded(t, store); !slices.Equal(got, want) {
+	if got := recorded(t, storage); !slices.Equal(got, want) {
 		t.Fatalf("recorded %q, want the union %q", got, want)
 	}
 
-	r = purging(store, fp.purger(), "--config", tr.config(), "purge", "--pending")
+	r = purging(storage, fp.purger(), "--config", tr.config(), "purge", "--pending")
 	r.want(t, ExitStore, "purge --pending with the route down")
-	if got := recorded(t, store); !slices.Equal(got, want) {
+	if got := recorded(t, storage); !slices.Equal(got, want) {
 		t.Fatalf("a failed purge --pending changed the record: %q", got)
 	}
 	fp.down.Store(false)
-	r = purging(store, fp.purger(), "--config", tr.config(), "purge", "--pending")
+	r = purging(storage, fp.purger(), "--config", tr.config(), "purge", "--pending")
 	r.want(t, ExitOK, "purge --pending")
 	if reqs := fp.requests(); len(reqs) != 2 || !slices.Equal(reqs[0], want) || !slices.Equal(reqs[1], want) {
 		t.Fatalf("purge --pending sent %q, want %q twice", reqs, want)
 	}
-	if got := recorded(t, store); len(got) != 0 {
+	if got := recorded(t, storage); len(got) != 0 {
 		t.Errorf("record not cleared: %q", got)
 	}
-	r = purging(store, fp.purger(), "--config", tr.config(), "purge", "--pending")
+	r = purging(storage, fp.purger(), "--config", tr.config(), "purge", "--pending")
 	r.want(t, ExitOK, "purge --pending, nothing left")
 	if !strings.Contains(r.errOut, "nothing pending") || len(fp.requests()) != 2 {
 		t.Errorf("nothing pending, yet %d requests:\n%s", len(fp.requests()), r.errOut)
@@ -254,28 +254,28 @@ func TestPurgePendingAccumulates(t *testing.T) {
 // nothing.
 func TestSyncDryRunShowsPending(t *testing.T) {
 	fp := newFlakyPurge(t)
-	store := dirBucket(t)
+	storage := dirBucket(t)
 	tr := newTree(t)
 	tr.posts(1)
 	fp.down.Store(true)
-	r := syncPurging(store, fp.purger(), "--config", tr.config(), "--json", "sync", "--purge")
+	r := syncPurging(storage, fp.purger(), "--config", tr.config(), "--json", "sync", "--purge")
 	r.want(t, ExitStore, "failed sync")
 	pending := decodeSync(t, r).Purge
 	fp.down.Store(false)
 	tr.posts(3)
-	before := listing(t, store)
+	before := listing(t, storage)
 	for _, args := range [][]string{{"sync", "--dry-run", "--purge"}, {"sync", "--dry-run"}} {
-		r = syncPurging(store, fp.purger(), append([]string{"--config", tr.config()}, args...)...)
+		r = syncPurging(storage, fp.purger(), append([]string{"--config", tr.config()}, args...)...)
 		r.want(t, ExitOK, strings.Join(args, " "))
 		if !strings.Contains(r.errOut, strings.Join(pending, " ")) {
 			t.Errorf("%s does not show the pending tags %q:\n%s", args, pending, r.errOut)
 		}
-		r = syncPurging(store, fp.purger(), append([]string{"--config", tr.config(), "--json"}, args...)...)
+		r = syncPurging(storage, fp.purger(), append([]string{"--config", tr.config(), "--json"}, args...)...)
 		if got := decodeSync(t, r).Pending; !slices.Equal(got, pending) {
 			t.Errorf("%s --json: pending %q, want %q", args, got, pending)
 		}
 	}
-	if after := listing(t, store); !maps.Equal(before, after) {
+	if after := listing(t, storage); !maps.Equal(before, after) {
 		t.Errorf("a dry run wrote to the bucket")
 	}
 	if n := len(fp.requests()); n != 0 {
@@ -286,12 +286,12 @@ func TestSyncDryRunShowsPending(t *testing.T) {
 // dyingStore fails every put of an entry body: a sync that dies after
 // writing the record and before its purge.
 type dyingStore struct {
-	upload.Store
+	store.Store
 	mu   sync.Mutex
 	keys []string
 }
 
-func (d *dyingStore) Put(ctx context.Context, key string, body []byte, a upload.Attrs, pre upload.Precondition) (string, error) {
+func (d *dyingStore) Put(ctx context.Context, key string, body []byte, a store.Attrs, pre store.Precondition) (string, error) {
 	d.mu.Lock()
 	d.keys = append(d.keys, key)
 	d.mu.Unlock()
@@ -306,10 +306,10 @@ func (d *dyingStore) Put(ctx context.Context, key string, body []byte, a upload.
 // its writes and its purge loses nothing: the next sync --purge purges them.
 func TestSyncRecordsTagsBeforeWriting(t *testing.T) {
 	fp := newFlakyPurge(t)
-	store := dirBucket(t)
+	storage := dirBucket(t)
 	tr := newTree(t)
 	tr.posts(2)
-	d := &dyingStore{Store: store}
+	d := &dyingStore{Store: storage}
 	r := syncPurging(d, fp.purger(), "--config", tr.config(), "sync", "--purge")
 	r.want(t, ExitStore, "a sync whose body writes fail")
 	at := slices.Index(d.keys, contract.PurgePendingKey)
@@ -317,16 +317,16 @@ func TestSyncRecordsTagsBeforeWriting(t *testing.T) {
 	if at < 0 || body < 0 || at > body {
 		t.Fatalf("writes %q: want %s before the first body", d.keys, contract.PurgePendingKey)
 	}
-	rec := recorded(t, store)
+	rec := recorded(t, storage)
 	if !slices.Contains(rec, "e:blog/p0") || !slices.Contains(rec, "c:blog") {
 		t.Fatalf("recorded %q before the bodies", rec)
 	}
-	r = syncPurging(store, fp.purger(), "--config", tr.config(), "--json", "sync", "--purge")
+	r = syncPurging(storage, fp.purger(), "--config", tr.config(), "--json", "sync", "--purge")
 	r.want(t, ExitOK, "rerun")
 	if got := allPurged(fp.requests()); !slices.Equal(got, allPurged([][]string{rec, decodeSync(t, r).Purge})) {
 		t.Errorf("rerun purged %q, recorded %q", got, rec)
 	}
-	if got := recorded(t, store); len(got) != 0 {
+	if got := recorded(t, storage); len(got) != 0 {
 		t.Errorf("record not cleared: %q", got)
 	}
 }
@@ -336,7 +336,7 @@ func TestSyncRecordsTagsBeforeWriting(t *testing.T) {
 func TestManifestRebuildKeepsPending(t *testing.T) {
 	fp := newFlakyPurge(t)
 	dir := filepath.Join(t.TempDir(), "bucket")
-	store, err := upload.NewDirStore(dir)
+	storage, err := store.NewDirStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,11 +344,11 @@ func TestManifestRebuildKeepsPending(t *testing.T) {
 	tr := newTree(t)
 	tr.posts(2)
 	fp.down.Store(true)
-	syncPurging(store, fp.purger(), "--config", tr.config(), "sync", "--purge").want(t, ExitStore, "failed purge")
-	want := recorded(t, store)
+	syncPurging(storage, fp.purger(), "--config", tr.config(), "sync", "--purge").want(t, ExitStore, "failed purge")
+	want := recorded(t, storage)
 	axctl("--config", tr.config(), "manifest", "rebuild", "--check", "--target", target).want(t, ExitOK, "rebuild --check")
 	axctl("--config", tr.config(), "manifest", "rebuild", "--target", target).want(t, ExitOK, "rebuild")
-	if got := recorded(t, store); len(want) == 0 || !slices.Equal(got, want) {
+	if got := recorded(t, storage); len(want) == 0 || !slices.Equal(got, want) {
 		t.Errorf("after rebuild the record holds %q, want %q", got, want)
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/axctl/axctl/internal/content"
-	"github.com/axctl/axctl/internal/upload"
+	"github.com/axctl/axctl/internal/store"
 )
 
 // PullOptions are pull's inputs.
@@ -50,19 +50,19 @@ func runPull(ctx context.Context, opts *PullOptions) error {
 	if err != nil {
 		return err
 	}
-	dst, err := upload.NewDirStore(opts.Dir)
+	dst, err := store.NewDirStore(opts.Dir)
 	if err != nil {
 		return usage(err)
 	}
 	have := map[string]string{}
-	if err := dst.List(ctx, "", func(o upload.Object) error { have[o.Key] = o.ETag; return nil }); err != nil {
+	if err := dst.List(ctx, "", func(o store.Object) error { have[o.Key] = o.ETag; return nil }); err != nil {
 		return storeErr(err)
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(opts.Concurrency, 1))
 	copied, skipped := 0, 0
 	seen := map[string]bool{}
-	err = src.List(ctx, "", func(o upload.Object) error {
+	err = src.List(ctx, "", func(o store.Object) error {
 		seen[o.Key] = true
 		if have[o.Key] == o.ETag {
 			skipped++
@@ -74,7 +74,7 @@ func runPull(ctx context.Context, opts *PullOptions) error {
 			if err != nil {
 				return fmt.Errorf("get %q: %w", o.Key, err)
 			}
-			_, err = dst.Put(gctx, o.Key, body, attrs, upload.Precondition{})
+			_, err = dst.Put(gctx, o.Key, body, attrs, store.Precondition{})
 			return err
 		})
 		return nil

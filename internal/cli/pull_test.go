@@ -7,18 +7,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/axctl/axctl/internal/upload"
+	"github.com/axctl/axctl/internal/store"
 )
 
 func TestPullMirrorsTheBucket(t *testing.T) {
 	ctx := context.Background()
 	srcDir, dstDir := filepath.Join(t.TempDir(), "src"), filepath.Join(t.TempDir(), "dst")
-	src, err := upload.NewDirStore(srcDir)
+	src, err := store.NewDirStore(srcDir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	put := func(key, body string, meta map[string]string) {
-		if _, err := src.Put(ctx, key, []byte(body), upload.Attrs{ContentType: "text/html", Metadata: meta}, upload.Precondition{}); err != nil {
+		if _, err := src.Put(ctx, key, []byte(body), store.Attrs{ContentType: "text/html", Metadata: meta}, store.Precondition{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -42,7 +42,7 @@ func TestPullMirrorsTheBucket(t *testing.T) {
 	if msg := pull(); !strings.Contains(msg, "pulled 1 objects") || !strings.Contains(msg, "1 removed") {
 		t.Fatalf("second pull: %s", msg)
 	}
-	dst, _ := upload.NewDirStore(dstDir)
+	dst, _ := store.NewDirStore(dstDir)
 	body, _, attrs, err := dst.Get(ctx, "entries/blog/a.html")
 	if err != nil || string(body) != "<p>a2</p>" || attrs.Metadata["title"] != "Café ☕ 2" {
 		t.Fatalf("a.html = %q %v %v", body, attrs.Metadata, err)

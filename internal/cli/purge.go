@@ -14,8 +14,8 @@ import (
 	"github.com/axctl/axctl/internal/content"
 	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/purge"
+	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/syncer"
-	"github.com/axctl/axctl/internal/upload"
 )
 
 func btoi(b bool) int {
@@ -43,7 +43,7 @@ type PurgeOptions struct {
 	Settle time.Duration
 	// Purger and Store, when set, replace the ones Via and Target name (tests).
 	Purger purge.Purger
-	Store  upload.Store
+	Store  store.Store
 }
 
 func newPurgeCmd(ios IO, g *Globals, runF func(context.Context, *PurgeOptions, *content.Config) error) *cobra.Command {
@@ -181,7 +181,7 @@ func runPurge(ctx context.Context, opts *PurgeOptions, cfg *content.Config, tags
 // purgeAfterSync purges exactly the Cache-Tags a sync touched, with the
 // tags earlier syncs recorded and did not purge; nothing to purge means no
 // call at all. See purgeRecorded for the two purges and the record.
-func purgeAfterSync(ctx context.Context, opts *SyncOptions, cfg *content.Config, store upload.Store, rep *syncer.Report) error {
+func purgeAfterSync(ctx context.Context, opts *SyncOptions, cfg *content.Config, storage store.Store, rep *syncer.Report) error {
 	tags := slices.Concat(rep.Purge, rep.Pending)
 	slices.Sort(tags)
 	tags = slices.Compact(tags)
@@ -206,7 +206,7 @@ func purgeAfterSync(ctx context.Context, opts *SyncOptions, cfg *content.Config,
 	if applied.IsZero() {
 		applied = time.Now() // only recorded tags: their writes ended before this first purge
 	}
-	err := purgeRecorded(ctx, po, cfg, store, tags, applied)
+	err := purgeRecorded(ctx, po, cfg, storage, tags, applied)
 	if err != nil {
 		rep.Unpurged = tags
 	}
@@ -222,7 +222,7 @@ func purgeAfterSync(ctx context.Context, opts *SyncOptions, cfg *content.Config,
 // pending-purge record. If a purge fails, the tags stay recorded (they
 // were written before the sync's first body; they are added again in case
 // another sync cleared them meanwhile), are printed, and the error is exit 3.
-func purgeRecorded(ctx context.Context, po *PurgeOptions, cfg *content.Config, store upload.Store, tags []string, applied time.Time) error {
+func purgeRecorded(ctx context.Context, po *PurgeOptions, cfg *content.Config, storage store.Store, tags []string, applied time.Time) error {
 	err := runPurge(ctx, po, cfg, tags)
 	if err == nil {
 		if wait := time.Until(applied.Add(po.Settle)); wait > 0 {
@@ -241,14 +241,14 @@ func purgeRecorded(ctx context.Context, po *PurgeOptions, cfg *content.Config, s
 	}
 	if err != nil {
 		where := "recorded in " + contract.PurgePendingKey
-		if rerr := syncer.RecordPending(ctx, store, tags); rerr != nil {
+		if rerr := syncer.RecordPending(ctx, storage, tags); rerr != nil {
 			where = fmt.Sprintf("NOT recorded (%v): purge them by hand", rerr)
 		}
 		fmt.Fprintf(po.IO.Err, "purge failed: %d tag(s) not purged, %s; sync --purge or axctl purge --pending retries them: %s\n",
 			len(tags), where, strings.Join(tags, " "))
 		return err
 	}
-	left, err := syncer.ClearPending(ctx, store, tags)
+	left, err := syncer.ClearPending(ctx, storage, tags)
 	if err != nil {
 		return storeErr(fmt.Errorf("purged, but could not clear them from %s (the next purge repeats them): %w", contract.PurgePendingKey, err))
 	}
@@ -261,10 +261,10 @@ func purgeRecorded(ctx context.Context, po *PurgeOptions, cfg *content.Config, s
 // runPurgePending purges the tags the pending-purge record of the target
 // holds, twice (the writes behind them may have just ended), and clears them.
 func runPurgePending(ctx context.Context, opts *PurgeOptions, cfg *content.Config) error {
-	store := opts.Store
-	if store == nil {
+	storage := opts.Store
+	if storage == nil {
 		var err error
-		if store, err = openTarget(ctx, cfg, opts.Target); err != nil {
+		if storage, err = openTarget(ctx, cfg, opts.Target); err != nil {
 			return err
 		}
 	}
@@ -275,15 +275,15 @@ func runPurgePending(ctx context.Context, opts *PurgeOptions, cfg *content.Confi
 		}
 		opts.Purger = p
 	}
-	tags, _, err := syncer.ReadPending(ctx, store)
+	tags, _, err := syncer.ReadPending(ctx, storage)
 	if err != nil {
 		return storeErr(err)
 	}
 	if len(tags) == 0 {
 		if !opts.Quiet {
-			fmt.Fprintf(opts.IO.Err, "purge: nothing pending in %s\n", store)
+			fmt.Fprintf(opts.IO.Err, "purge: nothing pending in %s\n", storage)
 		}
 		return nil
 	}
-	return purgeRecorded(ctx, opts, cfg, store, tags, time.Now())
+	return purgeRecorded(ctx, opts, cfg, storage, tags, time.Now())
 }

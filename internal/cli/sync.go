@@ -17,9 +17,10 @@ import (
 
 	"github.com/axctl/axctl/internal/content"
 	"github.com/axctl/axctl/internal/contract"
+	"github.com/axctl/axctl/internal/plan"
 	"github.com/axctl/axctl/internal/purge"
+	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/syncer"
-	"github.com/axctl/axctl/internal/upload"
 )
 
 // SyncOptions are sync's inputs.
@@ -45,7 +46,7 @@ type SyncOptions struct {
 	// this sync's lease outlives it if it is killed (0: syncer's default).
 	Wait, LeaseTTL time.Duration
 	// Store, when set, replaces the store the target names (tests).
-	Store upload.Store
+	Store store.Store
 }
 
 func newSyncCmd(ios IO, g *Globals, runF func(context.Context, *SyncOptions) error) *cobra.Command {
@@ -118,7 +119,7 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 	}
 	// The bucket is listed while the content is validated; nothing is
 	// written before the whole tree is valid.
-	store, listing, openErr := prefetch(ctx, cfg, opts)
+	storage, listing, openErr := prefetch(ctx, cfg, opts)
 	built, problems, err := syncer.ValidateCached(ctx, cfg, cache)
 	if err != nil || len(problems) > 0 {
 		listing.Cancel()
@@ -138,16 +139,16 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 	if openErr != nil {
 		return openErr
 	}
-	if store == nil {
-		if store, err = openTarget(ctx, cfg, opts.Target); err != nil {
+	if storage == nil {
+		if storage, err = openTarget(ctx, cfg, opts.Target); err != nil {
 			return err
 		}
 	}
 	prog := newProgress(opts.IO.Err, opts.Quiet || opts.JSON)
-	rep, err := syncer.Plan(ctx, built, store, syncer.Options{
+	rep, err := syncer.Plan(ctx, built, storage, syncer.Options{
 		Listing: listing, DryRun: opts.DryRun, MaxDeletes: opts.MaxDeletes, Concurrency: opts.Concurrency, Progress: prog.update, Purge: opts.Purge, Verify: opts.Verify,
 		Lease: syncer.LeaseOptions{TTL: opts.LeaseTTL, Wait: opts.Wait, Waiting: func(h syncer.Holder) {
-			fmt.Fprintf(opts.IO.Err, "waiting for another sync of %s to finish (%s; its lease lasts %s after its last renewal); giving up after %s\n", store, h, h.TTL, opts.Wait)
+			fmt.Fprintf(opts.IO.Err, "waiting for another sync of %s to finish (%s; its lease lasts %s after its last renewal); giving up after %s\n", storage, h, h.TTL, opts.Wait)
 		}},
 	})
 	prog.done()
@@ -159,29 +160,29 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 	}
 	purging := opts.Purge && !opts.DryRun && err == nil
 	if opts.JSON && rep != nil && !purging {
-		writeSyncJSON(opts.IO.Out, rep, opts.DryRun, store.String())
+		writeSyncJSON(opts.IO.Out, rep, opts.DryRun, storage.String())
 	}
 	if err != nil {
 		if errors.Is(err, syncer.ErrRefused) {
 			return refused(err)
 		}
-		if errors.Is(err, upload.ErrRejected) {
+		if errors.Is(err, store.ErrRejected) {
 			// A rerun would fail the same way: the content must change.
 			return invalid(fmt.Errorf("%w; fix the content (limits in axctl.yaml): a rerun fails the same way", err), false)
 		}
 		return storeErr(err)
 	}
 	if !opts.Quiet {
-		fmt.Fprintln(opts.IO.Err, summary(rep, opts.DryRun, store.String()))
+		fmt.Fprintln(opts.IO.Err, summary(rep, opts.DryRun, storage.String()))
 		if len(rep.Pending) > 0 && !purging {
 			fmt.Fprintf(opts.IO.Err, "purge: %d tag(s) an earlier sync did not purge are recorded in %s (sync --purge or axctl purge --pending purges them): %s\n",
 				len(rep.Pending), contract.PurgePendingKey, strings.Join(rep.Pending, " "))
 		}
 	}
 	if purging {
-		err := purgeAfterSync(ctx, opts, cfg, store, rep)
+		err := purgeAfterSync(ctx, opts, cfg, storage, rep)
 		if opts.JSON {
-			writeSyncJSON(opts.IO.Out, rep, false, store.String())
+			writeSyncJSON(opts.IO.Out, rep, false, storage.String())
 		}
 		return err
 	}
@@ -193,9 +194,9 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 // target is opened after validation (opening creates its directory), and
 // an S3 target that cannot be opened is reported after the content's
 // problems, as before the listing moved ahead.
-func prefetch(ctx context.Context, cfg *content.Config, opts *SyncOptions) (upload.Store, *syncer.Listing, error) {
-	store := opts.Store
-	if store == nil {
+func prefetch(ctx context.Context, cfg *content.Config, opts *SyncOptions) (store.Store, *syncer.Listing, error) {
+	storage := opts.Store
+	if storage == nil {
 		target := opts.Target
 		if target == "" {
 			target = cfg.Target
@@ -204,11 +205,11 @@ func prefetch(ctx context.Context, cfg *content.Config, opts *SyncOptions) (uplo
 			return nil, nil, nil
 		}
 		var err error
-		if store, err = openTarget(ctx, cfg, target); err != nil {
+		if storage, err = openTarget(ctx, cfg, target); err != nil {
 			return nil, nil, err
 		}
 	}
-	return store, syncer.Prefetch(ctx, store), nil
+	return storage, syncer.Prefetch(ctx, storage), nil
 }
 
 // printDrift reports what sync --verify found: one line per difference.
@@ -244,13 +245,13 @@ func summary(rep *syncer.Report, dry bool, target string) string {
 		verb = "would upload"
 	}
 	var bodies, manifests int
-	reasons := map[upload.Reason]int{}
+	reasons := map[plan.Reason]int{}
 	for _, a := range p.Uploads {
-		if a.Kind == upload.KindManifest {
+		if a.Kind == plan.KindManifest {
 			manifests++
 			continue
 		}
-		if a.Kind == upload.KindPurge {
+		if a.Kind == plan.KindPurge {
 			continue
 		}
 		bodies++
@@ -341,16 +342,16 @@ func (p *progress) done() {
 // openTarget opens the store a --target flag names, or the config's target,
 // refusing the scaffold's placeholder names. Every command that touches a
 // bucket opens it here.
-func openTarget(ctx context.Context, cfg *content.Config, target string) (upload.Store, error) {
+func openTarget(ctx context.Context, cfg *content.Config, target string) (store.Store, error) {
 	if target == "" {
 		target = cfg.Target
 	}
 	if err := refusePlaceholder("target", target, "axctl.yaml or --target"); err != nil {
 		return nil, err
 	}
-	store, err := upload.Open(ctx, target, upload.OpenOptions{S3: upload.S3Options{Endpoint: cfg.S3.Endpoint}})
+	storage, err := store.Open(ctx, target, store.OpenOptions{S3: store.S3Options{Endpoint: cfg.S3.Endpoint}})
 	if err != nil {
 		return nil, usage(err)
 	}
-	return store, nil
+	return storage, nil
 }

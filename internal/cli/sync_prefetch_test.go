@@ -5,19 +5,19 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/testutil"
 	"github.com/axctl/axctl/internal/testutil/countstore"
-	"github.com/axctl/axctl/internal/upload"
 )
 
 // stuckList is a store whose List never finishes on its own: it returns
 // only when its context is cancelled, and records that it was.
 type stuckList struct {
-	upload.Store
+	store.Store
 	entered, cancelled atomic.Int32
 }
 
-func (s *stuckList) List(ctx context.Context, _ string, _ func(upload.Object) error) error {
+func (s *stuckList) List(ctx context.Context, _ string, _ func(store.Object) error) error {
 	s.entered.Add(1)
 	<-ctx.Done()
 	s.cancelled.Add(1)
@@ -35,7 +35,7 @@ func TestSyncListsWhileValidating(t *testing.T) {
 		tr := newTree(t)
 		tr.posts(40)
 		tr.write("content/blog/bad.md", "---\ndate: 2026-03-01\n---\n\nNo title.\n")
-		stuck := &stuckList{Store: b.store}
+		stuck := &stuckList{Store: b.storage}
 		r := syncWith(stuck, "--config", tr.config(), "sync")
 		r.want(t, ExitInvalid, "sync of invalid content")
 		if e, c := stuck.entered.Load(), stuck.cancelled.Load(); e != 1 || c != 1 {
@@ -56,7 +56,7 @@ func TestSyncListsWhileValidating(t *testing.T) {
 func TestSyncPrefetchedListing(t *testing.T) {
 	tr := newTree(t)
 	tr.posts(3)
-	raw, err := upload.NewDirStore(t.TempDir())
+	raw, err := store.NewDirStore(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,10 +16,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/axctl/axctl/internal/contract"
+	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/testutil"
 	"github.com/axctl/axctl/internal/testutil/countstore"
 	"github.com/axctl/axctl/internal/testutil/minio"
-	"github.com/axctl/axctl/internal/upload"
 )
 
 func TestMain(m *testing.M) { os.Exit(minio.Main(m)) }
@@ -77,8 +77,8 @@ type calls interface {
 
 // bucket is an empty bucket: store counts into reqs, raw does not.
 type bucket struct {
-	store, raw upload.Store
-	reqs       calls
+	storage, raw store.Store
+	reqs         calls
 	// target is the --target URL of the same bucket; env makes it usable
 	// from the real command line (t.Setenv, so not in parallel tests).
 	target string
@@ -91,26 +91,26 @@ var kinds = []struct {
 }{
 	{"dir", func(t *testing.T) *bucket {
 		dir := filepath.Join(t.TempDir(), "bucket")
-		raw, err := upload.NewDirStore(dir)
+		raw, err := store.NewDirStore(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
 		cs := countstore.New(raw)
-		return &bucket{store: cs, raw: raw, reqs: cs, target: "file://" + filepath.ToSlash(dir), env: func(*testing.T) {}}
+		return &bucket{storage: cs, raw: raw, reqs: cs, target: "file://" + filepath.ToSlash(dir), env: func(*testing.T) {}}
 	}},
 	{"minio", func(t *testing.T) *bucket {
 		srv := minio.Start(t)
 		client, ct := testutil.NewCountingClient(nil)
-		open := func(opts upload.S3Options) upload.Store {
+		open := func(opts store.S3Options) store.Store {
 			opts.Endpoint, opts.Credentials = srv.Endpoint, srv.Credentials()
-			s, err := upload.NewS3Store(context.Background(), srv.Bucket, "", opts)
+			s, err := store.NewS3Store(context.Background(), srv.Bucket, "", opts)
 			if err != nil {
 				t.Fatal(err)
 			}
 			return s
 		}
 		return &bucket{
-			store: open(upload.S3Options{HTTPClient: client}), raw: open(upload.S3Options{}), reqs: ct,
+			storage: open(store.S3Options{HTTPClient: client}), raw: open(store.S3Options{}), reqs: ct,
 			target: srv.Target(""), env: func(t *testing.T) { srv.SetEnv(t) },
 		}
 	}},
@@ -136,7 +136,7 @@ type result struct {
 
 // syncWith runs `axctl [global flags] sync ...` through the real flag
 // parsing and exit-code mapping, with store in place of the target.
-func syncWith(store upload.Store, args ...string) result {
+func syncWith(storage store.Store, args ...string) result {
 	var out, errOut bytes.Buffer
 	ios := IO{In: strings.NewReader(""), Out: &out, Err: &errOut}
 	g := &Globals{}
@@ -149,7 +149,7 @@ func syncWith(store upload.Store, args ...string) result {
 	pf.BoolVar(&g.JSON, "json", false, "")
 	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "")
 	root.AddCommand(newSyncCmd(ios, g, func(ctx context.Context, o *SyncOptions) error {
-		o.Store = store
+		o.Store = storage
 		return runSync(ctx, o)
 	}))
 	root.SetArgs(args)
@@ -172,10 +172,10 @@ func (r result) want(t *testing.T, code int, what string) {
 }
 
 // listing returns every key of the bucket with its ETag.
-func listing(t *testing.T, s upload.Store) map[string]string {
+func listing(t *testing.T, s store.Store) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	if err := s.List(context.Background(), "", func(o upload.Object) error {
+	if err := s.List(context.Background(), "", func(o store.Object) error {
 		out[o.Key] = o.ETag
 		return nil
 	}); err != nil {
@@ -190,7 +190,7 @@ func TestSyncMaxDeletes(t *testing.T) {
 	eachKind(t, true, func(t *testing.T, b *bucket) {
 		tr := newTree(t)
 		tr.posts(5)
-		syncWith(b.store, "--config", tr.config(), "sync").want(t, 0, "first sync")
+		syncWith(b.storage, "--config", tr.config(), "sync").want(t, 0, "first sync")
 		before := listing(t, b.raw)
 
 		for _, i := range []int{0, 1, 2} {
@@ -198,7 +198,7 @@ func TestSyncMaxDeletes(t *testing.T) {
 		}
 		tr.write("content/blog/new.md", "---\ntitle: New\ndate: 2026-02-01\n---\n\nNew.\n")
 		b.reqs.Reset()
-		r := syncWith(b.store, "--config", tr.config(), "sync", "--max-deletes", "2")
+		r := syncWith(b.storage, "--config", tr.config(), "sync", "--max-deletes", "2")
 		r.want(t, ExitRefused, "sync --max-deletes 2 with 3 deletes")
 		if !strings.Contains(r.errOut, "--max-deletes 2") {
 			t.Errorf("stderr does not explain the refusal:\n%s", r.errOut)
@@ -210,7 +210,7 @@ func TestSyncMaxDeletes(t *testing.T) {
 			t.Errorf("refused sync changed the bucket:\n before %v\n after %v", before, after)
 		}
 
-		syncWith(b.store, "--config", tr.config(), "sync", "--max-deletes", "3").want(t, 0, "sync --max-deletes 3")
+		syncWith(b.storage, "--config", tr.config(), "sync", "--max-deletes", "3").want(t, 0, "sync --max-deletes 3")
 		if _, ok := listing(t, b.raw)["entries/blog/p0.html"]; ok {
 			t.Error("p0 not deleted by the allowed sync")
 		}
@@ -223,7 +223,7 @@ func TestSyncDryRun(t *testing.T) {
 	eachKind(t, true, func(t *testing.T, b *bucket) {
 		tr := newTree(t)
 		tr.posts(3)
-		r := syncWith(b.store, "--config", tr.config(), "sync", "--dry-run")
+		r := syncWith(b.storage, "--config", tr.config(), "sync", "--dry-run")
 		r.want(t, 0, "dry run on an empty bucket")
 		if n := b.reqs.Writes(); n != 0 {
 			t.Errorf("dry run made %d writes: %v", n, b.reqs.Counts())
@@ -241,12 +241,12 @@ func TestSyncDryRun(t *testing.T) {
 			}
 		}
 
-		syncWith(b.store, "--config", tr.config(), "sync").want(t, 0, "sync")
+		syncWith(b.storage, "--config", tr.config(), "sync").want(t, 0, "sync")
 		before := listing(t, b.raw)
 		tr.remove("content/blog/p1.md")
 		tr.write("content/blog/p2.md", "---\ntitle: Post 2\ndate: 2026-01-03\n---\n\nEdited.\n")
 		b.reqs.Reset()
-		r = syncWith(b.store, "--config", tr.config(), "sync", "--dry-run")
+		r = syncWith(b.storage, "--config", tr.config(), "sync", "--dry-run")
 		r.want(t, 0, "dry run after changes")
 		t.Logf("dry run requests: %v", b.reqs.Counts())
 		if n := b.reqs.Writes(); n != 0 {
@@ -295,13 +295,13 @@ func TestSyncJSON(t *testing.T) {
 			if dry {
 				args = append(args, "--dry-run")
 			}
-			r := syncWith(b.store, args...)
+			r := syncWith(b.storage, args...)
 			r.want(t, 0, strings.Join(args, " "))
 			var got syncJSON
 			if err := json.Unmarshal([]byte(r.out), &got); err != nil {
 				t.Fatalf("stdout is not JSON: %v\n%s", err, r.out)
 			}
-			if got.DryRun != dry || got.Entries != 3 || got.Target != b.store.String() || got.Plan == nil {
+			if got.DryRun != dry || got.Entries != 3 || got.Target != b.storage.String() || got.Plan == nil {
 				t.Fatalf("dry=%v: %+v", dry, got)
 			}
 			keys := map[string]string{}
@@ -329,7 +329,7 @@ func TestSyncInvalidContent(t *testing.T) {
 		tr := newTree(t)
 		tr.posts(2)
 		tr.write("content/blog/bad.md", "---\ndate: 2026-03-01\n---\n\nNo title.\n")
-		r := syncWith(b.store, "--config", tr.config(), "sync")
+		r := syncWith(b.storage, "--config", tr.config(), "sync")
 		r.want(t, ExitInvalid, "sync of invalid content")
 		if !strings.Contains(r.errOut, "bad.md:") || !strings.Contains(r.errOut, "nothing was written") {
 			t.Errorf("stderr does not name the problem:\n%s", r.errOut)
@@ -353,16 +353,16 @@ func TestSyncInvalidContent(t *testing.T) {
 // raceStore writes different bytes to the first manifest the sync puts,
 // just before the sync's own Put: another sync won the race.
 type raceStore struct {
-	upload.Store
-	raw  upload.Store
+	store.Store
+	raw  store.Store
 	once sync.Once
 }
 
-func (r *raceStore) Put(ctx context.Context, key string, body []byte, a upload.Attrs, pre upload.Precondition) (string, error) {
+func (r *raceStore) Put(ctx context.Context, key string, body []byte, a store.Attrs, pre store.Precondition) (string, error) {
 	if strings.HasPrefix(key, "metadata/") && key != contract.LeaseKey {
 		var err error
 		r.once.Do(func() {
-			_, err = r.raw.Put(ctx, key, []byte("{}\n"), upload.Attrs{ContentType: "application/json"}, upload.Precondition{})
+			_, err = r.raw.Put(ctx, key, []byte("{}\n"), store.Attrs{ContentType: "application/json"}, store.Precondition{})
 		})
 		if err != nil {
 			return "", err
@@ -377,15 +377,15 @@ func TestSyncLostRaceExitCode(t *testing.T) {
 	eachKind(t, true, func(t *testing.T, b *bucket) {
 		tr := newTree(t)
 		tr.posts(2)
-		syncWith(b.store, "--config", tr.config(), "sync").want(t, 0, "first sync")
+		syncWith(b.storage, "--config", tr.config(), "sync").want(t, 0, "first sync")
 		tr.posts(3)
-		r := syncWith(&raceStore{Store: b.store, raw: b.raw}, "--config", tr.config(), "sync")
+		r := syncWith(&raceStore{Store: b.storage, raw: b.raw}, "--config", tr.config(), "sync")
 		r.want(t, ExitStore, "sync that loses the race")
 		if !strings.Contains(r.errOut, "rerun") {
 			t.Errorf("stderr does not say to rerun:\n%s", r.errOut)
 		}
-		syncWith(b.store, "--config", tr.config(), "sync").want(t, 0, "rerun")
-		r = syncWith(b.store, "--config", tr.config(), "sync")
+		syncWith(b.storage, "--config", tr.config(), "sync").want(t, 0, "rerun")
+		r = syncWith(b.storage, "--config", tr.config(), "sync")
 		r.want(t, 0, "no-op sync")
 		if !strings.Contains(r.errOut, "uploaded 0, unchanged 13, deleted 0, manifests 0") {
 			t.Errorf("sync after the rerun was not a no-op:\n%s", r.errOut)
@@ -401,24 +401,24 @@ func TestSyncWaitsForTheLease(t *testing.T) {
 	eachKind(t, true, func(t *testing.T, b *bucket) {
 		tr := newTree(t)
 		tr.posts(2)
-		syncWith(b.store, "--config", tr.config(), "sync").want(t, 0, "first sync")
+		syncWith(b.storage, "--config", tr.config(), "sync").want(t, 0, "first sync")
 		lease := []byte(`{"host":"ci-runner-7","pid":4242,"started":"2026-11-30T12:00:00Z","ttl":"30s","renewals":3,"token":"x"}` + "\n")
-		if _, err := b.raw.Put(context.Background(), contract.LeaseKey, lease, upload.Attrs{ContentType: "application/json"}, upload.Precondition{}); err != nil {
+		if _, err := b.raw.Put(context.Background(), contract.LeaseKey, lease, store.Attrs{ContentType: "application/json"}, store.Precondition{}); err != nil {
 			t.Fatal(err)
 		}
-		syncWith(b.store, "--config", tr.config(), "sync").want(t, 0, "no-op sync while the lease is held")
+		syncWith(b.storage, "--config", tr.config(), "sync").want(t, 0, "no-op sync while the lease is held")
 		tr.posts(3)
-		r := syncWith(b.store, "--config", tr.config(), "sync", "--wait", "0")
+		r := syncWith(b.storage, "--config", tr.config(), "sync", "--wait", "0")
 		r.want(t, ExitStore, "sync --wait 0 while another holds the lease")
 		if !strings.Contains(r.errOut, "another sync holds the bucket's lease (host ci-runner-7, pid 4242, started 2026-11-30T12:00:00Z)") {
 			t.Errorf("stderr does not name the holder:\n%s", r.errOut)
 		}
-		r = syncWith(b.store, "--config", tr.config(), "sync", "--wait", "30s", "--lease-ttl", "1s")
+		r = syncWith(b.storage, "--config", tr.config(), "sync", "--wait", "30s", "--lease-ttl", "1s")
 		r.want(t, 0, "sync that waits out the lease")
 		if !strings.Contains(r.errOut, "waiting for another sync of") || !strings.Contains(r.errOut, "pid 4242") {
 			t.Errorf("stderr does not say whom it waited for:\n%s", r.errOut)
 		}
-		if _, _, err := b.raw.Head(context.Background(), contract.LeaseKey); !errors.Is(err, upload.ErrNotFound) {
+		if _, _, err := b.raw.Head(context.Background(), contract.LeaseKey); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("the lease is still there after the sync: %v", err)
 		}
 	})
@@ -448,7 +448,7 @@ func TestManifestRebuildCheck(t *testing.T) {
 			t.Fatal(err)
 		}
 		bad := bytes.Replace(good, []byte("Post 1"), []byte("Post one"), 1)
-		if _, err := b.raw.Put(ctx, shard, bad, attrs, upload.Precondition{}); err != nil {
+		if _, err := b.raw.Put(ctx, shard, bad, attrs, store.Precondition{}); err != nil {
 			t.Fatal(err)
 		}
 		r = axctl(check...)
@@ -481,7 +481,7 @@ func TestManifestRebuildCheckSearchIndex(t *testing.T) {
 		axctl(append(cfg, "sync", "--target", b.target)...).want(t, 0, "sync")
 		ctx := context.Background()
 		var shard string
-		err := b.raw.List(ctx, contract.SearchShardPrefix, func(o upload.Object) error {
+		err := b.raw.List(ctx, contract.SearchShardPrefix, func(o store.Object) error {
 			shard = o.Key
 			return nil
 		})
@@ -493,11 +493,11 @@ func TestManifestRebuildCheckSearchIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 		bad := bytes.Replace(good, []byte(`"keys":[[`), []byte(`"keys":[["zzz",1,[0,9]],[`), 1)
-		if _, err := b.raw.Put(ctx, shard, bad, attrs, upload.Precondition{}); err != nil {
+		if _, err := b.raw.Put(ctx, shard, bad, attrs, store.Precondition{}); err != nil {
 			t.Fatal(err)
 		}
 		const stray = contract.SearchShardPrefix + "1024/7.json"
-		if _, err := b.raw.Put(ctx, stray, []byte("{}\n"), attrs, upload.Precondition{}); err != nil {
+		if _, err := b.raw.Put(ctx, stray, []byte("{}\n"), attrs, store.Precondition{}); err != nil {
 			t.Fatal(err)
 		}
 		check := append(cfg, "manifest", "rebuild", "--check", "--target", b.target)

@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/axctl/axctl/internal/content"
-	"github.com/axctl/axctl/internal/upload"
+	"github.com/axctl/axctl/internal/store"
 )
 
 // Options are dev's inputs.
@@ -41,10 +41,10 @@ const stopGrace = 10 * time.Second
 
 // session is the state one dev run keeps between syncs.
 type session struct {
-	opts  Options
-	cfg   *content.Config
-	cache *content.Cache
-	store *upload.DirStore
+	opts    Options
+	cfg     *content.Config
+	cache   *content.Cache
+	storage *store.DirStore
 }
 
 // Run syncs, serves and watches until ctx ends (Ctrl-C), then stops the
@@ -62,7 +62,7 @@ func Run(ctx context.Context, opts Options) error {
 	if err := s.configure(cfg); err != nil {
 		return err
 	}
-	if s.store, err = upload.NewDirStore(filepath.Join(cfg.Dir, filepath.FromSlash(Bucket))); err != nil {
+	if s.storage, err = store.NewDirStore(filepath.Join(cfg.Dir, filepath.FromSlash(Bucket))); err != nil {
 		return err
 	}
 	workerDir := opts.WorkerDir

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/syncer"
-	"github.com/axctl/axctl/internal/upload"
 )
 
 // leaseWait bounds the wait for a bucket lease held by an `axctl sync` run
@@ -43,7 +43,7 @@ func (s *session) sync(ctx context.Context) (message, string, error) {
 		fmt.Fprintln(s.opts.Err, w.String())
 	}
 	t1 := time.Now()
-	rep, err := syncer.Plan(ctx, built, s.store, syncer.Options{
+	rep, err := syncer.Plan(ctx, built, s.storage, syncer.Options{
 		MaxDeletes: -1, Concurrency: 16, Lease: syncer.LeaseOptions{Wait: leaseWait},
 	})
 	applied := time.Since(t1)
@@ -53,7 +53,7 @@ func (s *session) sync(ctx context.Context) (message, string, error) {
 	if err != nil {
 		// A write the local bucket refused (a full disk, a limit): the
 		// plan may be half applied; the next save plans from what is there.
-		msg := fmt.Sprintf("sync %s: %v", s.store, err)
+		msg := fmt.Sprintf("sync %s: %v", s.storage, err)
 		fmt.Fprintln(s.opts.Err, msg)
 		m.Problems = []string{msg}
 		if rep == nil || rep.Plan == nil {
@@ -79,9 +79,9 @@ func (s *session) sync(ctx context.Context) (message, string, error) {
 
 // get reads one object of the local bucket as the binding needs it.
 func (s *session) get(ctx context.Context, key string) (object, error) {
-	body, _, attrs, err := s.store.Get(ctx, key)
+	body, _, attrs, err := s.storage.Get(ctx, key)
 	if err != nil {
-		return object{}, fmt.Errorf("read back %q from %s: %w", key, s.store, err)
+		return object{}, fmt.Errorf("read back %q from %s: %w", key, s.storage, err)
 	}
 	return object{Key: key, Body: body, ContentType: attrs.ContentType, CacheControl: attrs.CacheControl, Metadata: attrs.Metadata}, nil
 }
@@ -89,7 +89,7 @@ func (s *session) get(ctx context.Context, key string) (object, error) {
 // all reads every object of the local bucket: the dev server's first load.
 func (s *session) all(ctx context.Context) ([]object, error) {
 	var keys []string
-	err := s.store.List(ctx, "", func(o upload.Object) error {
+	err := s.storage.List(ctx, "", func(o store.Object) error {
 		keys = append(keys, o.Key)
 		return nil
 	})

@@ -7,7 +7,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/axctl/axctl/internal/upload"
+	"github.com/axctl/axctl/internal/store"
 )
 
 // DefaultConcurrency is the number of HEAD requests Rebuild keeps in flight
@@ -19,7 +19,7 @@ const DefaultConcurrency = 16
 // from it, as Build would from the records sync rendered. Any store error or
 // malformed object fails the whole rebuild: a partial manifest would hide
 // entries.
-func Rebuild(ctx context.Context, store upload.Store, site Site, cols []Collection, pageSize, concurrency int) (map[string][]byte, error) {
+func Rebuild(ctx context.Context, bucket store.Store, site Site, cols []Collection, pageSize, concurrency int) (map[string][]byte, error) {
 	if concurrency <= 0 {
 		concurrency = DefaultConcurrency
 	}
@@ -28,7 +28,7 @@ func Rebuild(ctx context.Context, store upload.Store, site Site, cols []Collecti
 		if err := checkCollection(c.Name); err != nil {
 			return nil, err
 		}
-		recs, err := readCollection(ctx, store, c, concurrency)
+		recs, err := readCollection(ctx, bucket, c, concurrency)
 		if err != nil {
 			return nil, err
 		}
@@ -39,15 +39,15 @@ func Rebuild(ctx context.Context, store upload.Store, site Site, cols []Collecti
 
 // readCollection lists entries/<c>/ and HEADs each object with at most
 // limit requests in flight.
-func readCollection(ctx context.Context, store upload.Store, c Collection, limit int) ([]Record, error) {
+func readCollection(ctx context.Context, bucket store.Store, c Collection, limit int) ([]Record, error) {
 	prefix := "entries/" + c.Name + "/"
 	var keys []string
-	err := store.List(ctx, prefix, func(o upload.Object) error {
+	err := bucket.List(ctx, prefix, func(o store.Object) error {
 		keys = append(keys, o.Key)
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("list %s %q: %w", store, prefix, err)
+		return nil, fmt.Errorf("list %s %q: %w", bucket, prefix, err)
 	}
 	slugs := make([]string, len(keys))
 	for i, key := range keys {
@@ -63,9 +63,9 @@ func readCollection(ctx context.Context, store upload.Store, c Collection, limit
 	for i, key := range keys {
 		slug := slugs[i]
 		g.Go(func() error {
-			_, attrs, err := store.Head(gctx, key)
+			_, attrs, err := bucket.Head(gctx, key)
 			if err != nil {
-				return fmt.Errorf("head %s %q: %w", store, key, err)
+				return fmt.Errorf("head %s %q: %w", bucket, key, err)
 			}
 			r, err := FromMetadata(c.Name, c.Route, slug, attrs.Metadata)
 			if err != nil {

@@ -13,14 +13,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/axctl/axctl/internal/upload"
+	"github.com/axctl/axctl/internal/store"
 )
 
-// fakeStore is a map-backed upload.Store that counts requests and the
+// fakeStore is a map-backed store.Store that counts requests and the
 // largest number of HEADs in flight at once.
 type fakeStore struct {
 	mu       sync.Mutex
-	objects  map[string]upload.Attrs
+	objects  map[string]store.Attrs
 	headErr  map[string]error // injected per key
 	listErr  error
 	gets     atomic.Int32
@@ -29,13 +29,13 @@ type fakeStore struct {
 	peak     atomic.Int32
 }
 
-var _ upload.Store = (*fakeStore)(nil)
+var _ store.Store = (*fakeStore)(nil)
 
 func newFakeStore() *fakeStore {
-	return &fakeStore{objects: map[string]upload.Attrs{}, headErr: map[string]error{}}
+	return &fakeStore{objects: map[string]store.Attrs{}, headErr: map[string]error{}}
 }
 
-func (s *fakeStore) List(ctx context.Context, prefix string, fn func(upload.Object) error) error {
+func (s *fakeStore) List(ctx context.Context, prefix string, fn func(store.Object) error) error {
 	if s.listErr != nil {
 		return s.listErr
 	}
@@ -44,7 +44,7 @@ func (s *fakeStore) List(ctx context.Context, prefix string, fn func(upload.Obje
 	s.mu.Unlock()
 	for _, k := range keys {
 		if strings.HasPrefix(k, prefix) {
-			if err := fn(upload.Object{Key: k, Size: 1, ETag: hex32(k)}); err != nil {
+			if err := fn(store.Object{Key: k, Size: 1, ETag: hex32(k)}); err != nil {
 				return err
 			}
 		}
@@ -52,7 +52,7 @@ func (s *fakeStore) List(ctx context.Context, prefix string, fn func(upload.Obje
 	return nil
 }
 
-func (s *fakeStore) Head(ctx context.Context, key string) (upload.Object, upload.Attrs, error) {
+func (s *fakeStore) Head(ctx context.Context, key string) (store.Object, store.Attrs, error) {
 	s.heads.Add(1)
 	n := s.inflight.Add(1)
 	defer s.inflight.Add(-1)
@@ -64,27 +64,27 @@ func (s *fakeStore) Head(ctx context.Context, key string) (upload.Object, upload
 	}
 	time.Sleep(100 * time.Microsecond) // let HEADs overlap
 	if err := ctx.Err(); err != nil {
-		return upload.Object{}, upload.Attrs{}, err
+		return store.Object{}, store.Attrs{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.headErr[key]; err != nil {
-		return upload.Object{}, upload.Attrs{}, err
+		return store.Object{}, store.Attrs{}, err
 	}
 	a, ok := s.objects[key]
 	if !ok {
-		return upload.Object{}, upload.Attrs{}, fmt.Errorf("head %q: %w", key, upload.ErrNotFound)
+		return store.Object{}, store.Attrs{}, fmt.Errorf("head %q: %w", key, store.ErrNotFound)
 	}
-	return upload.Object{Key: key, Size: 1, ETag: hex32(key)}, a, nil
+	return store.Object{Key: key, Size: 1, ETag: hex32(key)}, a, nil
 }
 
-func (s *fakeStore) Get(ctx context.Context, key string) ([]byte, upload.Object, upload.Attrs, error) {
+func (s *fakeStore) Get(ctx context.Context, key string) ([]byte, store.Object, store.Attrs, error) {
 	s.gets.Add(1)
 	o, a, err := s.Head(ctx, key)
 	return []byte("body"), o, a, err
 }
 
-func (s *fakeStore) Put(ctx context.Context, key string, body []byte, attrs upload.Attrs, pre upload.Precondition) (string, error) {
+func (s *fakeStore) Put(ctx context.Context, key string, body []byte, attrs store.Attrs, pre store.Precondition) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.objects[key] = attrs
@@ -107,8 +107,8 @@ func (s *fakeStore) seed(t *testing.T, records map[string][]Record) {
 	t.Helper()
 	for c, recs := range records {
 		for _, r := range recs {
-			attrs := upload.Attrs{ContentType: "text/html; charset=utf-8", Metadata: ToMetadata(r)}
-			if _, err := s.Put(context.Background(), EntryKey(c, r.Slug), []byte("<p>x</p>"), attrs, upload.Precondition{}); err != nil {
+			attrs := store.Attrs{ContentType: "text/html; charset=utf-8", Metadata: ToMetadata(r)}
+			if _, err := s.Put(context.Background(), EntryKey(c, r.Slug), []byte("<p>x</p>"), attrs, store.Precondition{}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -154,9 +154,9 @@ func TestRebuildMatchesBuild(t *testing.T) {
 			st := newFakeStore()
 			st.seed(t, records)
 			// Objects a rebuild must not mistake for entries.
-			st.objects["entries/blog-archive/old.html"] = upload.Attrs{}
-			st.objects["assets/0123.png"] = upload.Attrs{}
-			st.objects["metadata/blog.json"] = upload.Attrs{}
+			st.objects["entries/blog-archive/old.html"] = store.Attrs{}
+			st.objects["assets/0123.png"] = store.Attrs{}
+			st.objects["metadata/blog.json"] = store.Attrs{}
 
 			want := mustBuild(t, cols, records, tt.pageSize)
 			got, err := Rebuild(context.Background(), st, site, cols, tt.pageSize, tt.workers)
@@ -195,11 +195,11 @@ func TestRebuildErrors(t *testing.T) {
 		{"malformed metadata", func(s *fakeStore) {
 			s.objects["entries/blog/post-004.html"].Metadata["date"] = "yesterday"
 		}, nil, []string{"entries/blog/post-004.html", "date", "yesterday"}, nil},
-		{"missing metadata", func(s *fakeStore) { s.objects["entries/blog/bare.html"] = upload.Attrs{} }, nil,
+		{"missing metadata", func(s *fakeStore) { s.objects["entries/blog/bare.html"] = store.Attrs{} }, nil,
 			[]string{"entries/blog/bare.html", "title: missing"}, nil},
-		{"not an entry", func(s *fakeStore) { s.objects["entries/blog/post-001.json"] = upload.Attrs{} }, nil,
+		{"not an entry", func(s *fakeStore) { s.objects["entries/blog/post-001.json"] = store.Attrs{} }, nil,
 			[]string{"entries/blog/post-001.json", "not an entry"}, nil},
-		{"bad slug in key", func(s *fakeStore) { s.objects["entries/blog/Hello World.html"] = upload.Attrs{} }, nil,
+		{"bad slug in key", func(s *fakeStore) { s.objects["entries/blog/Hello World.html"] = store.Attrs{} }, nil,
 			[]string{"Hello World"}, nil},
 		{"cancelled", nil, func() context.Context {
 			ctx, cancel := context.WithCancel(context.Background())
@@ -230,7 +230,7 @@ func TestRebuildErrors(t *testing.T) {
 // TestRebuildDirStore runs Rebuild against the real local-directory store,
 // so non-ASCII metadata goes through the store's encoding and back.
 func TestRebuildDirStore(t *testing.T) {
-	st, err := upload.NewDirStore(t.TempDir())
+	st, err := store.NewDirStore(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,8 +239,8 @@ func TestRebuildDirStore(t *testing.T) {
 	ctx := context.Background()
 	for c, recs := range records {
 		for _, r := range recs {
-			attrs := upload.Attrs{ContentType: "text/html; charset=utf-8", Metadata: ToMetadata(r)}
-			if _, err := st.Put(ctx, EntryKey(c, r.Slug), []byte("<p>x</p>"), attrs, upload.Precondition{}); err != nil {
+			attrs := store.Attrs{ContentType: "text/html; charset=utf-8", Metadata: ToMetadata(r)}
+			if _, err := st.Put(ctx, EntryKey(c, r.Slug), []byte("<p>x</p>"), attrs, store.Precondition{}); err != nil {
 				t.Fatal(err)
 			}
 		}

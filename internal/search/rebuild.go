@@ -8,14 +8,14 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/axctl/axctl/internal/manifest"
-	"github.com/axctl/axctl/internal/upload"
+	"github.com/axctl/axctl/internal/store"
 )
 
 // Rebuild builds the index from the bucket alone, as sync builds it from
 // the content: one LIST per collection and one GET per entry (the index
 // needs the body's text, so unlike the manifests it cannot be rebuilt from
 // HEADs). At most concurrency GETs are in flight.
-func Rebuild(ctx context.Context, store upload.Store, cols []manifest.Collection, concurrency int) (map[string][]byte, error) {
+func Rebuild(ctx context.Context, st store.Store, cols []manifest.Collection, concurrency int) (map[string][]byte, error) {
 	if concurrency <= 0 {
 		concurrency = manifest.DefaultConcurrency
 	}
@@ -23,11 +23,11 @@ func Rebuild(ctx context.Context, store upload.Store, cols []manifest.Collection
 	for _, c := range cols {
 		prefix := "entries/" + c.Name + "/"
 		var keys []string
-		if err := store.List(ctx, prefix, func(o upload.Object) error {
+		if err := st.List(ctx, prefix, func(o store.Object) error {
 			keys = append(keys, o.Key)
 			return nil
 		}); err != nil {
-			return nil, fmt.Errorf("list %s %q: %w", store, prefix, err)
+			return nil, fmt.Errorf("list %s %q: %w", st, prefix, err)
 		}
 		part := make([]Doc, len(keys))
 		g, gctx := errgroup.WithContext(ctx)
@@ -38,9 +38,9 @@ func Rebuild(ctx context.Context, store upload.Store, cols []manifest.Collection
 				if !ok {
 					return fmt.Errorf("rebuild %q: not an entry object (want %s<slug>.html)", key, prefix)
 				}
-				body, _, attrs, err := store.Get(gctx, key)
+				body, _, attrs, err := st.Get(gctx, key)
 				if err != nil {
-					return fmt.Errorf("get %s %q: %w", store, key, err)
+					return fmt.Errorf("get %s %q: %w", st, key, err)
 				}
 				r, err := manifest.FromMetadata(c.Name, c.Route, slug, attrs.Metadata)
 				if err != nil {

@@ -13,11 +13,11 @@ import (
 	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/manifest"
 	"github.com/axctl/axctl/internal/search"
+	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/syncer"
 	"github.com/axctl/axctl/internal/testutil"
 	"github.com/axctl/axctl/internal/testutil/faultproxy"
 	"github.com/axctl/axctl/internal/testutil/minio"
-	"github.com/axctl/axctl/internal/upload"
 )
 
 // errCrash stands for the process dying: nothing after it is written.
@@ -25,9 +25,9 @@ var errCrash = errors.New("simulated crash")
 
 // crashBeforeManifests fails every manifest write, as if the process died
 // after the bodies landed and before any manifest was written.
-type crashBeforeManifests struct{ upload.Store }
+type crashBeforeManifests struct{ store.Store }
 
-func (c crashBeforeManifests) Put(ctx context.Context, key string, body []byte, attrs upload.Attrs, pre upload.Precondition) (string, error) {
+func (c crashBeforeManifests) Put(ctx context.Context, key string, body []byte, attrs store.Attrs, pre store.Precondition) (string, error) {
 	if strings.HasPrefix(key, "metadata/") && key != contract.LeaseKey {
 		return "", errCrash
 	}
@@ -67,11 +67,11 @@ func TestCrashBetweenEntriesAndManifests(t *testing.T) {
 		s.blogOf(6)
 		s.entry("docs", "guide", "Guide", "2025-06-01", "Docs.")
 		b := open(t)
-		run(t, s, b.store)
+		run(t, s, b.storage)
 		before := snapshot(t, b.raw)
 
 		changeSite(t, s)
-		_, err := syncer.Run(context.Background(), s.config(), crashBeforeManifests{b.store}, syncer.Options{MaxDeletes: -1})
+		_, err := syncer.Run(context.Background(), s.config(), crashBeforeManifests{b.storage}, syncer.Options{MaxDeletes: -1})
 		if !errors.Is(err, errCrash) {
 			t.Fatalf("interrupted sync: err = %v, want the crash", err)
 		}
@@ -88,11 +88,11 @@ func TestCrashBetweenEntriesAndManifests(t *testing.T) {
 		}
 		consistent(t, mid, "blog", "docs") // readers still see a whole site
 
-		run(t, s, b.store)
+		run(t, s, b.storage)
 		fresh := open(t)
-		run(t, s, fresh.store)
+		run(t, s, fresh.storage)
 		sameBucket(t, snapshot(t, b.raw), snapshot(t, fresh.raw))
-		if rep := run(t, s, b.store); !rep.Plan.Empty() {
+		if rep := run(t, s, b.storage); !rep.Plan.Empty() {
 			t.Errorf("sync after convergence planned:\n%s", rep.Plan)
 		}
 	})
@@ -102,18 +102,18 @@ func TestCrashBetweenEntriesAndManifests(t *testing.T) {
 // it writes different bytes to the same key behind the sync's back, so the
 // listing the plan came from is stale.
 type raceStore struct {
-	upload.Store
-	raw  upload.Store
+	store.Store
+	raw  store.Store
 	once sync.Once
 	key  string
 }
 
-func (r *raceStore) Put(ctx context.Context, key string, body []byte, attrs upload.Attrs, pre upload.Precondition) (string, error) {
+func (r *raceStore) Put(ctx context.Context, key string, body []byte, attrs store.Attrs, pre store.Precondition) (string, error) {
 	if strings.HasPrefix(key, "metadata/") && key != contract.LeaseKey {
 		var err error
 		r.once.Do(func() {
 			r.key = key
-			_, err = r.raw.Put(ctx, key, []byte(`{"written":"by another sync"}`+"\n"), upload.Attrs{ContentType: "application/json"}, upload.Precondition{})
+			_, err = r.raw.Put(ctx, key, []byte(`{"written":"by another sync"}`+"\n"), store.Attrs{ContentType: "application/json"}, store.Precondition{})
 		})
 		if err != nil {
 			return "", err
@@ -143,15 +143,15 @@ func TestStaleListingLosesTheRace(t *testing.T) {
 				s := newSite(t, 3)
 				s.blogOf(6)
 				b := open(t)
-				run(t, s, b.store)
+				run(t, s, b.storage)
 
 				tc.edit(t, s)
-				rs := &raceStore{Store: b.store, raw: b.raw}
+				rs := &raceStore{Store: b.storage, raw: b.raw}
 				rep, err := syncer.Run(context.Background(), s.config(), rs, syncer.Options{MaxDeletes: -1})
-				if !errors.Is(err, upload.ErrPrecondition) {
+				if !errors.Is(err, store.ErrPrecondition) {
 					t.Fatalf("err = %v, want ErrPrecondition", err)
 				}
-				var pre upload.Precondition
+				var pre store.Precondition
 				for _, a := range rep.Plan.Uploads {
 					if a.Key == rs.key {
 						pre = a.Pre
@@ -162,9 +162,9 @@ func TestStaleListingLosesTheRace(t *testing.T) {
 					t.Errorf("%s overwritten despite the stale listing: %s", rs.key, got)
 				}
 
-				run(t, s, b.store)
+				run(t, s, b.storage)
 				fresh := open(t)
-				run(t, s, fresh.store)
+				run(t, s, fresh.storage)
 				sameBucket(t, snapshot(t, b.raw), snapshot(t, fresh.raw))
 			})
 		})
@@ -180,7 +180,7 @@ func TestManifestsMatchRebuild(t *testing.T) {
 		s.blogOf(7)
 		changeSite(t, s)
 		b := open(t)
-		run(t, s, b.store)
+		run(t, s, b.storage)
 		cfg := s.config()
 		want, err := manifest.Rebuild(context.Background(), b.raw, manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL},
 			syncer.Collections(cfg), cfg.PageSize, 4)
@@ -216,8 +216,8 @@ func TestSyncThroughFaults(t *testing.T) {
 		Seed: 11, Rate: 0.1, StallFor: 20 * time.Millisecond,
 		Faults: []faultproxy.Fault{faultproxy.SlowDown, faultproxy.ResetBefore, faultproxy.ResetAfter, faultproxy.Stall},
 	})
-	faulty := s3Store(t, srv, upload.S3Options{Endpoint: proxy.URL, MaxAttempts: 10})
-	raw := s3Store(t, srv, upload.S3Options{})
+	faulty := s3Store(t, srv, store.S3Options{Endpoint: proxy.URL, MaxAttempts: 10})
+	raw := s3Store(t, srv, store.S3Options{})
 
 	s := newSite(t, 3)
 	s.blogOf(12)
@@ -228,7 +228,7 @@ func TestSyncThroughFaults(t *testing.T) {
 	t.Logf("proxy: %v", proxy.Counts())
 
 	fresh := openMinIO(t)
-	run(t, s, fresh.store)
+	run(t, s, fresh.storage)
 	sameBucket(t, snapshot(t, raw), snapshot(t, fresh.raw))
 	if rep := run(t, s, raw); !rep.Plan.Empty() {
 		t.Errorf("sync after the faulty syncs planned:\n%s", rep.Plan)
@@ -244,16 +244,16 @@ func TestRevertAfterCrash(t *testing.T) {
 		s := newSite(t, 3)
 		s.blogOf(4)
 		b := open(t)
-		run(t, s, b.store)
+		run(t, s, b.storage)
 		before := snapshot(t, b.raw)
 
 		s.entry("blog", "p01", "Retitled", "2026-01-02", "Body of post 1.")
-		if _, err := syncer.Run(context.Background(), s.config(), crashBeforeManifests{b.store}, syncer.Options{MaxDeletes: -1}); !errors.Is(err, errCrash) {
+		if _, err := syncer.Run(context.Background(), s.config(), crashBeforeManifests{b.storage}, syncer.Options{MaxDeletes: -1}); !errors.Is(err, errCrash) {
 			t.Fatalf("interrupted sync: %v", err)
 		}
 		s.entry("blog", "p01", "Post 1", "2026-01-02", "Body of post 1.")
 		b.reqs.Reset()
-		rep := run(t, s, b.store)
+		rep := run(t, s, b.storage)
 		t.Logf("%s: sync after the revert: %v; plan:\n%s", b.kind, b.reqs.Counts(), rep.Plan)
 		if n := b.reqs.Counts()[testutil.OpPut]; n != 2 {
 			t.Errorf("%d PUTs, want 2 (the lease, and the entry whose body still carries the edited hash)", n)

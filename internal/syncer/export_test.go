@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/axctl/axctl/internal/upload"
+	"github.com/axctl/axctl/internal/store"
 )
 
 // SetNow replaces the expiry clock for a test and returns the restore func.
@@ -15,8 +15,8 @@ func SetNow(f func() time.Time) (restore func()) {
 }
 
 // AcquireLease exposes acquireLease: the context it returns and its release.
-func AcquireLease(ctx context.Context, store upload.Store, opts LeaseOptions) (context.Context, func(), error) {
-	lctx, l, err := acquireLease(ctx, store, opts)
+func AcquireLease(ctx context.Context, storage store.Store, opts LeaseOptions) (context.Context, func(), error) {
+	lctx, l, err := acquireLease(ctx, storage, opts)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -15,11 +15,11 @@ import (
 
 	"github.com/axctl/axctl/internal/content"
 	"github.com/axctl/axctl/internal/manifest"
+	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/syncer"
 	"github.com/axctl/axctl/internal/testutil"
 	"github.com/axctl/axctl/internal/testutil/countstore"
 	"github.com/axctl/axctl/internal/testutil/minio"
-	"github.com/axctl/axctl/internal/upload"
 )
 
 func TestMain(m *testing.M) { os.Exit(minio.Main(m)) }
@@ -113,10 +113,10 @@ type counter interface {
 // bucket is one empty bucket of a store kind: store counts its requests in
 // reqs; raw reaches the same objects uncounted, for assertions.
 type bucket struct {
-	kind  string
-	store upload.Store
-	raw   upload.Store
-	reqs  counter
+	kind    string
+	storage store.Store
+	raw     store.Store
+	reqs    counter
 }
 
 // storeKinds are the store implementations every sync test runs against.
@@ -141,12 +141,12 @@ func eachStore(t *testing.T, f func(t *testing.T, open func(t *testing.T) *bucke
 
 func openDir(t *testing.T) *bucket {
 	t.Helper()
-	raw, err := upload.NewDirStore(filepath.Join(t.TempDir(), "bucket"))
+	raw, err := store.NewDirStore(filepath.Join(t.TempDir(), "bucket"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	cs := countstore.New(raw)
-	return &bucket{kind: "dir", store: cs, raw: raw, reqs: cs}
+	return &bucket{kind: "dir", storage: cs, raw: raw, reqs: cs}
 }
 
 func openMinIO(t *testing.T) *bucket {
@@ -154,20 +154,20 @@ func openMinIO(t *testing.T) *bucket {
 	srv := minio.Start(t)
 	client, ct := testutil.NewCountingClient(nil)
 	return &bucket{
-		kind:  "minio",
-		store: s3Store(t, srv, upload.S3Options{HTTPClient: client}),
-		raw:   s3Store(t, srv, upload.S3Options{}),
-		reqs:  ct,
+		kind:    "minio",
+		storage: s3Store(t, srv, store.S3Options{HTTPClient: client}),
+		raw:     s3Store(t, srv, store.S3Options{}),
+		reqs:    ct,
 	}
 }
 
-func s3Store(t *testing.T, srv *minio.Server, opts upload.S3Options) *upload.S3Store {
+func s3Store(t *testing.T, srv *minio.Server, opts store.S3Options) *store.S3Store {
 	t.Helper()
 	if opts.Endpoint == "" {
 		opts.Endpoint = srv.Endpoint
 	}
 	opts.Credentials = srv.Credentials()
-	s, err := upload.NewS3Store(context.Background(), srv.Bucket, "", opts)
+	s, err := store.NewS3Store(context.Background(), srv.Bucket, "", opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,14 +176,14 @@ func s3Store(t *testing.T, srv *minio.Server, opts upload.S3Options) *upload.S3S
 
 // recordingStore remembers the keys written and deleted through it.
 type recordingStore struct {
-	upload.Store
+	store.Store
 	skip    string // a key not recorded (the sync lease)
 	mu      sync.Mutex
 	puts    []string
 	deletes []string
 }
 
-func (r *recordingStore) Put(ctx context.Context, key string, body []byte, attrs upload.Attrs, pre upload.Precondition) (string, error) {
+func (r *recordingStore) Put(ctx context.Context, key string, body []byte, attrs store.Attrs, pre store.Precondition) (string, error) {
 	r.mu.Lock()
 	if key != r.skip {
 		r.puts = append(r.puts, key)
@@ -219,11 +219,11 @@ func (r *recordingStore) written() (bodies, manifests []string) {
 }
 
 // run syncs s into store with no delete limit and fails the test on error.
-func run(t *testing.T, s *site, store upload.Store) *syncer.Report {
+func run(t *testing.T, s *site, storage store.Store) *syncer.Report {
 	t.Helper()
-	rep, err := syncer.Run(context.Background(), s.config(), store, syncer.Options{MaxDeletes: -1})
+	rep, err := syncer.Run(context.Background(), s.config(), storage, syncer.Options{MaxDeletes: -1})
 	if err != nil {
-		t.Fatalf("sync into %s: %v", store, err)
+		t.Fatalf("sync into %s: %v", storage, err)
 	}
 	return rep
 }
@@ -233,15 +233,15 @@ type object struct {
 	Body         []byte
 	ETag         string
 	LastModified time.Time
-	Attrs        upload.Attrs
+	Attrs        store.Attrs
 }
 
 // snapshot reads every object of the bucket (through an uncounted store).
-func snapshot(t *testing.T, s upload.Store) map[string]object {
+func snapshot(t *testing.T, s store.Store) map[string]object {
 	t.Helper()
 	ctx := context.Background()
 	var keys []string
-	if err := s.List(ctx, "", func(o upload.Object) error {
+	if err := s.List(ctx, "", func(o store.Object) error {
 		keys = append(keys, o.Key)
 		return nil
 	}); err != nil {

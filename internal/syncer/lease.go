@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/axctl/axctl/internal/contract"
-	"github.com/axctl/axctl/internal/upload"
+	"github.com/axctl/axctl/internal/store"
 )
 
 // ErrLeaseHeld is returned (wrapped) when another sync held the bucket's
@@ -60,12 +60,12 @@ func (h Holder) String() string {
 
 // lease is a held lease: renewed in the background until released.
 type lease struct {
-	store  upload.Store
-	ttl    time.Duration
-	holder Holder
-	cancel context.CancelCauseFunc
-	stop   chan struct{}
-	done   chan struct{}
+	storage store.Store
+	ttl     time.Duration
+	holder  Holder
+	cancel  context.CancelCauseFunc
+	stop    chan struct{}
+	done    chan struct{}
 
 	mu      sync.Mutex
 	etag    string
@@ -78,7 +78,7 @@ type lease struct {
 // every TTL/3, so an unchanged ETag means it is gone; no clocks are
 // compared between machines). It returns a context that is cancelled if
 // the lease cannot be renewed, and the lease to release.
-func acquireLease(ctx context.Context, store upload.Store, opts LeaseOptions) (context.Context, *lease, error) {
+func acquireLease(ctx context.Context, storage store.Store, opts LeaseOptions) (context.Context, *lease, error) {
 	ttl := opts.TTL
 	if ttl <= 0 {
 		ttl = DefaultLeaseTTL
@@ -86,14 +86,14 @@ func acquireLease(ctx context.Context, store upload.Store, opts LeaseOptions) (c
 	host, _ := os.Hostname()
 	token := make([]byte, 8)
 	_, _ = rand.Read(token)
-	l := &lease{store: store, ttl: ttl, holder: Holder{Host: host, PID: os.Getpid(), Started: time.Now().UTC().Truncate(time.Second), TTL: ttl.String(), Token: hex.EncodeToString(token)}}
+	l := &lease{storage: storage, ttl: ttl, holder: Holder{Host: host, PID: os.Getpid(), Started: time.Now().UTC().Truncate(time.Second), TTL: ttl.String(), Token: hex.EncodeToString(token)}}
 	deadline := time.Now().Add(opts.Wait)
-	w := &waiter{store: store, opts: opts}
+	w := &waiter{storage: storage, opts: opts}
 	absent := true // as far as we know: try to create it
 	for {
-		pre, try := upload.Precondition{IfNoneMatch: true}, absent
+		pre, try := store.Precondition{IfNoneMatch: true}, absent
 		if !absent && time.Since(w.since) >= ttl {
-			pre, try = upload.Precondition{IfMatch: w.seen}, true // unchanged for a TTL: take it over
+			pre, try = store.Precondition{IfMatch: w.seen}, true // unchanged for a TTL: take it over
 		}
 		if try {
 			sent := time.Now()
@@ -102,7 +102,7 @@ func acquireLease(ctx context.Context, store upload.Store, opts LeaseOptions) (c
 				l.etag, l.renewed = etag, sent
 				return l.start(ctx), l, nil
 			}
-			if !errors.Is(err, upload.ErrPrecondition) {
+			if !errors.Is(err, store.ErrPrecondition) {
 				return nil, nil, fmt.Errorf("take the lease %s: %w", contract.LeaseKey, err)
 			}
 		}
@@ -128,26 +128,26 @@ func acquireLease(ctx context.Context, store upload.Store, opts LeaseOptions) (c
 // waiter watches another sync's lease: its ETag, since when this machine
 // has seen that ETag, and who holds it.
 type waiter struct {
-	store  upload.Store
-	opts   LeaseOptions
-	seen   string
-	since  time.Time
-	holder Holder
+	storage store.Store
+	opts    LeaseOptions
+	seen    string
+	since   time.Time
+	holder  Holder
 }
 
 // look reads the lease's ETag (a HEAD) and, when it changed, its holder,
 // reporting a new holder to opts.Waiting. It says whether the lease is absent.
 func (w *waiter) look(ctx context.Context) (absent bool, err error) {
-	obj, _, err := w.store.Head(ctx, contract.LeaseKey)
+	obj, _, err := w.storage.Head(ctx, contract.LeaseKey)
 	switch {
-	case errors.Is(err, upload.ErrNotFound):
+	case errors.Is(err, store.ErrNotFound):
 		w.seen = ""
 		return true, nil
 	case err != nil:
 		return false, fmt.Errorf("read the lease %s: %w", contract.LeaseKey, err)
 	case obj.ETag != w.seen:
 		w.seen, w.since = obj.ETag, time.Now()
-		h := readHolder(ctx, w.store)
+		h := readHolder(ctx, w.storage)
 		if !h.same(w.holder) && w.opts.Waiting != nil && w.opts.Wait > 0 {
 			w.opts.Waiting(h)
 		}
@@ -158,9 +158,9 @@ func (w *waiter) look(ctx context.Context) (absent bool, err error) {
 
 // readHolder reads the lease's body for messages; a lease that cannot be
 // read or decoded is reported as an unknown holder.
-func readHolder(ctx context.Context, store upload.Store) Holder {
+func readHolder(ctx context.Context, storage store.Store) Holder {
 	var h Holder
-	body, _, _, err := store.Get(ctx, contract.LeaseKey)
+	body, _, _, err := storage.Get(ctx, contract.LeaseKey)
 	if err == nil {
 		_ = json.Unmarshal(body, &h)
 	}
@@ -172,7 +172,7 @@ func readHolder(ctx context.Context, store upload.Store) Holder {
 
 // put writes the lease body with pre and returns its new ETag, giving up
 // after limit (0: no limit).
-func (l *lease) put(ctx context.Context, pre upload.Precondition, limit time.Duration) (string, error) {
+func (l *lease) put(ctx context.Context, pre store.Precondition, limit time.Duration) (string, error) {
 	body, err := json.Marshal(l.holder)
 	if err != nil {
 		return "", err
@@ -182,7 +182,7 @@ func (l *lease) put(ctx context.Context, pre upload.Precondition, limit time.Dur
 		ctx, cancel = context.WithTimeout(ctx, limit)
 		defer cancel()
 	}
-	return l.store.Put(ctx, contract.LeaseKey, append(body, '\n'), upload.Attrs{ContentType: "application/json"}, pre)
+	return l.storage.Put(ctx, contract.LeaseKey, append(body, '\n'), store.Attrs{ContentType: "application/json"}, pre)
 }
 
 // start renews the lease every TTL/3 until release, retrying a failed
@@ -224,7 +224,7 @@ func (l *lease) keep(ctx context.Context) error {
 			return fmt.Errorf("not renewed for %s", 2*l.ttl/3)
 		}
 		err := l.renew(ctx, left)
-		if err == nil || errors.Is(err, upload.ErrPrecondition) || ctx.Err() != nil {
+		if err == nil || errors.Is(err, store.ErrPrecondition) || ctx.Err() != nil {
 			return err
 		}
 		select {
@@ -244,7 +244,7 @@ func (l *lease) renew(ctx context.Context, limit time.Duration) error {
 	defer l.mu.Unlock()
 	l.holder.Renewals++
 	sent := time.Now()
-	etag, err := l.put(ctx, upload.Precondition{IfMatch: l.etag}, limit)
+	etag, err := l.put(ctx, store.Precondition{IfMatch: l.etag}, limit)
 	if err != nil {
 		return err
 	}
@@ -270,5 +270,5 @@ func (l *lease) release() {
 	if !recent && l.renew(ctx, min(l.ttl/3, time.Second)) != nil {
 		return
 	}
-	_ = l.store.Delete(ctx, []string{contract.LeaseKey})
+	_ = l.storage.Delete(ctx, []string{contract.LeaseKey})
 }

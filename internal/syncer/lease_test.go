@@ -10,17 +10,17 @@ import (
 	"time"
 
 	"github.com/axctl/axctl/internal/contract"
+	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/syncer"
-	"github.com/axctl/axctl/internal/upload"
 )
 
 // foreignLease writes a lease as a sync on another machine would, and never
 // renews it: the state a holder killed with -9 leaves.
-func foreignLease(t *testing.T, store upload.Store) {
+func foreignLease(t *testing.T, storage store.Store) {
 	t.Helper()
 	h := syncer.Holder{Host: "ci-runner-7", PID: 4242, Started: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC), TTL: "30s"}
 	b, _ := json.Marshal(h)
-	if _, err := store.Put(context.Background(), contract.LeaseKey, b, upload.Attrs{ContentType: "application/json"}, upload.Precondition{IfNoneMatch: true}); err != nil {
+	if _, err := storage.Put(context.Background(), contract.LeaseKey, b, store.Attrs{ContentType: "application/json"}, store.Precondition{IfNoneMatch: true}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -34,7 +34,7 @@ func TestLeaseHeldThenTakenOver(t *testing.T) {
 		s.blogOf(4)
 		b := open(t)
 		foreignLease(t, b.raw)
-		_, err := syncer.Run(context.Background(), s.config(), b.store, syncer.Options{MaxDeletes: -1})
+		_, err := syncer.Run(context.Background(), s.config(), b.storage, syncer.Options{MaxDeletes: -1})
 		if !errors.Is(err, syncer.ErrLeaseHeld) || !strings.Contains(err.Error(), "host ci-runner-7, pid 4242, started 2026-11-30T12:00:00Z") {
 			t.Fatalf("err = %v, want ErrLeaseHeld naming the holder", err)
 		}
@@ -45,7 +45,7 @@ func TestLeaseHeldThenTakenOver(t *testing.T) {
 		var waited []syncer.Holder
 		const ttl = 2 * time.Second // renewals get 2/3 of it: enough for a loaded MinIO
 		t0 := time.Now()
-		rep, err := syncer.Run(context.Background(), s.config(), b.store, syncer.Options{MaxDeletes: -1,
+		rep, err := syncer.Run(context.Background(), s.config(), b.storage, syncer.Options{MaxDeletes: -1,
 			Lease: syncer.LeaseOptions{TTL: ttl, Wait: 20 * time.Second, Waiting: func(h syncer.Holder) { waited = append(waited, h) }}})
 		if err != nil {
 			t.Fatalf("sync after the holder's lease expired: %v", err)
@@ -73,11 +73,11 @@ func TestLeaseRenewedWhileHeld(t *testing.T) {
 	eachStore(t, func(t *testing.T, open func(*testing.T) *bucket) {
 		b := open(t)
 		opts := syncer.LeaseOptions{TTL: 2 * time.Second, Wait: 5 * time.Second}
-		ctx, release, err := syncer.AcquireLease(context.Background(), b.store, opts)
+		ctx, release, err := syncer.AcquireLease(context.Background(), b.storage, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, release2, err := syncer.AcquireLease(context.Background(), b.store, opts)
+		_, release2, err := syncer.AcquireLease(context.Background(), b.storage, opts)
 		switch {
 		case err == nil:
 			// Only if the holder could not renew in time (a loaded machine)
@@ -93,7 +93,7 @@ func TestLeaseRenewedWhileHeld(t *testing.T) {
 			t.Fatalf("the holder's context ended: %v", context.Cause(ctx))
 		}
 		release()
-		_, release3, err := syncer.AcquireLease(context.Background(), b.store, syncer.LeaseOptions{TTL: opts.TTL})
+		_, release3, err := syncer.AcquireLease(context.Background(), b.storage, syncer.LeaseOptions{TTL: opts.TTL})
 		if err != nil {
 			t.Fatalf("acquire after release, without waiting: %v", err)
 		}
@@ -103,17 +103,17 @@ func TestLeaseRenewedWhileHeld(t *testing.T) {
 
 // lossyStore takes the lease over behind its holder's back once armed.
 type lossyStore struct {
-	upload.Store
+	store.Store
 	mu    sync.Mutex
 	armed bool
 }
 
-func (l *lossyStore) Put(ctx context.Context, key string, body []byte, a upload.Attrs, pre upload.Precondition) (string, error) {
+func (l *lossyStore) Put(ctx context.Context, key string, body []byte, a store.Attrs, pre store.Precondition) (string, error) {
 	l.mu.Lock()
 	armed := l.armed
 	l.mu.Unlock()
 	if armed && key == contract.LeaseKey {
-		_, _ = l.Store.Put(ctx, key, []byte(`{"host":"thief"}`), a, upload.Precondition{})
+		_, _ = l.Store.Put(ctx, key, []byte(`{"host":"thief"}`), a, store.Precondition{})
 	}
 	return l.Store.Put(ctx, key, body, a, pre)
 }
@@ -122,7 +122,7 @@ func (l *lossyStore) Put(ctx context.Context, key string, body []byte, a upload.
 // context is cancelled with ErrLeaseLost, so it stops writing.
 func TestLeaseLostCancels(t *testing.T) {
 	b := openDir(t)
-	ls := &lossyStore{Store: b.store}
+	ls := &lossyStore{Store: b.storage}
 	ctx, release, err := syncer.AcquireLease(context.Background(), ls, syncer.LeaseOptions{TTL: 150 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)

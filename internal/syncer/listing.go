@@ -5,7 +5,8 @@ import (
 	"fmt"
 
 	"github.com/axctl/axctl/internal/contract"
-	"github.com/axctl/axctl/internal/upload"
+	"github.com/axctl/axctl/internal/plan"
+	"github.com/axctl/axctl/internal/store"
 )
 
 // Listing is a bucket listing started in the background (Prefetch). A sync's
@@ -17,20 +18,20 @@ type Listing struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	// set before done is closed
-	remote  map[string]upload.Object // managed keys only
-	pending upload.Object            // contract.PurgePendingKey, if listed
+	remote  map[string]store.Object // managed keys only
+	pending store.Object            // contract.PurgePendingKey, if listed
 	err     error
 }
 
 // Prefetch starts listing store and returns at once. The listing is used
 // by the next Plan given it in Options.Listing; Cancel releases it when no
 // Plan will (invalid content).
-func Prefetch(ctx context.Context, store upload.Store) *Listing {
+func Prefetch(ctx context.Context, storage store.Store) *Listing {
 	ctx, cancel := context.WithCancel(ctx)
 	l := &Listing{cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(l.done)
-		l.remote, l.pending, l.err = list(ctx, store)
+		l.remote, l.pending, l.err = list(ctx, storage)
 	}()
 	return l
 }
@@ -45,12 +46,12 @@ func (l *Listing) Cancel() {
 }
 
 // wait returns the listing once it is complete.
-func (l *Listing) wait(ctx context.Context) (map[string]upload.Object, upload.Object, error) {
+func (l *Listing) wait(ctx context.Context) (map[string]store.Object, store.Object, error) {
 	select {
 	case <-l.done:
 	case <-ctx.Done():
 		l.Cancel()
-		return nil, upload.Object{}, ctx.Err()
+		return nil, store.Object{}, ctx.Err()
 	}
 	defer l.cancel()
 	return l.remote, l.pending, l.err
@@ -60,11 +61,11 @@ func (l *Listing) wait(ctx context.Context) (map[string]upload.Object, upload.Ob
 // keeping the managed keys and the pending-purge record: cheaper than a
 // listing per prefix as long as the target holds little else (give sync its
 // own bucket or prefix).
-func list(ctx context.Context, store upload.Store) (map[string]upload.Object, upload.Object, error) {
-	remote := map[string]upload.Object{}
-	var pending upload.Object
-	err := store.List(ctx, "", func(o upload.Object) error {
-		if upload.Managed(o.Key) {
+func list(ctx context.Context, storage store.Store) (map[string]store.Object, store.Object, error) {
+	remote := map[string]store.Object{}
+	var pending store.Object
+	err := storage.List(ctx, "", func(o store.Object) error {
+		if plan.Managed(o.Key) {
 			remote[o.Key] = o
 		}
 		if o.Key == contract.PurgePendingKey {
@@ -73,7 +74,7 @@ func list(ctx context.Context, store upload.Store) (map[string]upload.Object, up
 		return nil
 	})
 	if err != nil {
-		return nil, upload.Object{}, fmt.Errorf("list %s: %w", store, err)
+		return nil, store.Object{}, fmt.Errorf("list %s: %w", storage, err)
 	}
 	return remote, pending, nil
 }

@@ -10,13 +10,14 @@ import (
 	"slices"
 
 	"github.com/axctl/axctl/internal/contract"
-	"github.com/axctl/axctl/internal/upload"
+	"github.com/axctl/axctl/internal/plan"
+	"github.com/axctl/axctl/internal/store"
 )
 
 // The pending-purge record (contract.PurgePendingKey) holds the Cache-Tags
 // a `sync --purge` has to purge and has not yet. A sync that will purge
 // adds its tags to it in the same plan as its writes, before any body
-// (upload.KindPurge), so neither a failed purge nor a killed process loses
+// (plan.KindPurge), so neither a failed purge nor a killed process loses
 // them; a successful purge removes them again. The bytes are deterministic:
 // {"version":1,"tags":[sorted, distinct]} and a newline. A cleared record is
 // kept with no tags; its ETag (emptyPendingMD5) tells a sync from the
@@ -28,7 +29,7 @@ var pendingTag = regexp.MustCompile(`^[\x21-\x2b\x2d-\x7e]+$`)
 // pendingTries bounds the rereads of a record another sync changed meanwhile.
 const pendingTries = 5
 
-var emptyPendingMD5 = upload.MD5Hex(pendingBody(nil))
+var emptyPendingMD5 = store.MD5Hex(pendingBody(nil))
 
 type pendingRecord struct {
 	Version int      `json:"version"`
@@ -73,9 +74,9 @@ func union(lists ...[]string) []string {
 
 // ReadPending returns the tags recorded as still to purge in store, and the
 // ETag of the record ("" when there is none).
-func ReadPending(ctx context.Context, store upload.Store) ([]string, string, error) {
-	body, obj, _, err := store.Get(ctx, contract.PurgePendingKey)
-	if errors.Is(err, upload.ErrNotFound) {
+func ReadPending(ctx context.Context, storage store.Store) ([]string, string, error) {
+	body, obj, _, err := storage.Get(ctx, contract.PurgePendingKey)
+	if errors.Is(err, store.ErrNotFound) {
 		return []string{}, "", nil
 	}
 	if err != nil {
@@ -86,15 +87,15 @@ func ReadPending(ctx context.Context, store upload.Store) ([]string, string, err
 }
 
 // RecordPending adds tags to the record with a conditional write.
-func RecordPending(ctx context.Context, store upload.Store, tags []string) error {
-	return updatePending(ctx, store, func(cur []string) []string { return union(cur, tags) })
+func RecordPending(ctx context.Context, storage store.Store, tags []string) error {
+	return updatePending(ctx, storage, func(cur []string) []string { return union(cur, tags) })
 }
 
 // ClearPending removes purged tags from the record with a conditional write
 // and returns what is left (tags another sync recorded meanwhile).
-func ClearPending(ctx context.Context, store upload.Store, purged []string) ([]string, error) {
+func ClearPending(ctx context.Context, storage store.Store, purged []string) ([]string, error) {
 	var left []string
-	err := updatePending(ctx, store, func(cur []string) []string {
+	err := updatePending(ctx, storage, func(cur []string) []string {
 		left = slices.DeleteFunc(slices.Clone(cur), func(t string) bool { return slices.Contains(purged, t) })
 		return left
 	})
@@ -104,9 +105,9 @@ func ClearPending(ctx context.Context, store upload.Store, purged []string) ([]s
 // updatePending rewrites the record as change says, with If-Match on the
 // ETag it read (If-None-Match when there was none), rereading when another
 // sync changed it in between.
-func updatePending(ctx context.Context, store upload.Store, change func([]string) []string) error {
+func updatePending(ctx context.Context, storage store.Store, change func([]string) []string) error {
 	for range pendingTries {
-		cur, etag, err := ReadPending(ctx, store)
+		cur, etag, err := ReadPending(ctx, storage)
 		if err != nil {
 			return err
 		}
@@ -114,9 +115,9 @@ func updatePending(ctx context.Context, store upload.Store, change func([]string
 		if slices.Equal(next, cur) {
 			return nil
 		}
-		pre := upload.Precondition{IfMatch: etag, IfNoneMatch: etag == ""}
-		_, err = store.Put(ctx, contract.PurgePendingKey, pendingBody(next), upload.Attrs{ContentType: "application/json"}, pre)
-		if !errors.Is(err, upload.ErrPrecondition) {
+		pre := store.Precondition{IfMatch: etag, IfNoneMatch: etag == ""}
+		_, err = storage.Put(ctx, contract.PurgePendingKey, pendingBody(next), store.Attrs{ContentType: "application/json"}, pre)
+		if !errors.Is(err, store.ErrPrecondition) {
 			if err != nil {
 				return fmt.Errorf("write %s: %w", contract.PurgePendingKey, err)
 			}
@@ -128,39 +129,39 @@ func updatePending(ctx context.Context, store upload.Store, change func([]string
 
 // pendingAction is the plan's write of the record: the tags already pending
 // and the ones this plan will purge, before any body (Apply writes
-// upload.KindPurge first). Nil when the record already holds them all.
-func pendingAction(pending, purge []string, obj upload.Object, exists bool) *upload.Action {
+// plan.KindPurge first). Nil when the record already holds them all.
+func pendingAction(pending, purge []string, obj store.Object, exists bool) *plan.Action {
 	all := union(pending, purge)
 	if len(all) == len(union(pending)) {
 		return nil
 	}
 	body := pendingBody(all)
-	pre := upload.Precondition{IfNoneMatch: true}
+	pre := store.Precondition{IfNoneMatch: true}
 	if exists {
-		pre = upload.Precondition{IfMatch: obj.ETag}
+		pre = store.Precondition{IfMatch: obj.ETag}
 	}
-	it := &upload.Item{Key: contract.PurgePendingKey, Kind: upload.KindPurge, Body: body, MD5: upload.MD5Hex(body),
-		Attrs: upload.Attrs{ContentType: "application/json"}}
-	return &upload.Action{Key: it.Key, Kind: it.Kind, Reason: upload.ReasonPurgePending, Pre: pre, Item: it}
+	it := &plan.Item{Key: contract.PurgePendingKey, Kind: plan.KindPurge, Body: body, MD5: store.MD5Hex(body),
+		Attrs: store.Attrs{ContentType: "application/json"}}
+	return &plan.Action{Key: it.Key, Kind: it.Kind, Reason: plan.ReasonPurgePending, Pre: pre, Item: it}
 }
 
 // readPendingListed reads the record the listing shows, without a request
 // when its ETag is the empty record's.
-func readPendingListed(ctx context.Context, store upload.Store, obj upload.Object) ([]string, bool, error) {
+func readPendingListed(ctx context.Context, storage store.Store, obj store.Object) ([]string, bool, error) {
 	if obj.ETag == emptyPendingMD5 {
 		return []string{}, false, nil
 	}
-	tags, _, err := ReadPending(ctx, store)
+	tags, _, err := ReadPending(ctx, storage)
 	return tags, true, err
 }
 
 // planPending reads the record the listing shows (obj, zero when absent)
 // into rep.Pending and, when the sync will purge a plan that writes, puts
 // the record's write first in the plan.
-func planPending(ctx context.Context, store upload.Store, rep *Report, obj upload.Object, purge bool) error {
+func planPending(ctx context.Context, storage store.Store, rep *Report, obj store.Object, purge bool) error {
 	rep.Pending = []string{}
 	if obj.Key != "" {
-		tags, read, err := readPendingListed(ctx, store, obj)
+		tags, read, err := readPendingListed(ctx, storage, obj)
 		if read {
 			rep.ManifestGets++
 		}
@@ -173,7 +174,7 @@ func planPending(ctx context.Context, store upload.Store, rep *Report, obj uploa
 		return nil
 	}
 	if a := pendingAction(rep.Pending, rep.Purge, obj, obj.Key != ""); a != nil {
-		rep.Plan.Uploads = append([]upload.Action{*a}, rep.Plan.Uploads...)
+		rep.Plan.Uploads = append([]plan.Action{*a}, rep.Plan.Uploads...)
 	}
 	return nil
 }

@@ -8,8 +8,8 @@ import (
 
 	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/manifest"
+	"github.com/axctl/axctl/internal/plan"
 	"github.com/axctl/axctl/internal/search"
-	"github.com/axctl/axctl/internal/upload"
 )
 
 // purgeTags names the Cache-Tags (docs/bucket.md) whose responses the plan
@@ -19,7 +19,7 @@ import (
 // go with those; entries whose related list changed go too; "site", which every page carries, is purged only when the
 // shell every page shows (site title, collections) changed. An empty plan
 // purges nothing.
-func purgeTags(p *upload.Plan, built *Built, old map[string]manifest.Record, shellChanged bool) []string {
+func purgeTags(p *plan.Plan, built *Built, old map[string]manifest.Record, shellChanged bool) []string {
 	if p.Empty() {
 		return nil
 	}
@@ -45,9 +45,9 @@ func purgeTags(p *upload.Plan, built *Built, old map[string]manifest.Record, she
 	}
 	for _, a := range p.Uploads {
 		switch a.Kind {
-		case upload.KindEntry:
+		case plan.KindEntry:
 			touch(a.Key)
-		case upload.KindManifest:
+		case plan.KindManifest:
 			if search.IsKey(a.Key) {
 				tags["search"] = true // every /search response
 				continue
@@ -62,7 +62,7 @@ func purgeTags(p *upload.Plan, built *Built, old map[string]manifest.Record, she
 		}
 	}
 	for _, a := range p.Deletes {
-		if a.Kind == upload.KindEntry {
+		if a.Kind == plan.KindEntry {
 			touch(a.Key)
 		}
 		if search.IsKey(a.Key) {
@@ -71,7 +71,7 @@ func purgeTags(p *upload.Plan, built *Built, old map[string]manifest.Record, she
 	}
 	ordered := map[string][]manifest.Record{}
 	for _, a := range p.Uploads {
-		if r, ok := byKey[a.Key]; ok && a.Kind == upload.KindEntry && moved(r, old, a.Key) {
+		if r, ok := byKey[a.Key]; ok && a.Kind == plan.KindEntry && moved(r, old, a.Key) {
 			if ordered[r.Collection] == nil {
 				ordered[r.Collection] = newestFirst(built.records[r.Collection])
 			}

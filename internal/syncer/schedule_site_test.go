@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/syncer"
-	"github.com/axctl/axctl/internal/upload"
 )
 
 // TestScheduleSite writes the site worker/test/schedule.test.mjs checks
@@ -55,12 +55,12 @@ func TestScheduleSite(t *testing.T) {
 		s.entry(e.Collection, e.Slug, e.Title, e.Date, "Body of "+e.Title+".", front...)
 	}
 	truth.Synced = synced.UnixMilli()
-	store, err := upload.NewDirStore(filepath.Join(dir, "bucket"))
+	storage, err := store.NewDirStore(filepath.Join(dir, "bucket"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer syncer.SetNow(func() time.Time { return synced })()
-	if _, err := syncer.Run(t.Context(), s.config(), store, syncer.Options{MaxDeletes: -1}); err != nil {
+	if _, err := syncer.Run(t.Context(), s.config(), storage, syncer.Options{MaxDeletes: -1}); err != nil {
 		t.Fatal(err)
 	}
 	b, err := json.MarshalIndent(truth, "", " ")

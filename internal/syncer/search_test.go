@@ -22,7 +22,7 @@ func TestSearchIndexVisibility(t *testing.T) {
 	s.entry("blog", "gone", "Okapi", "2026-01-03", "An okapi.", "expires: 2026-03-01")
 	s.entry("blog", "later", "Narwhal", "2026-01-04", "A narwhal.", "publishDate: 2026-12-01")
 	b := openDir(t)
-	run(t, s, b.store)
+	run(t, s, b.storage)
 	objs := snapshot(t, b.raw)
 	var root search.Root
 	if err := json.Unmarshal(objs[search.RootKey].Body, &root); err != nil {

@@ -10,7 +10,8 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/axctl/axctl/internal/upload"
+	"github.com/axctl/axctl/internal/plan"
+	"github.com/axctl/axctl/internal/store"
 )
 
 // The search index a sync built last is kept beside the render cache
@@ -47,7 +48,7 @@ func (b *Built) searchDigest() string {
 
 // cachedSearch returns the index objects kept for digest under dir, as
 // items read from their files; false when there are none (or one is gone).
-func cachedSearch(dir, digest string) ([]upload.Item, bool) {
+func cachedSearch(dir, digest string) ([]plan.Item, bool) {
 	d := filepath.Join(dir, digest)
 	raw, err := os.ReadFile(filepath.Join(d, "index.json"))
 	if err != nil {
@@ -57,14 +58,14 @@ func cachedSearch(dir, digest string) ([]upload.Item, bool) {
 	if err := json.Unmarshal(raw, &objs); err != nil || len(objs) == 0 {
 		return nil, false
 	}
-	items := make([]upload.Item, 0, len(objs))
+	items := make([]plan.Item, 0, len(objs))
 	for i, o := range objs {
 		src := filepath.Join(d, strconv.Itoa(i))
 		if st, err := os.Stat(src); err != nil || st.Size() != o.Size {
 			return nil, false
 		}
-		items = append(items, upload.Item{Key: o.Key, Kind: upload.KindManifest, Src: src, Size: o.Size, MD5: o.MD5,
-			Attrs: upload.Attrs{ContentType: "application/json"}})
+		items = append(items, plan.Item{Key: o.Key, Kind: plan.KindManifest, Src: src, Size: o.Size, MD5: o.MD5,
+			Attrs: store.Attrs{ContentType: "application/json"}})
 	}
 	return items, true
 }
@@ -86,7 +87,7 @@ func keepSearch(dir, digest string, index map[string][]byte) error {
 		if err := os.WriteFile(filepath.Join(d, strconv.Itoa(i)), index[k], 0o644); err != nil {
 			return err
 		}
-		objs[i] = searchObject{Key: k, MD5: upload.MD5Hex(index[k]), Size: int64(len(index[k]))}
+		objs[i] = searchObject{Key: k, MD5: store.MD5Hex(index[k]), Size: int64(len(index[k]))}
 	}
 	raw, err := json.Marshal(objs)
 	if err != nil {
@@ -111,7 +112,7 @@ func keepSearch(dir, digest string, index map[string][]byte) error {
 // searchItems returns the search index's objects: kept ones when the
 // entries are those it was built from, else a new index (kept for the next
 // sync when dir is set).
-func (b *Built) searchItems(dir string) ([]upload.Item, error) {
+func (b *Built) searchItems(dir string) ([]plan.Item, error) {
 	var digest string
 	if dir != "" {
 		digest = b.searchDigest()
@@ -127,10 +128,10 @@ func (b *Built) searchItems(dir string) ([]upload.Item, error) {
 		// An index that cannot be kept is built again next time.
 		_ = keepSearch(dir, digest, index)
 	}
-	items := make([]upload.Item, 0, len(index))
+	items := make([]plan.Item, 0, len(index))
 	for k, body := range index {
-		items = append(items, upload.Item{Key: k, Kind: upload.KindManifest, Body: body, MD5: upload.MD5Hex(body),
-			Attrs: upload.Attrs{ContentType: "application/json"}})
+		items = append(items, plan.Item{Key: k, Kind: plan.KindManifest, Body: body, MD5: store.MD5Hex(body),
+			Attrs: store.Attrs{ContentType: "application/json"}})
 	}
 	return items, nil
 }

@@ -9,14 +9,14 @@ import (
 	"testing"
 
 	"github.com/axctl/axctl/internal/content"
+	"github.com/axctl/axctl/internal/plan"
 	"github.com/axctl/axctl/internal/search"
 	"github.com/axctl/axctl/internal/syncer"
-	"github.com/axctl/axctl/internal/upload"
 )
 
 // searchObjects validates s with a render cache in dir and returns the
 // search index's items by key.
-func searchObjects(t *testing.T, s *site, dir string) map[string]upload.Item {
+func searchObjects(t *testing.T, s *site, dir string) map[string]plan.Item {
 	t.Helper()
 	var cache *content.Cache
 	if dir != "" {
@@ -29,7 +29,7 @@ func searchObjects(t *testing.T, s *site, dir string) map[string]upload.Item {
 	if err != nil || len(problems) > 0 {
 		t.Fatal(problems, err)
 	}
-	out := map[string]upload.Item{}
+	out := map[string]plan.Item{}
 	for _, it := range built.Items {
 		if search.IsKey(it.Key) {
 			out[it.Key] = it
@@ -46,7 +46,7 @@ func TestSearchIndexKept(t *testing.T) {
 	s := newSite(t, 25)
 	s.blogOf(30)
 	dir := filepath.Join(t.TempDir(), "cache")
-	same := func(what string, got, want map[string]upload.Item, kept bool) {
+	same := func(what string, got, want map[string]plan.Item, kept bool) {
 		t.Helper()
 		if len(got) != len(want) || len(want) < 2 {
 			t.Fatalf("%s: %d index objects, want %d", what, len(got), len(want))

@@ -12,8 +12,8 @@ import (
 
 	"github.com/axctl/axctl/internal/content"
 	"github.com/axctl/axctl/internal/search"
+	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/syncer"
-	"github.com/axctl/axctl/internal/upload"
 )
 
 // indexBytes is the bytes of each search index object of built.
@@ -31,7 +31,7 @@ func indexBytes(t *testing.T, built *syncer.Built) map[string][]byte {
 				t.Fatal(err)
 			}
 		}
-		if upload.MD5Hex(b) != it.MD5 {
+		if store.MD5Hex(b) != it.MD5 {
 			t.Fatalf("%s: MD5 %s does not match its bytes", it.Key, it.MD5)
 		}
 		out[it.Key] = b

@@ -13,9 +13,9 @@ import (
 
 	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/manifest"
+	"github.com/axctl/axctl/internal/plan"
 	"github.com/axctl/axctl/internal/search"
 	"github.com/axctl/axctl/internal/testutil"
-	"github.com/axctl/axctl/internal/upload"
 )
 
 // TestSyncTwiceWritesNothing: a second sync of unchanged content costs one
@@ -28,14 +28,14 @@ func TestSyncTwiceWritesNothing(t *testing.T) {
 		s.entry("docs", "guide", "Guide", "2025-06-01", "![dot](../blog/img/dot.png)")
 		s.write("content/blog/img/dot.png", string(pngBytes(t)))
 		b := open(t)
-		first := run(t, s, b.store)
+		first := run(t, s, b.storage)
 		if first.Plan.Empty() {
 			t.Fatal("first sync planned nothing")
 		}
 		before := snapshot(t, b.raw)
 
 		b.reqs.Reset()
-		rep := run(t, s, b.store)
+		rep := run(t, s, b.storage)
 		counts := b.reqs.Counts()
 		t.Logf("%s: no-op sync requests: %v", b.kind, counts)
 		if !rep.Plan.Empty() {
@@ -82,7 +82,7 @@ func TestEditOneEntry(t *testing.T) {
 	cases := []struct {
 		name, slug string
 		edit       func(s *site, slug string)
-		reason     upload.Reason
+		reason     plan.Reason
 		manifests  []string
 	}{
 		{
@@ -90,14 +90,14 @@ func TestEditOneEntry(t *testing.T) {
 			edit: func(s *site, slug string) {
 				s.entry("blog", slug, "Post 0", "2026-01-01", "A new body.")
 			},
-			reason: upload.ReasonContentChanged, manifests: []string{"metadata/blog/0000.json", "metadata/search/1/0.json"},
+			reason: plan.ReasonContentChanged, manifests: []string{"metadata/blog/0000.json", "metadata/search/1/0.json"},
 		},
 		{
 			name: "body of the newest entry", slug: "p11",
 			edit: func(s *site, slug string) {
 				s.entry("blog", slug, "Post 11", "2026-01-12", "A new body.")
 			},
-			reason:    upload.ReasonContentChanged,
+			reason:    plan.ReasonContentChanged,
 			manifests: []string{"metadata/blog/0003.json", "metadata/search/1/0.json", "metadata/site.json"},
 		},
 		{
@@ -105,7 +105,7 @@ func TestEditOneEntry(t *testing.T) {
 			edit: func(s *site, slug string) {
 				s.entry("blog", slug, "A better title", "2026-01-05", "Body of post 4.")
 			},
-			reason:    upload.ReasonMetadataChanged,
+			reason:    plan.ReasonMetadataChanged,
 			manifests: []string{"metadata/blog/0001.json", "metadata/search/1/0.json", "metadata/site.json"},
 		},
 	}
@@ -117,11 +117,11 @@ func TestEditOneEntry(t *testing.T) {
 				s.blogOf(12) // shards 0000..0003; latest = p02..p11
 				s.entry("docs", "old", "Old doc", "2025-01-01", "Docs.")
 				b := open(t)
-				run(t, s, b.store)
+				run(t, s, b.storage)
 				before := snapshot(t, b.raw)
 
 				tc.edit(s, tc.slug)
-				rec := &recordingStore{Store: b.store, skip: contract.LeaseKey}
+				rec := &recordingStore{Store: b.storage, skip: contract.LeaseKey}
 				b.reqs.Reset()
 				rep := run(t, s, rec)
 				t.Logf("%s: one-entry edit requests: %v", b.kind, b.reqs.Counts())
@@ -165,7 +165,7 @@ func TestEditOneEntry(t *testing.T) {
 						t.Errorf("%s changed", k)
 					}
 				}
-				if tc.reason == upload.ReasonMetadataChanged {
+				if tc.reason == plan.ReasonMetadataChanged {
 					// Only the first line, the marker naming the object's hash
 					// (which covers the metadata), may differ.
 					_, a, _ := bytes.Cut(after[key].Body, []byte("\n"))
@@ -179,7 +179,7 @@ func TestEditOneEntry(t *testing.T) {
 				}
 				consistent(t, after, "blog", "docs")
 				// And the edit converged: nothing left to do.
-				if rep := run(t, s, b.store); !rep.Plan.Empty() {
+				if rep := run(t, s, b.storage); !rep.Plan.Empty() {
 					t.Errorf("third sync planned:\n%s", rep.Plan)
 				}
 			})
@@ -194,11 +194,11 @@ func TestRenameEntry(t *testing.T) {
 		s := newSite(t, 3)
 		s.blogOf(5)
 		b := open(t)
-		run(t, s, b.store)
+		run(t, s, b.storage)
 
 		s.remove(entryPath("blog", "p02"))
 		s.entry("blog", "renamed", "Post 2", "2026-01-03", "Body of post 2.")
-		rep := run(t, s, b.store)
+		rep := run(t, s, b.storage)
 
 		oldKey, newKey := manifest.EntryKey("blog", "p02"), manifest.EntryKey("blog", "renamed")
 		if len(rep.Plan.Deletes) != 1 || rep.Plan.Deletes[0].Key != oldKey {
@@ -237,10 +237,10 @@ func TestPublishedEntryBecomesDraft(t *testing.T) {
 		s := newSite(t, 3)
 		s.blogOf(5)
 		b := open(t)
-		run(t, s, b.store)
+		run(t, s, b.storage)
 
 		s.entry("blog", "p01", "Post 1", "2026-01-02", "Body of post 1.", "draft: true")
-		rep := run(t, s, b.store)
+		rep := run(t, s, b.storage)
 		key := manifest.EntryKey("blog", "p01")
 		if rep.Drafts != 1 || len(rep.Plan.Deletes) != 1 || rep.Plan.Deletes[0].Key != key {
 			t.Errorf("drafts %d, deletes %+v; want 1 and %s", rep.Drafts, rep.Plan.Deletes, key)
@@ -267,7 +267,7 @@ func TestEmptiedCollection(t *testing.T) {
 			s.entry("docs", fmt.Sprintf("d%d", i), fmt.Sprintf("Doc %d", i), fmt.Sprintf("2025-02-0%d", i+1), "Docs.")
 		}
 		b := open(t)
-		run(t, s, b.store)
+		run(t, s, b.storage)
 		if _, ok := snapshot(t, b.raw)["metadata/docs/0001.json"]; !ok {
 			t.Fatal("setup: docs has no second shard")
 		}
@@ -275,7 +275,7 @@ func TestEmptiedCollection(t *testing.T) {
 		for i := range 6 {
 			s.remove(entryPath("docs", fmt.Sprintf("d%d", i)))
 		}
-		run(t, s, b.store)
+		run(t, s, b.storage)
 		objs := snapshot(t, b.raw)
 		ix, err := manifest.DecodeIndex(objs["metadata/docs.json"].Body)
 		if err != nil {
@@ -313,7 +313,7 @@ func TestAttachments(t *testing.T) {
 		s.entry("blog", "one", "One", "2026-03-01", "![a dot](img/dot.png)")
 		s.entry("docs", "two", "Two", "2026-03-02", "Same picture: ![the dot](../blog/img/dot.png)")
 		b := open(t)
-		rec := &recordingStore{Store: b.store}
+		rec := &recordingStore{Store: b.storage}
 		run(t, s, rec)
 
 		sum := sha256.Sum256(img)

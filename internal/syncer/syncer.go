@@ -21,8 +21,9 @@ import (
 	"github.com/axctl/axctl/internal/content"
 	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/manifest"
+	"github.com/axctl/axctl/internal/plan"
 	"github.com/axctl/axctl/internal/search"
-	"github.com/axctl/axctl/internal/upload"
+	"github.com/axctl/axctl/internal/store"
 )
 
 // Errors Run returns (wrapped) so the CLI can choose exit codes.
@@ -63,8 +64,8 @@ type Report struct {
 	Drafts   int               `json:"drafts"`
 	Expired  int               `json:"expired"`
 	Problems []content.Problem `json:"-"`
-	Plan     *upload.Plan      `json:"plan,omitempty"`
-	Result   *upload.Result    `json:"result,omitempty"`
+	Plan     *plan.Plan        `json:"plan,omitempty"`
+	Result   *plan.Result      `json:"result,omitempty"`
 	// Requests made to read the bucket before planning.
 	Lists, ManifestGets int `json:"-"`
 	// Heads counts the HEADs of --verify; Drift lists what they found.
@@ -127,7 +128,7 @@ func ValidateCached(ctx context.Context, cfg *content.Config, cache *content.Cac
 
 // Built is every object the content produces.
 type Built struct {
-	Items   []upload.Item
+	Items   []plan.Item
 	records map[string][]manifest.Record
 	// pending are the published entries the search index reads.
 	pending []pendingDoc
@@ -159,14 +160,14 @@ func (b *Built) add(e *content.Entry) error {
 		p.doc = d
 	}
 	b.pending = append(b.pending, p)
-	it := upload.Item{
-		Key: e.Record.Key, Kind: upload.KindEntry, Body: e.HTML, MD5: e.BodyMD5, Src: e.BodyFile,
-		Attrs: upload.Attrs{ContentType: "text/html; charset=utf-8"},
+	it := plan.Item{
+		Key: e.Record.Key, Kind: plan.KindEntry, Body: e.HTML, MD5: e.BodyMD5, Src: e.BodyFile,
+		Attrs: store.Attrs{ContentType: "text/html; charset=utf-8"},
 		Meta:  func() map[string]string { return manifest.ToMetadata(b.records[col][i]) },
-		Hash:  e.Record.Hash, Input: e.Record.Input, MetaDigest: upload.MetaDigest(e.Metadata()),
+		Hash:  e.Record.Hash, Input: e.Record.Input, MetaDigest: plan.MetaDigest(e.Metadata()),
 	}
 	if e.HTML != nil {
-		it.MD5 = upload.MD5Hex(e.HTML)
+		it.MD5 = store.MD5Hex(e.HTML)
 	}
 	b.Items = append(b.Items, it)
 	for _, a := range e.Assets {
@@ -177,9 +178,9 @@ func (b *Built) add(e *content.Entry) error {
 			continue
 		}
 		b.assets[a.Key] = true
-		b.Items = append(b.Items, upload.Item{
-			Key: a.Key, Kind: upload.KindAsset, Open: a.Open, Size: a.Size, MD5: a.MD5,
-			Attrs: upload.Attrs{ContentType: a.ContentType, CacheControl: AssetCacheControl},
+		b.Items = append(b.Items, plan.Item{
+			Key: a.Key, Kind: plan.KindAsset, Open: a.Open, Size: a.Size, MD5: a.MD5,
+			Attrs: store.Attrs{ContentType: a.ContentType, CacheControl: AssetCacheControl},
 		})
 	}
 	return nil
@@ -202,16 +203,16 @@ func (b *Built) manifests(cfg *content.Config, searchDir string) error {
 	sort.Strings(keys)
 	for _, k := range keys {
 		body := objs[k]
-		b.Items = append(b.Items, upload.Item{
-			Key: k, Kind: upload.KindManifest, Body: body, MD5: upload.MD5Hex(body),
-			Attrs: upload.Attrs{ContentType: "application/json"},
+		b.Items = append(b.Items, plan.Item{
+			Key: k, Kind: plan.KindManifest, Body: body, MD5: store.MD5Hex(body),
+			Attrs: store.Attrs{ContentType: "application/json"},
 		})
 	}
 	index, err := b.searchItems(searchDir)
 	if err != nil {
 		return err
 	}
-	slices.SortFunc(index, func(x, y upload.Item) int { return strings.Compare(x.Key, y.Key) })
+	slices.SortFunc(index, func(x, y plan.Item) int { return strings.Compare(x.Key, y.Key) })
 	b.Items = append(b.Items, index...)
 	return nil
 }
@@ -298,9 +299,9 @@ func isShard(key string) bool {
 // Run validates, plans against store and, unless DryRun, applies. The
 // bucket is listed while the content is validated (Prefetch); nothing is
 // written before the whole tree is valid.
-func Run(ctx context.Context, cfg *content.Config, store upload.Store, opts Options) (*Report, error) {
+func Run(ctx context.Context, cfg *content.Config, storage store.Store, opts Options) (*Report, error) {
 	if opts.Listing == nil {
-		opts.Listing = Prefetch(ctx, store)
+		opts.Listing = Prefetch(ctx, storage)
 	}
 	built, problems, err := Validate(ctx, cfg)
 	if err == nil && len(problems) > 0 {
@@ -313,7 +314,7 @@ func Run(ctx context.Context, cfg *content.Config, store upload.Store, opts Opti
 		}
 		return nil, err
 	}
-	return Plan(ctx, built, store, opts)
+	return Plan(ctx, built, storage, opts)
 }
 
 // Plan lists the bucket, reads the manifests that changed, plans and
@@ -322,24 +323,24 @@ func Run(ctx context.Context, cfg *content.Config, store upload.Store, opts Opti
 // neither deletes what the other's manifests name. A sync with nothing to
 // do takes no lease (it writes nothing), so a no-op still costs the LISTs
 // alone.
-func Plan(ctx context.Context, built *Built, store upload.Store, opts Options) (*Report, error) {
+func Plan(ctx context.Context, built *Built, storage store.Store, opts Options) (*Report, error) {
 	reads, seen := readCache{}, verdicts{}
-	rep, err := plan(ctx, built, store, opts, opts.Listing, reads, seen)
+	rep, err := makePlan(ctx, built, storage, opts, opts.Listing, reads, seen)
 	if err != nil || opts.DryRun || rep.Plan.Empty() {
 		return rep, err
 	}
-	lctx, l, err := acquireLease(ctx, store, opts.Lease)
+	lctx, l, err := acquireLease(ctx, storage, opts.Lease)
 	if err != nil {
 		return rep, err
 	}
 	defer l.release()
 	lists, gets, heads := rep.Lists, rep.ManifestGets, rep.Heads
-	rep, err = plan(lctx, built, store, opts, nil, reads, seen) // listed again under the lease; manifests unchanged since the first listing are not read again
+	rep, err = makePlan(lctx, built, storage, opts, nil, reads, seen) // listed again under the lease; manifests unchanged since the first listing are not read again
 	rep.Lists, rep.ManifestGets, rep.Heads = rep.Lists+lists, rep.ManifestGets+gets, rep.Heads+heads
 	if err != nil || rep.Plan.Empty() {
 		return rep, leaseCause(lctx, err)
 	}
-	rep.Result, err = upload.Apply(lctx, store, rep.Plan, upload.ApplyOptions{Concurrency: opts.Concurrency, Progress: opts.Progress})
+	rep.Result, err = plan.Apply(lctx, storage, rep.Plan, plan.ApplyOptions{Concurrency: opts.Concurrency, Progress: opts.Progress})
 	rep.Applied = time.Now()
 	return rep, leaseCause(lctx, err)
 }
@@ -361,11 +362,11 @@ type readCache map[string]struct {
 // get returns the body of key, which the listing shows with etag: from the
 // cache when it read that very ETag, else from the store. read says whether
 // a request was made.
-func (c readCache) get(ctx context.Context, store upload.Store, key, etag string) (body []byte, read bool, err error) {
+func (c readCache) get(ctx context.Context, storage store.Store, key, etag string) (body []byte, read bool, err error) {
 	if r, ok := c[key]; ok && r.etag == etag && etag != "" {
 		return r.body, false, nil
 	}
-	body, obj, _, err := store.Get(ctx, key)
+	body, obj, _, err := storage.Get(ctx, key)
 	if err == nil {
 		c[key] = struct {
 			etag string
@@ -375,34 +376,34 @@ func (c readCache) get(ctx context.Context, store upload.Store, key, etag string
 	return body, true, err
 }
 
-// plan lists the bucket, reads the manifests that changed and plans.
+// makePlan lists the bucket, reads the manifests that changed and plans.
 // listing, when not nil, is a listing started earlier (Prefetch).
-func plan(ctx context.Context, built *Built, store upload.Store, opts Options, listing *Listing, reads readCache, seen verdicts) (*Report, error) {
+func makePlan(ctx context.Context, built *Built, storage store.Store, opts Options, listing *Listing, reads readCache, seen verdicts) (*Report, error) {
 	rep := &Report{Entries: built.entries, Drafts: built.drafts, Expired: built.expired}
 	rep.Lists = 1
-	var remote map[string]upload.Object
-	var pendingObj upload.Object
+	var remote map[string]store.Object
+	var pendingObj store.Object
 	var err error
 	if listing != nil {
 		remote, pendingObj, err = listing.wait(ctx)
 	} else {
-		remote, pendingObj, err = list(ctx, store)
+		remote, pendingObj, err = list(ctx, storage)
 	}
 	if err != nil {
 		return rep, err
 	}
-	prev, old, gets, err := previous(ctx, store, built, remote, reads)
+	prev, old, gets, err := previous(ctx, storage, built, remote, reads)
 	rep.ManifestGets = gets
 	if err != nil {
 		return rep, err
 	}
-	rep.Plan = upload.MakePlan(built.Items, remote, prev)
+	rep.Plan = plan.Make(built.Items, remote, prev)
 	if opts.Verify {
-		if rep.Drift, rep.Heads, err = verify(ctx, store, built.Items, remote, rep.Plan, opts.Concurrency, seen); err != nil {
+		if rep.Drift, rep.Heads, err = verify(ctx, storage, built.Items, remote, rep.Plan, opts.Concurrency, seen); err != nil {
 			return rep, err
 		}
 	}
-	shell, err := shellChanged(ctx, store, built, rep.Plan, remote, reads)
+	shell, err := shellChanged(ctx, storage, built, rep.Plan, remote, reads)
 	if err != nil {
 		return rep, err
 	}
@@ -410,7 +411,7 @@ func plan(ctx context.Context, built *Built, store upload.Store, opts Options, l
 		rep.ManifestGets++
 	}
 	rep.Purge = purgeTags(rep.Plan, built, old, shell.changed)
-	if err := planPending(ctx, store, rep, pendingObj, opts.Purge); err != nil {
+	if err := planPending(ctx, storage, rep, pendingObj, opts.Purge); err != nil {
 		return rep, err
 	}
 	if opts.MaxDeletes >= 0 && len(rep.Plan.Deletes) > opts.MaxDeletes {
@@ -423,23 +424,23 @@ func plan(ctx context.Context, built *Built, store upload.Store, opts Options, l
 // those can describe an entry differently from the content) and returns
 // what they say about each entry: the old records, for the plan's reasons
 // and for purging the tags an entry no longer has.
-func previous(ctx context.Context, store upload.Store, built *Built, remote map[string]upload.Object, reads readCache) (map[string]upload.Previous, map[string]manifest.Record, int, error) {
-	prev := map[string]upload.Previous{}
+func previous(ctx context.Context, storage store.Store, built *Built, remote map[string]store.Object, reads readCache) (map[string]plan.Previous, map[string]manifest.Record, int, error) {
+	prev := map[string]plan.Previous{}
 	old := map[string]manifest.Record{}
 	var keys []string
 	for k, o := range remote {
-		if isShard(k) && o.ETag != upload.MD5Hex(built.local[k]) {
+		if isShard(k) && o.ETag != store.MD5Hex(built.local[k]) {
 			keys = append(keys, k)
 		}
 	}
 	sort.Strings(keys)
 	gets := 0
 	for _, k := range keys {
-		body, read, err := reads.get(ctx, store, k, remote[k].ETag)
+		body, read, err := reads.get(ctx, storage, k, remote[k].ETag)
 		if read {
 			gets++
 		}
-		if errors.Is(err, upload.ErrNotFound) {
+		if errors.Is(err, store.ErrNotFound) {
 			continue
 		}
 		if err != nil {
@@ -452,7 +453,7 @@ func previous(ctx context.Context, store upload.Store, built *Built, remote map[
 		for _, r := range sh.Records {
 			key := manifest.EntryKey(sh.Collection, r.Slug)
 			old[key] = r
-			prev[key] = upload.Previous{Hash: r.Hash, Input: r.Input, MetaDigest: upload.MetaDigest(manifest.ToMetadata(r))}
+			prev[key] = plan.Previous{Hash: r.Hash, Input: r.Input, MetaDigest: plan.MetaDigest(manifest.ToMetadata(r))}
 		}
 	}
 	return prev, old, gets, nil
@@ -463,7 +464,7 @@ type shellCheck struct{ changed, read bool }
 // shellChanged reports whether the part of site.json every page shows (the
 // site title and the collections) differs from the bucket's. It costs one
 // GET, and only when site.json is being rewritten.
-func shellChanged(ctx context.Context, store upload.Store, built *Built, p *upload.Plan, remote map[string]upload.Object, reads readCache) (shellCheck, error) {
+func shellChanged(ctx context.Context, storage store.Store, built *Built, p *plan.Plan, remote map[string]store.Object, reads readCache) (shellCheck, error) {
 	writes := false
 	for _, a := range p.Uploads {
 		writes = writes || a.Key == manifest.SiteKey
@@ -474,7 +475,7 @@ func shellChanged(ctx context.Context, store upload.Store, built *Built, p *uplo
 	if _, ok := remote[manifest.SiteKey]; !ok {
 		return shellCheck{changed: true}, nil
 	}
-	body, read, err := reads.get(ctx, store, manifest.SiteKey, remote[manifest.SiteKey].ETag)
+	body, read, err := reads.get(ctx, storage, manifest.SiteKey, remote[manifest.SiteKey].ETag)
 	if err != nil {
 		return shellCheck{read: read}, fmt.Errorf("read %s: %w", manifest.SiteKey, err)
 	}

@@ -8,7 +8,8 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/axctl/axctl/internal/upload"
+	"github.com/axctl/axctl/internal/plan"
+	"github.com/axctl/axctl/internal/store"
 )
 
 // Drift is one difference between an object in the bucket and the object
@@ -38,7 +39,7 @@ type verdict struct {
 // (at most concurrency at once), compares its attributes with the content's,
 // and adds a put of each object that differs to the plan. It returns the
 // differences, sorted, and the HEADs made.
-func verify(ctx context.Context, store upload.Store, items []upload.Item, remote map[string]upload.Object, p *upload.Plan, concurrency int, seen verdicts) ([]Drift, int, error) {
+func verify(ctx context.Context, storage store.Store, items []plan.Item, remote map[string]store.Object, p *plan.Plan, concurrency int, seen verdicts) ([]Drift, int, error) {
 	planned := make(map[string]bool, len(p.Uploads))
 	for _, a := range p.Uploads {
 		planned[a.Key] = true
@@ -57,7 +58,7 @@ func verify(ctx context.Context, store upload.Store, items []upload.Item, remote
 			continue
 		}
 		g.Go(func() error {
-			_, got, err := store.Head(gctx, it.Key)
+			_, got, err := storage.Head(gctx, it.Key)
 			if err != nil {
 				return fmt.Errorf("verify: head %q: %w", it.Key, err)
 			}
@@ -92,7 +93,7 @@ func verify(ctx context.Context, store upload.Store, items []upload.Item, remote
 }
 
 // diffAttrs lists where got departs from want.
-func diffAttrs(key string, want, got upload.Attrs) []Drift {
+func diffAttrs(key string, want, got store.Attrs) []Drift {
 	var out []Drift
 	if want.ContentType != got.ContentType {
 		out = append(out, Drift{key, "contentType", want.ContentType, got.ContentType})

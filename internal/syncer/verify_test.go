@@ -11,9 +11,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/axctl/axctl/internal/plan"
+	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/syncer"
 	"github.com/axctl/axctl/internal/testutil/minio"
-	"github.com/axctl/axctl/internal/upload"
 )
 
 // TestVerifyRepairsStrippedMetadata: an entry object whose custom metadata
@@ -25,18 +26,18 @@ func TestVerifyRepairsStrippedMetadata(t *testing.T) {
 	const key = "entries/blog/p01.html"
 	stores := []struct {
 		name  string
-		open  func(t *testing.T) upload.Store
-		strip func(t *testing.T, s upload.Store)
+		open  func(t *testing.T) store.Store
+		strip func(t *testing.T, s store.Store)
 	}{
-		{"dir", func(t *testing.T) upload.Store {
-			s, err := upload.NewDirStore(filepath.Join(t.TempDir(), "bucket"))
+		{"dir", func(t *testing.T) store.Store {
+			s, err := store.NewDirStore(filepath.Join(t.TempDir(), "bucket"))
 			if err != nil {
 				t.Fatal(err)
 			}
 			return s
-		}, func(t *testing.T, s upload.Store) {
+		}, func(t *testing.T, s store.Store) {
 			// The dir store keeps attributes in a sidecar: drop its metadata, keep its ETag.
-			p := filepath.Join(s.(*upload.DirStore).Dir(), ".meta", filepath.FromSlash(key)+".json")
+			p := filepath.Join(s.(*store.DirStore).Dir(), ".meta", filepath.FromSlash(key)+".json")
 			var sc map[string]any
 			b, err := os.ReadFile(p)
 			if err == nil {
@@ -56,11 +57,11 @@ func TestVerifyRepairsStrippedMetadata(t *testing.T) {
 		{"minio", nil, nil},
 	}
 	var srv *minio.Server
-	stores[1].open = func(t *testing.T) upload.Store {
+	stores[1].open = func(t *testing.T) store.Store {
 		srv = minio.Start(t)
-		return s3Store(t, srv, upload.S3Options{})
+		return s3Store(t, srv, store.S3Options{})
 	}
-	stores[1].strip = func(t *testing.T, _ upload.Store) {
+	stores[1].strip = func(t *testing.T, _ store.Store) {
 		// A CopyObject onto itself with REPLACE keeps the body (and ETag) and drops the metadata.
 		_, err := srv.Client().CopyObject(context.Background(), &s3.CopyObjectInput{
 			Bucket: aws.String(srv.Bucket), Key: aws.String(key), CopySource: aws.String(srv.Bucket + "/" + key),
@@ -75,24 +76,24 @@ func TestVerifyRepairsStrippedMetadata(t *testing.T) {
 		t.Run(st.name, func(t *testing.T) {
 			s := newSite(t, 3)
 			s.blogOf(4)
-			store := st.open(t)
-			run(t, s, store)
-			before := snapshot(t, store)
-			st.strip(t, store)
-			after := snapshot(t, store)
+			storage := st.open(t)
+			run(t, s, storage)
+			before := snapshot(t, storage)
+			st.strip(t, storage)
+			after := snapshot(t, storage)
 			if after[key].ETag != before[key].ETag {
 				t.Fatalf("stripping changed the ETag: %s → %s", before[key].ETag, after[key].ETag)
 			}
 			if len(after[key].Attrs.Metadata) >= len(before[key].Attrs.Metadata) {
 				t.Fatalf("metadata not stripped: %v", after[key].Attrs.Metadata)
 			}
-			if rep := run(t, s, store); !rep.Plan.Empty() {
+			if rep := run(t, s, storage); !rep.Plan.Empty() {
 				t.Fatalf("a plain sync saw the change (the test is moot):\n%s", rep.Plan)
 			}
 
 			verify := func(dry bool) *syncer.Report {
 				t.Helper()
-				rep, err := syncer.Run(context.Background(), s.config(), store, syncer.Options{MaxDeletes: -1, Concurrency: 4, Verify: true, DryRun: dry})
+				rep, err := syncer.Run(context.Background(), s.config(), storage, syncer.Options{MaxDeletes: -1, Concurrency: 4, Verify: true, DryRun: dry})
 				if err != nil {
 					t.Fatalf("sync --verify: %v", err)
 				}
@@ -114,16 +115,16 @@ func TestVerifyRepairsStrippedMetadata(t *testing.T) {
 			if fields["metadata.title"] {
 				t.Errorf("title was kept, yet reported: %v", dry.Drift)
 			}
-			if dry.Heads < len(before)-2 || len(dry.Plan.Uploads) != 1 || dry.Plan.Uploads[0].Key != key || dry.Plan.Uploads[0].Reason != upload.ReasonAttrsDiffer {
+			if dry.Heads < len(before)-2 || len(dry.Plan.Uploads) != 1 || dry.Plan.Uploads[0].Key != key || dry.Plan.Uploads[0].Reason != plan.ReasonAttrsDiffer {
 				t.Errorf("dry run: %d heads of %d objects, plan:\n%s", dry.Heads, len(before), dry.Plan)
 			}
-			sameBucket(t, snapshot(t, store), after) // a dry run writes nothing
+			sameBucket(t, snapshot(t, storage), after) // a dry run writes nothing
 
 			rep := verify(false)
 			if len(rep.Drift) == 0 || rep.Result == nil {
 				t.Fatalf("verify found %v, applied %+v", rep.Drift, rep.Result)
 			}
-			sameBucket(t, snapshot(t, store), before) // repaired: same body, same metadata as the sync wrote
+			sameBucket(t, snapshot(t, storage), before) // repaired: same body, same metadata as the sync wrote
 
 			again := verify(false)
 			if len(again.Drift) != 0 || !again.Plan.Empty() {

@@ -16,13 +16,13 @@ func TestExpiredEntriesAreNotPublished(t *testing.T) {
 	s.entry("blog", "ends", "Ends", "2026-01-02", "body", "expires: 2026-03-01")
 	b := openDir(t)
 	defer syncer.SetNow(func() time.Time { return time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC) })()
-	rep := run(t, s, b.store)
+	rep := run(t, s, b.storage)
 	if rep.Entries != 2 || rep.Expired != 0 {
 		t.Fatalf("before expiry: entries %d expired %d", rep.Entries, rep.Expired)
 	}
 
 	syncer.SetNow(func() time.Time { return time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC) })
-	rep = run(t, s, b.store)
+	rep = run(t, s, b.storage)
 	if rep.Entries != 1 || rep.Expired != 1 {
 		t.Fatalf("after expiry: entries %d expired %d", rep.Entries, rep.Expired)
 	}
@@ -43,21 +43,21 @@ func TestPurgeTagsSpareTheSiteTagUnlessTheShellChanges(t *testing.T) {
 	s.entry("blog", "a", "A", "2026-01-01", "body", "tags: [go]")
 	s.entry("blog", "b", "B", "2026-01-02", "body", "tags: [web]")
 	b := openDir(t)
-	if rep := run(t, s, b.store); !slices.Contains(rep.Purge, "site") {
+	if rep := run(t, s, b.storage); !slices.Contains(rep.Purge, "site") {
 		t.Fatalf("first sync purge = %v, want site (new site.json)", rep.Purge)
 	}
 	s.entry("blog", "a", "A2", "2026-01-01", "body", "tags: [rust]")
-	rep := run(t, s, b.store)
+	rep := run(t, s, b.storage)
 	want := []string{"c:blog", "e:blog/a", "m:blog", "search", "t:go", "t:rust"}
 	if !slices.Equal(rep.Purge, want) {
 		t.Fatalf("edit purge = %v, want %v", rep.Purge, want)
 	}
-	if rep := run(t, s, b.store); len(rep.Purge) != 0 {
+	if rep := run(t, s, b.storage); len(rep.Purge) != 0 {
 		t.Fatalf("no-op purge = %v", rep.Purge)
 	}
 	cfg := s.config()
 	cfg.Site.Title = "Renamed"
-	rep2, err := syncer.Run(t.Context(), cfg, b.store, syncer.Options{MaxDeletes: -1})
+	rep2, err := syncer.Run(t.Context(), cfg, b.storage, syncer.Options{MaxDeletes: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,9 +77,9 @@ func TestPurgeTagsNameTheNewNeighbours(t *testing.T) {
 	s.entry("blog", "shown", "Shown", "2026-01-02", "body")
 	s.entry("blog", "later", "Later", "2026-01-03", "body", "publishDate: 2099-01-01")
 	b := openDir(t)
-	run(t, s, b.store)
+	run(t, s, b.storage)
 	s.entry("blog", "new", "New", "2026-01-04", "body")
-	rep := run(t, s, b.store)
+	rep := run(t, s, b.storage)
 	for _, tag := range []string{"e:blog/new", "e:blog/later", "e:blog/shown"} {
 		if !slices.Contains(rep.Purge, tag) {
 			t.Errorf("new entry purge = %v, want %s", rep.Purge, tag)
@@ -89,7 +89,7 @@ func TestPurgeTagsNameTheNewNeighbours(t *testing.T) {
 		t.Errorf("new entry purge = %v: e:blog/old is past the first always-shown neighbour", rep.Purge)
 	}
 	s.entry("blog", "new", "New title", "2026-01-04", "body")
-	rep = run(t, s, b.store)
+	rep = run(t, s, b.storage)
 	if slices.Contains(rep.Purge, "e:blog/later") {
 		t.Errorf("retitle purge = %v: the neighbours did not change", rep.Purge)
 	}

@@ -19,9 +19,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/axctl/axctl/internal/content"
+	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/syncer"
 	"github.com/axctl/axctl/internal/testutil"
-	"github.com/axctl/axctl/internal/upload"
 )
 
 // syncResult is what `axbench child-sync` prints: one axctl sync, run
@@ -78,11 +78,11 @@ func childSync(args []string) error {
 	}
 	// As `axctl sync` does: the listing runs while the content validates.
 	hc, counter := testutil.NewCountingClient(nil)
-	store, err := upload.Open(ctx, *target, upload.OpenOptions{S3: upload.S3Options{HTTPClient: hc}})
+	storage, err := store.Open(ctx, *target, store.OpenOptions{S3: store.S3Options{HTTPClient: hc}})
 	if err != nil {
 		return err
 	}
-	listing := syncer.Prefetch(ctx, store)
+	listing := syncer.Prefetch(ctx, storage)
 	built, problems, err := syncer.ValidateCached(ctx, cfg, cache)
 	if err != nil {
 		return err
@@ -97,7 +97,7 @@ func childSync(args []string) error {
 		}
 	}
 	t1 := time.Now()
-	rep, err := syncer.Plan(ctx, built, store, syncer.Options{Listing: listing, MaxDeletes: -1, Concurrency: *conc})
+	rep, err := syncer.Plan(ctx, built, storage, syncer.Options{Listing: listing, MaxDeletes: -1, Concurrency: *conc})
 	if err != nil {
 		return err
 	}
@@ -175,7 +175,7 @@ func childRawPut(args []string) error {
 				return fmt.Errorf("sidecar of %s: %w", key, err)
 			}
 		}
-		md, err := upload.EncodeMetadata(sc.Metadata)
+		md, err := store.EncodeMetadata(sc.Metadata)
 		if err != nil {
 			return err
 		}

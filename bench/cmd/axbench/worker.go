@@ -10,7 +10,7 @@ import (
 
 	"github.com/axctl/axctl/bench/corpus"
 	"github.com/axctl/axctl/internal/manifest"
-	"github.com/axctl/axctl/internal/upload"
+	"github.com/axctl/axctl/internal/store"
 )
 
 // worker measures the Worker: bundle size, the R2 bytes a listing page
@@ -87,7 +87,7 @@ func (b *bench) listingManifests(area string) (string, error) {
 		fmt.Sprintf("cold isolate %.1f KB = site.json %.1f KB + index %.1f KB (%s shard refs) + shard %.1f KB; warm isolate 0 B (memo; conditional GET after MANIFEST_TTL); largest shard %.1f KB",
 			float64(site+index+shard)/1e3, float64(site)/1e3, float64(index)/1e3, num(float64(len(idx.Shards))), float64(shard)/1e3, float64(maxShard)/1e3), "", "")
 	dir := filepath.Join(b.cfg.Work, "listing-bucket")
-	store, err := upload.NewDirStore(dir)
+	storage, err := store.NewDirStore(dir)
 	if err != nil {
 		return "", err
 	}
@@ -101,7 +101,7 @@ func (b *bench) listingManifests(area string) (string, error) {
 		}
 	}
 	for _, k := range keys {
-		if _, err := store.Put(context.Background(), k, objs[k], upload.Attrs{ContentType: "application/json"}, upload.Precondition{}); err != nil {
+		if _, err := storage.Put(context.Background(), k, objs[k], store.Attrs{ContentType: "application/json"}, store.Precondition{}); err != nil {
 			return "", err
 		}
 	}

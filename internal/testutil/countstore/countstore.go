@@ -1,4 +1,4 @@
-// Package countstore wraps an upload.Store and counts its calls under the
+// Package countstore wraps an store.Store and counts its calls under the
 // operation names testutil.CountingTransport uses for S3 requests, so tests
 // can assert request counts the same way against every store.
 package countstore
@@ -8,22 +8,22 @@ import (
 	"maps"
 	"sync"
 
+	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/testutil"
-	"github.com/axctl/axctl/internal/upload"
 )
 
 // Store counts calls: one List call is one LIST, one Delete call one DELETE
 // (a batch, as DeleteObjects is).
 type Store struct {
-	upload.Store
+	store.Store
 	mu     sync.Mutex
 	counts map[string]int
 }
 
-var _ upload.Store = (*Store)(nil)
+var _ store.Store = (*Store)(nil)
 
 // New wraps s.
-func New(s upload.Store) *Store { return &Store{Store: s} }
+func New(s store.Store) *Store { return &Store{Store: s} }
 
 func (c *Store) add(op string) {
 	c.mu.Lock()
@@ -34,31 +34,31 @@ func (c *Store) add(op string) {
 	c.counts[op]++
 }
 
-// List implements upload.Store.
-func (c *Store) List(ctx context.Context, prefix string, fn func(upload.Object) error) error {
+// List implements store.Store.
+func (c *Store) List(ctx context.Context, prefix string, fn func(store.Object) error) error {
 	c.add(testutil.OpList)
 	return c.Store.List(ctx, prefix, fn)
 }
 
-// Head implements upload.Store.
-func (c *Store) Head(ctx context.Context, key string) (upload.Object, upload.Attrs, error) {
+// Head implements store.Store.
+func (c *Store) Head(ctx context.Context, key string) (store.Object, store.Attrs, error) {
 	c.add(testutil.OpHead)
 	return c.Store.Head(ctx, key)
 }
 
-// Get implements upload.Store.
-func (c *Store) Get(ctx context.Context, key string) ([]byte, upload.Object, upload.Attrs, error) {
+// Get implements store.Store.
+func (c *Store) Get(ctx context.Context, key string) ([]byte, store.Object, store.Attrs, error) {
 	c.add(testutil.OpGet)
 	return c.Store.Get(ctx, key)
 }
 
-// Put implements upload.Store.
-func (c *Store) Put(ctx context.Context, key string, body []byte, attrs upload.Attrs, pre upload.Precondition) (string, error) {
+// Put implements store.Store.
+func (c *Store) Put(ctx context.Context, key string, body []byte, attrs store.Attrs, pre store.Precondition) (string, error) {
 	c.add(testutil.OpPut)
 	return c.Store.Put(ctx, key, body, attrs, pre)
 }
 
-// Delete implements upload.Store.
+// Delete implements store.Store.
 func (c *Store) Delete(ctx context.Context, keys []string) error {
 	c.add(testutil.OpDelete)
 	return c.Store.Delete(ctx, keys)

@@ -21,9 +21,9 @@ import (
 	"time"
 
 	"github.com/axctl/axctl/internal/content"
+	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/syncer"
 	"github.com/axctl/axctl/internal/testutil"
-	"github.com/axctl/axctl/internal/upload"
 )
 
 // Seed is AXCTL_SEED when set (to replay a run), else the clock; it is logged.
@@ -136,20 +136,20 @@ func (f Figures) String() string {
 
 // Site is a content tree the oracle changes and syncs.
 type Site struct {
-	Dir    string // holds axctl.yaml
-	bucket string
-	store  upload.Store
+	Dir     string // holds axctl.yaml
+	bucket  string
+	storage store.Store
 }
 
 // NewSite syncs the tree in dir into a fresh dir-store beside it.
 func NewSite(t testing.TB, dir string) *Site {
 	t.Helper()
 	s := &Site{Dir: dir, bucket: filepath.Join(t.TempDir(), "bucket")}
-	st, err := upload.NewDirStore(s.bucket)
+	st, err := store.NewDirStore(s.bucket)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.store = st
+	s.storage = st
 	s.Sync(t)
 	return s
 }
@@ -161,7 +161,7 @@ func (s *Site) Sync(t testing.TB) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := syncer.Run(t.Context(), cfg, s.store, syncer.Options{MaxDeletes: -1})
+	rep, err := syncer.Run(t.Context(), cfg, s.storage, syncer.Options{MaxDeletes: -1})
 	if err != nil {
 		var problems []string
 		if rep != nil {

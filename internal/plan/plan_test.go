@@ -1,9 +1,11 @@
-package upload
+package plan
 
 import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/axctl/axctl/internal/store"
 )
 
 // The plan's table tests, in the style of hugo deploy's findDiffs: local
@@ -23,81 +25,81 @@ func TestMakePlan(t *testing.T) {
 	tests := []struct {
 		name      string
 		local     []Item
-		remote    map[string]Object
+		remote    map[string]store.Object
 		prev      map[string]Previous
 		uploads   []string // "key reason"
 		deletes   []string
 		unchanged int
-		pre       map[string]Precondition
+		pre       map[string]store.Precondition
 	}{
 		{
 			name:    "empty bucket: everything new, manifests must not exist",
 			local:   []Item{entry("entries/b/a.html", "m1", "h1", "i1", metaA), {Key: "metadata/b.json", Kind: KindManifest, MD5: "mm"}, {Key: "assets/x.png", Kind: KindAsset, MD5: "ma"}},
 			uploads: []string{"assets/x.png new", "entries/b/a.html new", "metadata/b.json new"},
-			pre:     map[string]Precondition{"metadata/b.json": {IfNoneMatch: true}},
+			pre:     map[string]store.Precondition{"metadata/b.json": {IfNoneMatch: true}},
 		},
 		{
 			name:      "no-op: listed ETags equal local MD5s",
 			local:     []Item{entry("entries/b/a.html", "m1", "h1", "i1", metaA), {Key: "metadata/b.json", Kind: KindManifest, MD5: "mm"}},
-			remote:    map[string]Object{"entries/b/a.html": {ETag: "m1"}, "metadata/b.json": {ETag: "mm"}},
+			remote:    map[string]store.Object{"entries/b/a.html": {ETag: "m1"}, "metadata/b.json": {ETag: "mm"}},
 			unchanged: 2,
 		},
 		{
 			name:    "body edited: content changed",
 			local:   []Item{entry("entries/b/a.html", "m2", "h3", "i2", metaAwords)},
-			remote:  map[string]Object{"entries/b/a.html": {ETag: "m1"}},
+			remote:  map[string]store.Object{"entries/b/a.html": {ETag: "m1"}},
 			prev:    map[string]Previous{"entries/b/a.html": old("h1", "i1", metaA)},
 			uploads: []string{"entries/b/a.html content changed"},
 		},
 		{
 			name:    "title edited: metadata changed (hugo deploy misses these)",
 			local:   []Item{entry("entries/b/a.html", "m2", "h2", "i2", metaA2)},
-			remote:  map[string]Object{"entries/b/a.html": {ETag: "m1"}},
+			remote:  map[string]store.Object{"entries/b/a.html": {ETag: "m1"}},
 			prev:    map[string]Previous{"entries/b/a.html": old("h1", "i1", metaA)},
 			uploads: []string{"entries/b/a.html metadata changed"},
 		},
 		{
 			name:    "same input, new output: renderer changed",
 			local:   []Item{entry("entries/b/a.html", "m2", "h9", "i1", metaA)},
-			remote:  map[string]Object{"entries/b/a.html": {ETag: "m1"}},
+			remote:  map[string]store.Object{"entries/b/a.html": {ETag: "m1"}},
 			prev:    map[string]Previous{"entries/b/a.html": old("h1", "i1", metaA)},
 			uploads: []string{"entries/b/a.html renderer changed"},
 		},
 		{
 			name:    "changed with no previous record: content changed",
 			local:   []Item{entry("entries/b/a.html", "m2", "h2", "i2", metaA2)},
-			remote:  map[string]Object{"entries/b/a.html": {ETag: "m1"}},
+			remote:  map[string]store.Object{"entries/b/a.html": {ETag: "m1"}},
 			uploads: []string{"entries/b/a.html content changed"},
 		},
 		{
 			name:    "manifest changed: If-Match the listed ETag",
 			local:   []Item{{Key: "metadata/b/0000.json", Kind: KindManifest, MD5: "new"}},
-			remote:  map[string]Object{"metadata/b/0000.json": {ETag: "old"}},
+			remote:  map[string]store.Object{"metadata/b/0000.json": {ETag: "old"}},
 			uploads: []string{"metadata/b/0000.json content changed"},
-			pre:     map[string]Precondition{"metadata/b/0000.json": {IfMatch: "old"}},
+			pre:     map[string]store.Precondition{"metadata/b/0000.json": {IfMatch: "old"}},
 		},
 		{
 			name:      "asset present: never overwritten, even with another ETag",
 			local:     []Item{{Key: "assets/x.png", Kind: KindAsset, MD5: "ma"}},
-			remote:    map[string]Object{"assets/x.png": {ETag: "multipart-1"}},
+			remote:    map[string]store.Object{"assets/x.png": {ETag: "multipart-1"}},
 			unchanged: 1,
 		},
 		{
 			name:    "renamed entry: new key uploaded, old key deleted",
 			local:   []Item{entry("entries/b/new.html", "m1", "h1", "i1", metaA)},
-			remote:  map[string]Object{"entries/b/old.html": {ETag: "m1"}},
+			remote:  map[string]store.Object{"entries/b/old.html": {ETag: "m1"}},
 			uploads: []string{"entries/b/new.html new"},
 			deletes: []string{"entries/b/old.html"},
 		},
 		{
 			name:    "only managed prefixes are deleted",
-			remote:  map[string]Object{"entries/b/gone.html": {}, "metadata/b/0003.json": {}, "assets/old.png": {}, "uploads/keep.zip": {}, "robots.txt": {}},
+			remote:  map[string]store.Object{"entries/b/gone.html": {}, "metadata/b/0003.json": {}, "assets/old.png": {}, "uploads/keep.zip": {}, "robots.txt": {}},
 			deletes: []string{"assets/old.png", "entries/b/gone.html", "metadata/b/0003.json"},
 		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			p := MakePlan(tc.local, tc.remote, tc.prev)
+			p := Make(tc.local, tc.remote, tc.prev)
 			var ups, dels []string
 			for _, a := range p.Uploads {
 				ups = append(ups, a.Key+" "+string(a.Reason))
@@ -129,7 +131,7 @@ func TestMakePlan(t *testing.T) {
 
 // Uploads come out in apply order: assets, entries, manifests.
 func TestMakePlanOrder(t *testing.T) {
-	p := MakePlan([]Item{
+	p := Make([]Item{
 		{Key: "metadata/site.json", Kind: KindManifest, MD5: "1"},
 		{Key: "entries/b/z.html", Kind: KindEntry, MD5: "2"},
 		{Key: "assets/q.png", Kind: KindAsset, MD5: "3"},

@@ -1,4 +1,4 @@
-package upload_test
+package plan_test
 
 import (
 	"context"
@@ -8,13 +8,14 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/axctl/axctl/internal/upload"
+	"github.com/axctl/axctl/internal/plan"
+	"github.com/axctl/axctl/internal/store"
 )
 
 // cancelOnPut cancels a context on its n-th Put and records every key it
 // was asked to write.
 type cancelOnPut struct {
-	upload.Store
+	store.Store
 	n       int
 	cancel  context.CancelFunc
 	mu      sync.Mutex
@@ -29,7 +30,7 @@ func (c *cancelOnPut) Delete(ctx context.Context, keys []string) error {
 	return c.Store.Delete(ctx, keys)
 }
 
-func (c *cancelOnPut) Put(ctx context.Context, key string, body []byte, attrs upload.Attrs, pre upload.Precondition) (string, error) {
+func (c *cancelOnPut) Put(ctx context.Context, key string, body []byte, attrs store.Attrs, pre store.Precondition) (string, error) {
 	c.mu.Lock()
 	c.puts = append(c.puts, key)
 	if len(c.puts) == c.n {
@@ -43,22 +44,22 @@ func (c *cancelOnPut) Put(ctx context.Context, key string, body []byte, attrs up
 // while bodies are written starts no further body, no manifest and no
 // delete, and Apply returns the context's error.
 func TestApplyStopsBeforeManifestsWhenCancelled(t *testing.T) {
-	dir, err := upload.NewDirStore(t.TempDir())
+	dir, err := store.NewDirStore(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &upload.Plan{Deletes: []upload.Action{{Key: "entries/blog/old.html", Kind: upload.KindEntry}}}
+	p := &plan.Plan{Deletes: []plan.Action{{Key: "entries/blog/old.html", Kind: plan.KindEntry}}}
 	for i := range 200 {
 		key := fmt.Sprintf("entries/blog/e%03d.html", i)
-		p.Uploads = append(p.Uploads, upload.Action{Key: key, Kind: upload.KindEntry, Item: &upload.Item{Key: key, Body: []byte(key)}})
+		p.Uploads = append(p.Uploads, plan.Action{Key: key, Kind: plan.KindEntry, Item: &plan.Item{Key: key, Body: []byte(key)}})
 	}
 	for _, key := range []string{"metadata/blog/0000.json", "metadata/blog.json", "metadata/site.json"} {
-		p.Uploads = append(p.Uploads, upload.Action{Key: key, Kind: upload.KindManifest, Item: &upload.Item{Key: key, Body: []byte("{}")}})
+		p.Uploads = append(p.Uploads, plan.Action{Key: key, Kind: plan.KindManifest, Item: &plan.Item{Key: key, Body: []byte("{}")}})
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	s := &cancelOnPut{Store: dir, n: 5, cancel: cancel}
-	_, err = upload.Apply(ctx, s, p, upload.ApplyOptions{Concurrency: 2})
+	_, err = plan.Apply(ctx, s, p, plan.ApplyOptions{Concurrency: 2})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Apply = %v, want context.Canceled", err)
 	}

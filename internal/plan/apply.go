@@ -1,4 +1,4 @@
-package upload
+package plan
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/axctl/axctl/internal/store"
 )
 
 // ApplyOptions tune Apply.
@@ -30,7 +32,7 @@ type Result struct {
 // every body it names exists, and nothing is deleted until every manifest
 // has stopped naming it. The first error stops the run; the bucket is then
 // still consistent and a rerun converges.
-func Apply(ctx context.Context, s Store, p *Plan, opts ApplyOptions) (*Result, error) {
+func Apply(ctx context.Context, s store.Store, p *Plan, opts ApplyOptions) (*Result, error) {
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = 16
 	}
@@ -93,7 +95,7 @@ func Apply(ctx context.Context, s Store, p *Plan, opts ApplyOptions) (*Result, e
 	return res, nil
 }
 
-func putAll(ctx context.Context, s Store, actions []Action, limit int, tick func()) error {
+func putAll(ctx context.Context, s store.Store, actions []Action, limit int, tick func()) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(limit)
 	for _, a := range actions {
@@ -104,7 +106,7 @@ func putAll(ctx context.Context, s Store, actions []Action, limit int, tick func
 			// Stores name the key in their errors ("put %q: ..."); only
 			// what apply knows is added here.
 			if err := put(ctx, s, a); err != nil {
-				if errors.Is(err, ErrPrecondition) {
+				if errors.Is(err, store.ErrPrecondition) {
 					return fmt.Errorf("another sync changed %s since it was listed; rerun to converge: %w", a.Kind, err)
 				}
 				return err

@@ -1,28 +1,17 @@
-package upload
+package plan
 
 import (
 	"context"
 	"fmt"
 	"io"
 	"os"
-)
 
-// ReaderPutter is a Store that takes a body as a stream: size bytes read
-// from r whose hex MD5 is md5. A body that does not match is refused and
-// nothing is written. Both stores implement it; Apply falls back to reading
-// the body into memory for a Store that does not.
-type ReaderPutter interface {
-	PutReader(ctx context.Context, key string, r io.ReadSeeker, size int64, md5 string, attrs Attrs, pre Precondition) (string, error)
-}
-
-var (
-	_ ReaderPutter = (*DirStore)(nil)
-	_ ReaderPutter = (*S3Store)(nil)
+	"github.com/axctl/axctl/internal/store"
 )
 
 // put writes one action's body: in memory, from a file on disk, or streamed
 // from the item's Open.
-func put(ctx context.Context, s Store, a Action) error {
+func put(ctx context.Context, s store.Store, a Action) error {
 	it := a.Item
 	if it.Open == nil {
 		body := it.Body
@@ -41,7 +30,7 @@ func put(ctx context.Context, s Store, a Action) error {
 		return err
 	}
 	defer r.Close()
-	if rp, ok := s.(ReaderPutter); ok {
+	if rp, ok := s.(store.ReaderPutter); ok {
 		_, err = rp.PutReader(ctx, a.Key, r, it.Size, it.MD5, it.Attributes(), a.Pre)
 		return err
 	}
@@ -49,7 +38,7 @@ func put(ctx context.Context, s Store, a Action) error {
 	if err != nil {
 		return fmt.Errorf("read %s: %w", a.Key, err)
 	}
-	if int64(len(body)) != it.Size || MD5Hex(body) != it.MD5 {
+	if int64(len(body)) != it.Size || store.MD5Hex(body) != it.MD5 {
 		return fmt.Errorf("put %q: the body changed since it was hashed", a.Key)
 	}
 	_, err = s.Put(ctx, a.Key, body, it.Attributes(), a.Pre)

@@ -1,4 +1,4 @@
-// Package storetest is the conformance suite every upload.Store must pass.
+// Package storetest is the conformance suite every store.Store must pass.
 // Each implementation's test calls Run with a constructor that returns a
 // new, empty store.
 package storetest
@@ -15,17 +15,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/axctl/axctl/internal/upload"
+	"github.com/axctl/axctl/internal/store"
 )
 
 // R2MetadataLimit is R2's per-object custom metadata budget in bytes, as
-// upload.MetadataSize counts.
+// store.MetadataSize counts.
 const R2MetadataLimit = 8192
 
 // Options describe what the store under test accepts.
 type Options struct {
 	// MetadataLimit is the largest metadata the store accepts, in bytes as
-	// upload.MetadataSize counts them (header names included). The suite
+	// store.MetadataSize counts them (header names included). The suite
 	// writes metadata of exactly this size. 0 means R2MetadataLimit.
 	MetadataLimit int
 }
@@ -35,7 +35,7 @@ type Options struct {
 var MinIO = Options{MetadataLimit: 2048}
 
 // Run runs the suite. newStore must return a new, empty store each call.
-func Run(t *testing.T, newStore func(t *testing.T) upload.Store, opts Options) {
+func Run(t *testing.T, newStore func(t *testing.T) store.Store, opts Options) {
 	if opts.MetadataLimit == 0 {
 		opts.MetadataLimit = R2MetadataLimit
 	}
@@ -55,19 +55,19 @@ func Run(t *testing.T, newStore func(t *testing.T) upload.Store, opts Options) {
 	t.Run("EmptyBody", func(t *testing.T) { testEmptyBody(t, newStore(t)) })
 }
 
-func put(t *testing.T, s upload.Store, key string, body []byte, attrs upload.Attrs) string {
+func put(t *testing.T, s store.Store, key string, body []byte, attrs store.Attrs) string {
 	t.Helper()
-	etag, err := s.Put(context.Background(), key, body, attrs, upload.Precondition{})
+	etag, err := s.Put(context.Background(), key, body, attrs, store.Precondition{})
 	if err != nil {
 		t.Fatalf("Put(%q): %v", key, err)
 	}
 	return etag
 }
 
-func list(t *testing.T, s upload.Store, prefix string) []upload.Object {
+func list(t *testing.T, s store.Store, prefix string) []store.Object {
 	t.Helper()
-	var objs []upload.Object
-	if err := s.List(context.Background(), prefix, func(o upload.Object) error {
+	var objs []store.Object
+	if err := s.List(context.Background(), prefix, func(o store.Object) error {
 		objs = append(objs, o)
 		return nil
 	}); err != nil {
@@ -76,7 +76,7 @@ func list(t *testing.T, s upload.Store, prefix string) []upload.Object {
 	return objs
 }
 
-func keys(objs []upload.Object) []string {
+func keys(objs []store.Object) []string {
 	var ks []string
 	for _, o := range objs {
 		ks = append(ks, o.Key)
@@ -85,7 +85,7 @@ func keys(objs []upload.Object) []string {
 }
 
 // checkAttrs compares attributes, treating nil and empty metadata alike.
-func checkAttrs(t *testing.T, what string, got, want upload.Attrs) {
+func checkAttrs(t *testing.T, what string, got, want store.Attrs) {
 	t.Helper()
 	if got.ContentType != want.ContentType || got.CacheControl != want.CacheControl {
 		t.Errorf("%s: content type %q, cache control %q; want %q, %q", what, got.ContentType, got.CacheControl, want.ContentType, want.CacheControl)
@@ -105,13 +105,13 @@ func checkAttrs(t *testing.T, what string, got, want upload.Attrs) {
 }
 
 // roundTrip puts and reads back through Head, Get and List.
-func roundTrip(t *testing.T, s upload.Store, key string, body []byte, attrs upload.Attrs) {
+func roundTrip(t *testing.T, s store.Store, key string, body []byte, attrs store.Attrs) {
 	t.Helper()
 	ctx := context.Background()
 	before := time.Now().Add(-time.Minute)
 	etag := put(t, s, key, body, attrs)
-	if etag != upload.MD5Hex(body) {
-		t.Errorf("Put ETag = %q, want hex MD5 %q", etag, upload.MD5Hex(body))
+	if etag != store.MD5Hex(body) {
+		t.Errorf("Put ETag = %q, want hex MD5 %q", etag, store.MD5Hex(body))
 	}
 	obj, got, err := s.Head(ctx, key)
 	if err != nil {
@@ -141,13 +141,13 @@ func roundTrip(t *testing.T, s upload.Store, key string, body []byte, attrs uplo
 	}
 }
 
-func testRoundTrip(t *testing.T, s upload.Store) {
-	roundTrip(t, s, "entries/blog/hello.html", []byte("<p>Hello, world.</p>\n"), upload.Attrs{
+func testRoundTrip(t *testing.T, s store.Store) {
+	roundTrip(t, s, "entries/blog/hello.html", []byte("<p>Hello, world.</p>\n"), store.Attrs{
 		ContentType:  "text/html; charset=utf-8",
 		CacheControl: "public, max-age=60",
 		Metadata:     map[string]string{"title": "Hello", "date": "2026-11-02T00:00:00Z", "hash": "0123abcd"},
 	})
-	roundTrip(t, s, "assets/0a1b.png", []byte{0x89, 'P', 'N', 'G', 0, 1, 2, 255}, upload.Attrs{
+	roundTrip(t, s, "assets/0a1b.png", []byte{0x89, 'P', 'N', 'G', 0, 1, 2, 255}, store.Attrs{
 		ContentType:  "image/png",
 		CacheControl: "public, max-age=31536000, immutable",
 	})
@@ -156,9 +156,9 @@ func testRoundTrip(t *testing.T, s upload.Store) {
 	}
 }
 
-func testOverwrite(t *testing.T, s upload.Store) {
-	put(t, s, "k", []byte("one"), upload.Attrs{ContentType: "text/plain", Metadata: map[string]string{"a": "1", "b": "2"}})
-	roundTrip(t, s, "k", []byte("two"), upload.Attrs{ContentType: "application/json", Metadata: map[string]string{"a": "3"}})
+func testOverwrite(t *testing.T, s store.Store) {
+	put(t, s, "k", []byte("one"), store.Attrs{ContentType: "text/plain", Metadata: map[string]string{"a": "1", "b": "2"}})
+	roundTrip(t, s, "k", []byte("two"), store.Attrs{ContentType: "application/json", Metadata: map[string]string{"a": "3"}})
 	if objs := list(t, s, ""); len(objs) != 1 {
 		t.Errorf("List after overwrite = %v, want one object", keys(objs))
 	}
@@ -183,15 +183,15 @@ var MetadataValues = map[string]string{
 	"control":  "bell\x07 del\x7f",
 }
 
-func testMetadataValues(t *testing.T, s upload.Store) {
-	roundTrip(t, s, "entries/blog/meta.html", []byte("<p>x</p>"), upload.Attrs{
+func testMetadataValues(t *testing.T, s store.Store) {
+	roundTrip(t, s, "entries/blog/meta.html", []byte("<p>x</p>"), store.Attrs{
 		ContentType: "text/html; charset=utf-8",
 		Metadata:    MetadataValues,
 	})
 }
 
 // AtLimit returns metadata, mixing encoded and plain values, whose
-// upload.MetadataSize is exactly limit.
+// store.MetadataSize is exactly limit.
 func AtLimit(limit int) map[string]string {
 	m := map[string]string{
 		"title":       "Ünïcödé title — “quoted” 🚀",
@@ -199,21 +199,21 @@ func AtLimit(limit int) map[string]string {
 		"tags":        `[{"name":"Café","slug":"caf%C3%A9"}]`,
 		"filler":      "",
 	}
-	m["filler"] = strings.Repeat("x", limit-upload.MetadataSize(m))
+	m["filler"] = strings.Repeat("x", limit-store.MetadataSize(m))
 	return m
 }
 
-func testMetadataAtLimit(t *testing.T, s upload.Store, opts Options) {
+func testMetadataAtLimit(t *testing.T, s store.Store, opts Options) {
 	m := AtLimit(opts.MetadataLimit)
-	if n := upload.MetadataSize(m); n != opts.MetadataLimit {
+	if n := store.MetadataSize(m); n != opts.MetadataLimit {
 		t.Fatalf("metadata size = %d, want %d", n, opts.MetadataLimit)
 	}
-	roundTrip(t, s, "limit", []byte("body"), upload.Attrs{ContentType: "text/plain", Metadata: m})
+	roundTrip(t, s, "limit", []byte("body"), store.Attrs{ContentType: "text/plain", Metadata: m})
 }
 
-func testMetadataBadKey(t *testing.T, s upload.Store) {
+func testMetadataBadKey(t *testing.T, s store.Store) {
 	for _, k := range []string{"Title", "clé", "", "a b", "x:y"} {
-		_, err := s.Put(context.Background(), "bad", []byte("x"), upload.Attrs{Metadata: map[string]string{k: "v"}}, upload.Precondition{})
+		_, err := s.Put(context.Background(), "bad", []byte("x"), store.Attrs{Metadata: map[string]string{k: "v"}}, store.Precondition{})
 		if err == nil {
 			t.Errorf("Put with metadata key %q: no error", k)
 		}
@@ -223,9 +223,9 @@ func testMetadataBadKey(t *testing.T, s upload.Store) {
 	}
 }
 
-func testListOrder(t *testing.T, s upload.Store) {
+func testListOrder(t *testing.T, s store.Store) {
 	for _, k := range []string{"b", "a/b", "a-b", "a/a", "c/d/e", "ab", "a/c/z", "B"} {
-		put(t, s, k, []byte(k), upload.Attrs{})
+		put(t, s, k, []byte(k), store.Attrs{})
 	}
 	for _, tc := range []struct {
 		prefix string
@@ -242,19 +242,19 @@ func testListOrder(t *testing.T, s upload.Store) {
 		}
 	}
 	for _, o := range list(t, s, "") {
-		if o.ETag != upload.MD5Hex([]byte(o.Key)) || o.Size != int64(len(o.Key)) || o.LastModified.IsZero() {
-			t.Errorf("List object %+v: want etag %s, size %d, a time", o, upload.MD5Hex([]byte(o.Key)), len(o.Key))
+		if o.ETag != store.MD5Hex([]byte(o.Key)) || o.Size != int64(len(o.Key)) || o.LastModified.IsZero() {
+			t.Errorf("List object %+v: want etag %s, size %d, a time", o, store.MD5Hex([]byte(o.Key)), len(o.Key))
 		}
 	}
 }
 
-func testListStops(t *testing.T, s upload.Store) {
+func testListStops(t *testing.T, s store.Store) {
 	for _, k := range []string{"a", "b", "c"} {
-		put(t, s, k, nil, upload.Attrs{})
+		put(t, s, k, nil, store.Attrs{})
 	}
 	stop := errors.New("stop")
 	n := 0
-	err := s.List(context.Background(), "", func(upload.Object) error { n++; return stop })
+	err := s.List(context.Background(), "", func(store.Object) error { n++; return stop })
 	if !errors.Is(err, stop) || n != 1 {
 		t.Errorf("List returned %v after %d calls, want fn's error after 1", err, n)
 	}
@@ -262,14 +262,14 @@ func testListStops(t *testing.T, s upload.Store) {
 
 // testMany crosses the 1,000-key page and batch limits: list pagination,
 // then one Delete of every key plus missing ones.
-func testMany(t *testing.T, s upload.Store) {
+func testMany(t *testing.T, s store.Store) {
 	const n = 1050
 	ctx := context.Background()
 	want := make([]string, n)
 	for i := range want {
 		want[i] = fmt.Sprintf("many/%05d", i)
 	}
-	put(t, s, "other", []byte("stays"), upload.Attrs{})
+	put(t, s, "other", []byte("stays"), store.Attrs{})
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
 	sem := make(chan struct{}, 32)
@@ -278,7 +278,7 @@ func testMany(t *testing.T, s upload.Store) {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			if _, err := s.Put(ctx, k, []byte(k), upload.Attrs{}, upload.Precondition{}); err != nil {
+			if _, err := s.Put(ctx, k, []byte(k), store.Attrs{}, store.Precondition{}); err != nil {
 				errs <- err
 			}
 		}()
@@ -293,7 +293,7 @@ func testMany(t *testing.T, s upload.Store) {
 		t.Fatalf("List(many/) returned %d keys, want %d in order", len(got), n)
 	}
 	for _, o := range objs {
-		if o.ETag != upload.MD5Hex([]byte(o.Key)) {
+		if o.ETag != store.MD5Hex([]byte(o.Key)) {
 			t.Fatalf("List: %s has etag %s", o.Key, o.ETag)
 		}
 	}
@@ -304,7 +304,7 @@ func testMany(t *testing.T, s upload.Store) {
 	if got := keys(list(t, s, "")); !slices.Equal(got, []string{"other"}) {
 		t.Errorf("after Delete, List = %d keys (%.5q…), want [other]", len(got), got)
 	}
-	if _, _, err := s.Head(ctx, want[0]); !errors.Is(err, upload.ErrNotFound) {
+	if _, _, err := s.Head(ctx, want[0]); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Head(deleted) = %v, want ErrNotFound", err)
 	}
 	if err := s.Delete(ctx, nil); err != nil {
@@ -312,15 +312,15 @@ func testMany(t *testing.T, s upload.Store) {
 	}
 }
 
-func testIfNoneMatch(t *testing.T, s upload.Store) {
+func testIfNoneMatch(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	pre := upload.Precondition{IfNoneMatch: true}
-	etag, err := s.Put(ctx, "m.json", []byte("v1"), upload.Attrs{}, pre)
-	if err != nil || etag != upload.MD5Hex([]byte("v1")) {
+	pre := store.Precondition{IfNoneMatch: true}
+	etag, err := s.Put(ctx, "m.json", []byte("v1"), store.Attrs{}, pre)
+	if err != nil || etag != store.MD5Hex([]byte("v1")) {
 		t.Fatalf("Put(IfNoneMatch) on a new key = %q, %v", etag, err)
 	}
-	_, err = s.Put(ctx, "m.json", []byte("v2"), upload.Attrs{}, pre)
-	if !errors.Is(err, upload.ErrPrecondition) {
+	_, err = s.Put(ctx, "m.json", []byte("v2"), store.Attrs{}, pre)
+	if !errors.Is(err, store.ErrPrecondition) {
 		t.Fatalf("Put(IfNoneMatch) on an existing key = %v, want ErrPrecondition", err)
 	}
 	if b, _, _, _ := s.Get(ctx, "m.json"); string(b) != "v1" {
@@ -328,20 +328,20 @@ func testIfNoneMatch(t *testing.T, s upload.Store) {
 	}
 }
 
-func testIfMatch(t *testing.T, s upload.Store) {
+func testIfMatch(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	old := put(t, s, "m.json", []byte("v1"), upload.Attrs{})
-	cur := put(t, s, "m.json", []byte("v2"), upload.Attrs{})
-	_, err := s.Put(ctx, "m.json", []byte("v3"), upload.Attrs{}, upload.Precondition{IfMatch: old})
-	if !errors.Is(err, upload.ErrPrecondition) {
+	old := put(t, s, "m.json", []byte("v1"), store.Attrs{})
+	cur := put(t, s, "m.json", []byte("v2"), store.Attrs{})
+	_, err := s.Put(ctx, "m.json", []byte("v3"), store.Attrs{}, store.Precondition{IfMatch: old})
+	if !errors.Is(err, store.ErrPrecondition) {
 		t.Fatalf("Put(IfMatch stale) = %v, want ErrPrecondition", err)
 	}
-	etag, err := s.Put(ctx, "m.json", []byte("v3"), upload.Attrs{}, upload.Precondition{IfMatch: cur})
-	if err != nil || etag != upload.MD5Hex([]byte("v3")) {
+	etag, err := s.Put(ctx, "m.json", []byte("v3"), store.Attrs{}, store.Precondition{IfMatch: cur})
+	if err != nil || etag != store.MD5Hex([]byte("v3")) {
 		t.Fatalf("Put(IfMatch current) = %q, %v", etag, err)
 	}
-	_, err = s.Put(ctx, "absent.json", []byte("v1"), upload.Attrs{}, upload.Precondition{IfMatch: cur})
-	if !errors.Is(err, upload.ErrPrecondition) {
+	_, err = s.Put(ctx, "absent.json", []byte("v1"), store.Attrs{}, store.Precondition{IfMatch: cur})
+	if !errors.Is(err, store.ErrPrecondition) {
 		t.Errorf("Put(IfMatch) on a missing key = %v, want ErrPrecondition", err)
 	}
 	if b, _, _, _ := s.Get(ctx, "m.json"); string(b) != "v3" {
@@ -350,7 +350,7 @@ func testIfMatch(t *testing.T, s upload.Store) {
 }
 
 // testRace: of concurrent create-only writers exactly one wins.
-func testRace(t *testing.T, s upload.Store) {
+func testRace(t *testing.T, s store.Store) {
 	const writers = 8
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -359,13 +359,13 @@ func testRace(t *testing.T, s upload.Store) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := s.Put(context.Background(), "race.json", fmt.Appendf(nil, "writer %d", i), upload.Attrs{}, upload.Precondition{IfNoneMatch: true})
+			_, err := s.Put(context.Background(), "race.json", fmt.Appendf(nil, "writer %d", i), store.Attrs{}, store.Precondition{IfNoneMatch: true})
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
 			case err == nil:
 				won++
-			case errors.Is(err, upload.ErrPrecondition):
+			case errors.Is(err, store.ErrPrecondition):
 				lost++
 			default:
 				t.Errorf("Put: %v", err)
@@ -378,14 +378,14 @@ func testRace(t *testing.T, s upload.Store) {
 	}
 }
 
-func testMissing(t *testing.T, s upload.Store) {
+func testMissing(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	put(t, s, "dir/present", []byte("x"), upload.Attrs{})
+	put(t, s, "dir/present", []byte("x"), store.Attrs{})
 	for _, k := range []string{"absent", "dir/absent", "dir/present/below", "dir"} {
-		if _, _, err := s.Head(ctx, k); !errors.Is(err, upload.ErrNotFound) {
+		if _, _, err := s.Head(ctx, k); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("Head(%q) = %v, want ErrNotFound", k, err)
 		}
-		if _, _, _, err := s.Get(ctx, k); !errors.Is(err, upload.ErrNotFound) {
+		if _, _, _, err := s.Get(ctx, k); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("Get(%q) = %v, want ErrNotFound", k, err)
 		}
 	}
@@ -394,20 +394,20 @@ func testMissing(t *testing.T, s upload.Store) {
 	}
 }
 
-func testEmptyBody(t *testing.T, s upload.Store) {
-	roundTrip(t, s, "empty", nil, upload.Attrs{ContentType: "text/plain"})
+func testEmptyBody(t *testing.T, s store.Store) {
+	roundTrip(t, s, "empty", nil, store.Attrs{ContentType: "text/plain"})
 }
 
 // testIdempotent: a conditional Put whose object is already exactly in
 // place succeeds (so a retry after a lost response is not a lost race); any
 // difference in body or attributes still fails.
-func testIdempotent(t *testing.T, s upload.Store) {
+func testIdempotent(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	attrs := upload.Attrs{ContentType: "application/json", Metadata: map[string]string{"hash": "h1", "title": "Café"}}
+	attrs := store.Attrs{ContentType: "application/json", Metadata: map[string]string{"hash": "h1", "title": "Café"}}
 	v1 := put(t, s, "m.json", []byte("v1"), attrs)
-	for name, pre := range map[string]upload.Precondition{
+	for name, pre := range map[string]store.Precondition{
 		"IfNoneMatch":   {IfNoneMatch: true},
-		"IfMatch stale": {IfMatch: upload.MD5Hex([]byte("v0"))},
+		"IfMatch stale": {IfMatch: store.MD5Hex([]byte("v0"))},
 	} {
 		etag, err := s.Put(ctx, "m.json", []byte("v1"), attrs, pre)
 		if err != nil || etag != v1 {
@@ -415,10 +415,10 @@ func testIdempotent(t *testing.T, s upload.Store) {
 		}
 		other := attrs
 		other.Metadata = map[string]string{"hash": "h2", "title": "Café"}
-		if _, err := s.Put(ctx, "m.json", []byte("v1"), other, pre); !errors.Is(err, upload.ErrPrecondition) {
+		if _, err := s.Put(ctx, "m.json", []byte("v1"), other, pre); !errors.Is(err, store.ErrPrecondition) {
 			t.Errorf("%s, same body, other metadata: %v; want ErrPrecondition", name, err)
 		}
-		if _, err := s.Put(ctx, "m.json", []byte("v2"), attrs, pre); !errors.Is(err, upload.ErrPrecondition) {
+		if _, err := s.Put(ctx, "m.json", []byte("v2"), attrs, pre); !errors.Is(err, store.ErrPrecondition) {
 			t.Errorf("%s, other body: %v; want ErrPrecondition", name, err)
 		}
 	}

@@ -1,4 +1,4 @@
-package upload_test
+package store_test
 
 import (
 	"context"
@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"github.com/axctl/axctl/internal/contract"
+	"github.com/axctl/axctl/internal/store"
+	"github.com/axctl/axctl/internal/store/storetest"
 	"github.com/axctl/axctl/internal/testutil/minio"
-	"github.com/axctl/axctl/internal/upload"
-	"github.com/axctl/axctl/internal/upload/storetest"
 )
 
 // minioMetadataLimit is MinIO's user metadata budget (maxUserDataSize in
@@ -18,13 +18,13 @@ import (
 const minioMetadataLimit = 2048
 
 // TestMinIOMetadataBoundary uses a real MinIO as the oracle for
-// upload.MetadataSize: metadata that MetadataSize counts at exactly the
+// store.MetadataSize: metadata that MetadataSize counts at exactly the
 // limit is stored, one byte more is refused, and the refusal is
 // ErrRejected (a content error, exit 1), for plain ASCII, encoded words
 // (non-ASCII, leading spaces) and many short keys alike.
 func TestMinIOMetadataBoundary(t *testing.T) {
 	srv := minio.Start(t)
-	s := newS3Store(t, srv, "", upload.S3Options{})
+	s := newS3Store(t, srv, "", store.S3Options{})
 	ctx := context.Background()
 	cases := map[string]func(limit int) map[string]string{
 		"ascii": func(limit int) map[string]string {
@@ -33,32 +33,32 @@ func TestMinIOMetadataBoundary(t *testing.T) {
 		"encoded": storetest.AtLimit,
 		"many keys": func(limit int) map[string]string {
 			m := map[string]string{}
-			for i := 0; upload.MetadataSize(m) < limit-40; i++ {
+			for i := 0; store.MetadataSize(m) < limit-40; i++ {
 				m[string(rune('a'+i%26))+strings.Repeat("k", i/26)] = "é v"
 			}
 			m["filler"] = ""
-			m["filler"] = strings.Repeat("y", limit-upload.MetadataSize(m))
+			m["filler"] = strings.Repeat("y", limit-store.MetadataSize(m))
 			return m
 		},
 	}
 	for name, mk := range cases {
 		t.Run(name, func(t *testing.T) {
 			at := mk(minioMetadataLimit)
-			if n := upload.MetadataSize(at); n != minioMetadataLimit {
+			if n := store.MetadataSize(at); n != minioMetadataLimit {
 				t.Fatalf("MetadataSize = %d, want %d", n, minioMetadataLimit)
 			}
-			if _, err := s.Put(ctx, "at-limit-"+name, []byte("x"), upload.Attrs{Metadata: at}, upload.Precondition{}); err != nil {
+			if _, err := s.Put(ctx, "at-limit-"+name, []byte("x"), store.Attrs{Metadata: at}, store.Precondition{}); err != nil {
 				t.Fatalf("MinIO refused metadata MetadataSize counts at its limit (%d): %v", minioMetadataLimit, err)
 			}
 			over := mk(minioMetadataLimit + 1)
-			if n := upload.MetadataSize(over); n != minioMetadataLimit+1 {
+			if n := store.MetadataSize(over); n != minioMetadataLimit+1 {
 				t.Fatalf("MetadataSize = %d, want %d", n, minioMetadataLimit+1)
 			}
-			_, err := s.Put(ctx, "over-limit-"+name, []byte("x"), upload.Attrs{Metadata: over}, upload.Precondition{})
+			_, err := s.Put(ctx, "over-limit-"+name, []byte("x"), store.Attrs{Metadata: over}, store.Precondition{})
 			if err == nil {
 				t.Fatalf("MinIO stored metadata MetadataSize counts one byte over its limit: MetadataSize undercounts")
 			}
-			if !errors.Is(err, upload.ErrRejected) {
+			if !errors.Is(err, store.ErrRejected) {
 				t.Errorf("over-limit put: %v; want an error wrapping ErrRejected", err)
 			}
 		})
@@ -69,7 +69,7 @@ func TestMinIOMetadataBoundary(t *testing.T) {
 // byte more is refused with KeyTooLongError, which is ErrRejected.
 func TestMinIOKeyLimit(t *testing.T) {
 	srv := minio.Start(t)
-	s := newS3Store(t, srv, "", upload.S3Options{})
+	s := newS3Store(t, srv, "", store.S3Options{})
 	ctx := context.Background()
 	long := func(n int) string {
 		// Segments of 200 bytes: MinIO stores keys as paths (at most 255
@@ -79,11 +79,11 @@ func TestMinIOKeyLimit(t *testing.T) {
 	if k := long(contract.MaxKeyBytes); len(k) != contract.MaxKeyBytes {
 		t.Fatalf("key is %d bytes", len(k))
 	}
-	if _, err := s.Put(ctx, long(contract.MaxKeyBytes), []byte("x"), upload.Attrs{}, upload.Precondition{}); err != nil {
+	if _, err := s.Put(ctx, long(contract.MaxKeyBytes), []byte("x"), store.Attrs{}, store.Precondition{}); err != nil {
 		t.Fatalf("a %d-byte key: %v", contract.MaxKeyBytes, err)
 	}
-	_, err := s.Put(ctx, long(contract.MaxKeyBytes+1), []byte("x"), upload.Attrs{}, upload.Precondition{})
-	if !errors.Is(err, upload.ErrRejected) {
+	_, err := s.Put(ctx, long(contract.MaxKeyBytes+1), []byte("x"), store.Attrs{}, store.Precondition{})
+	if !errors.Is(err, store.ErrRejected) {
 		t.Fatalf("a %d-byte key: %v; want ErrRejected (KeyTooLongError)", contract.MaxKeyBytes+1, err)
 	}
 }

@@ -1,7 +1,8 @@
-// Package upload moves a rendered site into a bucket: the Store interface,
-// its implementations (a local directory and S3/R2), metadata encoding, the
-// plan and its application.
-package upload
+// Package store is a flat key/value bucket: the Store interface, its
+// implementations (a local directory and S3/R2), custom metadata as it
+// goes over the wire, and the MD5 every ETag is. It knows nothing of entries,
+// manifests or key layouts (internal/contract, internal/plan).
+package store
 
 import (
 	"context"

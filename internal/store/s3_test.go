@@ -1,4 +1,4 @@
-package upload_test
+package store_test
 
 import (
 	"context"
@@ -15,15 +15,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/axctl/axctl/internal/store"
+	"github.com/axctl/axctl/internal/store/storetest"
 	"github.com/axctl/axctl/internal/testutil"
 	"github.com/axctl/axctl/internal/testutil/minio"
-	"github.com/axctl/axctl/internal/upload"
-	"github.com/axctl/axctl/internal/upload/storetest"
 )
 
 func TestMain(m *testing.M) { os.Exit(minio.Main(m)) }
 
-func newS3Store(t *testing.T, srv *minio.Server, prefix string, opts upload.S3Options) *upload.S3Store {
+func newS3Store(t *testing.T, srv *minio.Server, prefix string, opts store.S3Options) *store.S3Store {
 	t.Helper()
 	if opts.Endpoint == "" {
 		opts.Endpoint = srv.Endpoint
@@ -31,7 +31,7 @@ func newS3Store(t *testing.T, srv *minio.Server, prefix string, opts upload.S3Op
 	if opts.Credentials == nil {
 		opts.Credentials = srv.Credentials()
 	}
-	s, err := upload.NewS3Store(context.Background(), srv.Bucket, prefix, opts)
+	s, err := store.NewS3Store(context.Background(), srv.Bucket, prefix, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,14 +39,14 @@ func newS3Store(t *testing.T, srv *minio.Server, prefix string, opts upload.S3Op
 }
 
 func TestS3StoreConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) upload.Store {
-		return newS3Store(t, minio.Start(t), "", upload.S3Options{})
+	storetest.Run(t, func(t *testing.T) store.Store {
+		return newS3Store(t, minio.Start(t), "", store.S3Options{})
 	}, storetest.MinIO)
 }
 
 func TestS3StoreConformanceWithPrefix(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) upload.Store {
-		return newS3Store(t, minio.Start(t), "site/v1", upload.S3Options{})
+	storetest.Run(t, func(t *testing.T) store.Store {
+		return newS3Store(t, minio.Start(t), "site/v1", store.S3Options{})
 	}, storetest.MinIO)
 }
 
@@ -71,7 +71,7 @@ func TestS3StoreRequests(t *testing.T) {
 	srv := minio.Start(t)
 	rec := &headerRecorder{base: http.DefaultTransport}
 	client, ct := testutil.NewCountingClient(rec)
-	s := newS3Store(t, srv, "p", upload.S3Options{HTTPClient: client})
+	s := newS3Store(t, srv, "p", store.S3Options{HTTPClient: client})
 	ctx := context.Background()
 
 	step := func(name string, want map[string]int, f func() error) {
@@ -90,14 +90,14 @@ func TestS3StoreRequests(t *testing.T) {
 	}
 	step("put", map[string]int{testutil.OpPut: 3}, func() error {
 		for _, k := range keys[:3] {
-			if _, err := s.Put(ctx, k, []byte(k), upload.Attrs{Metadata: map[string]string{"title": "Café"}}, upload.Precondition{}); err != nil {
+			if _, err := s.Put(ctx, k, []byte(k), store.Attrs{Metadata: map[string]string{"title": "Café"}}, store.Precondition{}); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
 	step("list", map[string]int{testutil.OpList: 1}, func() error {
-		return s.List(ctx, "", func(upload.Object) error { return nil })
+		return s.List(ctx, "", func(store.Object) error { return nil })
 	})
 	step("head", map[string]int{testutil.OpHead: 1}, func() error { _, _, err := s.Head(ctx, keys[0]); return err })
 	step("get", map[string]int{testutil.OpGet: 1}, func() error { _, _, _, err := s.Get(ctx, keys[0]); return err })
@@ -124,10 +124,10 @@ func TestS3StoreRequests(t *testing.T) {
 // non-ASCII values, plain ASCII left alone, keys under the prefix.
 func TestS3StoreWire(t *testing.T) {
 	srv := minio.Start(t)
-	s := newS3Store(t, srv, "/site/", upload.S3Options{})
+	s := newS3Store(t, srv, "/site/", store.S3Options{})
 	ctx := context.Background()
 	meta := map[string]string{"title": "Café 🚀", "plain": "hello world", "lead": " x"}
-	if _, err := s.Put(ctx, "a.html", []byte("x"), upload.Attrs{ContentType: "text/html", Metadata: meta}, upload.Precondition{}); err != nil {
+	if _, err := s.Put(ctx, "a.html", []byte("x"), store.Attrs{ContentType: "text/html", Metadata: meta}, store.Precondition{}); err != nil {
 		t.Fatal(err)
 	}
 	raw, err := srv.Client().HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(srv.Bucket), Key: aws.String("site/a.html")})
@@ -151,7 +151,7 @@ func TestS3StoreWire(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
-	if err := s.List(ctx, "", func(o upload.Object) error { got = append(got, o.Key); return nil }); err != nil {
+	if err := s.List(ctx, "", func(o store.Object) error { got = append(got, o.Key); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(got, []string{"a.html"}) {
@@ -167,11 +167,11 @@ func TestS3StoreWire(t *testing.T) {
 func TestOpenS3FromEnv(t *testing.T) {
 	srv := minio.Start(t)
 	srv.SetEnv(t)
-	s, err := upload.Open(context.Background(), srv.Target("pre"), upload.OpenOptions{})
+	s, err := store.Open(context.Background(), srv.Target("pre"), store.OpenOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Put(context.Background(), "k", []byte("v"), upload.Attrs{}, upload.Precondition{}); err != nil {
+	if _, err := s.Put(context.Background(), "k", []byte("v"), store.Attrs{}, store.Precondition{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := srv.Client().HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String(srv.Bucket), Key: aws.String("pre/k")}); err != nil {
@@ -179,7 +179,7 @@ func TestOpenS3FromEnv(t *testing.T) {
 	}
 	// Wrong credentials: a clear failure, and the secret is not in it.
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "not-the-secret-1234")
-	s, err = upload.Open(context.Background(), srv.Target(""), upload.OpenOptions{S3: upload.S3Options{MaxAttempts: 1}})
+	s, err = store.Open(context.Background(), srv.Target(""), store.OpenOptions{S3: store.S3Options{MaxAttempts: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}

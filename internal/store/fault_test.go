@@ -1,4 +1,4 @@
-package upload_test
+package store_test
 
 import (
 	"context"
@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/testutil/faultproxy"
 	"github.com/axctl/axctl/internal/testutil/minio"
-	"github.com/axctl/axctl/internal/upload"
 )
 
 // TestS3StoreThroughFaults: with 15% of requests failing (503 SlowDown,
@@ -19,7 +19,7 @@ import (
 func TestS3StoreThroughFaults(t *testing.T) {
 	srv := minio.Start(t)
 	proxy := faultproxy.Start(t, srv.Endpoint, faultproxy.Config{Seed: 7, Rate: 0.15})
-	s := newS3Store(t, srv, "", upload.S3Options{Endpoint: proxy.URL, MaxAttempts: 10, MaxBackoff: 50 * time.Millisecond})
+	s := newS3Store(t, srv, "", store.S3Options{Endpoint: proxy.URL, MaxAttempts: 10, MaxBackoff: 50 * time.Millisecond})
 	ctx := context.Background()
 
 	const n = 80
@@ -30,8 +30,8 @@ func TestS3StoreThroughFaults(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			k := fmt.Sprintf("e/%03d", i)
-			attrs := upload.Attrs{ContentType: "text/plain", Metadata: map[string]string{"title": "Café " + k}}
-			if _, err := s.Put(ctx, k, []byte(k), attrs, upload.Precondition{}); err != nil {
+			attrs := store.Attrs{ContentType: "text/plain", Metadata: map[string]string{"title": "Café " + k}}
+			if _, err := s.Put(ctx, k, []byte(k), attrs, store.Precondition{}); err != nil {
 				errs <- err
 			}
 		}()
@@ -41,7 +41,7 @@ func TestS3StoreThroughFaults(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
-	if _, err := s.Put(ctx, "m.json", []byte("{}"), upload.Attrs{}, upload.Precondition{IfNoneMatch: true}); err != nil {
+	if _, err := s.Put(ctx, "m.json", []byte("{}"), store.Attrs{}, store.Precondition{IfNoneMatch: true}); err != nil {
 		t.Fatalf("conditional put through faults: %v", err)
 	}
 	var drop []string
@@ -61,9 +61,9 @@ func TestS3StoreThroughFaults(t *testing.T) {
 
 	// Check the end state without faults, through a clean client.
 	proxy.SetRate(0)
-	direct := newS3Store(t, srv, "", upload.S3Options{})
+	direct := newS3Store(t, srv, "", store.S3Options{})
 	var got []string
-	if err := direct.List(ctx, "", func(o upload.Object) error { got = append(got, o.Key); return nil }); err != nil {
+	if err := direct.List(ctx, "", func(o store.Object) error { got = append(got, o.Key); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	var want []string
@@ -87,15 +87,15 @@ func TestS3StoreThroughFaults(t *testing.T) {
 func TestS3StoreLostResponses(t *testing.T) {
 	srv := minio.Start(t)
 	proxy := faultproxy.Start(t, srv.Endpoint, faultproxy.Config{Seed: 3, Rate: 0.5, Faults: []faultproxy.Fault{faultproxy.ResetAfter}})
-	s := newS3Store(t, srv, "", upload.S3Options{Endpoint: proxy.URL, MaxAttempts: 10, MaxBackoff: 50 * time.Millisecond})
+	s := newS3Store(t, srv, "", store.S3Options{Endpoint: proxy.URL, MaxAttempts: 10, MaxBackoff: 50 * time.Millisecond})
 	ctx := context.Background()
-	attrs := upload.Attrs{ContentType: "application/json"}
-	etag, err := s.Put(ctx, "m.json", []byte("v1"), attrs, upload.Precondition{IfNoneMatch: true})
+	attrs := store.Attrs{ContentType: "application/json"}
+	etag, err := s.Put(ctx, "m.json", []byte("v1"), attrs, store.Precondition{IfNoneMatch: true})
 	if err != nil {
 		t.Fatalf("create: %v", err)
 	}
 	for i := 2; i <= 6; i++ {
-		etag, err = s.Put(ctx, "m.json", fmt.Appendf(nil, "v%d", i), attrs, upload.Precondition{IfMatch: etag})
+		etag, err = s.Put(ctx, "m.json", fmt.Appendf(nil, "v%d", i), attrs, store.Precondition{IfMatch: etag})
 		if err != nil {
 			t.Fatalf("update %d: %v", i, err)
 		}

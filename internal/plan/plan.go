@@ -1,4 +1,8 @@
-package upload
+// Package plan decides and carries out a sync's writes: the objects the
+// content produces against the bucket listing make a Plan (each write or
+// delete with its reason and precondition), and Apply writes it in the order
+// that keeps readers consistent.
+package plan
 
 import (
 	"crypto/md5"
@@ -9,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/axctl/axctl/internal/contract"
+
+	"github.com/axctl/axctl/internal/store"
 )
 
 // Kind is what an object is for; it decides the apply order.
@@ -52,7 +58,7 @@ type Item struct {
 	Open  func() (io.ReadSeekCloser, error)
 	Size  int64
 	MD5   string // hex MD5 of the body (the ETag a single PUT yields)
-	Attrs Attrs
+	Attrs store.Attrs
 	// Meta, when set, makes the custom metadata when the object is written
 	// or verified (Attributes): an entry keeps its record, not one more map
 	// per entry for the whole sync.
@@ -63,7 +69,7 @@ type Item struct {
 }
 
 // Attributes returns it.Attrs, with the metadata Meta makes when it is set.
-func (it *Item) Attributes() Attrs {
+func (it *Item) Attributes() store.Attrs {
 	a := it.Attrs
 	if it.Meta != nil {
 		a.Metadata = it.Meta()
@@ -103,8 +109,8 @@ type Action struct {
 	Kind   Kind   `json:"kind"`
 	Reason Reason `json:"reason"`
 	// Precondition for manifest writes: the listed ETag, or must-not-exist.
-	Pre  Precondition `json:"-"`
-	Item *Item        `json:"-"`
+	Pre  store.Precondition `json:"-"`
+	Item *Item              `json:"-"`
 }
 
 // Plan is what a sync will do. It is computed without I/O.
@@ -118,12 +124,12 @@ type Plan struct {
 // the content does not produce is deleted.
 var ManagedPrefixes = []string{"assets/", "entries/", "metadata/"}
 
-// MakePlan compares the objects the content produces with the bucket
+// Make compares the objects the content produces with the bucket
 // listing. An object is unchanged exactly when its listed ETag is the MD5 of
 // the bytes the content produces: entry bodies carry their hash, which
 // covers their metadata, so the listing alone decides. prev, the records
 // the bucket's manifests held, only refines why an entry is rewritten.
-func MakePlan(local []Item, remote map[string]Object, prev map[string]Previous) *Plan {
+func Make(local []Item, remote map[string]store.Object, prev map[string]Previous) *Plan {
 	p := &Plan{}
 	produced := make(map[string]bool, len(local))
 	for i := range local {
@@ -135,7 +141,7 @@ func MakePlan(local []Item, remote map[string]Object, prev map[string]Previous) 
 		case !exists:
 			a.Reason = ReasonNew
 			if it.Kind == KindManifest {
-				a.Pre = Precondition{IfNoneMatch: true}
+				a.Pre = store.Precondition{IfNoneMatch: true}
 			}
 		case it.Kind == KindAsset:
 			// Content-addressed: the key names the bytes. Never overwrite.
@@ -146,7 +152,7 @@ func MakePlan(local []Item, remote map[string]Object, prev map[string]Previous) 
 				p.Unchanged++
 				continue
 			}
-			a.Reason, a.Pre = ReasonContentChanged, Precondition{IfMatch: obj.ETag}
+			a.Reason, a.Pre = ReasonContentChanged, store.Precondition{IfMatch: obj.ETag}
 		case obj.ETag == it.MD5:
 			p.Unchanged++
 			continue
@@ -190,10 +196,10 @@ func sortUploads(ups []Action) {
 // whose stored attributes differ from it.Attrs (sync --verify): the body is
 // the same, so only a put of the whole object repairs it. A manifest keeps
 // its conditional write.
-func (p *Plan) Rewrite(it *Item, listed Object) {
+func (p *Plan) Rewrite(it *Item, listed store.Object) {
 	a := Action{Key: it.Key, Kind: it.Kind, Reason: ReasonAttrsDiffer, Item: it}
 	if it.Kind == KindManifest {
-		a.Pre = Precondition{IfMatch: listed.ETag}
+		a.Pre = store.Precondition{IfMatch: listed.ETag}
 	}
 	p.Unchanged--
 	p.Uploads = append(p.Uploads, a)
