@@ -3,7 +3,7 @@
 // on every response.
 import { applyPolicy, isBypass, canonicalSearch } from './policy.js';
 import { Req, StoreError, ManifestError } from './store.js';
-import { route, notFound } from './routes.js';
+import { route, heldNotFound } from './routes.js';
 import { version, purge } from './internal.js';
 import { canonicalPath, rawTarget } from './canon.js';
 import { ROUTE, isReservedRoute } from './contract.js';
@@ -117,7 +117,7 @@ async function handle(request, env, ctx) {
       ? text(503, err.public || 'Service unavailable: the content store did not answer. Try again shortly.\n', { 'Retry-After': '5' })
       : text(500, 'Internal error\n');
   }
-  if (r.status === 404 && !r.type) r = { ...notFound(null), headers: r.headers };
+  if (r.status === 404 && !r.type) r = { ...heldNotFound(rq), headers: r.headers };
   // A response resting on a bucket read older than the freshness horizon, or
   // on a copy kept after a failed read, is served but never stored.
   const res = applyPolicy(toResponse(r, request.method === 'HEAD'), {

@@ -7,7 +7,7 @@ import { visibility } from './policy.js';
 import { entryMeta, metaProblem, marker, splitBody } from './meta.js';
 import * as L from './layout.js';
 import { atom, robots } from './feeds.js';
-import { searchPage } from './searchpage.js';
+import { searchPage, form } from './searchpage.js';
 import { checked } from './shape.js';
 import { UnknownBucket } from './store.js';
 import { inShard, hiddenNow, visibleTotal, visibleShards } from './schedule.js';
@@ -53,10 +53,14 @@ export function possible(path) {
   return SLUG.test(rest) && ENTRY_KEY_MIN + keyBytes(rest) <= MAX_KEY_BYTES;
 }
 
-/** notFound renders the site's 404 page; a cap lets it expire when an entry appears. */
-export function notFound(site, cap) {
-  const main = '<h1>Not found</h1><p>There is nothing at this address. Try the <a href="/">home page</a> or the <a href="/tags/">tags</a>.</p>';
-  return { status: 404, body: L.shell(site, { title: 'Not found', main }), type: HTML, tags: ['site'], cap };
+/** notFound is the 404 page: search, the newest visible entries, home, tags; capped at their next boundary too. */
+export function notFound(site, cap = Infinity, now = Date.now()) {
+  const v = visibility((site && site.latest) || [], now);
+  const recent = v.shown.slice(0, 5).map((r) => `<li><a href="${L.safeHref(r.url)}">${L.esc(r.title)}</a></li>`).join('');
+  const main = `<h1>Not found</h1><p>There is nothing at this address. Search for it, or try the <a href="/">home page</a> or the <a href="/tags/">tags</a>.</p>
+${form()}${recent ? `
+<h2 class="section">Recent entries</h2><ul class="recent">${recent}</ul>` : ''}`;
+  return { status: 404, body: L.shell(site, { title: 'Not found', main }), type: HTML, tags: ['site'], cap: Math.min(cap, v.cap) };
 }
 
 /**
@@ -64,7 +68,17 @@ export function notFound(site, cap) {
  * archive or listing page): it also carries the tag that sync purges, so the
  * cached 404 goes when the page appears.
  */
-const missing = (site, tag, cap) => ({ ...notFound(site, cap), tags: ['site', tag] });
+const missing = (site, rq, tag, cap) => ({ ...nf(site, rq, cap), tags: ['site', tag] });
+/** heldNotFound is the 404 of a request that reads nothing: the site shows only if held fresh (store.js). */
+export function heldNotFound(rq) {
+  let site = null;
+  try {
+    site = checked('metadata/site.json', rq.held ? rq.held('metadata/site.json') : undefined) || null;
+  } catch { /* a bad copy: the bare 404 */ }
+  return nf(site, rq);
+}
+/** nf is the 404 at the request's clock. */
+const nf = (site, rq, cap) => notFound(site, cap, rq.now);
 
 /**
  * siteOf reads site.json. A bucket without it (empty, or not the bucket a
@@ -84,8 +98,9 @@ function page(site, opts) {
 /** route answers every content path (not /__internal). */
 export async function route(rq, url) {
   const path = url.pathname;
-  if (!possible(path)) return notFound(null);
+  if (!possible(path)) return heldNotFound(rq);
   const site = await siteOf(rq);
+  const miss = (s, cap) => nf(s, rq, cap);
   // An alias (an entry's old path, site.json) answers 301 to the entry.
   if (site.aliases && Object.hasOwn(site.aliases, path)) return redirect(site.aliases[path]);
   if (path === '/') return home(site, rq);
@@ -98,31 +113,31 @@ export async function route(rq, url) {
   if (path === '/search') return searchPage(site, rq, url);
   if (path === '/tags') return redirect('/tags/');
   const p = url.searchParams.get('page');
-  if (path === '/tags/') return P.tagsIndex(site, rq, p, notFound);
+  if (path === '/tags/') return P.tagsIndex(site, rq, p, miss);
   let m = /^\/tags\/([^/]+)$/.exec(path);
   // canon.js already redirected any other spelling of a tag slug to the canonical one.
-  if (m) return TAG_SEG.test(m[1]) ? P.tagPage(site, rq, m[1], p, notFound) : notFound(site);
+  if (m) return TAG_SEG.test(m[1]) ? P.tagPage(site, rq, m[1], p, miss) : nf(site, rq);
   m = /^\/sitemaps\/([a-z0-9-]+)\.xml$/.exec(path);
-  if (m) return (await P.sitemapPart(site, rq, m[1])) || notFound(site);
+  if (m) return (await P.sitemapPart(site, rq, m[1])) || nf(site, rq);
   m = /^\/metadata\/([a-z0-9-]+)\.json$/.exec(path);
   if (m) return manifest(site, rq, m[1]);
   m = /^\/assets\/([^/]+)$/.exec(path);
   if (m) return asset(site, rq, m[1]);
   m = /^\/([a-z0-9-]+)(\/.*)?$/.exec(path);
   const c = m && (site.collections || []).find((x) => x.route === `/${m[1]}`);
-  if (!c) return notFound(site);
+  if (!c) return nf(site, rq);
   return inCollection(site, rq, c, m[2] || '', url);
 }
 
 async function inCollection(site, rq, c, rest, url) {
   if (rest === '') return redirect(`${c.route}/${url.search}`); // the query is canonical already (index.js)
-  if (rest === '/') return P.listing(site, rq, c, url.searchParams.get('page'), notFound);
+  if (rest === '/') return P.listing(site, rq, c, url.searchParams.get('page'), (s, cap) => nf(s, rq, cap));
   if (rest === '/feed.xml') return P.feed(site, rq, c);
   let m = /^\/(\d{4})\/(?:(\d{2})\/)?$/.exec(rest);
-  if (m) return P.archive(site, rq, c, m[1], m[2], url.searchParams.get('page'), notFound);
+  if (m) return P.archive(site, rq, c, m[1], m[2], url.searchParams.get('page'), (s, cap) => nf(s, rq, cap));
   m = /^\/(.+)$/.exec(rest);
   if (m && SLUG.test(m[1])) return entry(site, rq, c, m[1]);
-  return notFound(site);
+  return nf(site, rq);
 }
 
 function home(site, rq) {
@@ -143,9 +158,9 @@ function indexOf(rq, c) {
 }
 
 async function manifest(site, rq, name) {
-  if (!(site.collections || []).some((c) => c.name === name)) return notFound(site);
+  if (!(site.collections || []).some((c) => c.name === name)) return nf(site, rq);
   const index = await load(rq, `metadata/${name}.json`);
-  if (!index) return notFound(site);
+  if (!index) return nf(site, rq);
   const { hidden, cap } = hiddenNow(site, rq.now, (h) => h.collection === name);
   const view = hidden.length ? await publicIndex(rq, index, hidden) : index;
   return ok(`${JSON.stringify(view)}\n`, 'application/json', [`m:${name}`], { kind: 'manifest', cap });
@@ -184,7 +199,7 @@ const INLINE = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: '
 
 async function asset(site, rq, name) {
   const obj = await rq.object(`assets/${name}`);
-  if (!obj) return notFound(site);
+  if (!obj) return nf(site, rq);
   const ext = name.slice(name.indexOf('.') + 1);
   const type = Object.hasOwn(INLINE, ext) ? INLINE[ext] : null;
   const headers = { ETag: obj.httpEtag, ...(!type && { 'Content-Disposition': 'attachment' }) };
@@ -192,16 +207,16 @@ async function asset(site, rq, name) {
 }
 
 async function entry(site, rq, c, slug) {
-  if (keyBytes(`entries/${c.name}/${slug}.html`) > MAX_KEY_BYTES) return notFound(site);
+  if (keyBytes(`entries/${c.name}/${slug}.html`) > MAX_KEY_BYTES) return nf(site, rq);
   const obj = await rq.object(`entries/${c.name}/${slug}.html`);
-  if (!obj) return missing(site, `e:${c.name}/${slug}`);
+  if (!obj) return missing(site, rq, `e:${c.name}/${slug}`);
   const bad = metaProblem(obj.customMetadata);
   if (bad) throw untrusted(c, slug, `metadata: ${bad}`);
   const rec = entryMeta(obj.customMetadata, c.name, slug, c.route);
   // site.json's schedule carries the entry's window too: metadata that lost it does not publish it early.
   const windows = [rec, ...(site.schedule || []).filter((h) => h.collection === c.name && h.slug === slug)];
   const v = visibility(windows, rq.now);
-  if (v.shown.length < windows.length) return missing(site, `e:${c.name}/${slug}`, v.cap);
+  if (v.shown.length < windows.length) return missing(site, rq, `e:${c.name}/${slug}`, v.cap);
   const [body, near] = await Promise.all([obj.text(), neighbours(rq, c, rec)]);
   // A body names the hash it was written with: metadata of another version does not pass for its own.
   if (body.startsWith('<!-- axctl ') && !body.startsWith(`${marker(rec.hash)}\n`)) throw untrusted(c, slug, 'body marker does not match its metadata hash');

@@ -120,6 +120,13 @@ export class Req {
     return p.then((r) => this.uses(r));
   }
 
+  /** held is the copy of key json() would use without a read, if young enough to keep the response storable. */
+  held(key) {
+    const m = memo.get(key);
+    const ttl = Math.min(1000 * (Number(this.env.MANIFEST_TTL ?? 1) || 0), FRESH_HORIZON_MS / 2);
+    return m && !m.inflight && m.at !== undefined && Date.now() - m.at < ttl ? this.uses({ value: m.value, at: m.at, ok: true }) : undefined;
+  }
+
   /**
    * join waits for another request's read of key. That read's I/O belongs to
    * the other request: if it is cancelled (its client went away) the promise

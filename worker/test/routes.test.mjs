@@ -306,3 +306,39 @@ test('property: no 5xx and nothing non-cacheable carries cache headers across ma
     else assertNotStored(r);
   }
 });
+
+/** notFoundParts is what a 404 page offers: its search form, recent entry links, and whether it links home and the tags. */
+function notFoundParts(doc) {
+  const forms = find(doc, (n) => n.nodeName === 'form' && attr(n, 'action') === '/search' && attr(n, 'method') === 'get');
+  const mainEl = find(doc, (n) => n.nodeName === 'main')[0];
+  const inMain = forms.filter((f) => { for (let p = f; p; p = p.parentNode) if (p === mainEl) return true; return false; });
+  const recent = find(doc, (n) => n.nodeName === 'a' && n.parentNode?.parentNode && attr(n.parentNode.parentNode, 'class') === 'recent').map((a) => attr(a, 'href'));
+  const hrefs = find(mainEl, (n) => n.nodeName === 'a').map((a) => attr(a, 'href'));
+  return { search: inMain.length === 1 && find(inMain[0], (n) => n.nodeName === 'input' && attr(n, 'name') === 'q').length === 1
+    && find(inMain[0], (n) => n.nodeName === 'button').length === 1, recent, home: hrefs.includes('/'), tags: hrefs.includes('/tags/') };
+}
+
+test('every 404 offers a search form, the newest visible entries, home and the tags', async () => {
+  const home = await html('/');
+  const latest = find(home.doc, (n) => n.nodeName === 'a' && n.parentNode.nodeName === 'h2' && n.parentNode.parentNode.nodeName === 'article').map((a) => attr(a, 'href'));
+  assert.ok(latest.length >= 5, 'the fixture has five visible entries');
+  for (const path of ['/blog/no-such-entry', '/nope', '/no/such/page', '/tags/unknown', '/blog/?page=9', '/blog/2025/', '/blog/future', '/blog/expired', '/metadata/nope.json', '/assets/0000000000000000000000000000000a.svg']) {
+    const { res, doc } = await html(path);
+    assert.equal(res.status, 404, path);
+    const got = notFoundParts(doc);
+    assert.deepEqual(got, { search: true, recent: latest.slice(0, 5), home: true, tags: true }, path);
+    for (const hidden of ['/blog/future', '/blog/expired']) assert.ok(!got.recent.includes(hidden), `${path} lists ${hidden}`);
+    assert.ok(edgeTTL(res) <= 60, path);
+  }
+});
+
+test('the 404 of a path that reads nothing still offers search, home and the tags; recent entries only from a fresh memo', async () => {
+  for (const path of ['/a_b/', '/blog/hello.world', '/assets/x.svg']) {
+    const { res, doc } = await html(path);
+    assert.equal(res.status, 404, path);
+    const got = notFoundParts(doc);
+    assert.ok(got.search && got.home && got.tags, `${path}: ${JSON.stringify(got)}`);
+    assert.ok(got.recent.length === 0 || got.recent.length === 5, `${path}: ${got.recent}`);
+    assertCacheable(res, { tags: ['site'] });
+  }
+});

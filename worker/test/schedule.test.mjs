@@ -87,8 +87,14 @@ function urls() {
     for (const e of mine) out.push(`/${c}/${e.date.slice(0, 4)}/`, `/${c}/${e.date.slice(0, 4)}/${e.date.slice(5, 7)}/`, `/${c}/${e.date.slice(0, 4)}/${e.date.slice(5, 7)}/?page=2`);
   }
   for (const e of truth.entries) out.push(e.url);
+  out.push(...NOT_FOUND);
   return [...new Set(out)];
 }
+
+/** NOT_FOUND are addresses nothing answers: an unknown route, entry and tag. */
+const NOT_FOUND = ['/nope/', '/blog/no-such-entry', '/tags/no-such-tag'];
+/** recent is the entries a 404 page lists. */
+const recent = (body) => [...body.matchAll(/<ul class="recent">(.*?)<\/ul>/g)].flatMap((m) => [...m[1].matchAll(/href="([^"]+)"/g)].map((x) => x[1]));
 
 /** allSlugs is every tag slug of the published entries, in slug order (the tags index order). */
 const allSlugs = () => [...new Set(published().flatMap((e) => e.tags.map((t) => t.slug)))].sort();
@@ -133,6 +139,9 @@ function check(path, t, { status, body, tags }) {
     if (path !== `/tags/${s}`) assert.ok(!tags.split(',').includes(`t:${s}`), `${at}: Cache-Tag names t:${s} of hidden entries only`);
   }
 
+  // Every 404 lists the newest visible entries (site.json's latest, read already).
+  if (status === 404) assert.deepEqual(recent(body), vis.slice(0, 5).map((e) => e.url), `${at}: the 404's recent entries`);
+  if (NOT_FOUND.includes(path)) return assert.equal(status, 404, at);
   const entry = truth.entries.find((e) => e.url === path);
   if (entry) {
     assert.equal(status, vis.includes(entry) ? 200 : 404, at);

@@ -109,3 +109,25 @@ test('index.js serves the copy held after a failed revalidation, and no cache ma
   env.CONTENT.fail = false;
   assert.doesNotMatch((await get()).headers.get('Cache-Control'), /no-store/, 'cacheable again once R2 answers');
 });
+
+test('held gives the memo\'s copy without a read only while json() would use it and the response stays fresh', async () => {
+  const env = { MANIFEST_TTL: '3600', CONTENT: bucket({ 'metadata/h.json': '{"title":"h"}' }) };
+  assert.equal(new Req(env, {}).held('metadata/h.json'), undefined, 'nothing held yet');
+  await new Req(env, {}).json('metadata/h.json');
+  const real = Date.now;
+  const t0 = real();
+  try {
+    Date.now = () => t0 + FRESH_HORIZON_MS / 2 - 50;
+    const rq = new Req(env, {});
+    assert.equal(rq.held('metadata/h.json').title, 'h');
+    assert.ok(rq.fresh(), 'a response resting on it may be stored');
+    Date.now = () => t0 + FRESH_HORIZON_MS / 2 + 50;
+    assert.equal(new Req(env, {}).held('metadata/h.json'), undefined, 'too old to keep the response storable');
+    const short = { ...env, MANIFEST_TTL: '0.01' };
+    Date.now = () => t0 + 100;
+    assert.equal(new Req(short, {}).held('metadata/h.json'), undefined, 'past MANIFEST_TTL json() would read again');
+  } finally {
+    Date.now = real;
+  }
+  assert.equal(env.CONTENT.calls.length, 1, 'held never reads');
+});
