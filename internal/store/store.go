@@ -1,5 +1,5 @@
 // Package store is a flat key/value bucket: the Store interface, its
-// implementations (a local directory and S3/R2), custom metadata as it
+// implementations (a local directory, S3/R2 and memory), custom metadata as it
 // goes over the wire, and the MD5 every ETag is. It knows nothing of entries,
 // manifests or key layouts (internal/contract, internal/plan).
 package store

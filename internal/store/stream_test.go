@@ -22,6 +22,7 @@ func TestPutReaderRefusesOtherBytes(t *testing.T) {
 			}
 			return s
 		},
+		"mem": func(t *testing.T) store.ReaderPutter { return store.NewMemStore() },
 		"s3": func(t *testing.T) store.ReaderPutter {
 			return newS3Store(t, minio.Start(t), "", store.S3Options{MaxAttempts: 1})
 		},

@@ -16,3 +16,7 @@ func TestDirStoreConformance(t *testing.T) {
 		return s
 	}, storetest.Options{})
 }
+
+func TestMemStoreConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store { return store.NewMemStore() }, storetest.Options{})
+}
