@@ -59,11 +59,19 @@ func runManifestRebuild(ctx context.Context, opts *ManifestRebuildOptions) error
 		}
 	}
 	site := manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL, Lang: cfg.Site.Lang, Now: time.Now()}
-	want, err := manifest.Rebuild(ctx, storage, site, syncer.Collections(cfg), cfg.PageSize, opts.Concurrency)
+	records, err := syncer.ReadRecords(ctx, storage, syncer.Collections(cfg), opts.Concurrency)
 	if err != nil {
 		return storeErr(fmt.Errorf("rebuild: %w", err))
 	}
-	index, err := search.Rebuild(ctx, storage, syncer.Collections(cfg), opts.Concurrency)
+	want, err := manifest.Build(site, syncer.Collections(cfg), records, cfg.PageSize)
+	if err != nil {
+		return storeErr(fmt.Errorf("rebuild: %w", err))
+	}
+	docs, err := syncer.ReadDocs(ctx, storage, syncer.Collections(cfg), opts.Concurrency)
+	if err != nil {
+		return storeErr(fmt.Errorf("rebuild search index: %w", err))
+	}
+	index, err := search.Build(docs)
 	if err != nil {
 		return storeErr(fmt.Errorf("rebuild search index: %w", err))
 	}

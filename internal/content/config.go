@@ -26,7 +26,7 @@ const DefaultTarget = "file://.axctl/bucket"
 // DefaultMetadataBytes is limits.metadataBytes unless set: the strictest
 // target's limit. MinIO, AWS S3 and Miniflare's local R2 (make demo, make
 // preview) refuse more than 2,048 bytes of custom metadata per object, as
-// store.MetadataSize counts them (header names included).
+// contract.MetadataSize counts them (header names included).
 const DefaultMetadataBytes = 2048
 
 // MaxMetadataBytes is R2's limit: a config whose bucket is only ever R2 may

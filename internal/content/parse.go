@@ -7,9 +7,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/manifest"
 	"github.com/axctl/axctl/internal/render"
-	"github.com/axctl/axctl/internal/store"
 )
 
 // parse validates and renders the bytes of f. A file whose frontmatter sits
@@ -134,9 +134,9 @@ func (l *loader) parseText(f file, src, raw []byte) (*Entry, []Problem) {
 	e.HTML = withMarker(e.Record.Hash, e.HTML)
 	// MetadataSize encodes the values itself: giving it the encoded map would
 	// encode the encoded-words a second time and overcount non-ASCII entries.
-	if _, err := store.EncodeMetadata(meta); err != nil {
+	if n, err := contract.MetadataSize(meta); err != nil {
 		return prob(fm.startLine-1, 1, "metadata cannot be encoded: %v", err)
-	} else if n := store.MetadataSize(meta); n > l.cfg.Limits.MetadataBytes {
+	} else if n > l.cfg.Limits.MetadataBytes {
 		return prob(fm.startLine-1, 1, "metadata is %d bytes once encoded; the limit is %d (limits.metadataBytes): shorten the description, title or tags", n, l.cfg.Limits.MetadataBytes)
 	}
 	return e, c.warnings

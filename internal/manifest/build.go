@@ -247,7 +247,7 @@ func schedule(all []Record, now time.Time) []Scheduled {
 func checkCollections(cols []Collection, records map[string][]Record) error {
 	seen := make(map[string]bool, len(cols))
 	for _, c := range cols {
-		if err := checkCollection(c.Name); err != nil {
+		if err := CheckCollection(c.Name); err != nil {
 			return err
 		}
 		if seen[c.Name] {

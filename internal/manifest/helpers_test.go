@@ -76,3 +76,22 @@ func wantErr(t *testing.T, err error, parts ...string) {
 		}
 	}
 }
+
+// richSeries is series with every optional field used somewhere.
+func richSeries(prefix string, n int) []Record {
+	recs := series(prefix, n)
+	for i := range recs {
+		r := &recs[i]
+		switch i % 4 {
+		case 0:
+			r.Tags = []Tag{{Name: "Café", Slug: "caf%C3%A9"}, {Name: "Go", Slug: "go"}}
+		case 1:
+			r.Author, r.Description, r.Template = "Zoë", "About 🚀\nthings", "post"
+			r.Features = []string{"syntax:code", "math:katex"}
+		case 2:
+			r.Source, r.PublishDate, r.Expires = "https://example.com/x?a&b", day(i), day(i+30)
+			r.Slug = "nested/" + r.Slug
+		}
+	}
+	return recs
+}

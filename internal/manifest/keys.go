@@ -44,10 +44,10 @@ func ShardKey(collection string, i int) string {
 	return fmt.Sprintf("metadata/%s/%04d.json", collection, i)
 }
 
-// checkCollection reports whether name is a valid collection name: the
+// CheckCollection reports whether name is a valid collection name: the
 // contract's name pattern, and not a reserved name (a collection "site"
 // would make the site manifest its index).
-func checkCollection(name string) error {
+func CheckCollection(name string) error {
 	if name == "" {
 		return fmt.Errorf("collection name is empty")
 	}

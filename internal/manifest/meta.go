@@ -73,7 +73,7 @@ func ToMetadata(r Record) map[string]string {
 // ignored; a missing required field or a malformed value is an error that
 // names the field.
 func FromMetadata(collection, route, slug string, m map[string]string) (Record, error) {
-	if err := checkCollection(collection); err != nil {
+	if err := CheckCollection(collection); err != nil {
 		return Record{}, err
 	}
 	if err := checkSlug(slug); err != nil {

@@ -182,12 +182,19 @@ func TestManifestsMatchRebuild(t *testing.T) {
 		b := open(t)
 		run(t, s, b.storage)
 		cfg := s.config()
-		want, err := manifest.Rebuild(context.Background(), b.raw, manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL},
-			syncer.Collections(cfg), cfg.PageSize, 4)
+		records, err := syncer.ReadRecords(context.Background(), b.raw, syncer.Collections(cfg), 4)
 		if err != nil {
 			t.Fatal(err)
 		}
-		index, err := search.Rebuild(context.Background(), b.raw, syncer.Collections(cfg), 4)
+		want, err := manifest.Build(manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL}, syncer.Collections(cfg), records, cfg.PageSize)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs, err := syncer.ReadDocs(context.Background(), b.raw, syncer.Collections(cfg), 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		index, err := search.Build(docs)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,8 +1,10 @@
-package manifest
+package syncer_test
 
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"maps"
@@ -13,7 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/axctl/axctl/internal/manifest"
 	"github.com/axctl/axctl/internal/store"
+	"github.com/axctl/axctl/internal/syncer"
 )
 
 // fakeStore is a map-backed store.Store that counts requests and the
@@ -103,41 +107,78 @@ func (s *fakeStore) Delete(ctx context.Context, keys []string) error {
 func (s *fakeStore) String() string { return "fake://" }
 
 // seed writes each record as an entry object with its metadata, the way sync does.
-func (s *fakeStore) seed(t *testing.T, records map[string][]Record) {
+func (s *fakeStore) seed(t *testing.T, records map[string][]manifest.Record) {
 	t.Helper()
 	for c, recs := range records {
 		for _, r := range recs {
-			attrs := store.Attrs{ContentType: "text/html; charset=utf-8", Metadata: ToMetadata(r)}
-			if _, err := s.Put(context.Background(), EntryKey(c, r.Slug), []byte("<p>x</p>"), attrs, store.Precondition{}); err != nil {
+			attrs := store.Attrs{ContentType: "text/html; charset=utf-8", Metadata: manifest.ToMetadata(r)}
+			if _, err := s.Put(context.Background(), manifest.EntryKey(c, r.Slug), []byte("<p>x</p>"), attrs, store.Precondition{}); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
 }
 
-// richSeries is series with every optional field used somewhere.
-func richSeries(prefix string, n int) []Record {
-	recs := series(prefix, n)
+// hex32 is a stable 32-hex-digit hash of s, for test records.
+func hex32(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])[:32]
+}
+
+// richSeries returns n valid records, one a day, with every optional
+// field used somewhere.
+func richSeries(prefix string, n int) []manifest.Record {
+	day := func(i int) string {
+		return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i).Format("2006-01-02T15:04:05Z")
+	}
+	recs := make([]manifest.Record, n)
 	for i := range recs {
-		r := &recs[i]
-		switch i % 4 {
-		case 0:
-			r.Tags = []Tag{{Name: "Café", Slug: "caf%C3%A9"}, {Name: "Go", Slug: "go"}}
-		case 1:
-			r.Author, r.Description, r.Template = "Zoë", "About 🚀\nthings", "post"
-			r.Features = []string{"syntax:code", "math:katex"}
-		case 2:
-			r.Source, r.PublishDate, r.Expires = "https://example.com/x?a&b", day(i), day(i+30)
-			r.Slug = "nested/" + r.Slug
+		slug := fmt.Sprintf("%s-%03d", prefix, i)
+		r := manifest.Record{Slug: slug, Title: "Title of " + slug, Date: day(i), Words: len(slug) * 10}
+		if i%4 == 0 {
+			r.Tags = []manifest.Tag{{Name: "Café", Slug: "caf%C3%A9"}, {Name: "Go", Slug: "go"}}
+		} else if i%4 == 1 {
+			r.Author, r.Template, r.Features = "Zoë", "post", []string{"syntax:code", "math:katex"}
+			r.Description = "About 🚀\nthings"
+		} else if i%4 == 2 {
+			r.Slug, r.Source = "nested/"+slug, "https://example.com/x?a&b"
+			r.PublishDate, r.Expires = day(i), day(i+30)
 		}
+		r.Hash, r.Input = hex32("hash "+slug), hex32("input "+slug)
+		recs[i] = r
 	}
 	return recs
 }
 
-func TestRebuildMatchesBuild(t *testing.T) {
-	docs := Collection{Name: "docs", Route: "/", Title: "Docs"}
-	cols := []Collection{blog, notes, docs, {Name: "empty", Route: "/empty", Title: "Empty"}}
-	records := map[string][]Record{
+var (
+	rbBlog  = manifest.Collection{Name: "blog", Route: "/blog", Title: "Blog"}
+	rbNotes = manifest.Collection{Name: "notes", Route: "/notes", Title: "Notes"}
+	rbSite  = manifest.Site{Title: "axctl", BaseURL: "https://example.com"}
+)
+
+// rebuildManifests is what `manifest rebuild` computes: the records read
+// from the store, built as sync builds them.
+func rebuildManifests(ctx context.Context, s store.Store, cols []manifest.Collection, pageSize, workers int) (map[string][]byte, error) {
+	records, err := syncer.ReadRecords(ctx, s, cols, workers)
+	if err != nil {
+		return nil, err
+	}
+	return manifest.Build(rbSite, cols, records, pageSize)
+}
+
+// dumpObjects renders objects as a txtar-like archive, keys sorted.
+func dumpObjects(out map[string][]byte) string {
+	var b strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(out)) {
+		fmt.Fprintf(&b, "-- %s --\n%s", k, out[k])
+	}
+	return b.String()
+}
+
+func TestReadRecordsMatchesBuild(t *testing.T) {
+	docs := manifest.Collection{Name: "docs", Route: "/", Title: "Docs"}
+	cols := []manifest.Collection{rbBlog, rbNotes, docs, {Name: "empty", Route: "/empty", Title: "Empty"}}
+	records := map[string][]manifest.Record{
 		"blog":  richSeries("post", 61),
 		"notes": richSeries("note", 3),
 		"docs":  richSeries("doc", 25),
@@ -158,21 +199,24 @@ func TestRebuildMatchesBuild(t *testing.T) {
 			st.objects["assets/0123.png"] = store.Attrs{}
 			st.objects["metadata/blog.json"] = store.Attrs{}
 
-			want := mustBuild(t, cols, records, tt.pageSize)
-			got, err := Rebuild(context.Background(), st, site, cols, tt.pageSize, tt.workers)
+			want, err := manifest.Build(rbSite, cols, records, tt.pageSize)
 			if err != nil {
-				t.Fatalf("Rebuild: %v", err)
+				t.Fatal(err)
 			}
-			if dump(got) != dump(want) {
-				t.Errorf("Rebuild differs from Build:\n got %s\nwant %s", dump(got), dump(want))
+			got, err := rebuildManifests(context.Background(), st, cols, tt.pageSize, tt.workers)
+			if err != nil {
+				t.Fatalf("rebuild: %v", err)
+			}
+			if dumpObjects(got) != dumpObjects(want) {
+				t.Errorf("a rebuild differs from Build:\n got %s\nwant %s", dumpObjects(got), dumpObjects(want))
 			}
 			if n := st.gets.Load(); n != 0 {
-				t.Errorf("Rebuild read %d bodies, want 0", n)
+				t.Errorf("ReadRecords read %d bodies, want 0", n)
 			}
 			if n, want := st.heads.Load(), int32(61+3+25); n != want {
-				t.Errorf("Rebuild made %d HEADs, want %d", n, want)
+				t.Errorf("ReadRecords made %d HEADs, want %d", n, want)
 			}
-			limit := int32(cmp.Or(tt.workers, DefaultConcurrency))
+			limit := int32(cmp.Or(tt.workers, syncer.RebuildConcurrency))
 			if p := st.peak.Load(); p > limit {
 				t.Errorf("%d HEADs in flight, limit %d", p, limit)
 			}
@@ -180,7 +224,7 @@ func TestRebuildMatchesBuild(t *testing.T) {
 	}
 }
 
-func TestRebuildErrors(t *testing.T) {
+func TestReadRecordsErrors(t *testing.T) {
 	errBoom := errors.New("boom: connection reset")
 	tests := []struct {
 		name   string
@@ -210,7 +254,7 @@ func TestRebuildErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			st := newFakeStore()
-			st.seed(t, map[string][]Record{"blog": series("post", 10)})
+			st.seed(t, map[string][]manifest.Record{"blog": richSeries("post", 10)})
 			if tt.mutate != nil {
 				tt.mutate(st)
 			}
@@ -218,8 +262,15 @@ func TestRebuildErrors(t *testing.T) {
 			if tt.ctx != nil {
 				ctx = tt.ctx()
 			}
-			_, err := Rebuild(ctx, st, site, []Collection{blog}, 0, 3)
-			wantErr(t, err, tt.want...)
+			_, err := rebuildManifests(ctx, st, []manifest.Collection{rbBlog}, 0, 3)
+			if err == nil {
+				t.Fatalf("got no error, want one mentioning %q", tt.want)
+			}
+			for _, p := range tt.want {
+				if !strings.Contains(err.Error(), p) {
+					t.Errorf("error %q does not mention %q", err, p)
+				}
+			}
 			if tt.is != nil && !errors.Is(err, tt.is) {
 				t.Errorf("error %v does not wrap %v", err, tt.is)
 			}
@@ -227,30 +278,33 @@ func TestRebuildErrors(t *testing.T) {
 	}
 }
 
-// TestRebuildDirStore runs Rebuild against the real local-directory store,
+// TestRebuildDirStore runs ReadRecords against the real local-directory store,
 // so non-ASCII metadata goes through the store's encoding and back.
 func TestRebuildDirStore(t *testing.T) {
 	st, err := store.NewDirStore(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	cols := []Collection{blog, notes}
-	records := map[string][]Record{"blog": richSeries("post", 30), "notes": richSeries("note", 2)}
+	cols := []manifest.Collection{rbBlog, rbNotes}
+	records := map[string][]manifest.Record{"blog": richSeries("post", 30), "notes": richSeries("note", 2)}
 	ctx := context.Background()
 	for c, recs := range records {
 		for _, r := range recs {
-			attrs := store.Attrs{ContentType: "text/html; charset=utf-8", Metadata: ToMetadata(r)}
-			if _, err := st.Put(ctx, EntryKey(c, r.Slug), []byte("<p>x</p>"), attrs, store.Precondition{}); err != nil {
+			attrs := store.Attrs{ContentType: "text/html; charset=utf-8", Metadata: manifest.ToMetadata(r)}
+			if _, err := st.Put(ctx, manifest.EntryKey(c, r.Slug), []byte("<p>x</p>"), attrs, store.Precondition{}); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
-	want := mustBuild(t, cols, records, 0)
-	got, err := Rebuild(ctx, st, site, cols, 0, 4)
+	want, err := manifest.Build(rbSite, cols, records, 0)
 	if err != nil {
-		t.Fatalf("Rebuild: %v", err)
+		t.Fatal(err)
 	}
-	if dump(got) != dump(want) {
-		t.Errorf("Rebuild over %s differs from Build", st)
+	got, err := rebuildManifests(ctx, st, cols, 0, 4)
+	if err != nil {
+		t.Fatalf("rebuild: %v", err)
+	}
+	if dumpObjects(got) != dumpObjects(want) {
+		t.Errorf("a rebuild over %s differs from Build", st)
 	}
 }
