@@ -1,6 +1,7 @@
 package content
 
 import (
+	"bytes"
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
@@ -13,6 +14,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/axctl/axctl/internal/contract"
@@ -152,4 +154,20 @@ func (a Asset) Open() (io.ReadSeekCloser, error) {
 		return nil, fmt.Errorf("open %s: it changed since it was validated (%d bytes, then %d)", a.Src, a.Size, st.Size())
 	}
 	return f, nil
+}
+
+// assetsOf lists the assets the rendered HTML points at, in order, once each.
+func (l *loader) assetsOf(html []byte) []Asset {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []Asset
+	seen := map[string]bool{}
+	for _, a := range l.assets {
+		if !seen[a.Key] && bytes.Contains(html, []byte("/"+a.Key)) {
+			seen[a.Key] = true
+			out = append(out, *a)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
 }
