@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/axctl/axctl/internal/contract"
 	"github.com/bmatcuk/doublestar/v4"
 	"go.yaml.in/yaml/v3"
 )
@@ -68,24 +69,40 @@ func (c *Config) checkOptions(col *Collection) error {
 	if !dateModes[col.Dates] {
 		return c.errorAt(col, "dates %q must be frontmatter, filename (YYYY-MM-DD-slug.md) or folder (YYYY/MM/DD.md)", col.Dates)
 	}
+	if col.SortBy != "date" && col.SortBy != contract.SortWeight {
+		return c.errorAt(col, "sortBy %q must be date (entries dated, newest first) or weight (no dates: weight, then title)", col.SortBy)
+	}
+	if col.undated() && col.Dates != "frontmatter" {
+		return c.errorAt(col, "dates: %s takes dates from paths, but sortBy: weight lists entries without dates; drop one of them", col.Dates)
+	}
 	if col.UnknownKeys != "error" && col.UnknownKeys != "ignore" {
 		return c.errorAt(col, "unknownKeys %q must be error or ignore", col.UnknownKeys)
 	}
 	for _, from := range sortedKeys(col.Keys) {
 		to := col.Keys[from]
 		switch {
-		case schemaKeys[from]:
+		case col.reads(from):
 			return c.errorAt(col, "keys: %q is a frontmatter key of its own; only other names can map to one", from)
-		case !schemaKeys[to]:
+		case !col.reads(to):
 			return c.errorAt(col, "keys: %q maps to %q, which is not a frontmatter key (%s)", from, to, strings.Join(modelKeys(), ", "))
 		}
 	}
 	for _, k := range col.IgnoreKeys {
-		if schemaKeys[k] || col.Keys[k] != "" {
+		if col.reads(k) || col.Keys[k] != "" {
 			return c.errorAt(col, "ignoreKeys: %q is a key axctl reads; it cannot be ignored", k)
 		}
 	}
 	return nil
+}
+
+// undated reports whether col lists its entries by weight, without dates.
+func (col *Collection) undated() bool { return col.SortBy == contract.SortWeight }
+
+// reads reports whether k is a frontmatter key col reads: the model's,
+// and weight in an undated collection (elsewhere weight stays another
+// tool's key, to map, ignore or refuse).
+func (col *Collection) reads(k string) bool {
+	return schemaKeys[k] || k == "weight" && col.undated()
 }
 
 // sortedKeys returns the keys of m in order.

@@ -123,6 +123,11 @@ type Collection struct {
 	// filename (YYYY-MM-DD-slug.md) or folder (YYYY/MM/DD.md); a date in
 	// the frontmatter wins over the path's.
 	Dates string `yaml:"dates"`
+	// SortBy is date (default: every entry has a date, newest first) or
+	// weight (contract.SortWeight: entries need no date and list by their
+	// frontmatter weight, then title, then slug; docs/config.md, "Undated
+	// collections").
+	SortBy string `yaml:"sortBy"`
 	// Keys maps frontmatter keys of other tools to the content model's
 	// ({summary: description}); IgnoreKeys are accepted and dropped;
 	// UnknownKeys (error or ignore) says what every other key is.
@@ -211,6 +216,9 @@ func (c *Config) fill() {
 		}
 		if col.Dates == "" {
 			col.Dates = "frontmatter"
+		}
+		if col.SortBy == "" {
+			col.SortBy = "date"
 		}
 		if col.UnknownKeys == "" {
 			col.UnknownKeys = "error"

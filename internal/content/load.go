@@ -283,7 +283,7 @@ func (l *loader) record(e *Entry, res *render.Result, src []byte) (manifest.Reco
 	col := e.Collection
 	r := manifest.Record{
 		Slug: e.Slug, URL: manifest.EntryURL(col.Route, e.Slug), Key: manifest.EntryKey(col.Name, e.Slug),
-		Title: e.Front.Title, Date: fmtDate(e.Front.Date), Author: e.Front.Author,
+		Title: e.Front.Title, Date: fmtDate(e.Front.Date), Weight: e.Front.Weight, Author: e.Front.Author,
 		Description: e.Front.Description, Template: e.Front.Template, Source: e.Front.Source,
 		Features: e.Front.Features, Words: res.Words,
 		PublishDate: fmtDate(e.Front.PublishDate), Expires: fmtDate(e.Front.Expires), Aliases: e.Front.Aliases,
@@ -295,6 +295,9 @@ func (l *loader) record(e *Entry, res *render.Result, src []byte) (manifest.Reco
 	// The input hash leaves the renderer version out: same input with a new
 	// hash means the renderer changed (the plan's reason says so).
 	fmt.Fprintf(in, "%s\x00%s\x00%s\x00", col.Name, col.Route, col.Template)
+	if col.undated() {
+		in.Write([]byte("sortBy=weight\x00")) // the record drops the date: not "renderer changed"
+	}
 	in.Write(src)
 	for _, a := range e.Assets {
 		in.Write([]byte("\x00" + a.Key))

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/render"
 )
 
@@ -30,7 +31,9 @@ type Frontmatter struct {
 	Date, PublishDate, Expires time.Time
 	Tags                       []string
 	Features                   []string // sorted "type:name"
-	Draft                      bool
+	// Weight orders an undated collection (sortBy: weight); 0 is none.
+	Weight int
+	Draft  bool
 }
 
 // checker collects problems for one entry.
@@ -69,7 +72,7 @@ func (c *checker) checkSchema(m map[string]any, col *Collection, ps pathSlug) Fr
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if !schemaKeys[k] && col.UnknownKeys != "ignore" {
+		if !col.reads(k) && col.UnknownKeys != "ignore" {
 			line, col := c.loc.key(k)
 			msg := fmt.Sprintf("unknown key %q", k)
 			if s := suggest(k); s != "" {
@@ -79,7 +82,13 @@ func (c *checker) checkSchema(m map[string]any, col *Collection, ps pathSlug) Fr
 		}
 	}
 	fm.Title = c.str(m, "title", true)
-	fm.Date = c.date(m, "date", ps.date.IsZero() && col.Dates == "frontmatter")
+	fm.Date = c.date(m, "date", ps.date.IsZero() && col.Dates == "frontmatter" && !col.undated())
+	if col.undated() {
+		// Checked when given (a typo is still reported), never kept: an
+		// undated collection's entries are ordered and shown without one.
+		fm.Date = time.Time{}
+		fm.Weight = c.weight(m)
+	}
 	if _, set := m["date"]; !set && fm.Date.IsZero() {
 		if ps.date.IsZero() && col.Dates != "frontmatter" {
 			c.at(c.loc.fm.startLine-1, 1, "no date: the collection takes dates from the %s (%s), and this path has none; set date: in the frontmatter", col.Dates, map[string]string{"filename": "YYYY-MM-DD-slug.md", "folder": "YYYY/MM/DD.md"}[col.Dates])
@@ -223,6 +232,21 @@ func (c *checker) date(m map[string]any, key string, required bool) time.Time {
 		c.atValue([]string{key}, "%s must be a date (YYYY-MM-DD or RFC 3339), not %s", key, describe(v))
 	}
 	return time.Time{}
+}
+
+// weight reads an undated collection's weight: an integer within
+// ±contract.MaxWeight; 0, like no weight, lists the entry last (Hugo's rule).
+func (c *checker) weight(m map[string]any) int {
+	v, ok := m["weight"]
+	if !ok || v == nil {
+		return 0
+	}
+	n, isInt := v.(int)
+	if !isInt || n < -contract.MaxWeight || n > contract.MaxWeight {
+		c.atValue([]string{"weight"}, "weight must be a whole number from %d to %d, not %s", -contract.MaxWeight, contract.MaxWeight, describe(v))
+		return 0
+	}
+	return n
 }
 
 func (c *checker) tags(m map[string]any) []string {

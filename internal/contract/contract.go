@@ -133,3 +133,14 @@ const SearchMaxWords = 8
 
 // SearchMaxQueryBytes is the longest q a search accepts; more is a 400.
 const SearchMaxQueryBytes = 256
+
+// SortWeight is the sortBy of a collection whose entries need no date
+// (docs pages): listed by weight ascending (0 means none, listed last, as
+// in Hugo), then by title, then by slug. site.json names it on the
+// collection; its records carry weight and no date (docs/bucket.md,
+// "Undated collections").
+const SortWeight = "weight"
+
+// MaxWeight bounds |weight|, so every weight is an exact integer in
+// JavaScript and in a 32-bit int.
+const MaxWeight = 1_000_000_000

@@ -38,6 +38,8 @@ func WorkerJS() []byte {
 	fmt.Fprintf(&b, "export const SEARCH_SHARD_MAX_BYTES = %d;\n", SearchShardMaxBytes)
 	fmt.Fprintf(&b, "export const SEARCH_MAX_WORDS = %d;\n", SearchMaxWords)
 	fmt.Fprintf(&b, "export const SEARCH_MAX_QUERY_BYTES = %d;\n", SearchMaxQueryBytes)
+	fmt.Fprintf(&b, "export const SORT_WEIGHT = %q;\n", SortWeight)
+	fmt.Fprintf(&b, "export const MAX_WEIGHT = %d;\n", MaxWeight)
 	b.WriteString(`/** isReservedRoute mirrors contract.IsReservedRoute. */
 export const isReservedRoute = (route) => RESERVED_ROUTES.some((r) => route === r || route.startsWith(r + '/'));
 `)

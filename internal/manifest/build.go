@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/axctl/axctl/internal/contract"
 )
 
 // Collection names a collection and where the Worker serves it.
@@ -15,7 +18,15 @@ type Collection struct {
 	Name  string // [a-z0-9-]+, the folder under content/ and in every key
 	Route string // e.g. "/blog"; entry URLs are Route + "/" + slug
 	Title string
+	// SortBy is "" (or "date"): entries are dated, newest first; or
+	// contract.SortWeight: entries need no date and list by weight (0 =
+	// none, last), then title, then slug (docs/bucket.md, "Undated
+	// collections").
+	SortBy string
 }
+
+// undated reports whether c lists its entries by weight, without dates.
+func (c Collection) undated() bool { return c.SortBy == contract.SortWeight }
 
 // Site holds the site-wide fields of metadata/site.json.
 type Site struct {
@@ -85,9 +96,13 @@ type SiteManifest struct {
 // collection and its "<date> <slug>" order key), the tag slugs it counts
 // for, and its window.
 type Scheduled struct {
-	Collection  string   `json:"collection"`
-	Slug        string   `json:"slug"`
-	Date        string   `json:"date"`
+	Collection string `json:"collection"`
+	Slug       string `json:"slug"`
+	Date       string `json:"date,omitempty"`
+	// Weight and Title place an entry of an undated collection (which
+	// has no Date) in its order, as the shard bounds do.
+	Weight      int      `json:"weight,omitempty"`
+	Title       string   `json:"title,omitempty"`
 	Tags        []string `json:"tags,omitempty"`
 	PublishDate string   `json:"publishDate,omitempty"`
 	Expires     string   `json:"expires,omitempty"`
@@ -98,7 +113,9 @@ type SiteCollection struct {
 	Name  string `json:"name"`
 	Route string `json:"route"`
 	Title string `json:"title"`
-	Total int    `json:"total"`
+	// SortBy is "weight" for an undated collection, omitted otherwise.
+	SortBy string `json:"sortBy,omitempty"`
+	Total  int    `json:"total"`
 	// Months counts the entries per "YYYY-MM" of their date (omitted when
 	// none): the year and month archives, their pages and the archive
 	// sitemap come from it without another read.
@@ -173,7 +190,7 @@ func BuildEach(site Site, cols []Collection, records map[string][]Record, pageSi
 		if err := buildSitemaps(emit, c, recs); err != nil {
 			return err
 		}
-		sm.Collections = append(sm.Collections, SiteCollection{Name: c.Name, Route: c.Route, Title: c.Title, Total: len(recs), Months: months(recs)})
+		sm.Collections = append(sm.Collections, SiteCollection{Name: c.Name, Route: c.Route, Title: c.Title, SortBy: sortByField(c), Total: len(recs), Months: months(recs)})
 		for _, r := range recs {
 			r.Collection, r.Related = c.Name, nil
 			all = append(all, r)
@@ -215,7 +232,7 @@ func windowed(r Record, now time.Time) bool {
 // latestCount entries while scheduled ones are hidden.
 func latest(all []Record, now time.Time) []Record {
 	n, plain := 0, 0
-	for n < len(all) && plain < latestCount {
+	for n < len(all) && plain < latestCount && all[n].Date != "" {
 		if !windowed(all[n], now) {
 			plain++
 		}
@@ -237,7 +254,11 @@ func schedule(all []Record, now time.Time) []Scheduled {
 				tags = append(tags, t.Slug)
 			}
 		}
-		out = append(out, Scheduled{Collection: r.Collection, Slug: r.Slug, Date: r.Date, Tags: tags, PublishDate: r.PublishDate, Expires: r.Expires})
+		s := Scheduled{Collection: r.Collection, Slug: r.Slug, Date: r.Date, Tags: tags, PublishDate: r.PublishDate, Expires: r.Expires}
+		if r.Date == "" {
+			s.Weight, s.Title = r.Weight, r.Title
+		}
+		out = append(out, s)
 	}
 	return out
 }
@@ -281,7 +302,7 @@ func normRecords(c Collection, recs []Record) ([]Record, error) {
 		seen[r.Slug] = true
 		out = append(out, r)
 	}
-	slices.SortFunc(out, newestFirst)
+	slices.SortFunc(out, c.order())
 	return out, nil
 }
 
@@ -308,7 +329,65 @@ func normRecord(c Collection, r *Record) error {
 	if len(r.Tags) == 0 {
 		r.Tags = nil
 	}
+	switch {
+	case c.undated() && r.Date != "":
+		return fmt.Errorf("date %q: the collection is sorted by weight, its entries carry none", r.Date)
+	case !c.undated() && r.Date == "":
+		return fmt.Errorf("%s: missing", MetaDate)
+	case !c.undated() && r.Weight != 0:
+		return fmt.Errorf("weight %d: only an undated collection (sortBy: weight) has weights", r.Weight)
+	}
 	return checkRecord(r)
+}
+
+// order is the listing order of c's records.
+func (c Collection) order() func(a, b Record) int {
+	if c.undated() {
+		return byWeight
+	}
+	return newestFirst
+}
+
+// byWeight orders the records of an undated collection: weight ascending
+// with 0 (none) last, as Hugo does, then title by FoldTitle, then slug.
+func byWeight(a, b Record) int {
+	return cmp.Or(cmp.Compare(weightKey(a.Weight), weightKey(b.Weight)),
+		strings.Compare(FoldTitle(a.Title), FoldTitle(b.Title)), strings.Compare(a.Slug, b.Slug))
+}
+
+// weightKey puts weight 0 (none) after every set weight.
+func weightKey(w int) int {
+	if w == 0 {
+		return contract.MaxWeight + 1
+	}
+	return w
+}
+
+// FoldTitle is a title as byWeight compares it: ASCII letters lowercased,
+// everything else as it is, compared by code point (Go's string order; the
+// Worker compares the same way, schedule.js). Unicode case folding is left
+// out because Go and JavaScript do not lowercase every letter alike.
+func FoldTitle(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// sortByField is site.json's sortBy for c: "weight" or omitted.
+func sortByField(c Collection) string {
+	if c.undated() {
+		return contract.SortWeight
+	}
+	return ""
 }
 
 // newestFirst orders records by date descending, then slug ascending. Dates
@@ -345,8 +424,15 @@ func buildCollection(emit emitFunc, c Collection, recs []Record, size int) error
 	return emitJSON(emit, IndexKey(c.Name), idx)
 }
 
-// bound is the "<date> <slug>" form of a shard's first and last fields.
-func bound(r Record) string { return r.Date + " " + r.Slug }
+// bound is the "<date> <slug>" form of a shard's first and last fields;
+// in an undated collection "<weight> <slug> <title>" (weight 0 when none):
+// the fields byWeight orders by, split at the first two spaces.
+func bound(r Record) string {
+	if r.Date == "" {
+		return strconv.Itoa(r.Weight) + " " + r.Slug + " " + r.Title
+	}
+	return r.Date + " " + r.Slug
+}
 
 // countTags counts entries per tag slug across all records. An entry that
 // lists a slug twice counts once. When entries spell one slug differently,

@@ -19,7 +19,7 @@ type Summary struct {
 	Slug        string `json:"slug"`
 	URL         string `json:"url"`
 	Title       string `json:"title"`
-	Date        string `json:"date"`
+	Date        string `json:"date,omitempty"` // absent in an undated collection
 	Author      string `json:"author,omitempty"`
 	Description string `json:"description,omitempty"`
 	Tags        []Tag  `json:"tags,omitempty"`
@@ -45,12 +45,13 @@ type TagsPage struct {
 }
 
 // SitemapChunk is metadata/sitemaps/<collection>/<NNNN>.json: the
-// [slug, date] of up to contract.SitemapChunk entries, newest first.
+// [slug, date] of up to contract.SitemapChunk entries, newest first; in an
+// undated collection [slug] alone, in listing order.
 type SitemapChunk struct {
-	Version    int         `json:"version"`
-	Collection string      `json:"collection"`
-	Index      int         `json:"index"`
-	URLs       [][2]string `json:"urls"`
+	Version    int        `json:"version"`
+	Collection string     `json:"collection"`
+	Index      int        `json:"index"`
+	URLs       [][]string `json:"urls"`
 }
 
 // TagChunkKey is the key of chunk i (0 = oldest) of the tag with slug.
@@ -159,9 +160,12 @@ func buildSitemaps(emit emitFunc, c Collection, recs []Record) error {
 	n := len(recs)
 	for i := 0; i*k < n; i++ {
 		page := recs[max(0, n-(i+1)*k) : n-i*k]
-		urls := make([][2]string, len(page))
+		urls := make([][]string, len(page))
 		for j, r := range page {
-			urls[j] = [2]string{r.Slug, r.Date}
+			urls[j] = []string{r.Slug, r.Date}
+			if r.Date == "" {
+				urls[j] = urls[j][:1]
+			}
 		}
 		if err := emitJSON(emit, SitemapChunkKey(c.Name, i), SitemapChunk{Version: Version, Collection: c.Name, Index: i, URLs: urls}); err != nil {
 			return err
@@ -177,7 +181,12 @@ func months(recs []Record) map[string]int {
 	}
 	out := map[string]int{}
 	for _, r := range recs {
-		out[r.Date[:7]]++
+		if r.Date != "" {
+			out[r.Date[:7]]++
+		}
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }
@@ -196,7 +205,8 @@ func pagedTags(tags []TagCount, size int) map[string]int {
 	return out
 }
 
-// allOrder sorts records of several collections: newest first, slug, collection.
+// allOrder sorts records of several collections: newest first, slug,
+// collection; undated entries (no date) come after every dated one.
 func allOrder(a, b Record) int {
 	return cmp.Or(newestFirst(a, b), strings.Compare(a.Collection, b.Collection))
 }

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+
+	"github.com/axctl/axctl/internal/contract"
 )
 
 // aliasRe is an alias: a site path the Worker can be asked for (content's
@@ -32,6 +34,7 @@ const (
 	MetaHash        = "hash"
 	MetaInput       = "input"
 	MetaAliases     = "aliases"
+	MetaWeight      = "weight"
 )
 
 // ToMetadata encodes r as an entry object's custom metadata. Empty optional
@@ -40,7 +43,6 @@ const (
 func ToMetadata(r Record) map[string]string {
 	m := map[string]string{
 		MetaTitle: r.Title,
-		MetaDate:  r.Date,
 		MetaWords: strconv.Itoa(r.Words),
 		MetaHash:  r.Hash,
 		MetaInput: r.Input,
@@ -49,6 +51,10 @@ func ToMetadata(r Record) map[string]string {
 		if v != "" {
 			m[k] = v
 		}
+	}
+	set(MetaDate, r.Date)
+	if r.Weight != 0 {
+		m[MetaWeight] = strconv.Itoa(r.Weight)
 	}
 	set(MetaAuthor, r.Author)
 	set(MetaDescription, r.Description)
@@ -102,7 +108,9 @@ func FromMetadata(collection, route, slug string, m map[string]string) (Record, 
 
 // decodeMeta fills r's structured fields from m and validates every field.
 func decodeMeta(r *Record, m map[string]string) error {
-	for _, k := range []string{MetaTitle, MetaDate, MetaWords, MetaHash, MetaInput} {
+	// date is absent in an undated collection: Build requires it of a
+	// dated one, so a rebuild still fails loudly on a stripped date.
+	for _, k := range []string{MetaTitle, MetaWords, MetaHash, MetaInput} {
 		if m[k] == "" {
 			return fmt.Errorf("%s: missing", k)
 		}
@@ -112,6 +120,13 @@ func decodeMeta(r *Record, m map[string]string) error {
 		return fmt.Errorf("%s %q: want a non-negative decimal integer", MetaWords, m[MetaWords])
 	}
 	r.Words = words
+	if v, ok := m[MetaWeight]; ok {
+		w, err := strconv.Atoi(v)
+		if err != nil || w == 0 || strconv.Itoa(w) != v {
+			return fmt.Errorf("%s %q: want a non-zero decimal integer", MetaWeight, v)
+		}
+		r.Weight = w
+	}
 	if v := m[MetaTags]; v != "" {
 		if err := strictJSON(v, &r.Tags); err != nil {
 			return fmt.Errorf("%s %q: %w", MetaTags, v, err)
@@ -146,8 +161,13 @@ func checkRecord(r *Record) error {
 	if r.Title == "" {
 		return fmt.Errorf("%s: missing", MetaTitle)
 	}
-	if err := checkDate(MetaDate, r.Date); err != nil {
-		return err
+	if r.Date != "" {
+		if err := checkDate(MetaDate, r.Date); err != nil {
+			return err
+		}
+	}
+	if r.Weight < -contract.MaxWeight || r.Weight > contract.MaxWeight {
+		return fmt.Errorf("%s %d: beyond ±%d", MetaWeight, r.Weight, contract.MaxWeight)
 	}
 	if r.PublishDate != "" {
 		if err := checkDate(MetaPublishDate, r.PublishDate); err != nil {

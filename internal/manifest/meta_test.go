@@ -115,7 +115,10 @@ func TestFromMetadataErrors(t *testing.T) {
 		want       string            // the error must mention it
 	}{
 		{"missing title", "", "", map[string]string{"title": ""}, "title: missing"},
-		{"missing date", "", "", map[string]string{"date": ""}, "date: missing"},
+		{"weight zero", "", "", map[string]string{"weight": "0"}, "weight"},
+		{"weight text", "", "", map[string]string{"weight": "ten"}, "weight"},
+		{"weight plus", "", "", map[string]string{"weight": "+3"}, "weight"},
+		{"weight huge", "", "", map[string]string{"weight": "2000000000"}, "weight"},
 		{"missing words", "", "", map[string]string{"words": ""}, "words: missing"},
 		{"missing hash", "", "", map[string]string{"hash": ""}, "hash: missing"},
 		{"missing input", "", "", map[string]string{"input": ""}, "input: missing"},

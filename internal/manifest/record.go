@@ -18,14 +18,18 @@ type Heading struct {
 
 // Record describes one published entry. Field order is the JSON key order.
 type Record struct {
-	Collection  string   `json:"collection,omitempty"` // only in site.json's latest
-	Slug        string   `json:"slug"`
-	URL         string   `json:"url"`
-	Key         string   `json:"key"`
-	Hash        string   `json:"hash"`
-	Input       string   `json:"input"`
-	Title       string   `json:"title"`
-	Date        string   `json:"date"`
+	Collection string `json:"collection,omitempty"` // only in site.json's latest
+	Slug       string `json:"slug"`
+	URL        string `json:"url"`
+	Key        string `json:"key"`
+	Hash       string `json:"hash"`
+	Input      string `json:"input"`
+	Title      string `json:"title"`
+	// Date is empty, and Weight set or 0, in an undated collection
+	// (Collection.SortBy == contract.SortWeight); every record of a dated
+	// collection has a Date and no Weight.
+	Date        string   `json:"date,omitempty"`
+	Weight      int      `json:"weight,omitempty"`
 	Author      string   `json:"author,omitempty"`
 	Description string   `json:"description,omitempty"`
 	Tags        []Tag    `json:"tags,omitempty"`

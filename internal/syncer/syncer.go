@@ -287,6 +287,9 @@ func Collections(cfg *content.Config) []manifest.Collection {
 	cols := make([]manifest.Collection, len(cfg.Collections))
 	for i, c := range cfg.Collections {
 		cols[i] = manifest.Collection{Name: c.Name, Route: c.Route, Title: c.Title}
+		if c.SortBy == contract.SortWeight {
+			cols[i].SortBy = c.SortBy
+		}
 	}
 	return cols
 }

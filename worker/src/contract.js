@@ -18,5 +18,7 @@ export const SEARCH_SHARD_PREFIX = "metadata/search/";
 export const SEARCH_SHARD_MAX_BYTES = 65536;
 export const SEARCH_MAX_WORDS = 8;
 export const SEARCH_MAX_QUERY_BYTES = 256;
+export const SORT_WEIGHT = "weight";
+export const MAX_WEIGHT = 1000000000;
 /** isReservedRoute mirrors contract.IsReservedRoute. */
 export const isReservedRoute = (route) => RESERVED_ROUTES.some((r) => route === r || route.startsWith(r + '/'));

@@ -94,7 +94,7 @@ function ld(site, r, description, base, image) {
   const type = Object.hasOwn(LD_TYPES, r.template) ? LD_TYPES[r.template] : 'BlogPosting';
   const article = {
     '@context': 'https://schema.org', '@type': type, headline: r.title, description,
-    datePublished: r.date, dateModified: r.date,
+    ...(r.date && { datePublished: r.date, dateModified: r.date }),
     author: r.author ? { '@type': 'Person', name: r.author } : { '@type': 'Organization', name },
     url: abs(r.url), mainEntityOfPage: abs(r.url),
     ...(r.tags && r.tags.length && { keywords: r.tags.map((t) => t.name) }),

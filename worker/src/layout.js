@@ -90,9 +90,15 @@ function toc(items) {
   };
 }
 
-function prevNext(prev, next) {
+/**
+ * prevNext links the entries beside this one in its listing: next is the
+ * one listed before it (newer), prev the one after (older). An undated
+ * collection reads in listing order, so there the one before is "Previous".
+ */
+function prevNext(prev, next, undated) {
   if (!prev && !next) return '';
   const link = (r, rel, label) => r ? `<a rel="${rel}" href="${safeHref(r.url)}"><span>${label}</span>${esc(r.title)}</a>` : '<span></span>';
+  if (undated) return `<nav class="pager">${link(next, 'prev', 'Previous')}${link(prev, 'next', 'Next')}</nav>`;
   return `<nav class="pager">${link(next, 'next', 'Newer')}${link(prev, 'prev', 'Older')}</nav>`;
 }
 
@@ -131,7 +137,7 @@ function source(r) {
 export function entryPage(r, body, prev, next) {
   const tpl = Object.hasOwn(TEMPLATES, r.template) ? r.template : 'post'; // never __proto__ or toString
   const items = r.toc || [];
-  return { main: TEMPLATES[tpl](r, anchors(body), prevNext(prev, next), toc(items)), wide: tpl === 'doc' && items.length > 0, path: r.url, entry: r, body };
+  return { main: TEMPLATES[tpl](r, anchors(body), prevNext(prev, next, !r.date), toc(items)), wide: tpl === 'doc' && items.length > 0, path: r.url, entry: r, body };
 }
 
 /**
@@ -139,7 +145,7 @@ export function entryPage(r, body, prev, next) {
  * window of page numbers around this one, next, last (rel=prev/next on the
  * neighbours, as head.js links them).
  */
-export function pagination(base, page, pages) {
+export function pagination(base, page, pages, undated) {
   if (pages <= 1) return '';
   const href = (p) => esc(p === 1 ? base : `${base}?page=${p}`);
   const link = (p, text, rel, label) => `<a href="${href(p)}"${rel ? ` rel="${rel}"` : ''}${label ? ` aria-label="${label}"` : ''}>${text}</a>`;
@@ -147,8 +153,8 @@ export function pagination(base, page, pages) {
   const to = Math.min(pages, from + 4);
   const nums = [];
   for (let p = from; p <= to; p++) nums.push(p === page ? `<li><span aria-current="page">${p}</span></li>` : `<li>${link(p, p, p === page - 1 ? 'prev' : p === page + 1 ? 'next' : '', `Page ${p}`)}</li>`);
-  const first = page > 1 ? `<li>${link(1, '« First', '', '')}</li><li>${link(page - 1, '‹ Newer', '', '')}</li>` : '';
-  const last = page < pages ? `<li>${link(page + 1, 'Older ›', '', '')}</li><li>${link(pages, `Last (${pages}) »`, '', '')}</li>` : '';
+  const first = page > 1 ? `<li>${link(1, '« First', '', '')}</li><li>${link(page - 1, undated ? '‹ Previous' : '‹ Newer', '', '')}</li>` : '';
+  const last = page < pages ? `<li>${link(page + 1, undated ? 'Next ›' : 'Older ›', '', '')}</li><li>${link(pages, `Last (${pages}) »`, '', '')}</li>` : '';
   return `<nav class="pager numbered" aria-label="Pages"><ul>${first}${nums.join('')}${last}</ul></nav>`;
 }
 

@@ -43,8 +43,8 @@ const first = (base) => ({ status: 301, body: null, headers: { Location: base },
 export const pageNumber = (p) => (p === null ? 1 : /^[1-9][0-9]{0,6}$/.test(p) ? Number(p) : 0);
 
 /** render wraps a paged list in the layout with its numbered pager and rel=prev/next. */
-function render(site, { title, h1, list, base, n, pages, path, feed, extra = '' }) {
-  const main = `<h1>${L.esc(h1)}</h1>${list}${L.pagination(base, n, pages)}${extra}`;
+function render(site, { title, h1, list, base, n, pages, path, feed, extra = '', undated }) {
+  const main = `<h1>${L.esc(h1)}</h1>${list}${L.pagination(base, n, pages, undated)}${extra}`;
   return L.shell(site, { title: n > 1 ? `${title} (page ${n})` : title, main, feed, path: n > 1 ? `${base}?page=${n}` : path || base, paging: { base, page: n, pages } });
 }
 
@@ -72,7 +72,7 @@ export async function listing(site, rq, c, p, notFound) {
   if (!n || n > pages) return missing(notFound, site, `c:${c.name}`, scheduled);
   const { shown, cap } = (Number(c.total) || 0) ? await shardPage(rq, c, size, n) : { shown: [], cap: Infinity };
   const title = c.title || c.name;
-  const body = render(site, { title, h1: title, list: L.summaryList(shown), base: `${c.route}/`, n, pages, feed: `${c.route}/feed.xml`, extra: years(c, hidden) });
+  const body = render(site, { title, h1: title, list: L.summaryList(shown), base: `${c.route}/`, n, pages, feed: !c.sortBy && `${c.route}/feed.xml`, extra: years(c, hidden), undated: c.sortBy });
   return ok(body, HTML, ['site', `c:${c.name}`], { cap: Math.min(cap, scheduled) });
 }
 
@@ -95,7 +95,7 @@ export async function feed(site, rq, c) {
 function monthsOf(c, hidden) {
   return Object.keys(c.months || {}).sort().reverse().map((m) => ({
     month: m, count: Number(c.months[m]) || 0,
-    shown: (Number(c.months[m]) || 0) - hidden.filter((h) => h.collection === c.name && h.date.startsWith(m)).length,
+    shown: (Number(c.months[m]) || 0) - hidden.filter((h) => h.collection === c.name && (h.date || '').startsWith(m)).length,
   }));
 }
 

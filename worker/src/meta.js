@@ -60,10 +60,11 @@ const WINDOW = { publishdate: DATE, expires: DATE };
  * or returns null. Such an entry is not served: its metadata was stripped or
  * altered behind axctl's back, and its window may be gone with it.
  */
-export function metaProblem(custom) {
+export function metaProblem(custom, undated) {
   const m = Object.create(null);
   for (const [k, v] of Object.entries(custom || {})) m[k.toLowerCase()] = decodeWords(v);
-  for (const [k, re] of Object.entries(REQUIRED)) if (typeof m[k] !== 'string' || !re.test(m[k])) return `${k} ${k in m ? 'malformed' : 'missing'}`;
+  for (const [k, re] of Object.entries(REQUIRED)) if ((k !== 'date' || !undated || k in m) && (typeof m[k] !== 'string' || !re.test(m[k]))) return `${k} ${k in m ? 'malformed' : 'missing'}`;
+  if ('weight' in m && !/^-?[1-9]\d{0,9}$/.test(m.weight)) return 'weight malformed';
   for (const [k, re] of Object.entries(WINDOW)) if (k in m && !re.test(m[k])) return `${k} malformed`;
   return null;
 }
@@ -114,5 +115,6 @@ export function entryMeta(custom, collection, slug, route) {
   if (m.publishdate) rec.publishDate = m.publishdate;
   if (m.expires) rec.expires = m.expires;
   if (m.hash) rec.hash = m.hash;
+  if (m.weight) rec.weight = Number(m.weight);
   return rec;
 }

@@ -10,7 +10,7 @@ import { atom, robots } from './feeds.js';
 import { searchPage, form } from './searchpage.js';
 import { checked } from './shape.js';
 import { UnknownBucket } from './store.js';
-import { inShard, hiddenNow, visibleTotal, visibleShards } from './schedule.js';
+import { inShard, hiddenNow, visibleTotal, visibleShards, order, boundOf } from './schedule.js';
 import * as P from './lists.js';
 import { SLUG, ASSET_NAME, NAME, ROUTE, RESERVED_NAMES, MAX_KEY_BYTES, isReservedRoute } from './contract.js';
 
@@ -132,7 +132,7 @@ export async function route(rq, url) {
 async function inCollection(site, rq, c, rest, url) {
   if (rest === '') return redirect(`${c.route}/${url.search}`); // the query is canonical already (index.js)
   if (rest === '/') return P.listing(site, rq, c, url.searchParams.get('page'), (s, cap) => nf(s, rq, cap));
-  if (rest === '/feed.xml') return P.feed(site, rq, c);
+  if (rest === '/feed.xml') return c.sortBy ? nf(site, rq) : P.feed(site, rq, c); // an undated collection has no feed
   let m = /^\/(\d{4})\/(?:(\d{2})\/)?$/.exec(rest);
   if (m) return P.archive(site, rq, c, m[1], m[2], url.searchParams.get('page'), (s, cap) => nf(s, rq, cap));
   m = /^\/(.+)$/.exec(rest);
@@ -165,8 +165,6 @@ async function manifest(site, rq, name) {
   const view = hidden.length ? await publicIndex(rq, index, hidden) : index;
   return ok(`${JSON.stringify(view)}\n`, 'application/json', [`m:${name}`], { kind: 'manifest', cap });
 }
-
-const boundOf = (r) => `${r.date} ${r.slug}`;
 
 /**
  * publicIndex is a collection index as readers may see it: without the
@@ -210,7 +208,7 @@ async function entry(site, rq, c, slug) {
   if (keyBytes(`entries/${c.name}/${slug}.html`) > MAX_KEY_BYTES) return nf(site, rq);
   const obj = await rq.object(`entries/${c.name}/${slug}.html`);
   if (!obj) return missing(site, rq, `e:${c.name}/${slug}`);
-  const bad = metaProblem(obj.customMetadata);
+  const bad = metaProblem(obj.customMetadata, c.sortBy);
   if (bad) throw untrusted(c, slug, `metadata: ${bad}`);
   const rec = entryMeta(obj.customMetadata, c.name, slug, c.route);
   // site.json's schedule carries the entry's window too: metadata that lost it does not publish it early.
@@ -224,9 +222,9 @@ async function entry(site, rq, c, slug) {
   const related = (near.self && near.self.related) || [];
   const view = L.entryPage({ ...rec, toc: toc.length ? toc : rec.toc, related }, html, near.prev, near.next);
   const [yyyy, mm] = rec.date.split('-');
-  view.main += `<p class="archive">Filed in <a href="${L.esc(c.route)}/${yyyy}/${mm}/">${L.monthName(mm)} ${yyyy}</a></p>`;
+  if (rec.date) view.main += `<p class="archive">Filed in <a href="${L.esc(c.route)}/${yyyy}/${mm}/">${L.monthName(mm)} ${yyyy}</a></p>`;
   const tags = ['site', `e:${c.name}/${slug}`, ...[near.prev, near.next].filter(Boolean).map((r) => `e:${c.name}/${r.slug}`)];
-  return ok(page(site, { title: rec.title, ...view, feed: `${c.route}/feed.xml` }), HTML, tags, { cap: Math.min(v.cap, near.cap) });
+  return ok(page(site, { title: rec.title, ...view, feed: !c.sortBy && `${c.route}/feed.xml` }), HTML, tags, { cap: Math.min(v.cap, near.cap) });
 }
 
 /**
@@ -261,7 +259,6 @@ async function neighbours(rq, c, rec) {
   // from its page, or a neighbour not strictly newer/older than it, means a
   // mixed read. Such a page is served but never stored (cap 0 → no-store),
   // since no purge of the sync names it (e2e fresh-under-readers).
-  const newer = (a, b) => a.date > b.date || (a.date === b.date && a.slug < b.slug);
-  if (!self || (next && !newer(next, self)) || (prev && !newer(self, prev))) cap = 0;
+  if (!self || (next && order(next, self) >= 0) || (prev && order(self, prev) >= 0)) cap = 0;
   return { prev, next, cap, self };
 }

@@ -7,17 +7,49 @@
 // such response so the entries appear, or go, on time without a sync.
 import { visibility } from './policy.js';
 
-/** order sorts records newest first, then by slug (the manifest order). */
+/** fold lowercases A–Z only: Go and JavaScript lowercase other letters differently (manifest.FoldTitle). */
+const fold = (s) => String(s || '').replace(/[A-Z]/g, (c) => c.toLowerCase());
+/** wt is an undated entry's weight for ordering: 0 or none last. */
+const wt = (r) => Number(r.weight) || Infinity;
+
+/** cmpText compares folded titles by code point, as Go compares strings (UTF-16 order differs above U+D7FF). */
+export function cmpText(a, b) {
+  [a, b] = [fold(a), fold(b)];
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) [x, y] = [x, y].map((u) => (u < 0xe000 ? u + 0x2000 : u - 0x800));
+    return x < y ? -1 : 1;
+  }
+  return Math.sign(a.length - b.length);
+}
+
+/**
+ * order sorts records as their collection lists them (the manifest order):
+ * newest first, then by slug; an undated collection's (no date) by weight,
+ * then title, then slug (docs/bucket.md, "Undated collections").
+ */
 export function order(a, b) {
-  if (a.date !== b.date) return a.date > b.date ? -1 : 1;
+  if (!a.date || !b.date) {
+    if (wt(a) !== wt(b)) return wt(a) < wt(b) ? -1 : 1;
+    const t = cmpText(a.title, b.title);
+    if (t) return t;
+  } else if (a.date !== b.date) return a.date > b.date ? -1 : 1;
   return a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0;
 }
 
-/** bound parses a shard's "<date> <slug>" first/last field. */
+/** bound parses a shard's first/last field: "<date> <slug>", or "<weight> <slug> <title>" when undated. */
 export function bound(s) {
   const i = s.indexOf(' ');
-  return { date: s.slice(0, i), slug: s.slice(i + 1) };
+  const head = s.slice(0, i);
+  if (head.includes('T')) return { date: head, slug: s.slice(i + 1) };
+  const j = s.indexOf(' ', i + 1);
+  return { weight: Number(head), slug: s.slice(i + 1, j), title: s.slice(j + 1) };
 }
+
+/** boundOf is the first/last field a shard bounded by r would have. */
+export const boundOf = (r) => (r.date ? `${r.date} ${r.slug}` : `${Number(r.weight) || 0} ${r.slug} ${r.title}`);
 
 /**
  * hiddenNow returns the schedule items (those pick accepts) hidden at now,

@@ -120,7 +120,7 @@ export function canonical(pq) {
   return `?${s}`;
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const DAY = /^(?:\d{4}-\d{2}-\d{2})?$/; // empty: an entry of an undated collection
 const isInt = (v) => Number.isSafeInteger(v) && v >= 0;
 
 /** shapeOf says where a search object departs from docs/search.md, or returns null. */

@@ -67,5 +67,5 @@ function result(h, routes, ws) {
   const c = routes.get(name);
   const url = `${c.route.replace(/\/$/, '')}/${slug}`;
   return `<li><article><h2><a href="${L.safeHref(url)}">${marked(title, ws, L.esc)}</a></h2>
-<p class="meta">${L.esc(c.title || c.name)} · <time datetime="${L.esc(day)}">${L.fmtDate(`${day}T00:00:00Z`)}</time></p>${snippet ? `<p>${marked(snippet, ws, L.esc)}</p>` : ''}</article></li>`;
+<p class="meta">${L.esc(c.title || c.name)}${day ? ` · <time datetime="${L.esc(day)}">${L.fmtDate(`${day}T00:00:00Z`)}</time>` : ''}</p>${snippet ? `<p>${marked(snippet, ws, L.esc)}</p>` : ''}</article></li>`;
 }

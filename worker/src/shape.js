@@ -5,7 +5,7 @@
 // collection names and routes that the contract allows, dates of the one
 // fixed form. A manifest of the wrong shape is a ManifestError: 503, no-store.
 import { ManifestError } from './store.js';
-import { NAME, ROUTE, SLUG, RESERVED_NAMES, SEARCH_ROOT_KEY, SEARCH_SHARD_PREFIX, isReservedRoute } from './contract.js';
+import { NAME, ROUTE, SLUG, RESERVED_NAMES, SEARCH_ROOT_KEY, SEARCH_SHARD_PREFIX, SORT_WEIGHT, MAX_WEIGHT, isReservedRoute } from './contract.js';
 import { shapeOf as searchShape } from './search.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -13,18 +13,22 @@ const str = (v) => typeof v === 'string';
 const int = (v) => Number.isSafeInteger(v) && v >= 0;
 const re = (r) => (v) => str(v) && r.test(v);
 const date = re(DATE);
-const bound = re(new RegExp(`^${DATE.source.slice(1, -1)} ${SLUG.source.slice(1)}`));
+const SLUG_RE = SLUG.source.slice(1, -1);
+/** bound is a shard's first/last: "<date> <slug>", or "<weight> <slug> <title>" in an undated collection. */
+const bound = re(new RegExp(`^(?:${DATE.source.slice(1, -1)} ${SLUG_RE}|-?\\d{1,10} ${SLUG_RE} [^]*)$`));
+/** weight is an undated entry's weight: a non-zero integer within ±MAX_WEIGHT. */
+const weight = (v) => Number.isSafeInteger(v) && v !== 0 && Math.abs(v) <= MAX_WEIGHT;
 
 const TAG = { name: str, slug: str };
 const RECORD = {
-  '?collection': re(NAME), slug: re(SLUG), url: re(/^\//), key: str, hash: str, input: str, title: str, date,
+  '?collection': re(NAME), slug: re(SLUG), url: re(/^\//), key: str, hash: str, input: str, title: str, '?date': date, '?weight': weight,
   '?author': str, '?description': str, '?tags': [TAG], '?template': str, '?source': str, '?features': [str],
   // toc: in shards written before it moved into the entry body; ignored.
   '?toc': [{ level: (v) => int(v) && v >= 1 && v <= 6, id: str, text: str }], words: int, '?publishDate': date, '?expires': date,
   '?related': [{ url: re(/^\/(?!\/)/), title: str }],
 };
 const version = (v) => v === 1;
-const SCHEDULED = { collection: re(NAME), slug: re(SLUG), date, '?tags': [str], '?publishDate': date, '?expires': date };
+const SCHEDULED = { collection: re(NAME), slug: re(SLUG), '?date': date, '?weight': weight, '?title': str, '?tags': [str], '?publishDate': date, '?expires': date };
 /** ALIAS is an old path that redirects (site.json aliases); its target is an entry URL. */
 const ALIAS = /^\/[a-z0-9][a-z0-9-]{0,63}(?:\/[a-z0-9-]+)*$/;
 const aliases = (v) => v !== null && typeof v === 'object' && !Array.isArray(v)
@@ -34,14 +38,14 @@ const TAG_SLUG = /^(?:[a-z0-9-]|%[0-9A-F]{2}){1,200}$/;
 const map = (k) => (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.entries(v).every(([a, b]) => k.test(a) && int(b));
 const SITE = {
   version, title: str, baseURL: str, pageSize: (v) => int(v) && v >= 1, tagTotal: int, pagedTags: map(TAG_SLUG), latest: [RECORD], '?schedule': [SCHEDULED], '?aliases': aliases,
-  collections: [{ name: (v) => re(NAME)(v) && !RESERVED_NAMES.includes(v), route: (v) => re(ROUTE)(v) && !isReservedRoute(v), title: str, total: int, '?months': map(/^\d{4}-(?:0[1-9]|1[0-2])$/) }],
+  collections: [{ name: (v) => re(NAME)(v) && !RESERVED_NAMES.includes(v), route: (v) => re(ROUTE)(v) && !isReservedRoute(v), title: str, '?sortBy': (v) => v === SORT_WEIGHT, total: int, '?months': map(/^\d{4}-(?:0[1-9]|1[0-2])$/) }],
 };
 const SUMMARY = {
-  collection: re(NAME), slug: re(SLUG), url: re(/^\//), title: str, date, '?author': str, '?description': str, '?tags': [TAG], words: int, '?publishDate': date, '?expires': date,
+  collection: re(NAME), slug: re(SLUG), url: re(/^\//), title: str, '?date': date, '?author': str, '?description': str, '?tags': [TAG], words: int, '?publishDate': date, '?expires': date,
 };
 const TAG_CHUNK = (slug) => ({ version, tag: { name: str, slug: (v) => v === slug }, index: int, records: [SUMMARY] });
 const TAGS_PAGE = { version, index: int, tags: [{ ...TAG, slug: re(TAG_SLUG), count: int }] };
-const SITEMAP = (name) => ({ version, collection: (v) => v === name, index: int, urls: [(v) => Array.isArray(v) && v.length === 2 && SLUG.test(v[0]) && date(v[1])] });
+const SITEMAP = (name) => ({ version, collection: (v) => v === name, index: int, urls: [(v) => Array.isArray(v) && SLUG.test(v[0]) && (v.length === 1 || (v.length === 2 && date(v[1])))] });
 const shardRef = (name) => ({ key: re(new RegExp(`^metadata/${name}/\\d{4,}\\.json$`)), count: int, first: bound, last: bound });
 const INDEX = (name) => ({ version, collection: (v) => v === name, route: re(ROUTE), title: str, total: int, pageSize: int, shards: [shardRef(name)] });
 const SHARD = (name) => ({ version, collection: (v) => v === name, index: int, records: [RECORD] });

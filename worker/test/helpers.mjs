@@ -95,3 +95,23 @@ export const runnable = (n) => n.nodeName === 'script' && attr(n, 'type') !== 'a
 
 /** jsonLD parses every JSON-LD block of a document (JSON.parse throws on a broken one). */
 export const jsonLD = (doc) => find(doc, (n) => n.nodeName === 'script' && !runnable(n)).map((n) => JSON.parse(textOf(n)));
+
+/**
+ * bucketReader is the Worker's bucket reader (rq) over objects read with
+ * readDir (key → {body, metadata}), with its clock at now: route() takes it.
+ * parsed may be shared between readers to parse each manifest once.
+ */
+export function bucketReader(objects, now, parsed = new Map()) {
+  return {
+    now,
+    json: async (k) => {
+      if (!objects[k]) return null;
+      if (!parsed.has(k)) parsed.set(k, JSON.parse(objects[k].body.toString('utf8')));
+      return parsed.get(k);
+    },
+    object: async (k) => {
+      const o = objects[k];
+      return o ? { customMetadata: o.metadata, text: async () => o.body.toString('utf8'), httpEtag: '"x"', body: o.body } : null;
+    },
+  };
+}

@@ -20,7 +20,7 @@ import { root } from '../scripts/mf.mjs';
 import { readDir } from '../scripts/bucket.mjs';
 import { route } from '../src/routes.js';
 import { cacheHeaders } from '../src/policy.js';
-import { start, edgeTTL } from './helpers.mjs';
+import { start, edgeTTL, bucketReader } from './helpers.mjs';
 import { chunks } from './build.mjs';
 
 const NOW = Number(process.env.SCHEDULE_NOW || Date.now());
@@ -52,20 +52,7 @@ const cols = ['blog', 'notes'];
 
 const parsed = new Map();
 /** rqAt is a bucket reader over the written objects with its clock at t. */
-function rqAt(t) {
-  return {
-    now: t,
-    json: async (k) => {
-      if (!objects[k]) return null;
-      if (!parsed.has(k)) parsed.set(k, JSON.parse(objects[k].body.toString('utf8')));
-      return parsed.get(k);
-    },
-    object: async (k) => {
-      const o = objects[k];
-      return o ? { customMetadata: o.metadata, text: async () => o.body.toString('utf8'), httpEtag: '"x"', body: o.body } : null;
-    },
-  };
-}
+const rqAt = (t) => bucketReader(objects, t, parsed);
 
 /** render answers path at t as the Worker would: status, body, edge TTL. */
 async function render(path, t) {
