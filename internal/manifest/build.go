@@ -60,10 +60,14 @@ type ShardRef struct {
 
 // Shard is metadata/<collection>/<NNNN>.json: one listing page.
 type Shard struct {
-	Version    int      `json:"version"`
-	Collection string   `json:"collection"`
-	Index      int      `json:"index"` // 0 holds the oldest entries
-	Records    []Record `json:"records"`
+	Version    int    `json:"version"`
+	Collection string `json:"collection"`
+	// SortBy is "weight" in an undated collection's shards (whose records
+	// have no date), omitted otherwise: a reader can tell a record that
+	// lost its date from an undated one.
+	SortBy  string   `json:"sortBy,omitempty"`
+	Index   int      `json:"index"` // 0 holds the oldest entries
+	Records []Record `json:"records"`
 }
 
 // SiteManifest is metadata/site.json.
@@ -413,7 +417,7 @@ func buildCollection(emit emitFunc, c Collection, recs []Record, size int) error
 		page := recs[lo:hi] // newest first
 		i := Pages(n, size) - p
 		key := ShardKey(c.Name, i)
-		if err := emitJSON(emit, key, Shard{Version: Version, Collection: c.Name, Index: i, Records: page}); err != nil {
+		if err := emitJSON(emit, key, Shard{Version: Version, Collection: c.Name, SortBy: sortByField(c), Index: i, Records: page}); err != nil {
 			return err
 		}
 		idx.Shards = append(idx.Shards, ShardRef{

@@ -12,8 +12,8 @@ import (
 	"testing"
 
 	"github.com/axctl/axctl/internal/manifest"
+	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/syncer"
-	"github.com/axctl/axctl/internal/upload"
 )
 
 // undatedEntry is one entry of the undated oracle site, as truth.json
@@ -94,11 +94,11 @@ func TestUndatedSite(t *testing.T) {
 	}
 	seed, _ := strconv.ParseUint(os.Getenv("AXCTL_UNDATED_SEED"), 10, 64)
 	s, truth := writeUndatedSite(t, filepath.Join(dir, "site"), seed)
-	store, err := upload.NewDirStore(filepath.Join(dir, "bucket"))
+	storage, err := store.NewDirStore(filepath.Join(dir, "bucket"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := syncer.Run(t.Context(), s.config(), store, syncer.Options{MaxDeletes: -1}); err != nil {
+	if _, err := syncer.Run(t.Context(), s.config(), storage, syncer.Options{MaxDeletes: -1}); err != nil {
 		t.Fatal(err)
 	}
 	b, err := json.MarshalIndent(map[string]any{"entries": truth}, "", " ")
@@ -116,12 +116,12 @@ func TestUndatedSite(t *testing.T) {
 // second sync plans nothing.
 func TestUndatedSync(t *testing.T) {
 	s, truth := writeUndatedSite(t, t.TempDir(), 7)
-	store, err := upload.NewDirStore(filepath.Join(t.TempDir(), "bucket"))
+	storage, err := store.NewDirStore(filepath.Join(t.TempDir(), "bucket"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	run(t, s, store)
-	objs := snapshot(t, store)
+	run(t, s, storage)
+	objs := snapshot(t, storage)
 	for _, e := range truth {
 		if e.Collection != "docs" {
 			continue
@@ -136,7 +136,7 @@ func TestUndatedSync(t *testing.T) {
 		}
 	}
 	cfg := s.config()
-	built, err := manifest.Rebuild(t.Context(), store, manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL}, syncer.Collections(cfg), cfg.PageSize, 4)
+	built, err := manifest.Rebuild(t.Context(), storage, manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL}, syncer.Collections(cfg), cfg.PageSize, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestUndatedSync(t *testing.T) {
 			t.Errorf("%s: sync wrote\n%s\nrebuild gives\n%s", k, objs[k].Body, b)
 		}
 	}
-	if rep := run(t, s, store); !rep.Plan.Empty() {
+	if rep := run(t, s, storage); !rep.Plan.Empty() {
 		t.Fatalf("second sync plans %s", rep.Plan)
 	}
 }

@@ -48,7 +48,7 @@ const TAGS_PAGE = { version, index: int, tags: [{ ...TAG, slug: re(TAG_SLUG), co
 const SITEMAP = (name) => ({ version, collection: (v) => v === name, index: int, urls: [(v) => Array.isArray(v) && SLUG.test(v[0]) && (v.length === 1 || (v.length === 2 && date(v[1])))] });
 const shardRef = (name) => ({ key: re(new RegExp(`^metadata/${name}/\\d{4,}\\.json$`)), count: int, first: bound, last: bound });
 const INDEX = (name) => ({ version, collection: (v) => v === name, route: re(ROUTE), title: str, total: int, pageSize: int, shards: [shardRef(name)] });
-const SHARD = (name) => ({ version, collection: (v) => v === name, index: int, records: [RECORD] });
+const SHARD = (name) => ({ version, collection: (v) => v === name, '?sortBy': (v) => v === SORT_WEIGHT, index: int, records: [RECORD] });
 
 /**
  * check throws the path (a string such as "$.records[3].date") of the first
@@ -120,7 +120,11 @@ export function shapeError(key, v) {
       check(SITE, v, '$');
       unique(v.collections, 'name', '$.collections');
       unique(v.collections, 'route', '$.collections');
-    } else check(m[2] ? SHARD(m[1]) : INDEX(m[1]), v, '$');
+    } else if (m[2]) {
+      check(SHARD(m[1]), v, '$');
+      // A dated shard's records have a date, an undated one's (sortBy) none.
+      v.records.forEach((r, i) => { if (!v.sortBy !== 'date' in r) throw `$.records[${i}].date`; });
+    } else check(INDEX(m[1]), v, '$');
   } catch (at) {
     if (typeof at !== 'string') throw at;
     return `manifest ${key}: wrong shape at ${at} (docs/bucket.md)`;
