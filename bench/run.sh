@@ -51,4 +51,13 @@ go build -o "$ms" ./bench/cmd/manifestscale
 rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK.manifestscale.time")
 log "manifestscale -n $scale_n: max RSS ${rss} KB"
 if [ "$mode" = full ] && [ "${rss:-0}" -gt 1572864 ]; then log "manifests of $scale_n records: RSS over 1.5 GB"; status=1; fi
+
+# Issue 17: the Worker at the same size — every page kind through its router
+# in node on a cold memo, ≤ contract.ReadObjects objects of ≤ ReadBytes each,
+# listing exactly what a brute-force listing of the records says (every page
+# of the largest collection and tags, others sampled; bench/worker/scale.mjs).
+# The 100,000-record run is a test (bench/cmd/manifestscale, TestWorkerAt100k).
+log "Worker pages over the manifests of $scale_n records (writes them under $WORK.scale, removed after)"
+"$ms" -n "$scale_n" -out "$WORK.scale" -worker -sample 80 | tee "$WORK.workerscale.txt" || status=1
+rm -rf "$WORK.scale"
 exit "$status"

@@ -3,17 +3,15 @@ package e2e
 import (
 	"fmt"
 	"html"
-	"math/rand/v2"
-	"os"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/axctl/axctl/internal/testutil/minio"
+	"github.com/axctl/axctl/internal/testutil/purgeoracle"
 )
 
 // scaleEntries is the size of the crawled site: past 1,000 entries the
@@ -26,18 +24,11 @@ const scaleEntries = 2500
 // /sitemap.xml, and compares each with what the generated entries say it
 // must list (scale_gen_test.go): every listing page, year and month
 // archive, tag page (all pages), tags index page, feed, the sitemap index
-// and every sitemap. AXCTL_SCALE_SEED replays a seed.
+// and every sitemap. AXCTL_SEED replays a seed.
 func TestScaleCrawl(t *testing.T) {
 	root := repoRoot(t)
 	requireTools(t, root)
-	seed := rand.Uint64() % 1000000
-	if v := os.Getenv("AXCTL_SCALE_SEED"); v != "" {
-		var err error
-		if seed, err = strconv.ParseUint(v, 10, 64); err != nil {
-			t.Fatalf("AXCTL_SCALE_SEED=%q: %v", v, err)
-		}
-	}
-	t.Logf("seed %d (replay with AXCTL_SCALE_SEED=%d)", seed, seed)
+	seed := purgeoracle.Seed(t) // AXCTL_SEED replays a run
 	entries := genScaleSite(scaleEntries, seed)
 	dir := t.TempDir()
 	writeScaleSite(t, dir, entries)
