@@ -46,14 +46,17 @@ type Source struct {
 // FromCollection is one collection Inspect maps a folder to.
 type FromCollection struct {
 	Name, Folder, Title, Template, Dates string
-	Include, Exclude                     []string
-	Keys                                 map[string]string // other tools' key → model key
-	IgnoreKeys                           []string
-	Templates                            map[string]string // template names entries use → layout
-	SplitTags                            int               // files whose tags are one string ("a b")
-	Entries                              int
-	keyFiles                             map[string]int
-	mapped                               map[string]int // key → files it maps in
+	// SortBy is "weight" for a folder of pages without dates (docs): an
+	// undated collection; "" otherwise.
+	SortBy           string
+	Include, Exclude []string
+	Keys             map[string]string // other tools' key → model key
+	IgnoreKeys       []string
+	Templates        map[string]string // template names entries use → layout
+	SplitTags        int               // files whose tags are one string ("a b")
+	Entries          int
+	keyFiles         map[string]int
+	mapped           map[string]int // key → files it maps in
 }
 
 // Skip is one kind of thing that is not published, with the files (paths

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/axctl/axctl/internal/content"
+	"github.com/axctl/axctl/internal/contract"
 )
 
 // keyMap lists frontmatter keys of Hugo, Jekyll and common exports that
@@ -136,10 +137,15 @@ func (s *Source) classify(c *FromCollection, rel, p string) (fromFile, bool) {
 
 // chooseDates picks where c's dates come from: the frontmatter, unless
 // the file names (YYYY-MM-DD-slug) or folders (YYYY/MM/DD) date the files
-// that have no date: then those (Jekyll's _posts always by file name).
+// that have no date: then those (Jekyll's _posts always by file name). A
+// folder of mostly undated pages, or a docs folder with undated or
+// weighted pages, becomes an undated collection instead (sortBy: weight).
 func (s *Source) chooseDates(c *FromCollection, files []fromFile, posts bool) {
-	var byName, byFolder, undated int
+	var byName, byFolder, undated, weighted int
 	for _, f := range files {
+		if f.front != nil && f.front["weight"] != nil {
+			weighted++
+		}
 		_, nameDate, _, _ := content.PathSlug(f.rel, "filename")
 		_, folderDate, _, _ := content.PathSlug(f.rel, "folder")
 		if !nameDate.IsZero() {
@@ -158,6 +164,11 @@ func (s *Source) chooseDates(c *FromCollection, files []fromFile, posts bool) {
 		c.Dates = "filename"
 	case byFolder > 0 && byFolder >= undated:
 		c.Dates = "folder"
+	case !posts && (undated > 0 && 2*undated >= len(files) || c.Template == "doc" && undated+weighted > 0):
+		// Mostly pages without dates, or a docs folder with some or with
+		// weights (Hugo orders those by weight first): an undated
+		// collection (sortBy: weight), not pages left out.
+		c.SortBy = contract.SortWeight
 	}
 }
 
@@ -171,6 +182,9 @@ func (s *Source) keepFile(c *FromCollection, f fromFile) bool {
 	if err != nil && f.front["slug"] == nil {
 		s.exclude(c, f.rel, filepath.Join(s.Dir, filepath.FromSlash(f.path)), "file names that make no slug (a character with no ASCII spelling): set slug: or rename the file")
 		return false
+	}
+	if c.SortBy == contract.SortWeight {
+		return true
 	}
 	if f.front["date"] == nil && date.IsZero() && strings.EqualFold(path.Base(f.rel), "_index.md") {
 		s.exclude(c, f.rel, filepath.Join(s.Dir, filepath.FromSlash(f.path)), "section pages without a date (_index.md): the Worker draws listings itself")
@@ -196,7 +210,7 @@ func (s *Source) mapKeys(c *FromCollection, files []fromFile) {
 	}
 	c.Keys = map[string]string{}
 	for _, k := range sortedKeys(c.keyFiles) {
-		if content.IsModelKey(k) {
+		if content.IsModelKey(k) || k == "weight" && c.SortBy == contract.SortWeight {
 			continue
 		}
 		to, ok := keyMap[k]

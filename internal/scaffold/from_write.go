@@ -64,6 +64,9 @@ func (s *Source) Config() []byte {
 		if c.Dates != "frontmatter" {
 			fmt.Fprintf(&b, "    dates: %s\n", c.Dates)
 		}
+		if c.SortBy != "" {
+			fmt.Fprintf(&b, "    sortBy: %s   # pages without dates: by weight, then title\n", c.SortBy)
+		}
 		if len(c.Include) > 0 {
 			fmt.Fprintf(&b, "    include: %s\n", list(c.Include))
 		}
@@ -120,7 +123,11 @@ func (s *Source) Report(w io.Writer) {
 	}
 	fmt.Fprintf(w, "mapped: %d entries in %d collections\n", total, len(s.Collections))
 	for _, c := range s.Collections {
-		fmt.Fprintf(w, "  %-12s %-16s %4d entries  route /%s, template %s, dates from %s\n", c.Name, c.Folder+"/", c.Entries, c.Name, c.Template, c.Dates)
+		order := "dates from " + c.Dates
+		if c.SortBy != "" {
+			order = "no dates: sorted by weight, then title"
+		}
+		fmt.Fprintf(w, "  %-12s %-16s %4d entries  route /%s, template %s, %s\n", c.Name, c.Folder+"/", c.Entries, c.Name, c.Template, order)
 		for _, k := range sortedKeys(c.Keys) {
 			fmt.Fprintf(w, "    key %s → %s (%d files)\n", k, c.Keys[k], c.mapped[k])
 		}
