@@ -136,7 +136,11 @@ func TestUndatedSync(t *testing.T) {
 		}
 	}
 	cfg := s.config()
-	built, err := manifest.Rebuild(t.Context(), storage, manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL}, syncer.Collections(cfg), cfg.PageSize, 4)
+	records, err := syncer.ReadRecords(t.Context(), storage, syncer.Collections(cfg), 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	built, err := manifest.Build(manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL}, syncer.Collections(cfg), records, cfg.PageSize)
 	if err != nil {
 		t.Fatal(err)
 	}
