@@ -338,6 +338,21 @@ func TestSyncInvalidContent(t *testing.T) {
 			t.Errorf("%d requests besides LISTs to the store: %v", n, b.reqs.Counts())
 		}
 	})
+	t.Run("image without alt text under images.alt error", func(t *testing.T) {
+		t.Parallel()
+		tr := newTree(t)
+		tr.write("axctl.yaml", "images:\n  alt: error\ncollections:\n  - name: blog\n")
+		tr.write("content/blog/a.md", "---\ntitle: A\ndate: 2026-03-01\n---\n\nSee ![](https://example.com/x.png).\n")
+		dir := filepath.Join(t.TempDir(), "bucket")
+		r := axctl("--config", tr.config(), "sync", "--target", "file://"+filepath.ToSlash(dir))
+		r.want(t, ExitInvalid, "sync")
+		if !strings.Contains(r.errOut, "a.md:6:5: image \"https://example.com/x.png\" has no alt text") {
+			t.Errorf("stderr does not name the image:\n%s", r.errOut)
+		}
+		if _, err := os.Stat(dir); !os.IsNotExist(err) {
+			t.Errorf("target directory exists after an invalid sync (stat: %v)", err)
+		}
+	})
 	t.Run("file target not created", func(t *testing.T) {
 		t.Parallel()
 		tr := newTree(t)

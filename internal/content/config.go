@@ -62,6 +62,7 @@ type Config struct {
 	// equal to its title, which the layout shows already.
 	DropTitleHeading *bool        `yaml:"dropTitleHeading"`
 	Purge            Purge        `yaml:"purge"`
+	Images           Images       `yaml:"images"`
 	Collections      []Collection `yaml:"collections"`
 
 	contentLine, contentCol int // position of content: in axctl.yaml (0: not set)
@@ -73,6 +74,13 @@ type Site struct {
 	BaseURL string `yaml:"baseURL"`
 	// Lang is the BCP 47 tag on every page's <html lang> (default "en").
 	Lang string `yaml:"lang"`
+}
+
+// Images holds what validation asks of images.
+type Images struct {
+	// Alt is what an image without alt text is: "warn" (default) or "error"
+	// (validation fails; sync writes nothing).
+	Alt string `yaml:"alt"`
 }
 
 // Purge says how `axctl purge` and `sync --purge` reach the cache. Secrets
@@ -104,6 +112,14 @@ type Limits struct {
 	// their bytes (render/prescan.go).
 	TableCells int `yaml:"tableCells"`
 	Nesting    int `yaml:"nesting"`
+}
+
+// Feed is how a collection's Atom feed shows its entries.
+type Feed struct {
+	// Full puts each entry's whole rendered body in the feed's
+	// <content type="html"> (the Worker reads the newest 20 bodies), not
+	// only its description.
+	Full bool `yaml:"full"`
 }
 
 // Collection is one folder of entries served under one route.
@@ -140,6 +156,7 @@ type Collection struct {
 	HTML      string `yaml:"html"` // safe or strict; default the top-level html
 	// DropTitleHeading overrides the top-level dropTitleHeading.
 	DropTitleHeading *bool `yaml:"dropTitleHeading"`
+	Feed             Feed  `yaml:"feed"`
 
 	line, col int // position in axctl.yaml, for errors found later
 }
@@ -194,6 +211,9 @@ func (c *Config) fill() {
 	}
 	if c.HTML == "" {
 		c.HTML = "safe"
+	}
+	if c.Images.Alt == "" {
+		c.Images.Alt = "warn"
 	}
 	if c.DropTitleHeading == nil {
 		drop := true
@@ -321,6 +341,9 @@ func (c *Config) check(data []byte) error {
 		return fail("lang:", "site.lang %q is not a BCP 47 language tag (e.g. en, en-GB, pt-BR): %v", c.Site.Lang, err)
 	}
 	c.Site.Lang = tag.String()
+	if c.Images.Alt != "warn" && c.Images.Alt != "error" {
+		return fail("alt:", "images.alt %q must be warn or error", c.Images.Alt)
+	}
 	if len(c.Collections) == 0 {
 		return fail("collections", "no collections: add at least one under \"collections:\"")
 	}

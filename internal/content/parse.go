@@ -145,7 +145,7 @@ func (l *loader) parseText(f file, src, raw []byte) (*Entry, []Problem) {
 func (l *loader) renderOptions(f file, refs *[]localRef) render.Options {
 	return render.Options{LocalAt: l.local(f, refs), Site: l.site(refs), RenderTime: l.cfg.Limits.RenderTime,
 		Limits: render.Limits{TableCells: l.cfg.Limits.TableCells, Nesting: l.cfg.Limits.Nesting}, StrictHTML: f.col.HTML == "strict",
-		DropTitleHeading: f.col.DropTitleHeading == nil || *f.col.DropTitleHeading}
+		DropTitleHeading: f.col.DropTitleHeading == nil || *f.col.DropTitleHeading, ImageAlt: l.cfg.Images.Alt}
 }
 
 // bodyProblems renders the Markdown of a file whose frontmatter is missing

@@ -23,6 +23,8 @@ type Collection struct {
 	// none, last), then title, then slug (docs/bucket.md, "Undated
 	// collections").
 	SortBy string
+	// FullFeed puts entry bodies in the collection's feeds (site.json fullFeed).
+	FullFeed bool
 }
 
 // undated reports whether c lists its entries by weight, without dates.
@@ -124,6 +126,8 @@ type SiteCollection struct {
 	// none): the year and month archives, their pages and the archive
 	// sitemap come from it without another read.
 	Months map[string]int `json:"months,omitempty"`
+	// FullFeed (omitted when false) asks the Worker for full-content feeds.
+	FullFeed bool `json:"fullFeed,omitempty"`
 }
 
 // TagCount is a tag and the number of entries, across collections, that carry it.
@@ -194,7 +198,7 @@ func BuildEach(site Site, cols []Collection, records map[string][]Record, pageSi
 		if err := buildSitemaps(emit, c, recs); err != nil {
 			return err
 		}
-		sm.Collections = append(sm.Collections, SiteCollection{Name: c.Name, Route: c.Route, Title: c.Title, SortBy: sortByField(c), Total: len(recs), Months: months(recs)})
+		sm.Collections = append(sm.Collections, SiteCollection{Name: c.Name, Route: c.Route, Title: c.Title, SortBy: sortByField(c), Total: len(recs), Months: months(recs), FullFeed: c.FullFeed})
 		for _, r := range recs {
 			r.Collection, r.Related = c.Name, nil
 			all = append(all, r)

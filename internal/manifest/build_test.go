@@ -482,3 +482,23 @@ func TestSiteLang(t *testing.T) {
 		}
 	}
 }
+
+// TestSiteFullFeed: a collection with feed.full carries "fullFeed":true in
+// site.json, and one without leaves the key out (its bytes unchanged).
+func TestSiteFullFeed(t *testing.T) {
+	for _, full := range []bool{false, true} {
+		c := blog
+		c.FullFeed = full
+		out, err := Build(Site{Title: "T", BaseURL: "https://x.example"}, []Collection{c}, map[string][]Record{"blog": series("post", 1)}, 25)
+		if err != nil {
+			t.Fatal(err)
+		}
+		site, err := DecodeSite(out[SiteKey])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := string(out[SiteKey]); site.Collections[0].FullFeed != full || strings.Contains(got, `"fullFeed"`) != full {
+			t.Errorf("full %v: site.json %s", full, got)
+		}
+	}
+}

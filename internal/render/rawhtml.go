@@ -190,6 +190,9 @@ func (c *rawChecker) tag(tok html.Token, tt html.TokenType, raw []byte, off int,
 		c.st.addf(off, "raw HTML <%s> needs a %s attribute", name, map[string]string{"a": "href", "img": "src"}[name])
 		ok = false
 	}
+	if name == "img" && ok && blank(attrValue(tok, "alt")) {
+		c.st.missingAlt(off, "raw HTML <img> %q", []byte(attrValue(tok, "src")))
+	}
 	if htmlVoid[name] {
 		b.WriteString(" />")
 	} else {
@@ -197,6 +200,16 @@ func (c *rawChecker) tag(tok html.Token, tt html.TokenType, raw []byte, off int,
 		c.open = append(c.open, openHTML{name: name, off: off, container: container, bad: !ok})
 	}
 	return b.String(), ok
+}
+
+// attrValue is the value of tok's attribute key ("" when it has none).
+func attrValue(tok html.Token, key string) string {
+	for _, a := range tok.Attr {
+		if a.Key == key && a.Namespace == "" {
+			return a.Val
+		}
+	}
+	return ""
 }
 
 func hasAttr(tok html.Token, key string) bool {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -79,6 +80,9 @@ type Options struct {
 	// frontmatter title (case and spacing aside): the layout already shows
 	// the title as the page's h1.
 	DropTitleHeading bool
+	// ImageAlt is what an image without alt text (Markdown or raw <img>;
+	// empty, or only spaces) is: "warn", "error", or "" (not checked).
+	ImageAlt string
 }
 
 // DefaultRenderTime is the default render budget of one entry. Highlighting
@@ -160,6 +164,54 @@ func (st *docState) addf(off int, format string, args ...any) {
 func (st *docState) warnf(off int, format string, args ...any) {
 	l, c := st.pos(off)
 	st.warnings = append(st.warnings, Problem{Line: l, Col: c, Msg: fmt.Sprintf(format, args...)})
+}
+
+// missingAlt reports an image without alt text at off, as Options.ImageAlt
+// says: what names the image ("image %q"), then the advice.
+func (st *docState) missingAlt(off int, what string, dest []byte) {
+	const advice = " has no alt text: say what it shows, for readers who cannot see it (images.alt in axctl.yaml)"
+	switch st.opts.ImageAlt {
+	case "error":
+		st.addf(off, what+advice, dest)
+	case "warn":
+		st.warnf(off, what+advice, dest)
+	}
+}
+
+// blank says whether alt text says nothing: empty, or only white space and
+// invisible format characters (zero-width space, joiners, BOM).
+func blank(s string) bool {
+	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) }) == ""
+}
+
+// imageOffset is where an image's "![" is: before its alt text, else right
+// after the text before it, else at the start of the link holding it ("[" skipped) or of its block.
+func imageOffset(n ast.Node, src []byte) int {
+	if n.HasChildren() {
+		return inlineOffset(n)
+	}
+	return startOffset(n, src)
+}
+
+func startOffset(n ast.Node, src []byte) int {
+	if t, ok := n.PreviousSibling().(*ast.Text); ok {
+		off := t.Segment.Stop
+		for off < len(src) && (src[off] == ' ' || src[off] == '\t' || src[off] == '\r' || src[off] == '\n' || src[off] == '>') {
+			off++
+		}
+		return off
+	}
+	switch p := n.Parent().(type) {
+	case *ast.Link:
+		return startOffset(p, src) + 1
+	case nil:
+		return 0
+	default:
+		if p.Type() == ast.TypeBlock {
+			return blockOffset(p)
+		}
+	}
+	return inlineOffset(n)
 }
 
 // bodyOffset is where the Markdown starts: after the frontmatter's closing
@@ -281,7 +333,11 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 			}
 			n.Destination = st.checkURL(n.Destination, true, inlineOffset(n), "link")
 		case *ast.Image:
+			dest := n.Destination
 			n.Destination = st.checkURL(n.Destination, true, inlineOffset(n), "image")
+			if n.Destination != nil && blank(plainText(n, src)) {
+				st.missingAlt(imageOffset(n, src), "image %q", dest)
+			}
 		case *ast.AutoLink:
 			if n.AutoLinkType == ast.AutoLinkURL && st.checkURL(n.URL(src), false, inlineOffset(n), "link") == nil {
 				refused = append(refused, n)

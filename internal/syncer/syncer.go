@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -286,7 +287,7 @@ func (b *Built) searchIndex() (map[string][]byte, error) {
 func Collections(cfg *content.Config) []manifest.Collection {
 	cols := make([]manifest.Collection, len(cfg.Collections))
 	for i, c := range cfg.Collections {
-		cols[i] = manifest.Collection{Name: c.Name, Route: c.Route, Title: c.Title}
+		cols[i] = manifest.Collection{Name: c.Name, Route: c.Route, Title: c.Title, FullFeed: c.Feed.Full}
 		if c.SortBy == contract.SortWeight {
 			cols[i].SortBy = c.SortBy
 		}
@@ -465,7 +466,8 @@ func previous(ctx context.Context, storage store.Store, built *Built, remote map
 type shellCheck struct{ changed, read bool }
 
 // shellChanged reports whether the part of site.json every page shows (the
-// site title and the collections) differs from the bucket's. It costs one
+// site title and the collections; a collection's fullFeed too, which
+// changes its feeds and the site's) differs from the bucket's. It costs one
 // GET, and only when site.json is being rewritten.
 func shellChanged(ctx context.Context, storage store.Store, built *Built, p *plan.Plan, remote map[string]store.Object, reads readCache) (shellCheck, error) {
 	writes := false
@@ -497,7 +499,7 @@ func shell(s manifest.SiteManifest) string {
 	var b strings.Builder
 	b.WriteString(s.Title + "\x00" + s.BaseURL)
 	for _, c := range s.Collections {
-		b.WriteString("\x00" + c.Name + "\x00" + c.Route + "\x00" + c.Title)
+		b.WriteString("\x00" + c.Name + "\x00" + c.Route + "\x00" + c.Title + "\x00" + strconv.FormatBool(c.FullFeed))
 	}
 	return b.String()
 }

@@ -7,7 +7,7 @@
 // short and a new entry rewrites one chunk.
 import { visibility } from './policy.js';
 import * as L from './layout.js';
-import { atom, sitemap } from './feeds.js';
+import { atom, sitemap, withBodies } from './feeds.js';
 import { checked } from './shape.js';
 import { hiddenNow } from './schedule.js';
 import { TAGS_PREFIX, SITEMAPS_PREFIX, SITEMAP_CHUNK, MAX_SITEMAP_URLS } from './contract.js';
@@ -87,8 +87,9 @@ export async function feed(site, rq, c) {
     records = records.concat(v.shown);
     cap = Math.min(cap, v.cap);
   }
-  const body = atom(site, { title: `${site.title} · ${c.title || c.name}`, path: `${c.route}/feed.xml`, records: records.slice(0, FEED_SIZE) });
-  return ok(body, 'application/atom+xml; charset=utf-8', ['site', `c:${c.name}`], { cap });
+  const full = await withBodies(site, rq, records.slice(0, FEED_SIZE).map((r) => ({ ...r, collection: c.name })));
+  const body = atom(site, { title: `${site.title} · ${c.title || c.name}`, path: `${c.route}/feed.xml`, records: full.records });
+  return ok(body, 'application/atom+xml; charset=utf-8', ['site', `c:${c.name}`], { cap: Math.min(cap, full.cap) });
 }
 
 /** monthsOf is a collection's months newest first, with the entries each holds and hides now. */

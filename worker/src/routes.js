@@ -6,7 +6,7 @@
 import { visibility } from './policy.js';
 import { entryMeta, metaProblem, marker, splitBody } from './meta.js';
 import * as L from './layout.js';
-import { atom, robots } from './feeds.js';
+import { atom, robots, withBodies } from './feeds.js';
 import { searchPage, form } from './searchpage.js';
 import { checked } from './shape.js';
 import { UnknownBucket } from './store.js';
@@ -106,7 +106,8 @@ export async function route(rq, url) {
   if (path === '/') return home(site, rq);
   if (path === '/feed.xml') {
     const { shown, cap } = visibility(site.latest || [], rq.now);
-    return ok(atom(site, { title: site.title, path, records: shown.slice(0, LATEST) }), 'application/atom+xml; charset=utf-8', allTags(site), { cap });
+    const full = await withBodies(site, rq, shown.slice(0, LATEST));
+    return ok(atom(site, { title: site.title, path, records: full.records }), 'application/atom+xml; charset=utf-8', allTags(site), { cap: Math.min(cap, full.cap) });
   }
   if (path === '/sitemap.xml') return P.sitemapIndex(site);
   if (path === '/robots.txt') return ok(robots(site), 'text/plain; charset=utf-8', ['site']);

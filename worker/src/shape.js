@@ -38,7 +38,7 @@ const TAG_SLUG = /^(?:[a-z0-9-]|%[0-9A-F]{2}){1,200}$/;
 const map = (k) => (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.entries(v).every(([a, b]) => k.test(a) && int(b));
 const SITE = {
   version, title: str, baseURL: str, pageSize: (v) => int(v) && v >= 1, tagTotal: int, pagedTags: map(TAG_SLUG), latest: [RECORD], '?schedule': [SCHEDULED], '?aliases': aliases,
-  collections: [{ name: (v) => re(NAME)(v) && !RESERVED_NAMES.includes(v), route: (v) => re(ROUTE)(v) && !isReservedRoute(v), title: str, '?sortBy': (v) => v === SORT_WEIGHT, total: int, '?months': map(/^\d{4}-(?:0[1-9]|1[0-2])$/) }],
+  collections: [{ name: (v) => re(NAME)(v) && !RESERVED_NAMES.includes(v), route: (v) => re(ROUTE)(v) && !isReservedRoute(v), title: str, '?sortBy': (v) => v === SORT_WEIGHT, total: int, '?months': map(/^\d{4}-(?:0[1-9]|1[0-2])$/), '?fullFeed': (v) => v === true }],
 };
 const SUMMARY = {
   collection: re(NAME), slug: re(SLUG), url: re(/^\//), title: str, '?date': date, '?author': str, '?description': str, '?tags': [TAG], words: int, '?publishDate': date, '?expires': date,
