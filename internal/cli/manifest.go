@@ -1,18 +1,15 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"sort"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/axctl/axctl/internal/content"
-	"github.com/axctl/axctl/internal/manifest"
 	"github.com/axctl/axctl/internal/plan"
-	"github.com/axctl/axctl/internal/search"
 	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/syncer"
 )
@@ -21,9 +18,11 @@ import (
 type ManifestRebuildOptions struct {
 	IO          IO
 	Config      string
-	Quiet       bool
+	JSON, Quiet bool
 	Target      string
 	Check       bool
+	DryRun      bool
+	MaxDeletes  int
 	Concurrency int
 	Store       store.Store
 }
@@ -34,15 +33,22 @@ func newManifestCmd(ios IO, g *Globals) *cobra.Command {
 	rebuild := &cobra.Command{
 		Use:   "rebuild",
 		Short: "Rebuild every manifest from object metadata (HEADs) and the search index from entry bodies (GETs)",
-		Args:  cobra.NoArgs,
+		Long: "Rebuild reads every entry's metadata (HEAD) and body (GET), builds the\n" +
+			"manifests and the search index as sync would, and writes what differs as\n" +
+			"sync writes: conditional writes, shards before the indexes that name them,\n" +
+			"site.json last, then deletes of manifests nothing names.",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.Config, opts.Quiet = g.Config, g.Quiet
+			opts.Config, opts.JSON, opts.Quiet = g.Config, g.JSON, g.Quiet
 			return runManifestRebuild(cmd.Context(), opts)
 		},
 	}
-	rebuild.Flags().StringVar(&opts.Target, "target", "", "bucket: file://DIR or s3://BUCKET[/PREFIX] (default from config)")
-	rebuild.Flags().BoolVar(&opts.Check, "check", false, "write nothing; exit 1 if the stored manifests differ from the rebuild")
-	rebuild.Flags().IntVar(&opts.Concurrency, "concurrency", 16, "HEAD requests in flight")
+	f := rebuild.Flags()
+	f.StringVar(&opts.Target, "target", "", "bucket: file://DIR or s3://BUCKET[/PREFIX] (default from config)")
+	f.BoolVar(&opts.Check, "check", false, "write nothing; exit 1 if the stored manifests differ from the rebuild")
+	f.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and write nothing")
+	f.IntVar(&opts.MaxDeletes, "max-deletes", -1, "refuse (exit 4) if the plan deletes more objects than this; -1 means no limit")
+	f.IntVar(&opts.Concurrency, "concurrency", 16, "requests in flight")
 	cmd.AddCommand(rebuild)
 	return cmd
 }
@@ -58,73 +64,50 @@ func runManifestRebuild(ctx context.Context, opts *ManifestRebuildOptions) error
 			return err
 		}
 	}
-	site := manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL, Lang: cfg.Site.Lang, Now: time.Now()}
-	records, err := syncer.ReadRecords(ctx, storage, syncer.Collections(cfg), opts.Concurrency)
-	if err != nil {
-		return storeErr(fmt.Errorf("rebuild: %w", err))
-	}
-	want, err := manifest.Build(site, syncer.Collections(cfg), records, cfg.PageSize)
-	if err != nil {
-		return storeErr(fmt.Errorf("rebuild: %w", err))
-	}
-	docs, err := syncer.ReadDocs(ctx, storage, syncer.Collections(cfg), opts.Concurrency)
-	if err != nil {
-		return storeErr(fmt.Errorf("rebuild search index: %w", err))
-	}
-	index, err := search.Build(docs)
-	if err != nil {
-		return storeErr(fmt.Errorf("rebuild search index: %w", err))
-	}
-	for k, v := range index {
-		want[k] = v
-	}
-	have := map[string][]byte{}
-	err = storage.List(ctx, "metadata/", func(o store.Object) error {
-		if !plan.Managed(o.Key) {
-			return nil // not a manifest: the sync lease, the pending-purge record
-		}
-		body, _, _, err := storage.Get(ctx, o.Key)
-		have[o.Key] = body
-		return err
+	dry := opts.Check || opts.DryRun
+	prog := newProgress(opts.IO.Err, opts.Quiet || opts.JSON)
+	rep, err := syncer.Rebuild(ctx, cfg, storage, syncer.Options{
+		DryRun: dry, MaxDeletes: opts.MaxDeletes, Concurrency: opts.Concurrency, Progress: prog.update,
 	})
+	prog.done()
+	if opts.Check && err == nil {
+		return rebuildCheck(opts, rep.Plan)
+	}
+	if rep != nil && rep.Plan != nil && !opts.Quiet && !opts.JSON && (dry || err != nil) {
+		fmt.Fprint(opts.IO.Err, rep.Plan.String())
+	}
+	if opts.JSON && rep != nil {
+		writeSyncJSON(opts.IO.Out, rep, dry, storage.String())
+	}
 	if err != nil {
-		return storeErr(fmt.Errorf("read manifests: %w", err))
-	}
-	var differ []string
-	for k, b := range want {
-		if !bytes.Equal(have[k], b) {
-			differ = append(differ, k)
-		}
-	}
-	for k := range have {
-		if _, ok := want[k]; !ok {
-			differ = append(differ, k)
-		}
-	}
-	sort.Strings(differ)
-	if opts.Check {
-		for _, k := range differ {
-			fmt.Fprintf(opts.IO.Out, "differs: %s\n", k)
-		}
-		if len(differ) > 0 {
-			return invalid(fmt.Errorf("%d manifest object(s) differ from a rebuild", len(differ)), false)
-		}
-		if !opts.Quiet {
-			fmt.Fprintf(opts.IO.Err, "ok: %d manifest objects match a rebuild from metadata\n", len(want))
-		}
-		return nil
-	}
-	for _, k := range differ {
-		if b, ok := want[k]; ok {
-			if _, err := storage.Put(ctx, k, b, store.Attrs{ContentType: "application/json"}, store.Precondition{}); err != nil {
-				return storeErr(err)
-			}
-		} else if err := storage.Delete(ctx, []string{k}); err != nil {
-			return storeErr(err)
-		}
+		return writeErr(err)
 	}
 	if !opts.Quiet {
-		fmt.Fprintf(opts.IO.Err, "rebuilt: %d manifest objects written or deleted\n", len(differ))
+		verb := "rebuilt"
+		if dry {
+			verb = "would rebuild"
+		}
+		fmt.Fprintf(opts.IO.Err, "%s: %d manifest objects written or deleted\n", verb, len(rep.Plan.Uploads)+len(rep.Plan.Deletes))
+	}
+	return nil
+}
+
+// rebuildCheck reports every manifest object the rebuild would write or
+// delete, and fails (exit 1) if there is one.
+func rebuildCheck(opts *ManifestRebuildOptions, p *plan.Plan) error {
+	var differ []string
+	for _, a := range append(slices.Clone(p.Uploads), p.Deletes...) {
+		differ = append(differ, a.Key)
+	}
+	sort.Strings(differ)
+	for _, k := range differ {
+		fmt.Fprintf(opts.IO.Out, "differs: %s\n", k)
+	}
+	if len(differ) > 0 {
+		return invalid(fmt.Errorf("%d manifest object(s) differ from a rebuild", len(differ)), false)
+	}
+	if !opts.Quiet {
+		fmt.Fprintf(opts.IO.Err, "ok: %d manifest objects match a rebuild from metadata\n", p.Unchanged)
 	}
 	return nil
 }

@@ -5,19 +5,21 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/axctl/axctl/internal/content"
 	"github.com/axctl/axctl/internal/store"
+	"github.com/axctl/axctl/internal/syncer"
 )
 
 // PullOptions are pull's inputs.
 type PullOptions struct {
 	IO          IO
 	Config      string
-	Quiet       bool
+	JSON, Quiet bool
 	Target      string
 	Dir         string
+	DryRun      bool
+	MaxDeletes  int
 	Concurrency int
 }
 
@@ -29,15 +31,19 @@ func newPullCmd(ios IO, g *Globals) *cobra.Command {
 		Long: "Pull makes DIR a copy of --target in the local store's layout, custom\n" +
 			"metadata included, so `make preview` can serve exactly the bytes a sync\n" +
 			"published. Objects already in DIR with the same ETag are skipped; objects\n" +
-			"no longer in the bucket are removed from DIR.",
+			"no longer in the bucket are removed from DIR. It writes as sync writes:\n" +
+			"bodies, then manifests (conditional writes, site.json last), then deletes.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Config, opts.Quiet, opts.Dir = g.Config, g.Quiet, args[0]
+			opts.Config, opts.JSON, opts.Quiet, opts.Dir = g.Config, g.JSON, g.Quiet, args[0]
 			return runPull(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.Target, "target", "", "bucket to copy from (default from config)")
-	cmd.Flags().IntVar(&opts.Concurrency, "concurrency", 16, "requests in flight")
+	f := cmd.Flags()
+	f.StringVar(&opts.Target, "target", "", "bucket to copy from (default from config)")
+	f.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and write nothing")
+	f.IntVar(&opts.MaxDeletes, "max-deletes", -1, "refuse (exit 4) if the plan deletes more objects than this; -1 means no limit")
+	f.IntVar(&opts.Concurrency, "concurrency", 16, "requests in flight")
 	return cmd
 }
 
@@ -54,48 +60,27 @@ func runPull(ctx context.Context, opts *PullOptions) error {
 	if err != nil {
 		return usage(err)
 	}
-	have := map[string]string{}
-	if err := dst.List(ctx, "", func(o store.Object) error { have[o.Key] = o.ETag; return nil }); err != nil {
-		return storeErr(err)
-	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(max(opts.Concurrency, 1))
-	copied, skipped := 0, 0
-	seen := map[string]bool{}
-	err = src.List(ctx, "", func(o store.Object) error {
-		seen[o.Key] = true
-		if have[o.Key] == o.ETag {
-			skipped++
-			return nil
-		}
-		copied++
-		g.Go(func() error {
-			body, _, attrs, err := src.Get(gctx, o.Key)
-			if err != nil {
-				return fmt.Errorf("get %q: %w", o.Key, err)
-			}
-			_, err = dst.Put(gctx, o.Key, body, attrs, store.Precondition{})
-			return err
-		})
-		return nil
+	prog := newProgress(opts.IO.Err, opts.Quiet || opts.JSON)
+	rep, err := syncer.Pull(ctx, src, dst, syncer.Options{
+		DryRun: opts.DryRun, MaxDeletes: opts.MaxDeletes, Concurrency: max(opts.Concurrency, 1), Progress: prog.update,
 	})
-	if werr := g.Wait(); err == nil {
-		err = werr
+	prog.done()
+	if rep != nil && !opts.Quiet && !opts.JSON && (opts.DryRun || err != nil) {
+		fmt.Fprint(opts.IO.Err, rep.Plan.String())
+	}
+	if opts.JSON && rep != nil {
+		writeSyncJSON(opts.IO.Out, rep, opts.DryRun, dst.String())
 	}
 	if err != nil {
-		return storeErr(fmt.Errorf("pull from %s: %w", src, err))
-	}
-	var gone []string
-	for k := range have {
-		if !seen[k] {
-			gone = append(gone, k)
-		}
-	}
-	if err := dst.Delete(ctx, gone); err != nil {
-		return storeErr(fmt.Errorf("prune %s: %w", opts.Dir, err))
+		return writeErr(fmt.Errorf("pull from %s: %w", src, err))
 	}
 	if !opts.Quiet {
-		fmt.Fprintf(opts.IO.Err, "pulled %d objects from %s into %s (%d unchanged, %d removed)\n", copied, src, opts.Dir, skipped, len(gone))
+		verb := "pulled"
+		if opts.DryRun {
+			verb = "would pull"
+		}
+		fmt.Fprintf(opts.IO.Err, "%s %d objects from %s into %s (%d unchanged, %d removed)\n",
+			verb, len(rep.Plan.Uploads), src, opts.Dir, rep.Plan.Unchanged, len(rep.Plan.Deletes))
 	}
 	return nil
 }

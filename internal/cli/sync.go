@@ -163,14 +163,7 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 		writeSyncJSON(opts.IO.Out, rep, opts.DryRun, storage.String())
 	}
 	if err != nil {
-		if errors.Is(err, syncer.ErrRefused) {
-			return refused(err)
-		}
-		if errors.Is(err, store.ErrRejected) {
-			// A rerun would fail the same way: the content must change.
-			return invalid(fmt.Errorf("%w; fix the content (limits in axctl.yaml): a rerun fails the same way", err), false)
-		}
-		return storeErr(err)
+		return writeErr(err)
 	}
 	if !opts.Quiet {
 		fmt.Fprintln(opts.IO.Err, summary(rep, opts.DryRun, storage.String()))
@@ -187,6 +180,20 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 		return err
 	}
 	return nil
+}
+
+// writeErr maps the error of a write path (sync, manifest rebuild, pull)
+// to its exit code: a guard's refusal, an object the store refuses (a
+// rerun would fail the same way: the content must change), or a store
+// failure, safe to rerun.
+func writeErr(err error) error {
+	if errors.Is(err, plan.ErrRefused) {
+		return refused(err)
+	}
+	if errors.Is(err, store.ErrRejected) {
+		return invalid(fmt.Errorf("%w; fix the content (limits in axctl.yaml): a rerun fails the same way", err), false)
+	}
+	return storeErr(err)
 }
 
 // prefetch opens the target and starts listing it (syncer.Prefetch) when

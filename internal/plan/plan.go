@@ -5,8 +5,10 @@
 package plan
 
 import (
+	"context"
 	"crypto/md5"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -63,6 +65,9 @@ type Item struct {
 	// or verified (Attributes): an entry keeps its record, not one more map
 	// per entry for the whole sync.
 	Meta func() map[string]string
+	// Load, when set, reads the body and its attributes at apply time (pull:
+	// from the source bucket); the body must have this MD5 when MD5 is one.
+	Load func(ctx context.Context) ([]byte, store.Attrs, error)
 	// Hash and Input are the entry record's hashes (entries only), and
 	// MetaDigest the digest of its listing fields (MetaDigest).
 	Hash, Input, MetaDigest string
@@ -130,32 +135,39 @@ var ManagedPrefixes = []string{"assets/", "entries/", "metadata/"}
 // covers their metadata, so the listing alone decides. prev, the records
 // the bucket's manifests held, only refines why an entry is rewritten.
 func Make(local []Item, remote map[string]store.Object, prev map[string]Previous) *Plan {
+	return diff(local, remote, prev, false)
+}
+
+// Mirror plans making remote hold exactly the objects local lists (pull
+// into a directory): an object is written when its listed ETag differs from
+// the item's MD5, whatever its kind (a damaged asset copy is repaired), and
+// every other key is deleted, managed or not. Manifests keep their
+// conditional writes and the apply order keeps a reader of remote
+// consistent while it changes.
+func Mirror(local []Item, remote map[string]store.Object) *Plan {
+	return diff(local, remote, nil, true)
+}
+
+func diff(local []Item, remote map[string]store.Object, prev map[string]Previous, mirror bool) *Plan {
 	p := &Plan{}
 	produced := make(map[string]bool, len(local))
 	for i := range local {
 		it := &local[i]
 		produced[it.Key] = true
 		obj, exists := remote[it.Key]
-		a := Action{Key: it.Key, Kind: it.Kind, Item: it}
+		a := Action{Key: it.Key, Kind: it.Kind, Item: it, Pre: condition(it.Kind, obj, exists)}
 		switch {
 		case !exists:
 			a.Reason = ReasonNew
-			if it.Kind == KindManifest {
-				a.Pre = store.Precondition{IfNoneMatch: true}
-			}
-		case it.Kind == KindAsset:
+		case it.Kind == KindAsset && !mirror:
 			// Content-addressed: the key names the bytes. Never overwrite.
 			p.Unchanged++
 			continue
-		case it.Kind == KindManifest:
-			if obj.ETag == it.MD5 {
-				p.Unchanged++
-				continue
-			}
-			a.Reason, a.Pre = ReasonContentChanged, store.Precondition{IfMatch: obj.ETag}
 		case obj.ETag == it.MD5:
 			p.Unchanged++
 			continue
+		case it.Kind != KindEntry:
+			a.Reason = ReasonContentChanged
 		default: // a changed entry
 			old, known := prev[it.Key]
 			switch {
@@ -169,15 +181,46 @@ func Make(local []Item, remote map[string]store.Object, prev map[string]Previous
 		}
 		p.Uploads = append(p.Uploads, a)
 	}
+	owned := Managed
+	if mirror {
+		owned = func(string) bool { return true }
+	}
 	for key := range remote {
-		if produced[key] || !Managed(key) {
+		if produced[key] || !owned(key) {
 			continue
 		}
-		p.Deletes = append(p.Deletes, Action{Key: key, Kind: kindOf(key), Reason: ReasonRemoved})
+		p.Deletes = append(p.Deletes, Action{Key: key, Kind: KindOf(key), Reason: ReasonRemoved})
 	}
 	sortUploads(p.Uploads)
 	sort.Slice(p.Deletes, func(i, j int) bool { return p.Deletes[i].Key < p.Deletes[j].Key })
 	return p
+}
+
+// condition is the precondition of a write: a manifest is written only over
+// the object the listing showed (its ETag), or where the listing showed
+// none; bodies are written unconditionally.
+func condition(kind Kind, listed store.Object, exists bool) store.Precondition {
+	switch {
+	case kind != KindManifest:
+		return store.Precondition{}
+	case exists:
+		return store.Precondition{IfMatch: listed.ETag}
+	default:
+		return store.Precondition{IfNoneMatch: true}
+	}
+}
+
+// ErrRefused is returned (wrapped) when a guard refuses a plan before
+// anything is written.
+var ErrRefused = errors.New("refused by a guard")
+
+// Guard refuses a plan that deletes more than maxDeletes objects (the
+// --max-deletes guard); a negative maxDeletes means no limit.
+func (p *Plan) Guard(maxDeletes int) error {
+	if maxDeletes >= 0 && len(p.Deletes) > maxDeletes {
+		return fmt.Errorf("%w: the plan deletes %d objects, more than --max-deletes %d; nothing was written", ErrRefused, len(p.Deletes), maxDeletes)
+	}
+	return nil
 }
 
 // sortUploads puts uploads in apply order: assets, entries, manifests, then by key.
@@ -197,10 +240,7 @@ func sortUploads(ups []Action) {
 // the same, so only a put of the whole object repairs it. A manifest keeps
 // its conditional write.
 func (p *Plan) Rewrite(it *Item, listed store.Object) {
-	a := Action{Key: it.Key, Kind: it.Kind, Reason: ReasonAttrsDiffer, Item: it}
-	if it.Kind == KindManifest {
-		a.Pre = store.Precondition{IfMatch: listed.ETag}
-	}
+	a := Action{Key: it.Key, Kind: it.Kind, Reason: ReasonAttrsDiffer, Item: it, Pre: condition(it.Kind, listed, true)}
 	p.Unchanged--
 	p.Uploads = append(p.Uploads, a)
 	sortUploads(p.Uploads)
@@ -222,7 +262,9 @@ func Managed(key string) bool {
 	return false
 }
 
-func kindOf(key string) Kind {
+// KindOf is the kind of an object by its key alone: an asset, an entry, or
+// (anything else) a manifest.
+func KindOf(key string) Kind {
 	switch {
 	case strings.HasPrefix(key, "assets/"):
 		return KindAsset

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -159,5 +160,66 @@ func TestMetaDigestIgnoresDerivedFields(t *testing.T) {
 	b["title"] = "U"
 	if MetaDigest(a) == MetaDigest(b) {
 		t.Fatal("a title change did not change the digest")
+	}
+}
+
+// Mirror copies what differs whatever its kind (an asset too: a copy is
+// repaired), keeps manifests' conditions, and deletes every other key,
+// managed or not.
+func TestMirror(t *testing.T) {
+	local := []Item{
+		{Key: "assets/a.png", Kind: KindAsset, MD5: "new"},
+		{Key: "entries/b/same.html", Kind: KindEntry, MD5: "s"},
+		{Key: "metadata/b.json", Kind: KindManifest, MD5: "m2"},
+		{Key: "metadata/site.json", Kind: KindManifest, MD5: "site"},
+	}
+	remote := map[string]store.Object{
+		"assets/a.png":        {ETag: "old"},
+		"entries/b/same.html": {ETag: "s"},
+		"metadata/b.json":     {ETag: "m1"},
+		"robots.txt":          {ETag: "r"},
+		"metadata/lease.json": {ETag: "l"},
+	}
+	p := Mirror(local, remote)
+	var got []string
+	for _, a := range p.Uploads {
+		got = append(got, a.Key+" "+string(a.Reason)+" "+fmtPre(a.Pre))
+	}
+	want := []string{"assets/a.png content changed -", "metadata/b.json content changed if-match m1", "metadata/site.json new if-none-match"}
+	if !slices.Equal(got, want) {
+		t.Errorf("uploads = %q, want %q", got, want)
+	}
+	var dels []string
+	for _, a := range p.Deletes {
+		dels = append(dels, a.Key)
+	}
+	if want := []string{"metadata/lease.json", "robots.txt"}; !slices.Equal(dels, want) {
+		t.Errorf("deletes = %q, want %q", dels, want)
+	}
+	if p.Unchanged != 1 {
+		t.Errorf("unchanged = %d, want 1", p.Unchanged)
+	}
+}
+
+func fmtPre(p store.Precondition) string {
+	switch {
+	case p.IfNoneMatch:
+		return "if-none-match"
+	case p.IfMatch != "":
+		return "if-match " + p.IfMatch
+	}
+	return "-"
+}
+
+func TestGuard(t *testing.T) {
+	p := &Plan{Deletes: make([]Action, 3)}
+	for _, tc := range []struct {
+		max int
+		ok  bool
+	}{{-1, true}, {3, true}, {2, false}, {0, false}} {
+		err := p.Guard(tc.max)
+		if (err == nil) != tc.ok || (err != nil && !errors.Is(err, ErrRefused)) {
+			t.Errorf("Guard(%d) = %v, want ok %v", tc.max, err, tc.ok)
+		}
 	}
 }

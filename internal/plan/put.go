@@ -13,6 +13,17 @@ import (
 // from the item's Open.
 func put(ctx context.Context, s store.Store, a Action) error {
 	it := a.Item
+	if it.Load != nil {
+		body, attrs, err := it.Load(ctx)
+		if err != nil {
+			return err
+		}
+		if isMD5(it.MD5) && store.MD5Hex(body) != it.MD5 {
+			return fmt.Errorf("put %q: the source object changed since it was listed; rerun to converge", a.Key)
+		}
+		_, err = s.Put(ctx, a.Key, body, attrs, a.Pre)
+		return err
+	}
 	if it.Open == nil {
 		body := it.Body
 		if body == nil && it.Src != "" {
@@ -43,4 +54,18 @@ func put(ctx context.Context, s store.Store, a Action) error {
 	}
 	_, err = s.Put(ctx, a.Key, body, it.Attributes(), a.Pre)
 	return err
+}
+
+// isMD5 reports whether etag is a hex MD5 (a single-part upload's ETag),
+// not a multipart ETag, which names no digest of the body.
+func isMD5(etag string) bool {
+	if len(etag) != 32 {
+		return false
+	}
+	for _, c := range etag {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }

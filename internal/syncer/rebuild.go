@@ -3,11 +3,15 @@ package syncer
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/axctl/axctl/internal/content"
 	"github.com/axctl/axctl/internal/manifest"
+	"github.com/axctl/axctl/internal/plan"
 	"github.com/axctl/axctl/internal/search"
 	"github.com/axctl/axctl/internal/store"
 )
@@ -15,6 +19,75 @@ import (
 // RebuildConcurrency is the number of requests a rebuild keeps in flight
 // when given 0.
 const RebuildConcurrency = 16
+
+// Rebuild makes the manifests and the search index again from what the
+// bucket's entries hold (ReadRecords, ReadDocs) and writes them as sync
+// does: a plan against the listing of metadata/ (every manifest the rebuild
+// no longer produces is deleted; the lease and the pending-purge record are
+// not manifests), conditional writes, shards before the indexes that name
+// them and site.json last, the --max-deletes guard, and nothing written on
+// a dry run.
+func Rebuild(ctx context.Context, cfg *content.Config, storage store.Store, opts Options) (*Report, error) {
+	cols := Collections(cfg)
+	records, err := ReadRecords(ctx, storage, cols, opts.Concurrency)
+	if err != nil {
+		return nil, err
+	}
+	site := manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL, Lang: cfg.Site.Lang, Now: now()}
+	objs, err := manifest.Build(site, cols, records, cfg.PageSize)
+	if err != nil {
+		return nil, fmt.Errorf("rebuild: %w", err)
+	}
+	docs, err := ReadDocs(ctx, storage, cols, opts.Concurrency)
+	if err != nil {
+		return nil, fmt.Errorf("rebuild search index: %w", err)
+	}
+	index, err := search.Build(docs)
+	if err != nil {
+		return nil, fmt.Errorf("rebuild search index: %w", err)
+	}
+	maps.Copy(objs, index)
+	items := make([]plan.Item, 0, len(objs))
+	for k, body := range objs {
+		items = append(items, manifestItem(k, body))
+	}
+	rep := &Report{Lists: 1}
+	for _, recs := range records {
+		rep.Entries += len(recs)
+	}
+	remote, err := listAll(ctx, storage, "metadata/")
+	if err != nil {
+		return rep, err
+	}
+	rep.Plan = plan.Make(items, remote, nil)
+	return rep, applyPlan(ctx, storage, rep, opts)
+}
+
+// applyPlan is the end every write path but sync's shares: the delete
+// guard, then, unless this is a dry run, plan.Apply.
+func applyPlan(ctx context.Context, storage store.Store, rep *Report, opts Options) error {
+	if err := rep.Plan.Guard(opts.MaxDeletes); err != nil {
+		return err
+	}
+	if opts.DryRun || rep.Plan.Empty() {
+		return nil
+	}
+	res, err := plan.Apply(ctx, storage, rep.Plan, plan.ApplyOptions{Concurrency: opts.Concurrency, Progress: opts.Progress})
+	rep.Result, rep.Applied = res, time.Now()
+	return err
+}
+
+// listAll lists every object under prefix, by key.
+func listAll(ctx context.Context, storage store.Store, prefix string) (map[string]store.Object, error) {
+	objs := map[string]store.Object{}
+	if err := storage.List(ctx, prefix, func(o store.Object) error {
+		objs[o.Key] = o
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("list %s %q: %w", storage, prefix, err)
+	}
+	return objs, nil
+}
 
 // ReadRecords reads every entry's record from its custom metadata (one LIST
 // per collection, one HEAD per entry, never a body): what manifest.Build

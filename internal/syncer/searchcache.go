@@ -130,8 +130,7 @@ func (b *Built) searchItems(dir string) ([]plan.Item, error) {
 	}
 	items := make([]plan.Item, 0, len(index))
 	for k, body := range index {
-		items = append(items, plan.Item{Key: k, Kind: plan.KindManifest, Body: body, MD5: store.MD5Hex(body),
-			Attrs: store.Attrs{ContentType: "application/json"}})
+		items = append(items, manifestItem(k, body))
 	}
 	return items, nil
 }

@@ -4,7 +4,6 @@ package syncer
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -30,7 +29,7 @@ import (
 // Errors Run returns (wrapped) so the CLI can choose exit codes.
 var (
 	ErrInvalid = errors.New("content is invalid")
-	ErrRefused = errors.New("refused by a guard")
+	ErrRefused = plan.ErrRefused
 )
 
 // now is the clock expiry is judged by; tests replace it.
@@ -203,11 +202,7 @@ func (b *Built) manifests(cfg *content.Config, searchDir string) error {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		body := objs[k]
-		b.Items = append(b.Items, plan.Item{
-			Key: k, Kind: plan.KindManifest, Body: body, MD5: store.MD5Hex(body),
-			Attrs: store.Attrs{ContentType: "application/json"},
-		})
+		b.Items = append(b.Items, manifestItem(k, objs[k]))
 	}
 	index, err := b.searchItems(searchDir)
 	if err != nil {
@@ -293,6 +288,12 @@ func Collections(cfg *content.Config) []manifest.Collection {
 		}
 	}
 	return cols
+}
+
+// manifestItem is the write of one manifest or search index object.
+func manifestItem(key string, body []byte) plan.Item {
+	return plan.Item{Key: key, Kind: plan.KindManifest, Body: body, MD5: store.MD5Hex(body),
+		Attrs: store.Attrs{ContentType: "application/json"}}
 }
 
 func isShard(key string) bool {
@@ -418,10 +419,7 @@ func makePlan(ctx context.Context, built *Built, storage store.Store, opts Optio
 	if err := planPending(ctx, storage, rep, pendingObj, opts.Purge); err != nil {
 		return rep, err
 	}
-	if opts.MaxDeletes >= 0 && len(rep.Plan.Deletes) > opts.MaxDeletes {
-		return rep, fmt.Errorf("%w: the plan deletes %d objects, more than --max-deletes %d; nothing was written", ErrRefused, len(rep.Plan.Deletes), opts.MaxDeletes)
-	}
-	return rep, nil
+	return rep, rep.Plan.Guard(opts.MaxDeletes)
 }
 
 // previous reads the shards whose ETag differs from the local bytes (only
@@ -450,8 +448,8 @@ func previous(ctx context.Context, storage store.Store, built *Built, remote map
 		if err != nil {
 			return nil, nil, gets, fmt.Errorf("read %s: %w", k, err)
 		}
-		var sh manifest.Shard
-		if err := json.Unmarshal(body, &sh); err != nil {
+		sh, err := manifest.DecodeShard(body)
+		if err != nil {
 			continue // an unreadable old shard only makes reasons vaguer
 		}
 		for _, r := range sh.Records {
