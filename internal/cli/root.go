@@ -4,47 +4,11 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"runtime/debug"
-	"strings"
 
 	"github.com/spf13/cobra"
 )
-
-// Exit codes of the CLI contract.
-const (
-	ExitOK       = 0
-	ExitInvalid  = 1 // content invalid; nothing written
-	ExitUsage    = 2
-	ExitStore    = 3 // store or network failure; safe to rerun
-	ExitRefused  = 4 // refused by a guard such as --max-deletes
-	exitInternal = 3
-)
-
-// ExitError carries an exit code and an optional message already printed.
-type ExitError struct {
-	Code   int
-	Err    error
-	Silent bool // the command already reported the problem
-}
-
-func (e *ExitError) Error() string {
-	if e.Err == nil {
-		return fmt.Sprintf("exit %d", e.Code)
-	}
-	return e.Err.Error()
-}
-
-func (e *ExitError) Unwrap() error { return e.Err }
-
-func invalid(err error, silent bool) error {
-	return &ExitError{Code: ExitInvalid, Err: err, Silent: silent}
-}
-func storeErr(err error) error { return &ExitError{Code: ExitStore, Err: err} }
-func refused(err error) error  { return &ExitError{Code: ExitRefused, Err: err} }
-func usage(err error) error    { return &ExitError{Code: ExitUsage, Err: err} }
 
 // IO is the set of streams a command writes to.
 type IO struct {
@@ -106,44 +70,5 @@ func NewRoot(ios IO) *cobra.Command {
 
 // Main runs axctl with args and returns the process exit code.
 func Main(ctx context.Context, args []string, in io.Reader, out, errw io.Writer) int {
-	root := NewRoot(IO{In: in, Out: out, Err: errw})
-	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
-	if err != nil && ctx.Err() != nil {
-		// SIGINT or SIGTERM (main's context): every command stops before
-		// its next write, and sync before any manifest once its bodies
-		// were interrupted, so the bucket is as a failed sync leaves it.
-		fmt.Fprintf(errw, "axctl: interrupted (%v): stopped before writing anything more; rerun to finish\n", context.Cause(ctx))
-		return ExitStore
-	}
-	return report(err, errw)
-}
-
-func report(err error, errw io.Writer) int {
-	if err == nil {
-		return ExitOK
-	}
-	var ee *ExitError
-	if errors.As(err, &ee) {
-		if !ee.Silent && ee.Err != nil {
-			fmt.Fprintf(errw, "axctl: %v\n", ee.Err)
-		}
-		return ee.Code
-	}
-	fmt.Fprintf(errw, "axctl: %v\n", err)
-	if isUsage(err) {
-		return ExitUsage
-	}
-	return exitInternal
-}
-
-// isUsage recognises cobra's own argument errors.
-func isUsage(err error) bool {
-	msg := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires ", "invalid argument"} {
-		if strings.Contains(msg, p) {
-			return true
-		}
-	}
-	return false
+	return Execute(ctx, NewRoot(IO{In: in, Out: out, Err: errw}), args, errw)
 }
