@@ -151,7 +151,7 @@ const latestCount = 10
 func Build(site Site, cols []Collection, records map[string][]Record, pageSize int) (map[string][]byte, error) {
 	out := make(map[string][]byte)
 	err := BuildEach(site, cols, records, pageSize, func(key string, b []byte) error {
-		out[key] = b
+		out[key] = bytes.Clone(b)
 		return nil
 	})
 	if err != nil {
@@ -162,7 +162,9 @@ func Build(site Site, cols []Collection, records map[string][]Record, pageSize i
 
 // BuildEach builds what Build does and hands each object to emit as soon
 // as it is encoded (site.json last), holding none of them: at a million
-// entries the objects total more than the records.
+// entries the objects total more than the records. b is only valid until
+// emit returns (its buffer is reused for the next object). The records are
+// read, never copied or modified.
 func BuildEach(site Site, cols []Collection, records map[string][]Record, pageSize int, emit func(key string, b []byte) error) error {
 	if pageSize == 0 {
 		pageSize = DefaultPageSize
@@ -173,6 +175,11 @@ func BuildEach(site Site, cols []Collection, records map[string][]Record, pageSi
 	if err := checkCollections(cols, records); err != nil {
 		return err
 	}
+	b := &builder{cols: cols, size: pageSize, emit: emit}
+	if err := b.load(records); err != nil {
+		return err
+	}
+	b.related()
 	sm := SiteManifest{
 		Version: Version, Title: site.Title, BaseURL: site.BaseURL, PageSize: pageSize,
 		Collections: []SiteCollection{}, Latest: []Record{},
@@ -180,55 +187,46 @@ func BuildEach(site Site, cols []Collection, records map[string][]Record, pageSi
 	if site.Lang != "en" {
 		sm.Lang = site.Lang
 	}
-	var all []Record
-	normed := make(map[string][]Record, len(cols))
-	for _, c := range cols {
-		recs, err := normRecords(c, records[c.Name])
-		if err != nil {
+	all := make([]int32, 0, len(b.ents))
+	for ci, c := range cols {
+		recs := b.byCol[ci]
+		if err := b.collection(ci, recs); err != nil {
 			return err
 		}
-		normed[c.Name] = recs
+		if err := b.sitemaps(ci, recs); err != nil {
+			return err
+		}
+		sm.Collections = append(sm.Collections, SiteCollection{Name: c.Name, Route: c.Route, Title: c.Title, SortBy: sortByField(c), Total: len(recs), Months: b.months(recs), FullFeed: c.FullFeed})
+		all = append(all, recs...)
 	}
-	related(normed)
-	for _, c := range cols {
-		recs := normed[c.Name]
-		if err := buildCollection(emit, c, recs, pageSize); err != nil {
-			return err
-		}
-		if err := buildSitemaps(emit, c, recs); err != nil {
-			return err
-		}
-		sm.Collections = append(sm.Collections, SiteCollection{Name: c.Name, Route: c.Route, Title: c.Title, SortBy: sortByField(c), Total: len(recs), Months: months(recs), FullFeed: c.FullFeed})
-		for _, r := range recs {
-			r.Collection, r.Related = c.Name, nil
-			all = append(all, r)
-		}
-	}
-	for _, r := range all {
+	b.byCol = nil
+	for _, i := range all {
+		r := b.ents[i].r
 		for _, a := range r.Aliases {
-			if prev, dup := sm.Aliases[a]; dup && prev != r.URL {
-				return fmt.Errorf("alias %q of %s is also an alias of %s", a, r.URL, prev)
+			url := b.url(i)
+			if prev, dup := sm.Aliases[a]; dup && prev != url {
+				return fmt.Errorf("alias %q of %s is also an alias of %s", a, url, prev)
 			}
 			if sm.Aliases == nil {
 				sm.Aliases = map[string]string{}
 			}
-			sm.Aliases[a] = r.URL
+			sm.Aliases[a] = url
 		}
 	}
-	tags := countTags(all)
-	slices.SortFunc(all, allOrder)
-	if err := buildTags(emit, all, tags, pageSize); err != nil {
+	tags := b.countTags(all)
+	slices.SortFunc(all, b.allOrder)
+	if err := b.tags(all, tags); err != nil {
 		return err
 	}
 	sm.TagTotal, sm.PagedTags = len(tags), pagedTags(tags, pageSize)
-	sm.Latest = append(sm.Latest, latest(all, site.Now)...)
-	sm.Schedule = schedule(all, site.Now)
+	sm.Latest = append(sm.Latest, b.latest(all, site.Now)...)
+	sm.Schedule = b.schedule(all, site.Now)
 	return emitJSON(emit, SiteKey, sm)
 }
 
 // windowed reports whether the Worker may hide r at some time after now:
 // it has an expires, or a publishDate after now (zero now: any publishDate).
-func windowed(r Record, now time.Time) bool {
+func windowed(r *Record, now time.Time) bool {
 	if r.Expires != "" {
 		return true
 	}
@@ -237,22 +235,30 @@ func windowed(r Record, now time.Time) bool {
 
 // latest is the newest entries up to and including the latestCount-th that
 // is not windowed, so the home page and the site feed still have
-// latestCount entries while scheduled ones are hidden.
-func latest(all []Record, now time.Time) []Record {
-	n, plain := 0, 0
-	for n < len(all) && plain < latestCount && all[n].Date != "" {
-		if !windowed(all[n], now) {
+// latestCount entries while scheduled ones are hidden; undated entries
+// (last in all) are never among them. They are records as site.json lists
+// them: collection, key and URL set, no related.
+func (b *builder) latest(all []int32, now time.Time) []Record {
+	var out []Record
+	for n, plain := 0, 0; n < len(all) && plain < latestCount && b.ents[all[n]].r.Date != ""; n++ {
+		e := &b.ents[all[n]]
+		if !windowed(e.r, now) {
 			plain++
 		}
-		n++
+		r := *e.r
+		c := b.cols[e.col]
+		r.Collection, r.Key, r.URL = c.Name, EntryKey(c.Name, r.Slug), EntryURL(c.Route, r.Slug)
+		r.Features, r.Related = e.feats, nil
+		out = append(out, r)
 	}
-	return all[:n]
+	return out
 }
 
 // schedule lists the windowed entries of all (newest first).
-func schedule(all []Record, now time.Time) []Scheduled {
+func (b *builder) schedule(all []int32, now time.Time) []Scheduled {
 	var out []Scheduled
-	for _, r := range all {
+	for _, i := range all {
+		r := b.ents[i].r
 		if !windowed(r, now) {
 			continue
 		}
@@ -262,7 +268,7 @@ func schedule(all []Record, now time.Time) []Scheduled {
 				tags = append(tags, t.Slug)
 			}
 		}
-		s := Scheduled{Collection: r.Collection, Slug: r.Slug, Date: r.Date, Tags: tags, PublishDate: r.PublishDate, Expires: r.Expires}
+		s := Scheduled{Collection: b.cols[b.ents[i].col].Name, Slug: r.Slug, Date: r.Date, Tags: tags, PublishDate: r.PublishDate, Expires: r.Expires}
 		if r.Date == "" {
 			s.Weight, s.Title = r.Weight, r.Title
 		}
@@ -295,47 +301,20 @@ func checkCollections(cols []Collection, records map[string][]Record) error {
 	return nil
 }
 
-// normRecords validates recs, fills Key and URL, sorts features and returns
-// a sorted copy, newest first. The caller's slice is not modified.
-func normRecords(c Collection, recs []Record) ([]Record, error) {
-	out := make([]Record, 0, len(recs))
-	seen := make(map[string]bool, len(recs))
-	for _, r := range recs {
-		if err := normRecord(c, &r); err != nil {
-			return nil, fmt.Errorf("collection %q entry %q: %w", c.Name, r.Slug, err)
-		}
-		if seen[r.Slug] {
-			return nil, fmt.Errorf("collection %q entry %q: slug appears twice", c.Name, r.Slug)
-		}
-		seen[r.Slug] = true
-		out = append(out, r)
-	}
-	slices.SortFunc(out, c.order())
-	return out, nil
-}
-
-// normRecord puts r into the form it has inside a shard.
-func normRecord(c Collection, r *Record) error {
+// checkEntry validates r as an entry of c: its slug, and its collection,
+// key and URL when set.
+func checkEntry(c Collection, r *Record) error {
 	if err := checkSlug(r.Slug); err != nil {
 		return err
 	}
 	if r.Collection != "" && r.Collection != c.Name {
 		return fmt.Errorf("record names collection %q", r.Collection)
 	}
-	r.Collection = ""
-	for _, f := range []struct{ name, got, want string }{
-		{"key", r.Key, EntryKey(c.Name, r.Slug)},
-		{"url", r.URL, EntryURL(c.Route, r.Slug)},
-	} {
-		if f.got != "" && f.got != f.want {
-			return fmt.Errorf("%s %q: want %q", f.name, f.got, f.want)
-		}
+	if want := EntryKey(c.Name, r.Slug); r.Key != "" && r.Key != want {
+		return fmt.Errorf("key %q: want %q", r.Key, want)
 	}
-	r.Key, r.URL = EntryKey(c.Name, r.Slug), EntryURL(c.Route, r.Slug)
-	r.Features = normFeatures(r.Features)
-	r.Tags = slices.Clip(r.Tags)
-	if len(r.Tags) == 0 {
-		r.Tags = nil
+	if want := EntryURL(c.Route, r.Slug); r.URL != "" && r.URL != want {
+		return fmt.Errorf("url %q: want %q", r.URL, want)
 	}
 	switch {
 	case c.undated() && r.Date != "":
@@ -349,7 +328,7 @@ func normRecord(c Collection, r *Record) error {
 }
 
 // order is the listing order of c's records.
-func (c Collection) order() func(a, b Record) int {
+func (c Collection) order() func(a, b *Record) int {
 	if c.undated() {
 		return byWeight
 	}
@@ -358,7 +337,7 @@ func (c Collection) order() func(a, b Record) int {
 
 // byWeight orders the records of an undated collection: weight ascending
 // with 0 (none) last, as Hugo does, then title by FoldTitle, then slug.
-func byWeight(a, b Record) int {
+func byWeight(a, b *Record) int {
 	return cmp.Or(cmp.Compare(weightKey(a.Weight), weightKey(b.Weight)),
 		strings.Compare(FoldTitle(a.Title), FoldTitle(b.Title)), strings.Compare(a.Slug, b.Slug))
 }
@@ -400,87 +379,18 @@ func sortByField(c Collection) string {
 
 // newestFirst orders records by date descending, then slug ascending. Dates
 // have one fixed-width form (checkDate), so string order is time order.
-func newestFirst(a, b Record) int {
+func newestFirst(a, b *Record) int {
 	return cmp.Or(strings.Compare(b.Date, a.Date), strings.Compare(a.Slug, b.Slug))
-}
-
-// buildCollection emits a collection's index and shards. recs are newest
-// first. Shards are the listing pages, counted from the oldest entry:
-// shard i < last holds the entries at positions [i*size, (i+1)*size), the
-// newest holds the rest (size to 2·size-1 entries; see Pages), so a new
-// newest entry touches the newest shard only (and the one before it when
-// it completes a page).
-func buildCollection(emit emitFunc, c Collection, recs []Record, size int) error {
-	n := len(recs)
-	idx := Index{
-		Version: Version, Collection: c.Name, Route: c.Route, Title: c.Title,
-		Total: n, PageSize: size, Shards: []ShardRef{},
-	}
-	for p := 1; n > 0 && p <= Pages(n, size); p++ {
-		lo, hi := chunkRange(n, size, p)
-		page := recs[lo:hi] // newest first
-		i := Pages(n, size) - p
-		key := ShardKey(c.Name, i)
-		if err := emitJSON(emit, key, Shard{Version: Version, Collection: c.Name, SortBy: sortByField(c), Index: i, Records: page}); err != nil {
-			return err
-		}
-		idx.Shards = append(idx.Shards, ShardRef{
-			Key: key, Count: len(page),
-			First: bound(page[0]), Last: bound(page[len(page)-1]),
-		})
-	}
-	return emitJSON(emit, IndexKey(c.Name), idx)
 }
 
 // bound is the "<date> <slug>" form of a shard's first and last fields;
 // in an undated collection "<weight> <slug> <title>" (weight 0 when none):
 // the fields byWeight orders by, split at the first two spaces.
-func bound(r Record) string {
+func bound(r *Record) string {
 	if r.Date == "" {
 		return strconv.Itoa(r.Weight) + " " + r.Slug + " " + r.Title
 	}
 	return r.Date + " " + r.Slug
-}
-
-// countTags counts entries per tag slug across all records. An entry that
-// lists a slug twice counts once. When entries spell one slug differently,
-// the most used name wins, then the smallest, so the result is order-free.
-func countTags(all []Record) []TagCount {
-	type tally struct {
-		count int
-		names map[string]int
-	}
-	bySlug := map[string]*tally{}
-	for _, r := range all {
-		seen := map[string]bool{}
-		for _, t := range r.Tags {
-			if seen[t.Slug] {
-				continue
-			}
-			seen[t.Slug] = true
-			tl := bySlug[t.Slug]
-			if tl == nil {
-				tl = &tally{names: map[string]int{}}
-				bySlug[t.Slug] = tl
-			}
-			tl.count++
-			tl.names[t.Name]++
-		}
-	}
-	tags := make([]TagCount, 0, len(bySlug))
-	for slug, tl := range bySlug {
-		best := ""
-		for _, name := range slices.Sorted(maps.Keys(tl.names)) {
-			if best == "" || tl.names[name] > tl.names[best] {
-				best = name
-			}
-		}
-		tags = append(tags, TagCount{Name: best, Slug: slug, Count: tl.count})
-	}
-	slices.SortFunc(tags, func(a, b TagCount) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Slug, b.Slug))
-	})
-	return tags
 }
 
 // Diff compares stored manifest objects with built ones: put lists the keys

@@ -158,7 +158,7 @@ func TestShardMath(t *testing.T) {
 					}
 					next--
 				}
-				if ref.First != bound(sh.Records[0]) || ref.Last != bound(sh.Records[len(sh.Records)-1]) {
+				if ref.First != bound(&sh.Records[0]) || ref.Last != bound(&sh.Records[len(sh.Records)-1]) {
 					t.Errorf("shard %s bounds %q..%q do not match its records", ref.Key, ref.First, ref.Last)
 				}
 			}
@@ -434,22 +434,7 @@ func slugs(rs []Record) []string {
 func TestDecodeRoundTrip(t *testing.T) {
 	out := mustBuild(t, []Collection{blog, notes}, map[string][]Record{"blog": richSeries("post", 9)}, 4)
 	for k, b := range out {
-		var v any
-		var err error
-		switch {
-		case k == SiteKey:
-			v, err = DecodeSite(b)
-		case strings.Count(k, "/") == 1:
-			v, err = DecodeIndex(b)
-		case strings.HasPrefix(k, "metadata/sitemaps/"):
-			v, err = DecodeSitemapChunk(b)
-		case strings.HasPrefix(k, "metadata/tags/") && strings.Count(k, "/") == 2:
-			v, err = DecodeTagsPage(b)
-		case strings.HasPrefix(k, "metadata/tags/"):
-			v, err = DecodeTagChunk(b)
-		default:
-			v, err = DecodeShard(b)
-		}
+		v, err := decodeAny(k, b)
 		if err != nil {
 			t.Fatalf("%s: %v", k, err)
 		}

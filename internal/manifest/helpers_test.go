@@ -95,3 +95,20 @@ func richSeries(prefix string, n int) []Record {
 	}
 	return recs
 }
+
+// decodeAny decodes the object at key k with the decoder of its kind.
+func decodeAny(k string, b []byte) (any, error) {
+	switch {
+	case k == SiteKey:
+		return DecodeSite(b)
+	case strings.Count(k, "/") == 1:
+		return DecodeIndex(b)
+	case strings.HasPrefix(k, "metadata/sitemaps/"):
+		return DecodeSitemapChunk(b)
+	case strings.HasPrefix(k, "metadata/tags/") && strings.Count(k, "/") == 2:
+		return DecodeTagsPage(b)
+	case strings.HasPrefix(k, "metadata/tags/"):
+		return DecodeTagChunk(b)
+	}
+	return DecodeShard(b)
+}

@@ -1,10 +1,7 @@
 package manifest
 
 import (
-	"cmp"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/axctl/axctl/internal/contract"
 )
@@ -91,17 +88,8 @@ func chunkRange(n, size, p int) (from, to int) {
 	return lo, hi
 }
 
-// summarize turns a record (with Collection set) into its summary.
-func summarize(r Record) Summary {
-	return Summary{
-		Collection: r.Collection, Slug: r.Slug, URL: r.URL, Title: r.Title, Date: r.Date,
-		Author: r.Author, Description: r.Description, Tags: r.Tags, Words: r.Words,
-		PublishDate: r.PublishDate, Expires: r.Expires,
-	}
-}
-
 // emitFunc receives each built object; Build collects them, BuildEach
-// passes them on.
+// passes them on. b is only valid until it returns.
 type emitFunc func(key string, b []byte) error
 
 func emitJSON(emit emitFunc, key string, v any) error {
@@ -110,85 +98,6 @@ func emitJSON(emit emitFunc, key string, v any) error {
 		return fmt.Errorf("encode %s: %w", key, err)
 	}
 	return emit(key, b)
-}
-
-// buildTags emits every tag's chunks and the tags index pages. all is
-// every record (Collection set), newest first then by collection; tags
-// counts them.
-func buildTags(emit emitFunc, all []Record, tags []TagCount, size int) error {
-	bySlug := make(map[string][]int, len(tags))
-	for i, r := range all {
-		for j, t := range r.Tags {
-			if !slices.ContainsFunc(r.Tags[:j], func(u Tag) bool { return u.Slug == t.Slug }) {
-				bySlug[t.Slug] = append(bySlug[t.Slug], i)
-			}
-		}
-	}
-	for _, t := range tags {
-		list := bySlug[t.Slug]
-		n := len(list)
-		for p := Pages(n, size); p >= 1; p-- {
-			lo, hi := chunkRange(n, size, p)
-			recs := make([]Summary, 0, hi-lo)
-			for _, i := range list[lo:hi] {
-				recs = append(recs, summarize(all[i]))
-			}
-			i := Pages(n, size) - p
-			key := TagChunkKey(t.Slug, i)
-			if err := emitJSON(emit, key, TagChunk{Version: Version, Tag: Tag{Name: t.Name, Slug: t.Slug}, Index: i, Records: recs}); err != nil {
-				return err
-			}
-		}
-		delete(bySlug, t.Slug)
-	}
-	sorted := slices.Clone(tags)
-	slices.SortFunc(sorted, func(a, b TagCount) int { return strings.Compare(a.Slug, b.Slug) })
-	for i := 0; i*size < len(sorted); i++ {
-		page := sorted[i*size : min((i+1)*size, len(sorted))]
-		if err := emitJSON(emit, TagsPageKey(i), TagsPage{Version: Version, Index: i, Tags: page}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// buildSitemaps emits a collection's sitemap chunks: recs newest first,
-// chunk i holds positions [i·k, (i+1)·k) counted from the oldest (the newest
-// chunk 1…k), so a new newest entry rewrites one.
-func buildSitemaps(emit emitFunc, c Collection, recs []Record) error {
-	k := contract.SitemapChunk
-	n := len(recs)
-	for i := 0; i*k < n; i++ {
-		page := recs[max(0, n-(i+1)*k) : n-i*k]
-		urls := make([][]string, len(page))
-		for j, r := range page {
-			urls[j] = []string{r.Slug, r.Date}
-			if r.Date == "" {
-				urls[j] = urls[j][:1]
-			}
-		}
-		if err := emitJSON(emit, SitemapChunkKey(c.Name, i), SitemapChunk{Version: Version, Collection: c.Name, Index: i, URLs: urls}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// months counts a collection's entries per "YYYY-MM" of their date.
-func months(recs []Record) map[string]int {
-	if len(recs) == 0 {
-		return nil
-	}
-	out := map[string]int{}
-	for _, r := range recs {
-		if r.Date != "" {
-			out[r.Date[:7]]++
-		}
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	return out
 }
 
 // pagedTags is the slug → count of the tags with more than one page: a
@@ -203,10 +112,4 @@ func pagedTags(tags []TagCount, size int) map[string]int {
 		}
 	}
 	return out
-}
-
-// allOrder sorts records of several collections: newest first, slug,
-// collection; undated entries (no date) come after every dated one.
-func allOrder(a, b Record) int {
-	return cmp.Or(newestFirst(a, b), strings.Compare(a.Collection, b.Collection))
 }

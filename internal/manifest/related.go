@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -15,13 +16,7 @@ type Link struct {
 	Title string `json:"title"`
 }
 
-// relCand is one entry as related() ranks it.
-type relCand struct {
-	coll string
-	rec  *Record
-}
-
-// related fills the Related field of every record: up to MaxRelated other
+// related fills the rel field of every entry: up to MaxRelated other
 // entries, from any collection, that share at least one tag slug with it,
 // most shared tags first, then newest (date descending), then by collection
 // and slug. Entries with a visibility window (publishDate or expires) are
@@ -34,39 +29,35 @@ type relCand struct {
 // being walked, and the walk ends when c reaches m. A common tag (one on
 // most of the site) is walked only until the list is full. related_test.go
 // checks the result against a brute-force ranking.
-func related(recs map[string][]Record) {
-	var cands []relCand
-	for c, list := range recs {
-		for i := range list {
-			list[i].Related = nil
-			if list[i].PublishDate == "" && list[i].Expires == "" {
-				cands = append(cands, relCand{c, &list[i]})
-			}
+func (b *builder) related() {
+	var cands []int32
+	for i := range b.ents {
+		if r := b.ents[i].r; r.PublishDate == "" && r.Expires == "" {
+			cands = append(cands, int32(i))
 		}
 	}
-	slices.SortFunc(cands, func(a, b relCand) int {
-		return cmp.Or(strings.Compare(b.rec.Date, a.rec.Date), strings.Compare(a.coll, b.coll), strings.Compare(a.rec.Slug, b.rec.Slug))
+	slices.SortFunc(cands, func(x, y int32) int {
+		rx, ry := b.ents[x].r, b.ents[y].r
+		return cmp.Or(strings.Compare(ry.Date, rx.Date), strings.Compare(b.cols[b.ents[x].col].Name, b.cols[b.ents[y].col].Name), strings.Compare(rx.Slug, ry.Slug))
 	})
-	posting := map[string][]int{} // tag slug → ranks (indexes into cands), ascending
-	for i, c := range cands {
-		for _, s := range tagSlugs(c.rec.Tags) {
-			posting[s] = append(posting[s], i)
+	rank := make([]int32, len(b.ents))
+	for i := range rank {
+		rank[i] = -1
+	}
+	posting := map[string][]int32{} // tag slug → ranks (indexes into cands), ascending
+	var sc relScratch
+	for k, i := range cands {
+		rank[i] = int32(k)
+		for _, s := range sc.tagSlugs(b.ents[i].r.Tags) {
+			posting[s] = append(posting[s], int32(k))
 		}
 	}
-	self := map[*Record]int{}
-	for i, c := range cands {
-		self[c.rec] = i
-	}
-	for _, list := range recs {
-		for i := range list {
-			r := &list[i]
-			me, ok := self[r]
-			if !ok {
-				me = -1
-			}
-			for _, k := range relatedRanks(posting, tagSlugs(r.Tags), me) {
-				r.Related = append(r.Related, Link{URL: cands[k].rec.URL, Title: cands[k].rec.Title})
-			}
+	for i := range b.ents {
+		e := &b.ents[i]
+		e.nrel = 0
+		for _, k := range sc.ranks(posting, sc.tagSlugs(e.r.Tags), rank[i]) {
+			e.rel[e.nrel] = cands[k]
+			e.nrel++
 		}
 	}
 }
@@ -75,18 +66,37 @@ func related(recs map[string][]Record) {
 // key (records: collection name → records with URL set), leaving records
 // as they are: a sync compares it with the shards it replaces.
 func RelatedByKey(records map[string][]Record) map[string][]Link {
-	cp := make(map[string][]Record, len(records))
-	for c, list := range records {
-		cp[c] = slices.Clone(list)
-	}
-	related(cp)
-	out := map[string][]Link{}
-	for c, list := range cp {
-		for _, r := range list {
-			out[EntryKey(c, r.Slug)] = r.Related
+	b := &builder{}
+	for _, c := range slices.Sorted(maps.Keys(records)) {
+		b.cols = append(b.cols, Collection{Name: c})
+		for i := range records[c] {
+			b.ents = append(b.ents, entry{r: &records[c][i], col: int32(len(b.cols) - 1)})
 		}
 	}
+	b.related()
+	out := make(map[string][]Link, len(b.ents))
+	for _, e := range b.ents {
+		var links []Link
+		for _, k := range e.rel[:e.nrel] {
+			links = append(links, Link{URL: b.ents[k].r.URL, Title: b.ents[k].r.Title})
+		}
+		out[EntryKey(b.cols[e.col].Name, e.r.Slug)] = links
+	}
 	return out
+}
+
+// relScratch is the reused memory of related's walk over every entry.
+type relScratch struct {
+	slugs []string
+	lists [][]int32
+	ptr   []int
+	best  []relHit
+	out   []int32
+}
+
+type relHit struct {
+	rank  int32
+	count int
 }
 
 // tagSlugs returns the distinct tag slugs of tags, in order.
@@ -100,23 +110,35 @@ func tagSlugs(tags []Tag) []string {
 	return out
 }
 
-// relatedRanks returns the ranks of the best MaxRelated candidates sharing
-// a tag of slugs, skipping rank me (the record itself).
-func relatedRanks(posting map[string][]int, slugs []string, me int) []int {
-	lists := make([][]int, 0, len(slugs))
-	for _, s := range slugs {
-		if l := posting[s]; len(l) > 0 {
-			lists = append(lists, l)
+// tagSlugs is tagSlugs into reused memory (valid until the next call).
+func (sc *relScratch) tagSlugs(tags []Tag) []string {
+	sc.slugs = sc.slugs[:0]
+	for _, t := range tags {
+		if !slices.Contains(sc.slugs, t.Slug) {
+			sc.slugs = append(sc.slugs, t.Slug)
 		}
 	}
-	slices.SortFunc(lists, func(a, b []int) int { return cmp.Compare(len(a), len(b)) })
+	return sc.slugs
+}
+
+// ranks returns the ranks of the best MaxRelated candidates sharing a tag
+// of slugs, skipping rank me (the record itself), in reused memory.
+func (sc *relScratch) ranks(posting map[string][]int32, slugs []string, me int32) []int32 {
+	sc.lists = sc.lists[:0]
+	for _, s := range slugs {
+		if l := posting[s]; len(l) > 0 {
+			sc.lists = append(sc.lists, l)
+		}
+	}
+	lists := sc.lists
+	slices.SortFunc(lists, func(a, b []int32) int { return cmp.Compare(len(a), len(b)) })
 	m := len(lists)
-	type hit struct{ rank, count int }
-	var best []hit // count descending, then rank ascending
-	ptr := make([]int, m)
+	best := sc.best[:0] // count descending, then rank ascending
+	ptr := slices.Grow(sc.ptr[:0], m)[:m]
+	clear(ptr)
 	active := m
 	for active > 0 {
-		next := -1
+		next := int32(-1)
 		for j := range active {
 			if ptr[j] < len(lists[j]) && (next < 0 || lists[j][ptr[j]] < next) {
 				next = lists[j][ptr[j]]
@@ -146,7 +168,7 @@ func relatedRanks(posting map[string][]int, slugs []string, me int) []int {
 		for at > 0 && best[at-1].count < n {
 			at--
 		}
-		best = slices.Insert(best, at, hit{next, n})
+		best = slices.Insert(best, at, relHit{next, n})
 		if len(best) > MaxRelated {
 			best = best[:MaxRelated]
 		}
@@ -154,9 +176,10 @@ func relatedRanks(posting map[string][]int, slugs []string, me int) []int {
 			active = m - best[len(best)-1].count
 		}
 	}
-	out := make([]int, len(best))
-	for i, h := range best {
-		out[i] = h.rank
+	sc.best, sc.ptr = best, ptr
+	sc.out = sc.out[:0]
+	for _, h := range best {
+		sc.out = append(sc.out, h.rank)
 	}
-	return out
+	return sc.out
 }

@@ -93,10 +93,10 @@ func TestRelatedMatchesBruteForce(t *testing.T) {
 		n, vocab := 1+rng.IntN(120), 1+rng.IntN(12)
 		recs := randomSite(rng, n, vocab)
 		want := bruteRelated(recs)
-		related(recs)
+		byKey := RelatedByKey(recs)
 		for c, list := range recs {
 			for _, r := range list {
-				if got := r.Related; !reflect.DeepEqual(got, want[c+"/"+r.Slug]) {
+				if got := byKey[EntryKey(c, r.Slug)]; !reflect.DeepEqual(got, want[c+"/"+r.Slug]) {
 					t.Fatalf("seed %d (n=%d, vocab=%d) %s/%s %v:\n got %v\nwant %v", seed, n, vocab, c, r.Slug, r.Tags, got, want[c+"/"+r.Slug])
 				}
 			}

@@ -30,6 +30,8 @@ func main() {
 	flag.StringVar(&o.Out, "out", "", "write the objects, records.jsonl and meta.json under this dir")
 	flag.BoolVar(&o.Worker, "worker", false, "with -out: check every page kind through the Worker's router (node bench/worker/scale.mjs)")
 	flag.IntVar(&o.Sample, "sample", 40, "with -worker: pages sampled per collection and tag besides those checked in full")
+	flag.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the build here")
+	flag.StringVar(&o.HeapProfile, "heapprofile", "", "write a heap profile here when site.json (the last object) is emitted")
 	flag.Parse()
 	ok, err := run(o, os.Stdout)
 	if err != nil {
@@ -50,6 +52,9 @@ type options struct {
 	Sample int
 	// Repo is the module root, for bench/worker/scale.mjs ("" finds it from the working directory).
 	Repo string
+	// CPUProfile and HeapProfile, when set, are where the build's CPU
+	// profile and a heap profile at its end (site.json) are written.
+	CPUProfile, HeapProfile string
 }
 
 // buildBudget is the time the manifests of a million records may take (issue 17).

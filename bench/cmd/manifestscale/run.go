@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -29,17 +30,30 @@ func run(o options, w io.Writer) (bool, error) {
 			return false, err
 		}
 	}
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Fprintf(w, "records %d drawn: live heap %d MB\n", o.N, ms.HeapAlloc>>20)
+	stop, err := startCPUProfile(o.CPUProfile)
+	if err != nil {
+		return false, err
+	}
 	t0 := time.Now()
 	var site int
 	largest := map[string]int{}
 	which := map[string]string{}
 	objects, total := 0, 0
-	err := manifest.BuildEach(manifest.Site{Title: "scale", BaseURL: "https://example.com"}, cols, recs, 0, func(key string, b []byte) error {
+	var sums digest
+	err = manifest.BuildEach(manifest.Site{Title: "scale", BaseURL: "https://example.com"}, cols, recs, 0, func(key string, b []byte) error {
 		objects++
 		total += len(b)
+		sums.add(key, b)
 		kind := kindOf(key)
 		if key == manifest.SiteKey {
 			site = len(b)
+			if err := writeHeap(o.HeapProfile); err != nil {
+				return err
+			}
 		} else if len(b) > largest[kind] {
 			largest[kind], which[kind] = len(b), key
 		}
@@ -49,10 +63,12 @@ func run(o options, w io.Writer) (bool, error) {
 		return nil
 	})
 	build := time.Since(t0)
+	stop()
 	if err != nil {
 		return false, err
 	}
 	fmt.Fprintf(w, "records %d: %d objects, %d bytes, built in %.1f s; site.json %d bytes\n", o.N, objects, total, build.Seconds(), site)
+	fmt.Fprintf(w, "digest of every key and its bytes (order-free): %s\n", sums.sum())
 	ok := true
 	for _, k := range []string{"shard", "tag chunk", "tags page", "sitemap chunk"} {
 		sum := site + largest[k]
