@@ -40,6 +40,11 @@ export class UnknownBucket extends ManifestError {
  * and a protected one only when no probation entry is left. A crawler
  * paging through ?page=N fills probation with chunks it reads once each,
  * while site.json and the other manifests every page reads stay protected.
+ * The few manifests at the top of metadata/ (site.json, each collection
+ * index, the search root: one per collection, not per page) are protected
+ * from their first read: an index that only entry pages read, a few of them
+ * between hundreds of crawled chunks, would otherwise never see its second
+ * use before probation evicted it.
  */
 const MEMO_BYTES = 8 << 20;
 const MAX_MEMO = 100000; // entries, whatever their size (a bound on the Map itself)
@@ -47,6 +52,8 @@ let memoBytes = 0;
 const JOIN_TIMEOUT_MS = 3000;
 const MAX_KEYS = 1000; // per-key read counts kept, so random URLs cannot grow memory
 const memo = new Map(); // key -> {value, etag, at (start of the read that last confirmed it), inflight}
+/** TOP are the manifests protected from their first read (see above). */
+const TOP = /^metadata\/[a-z0-9-]+\.json$/;
 export const stats = { gets: 0, bodies: 0, notModified: 0, errors: 0, byKey: {} };
 
 /** Req carries one request's bucket and R2 timing. */
@@ -106,7 +113,7 @@ export class Req {
       return Promise.resolve(this.uses({ value: m.value, at: m.at, ok: true }));
     }
     if (!m) {
-      m = { value: undefined, etag: null, at: undefined, inflight: null, size: 0, hot: false };
+      m = { value: undefined, etag: null, at: undefined, inflight: null, size: 0, hot: TOP.test(key) };
       memo.set(key, m);
     } else {
       memo.delete(key); // most recently used last
