@@ -52,10 +52,14 @@ var corpora = []corpus{
 		keys: []string{"entries/blog/2024/03/arrival.html", "entries/blog/2024/03/market.html"},
 	},
 	{name: "plain",
-		report: []string{"found a plain Markdown tree", "mapped: 4 entries in 3 collections", "key by → author (1 files)",
-			"template recipe → layout post", "1 files without frontmatter", "Recipes/Untitled.md", "2 collection index pages"},
+		// Recipes/Untitled.md has no frontmatter: titles: heading makes it an
+		// entry (titled by its file name), and half the folder undated makes
+		// recipes an undated collection.
+		report: []string{"found a plain Markdown tree", "mapped: 5 entries in 3 collections", "key by → author (1 files)",
+			"template recipe → layout post", "2 collection index pages",
+			"recipes      Recipes/            2 entries  route /recipes, template post, no dates: sorted by weight"},
 		keys: []string{"entries/notes/deep/deeper/some-note.html", "entries/notes/deep/other-note.html",
-			"entries/recipes/bread-basics.html", "entries/pages/welcome.html"},
+			"entries/recipes/bread-basics.html", "entries/recipes/untitled.html", "entries/pages/welcome.html"},
 	},
 }
 

@@ -72,6 +72,9 @@ func (c *Config) checkOptions(col *Collection) error {
 	if col.SortBy != "date" && col.SortBy != contract.SortWeight {
 		return c.errorAt(col, "sortBy %q must be date (entries dated, newest first) or weight (no dates: weight, then title)", col.SortBy)
 	}
+	if col.Titles != "frontmatter" && col.Titles != "heading" {
+		return c.errorAt(col, "titles %q must be frontmatter (a title: in each file) or heading (frontmatter optional; the leading # heading, else the file name)", col.Titles)
+	}
 	if col.undated() && col.Dates != "frontmatter" {
 		return c.errorAt(col, "dates: %s takes dates from paths, but sortBy: weight lists entries without dates; drop one of them", col.Dates)
 	}

@@ -144,6 +144,11 @@ type Collection struct {
 	// frontmatter weight, then title, then slug; docs/config.md, "Undated
 	// collections").
 	SortBy string `yaml:"sortBy"`
+	// Titles is frontmatter (default: every entry has frontmatter with a
+	// title) or heading: frontmatter is optional, and an entry without a
+	// title takes its leading "# heading" (then not shown twice), else its
+	// file name (docs/config.md, "Titles from headings").
+	Titles string `yaml:"titles"`
 	// Keys maps frontmatter keys of other tools to the content model's
 	// ({summary: description}); IgnoreKeys are accepted and dropped;
 	// UnknownKeys (error or ignore) says what every other key is.
@@ -239,6 +244,9 @@ func (c *Config) fill() {
 		}
 		if col.SortBy == "" {
 			col.SortBy = "date"
+		}
+		if col.Titles == "" {
+			col.Titles = "frontmatter"
 		}
 		if col.UnknownKeys == "" {
 			col.UnknownKeys = "error"

@@ -298,6 +298,9 @@ func (l *loader) record(e *Entry, res *render.Result, src []byte) (manifest.Reco
 	if col.undated() {
 		in.Write([]byte("sortBy=weight\x00")) // the record drops the date: not "renderer changed"
 	}
+	if col.Titles == "heading" {
+		in.Write([]byte("titles=heading\x00"))
+	}
 	in.Write(src)
 	for _, a := range e.Assets {
 		in.Write([]byte("\x00" + a.Key))

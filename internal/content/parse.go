@@ -78,6 +78,9 @@ func (l *loader) parseText(f file, src, raw []byte) (*Entry, []Problem) {
 		return nil, []Problem{{Path: f.path, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}}
 	}
 	fm, p := scanFrontmatter(src)
+	if p != nil && f.col.Titles == "heading" && strings.HasPrefix(p.Msg, "missing frontmatter") {
+		fm, p = &frontmatter{startLine: 2, keyLines: map[string][]int{}}, nil // the whole file is the body
+	}
 	if p != nil {
 		// The body's problems are reported too, when the Markdown can be
 		// told from the broken frontmatter.
@@ -106,6 +109,9 @@ func (l *loader) parseText(f file, src, raw []byte) (*Entry, []Problem) {
 		line, col, msg := c.loc.yamlError(res.MetaErr)
 		c.at(line, col, "%s", msg)
 	} else {
+		if _, set := res.Meta["title"]; !set && f.col.Titles == "heading" {
+			res.Meta["title"] = nameTitle(f.rel) // no leading # heading either
+		}
 		front = c.checkSchema(res.Meta, f.col, f.ps)
 	}
 	slug, aliases := l.slugOf(f, front, c)
@@ -145,7 +151,20 @@ func (l *loader) parseText(f file, src, raw []byte) (*Entry, []Problem) {
 func (l *loader) renderOptions(f file, refs *[]localRef) render.Options {
 	return render.Options{LocalAt: l.local(f, refs), Site: l.site(refs), RenderTime: l.cfg.Limits.RenderTime,
 		Limits: render.Limits{TableCells: l.cfg.Limits.TableCells, Nesting: l.cfg.Limits.Nesting}, StrictHTML: f.col.HTML == "strict",
-		DropTitleHeading: f.col.DropTitleHeading == nil || *f.col.DropTitleHeading, ImageAlt: l.cfg.Images.Alt}
+		DropTitleHeading: f.col.DropTitleHeading == nil || *f.col.DropTitleHeading, ImageAlt: l.cfg.Images.Alt,
+		TitleFromHeading: f.col.Titles == "heading"}
+}
+
+// nameTitle is the title of an entry with neither a title nor a leading
+// heading: its file name without the extension ("getting_started.md":
+// "getting started"), or its folder's for an index file.
+func nameTitle(rel string) string {
+	base := path.Base(rel)
+	name := strings.TrimSuffix(base, path.Ext(base))
+	if isIndexName(name) && path.Dir(rel) != "." {
+		name = path.Base(path.Dir(rel))
+	}
+	return strings.Join(strings.FieldsFunc(name, func(r rune) bool { return r == '_' || r == '-' || r == ' ' }), " ")
 }
 
 // bodyProblems renders the Markdown of a file whose frontmatter is missing

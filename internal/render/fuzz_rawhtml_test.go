@@ -19,7 +19,7 @@ var outputElements = map[string]bool{}
 
 func init() {
 	for _, e := range strings.Fields(`p h1 h2 h3 h4 h5 h6 ul ol li blockquote pre code em strong a img hr br
-		table thead tbody tr th td del input section sup aside div span
+		table caption thead tbody tfoot tr th td del input section sup aside div span
 		kbd sub abbr mark details summary figure figcaption ins s small q cite dfn var samp dl dt dd b i u`) {
 		outputElements[e] = true
 	}

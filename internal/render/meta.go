@@ -53,12 +53,8 @@ func decodeFrontmatter(src []byte) (map[string]any, error) {
 // comments) when it is an h1 repeating the title.
 func dropTitleHeading(doc *ast.Document, src []byte, m map[string]any) {
 	title, _ := m["title"].(string)
-	first := doc.FirstChild()
-	for b, ok := first.(*ast.HTMLBlock); ok && b.HTMLBlockType == ast.HTMLBlockType2; b, ok = first.(*ast.HTMLBlock) {
-		first = first.NextSibling()
-	}
-	h, ok := first.(*ast.Heading)
-	if !ok || h.Level != 1 || title == "" {
+	h := leadingH1(doc)
+	if h == nil || title == "" {
 		return
 	}
 	norm := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
@@ -110,4 +106,35 @@ func isSeparator(line []byte) bool {
 		}
 	}
 	return true
+}
+
+// leadingH1 is the document's first block, after HTML comments, when it is
+// a level-1 heading (ATX or setext); else nil.
+func leadingH1(doc *ast.Document) *ast.Heading {
+	first := doc.FirstChild()
+	for b, ok := first.(*ast.HTMLBlock); ok && b.HTMLBlockType == ast.HTMLBlockType2; b, ok = first.(*ast.HTMLBlock) {
+		first = first.NextSibling()
+	}
+	if h, ok := first.(*ast.Heading); ok && h.Level == 1 {
+		return h
+	}
+	return nil
+}
+
+// titleFromHeading sets m's title, when m has none (no key, or no
+// frontmatter at all: m is empty), to the text of the leading "# heading",
+// and removes the heading.
+func titleFromHeading(doc *ast.Document, src []byte, m map[string]any) {
+	if m == nil {
+		return
+	}
+	if _, set := m["title"]; set {
+		return
+	}
+	if h := leadingH1(doc); h != nil {
+		if t := strings.TrimSpace(plainText(h, src)); t != "" {
+			m["title"] = t
+			doc.RemoveChild(doc, h)
+		}
+	}
 }

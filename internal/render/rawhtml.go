@@ -18,23 +18,35 @@ import (
 // attributes. Nothing else passes: no style attribute, no event handler, no
 // element that runs script or loads a frame, so the Worker's CSP holds.
 var htmlAllowed = map[string][]string{
-	"a": {"href", "title"}, "abbr": {"title"}, "br": nil, "cite": nil,
+	// <a id> and <a name> (written as id) are the anchors READMEs link to.
+	"a": {"href", "title", "id", "name"}, "abbr": {"title"}, "br": nil, "cite": nil,
 	"dd": nil, "del": nil, "details": {"open"}, "dfn": {"title"}, "dl": nil,
 	"dt": nil, "figcaption": nil, "figure": nil, "ins": nil, "kbd": nil,
 	"mark": nil, "q": nil, "s": nil, "samp": nil, "small": nil, "sub": nil,
 	"summary": nil, "sup": nil, "var": nil, "b": nil, "i": nil, "em": nil,
-	"strong": nil, "u": nil,
+	"strong": nil, "u": nil, "code": nil, "hr": nil,
 	"img": {"src", "alt", "width", "height", "title"},
+	// Tables written in HTML (cells that span, or hold lists).
+	"table": nil, "caption": nil, "thead": nil, "tbody": nil, "tfoot": nil, "tr": nil,
+	"th": {"colspan", "rowspan"}, "td": {"colspan", "rowspan"},
 }
 
 // htmlBlockOnly are allowed elements that may not sit inside a paragraph
 // (the browser would close the paragraph and the output would not be valid).
 var htmlBlockOnly = map[string]bool{"details": true, "summary": true, "figure": true,
-	"figcaption": true, "dl": true, "dt": true, "dd": true}
+	"figcaption": true, "dl": true, "dt": true, "dd": true, "hr": true, "table": true, "caption": true,
+	"thead": true, "tbody": true, "tfoot": true, "tr": true, "th": true, "td": true}
 
-var htmlVoid = map[string]bool{"br": true, "img": true}
+var htmlVoid = map[string]bool{"br": true, "img": true, "hr": true}
 
-var reDimension = regexp.MustCompile(`^[0-9]{1,5}$`)
+var (
+	reDimension = regexp.MustCompile(`^[0-9]{1,5}$`)
+	reSpan      = regexp.MustCompile(`^[1-9][0-9]{0,2}$`)
+	// reAnchor is an anchor's id as HTML allows it: no space (generated
+	// docs use "--flag" and "#name"), at most 100 characters; escaped when
+	// written.
+	reAnchor = regexp.MustCompile(`^[^\s]{1,100}$`)
+)
 
 // htmlPolicy is the sanitizer every passed element goes through after the
 // checks: the same allowlist, enforced a second time by bluemonday.
@@ -51,6 +63,8 @@ var htmlPolicy = func() *bluemonday.Policy {
 	p.AllowAttrs("width", "height").Matching(reDimension).OnElements("img")
 	p.AllowAttrs("open").Matching(regexp.MustCompile(`^(|open)$`)).OnElements("details")
 	p.AllowAttrs("href").OnElements("a")
+	p.AllowAttrs("id").Matching(reAnchor).OnElements("a")
+	p.AllowAttrs("colspan", "rowspan").Matching(reSpan).OnElements("th", "td")
 	p.AllowAttrs("src").OnElements("img")
 	p.AllowURLSchemes("http", "https", "mailto")
 	p.AllowRelativeURLs(true)
@@ -186,8 +200,8 @@ func (c *rawChecker) tag(tok html.Token, tt html.TokenType, raw []byte, off int,
 		ok = ok && good
 		b.WriteString(s)
 	}
-	if name == "a" && !hasAttr(tok, "href") || name == "img" && !hasAttr(tok, "src") {
-		c.st.addf(off, "raw HTML <%s> needs a %s attribute", name, map[string]string{"a": "href", "img": "src"}[name])
+	if name == "a" && !hasAttr(tok, "href") && !hasAttr(tok, "id") && !hasAttr(tok, "name") || name == "img" && !hasAttr(tok, "src") {
+		c.st.addf(off, "raw HTML <%s> needs a %s attribute", name, map[string]string{"a": "href (or an anchor's id)", "img": "src"}[name])
 		ok = false
 	}
 	if name == "img" && ok && blank(attrValue(tok, "alt")) {
@@ -265,6 +279,17 @@ func (c *rawChecker) attr(elem string, allowed []string, a html.Attribute, off i
 		}
 	case "open":
 		return " open", true
+	case "colspan", "rowspan":
+		if !reSpan.MatchString(val) {
+			c.st.addf(off, "raw HTML <%s> attribute %s=%q must be a number from 1 to 999", elem, key, clip(val, 20))
+			return "", false
+		}
+	case "id", "name":
+		if !reAnchor.MatchString(val) {
+			c.st.addf(off, "raw HTML <%s> attribute %s=%q must be an anchor name: 1 to 100 characters, no space", elem, key, clip(val, 20))
+			return "", false
+		}
+		key = "id" // <a name> is obsolete HTML; id is what a #fragment finds
 	}
 	return " " + key + `="` + html.EscapeString(val) + `"`, true
 }

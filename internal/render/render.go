@@ -83,6 +83,10 @@ type Options struct {
 	// ImageAlt is what an image without alt text (Markdown or raw <img>;
 	// empty, or only spaces) is: "warn", "error", or "" (not checked).
 	ImageAlt string
+	// TitleFromHeading gives an entry without a frontmatter title the text
+	// of its leading "# heading" as its title (Result.Meta["title"]), and
+	// removes that heading: the layout shows the title as the h1.
+	TitleFromHeading bool
 }
 
 // DefaultRenderTime is the default render budget of one entry. Highlighting
@@ -265,6 +269,9 @@ func (r *Renderer) Render(src []byte, opts Options) (res *Result, err error) {
 	}
 	res = &Result{}
 	res.Meta, res.MetaErr = decodeFrontmatter(src)
+	if res.Meta == nil && res.MetaErr == nil && opts.TitleFromHeading {
+		res.Meta = map[string]any{}
+	}
 	st.meta = res.Meta
 	pc := parser.NewContext()
 	pc.Set(stateKey, st)
@@ -295,6 +302,9 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		}
 	}
 	src := reader.Source()
+	if st.opts.TitleFromHeading {
+		titleFromHeading(doc, src, st.meta)
+	}
 	if st.opts.DropTitleHeading {
 		dropTitleHeading(doc, src, st.meta)
 	}

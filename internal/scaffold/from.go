@@ -48,7 +48,10 @@ type FromCollection struct {
 	Name, Folder, Title, Template, Dates string
 	// SortBy is "weight" for a folder of pages without dates (docs): an
 	// undated collection; "" otherwise.
-	SortBy           string
+	SortBy string
+	// Titles is "heading" when some files have no frontmatter (README-style
+	// docs: the title is the leading # heading); "" otherwise.
+	Titles           string
 	Include, Exclude []string
 	Keys             map[string]string // other tools' key → model key
 	IgnoreKeys       []string

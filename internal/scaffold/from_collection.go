@@ -67,7 +67,8 @@ func (s *Source) addCollection(root string, used map[string]bool, name, folder, 
 			return nil
 		}
 		if d.IsDir() {
-			if filepath.Dir(p) == base && folder == "." && !inDirs[d.Name()] {
+			// p != base: with init --from ".", base is "." and Dir(".") is "." too.
+			if p != base && filepath.Dir(p) == base && folder == "." && !inDirs[d.Name()] {
 				return filepath.SkipDir
 			}
 			return nil
@@ -121,8 +122,10 @@ func (s *Source) classify(c *FromCollection, rel, p string) (fromFile, bool) {
 		s.exclude(c, rel, p, "TOML (+++) or JSON frontmatter: axctl reads YAML frontmatter (---)")
 		return fromFile{}, false
 	case "none":
-		s.exclude(c, rel, p, "files without frontmatter: an entry needs at least a title and a date")
-		return fromFile{}, false
+		// README-style Markdown: the title is its leading # heading (or
+		// its file name), and it has no date.
+		c.Titles = "heading"
+		return fromFile{rel: rel, path: s.rel(p), front: map[string]any{}}, true
 	}
 	m, ok := yamlFront(src)
 	if !ok {

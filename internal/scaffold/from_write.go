@@ -64,6 +64,9 @@ func (s *Source) Config() []byte {
 		if c.Dates != "frontmatter" {
 			fmt.Fprintf(&b, "    dates: %s\n", c.Dates)
 		}
+		if c.Titles != "" {
+			fmt.Fprintf(&b, "    titles: %s   # files without frontmatter: the title is the leading # heading\n", c.Titles)
+		}
 		if c.SortBy != "" {
 			fmt.Fprintf(&b, "    sortBy: %s   # pages without dates: by weight, then title\n", c.SortBy)
 		}
