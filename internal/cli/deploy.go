@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"strings"
 	"time"
@@ -33,10 +32,17 @@ type DeployOptions struct {
 	Rollback  bool
 	Timeout   time.Duration
 	Interval  time.Duration
+
+	// From the factory.
+	LoadConfig func(string) (*content.Config, error)
+	NewPurger  func(cfg *content.Config, via, url string) (purge.Purger, error)
+	Getenv     func(string) string
 }
 
-func newDeployCmd(ios IO, g *Globals, runF func(context.Context, *DeployOptions) error) *cobra.Command {
-	opts := &DeployOptions{IO: ios}
+// NewCmdDeploy is `axctl deploy`; runF, when set, runs instead of runDeploy (tests).
+func NewCmdDeploy(f *Factory, runF func(context.Context, *DeployOptions) error) *cobra.Command {
+	g := f.Globals
+	opts := &DeployOptions{IO: f.IO, LoadConfig: f.Config, NewPurger: f.NewPurger, Getenv: f.Getenv}
 	cmd := &cobra.Command{
 		Use:   "deploy",
 		Short: "Deploy the Worker: build, wrangler deploy, verify the new build answers, purge if needed",
@@ -68,24 +74,24 @@ func newDeployCmd(ios IO, g *Globals, runF func(context.Context, *DeployOptions)
 			return runDeploy(cmd.Context(), opts)
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&opts.WorkerDir, "worker-dir", "worker", "the directory holding wrangler.jsonc")
-	f.StringVar(&opts.BuildID, "build-id", "", "the Worker's BUILD_ID (default: git rev-parse HEAD)")
-	f.StringVar(&opts.URL, "url", "", "the site to verify (default: site.baseURL from the config)")
-	f.StringVar(&opts.StateDir, "state-dir", ".axctl", "where deploy-<id>.json records completed steps")
-	f.StringVar(&opts.Wrangler, "wrangler", "", "wrangler executable (default: <worker-dir>/node_modules/.bin/wrangler, else PATH)")
-	f.StringVar(&opts.Purge, "purge", deploy.PurgeAuto, "auto, always or never")
-	f.BoolVar(&opts.DryRun, "dry-run", false, "print the steps and run nothing")
-	f.IntVar(&opts.Percent, "percent", 0, "gradual rollout: send N% (1–99) of requests to the new version")
-	f.BoolVar(&opts.Promote, "promote", false, "move the version of the last --percent to 100%")
-	f.BoolVar(&opts.Rollback, "rollback", false, "return the version the last --percent split with to 100%")
-	f.DurationVar(&opts.Timeout, "timeout", 5*time.Minute, "how long verify waits for the new build to answer")
-	f.DurationVar(&opts.Interval, "poll-interval", 5*time.Second, "time between verify's polls")
+	fl := cmd.Flags()
+	fl.StringVar(&opts.WorkerDir, "worker-dir", "worker", "the directory holding wrangler.jsonc")
+	fl.StringVar(&opts.BuildID, "build-id", "", "the Worker's BUILD_ID (default: git rev-parse HEAD)")
+	fl.StringVar(&opts.URL, "url", "", "the site to verify (default: site.baseURL from the config)")
+	fl.StringVar(&opts.StateDir, "state-dir", ".axctl", "where deploy-<id>.json records completed steps")
+	fl.StringVar(&opts.Wrangler, "wrangler", "", "wrangler executable (default: <worker-dir>/node_modules/.bin/wrangler, else PATH)")
+	fl.StringVar(&opts.Purge, "purge", deploy.PurgeAuto, "auto, always or never")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the steps and run nothing")
+	fl.IntVar(&opts.Percent, "percent", 0, "gradual rollout: send N% (1–99) of requests to the new version")
+	fl.BoolVar(&opts.Promote, "promote", false, "move the version of the last --percent to 100%")
+	fl.BoolVar(&opts.Rollback, "rollback", false, "return the version the last --percent split with to 100%")
+	fl.DurationVar(&opts.Timeout, "timeout", 5*time.Minute, "how long verify waits for the new build to answer")
+	fl.DurationVar(&opts.Interval, "poll-interval", 5*time.Second, "time between verify's polls")
 	return cmd
 }
 
 func runDeploy(ctx context.Context, opts *DeployOptions) error {
-	cfg, err := content.LoadConfig(opts.Config)
+	cfg, err := opts.LoadConfig(opts.Config)
 	if err != nil {
 		return usage(err)
 	}
@@ -96,9 +102,9 @@ func runDeploy(ctx context.Context, opts *DeployOptions) error {
 	if err := refusePlaceholder("site URL", site, "axctl.yaml (site.baseURL) or --url"); err != nil {
 		return err
 	}
-	if opts.Purge != deploy.PurgeNever && cfg.Purge.Via == "worker" && os.Getenv("AXCTL_PURGE_SECRET") != "" {
+	if opts.Purge != deploy.PurgeNever && cfg.Purge.Via == "worker" && opts.Getenv("AXCTL_PURGE_SECRET") != "" {
 		// Before wrangler deploys anything: where the secret may go.
-		if _, err := workerPurgeURL(cfg, opts.URL); err != nil {
+		if _, err := workerPurgeURL(opts.Getenv, cfg, opts.URL); err != nil {
 			return usage(err)
 		}
 	}
@@ -119,7 +125,7 @@ func runDeploy(ctx context.Context, opts *DeployOptions) error {
 		Wrangler: opts.Wrangler, DryRun: opts.DryRun, Purge: opts.Purge,
 		Percent: opts.Percent, Promote: opts.Promote, Rollback: opts.Rollback,
 		ZoneCache: cfg.Purge.Via == "zone",
-		NewPurger: func() (purge.Purger, error) { return newPurger(cfg, "", opts.URL) },
+		NewPurger: func() (purge.Purger, error) { return opts.NewPurger(cfg, "", opts.URL) },
 		Interval:  opts.Interval, Timeout: opts.Timeout, Out: out,
 	})
 	var ue *deploy.UsageError

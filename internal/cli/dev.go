@@ -18,8 +18,10 @@ type DevOptions struct {
 	Debounce time.Duration
 }
 
-func newDevCmd(ios IO, g *Globals, runF func(context.Context, *DevOptions) error) *cobra.Command {
-	opts := &DevOptions{IO: ios}
+// NewCmdDev is `axctl dev`; runF, when set, runs instead of runDev (tests).
+func NewCmdDev(f *Factory, runF func(context.Context, *DevOptions) error) *cobra.Command {
+	g := f.Globals
+	opts := &DevOptions{IO: f.IO}
 	cmd := &cobra.Command{
 		Use:   "dev",
 		Short: "Live preview: sync on every save into the local bucket, serve it through the Worker, reload the browser",
@@ -45,11 +47,11 @@ func newDevCmd(ios IO, g *Globals, runF func(context.Context, *DevOptions) error
 			return runDev(cmd.Context(), opts)
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&opts.Dev.Host, "host", "127.0.0.1", "address to listen on")
-	f.IntVar(&opts.Dev.Port, "port", 8787, "port to listen on (0: any free port)")
-	f.StringVar(&opts.Dev.WorkerDir, "worker", "", "the Worker's directory, with node_modules (default: worker/ next to axctl.yaml)")
-	f.DurationVar(&opts.Debounce, "debounce", 30*time.Millisecond, "how long the tree must be quiet after a change before dev syncs")
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Dev.Host, "host", "127.0.0.1", "address to listen on")
+	fl.IntVar(&opts.Dev.Port, "port", 8787, "port to listen on (0: any free port)")
+	fl.StringVar(&opts.Dev.WorkerDir, "worker", "", "the Worker's directory, with node_modules (default: worker/ next to axctl.yaml)")
+	fl.DurationVar(&opts.Debounce, "debounce", 30*time.Millisecond, "how long the tree must be quiet after a change before dev syncs")
 	return cmd
 }
 

@@ -62,10 +62,11 @@ func TestExitCodes(t *testing.T) {
 		"panic":          func() error { panic("boom") },
 	} {
 		t.Run(name, func(t *testing.T) {
-			var out, errw bytes.Buffer
-			root := NewRoot(IO{In: strings.NewReader(""), Out: &out, Err: &errw})
+			f := testFactory(nil, nil)
+			root := NewRoot(f)
 			root.AddCommand(&cobra.Command{Use: "fail", RunE: func(*cobra.Command, []string) error { return run() }})
-			if code := Execute(context.Background(), root, []string{"fail"}, &errw); code != ExitInternal {
+			errw := f.IO.Err.(*bytes.Buffer)
+			if code := Execute(context.Background(), root, []string{"fail"}, errw); code != ExitInternal {
 				t.Fatalf("exit %d, want %d\n%s", code, ExitInternal, errw.String())
 			}
 			if !strings.Contains(errw.String(), "internal error") {

@@ -10,7 +10,9 @@ import (
 	"github.com/axctl/axctl/internal/render"
 )
 
-func newFeaturesCmd(ios IO, g *Globals) *cobra.Command {
+// NewCmdFeatures is `axctl features`.
+func NewCmdFeatures(f *Factory) *cobra.Command {
+	ios, g := f.IO, f.Globals
 	return &cobra.Command{
 		Use:   "features",
 		Short: "List the features an entry may declare",

@@ -23,10 +23,15 @@ type InitOptions struct {
 	// From is an existing tree (Hugo, Jekyll or plain Markdown) to publish
 	// in place: axctl.yaml is written into it.
 	From string
+
+	// From the factory.
+	LoadConfig func(string) (*content.Config, error)
 }
 
-func newInitCmd(ios IO, g *Globals, runF func(context.Context, *InitOptions) error) *cobra.Command {
-	opts := &InitOptions{IO: ios}
+// NewCmdInit is `axctl init`; runF, when set, runs instead of runInit (tests).
+func NewCmdInit(f *Factory, runF func(context.Context, *InitOptions) error) *cobra.Command {
+	g := f.Globals
+	opts := &InitOptions{IO: f.IO, LoadConfig: f.Config}
 	cmd := &cobra.Command{
 		Use:   "init [DIR]",
 		Short: "Scaffold a site: axctl.yaml, an example entry, the Worker, the workflows",
@@ -127,7 +132,7 @@ func runInitFrom(opts *InitOptions) error {
 		fmt.Fprintf(opts.IO.Err, "axctl.yaml exists and was kept: the configuration above was not written (move the file away and run init --from again)\n")
 		return nil
 	}
-	if _, err := content.LoadConfig(path); err != nil {
+	if _, err := opts.LoadConfig(path); err != nil {
 		return fmt.Errorf("init --from: the written axctl.yaml does not load (a bug in axctl): %w", err)
 	}
 	if !opts.Quiet {

@@ -24,12 +24,18 @@ type ManifestRebuildOptions struct {
 	DryRun      bool
 	MaxDeletes  int
 	Concurrency int
-	Store       store.Store
+
+	// From the factory.
+	LoadConfig func(string) (*content.Config, error)
+	OpenStore  func(context.Context, *content.Config, string) (store.Store, error)
 }
 
-func newManifestCmd(ios IO, g *Globals) *cobra.Command {
+// NewCmdManifest is `axctl manifest` and its `rebuild`; runF, when set,
+// runs instead of runManifestRebuild (tests).
+func NewCmdManifest(f *Factory, runF func(context.Context, *ManifestRebuildOptions) error) *cobra.Command {
+	g := f.Globals
 	cmd := &cobra.Command{Use: "manifest", Short: "Inspect and rebuild the bucket's manifests"}
-	opts := &ManifestRebuildOptions{IO: ios}
+	opts := &ManifestRebuildOptions{IO: f.IO, LoadConfig: f.Config, OpenStore: f.OpenStore}
 	rebuild := &cobra.Command{
 		Use:   "rebuild",
 		Short: "Rebuild every manifest from object metadata (HEADs) and the search index from entry bodies (GETs)",
@@ -40,32 +46,33 @@ func newManifestCmd(ios IO, g *Globals) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Config, opts.JSON, opts.Quiet = g.Config, g.JSON, g.Quiet
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
 			return runManifestRebuild(cmd.Context(), opts)
 		},
 	}
-	f := rebuild.Flags()
-	f.StringVar(&opts.Target, "target", "", "bucket: file://DIR or s3://BUCKET[/PREFIX] (default from config)")
-	f.BoolVar(&opts.Check, "check", false, "write nothing; exit 1 if the stored manifests differ from the rebuild")
-	f.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and write nothing")
-	f.IntVar(&opts.MaxDeletes, "max-deletes", -1, "refuse (exit 4) if the plan deletes more objects than this; -1 means no limit")
-	f.IntVar(&opts.Concurrency, "concurrency", 16, "requests in flight")
+	fl := rebuild.Flags()
+	fl.StringVar(&opts.Target, "target", "", "bucket: file://DIR or s3://BUCKET[/PREFIX] (default from config)")
+	fl.BoolVar(&opts.Check, "check", false, "write nothing; exit 1 if the stored manifests differ from the rebuild")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and write nothing")
+	fl.IntVar(&opts.MaxDeletes, "max-deletes", -1, "refuse (exit 4) if the plan deletes more objects than this; -1 means no limit")
+	fl.IntVar(&opts.Concurrency, "concurrency", 16, "requests in flight")
 	cmd.AddCommand(rebuild)
 	return cmd
 }
 
 func runManifestRebuild(ctx context.Context, opts *ManifestRebuildOptions) error {
-	cfg, err := content.LoadConfig(opts.Config)
+	cfg, err := opts.LoadConfig(opts.Config)
 	if err != nil {
 		return usage(err)
 	}
-	storage := opts.Store
-	if storage == nil {
-		if storage, err = openTarget(ctx, cfg, opts.Target); err != nil {
-			return err
-		}
+	storage, err := opts.OpenStore(ctx, cfg, opts.Target)
+	if err != nil {
+		return err
 	}
 	dry := opts.Check || opts.DryRun
-	prog := newProgress(opts.IO.Err, opts.Quiet || opts.JSON)
+	prog := newProgress(opts.IO, opts.Quiet || opts.JSON)
 	rep, err := syncer.Rebuild(ctx, cfg, storage, syncer.Options{
 		DryRun: dry, MaxDeletes: opts.MaxDeletes, Concurrency: opts.Concurrency, Progress: prog.update,
 	})

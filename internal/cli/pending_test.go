@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"maps"
@@ -15,9 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
-
-	"github.com/axctl/axctl/internal/content"
 	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/purge"
 	"github.com/axctl/axctl/internal/store"
@@ -61,50 +57,19 @@ func (fp *flakyPurge) requests() [][]string {
 	return slices.Clone(fp.got)
 }
 
-// command runs `axctl [global flags] <cmd> ...` through the real flag
-// parsing and exit-code mapping.
-func command(args []string, add func(IO, *Globals) *cobra.Command) result {
-	var out, errOut bytes.Buffer
-	ios := IO{In: strings.NewReader(""), Out: &out, Err: &errOut}
-	g := &Globals{}
-	root := &cobra.Command{Use: "axctl", SilenceUsage: true, SilenceErrors: true}
-	root.SetOut(&out)
-	root.SetErr(&errOut)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usage(err) })
-	pf := root.PersistentFlags()
-	pf.StringVar(&g.Config, "config", "", "")
-	pf.BoolVar(&g.JSON, "json", false, "")
-	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "")
-	root.AddCommand(add(ios, g))
-	root.SetArgs(args)
-	code := report(root.ExecuteContext(context.Background()), &errOut)
-	return result{code, out.String(), errOut.String()}
-}
-
 const testSettle = 20 * time.Millisecond
 
 // syncPurging runs sync with store and p in place of the target and the
 // configured purger, the second purge testSettle after the last write.
 func syncPurging(storage store.Store, p purge.Purger, args ...string) result {
-	return command(args, func(ios IO, g *Globals) *cobra.Command {
-		return newSyncCmd(ios, g, func(ctx context.Context, o *SyncOptions) error {
-			o.Store, o.Purger, o.PurgeSettle = storage, p, testSettle
-			return runSync(ctx, o)
-		})
-	})
+	f := testFactory(storage, p)
+	f.PurgeSettle = testSettle
+	return runWith(f, args...)
 }
 
 // purging runs purge likewise.
 func purging(storage store.Store, p purge.Purger, args ...string) result {
-	return command(args, func(ios IO, g *Globals) *cobra.Command {
-		return newPurgeCmd(ios, g, func(ctx context.Context, o *PurgeOptions, cfg *content.Config) error {
-			o.Store, o.Purger, o.Settle = storage, p, testSettle
-			if o.Pending {
-				return runPurgePending(ctx, o, cfg)
-			}
-			return runPurge(ctx, o, cfg, o.Tags)
-		})
-	})
+	return syncPurging(storage, p, args...)
 }
 
 // recorded reads the pending-purge record straight from the bucket (nil

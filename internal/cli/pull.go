@@ -21,10 +21,16 @@ type PullOptions struct {
 	DryRun      bool
 	MaxDeletes  int
 	Concurrency int
+
+	// From the factory.
+	LoadConfig func(string) (*content.Config, error)
+	OpenStore  func(context.Context, *content.Config, string) (store.Store, error)
 }
 
-func newPullCmd(ios IO, g *Globals) *cobra.Command {
-	opts := &PullOptions{IO: ios}
+// NewCmdPull is `axctl pull`; runF, when set, runs instead of runPull (tests).
+func NewCmdPull(f *Factory, runF func(context.Context, *PullOptions) error) *cobra.Command {
+	g := f.Globals
+	opts := &PullOptions{IO: f.IO, LoadConfig: f.Config, OpenStore: f.OpenStore}
 	cmd := &cobra.Command{
 		Use:   "pull DIR",
 		Short: "Copy a bucket (bodies and metadata) into a local directory, e.g. to preview it",
@@ -36,23 +42,26 @@ func newPullCmd(ios IO, g *Globals) *cobra.Command {
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Config, opts.JSON, opts.Quiet, opts.Dir = g.Config, g.JSON, g.Quiet, args[0]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
 			return runPull(cmd.Context(), opts)
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&opts.Target, "target", "", "bucket to copy from (default from config)")
-	f.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and write nothing")
-	f.IntVar(&opts.MaxDeletes, "max-deletes", -1, "refuse (exit 4) if the plan deletes more objects than this; -1 means no limit")
-	f.IntVar(&opts.Concurrency, "concurrency", 16, "requests in flight")
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Target, "target", "", "bucket to copy from (default from config)")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and write nothing")
+	fl.IntVar(&opts.MaxDeletes, "max-deletes", -1, "refuse (exit 4) if the plan deletes more objects than this; -1 means no limit")
+	fl.IntVar(&opts.Concurrency, "concurrency", 16, "requests in flight")
 	return cmd
 }
 
 func runPull(ctx context.Context, opts *PullOptions) error {
-	cfg, err := content.LoadConfig(opts.Config)
+	cfg, err := opts.LoadConfig(opts.Config)
 	if err != nil {
 		return usage(err)
 	}
-	src, err := openTarget(ctx, cfg, opts.Target)
+	src, err := opts.OpenStore(ctx, cfg, opts.Target)
 	if err != nil {
 		return err
 	}
@@ -60,7 +69,7 @@ func runPull(ctx context.Context, opts *PullOptions) error {
 	if err != nil {
 		return usage(err)
 	}
-	prog := newProgress(opts.IO.Err, opts.Quiet || opts.JSON)
+	prog := newProgress(opts.IO, opts.Quiet || opts.JSON)
 	rep, err := syncer.Pull(ctx, src, dst, syncer.Options{
 		DryRun: opts.DryRun, MaxDeletes: opts.MaxDeletes, Concurrency: max(opts.Concurrency, 1), Progress: prog.update,
 	})

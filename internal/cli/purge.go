@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -41,13 +40,19 @@ type PurgeOptions struct {
 	// Settle is how long after the first purge --pending purges again
 	// (contract.PurgeSettle; tests shorten it).
 	Settle time.Duration
-	// Purger and Store, when set, replace the ones Via and Target name (tests).
+	// Purger is the purger Via and URL name, once made.
 	Purger purge.Purger
-	Store  store.Store
+
+	// From the factory.
+	OpenStore func(context.Context, *content.Config, string) (store.Store, error)
+	NewPurger func(cfg *content.Config, via, url string) (purge.Purger, error)
+	Now       func() time.Time
 }
 
-func newPurgeCmd(ios IO, g *Globals, runF func(context.Context, *PurgeOptions, *content.Config) error) *cobra.Command {
-	opts := &PurgeOptions{IO: ios, Settle: contract.PurgeSettle}
+// NewCmdPurge is `axctl purge`; runF, when set, runs instead (tests).
+func NewCmdPurge(f *Factory, runF func(context.Context, *PurgeOptions, *content.Config) error) *cobra.Command {
+	g := f.Globals
+	opts := &PurgeOptions{IO: f.IO, Settle: f.PurgeSettle, OpenStore: f.OpenStore, NewPurger: f.NewPurger, Now: f.Now}
 	cmd := &cobra.Command{
 		Use:   "purge (--tags a,b | --everything | --pending)",
 		Short: "Drop cached responses by Cache-Tag, or everything",
@@ -69,7 +74,7 @@ func newPurgeCmd(ios IO, g *Globals, runF func(context.Context, *PurgeOptions, *
 			if opts.Target != "" && !opts.Pending {
 				return usage(fmt.Errorf("--target goes with --pending"))
 			}
-			cfg, err := content.LoadConfig(opts.Config)
+			cfg, err := f.Config(opts.Config)
 			if err != nil {
 				return usage(err)
 			}
@@ -93,7 +98,7 @@ func newPurgeCmd(ios IO, g *Globals, runF func(context.Context, *PurgeOptions, *
 
 // newPurger builds the purger the options and config name, with secrets
 // from the environment only.
-func newPurger(cfg *content.Config, via, url string) (purge.Purger, error) {
+func newPurger(getenv func(string) string, cfg *content.Config, via, url string) (purge.Purger, error) {
 	if via == "" {
 		via = cfg.Purge.Via
 	}
@@ -104,19 +109,19 @@ func newPurger(cfg *content.Config, via, url string) (purge.Purger, error) {
 	client := &http.Client{Timeout: 30 * time.Second}
 	switch via {
 	case "worker":
-		if os.Getenv("AXCTL_PURGE_SECRET") == "" {
+		if getenv("AXCTL_PURGE_SECRET") == "" {
 			return nil, fmt.Errorf("purge via worker: set AXCTL_PURGE_SECRET (the Worker's PURGE_SECRET) in the environment")
 		}
-		site, err := workerPurgeURL(cfg, flagURL)
+		site, err := workerPurgeURL(getenv, cfg, flagURL)
 		if err != nil {
 			return nil, err
 		}
-		return &purge.Worker{URL: site, Secret: os.Getenv("AXCTL_PURGE_SECRET"), Client: client}, nil
+		return &purge.Worker{URL: site, Secret: getenv("AXCTL_PURGE_SECRET"), Client: client}, nil
 	case "zone":
-		if os.Getenv("CLOUDFLARE_API_TOKEN") == "" || os.Getenv("CLOUDFLARE_ZONE_ID") == "" {
+		if getenv("CLOUDFLARE_API_TOKEN") == "" || getenv("CLOUDFLARE_ZONE_ID") == "" {
 			return nil, fmt.Errorf("purge via zone: set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ZONE_ID in the environment")
 		}
-		return &purge.Zone{API: os.Getenv("CLOUDFLARE_API_URL"), ZoneID: os.Getenv("CLOUDFLARE_ZONE_ID"), Token: os.Getenv("CLOUDFLARE_API_TOKEN"), Client: client}, nil
+		return &purge.Zone{API: getenv("CLOUDFLARE_API_URL"), ZoneID: getenv("CLOUDFLARE_ZONE_ID"), Token: getenv("CLOUDFLARE_API_TOKEN"), Client: client}, nil
 	case "xkey":
 		if url == "" {
 			return nil, fmt.Errorf("purge via xkey needs --url or purge.url (the cache's address)")
@@ -132,8 +137,8 @@ func newPurger(cfg *content.Config, via, url string) (purge.Purger, error) {
 // --url flag may only agree with it: the config's purge.url (else
 // site.baseURL; not checked for the built-in default config) and the flag
 // must name the same URL or be empty.
-func workerPurgeURL(cfg *content.Config, flagURL string) (string, error) {
-	env := os.Getenv("AXCTL_PURGE_URL")
+func workerPurgeURL(getenv func(string) string, cfg *content.Config, flagURL string) (string, error) {
+	env := getenv("AXCTL_PURGE_URL")
 	if env == "" {
 		return "", fmt.Errorf("purge via worker: set AXCTL_PURGE_URL (the site's https URL) beside AXCTL_PURGE_SECRET: the secret is sent only there, never to a URL from axctl.yaml")
 	}
@@ -161,7 +166,7 @@ func runPurge(ctx context.Context, opts *PurgeOptions, cfg *content.Config, tags
 	p := opts.Purger
 	if p == nil {
 		var err error
-		if p, err = newPurger(cfg, opts.Via, opts.URL); err != nil {
+		if p, err = opts.NewPurger(cfg, opts.Via, opts.URL); err != nil {
 			return usage(err)
 		}
 	}
@@ -194,9 +199,10 @@ func purgeAfterSync(ctx context.Context, opts *SyncOptions, cfg *content.Config,
 	if len(rep.Pending) > 0 && !opts.Quiet {
 		fmt.Fprintf(opts.IO.Err, "purge: with %d tag(s) an earlier sync recorded in %s\n", len(rep.Pending), contract.PurgePendingKey)
 	}
-	po := &PurgeOptions{IO: opts.IO, Quiet: opts.Quiet, Via: opts.PurgeVia, URL: opts.PurgeURL, Purger: opts.Purger, Settle: opts.PurgeSettle}
+	po := &PurgeOptions{IO: opts.IO, Quiet: opts.Quiet, Via: opts.PurgeVia, URL: opts.PurgeURL, Purger: opts.Purger, Settle: opts.PurgeSettle,
+		NewPurger: opts.NewPurger, Now: opts.Now}
 	if po.Purger == nil {
-		p, err := newPurger(cfg, po.Via, po.URL)
+		p, err := po.NewPurger(cfg, po.Via, po.URL)
 		if err != nil {
 			return usage(err)
 		}
@@ -204,7 +210,7 @@ func purgeAfterSync(ctx context.Context, opts *SyncOptions, cfg *content.Config,
 	}
 	applied := rep.Applied
 	if applied.IsZero() {
-		applied = time.Now() // only recorded tags: their writes ended before this first purge
+		applied = po.Now() // only recorded tags: their writes ended before this first purge
 	}
 	err := purgeRecorded(ctx, po, cfg, storage, tags, applied)
 	if err != nil {
@@ -225,7 +231,7 @@ func purgeAfterSync(ctx context.Context, opts *SyncOptions, cfg *content.Config,
 func purgeRecorded(ctx context.Context, po *PurgeOptions, cfg *content.Config, storage store.Store, tags []string, applied time.Time) error {
 	err := runPurge(ctx, po, cfg, tags)
 	if err == nil {
-		if wait := time.Until(applied.Add(po.Settle)); wait > 0 {
+		if wait := applied.Add(po.Settle).Sub(po.Now()); wait > 0 {
 			if !po.Quiet {
 				fmt.Fprintf(po.IO.Err, "purge: again in %s, once no response rendered before the sync can still reach the cache\n", wait.Round(100*time.Millisecond))
 			}
@@ -261,15 +267,12 @@ func purgeRecorded(ctx context.Context, po *PurgeOptions, cfg *content.Config, s
 // runPurgePending purges the tags the pending-purge record of the target
 // holds, twice (the writes behind them may have just ended), and clears them.
 func runPurgePending(ctx context.Context, opts *PurgeOptions, cfg *content.Config) error {
-	storage := opts.Store
-	if storage == nil {
-		var err error
-		if storage, err = openTarget(ctx, cfg, opts.Target); err != nil {
-			return err
-		}
+	storage, err := opts.OpenStore(ctx, cfg, opts.Target)
+	if err != nil {
+		return err
 	}
 	if opts.Purger == nil {
-		p, err := newPurger(cfg, opts.Via, opts.URL)
+		p, err := opts.NewPurger(cfg, opts.Via, opts.URL)
 		if err != nil {
 			return usage(err)
 		}
@@ -285,5 +288,5 @@ func runPurgePending(ctx context.Context, opts *PurgeOptions, cfg *content.Confi
 		}
 		return nil
 	}
-	return purgeRecorded(ctx, opts, cfg, storage, tags, time.Now())
+	return purgeRecorded(ctx, opts, cfg, storage, tags, opts.Now())
 }

@@ -10,12 +10,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// IO is the set of streams a command writes to.
-type IO struct {
-	In       io.Reader
-	Out, Err io.Writer
-}
-
 // Globals are the root command's persistent flags.
 type Globals struct {
 	Config string
@@ -36,9 +30,9 @@ func version() string {
 	return "dev"
 }
 
-// NewRoot builds the command tree.
-func NewRoot(ios IO) *cobra.Command {
-	g := &Globals{}
+// NewRoot builds the command tree from f.
+func NewRoot(f *Factory) *cobra.Command {
+	g := f.Globals
 	root := &cobra.Command{
 		Use:           "axctl",
 		Short:         "Publish Markdown to R2 and serve it from a Cloudflare Worker",
@@ -46,29 +40,29 @@ func NewRoot(ios IO) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.SetIn(ios.In)
-	root.SetOut(ios.Out)
-	root.SetErr(ios.Err)
+	root.SetIn(f.IO.In)
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.Err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usage(err) })
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.Config, "config", "", "config file (default ./axctl.yaml, or built-in defaults if absent)")
 	pf.BoolVar(&g.JSON, "json", false, "machine-readable output on stdout; human output on stderr")
 	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "print only errors")
 	root.AddCommand(
-		newValidateCmd(ios, g, nil),
-		newFeaturesCmd(ios, g),
-		newSyncCmd(ios, g, nil),
-		newManifestCmd(ios, g),
-		newPurgeCmd(ios, g, nil),
-		newInitCmd(ios, g, nil),
-		newDeployCmd(ios, g, nil),
-		newPullCmd(ios, g),
-		newDevCmd(ios, g, nil),
+		NewCmdValidate(f, nil),
+		NewCmdFeatures(f),
+		NewCmdSync(f, nil),
+		NewCmdManifest(f, nil),
+		NewCmdPurge(f, nil),
+		NewCmdInit(f, nil),
+		NewCmdDeploy(f, nil),
+		NewCmdPull(f, nil),
+		NewCmdDev(f, nil),
 	)
 	return root
 }
 
 // Main runs axctl with args and returns the process exit code.
 func Main(ctx context.Context, args []string, in io.Reader, out, errw io.Writer) int {
-	return Execute(ctx, NewRoot(IO{In: in, Out: out, Err: errw}), args, errw)
+	return Execute(ctx, NewRoot(NewFactory(in, out, errw)), args, errw)
 }

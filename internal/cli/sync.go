@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -45,12 +44,20 @@ type SyncOptions struct {
 	// Wait bounds the wait for another sync's lease; LeaseTTL is how long
 	// this sync's lease outlives it if it is killed (0: syncer's default).
 	Wait, LeaseTTL time.Duration
-	// Store, when set, replaces the store the target names (tests).
-	Store store.Store
+
+	// From the factory.
+	LoadConfig func(string) (*content.Config, error)
+	OpenStore  func(context.Context, *content.Config, string) (store.Store, error)
+	ListEarly  func(target string) bool
+	NewPurger  func(cfg *content.Config, via, url string) (purge.Purger, error)
+	Now        func() time.Time
 }
 
-func newSyncCmd(ios IO, g *Globals, runF func(context.Context, *SyncOptions) error) *cobra.Command {
-	opts := &SyncOptions{IO: ios, PurgeSettle: contract.PurgeSettle}
+// NewCmdSync is `axctl sync`; runF, when set, runs instead of runSync (tests).
+func NewCmdSync(f *Factory, runF func(context.Context, *SyncOptions) error) *cobra.Command {
+	g := f.Globals
+	opts := &SyncOptions{IO: f.IO, PurgeSettle: f.PurgeSettle,
+		LoadConfig: f.Config, OpenStore: f.OpenStore, ListEarly: f.ListEarly, NewPurger: f.NewPurger, Now: f.Now}
 	cmd := &cobra.Command{
 		Use:   "sync",
 		Short: "Validate, render and upload the content; write manifests; delete what is gone",
@@ -77,30 +84,30 @@ func newSyncCmd(ios IO, g *Globals, runF func(context.Context, *SyncOptions) err
 			return runSync(cmd.Context(), opts)
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&opts.Target, "target", "", "bucket: file://DIR or s3://BUCKET[/PREFIX] (default from config)")
-	f.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and write nothing")
-	f.IntVar(&opts.MaxDeletes, "max-deletes", -1, "refuse (exit 4) if the plan deletes more objects than this; -1 means no limit")
-	f.IntVar(&opts.Concurrency, "concurrency", 16, "requests in flight")
-	f.BoolVar(&opts.Verify, "verify", false, "also HEAD every unchanged object and rewrite those whose metadata differs (a LIST cannot see it)")
-	f.BoolVar(&opts.NoCache, "no-cache", false, "render every entry again instead of reusing .axctl/cache")
-	f.BoolVar(&opts.Purge, "purge", false, "after applying, purge the Cache-Tags the plan touched (twice: again "+contract.PurgeSettle.String()+" after the last write)")
-	f.StringVar(&opts.PurgeVia, "purge-via", "", "with --purge: worker, zone or xkey (default from config)")
-	f.StringVar(&opts.PurgeURL, "purge-url", "", "with --purge: site URL (worker: must equal $AXCTL_PURGE_URL) or cache URL (xkey)")
-	f.DurationVar(&opts.Wait, "wait", 2*time.Minute, "how long to wait while another sync holds the bucket's lease (0: fail at once, exit 3)")
-	f.DurationVar(&opts.LeaseTTL, "lease-ttl", leaseTTLDefault(), "how long this sync's lease outlives it if it is killed ($AXCTL_LEASE_TTL)")
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Target, "target", "", "bucket: file://DIR or s3://BUCKET[/PREFIX] (default from config)")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and write nothing")
+	fl.IntVar(&opts.MaxDeletes, "max-deletes", -1, "refuse (exit 4) if the plan deletes more objects than this; -1 means no limit")
+	fl.IntVar(&opts.Concurrency, "concurrency", 16, "requests in flight")
+	fl.BoolVar(&opts.Verify, "verify", false, "also HEAD every unchanged object and rewrite those whose metadata differs (a LIST cannot see it)")
+	fl.BoolVar(&opts.NoCache, "no-cache", false, "render every entry again instead of reusing .axctl/cache")
+	fl.BoolVar(&opts.Purge, "purge", false, "after applying, purge the Cache-Tags the plan touched (twice: again "+contract.PurgeSettle.String()+" after the last write)")
+	fl.StringVar(&opts.PurgeVia, "purge-via", "", "with --purge: worker, zone or xkey (default from config)")
+	fl.StringVar(&opts.PurgeURL, "purge-url", "", "with --purge: site URL (worker: must equal $AXCTL_PURGE_URL) or cache URL (xkey)")
+	fl.DurationVar(&opts.Wait, "wait", 2*time.Minute, "how long to wait while another sync holds the bucket's lease (0: fail at once, exit 3)")
+	fl.DurationVar(&opts.LeaseTTL, "lease-ttl", leaseTTLDefault(f.Getenv), "how long this sync's lease outlives it if it is killed ($AXCTL_LEASE_TTL)")
 	return cmd
 }
 
 func runSync(ctx context.Context, opts *SyncOptions) error {
-	cfg, err := content.LoadConfig(opts.Config)
+	cfg, err := opts.LoadConfig(opts.Config)
 	if err != nil {
 		return usage(err)
 	}
 	if opts.Purge && !opts.DryRun && opts.Purger == nil {
 		// Before anything is written: a purge that cannot run, or must not
 		// (a URL that disagrees with AXCTL_PURGE_URL), stops the sync here.
-		p, err := newPurger(cfg, opts.PurgeVia, opts.PurgeURL)
+		p, err := opts.NewPurger(cfg, opts.PurgeVia, opts.PurgeURL)
 		if err != nil {
 			return usage(err)
 		}
@@ -140,11 +147,11 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 		return openErr
 	}
 	if storage == nil {
-		if storage, err = openTarget(ctx, cfg, opts.Target); err != nil {
+		if storage, err = opts.OpenStore(ctx, cfg, opts.Target); err != nil {
 			return err
 		}
 	}
-	prog := newProgress(opts.IO.Err, opts.Quiet || opts.JSON)
+	prog := newProgress(opts.IO, opts.Quiet || opts.JSON)
 	rep, err := syncer.Plan(ctx, built, storage, syncer.Options{
 		Listing: listing, DryRun: opts.DryRun, MaxDeletes: opts.MaxDeletes, Concurrency: opts.Concurrency, Progress: prog.update, Purge: opts.Purge, Verify: opts.Verify,
 		Lease: syncer.LeaseOptions{TTL: opts.LeaseTTL, Wait: opts.Wait, Waiting: func(h syncer.Holder) {
@@ -197,24 +204,21 @@ func writeErr(err error) error {
 }
 
 // prefetch opens the target and starts listing it (syncer.Prefetch) when
-// that writes nothing: an S3 target, or the store tests inject. A file://
-// target is opened after validation (opening creates its directory), and
-// an S3 target that cannot be opened is reported after the content's
-// problems, as before the listing moved ahead.
+// that writes nothing (ListEarly: an S3 target). A file:// target is opened
+// after validation (opening creates its directory), and an S3 target that
+// cannot be opened is reported after the content's problems, as before the
+// listing moved ahead.
 func prefetch(ctx context.Context, cfg *content.Config, opts *SyncOptions) (store.Store, *syncer.Listing, error) {
-	storage := opts.Store
-	if storage == nil {
-		target := opts.Target
-		if target == "" {
-			target = cfg.Target
-		}
-		if !strings.HasPrefix(strings.ToLower(target), "s3://") {
-			return nil, nil, nil
-		}
-		var err error
-		if storage, err = openTarget(ctx, cfg, target); err != nil {
-			return nil, nil, err
-		}
+	target := opts.Target
+	if target == "" {
+		target = cfg.Target
+	}
+	if !opts.ListEarly(target) {
+		return nil, nil, nil
+	}
+	storage, err := opts.OpenStore(ctx, cfg, target)
+	if err != nil {
+		return nil, nil, err
 	}
 	return storage, syncer.Prefetch(ctx, storage), nil
 }
@@ -237,8 +241,8 @@ func printDrift(w io.Writer, rep *syncer.Report, dry bool) {
 }
 
 // leaseTTLDefault is $AXCTL_LEASE_TTL when it is a duration, else the syncer's default.
-func leaseTTLDefault() time.Duration {
-	if d, err := time.ParseDuration(os.Getenv("AXCTL_LEASE_TTL")); err == nil && d > 0 {
+func leaseTTLDefault(getenv func(string) string) time.Duration {
+	if d, err := time.ParseDuration(getenv("AXCTL_LEASE_TTL")); err == nil && d > 0 {
 		return d
 	}
 	return syncer.DefaultLeaseTTL
@@ -304,14 +308,9 @@ type progress struct {
 	latest [2]int
 }
 
-func newProgress(w io.Writer, off bool) *progress {
-	p := &progress{w: w, off: off}
-	if f, ok := w.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			p.tty = true
-		}
-	}
-	return p
+// newProgress reports on ios.Err, as a bar when it is a terminal.
+func newProgress(ios IO, off bool) *progress {
+	return &progress{w: ios.Err, off: off, tty: ios.ErrTTY}
 }
 
 func (p *progress) update(done, total int) {

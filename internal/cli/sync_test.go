@@ -13,8 +13,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/spf13/cobra"
-
 	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/testutil"
@@ -137,24 +135,7 @@ type result struct {
 // syncWith runs `axctl [global flags] sync ...` through the real flag
 // parsing and exit-code mapping, with store in place of the target.
 func syncWith(storage store.Store, args ...string) result {
-	var out, errOut bytes.Buffer
-	ios := IO{In: strings.NewReader(""), Out: &out, Err: &errOut}
-	g := &Globals{}
-	root := &cobra.Command{Use: "axctl", SilenceUsage: true, SilenceErrors: true}
-	root.SetOut(&out)
-	root.SetErr(&errOut)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usage(err) })
-	pf := root.PersistentFlags()
-	pf.StringVar(&g.Config, "config", "", "")
-	pf.BoolVar(&g.JSON, "json", false, "")
-	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "")
-	root.AddCommand(newSyncCmd(ios, g, func(ctx context.Context, o *SyncOptions) error {
-		o.Store = storage
-		return runSync(ctx, o)
-	}))
-	root.SetArgs(args)
-	code := report(root.ExecuteContext(context.Background()), &errOut)
-	return result{code, out.String(), errOut.String()}
+	return runWith(testFactory(storage, nil), args...)
 }
 
 // axctl runs the real command line.

@@ -20,10 +20,15 @@ type ValidateOptions struct {
 	JSON   bool
 	Quiet  bool
 	Format string // text, github, json
+
+	// From the factory.
+	LoadConfig func(string) (*content.Config, error)
 }
 
-func newValidateCmd(ios IO, g *Globals, runF func(context.Context, *ValidateOptions) error) *cobra.Command {
-	opts := &ValidateOptions{IO: ios}
+// NewCmdValidate is `axctl validate`; runF, when set, runs instead of runValidate (tests).
+func NewCmdValidate(f *Factory, runF func(context.Context, *ValidateOptions) error) *cobra.Command {
+	g := f.Globals
+	opts := &ValidateOptions{IO: f.IO, LoadConfig: f.Config}
 	cmd := &cobra.Command{
 		Use:   "validate",
 		Short: "Check every entry of every collection; write nothing",
@@ -60,8 +65,8 @@ type loaded struct {
 	warnings        []content.Problem
 }
 
-func loadAll(ctx context.Context, configPath string) (*loaded, error) {
-	cfg, err := content.LoadConfig(configPath)
+func loadAll(ctx context.Context, opts *ValidateOptions) (*loaded, error) {
+	cfg, err := opts.LoadConfig(opts.Config)
 	if err != nil {
 		return nil, usage(err)
 	}
@@ -81,7 +86,7 @@ func loadAll(ctx context.Context, configPath string) (*loaded, error) {
 }
 
 func runValidate(ctx context.Context, opts *ValidateOptions) error {
-	l, err := loadAll(ctx, opts.Config)
+	l, err := loadAll(ctx, opts)
 	var ce *content.ConfigError
 	if errors.As(err, &ce) && ce.Line > 0 {
 		// A config problem with a position is invalid input like any
