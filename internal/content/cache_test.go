@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/axctl/axctl/internal/render"
 )
 
 type cacheSite struct {
@@ -54,10 +53,11 @@ func (s *cacheSite) load() (map[string]*Entry, []Problem, int64) {
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	before := render.HighlightCalls()
+	calls := int64(0)
 	got := map[string]*Entry{}
 	problems, err := Load(context.Background(), s.cfg, Options{Cache: c}, func(e *Entry) error {
 		got[e.Slug] = e
+		calls += int64(e.Highlighted)
 		return nil
 	})
 	if err != nil {
@@ -68,7 +68,7 @@ func (s *cacheSite) load() (map[string]*Entry, []Problem, int64) {
 			s.t.Fatal(err)
 		}
 	}
-	return got, problems, render.HighlightCalls() - before
+	return got, problems, calls
 }
 
 func TestCacheSkipsUnchangedEntries(t *testing.T) {
@@ -134,15 +134,15 @@ func TestCacheServesManyRuns(t *testing.T) {
 	}
 	run := func() int64 {
 		t.Helper()
-		before := render.HighlightCalls()
-		problems, err := Load(context.Background(), s.cfg, Options{Cache: c}, func(*Entry) error { return nil })
+		calls := int64(0)
+		problems, err := Load(context.Background(), s.cfg, Options{Cache: c}, func(e *Entry) error { calls += int64(e.Highlighted); return nil })
 		if err != nil || len(problems) > 0 {
 			t.Fatalf("load: %v %v", err, problems)
 		}
 		if err := c.Save(); err != nil {
 			t.Fatal(err)
 		}
-		return render.HighlightCalls() - before
+		return calls
 	}
 	if calls := run(); calls != 2 {
 		t.Fatalf("first run: %d chroma calls, want 2", calls)
@@ -180,15 +180,14 @@ func TestCacheKeepsNoEntryWithWarnings(t *testing.T) {
 			t.Fatal(err)
 		}
 		var warnings []Problem
-		before := render.HighlightCalls()
-		problems, err := Load(context.Background(), s.cfg, Options{Cache: c, Warn: func(p Problem) { warnings = append(warnings, p) }}, nil)
+		calls := int64(0)
+		problems, err := Load(context.Background(), s.cfg, Options{Cache: c, Warn: func(p Problem) { warnings = append(warnings, p) }}, func(e *Entry) error { calls += int64(e.Highlighted); return nil })
 		if err != nil || len(problems) > 0 {
 			t.Fatalf("run %d: %v %v", run, problems, err)
 		}
 		if err := c.Save(); err != nil {
 			t.Fatal(err)
 		}
-		calls := render.HighlightCalls() - before
 		if len(warnings) != 1 || !strings.Contains(warnings[0].String(), "b.md:7:1: warning: code block not highlighted as \"jsonata\"") {
 			t.Fatalf("run %d: warnings %v", run, warnings)
 		}

@@ -44,10 +44,13 @@ type Entry struct {
 	Assets   []Asset
 	// Search is the entry's search doc kept by a Cache, nil when there is
 	// none (search.NewDoc makes it from the record and the body).
-	Search  *search.Doc
-	refs    []localRef
-	rel     string // the file, relative to the content root
-	aliasAt [2]int // line and column of the frontmatter's aliases (or slug)
+	Search *search.Doc
+	// Highlighted counts the code blocks this load gave to chroma (0 when
+	// the body came from a Cache).
+	Highlighted int
+	refs        []localRef
+	rel         string // the file, relative to the content root
+	aliasAt     [2]int // line and column of the frontmatter's aliases (or slug)
 }
 
 // Metadata returns the object's custom metadata (decoded): it is made from

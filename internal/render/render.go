@@ -49,6 +49,9 @@ type Result struct {
 	// Limited says the Markdown exceeds a cost limit (Problems say which):
 	// it was not parsed, and only Problems is set.
 	Limited bool
+	// Highlighted counts the code blocks given to chroma: none unless the
+	// document declares syntax:code (the render cache's tests count them).
+	Highlighted int
 }
 
 // Options are the per-document inputs.
@@ -140,6 +143,7 @@ type docState struct {
 	warnings []Problem
 	toc      []Heading
 	words    int
+	chroma   int       // code blocks given to chroma
 	deadline time.Time // of the render budget
 	meta     map[string]any
 }
@@ -282,7 +286,7 @@ func (r *Renderer) Render(src []byte, opts Options) (res *Result, err error) {
 		return nil, fmt.Errorf("render: %w", err)
 	}
 	res.HTML = buf.Bytes()
-	res.TOC, res.Words, res.Problems, res.Warnings = st.toc, st.words, st.problems, st.warnings
+	res.TOC, res.Words, res.Problems, res.Warnings, res.Highlighted = st.toc, st.words, st.problems, st.warnings, st.chroma
 	return res, nil
 }
 
