@@ -14,6 +14,7 @@
 //
 //	/usr/bin/time -v go run ./bench/cmd/manifestscale -n 1000000
 //	go run ./bench/cmd/manifestscale -n 100000 -out /tmp/ms -worker
+//	go run ./bench/cmd/manifestscale -n 1000000 -edits   # objects each edit rewrites
 package main
 
 import (
@@ -32,7 +33,15 @@ func main() {
 	flag.IntVar(&o.Sample, "sample", 40, "with -worker: pages sampled per collection and tag besides those checked in full")
 	flag.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the build here")
 	flag.StringVar(&o.HeapProfile, "heapprofile", "", "write a heap profile here when site.json (the last object) is emitted")
+	edits := flag.Bool("edits", false, "instead: count the manifest objects each of a few edits rewrites")
 	flag.Parse()
+	if *edits {
+		if err := editCost(o.N, o.Seed, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		return
+	}
 	ok, err := run(o, os.Stdout)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -203,6 +203,8 @@ func checkWorker(o options, w io.Writer) (bool, error) {
 
 func kindOf(key string) string {
 	switch {
+	case key == manifest.SiteKey:
+		return "site.json"
 	case strings.HasPrefix(key, contract.SitemapsPrefix):
 		return "sitemap chunk"
 	case strings.HasPrefix(key, contract.TagsPrefix) && strings.Count(key, "/") == 2:
