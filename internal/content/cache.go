@@ -2,6 +2,7 @@ package content
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/gob"
@@ -54,11 +55,13 @@ type cached struct {
 	BodyMD5              string
 	Refs                 []localRef
 	Assets               []Asset
-	// Search is what the search index reads of the entry (its terms and
-	// result data), made from Record when its hash was SearchHash; nil
-	// until a sync has indexed it. An unchanged entry is indexed from it
-	// without reading its body again.
-	Search     *search.Doc
+	// SearchFile names the file under docs/ that holds what the search
+	// index reads of the entry (its terms and result data, a gob of
+	// search.Doc), made from Record when its hash was SearchHash; "" until
+	// a sync has indexed it. An unchanged entry is indexed from it without
+	// reading its body again. It lives on disk, like the body: a term map
+	// per entry, held for every entry, was most of a sync's memory.
+	SearchFile string
 	SearchHash string
 }
 
@@ -198,21 +201,51 @@ func (c *Cache) lookup(l *loader, f file, st fs.FileInfo, src []byte) *Entry {
 	c.mu.Unlock()
 	e := &Entry{Collection: f.col, Path: f.path, Slug: rec.Record.Slug, Front: frontOf(rec), Record: rec.Record,
 		Assets: assets, BodyFile: body, BodyMD5: rec.BodyMD5, refs: rec.Refs, rel: f.rel}
-	if rec.Search != nil && rec.SearchHash == rec.Record.Hash {
-		e.Search = rec.Search
+	if rec.SearchFile != "" && rec.SearchHash == rec.Record.Hash {
+		e.SearchFile = c.docPath(rec.SearchFile)
 	}
 	return e
 }
 
 // RememberSearch keeps d, the search doc made from the entry at path as
-// this run loaded it, for the next runs; it is dropped when the entry is
-// rendered again.
-func (c *Cache) RememberSearch(path string, d *search.Doc) {
+// this run loaded it, for the next runs, in a file of its own; it is
+// dropped when the entry is rendered again.
+func (c *Cache) RememberSearch(path string, d *search.Doc) error {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(d); err != nil {
+		return fmt.Errorf("render cache: %w", err)
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	name := hex.EncodeToString(sum[:16]) + ".gob"
+	if _, err := os.Stat(c.docPath(name)); err != nil {
+		if err := writeAtomic(c.docPath(name), buf.Bytes()); err != nil {
+			return fmt.Errorf("render cache: %w", err)
+		}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if rec := c.new[path]; rec != nil && rec.Search != d {
-		rec.Search, rec.SearchHash, c.dirty = d, rec.Record.Hash, true
+	if rec := c.new[path]; rec != nil && rec.SearchFile != name {
+		rec.SearchFile, rec.SearchHash, c.dirty = name, rec.Record.Hash, true
 	}
+	return nil
+}
+
+func (c *Cache) docPath(name string) string {
+	return filepath.Join(c.dir, "docs", name)
+}
+
+// ReadSearchDoc reads a search doc RememberSearch kept (Entry.SearchFile).
+func ReadSearchDoc(file string) (*search.Doc, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var d search.Doc
+	if err := gob.NewDecoder(bufio.NewReader(f)).Decode(&d); err != nil {
+		return nil, fmt.Errorf("search doc %s: %w", file, err)
+	}
+	return &d, nil
 }
 
 // remember stores a freshly rendered entry and moves its body to disk.
@@ -266,12 +299,17 @@ func (c *Cache) Save() error {
 	}
 	live := map[string]bool{}
 	for _, r := range c.new {
-		live[r.BodyMD5+".html"] = true
+		live["bodies/"+r.BodyMD5+".html"] = true
+		if r.SearchFile != "" {
+			live["docs/"+r.SearchFile] = true
+		}
 	}
-	ents, _ := os.ReadDir(filepath.Join(c.dir, "bodies"))
-	for _, d := range ents {
-		if !live[d.Name()] && !d.IsDir() {
-			_ = os.Remove(filepath.Join(c.dir, "bodies", d.Name()))
+	for _, sub := range []string{"bodies", "docs"} {
+		ents, _ := os.ReadDir(filepath.Join(c.dir, sub))
+		for _, d := range ents {
+			if !live[sub+"/"+d.Name()] && !d.IsDir() {
+				_ = os.Remove(filepath.Join(c.dir, sub, d.Name()))
+			}
 		}
 	}
 	c.roll()

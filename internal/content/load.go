@@ -14,7 +14,6 @@ import (
 
 	"github.com/axctl/axctl/internal/manifest"
 	"github.com/axctl/axctl/internal/render"
-	"github.com/axctl/axctl/internal/search"
 )
 
 // Asset is a local file an entry references, uploaded content-addressed.
@@ -42,9 +41,10 @@ type Entry struct {
 	BodyFile string
 	BodyMD5  string // set with BodyFile
 	Assets   []Asset
-	// Search is the entry's search doc kept by a Cache, nil when there is
-	// none (search.NewDoc makes it from the record and the body).
-	Search *search.Doc
+	// SearchFile is the entry's search doc kept by a Cache
+	// (ReadSearchDoc), "" when there is none (search.NewDoc makes it from
+	// the record and the body).
+	SearchFile string
 	// Highlighted counts the code blocks this load gave to chroma (0 when
 	// the body came from a Cache).
 	Highlighted int

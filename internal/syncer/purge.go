@@ -82,7 +82,7 @@ func purgeTags(p *plan.Plan, built *Built, old map[string]manifest.Record, shell
 	// shard record): when the list changes, because another entry was
 	// added, retitled, retagged or removed, the page changes too. Its shard
 	// changed with it, so old holds its previous record.
-	for key, rel := range built.related {
+	for key, rel := range manifest.RelatedByKey(built.records) {
 		if o, ok := old[key]; ok && !slices.Equal(o.Related, rel) {
 			rest := strings.TrimSuffix(strings.TrimPrefix(key, "entries/"), ".html")
 			tags["e:"+rest] = true

@@ -138,10 +138,10 @@ type Built struct {
 	drafts  int
 	expired int
 	entries int
-	// local holds the produced manifest bytes by key.
-	local map[string][]byte
-	// related maps an entry key to the related entries its shard record lists.
-	related map[string][]manifest.Link
+	// local holds the MD5 of each produced manifest object by key (their
+	// bytes are in a temporary file, spill.go); site the bytes of site.json.
+	local map[string]string
+	site  []byte
 	// Warnings do not stop a sync: code blocks published plain because
 	// their highlighting failed or ran out of time (validate shows them too).
 	Warnings []content.Problem
@@ -156,9 +156,7 @@ func (b *Built) add(e *content.Entry) error {
 	i := len(b.records[col])
 	b.records[col] = append(b.records[col], e.Record)
 	p := pendingDoc{collection: col, record: i, html: e.HTML, file: e.BodyFile, path: e.Path}
-	if d := e.Search; d != nil && d.Collection == col && d.Slug == e.Record.Slug {
-		p.doc = d
-	}
+	p.docFile = e.SearchFile
 	b.pending = append(b.pending, p)
 	it := plan.Item{
 		Key: e.Record.Key, Kind: plan.KindEntry, Body: e.HTML, MD5: e.BodyMD5, Src: e.BodyFile,
@@ -190,20 +188,12 @@ func (b *Built) add(e *content.Entry) error {
 // keeps the index for the next sync (searchcache.go).
 func (b *Built) manifests(cfg *content.Config, searchDir string) error {
 	cols := Collections(cfg)
-	objs, err := manifest.Build(manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL, Lang: cfg.Site.Lang, Now: now()}, cols, b.records, cfg.PageSize)
+	items, err := b.buildManifests(manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL, Lang: cfg.Site.Lang, Now: now()}, cols, cfg.PageSize)
 	if err != nil {
 		return fmt.Errorf("build manifests: %w", err)
 	}
-	b.local = objs
-	b.related = manifest.RelatedByKey(b.records)
-	keys := make([]string, 0, len(objs))
-	for k := range objs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		b.Items = append(b.Items, manifestItem(k, objs[k]))
-	}
+	slices.SortFunc(items, func(x, y plan.Item) int { return strings.Compare(x.Key, y.Key) })
+	b.Items = append(b.Items, items...)
 	index, err := b.searchItems(searchDir)
 	if err != nil {
 		return err
@@ -224,8 +214,8 @@ type pendingDoc struct {
 	record     int // index in records[collection]
 	html       []byte
 	file       string
-	path       string      // the entry file, the render cache's key
-	doc        *search.Doc // kept by the render cache; nil: made from the body
+	path       string // the entry file, the render cache's key
+	docFile    string // the search doc the render cache kept; "": made from the body
 }
 
 // searchIndex builds the search index, reading and indexing the entries in
@@ -253,11 +243,14 @@ func (b *Built) searchIndex() (map[string][]byte, error) {
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, p := range b.pending {
 		g.Go(func() error {
-			if p.doc != nil {
-				return sb.Add(rank[i], *p.doc)
+			rec := b.records[p.collection][p.record]
+			if p.docFile != "" {
+				// A doc that cannot be read is made again from the body.
+				if d, err := content.ReadSearchDoc(p.docFile); err == nil && d.Collection == p.collection && d.Slug == rec.Slug {
+					return sb.Add(rank[i], *d)
+				}
 			}
 			body := p.html
-			rec := b.records[p.collection][p.record]
 			if body == nil && p.file != "" {
 				var err error
 				if body, err = os.ReadFile(p.file); err != nil {
@@ -267,7 +260,9 @@ func (b *Built) searchIndex() (map[string][]byte, error) {
 			d := search.NewDoc(p.collection, rec, body)
 			docsMade.Add(1)
 			if b.cache != nil {
-				b.cache.RememberSearch(p.path, &d)
+				if err := b.cache.RememberSearch(p.path, &d); err != nil {
+					return err
+				}
 			}
 			return sb.Add(rank[i], d)
 		})
@@ -431,7 +426,7 @@ func previous(ctx context.Context, storage store.Store, built *Built, remote map
 	old := map[string]manifest.Record{}
 	var keys []string
 	for k, o := range remote {
-		if isShard(k) && o.ETag != store.MD5Hex(built.local[k]) {
+		if isShard(k) && o.ETag != built.local[k] {
 			keys = append(keys, k)
 		}
 	}
@@ -486,7 +481,7 @@ func shellChanged(ctx context.Context, storage store.Store, built *Built, p *pla
 	if err != nil {
 		return shellCheck{changed: true, read: read}, nil
 	}
-	newSite, err := manifest.DecodeSite(built.local[manifest.SiteKey])
+	newSite, err := manifest.DecodeSite(built.site)
 	if err != nil {
 		return shellCheck{}, fmt.Errorf("read back %s: %w", manifest.SiteKey, err)
 	}

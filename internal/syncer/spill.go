@@ -1,0 +1,83 @@
+package syncer
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+
+	"github.com/axctl/axctl/internal/manifest"
+	"github.com/axctl/axctl/internal/plan"
+	"github.com/axctl/axctl/internal/store"
+)
+
+// The manifests of a large site are more bytes than its records (153 MB
+// for 100,000 entries), and a no-op sync needs only their MD5s, to compare
+// with the listing's ETags. So a sync writes each manifest object, as it
+// is built, to one temporary file, already unlinked, and keeps its key,
+// size and MD5; an object the plan writes is streamed back from the file.
+// site.json stays in memory as well: the plan reads it (shellChanged).
+
+// spill is the temporary file the manifests of one Built are kept in.
+type spill struct {
+	f   *os.File
+	off int64
+}
+
+// newSpill creates the file and unlinks it at once (on systems that allow
+// it), so nothing is left behind however the process ends. The file is
+// closed when owner is garbage collected.
+func newSpill(owner *Built) (*spill, error) {
+	f, err := os.CreateTemp("", "axctl-manifests-*")
+	if err != nil {
+		return nil, fmt.Errorf("manifests: %w", err)
+	}
+	_ = os.Remove(f.Name())
+	runtime.AddCleanup(owner, func(f *os.File) { _ = f.Close() }, f)
+	return &spill{f: f}, nil
+}
+
+// item writes b and returns the manifest item that reads it back.
+func (s *spill) item(key string, b []byte) (plan.Item, error) {
+	off := s.off
+	if _, err := s.f.WriteAt(b, off); err != nil {
+		return plan.Item{}, fmt.Errorf("manifests: %w", err)
+	}
+	s.off += int64(len(b))
+	f, size := s.f, int64(len(b))
+	return plan.Item{
+		Key: key, Kind: plan.KindManifest, Size: size, MD5: store.MD5Hex(b),
+		Open: func() (io.ReadSeekCloser, error) {
+			return nopCloser{io.NewSectionReader(f, off, size)}, nil
+		},
+		Attrs: store.Attrs{ContentType: "application/json"},
+	}, nil
+}
+
+type nopCloser struct{ *io.SectionReader }
+
+func (nopCloser) Close() error { return nil }
+
+// buildManifests builds the manifests into a spill and returns their items
+// (by key order), site.json's bytes and each object's MD5 by key.
+func (b *Built) buildManifests(site manifest.Site, cols []manifest.Collection, pageSize int) ([]plan.Item, error) {
+	sp, err := newSpill(b)
+	if err != nil {
+		return nil, err
+	}
+	var items []plan.Item
+	b.local = map[string]string{}
+	err = manifest.BuildEach(site, cols, b.records, pageSize, func(key string, body []byte) error {
+		it, err := sp.item(key, body)
+		if err != nil {
+			return err
+		}
+		if key == manifest.SiteKey {
+			b.site = append([]byte(nil), body...)
+		}
+		b.local[key] = it.MD5
+		items = append(items, it)
+		return nil
+	})
+	return items, err
+}
