@@ -190,9 +190,9 @@ const CHECKS = {
     assert.ok(parseFloat(s.border) > 0 || s.bg !== 'rgba(0, 0, 0, 0)', `callout is styled: ${JSON.stringify(s)}`);
     assert.ok(Number(s.weight) >= 600, 'callout title is bold');
     const wide = page.viewportSize().width >= 1000;
-    const toc = page.locator(wide ? 'nav.toc-side' : 'details.toc-inline');
+    const toc = page.locator(wide ? 'nav.toc-side' : 'nav.toc-inline');
     assert.ok(await toc.isVisible(), 'a doc with headings shows one table of contents');
-    assert.ok(!await page.locator(wide ? 'details.toc-inline' : 'nav.toc-side').isVisible(), 'and hides the other');
+    assert.ok(!await page.locator(wide ? 'nav.toc-inline' : 'nav.toc-side').isVisible(), 'and hides the other');
     const [t, a, h] = [await toc.boundingBox(), await page.locator('article.doc').boundingBox(), await page.locator('article.doc h1').boundingBox()];
     if (wide) assert.ok(t.x + t.width <= a.x, 'on a wide screen the TOC is beside the text');
     else assert.ok(t.y >= h.y + h.height, 'on a narrow screen the TOC is below the title');

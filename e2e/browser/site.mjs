@@ -5,7 +5,7 @@
 import { spawn, execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -32,15 +32,25 @@ async function freePort() {
 /**
  * startSite builds axctl, syncs content/ into a fresh bucket and serves it.
  * seed(bucketDir), when given, runs between the sync and the server: it may
- * write objects axctl would refuse straight into the dir-store.
+ * write objects axctl would refuse straight into the dir-store. pageSize,
+ * when given, syncs a copy of the site with that page size (so listings and
+ * tag pages of the small demo have a numbered pager).
  * It returns { base, dir, stop }; stop() ends the server and removes dir.
  */
-export async function startSite({ seed } = {}) {
+export async function startSite({ seed, pageSize } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'axctl-browser-'));
   const bin = join(dir, 'axctl');
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' };
   await run('go', ['build', '-o', bin, './cmd/axctl'], { cwd: REPO, env });
-  await run(bin, ['sync', '-q', '--target', `file://${join(dir, 'bucket')}`], { cwd: REPO, env });
+  let cwd = REPO;
+  if (pageSize) {
+    cwd = join(dir, 'site');
+    await cp(join(REPO, 'content'), join(cwd, 'content'), { recursive: true });
+    const config = (await readFile(join(REPO, 'axctl.yaml'), 'utf8')).replace(/^pageSize: \d+/m, `pageSize: ${pageSize}`);
+    if (!config.includes(`pageSize: ${pageSize}`)) throw new Error('axctl.yaml has no pageSize line to change');
+    await writeFile(join(cwd, 'axctl.yaml'), config);
+  }
+  await run(bin, ['sync', '-q', '--target', `file://${join(dir, 'bucket')}`], { cwd, env });
   if (seed) await seed(join(dir, 'bucket'));
   const port = await freePort();
   const child = spawn(process.execPath, [join(WORKER, 'scripts/serve.mjs'), '--port', String(port), join(dir, 'bucket')],

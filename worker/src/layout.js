@@ -49,7 +49,7 @@ export function shell(site, { title, main, feed, wide = false, ...reader }) {
 <title>${esc(full)}</title><link rel="stylesheet" href="/static/site.css"><link rel="stylesheet" href="/static/chroma.css">
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">${alt}
 ${head(site, { title, ...reader })}</head>
-<body${wide ? ' class="wide"' : ''}><a class="skip" href="#content">Skip to content</a><header class="site"><a class="brand" href="/">${esc(name)}</a><nav>${nav}<a href="/tags/">Tags</a></nav><form class="find" action="/search" method="get" role="search"><input name="q" type="search" aria-label="Search" placeholder="Search"></form></header>
+<body${wide ? ' class="wide"' : ''}><a class="skip" href="#content">Skip to content</a><header class="site"><a class="brand" href="/">${esc(name)}</a><nav aria-label="Site">${nav}<a href="/tags/">Tags</a></nav><form class="find" action="/search" method="get" role="search" aria-label="Site search"><input name="q" type="search" aria-label="Search" placeholder="Search"></form></header>
 <main${wide ? ' class="wide"' : ''} id="content">${main}</main>
 <footer class="site"><a href="/feed.xml">Atom feed</a> · <a href="/sitemap.xml">Sitemap</a></footer></body></html>
 `;
@@ -86,7 +86,7 @@ function toc(items) {
     `<li class="l${Math.min(6, Math.max(2, Number(h.level) || 2))}"><a href="#${esc(h.id)}">${esc(h.text)}</a></li>`).join('')}</ol>`;
   return {
     side: `<nav class="toc toc-side" aria-label="Contents"><h2>Contents</h2>${list}</nav>`,
-    inline: `<details class="toc toc-inline"><summary>Contents</summary>${list}</details>`,
+    inline: `<nav class="toc-inline" aria-label="Contents"><details class="toc"><summary>Contents</summary>${list}</details></nav>`,
   };
 }
 
@@ -99,7 +99,7 @@ function prevNext(prev, next, undated) {
   if (!prev && !next) return '';
   const link = (r, rel, label) => r ? `<a rel="${rel}" href="${safeHref(r.url)}"><span>${label}</span>${esc(r.title)}</a>` : '<span></span>';
   if (undated) return `<nav class="pager">${link(next, 'prev', 'Previous')}${link(prev, 'next', 'Next')}</nav>`;
-  return `<nav class="pager">${link(next, 'next', 'Newer')}${link(prev, 'prev', 'Older')}</nav>`;
+  return `<nav class="pager" aria-label="Newer and older">${link(next, 'next', 'Newer')}${link(prev, 'prev', 'Older')}</nav>`;
 }
 
 /**

@@ -12,7 +12,7 @@ const TAGS = ['site', 'search'];
 const NOINDEX = { 'X-Robots-Tag': 'noindex' };
 
 /** form is the search form, prefilled with the canonical query. */
-export const form = (q = '') => `<form class="search" action="/search" method="get" role="search"><label for="q">Search</label>
+export const form = (q = '') => `<form class="search" action="/search" method="get" role="search" aria-label="Search entries"><label for="q">Search</label>
 <input id="q" name="q" type="search" value="${L.esc(q)}" maxlength="${SEARCH_MAX_QUERY_BYTES}" required><button type="submit">Search</button></form>`;
 
 const help = `<p class="help">Every word must appear (a word also finds longer words it starts: <kbd>cach</kbd> finds caching). Case and accents do not matter. At most ${SEARCH_MAX_WORDS} words.</p>`;
@@ -59,7 +59,7 @@ function pager(q, page, pages) {
   const href = (p) => L.esc(`/search?${new URLSearchParams(p > 1 ? { q, page: String(p) } : { q })}`);
   const prev = page > 1 ? `<a rel="prev" href="${href(page - 1)}">← Previous</a>` : '<span></span>';
   const next = page < pages ? `<a rel="next" href="${href(page + 1)}">Next →</a>` : '<span></span>';
-  return `<nav class="pager">${prev}<span>Page ${page} of ${pages}</span>${next}</nav>`;
+  return `<nav class="pager" aria-label="Result pages">${prev}<span>Page ${page} of ${pages}</span>${next}</nav>`;
 }
 
 function result(h, routes, ws) {

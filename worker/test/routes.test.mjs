@@ -117,7 +117,7 @@ test('route entry: template doc has a TOC sidebar with escaped headings (from me
   const toc = find(doc, (n) => n.nodeName === 'nav' && attr(n, 'class') === 'toc toc-side')[0];
   assert.ok(toc);
   assert.deepEqual(find(toc, (n) => n.nodeName === 'a').map(textOf), ['sync', 'purge <tags> & “everything”']);
-  const inline = find(doc, (n) => n.nodeName === 'details' && attr(n, 'class') === 'toc toc-inline')[0];
+  const inline = find(doc, (n) => n.nodeName === 'nav' && attr(n, 'class') === 'toc-inline')[0];
   assert.deepEqual(find(inline, (n) => n.nodeName === 'a').map(textOf), ['sync', 'purge <tags> & “everything”']);
   assert.match(body, /<main class="wide"[ >]/);
 });

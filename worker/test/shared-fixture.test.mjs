@@ -73,7 +73,7 @@ test('shared fixture: every entry page shows its metadata exactly as Go wrote it
     const line = /^<!-- axctl [0-9a-f]{32} -->\n(?:<!-- toc (.*) -->\n)?/.exec(byKey[r.key].body.toString('utf8'));
     assert.ok(line, `${r.key}: marker line`);
     const want = line[1] ? JSON.parse(line[1]).map((h) => [`#${h.id}`, h.text]) : [];
-    for (const cls of ['toc toc-side', 'toc toc-inline']) {
+    for (const cls of ['toc toc-side', 'toc-inline']) {
       const links = [];
       walk(doc, (n) => { if (attr(n, 'class') === cls) walk(n, (a) => { if (a.nodeName === 'a') links.push([attr(a, 'href'), textOf(a)]); }); });
       assert.deepEqual(links, want, `${r.url}: ${cls}`);

@@ -108,7 +108,8 @@ after(() => s?.stop());
 function searchForm(n) {
   const attrs = Object.fromEntries((n.attrs || []).map((a) => [a.name, a.value]));
   return attrs.action === '/search' && attrs.method === 'get'
-    && Object.keys(attrs).every((k) => ['class', 'action', 'method', 'role'].includes(k));
+    && Object.keys(attrs).every((k) => ['class', 'action', 'method', 'role', 'aria-label'].includes(k))
+    && ['Site search', 'Search entries', undefined].includes(attrs['aria-label']);
 }
 
 /** problems lists what an HTML page carries that a hostile field could have injected. */
