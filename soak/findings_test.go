@@ -12,6 +12,7 @@ import (
 	"github.com/axctl/axctl/internal/content"
 	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/syncer"
+	"github.com/axctl/axctl/internal/testutil/synctest"
 )
 
 // Deterministic reproductions of what the campaign found, kept as
@@ -86,7 +87,7 @@ func TestFindingLoserBodiesTrusted(t *testing.T) {
 		return s
 	}
 	sync := func(dir string, s store.Store) error {
-		_, err := syncer.Run(ctx, cfg(dir), s, syncer.Options{MaxDeletes: -1})
+		_, err := synctest.Run(ctx, cfg(dir), s, syncer.Options{MaxDeletes: -1})
 		return err
 	}
 	storage := open()

@@ -88,7 +88,7 @@ func TestValidates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	built, problems, err := syncer.Validate(context.Background(), cfg)
+	built, problems, err := syncer.Validate(context.Background(), cfg, syncer.ValidateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

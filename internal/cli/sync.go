@@ -127,7 +127,7 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 	// The bucket is listed while the content is validated; nothing is
 	// written before the whole tree is valid.
 	storage, listing, openErr := prefetch(ctx, cfg, opts)
-	built, problems, err := syncer.ValidateCached(ctx, cfg, cache)
+	built, problems, err := syncer.Validate(ctx, cfg, syncer.ValidateOptions{Cache: cache, Now: opts.Now()})
 	if err != nil || len(problems) > 0 {
 		listing.Cancel()
 	}

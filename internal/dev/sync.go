@@ -21,7 +21,7 @@ const leaseWait = 30 * time.Second
 // error, so bad content never stops dev.
 func (s *session) sync(ctx context.Context) (message, string, error) {
 	t0 := time.Now()
-	built, problems, err := syncer.ValidateCached(ctx, s.cfg, s.cache)
+	built, problems, err := syncer.Validate(ctx, s.cfg, syncer.ValidateOptions{Cache: s.cache})
 	validated := time.Since(t0)
 	if ctx.Err() != nil {
 		return message{}, "", ctx.Err()

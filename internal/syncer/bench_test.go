@@ -53,7 +53,7 @@ func BenchmarkOneEntryEdit(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
-				if _, problems, err := syncer.ValidateCached(context.Background(), cfg, cache); err != nil || len(problems) > 0 {
+				if _, problems, err := syncer.Validate(context.Background(), cfg, syncer.ValidateOptions{Cache: cache}); err != nil || len(problems) > 0 {
 					b.Fatal(problems, err)
 				}
 			}

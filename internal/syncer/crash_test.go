@@ -18,6 +18,7 @@ import (
 	"github.com/axctl/axctl/internal/testutil"
 	"github.com/axctl/axctl/internal/testutil/faultproxy"
 	"github.com/axctl/axctl/internal/testutil/minio"
+	"github.com/axctl/axctl/internal/testutil/synctest"
 )
 
 // errCrash stands for the process dying: nothing after it is written.
@@ -71,7 +72,7 @@ func TestCrashBetweenEntriesAndManifests(t *testing.T) {
 		before := snapshot(t, b.raw)
 
 		changeSite(t, s)
-		_, err := syncer.Run(context.Background(), s.config(), crashBeforeManifests{b.storage}, syncer.Options{MaxDeletes: -1})
+		_, err := synctest.Run(context.Background(), s.config(), crashBeforeManifests{b.storage}, syncer.Options{MaxDeletes: -1})
 		if !errors.Is(err, errCrash) {
 			t.Fatalf("interrupted sync: err = %v, want the crash", err)
 		}
@@ -147,7 +148,7 @@ func TestStaleListingLosesTheRace(t *testing.T) {
 
 				tc.edit(t, s)
 				rs := &raceStore{Store: b.storage, raw: b.raw}
-				rep, err := syncer.Run(context.Background(), s.config(), rs, syncer.Options{MaxDeletes: -1})
+				rep, err := synctest.Run(context.Background(), s.config(), rs, syncer.Options{MaxDeletes: -1})
 				if !errors.Is(err, store.ErrPrecondition) {
 					t.Fatalf("err = %v, want ErrPrecondition", err)
 				}
@@ -255,7 +256,7 @@ func TestRevertAfterCrash(t *testing.T) {
 		before := snapshot(t, b.raw)
 
 		s.entry("blog", "p01", "Retitled", "2026-01-02", "Body of post 1.")
-		if _, err := syncer.Run(context.Background(), s.config(), crashBeforeManifests{b.storage}, syncer.Options{MaxDeletes: -1}); !errors.Is(err, errCrash) {
+		if _, err := synctest.Run(context.Background(), s.config(), crashBeforeManifests{b.storage}, syncer.Options{MaxDeletes: -1}); !errors.Is(err, errCrash) {
 			t.Fatalf("interrupted sync: %v", err)
 		}
 		s.entry("blog", "p01", "Post 1", "2026-01-02", "Body of post 1.")

@@ -20,6 +20,7 @@ import (
 	"github.com/axctl/axctl/internal/testutil"
 	"github.com/axctl/axctl/internal/testutil/countstore"
 	"github.com/axctl/axctl/internal/testutil/minio"
+	"github.com/axctl/axctl/internal/testutil/synctest"
 )
 
 func TestMain(m *testing.M) { os.Exit(minio.Main(m)) }
@@ -221,7 +222,13 @@ func (r *recordingStore) written() (bodies, manifests []string) {
 // run syncs s into store with no delete limit and fails the test on error.
 func run(t *testing.T, s *site, storage store.Store) *syncer.Report {
 	t.Helper()
-	rep, err := syncer.Run(context.Background(), s.config(), storage, syncer.Options{MaxDeletes: -1})
+	return runAt(t, s, storage, time.Time{})
+}
+
+// runAt is run with the clock at now (zero: the clock).
+func runAt(t *testing.T, s *site, storage store.Store, now time.Time) *syncer.Report {
+	t.Helper()
+	rep, err := synctest.Run(context.Background(), s.config(), storage, syncer.Options{MaxDeletes: -1, Now: now})
 	if err != nil {
 		t.Fatalf("sync into %s: %v", storage, err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/syncer"
+	"github.com/axctl/axctl/internal/testutil/synctest"
 )
 
 // foreignLease writes a lease as a sync on another machine would, and never
@@ -34,7 +35,7 @@ func TestLeaseHeldThenTakenOver(t *testing.T) {
 		s.blogOf(4)
 		b := open(t)
 		foreignLease(t, b.raw)
-		_, err := syncer.Run(context.Background(), s.config(), b.storage, syncer.Options{MaxDeletes: -1})
+		_, err := synctest.Run(context.Background(), s.config(), b.storage, syncer.Options{MaxDeletes: -1})
 		if !errors.Is(err, syncer.ErrLeaseHeld) || !strings.Contains(err.Error(), "host ci-runner-7, pid 4242, started 2026-11-30T12:00:00Z") {
 			t.Fatalf("err = %v, want ErrLeaseHeld naming the holder", err)
 		}
@@ -45,7 +46,7 @@ func TestLeaseHeldThenTakenOver(t *testing.T) {
 		var waited []syncer.Holder
 		const ttl = 2 * time.Second // renewals get 2/3 of it: enough for a loaded MinIO
 		t0 := time.Now()
-		rep, err := syncer.Run(context.Background(), s.config(), b.storage, syncer.Options{MaxDeletes: -1,
+		rep, err := synctest.Run(context.Background(), s.config(), b.storage, syncer.Options{MaxDeletes: -1,
 			Lease: syncer.LeaseOptions{TTL: ttl, Wait: 20 * time.Second, Waiting: func(h syncer.Holder) { waited = append(waited, h) }}})
 		if err != nil {
 			t.Fatalf("sync after the holder's lease expired: %v", err)

@@ -33,7 +33,11 @@ func Rebuild(ctx context.Context, cfg *content.Config, storage store.Store, opts
 	if err != nil {
 		return nil, err
 	}
-	site := manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL, Lang: cfg.Site.Lang, Now: now()}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	site := manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL, Lang: cfg.Site.Lang, Now: now}
 	objs, err := manifest.Build(site, cols, records, cfg.PageSize)
 	if err != nil {
 		return nil, fmt.Errorf("rebuild: %w", err)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/syncer"
+	"github.com/axctl/axctl/internal/testutil/synctest"
 )
 
 // TestScheduleSite writes the site worker/test/schedule.test.mjs checks
@@ -59,8 +60,7 @@ func TestScheduleSite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer syncer.SetNow(func() time.Time { return synced })()
-	if _, err := syncer.Run(t.Context(), s.config(), storage, syncer.Options{MaxDeletes: -1}); err != nil {
+	if _, err := synctest.Run(t.Context(), s.config(), storage, syncer.Options{MaxDeletes: -1, Now: synced}); err != nil {
 		t.Fatal(err)
 	}
 	b, err := json.MarshalIndent(truth, "", " ")

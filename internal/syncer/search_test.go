@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/axctl/axctl/internal/search"
-	"github.com/axctl/axctl/internal/syncer"
 )
 
 // TestSearchIndexVisibility: the index holds published entries only —
@@ -15,14 +14,13 @@ import (
 // with a future publishDate are in it (the Worker hides them until then,
 // using site.json's schedule, like every listing).
 func TestSearchIndexVisibility(t *testing.T) {
-	defer syncer.SetNow(func() time.Time { return time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC) })()
 	s := newSite(t, 25)
 	s.entry("blog", "shown", "Zebra", "2026-01-01", "A zebra crossing.")
 	s.entry("blog", "draft", "Quagga", "2026-01-02", "A quagga.", "draft: true")
 	s.entry("blog", "gone", "Okapi", "2026-01-03", "An okapi.", "expires: 2026-03-01")
 	s.entry("blog", "later", "Narwhal", "2026-01-04", "A narwhal.", "publishDate: 2026-12-01")
 	b := openDir(t)
-	run(t, s, b.storage)
+	runAt(t, s, b.storage, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
 	objs := snapshot(t, b.raw)
 	var root search.Root
 	if err := json.Unmarshal(objs[search.RootKey].Body, &root); err != nil {

@@ -25,7 +25,7 @@ func searchObjects(t *testing.T, s *site, dir string) map[string]plan.Item {
 			t.Fatal(err)
 		}
 	}
-	built, problems, err := syncer.ValidateCached(context.Background(), s.config(), cache)
+	built, problems, err := syncer.Validate(context.Background(), s.config(), syncer.ValidateOptions{Cache: cache})
 	if err != nil || len(problems) > 0 {
 		t.Fatal(problems, err)
 	}

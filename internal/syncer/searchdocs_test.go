@@ -138,13 +138,13 @@ func TestSearchDocsCachedOracle(t *testing.T) {
 					open()
 				}
 				before := syncer.DocsMade()
-				built, problems, err := syncer.ValidateCached(context.Background(), s.config(), cache)
+				built, problems, err := syncer.Validate(context.Background(), s.config(), syncer.ValidateOptions{Cache: cache})
 				if err != nil || len(problems) > 0 {
 					t.Fatal(problems, err)
 				}
 				made := syncer.DocsMade() - before
 				got := indexBytes(t, built)
-				fresh, problems, err := syncer.Validate(context.Background(), s.config())
+				fresh, problems, err := syncer.Validate(context.Background(), s.config(), syncer.ValidateOptions{})
 				if err != nil || len(problems) > 0 {
 					t.Fatal(problems, err)
 				}

@@ -26,20 +26,17 @@ import (
 	"github.com/axctl/axctl/internal/store"
 )
 
-// Errors Run returns (wrapped) so the CLI can choose exit codes.
-var (
-	ErrInvalid = errors.New("content is invalid")
-	ErrRefused = plan.ErrRefused
-)
-
-// now is the clock expiry is judged by; tests replace it.
-var now = time.Now
+// ErrRefused is returned (wrapped) when a guard refuses the plan.
+var ErrRefused = plan.ErrRefused
 
 // AssetCacheControl is sent with every content-addressed asset.
 const AssetCacheControl = "public, max-age=31536000, immutable"
 
-// Options tune Run.
+// Options tune Plan, Rebuild and Pull.
 type Options struct {
+	// Now is the time expiry and the schedule are judged by (zero: the
+	// clock), for Rebuild; Plan takes Validate's.
+	Now         time.Time
 	DryRun      bool
 	MaxDeletes  int // <0: no limit
 	Concurrency int
@@ -83,24 +80,32 @@ type Report struct {
 	Applied time.Time `json:"-"`
 }
 
-// Validate loads the content and builds every object it would produce,
-// without touching a store.
-func Validate(ctx context.Context, cfg *content.Config) (*Built, []content.Problem, error) {
-	return ValidateCached(ctx, cfg, nil)
+// ValidateOptions tune Validate.
+type ValidateOptions struct {
+	// Cache, when set, is the render cache: unchanged entries are not
+	// rendered again and bodies stay on disk. It is saved when the whole
+	// tree is valid.
+	Cache *content.Cache
+	// Now is the time expiry is judged by and site.json is built at (zero:
+	// the clock).
+	Now time.Time
 }
 
-// ValidateCached is Validate with a render cache: unchanged entries are not
-// rendered again and bodies stay on disk. The cache is saved when the whole
-// tree is valid.
-func ValidateCached(ctx context.Context, cfg *content.Config, cache *content.Cache) (*Built, []content.Problem, error) {
-	b := &Built{records: map[string][]manifest.Record{}, cache: cache}
+// Validate loads the content and builds every object it would produce,
+// without touching a store.
+func Validate(ctx context.Context, cfg *content.Config, opts ValidateOptions) (*Built, []content.Problem, error) {
+	cache, now := opts.Cache, opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	b := &Built{records: map[string][]manifest.Record{}, cache: cache, now: now}
 	warn := func(p content.Problem) { b.Warnings = append(b.Warnings, p) }
 	problems, err := content.Load(ctx, cfg, content.Options{Cache: cache, Warn: warn}, func(e *content.Entry) error {
 		if e.Draft() {
 			b.drafts++
 			return nil
 		}
-		if exp := e.Front.Expires; !exp.IsZero() && !exp.After(now()) {
+		if exp := e.Front.Expires; !exp.IsZero() && !exp.After(now) {
 			// Expired for good: never shown again, so not published (and
 			// deleted if it was). Future publishDates are the Worker's job.
 			b.expired++
@@ -134,6 +139,7 @@ type Built struct {
 	pending []pendingDoc
 	// cache keeps each entry's search doc for the next sync (nil: none).
 	cache   *content.Cache
+	now     time.Time
 	assets  map[string]bool
 	drafts  int
 	expired int
@@ -188,7 +194,7 @@ func (b *Built) add(e *content.Entry) error {
 // keeps the index for the next sync (searchcache.go).
 func (b *Built) manifests(cfg *content.Config, searchDir string) error {
 	cols := Collections(cfg)
-	items, err := b.buildManifests(manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL, Lang: cfg.Site.Lang, Now: now()}, cols, cfg.PageSize)
+	items, err := b.buildManifests(manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL, Lang: cfg.Site.Lang, Now: b.now}, cols, cfg.PageSize)
 	if err != nil {
 		return fmt.Errorf("build manifests: %w", err)
 	}
@@ -294,27 +300,6 @@ func manifestItem(key string, body []byte) plan.Item {
 func isShard(key string) bool {
 	return strings.HasPrefix(key, "metadata/") && strings.Count(key, "/") == 2 &&
 		!strings.HasPrefix(key, contract.TagsPrefix) && !strings.HasPrefix(key, contract.SitemapsPrefix)
-}
-
-// Run validates, plans against store and, unless DryRun, applies. The
-// bucket is listed while the content is validated (Prefetch); nothing is
-// written before the whole tree is valid.
-func Run(ctx context.Context, cfg *content.Config, storage store.Store, opts Options) (*Report, error) {
-	if opts.Listing == nil {
-		opts.Listing = Prefetch(ctx, storage)
-	}
-	built, problems, err := Validate(ctx, cfg)
-	if err == nil && len(problems) > 0 {
-		err = fmt.Errorf("%w: %d problem(s)", ErrInvalid, len(problems))
-	}
-	if err != nil {
-		opts.Listing.Cancel()
-		if len(problems) > 0 {
-			return &Report{Problems: problems}, err
-		}
-		return nil, err
-	}
-	return Plan(ctx, built, storage, opts)
 }
 
 // Plan lists the bucket, reads the manifests that changed, plans and

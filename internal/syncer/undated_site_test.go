@@ -14,6 +14,7 @@ import (
 	"github.com/axctl/axctl/internal/manifest"
 	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/syncer"
+	"github.com/axctl/axctl/internal/testutil/synctest"
 )
 
 // undatedEntry is one entry of the undated oracle site, as truth.json
@@ -98,7 +99,7 @@ func TestUndatedSite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := syncer.Run(t.Context(), s.config(), storage, syncer.Options{MaxDeletes: -1}); err != nil {
+	if _, err := synctest.Run(t.Context(), s.config(), storage, syncer.Options{MaxDeletes: -1}); err != nil {
 		t.Fatal(err)
 	}
 	b, err := json.MarshalIndent(map[string]any{"entries": truth}, "", " ")

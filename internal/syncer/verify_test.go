@@ -15,6 +15,7 @@ import (
 	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/syncer"
 	"github.com/axctl/axctl/internal/testutil/minio"
+	"github.com/axctl/axctl/internal/testutil/synctest"
 )
 
 // TestVerifyRepairsStrippedMetadata: an entry object whose custom metadata
@@ -93,7 +94,7 @@ func TestVerifyRepairsStrippedMetadata(t *testing.T) {
 
 			verify := func(dry bool) *syncer.Report {
 				t.Helper()
-				rep, err := syncer.Run(context.Background(), s.config(), storage, syncer.Options{MaxDeletes: -1, Concurrency: 4, Verify: true, DryRun: dry})
+				rep, err := synctest.Run(context.Background(), s.config(), storage, syncer.Options{MaxDeletes: -1, Concurrency: 4, Verify: true, DryRun: dry})
 				if err != nil {
 					t.Fatalf("sync --verify: %v", err)
 				}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/axctl/axctl/internal/syncer"
+	"github.com/axctl/axctl/internal/testutil/synctest"
 )
 
 // An entry whose expires has passed at sync time is never shown again: it
@@ -15,14 +16,12 @@ func TestExpiredEntriesAreNotPublished(t *testing.T) {
 	s.entry("blog", "kept", "Kept", "2026-01-01", "body")
 	s.entry("blog", "ends", "Ends", "2026-01-02", "body", "expires: 2026-03-01")
 	b := openDir(t)
-	defer syncer.SetNow(func() time.Time { return time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC) })()
-	rep := run(t, s, b.storage)
+	rep := runAt(t, s, b.storage, time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC))
 	if rep.Entries != 2 || rep.Expired != 0 {
 		t.Fatalf("before expiry: entries %d expired %d", rep.Entries, rep.Expired)
 	}
 
-	syncer.SetNow(func() time.Time { return time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC) })
-	rep = run(t, s, b.storage)
+	rep = runAt(t, s, b.storage, time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC))
 	if rep.Entries != 1 || rep.Expired != 1 {
 		t.Fatalf("after expiry: entries %d expired %d", rep.Entries, rep.Expired)
 	}
@@ -57,7 +56,7 @@ func TestPurgeTagsSpareTheSiteTagUnlessTheShellChanges(t *testing.T) {
 	}
 	cfg := s.config()
 	cfg.Site.Title = "Renamed"
-	rep2, err := syncer.Run(t.Context(), cfg, b.storage, syncer.Options{MaxDeletes: -1})
+	rep2, err := synctest.Run(t.Context(), cfg, b.storage, syncer.Options{MaxDeletes: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

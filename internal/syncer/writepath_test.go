@@ -12,6 +12,7 @@ import (
 	"github.com/axctl/axctl/internal/manifest"
 	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/syncer"
+	"github.com/axctl/axctl/internal/testutil/synctest"
 )
 
 // op is one write a store was asked for, in call order.
@@ -175,7 +176,7 @@ func TestWritePathsKeepOrderAndConditions(t *testing.T) {
 			run(t, s, b)
 			changeSite(t, s)
 			return b, func(w store.Store, dry bool) (*syncer.Report, error) {
-				return syncer.Run(context.Background(), s.config(), w, syncer.Options{MaxDeletes: -1, DryRun: dry})
+				return synctest.Run(context.Background(), s.config(), w, syncer.Options{MaxDeletes: -1, DryRun: dry})
 			}
 		},
 		"rebuild": func(t *testing.T) (store.Store, func(store.Store, bool) (*syncer.Report, error)) {

@@ -83,7 +83,7 @@ func childSync(args []string) error {
 		return err
 	}
 	listing := syncer.Prefetch(ctx, storage)
-	built, problems, err := syncer.ValidateCached(ctx, cfg, cache)
+	built, problems, err := syncer.Validate(ctx, cfg, syncer.ValidateOptions{Cache: cache})
 	if err != nil {
 		return err
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/syncer"
 	"github.com/axctl/axctl/internal/testutil"
+	"github.com/axctl/axctl/internal/testutil/synctest"
 )
 
 // Seed is AXCTL_SEED when set (to replay a run), else the clock; it is logged.
@@ -161,7 +162,7 @@ func (s *Site) Sync(t testing.TB) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := syncer.Run(t.Context(), cfg, s.storage, syncer.Options{MaxDeletes: -1})
+	rep, err := synctest.Run(t.Context(), cfg, s.storage, syncer.Options{MaxDeletes: -1})
 	if err != nil {
 		var problems []string
 		if rep != nil {
