@@ -3,6 +3,7 @@ package syncer_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/axctl/axctl/internal/content"
+	"github.com/axctl/axctl/internal/plan"
 	"github.com/axctl/axctl/internal/search"
 	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/syncer"
@@ -24,12 +26,9 @@ func indexBytes(t *testing.T, built *syncer.Built) map[string][]byte {
 		if !search.IsKey(it.Key) {
 			continue
 		}
-		b := it.Body
-		if b == nil {
-			var err error
-			if b, err = os.ReadFile(it.Src); err != nil {
-				t.Fatal(err)
-			}
+		b, err := itemBody(it)
+		if err != nil {
+			t.Fatal(err)
 		}
 		if store.MD5Hex(b) != it.MD5 {
 			t.Fatalf("%s: MD5 %s does not match its bytes", it.Key, it.MD5)
@@ -37,6 +36,23 @@ func indexBytes(t *testing.T, built *syncer.Built) map[string][]byte {
 		out[it.Key] = b
 	}
 	return out
+}
+
+// itemBody reads an item's body wherever it is: in memory, in a file, or
+// streamed by Open (the sync's temporary manifests file).
+func itemBody(it plan.Item) ([]byte, error) {
+	switch {
+	case it.Body != nil:
+		return it.Body, nil
+	case it.Open != nil:
+		r, err := it.Open()
+		if err != nil {
+			return nil, err
+		}
+		defer r.Close()
+		return io.ReadAll(r)
+	}
+	return os.ReadFile(it.Src)
 }
 
 // TestSearchDocsCachedOracle edits, adds, moves and deletes random entries

@@ -58,13 +58,15 @@ type nopCloser struct{ *io.SectionReader }
 
 func (nopCloser) Close() error { return nil }
 
-// buildManifests builds the manifests into a spill and returns their items
-// (by key order), site.json's bytes and each object's MD5 by key.
+// buildManifests builds the manifests into a new spill (b.spill, where a
+// new search index goes too) and returns their items; it keeps site.json's
+// bytes and each object's MD5 by key.
 func (b *Built) buildManifests(site manifest.Site, cols []manifest.Collection, pageSize int) ([]plan.Item, error) {
 	sp, err := newSpill(b)
 	if err != nil {
 		return nil, err
 	}
+	b.spill = sp
 	var items []plan.Item
 	b.local = map[string]string{}
 	err = manifest.BuildEach(site, cols, b.records, pageSize, func(key string, body []byte) error {

@@ -147,6 +147,9 @@ type Built struct {
 	// local holds the MD5 of each produced manifest object by key (their
 	// bytes are in a temporary file, spill.go); site the bytes of site.json.
 	local map[string]string
+	// spill is the temporary file the manifests and a new search index
+	// are kept in (nil before the manifests are built).
+	spill *spill
 	site  []byte
 	// Warnings do not stop a sync: code blocks published plain because
 	// their highlighting failed or ran out of time (validate shows them too).
