@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/axctl/axctl/internal/atomicfile"
 	"github.com/axctl/axctl/internal/manifest"
 	"github.com/axctl/axctl/internal/render"
 	"github.com/axctl/axctl/internal/search"
@@ -218,7 +219,7 @@ func (c *Cache) RememberSearch(path string, d *search.Doc) error {
 	sum := sha256.Sum256(buf.Bytes())
 	name := hex.EncodeToString(sum[:16]) + ".gob"
 	if _, err := os.Stat(c.docPath(name)); err != nil {
-		if err := writeAtomic(c.docPath(name), buf.Bytes()); err != nil {
+		if err := atomicfile.Write(c.docPath(name), buf.Bytes()); err != nil {
 			return fmt.Errorf("render cache: %w", err)
 		}
 	}
@@ -254,7 +255,7 @@ func (c *Cache) remember(f file, st fs.FileInfo, src []byte, e *Entry, refs []lo
 	e.BodyMD5 = hex.EncodeToString(sum[:])
 	body := c.bodyPath(e.BodyMD5)
 	if _, err := os.Stat(body); err != nil {
-		if err := writeAtomic(body, e.HTML); err != nil {
+		if err := atomicfile.Write(body, e.HTML); err != nil {
 			return fmt.Errorf("render cache: %w", err)
 		}
 	}
@@ -326,7 +327,7 @@ func (c *Cache) write() error {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
-	return writeAtomicFunc(filepath.Join(c.dir, "render.gob"), func(w io.Writer) error {
+	return atomicfile.WriteFunc(filepath.Join(c.dir, "render.gob"), func(w io.Writer) error {
 		bw := bufio.NewWriter(w)
 		enc := gob.NewEncoder(bw)
 		if err := enc.Encode(cacheHeader{Fingerprint: c.fingerprint, Entries: len(paths)}); err != nil {
@@ -344,33 +345,4 @@ func (c *Cache) write() error {
 func srcHash(src []byte) string {
 	s := sha256.Sum256(src)
 	return hex.EncodeToString(s[:16])
-}
-
-func writeAtomic(path string, b []byte) error {
-	return writeAtomicFunc(path, func(w io.Writer) error {
-		_, err := w.Write(b)
-		return err
-	})
-}
-
-// writeAtomicFunc writes path through fill, into a temporary file renamed
-// into place once complete.
-func writeAtomicFunc(path string, fill func(io.Writer) error) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp := fmt.Sprintf("%s.%d.%d.tmp", path, os.Getpid(), time.Now().UnixNano())
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	err = fill(f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, path)
 }

@@ -18,6 +18,8 @@ import (
 	"strings"
 
 	"github.com/axctl/axctl/worker"
+
+	"github.com/axctl/axctl/internal/atomicfile"
 )
 
 // Placeholder marks every name the user must choose (bucket, Worker, site).
@@ -161,22 +163,7 @@ func replaceOne(name string, data []byte) (Status, error) {
 	if st, err := writeOne(name, data); err != nil || st != Modified {
 		return st, err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".axctl-init-*")
-	if err != nil {
-		return "", fmt.Errorf("init %q: %w", name, err)
-	}
-	defer os.Remove(tmp.Name()) // after the rename: already gone
-	_, err = tmp.Write(data)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), name)
-	}
-	if err != nil {
+	if err := atomicfile.Write(name, data); err != nil {
 		return "", fmt.Errorf("init %q: %w", name, err)
 	}
 	return Updated, nil

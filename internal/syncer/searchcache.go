@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/axctl/axctl/internal/atomicfile"
 	"github.com/axctl/axctl/internal/plan"
 	"github.com/axctl/axctl/internal/store"
 )
@@ -93,11 +94,7 @@ func keepSearch(dir, digest string, index map[string][]byte) error {
 	if err != nil {
 		return err
 	}
-	tmp := filepath.Join(d, "index.json.tmp")
-	if err := os.WriteFile(tmp, raw, 0o644); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, filepath.Join(d, "index.json")); err != nil {
+	if err := atomicfile.Write(filepath.Join(d, "index.json"), raw); err != nil {
 		return err
 	}
 	old, _ := os.ReadDir(dir)
