@@ -19,6 +19,7 @@ import (
 
 	"github.com/axctl/axctl/internal/content"
 	"github.com/axctl/axctl/internal/store"
+	"github.com/axctl/axctl/internal/syncer"
 )
 
 // Options are dev's inputs.
@@ -45,6 +46,7 @@ type session struct {
 	cfg     *content.Config
 	cache   *content.Cache
 	storage *store.DirStore
+	unsaved *syncer.Built // a valid sync whose cache state is not yet on disk
 }
 
 // Run syncs, serves and watches until ctx ends (Ctrl-C), then stops the
@@ -74,6 +76,7 @@ func Run(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
+	s.saveCache()
 	// The first message mirrors the whole bucket, valid content or not:
 	// while there are problems, the last good site is behind the overlay.
 	if first.Put, err = s.all(ctx); err != nil {
@@ -178,7 +181,22 @@ func (s *session) watch(ctx context.Context, srv *server) error {
 				return err
 			}
 			fmt.Fprintf(s.opts.Err, "%s; reloaded (%d ms in all)\n", line, time.Since(t0).Milliseconds())
+			s.saveCache()
 		}
+	}
+}
+
+// saveCache writes the render cache a valid sync left in memory
+// (KeepLater), after the reload: the next `axctl dev` or `axctl sync`
+// starts from it. A failure is printed; the cache only saves time.
+func (s *session) saveCache() {
+	if s.unsaved == nil {
+		return
+	}
+	b := s.unsaved
+	s.unsaved = nil
+	if err := b.Keep(); err != nil {
+		fmt.Fprintf(s.opts.Err, "axctl dev: render cache: %v\n", err)
 	}
 }
 

@@ -21,7 +21,7 @@ const leaseWait = 30 * time.Second
 // error, so bad content never stops dev.
 func (s *session) sync(ctx context.Context) (message, string, error) {
 	t0 := time.Now()
-	built, problems, err := syncer.Validate(ctx, s.cfg, syncer.ValidateOptions{Cache: s.cache})
+	built, problems, err := syncer.Validate(ctx, s.cfg, syncer.ValidateOptions{Cache: s.cache, KeepLater: true})
 	validated := time.Since(t0)
 	if ctx.Err() != nil {
 		return message{}, "", ctx.Err()
@@ -39,6 +39,7 @@ func (s *session) sync(ctx context.Context) (message, string, error) {
 		}
 		return m, fmt.Sprintf("%d problem(s); nothing was written", len(m.Problems)), nil
 	}
+	s.unsaved = built
 	for _, w := range built.Warnings {
 		fmt.Fprintln(s.opts.Err, w.String())
 	}

@@ -40,6 +40,26 @@ const metaDir = ".meta"
 type DirStore struct {
 	dir string
 	mu  sync.Mutex // serialises check-and-write in Put and Delete
+	// etags remembers, per key, the MD5 of the body file List last read
+	// and the file's identity then (etagStamp): a List that finds the same
+	// file reports the ETag without reading every byte again. Every write
+	// renames a new file into place (a new inode), so a changed body is a
+	// changed stamp; Put and Delete also forget the key. It lives as long
+	// as the DirStore: `axctl dev` lists after every save.
+	etags sync.Map // key → etagStamp
+}
+
+// etagStamp is a body file's identity and MD5 when List read it.
+type etagStamp struct {
+	ino, ctime, size, mtime int64
+	etag                    string
+}
+
+// stampOf is fi's identity: inode and status-change time (where the
+// platform has them), size and modification time in nanoseconds.
+func stampOf(fi fs.FileInfo) etagStamp {
+	ino, ctime := fileID(fi)
+	return etagStamp{ino: ino, ctime: ctime, size: fi.Size(), mtime: fi.ModTime().UnixNano()}
 }
 
 var _ Store = (*DirStore)(nil)
@@ -116,22 +136,47 @@ func (s *DirStore) List(ctx context.Context, prefix string, fn func(Object) erro
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		body, err := os.ReadFile(s.bodyPath(key))
+		obj, err := s.listed(key)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue // deleted while listing
 		}
 		if err != nil {
 			return fmt.Errorf("list %s: %w", s, err)
 		}
-		obj, err := s.object(key, body)
-		if err != nil {
-			return err
-		}
 		if err := fn(obj); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// listed is key as List reports it: its ETag from the memo when the body
+// file is the one last read (same inode, change time, size and
+// modification time), else read and hashed. The stamp is kept only when
+// the file did not change while it was read (stat before and after agree)
+// and the platform gives inodes.
+func (s *DirStore) listed(key string) (Object, error) {
+	p := s.bodyPath(key)
+	before, err := os.Stat(p)
+	if err != nil {
+		return Object{}, err
+	}
+	st := stampOf(before)
+	if v, ok := s.etags.Load(key); ok {
+		if memo := v.(etagStamp); memo.ino == st.ino && memo.ctime == st.ctime && memo.size == st.size && memo.mtime == st.mtime {
+			return Object{Key: key, Size: st.size, ETag: memo.etag, LastModified: before.ModTime()}, nil
+		}
+	}
+	body, err := os.ReadFile(p)
+	if err != nil {
+		return Object{}, err
+	}
+	obj := Object{Key: key, Size: int64(len(body)), ETag: MD5Hex(body), LastModified: before.ModTime()}
+	if after, err := os.Stat(p); err == nil && stampOf(after) == st && st.size == obj.Size && st.ino != 0 {
+		st.etag = obj.ETag
+		s.etags.Store(key, st)
+	}
+	return obj, nil
 }
 
 func (s *DirStore) object(key string, body []byte) (Object, error) {
@@ -230,6 +275,7 @@ func (s *DirStore) PutReader(ctx context.Context, key string, r io.ReadSeeker, s
 		}
 		return "", err
 	}
+	s.etags.Delete(key)
 	if err := s.moveInto(tmp, s.bodyPath(key)); err != nil {
 		return "", fmt.Errorf("put %q: %w", key, err)
 	}
@@ -328,6 +374,7 @@ func (s *DirStore) Delete(ctx context.Context, keys []string) error {
 			errs = append(errs, err)
 			continue
 		}
+		s.etags.Delete(key)
 		for _, p := range []string{s.bodyPath(key), s.metaPath(key)} {
 			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) && !isNotDir(err) {
 				errs = append(errs, fmt.Errorf("delete %q: %w", key, err))

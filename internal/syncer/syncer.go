@@ -89,6 +89,11 @@ type ValidateOptions struct {
 	// Now is the time expiry is judged by and site.json is built at (zero:
 	// the clock).
 	Now time.Time
+	// KeepLater leaves the render cache unsaved: the caller saves it with
+	// Built.Keep when the time is its own. `axctl dev` saves after the
+	// reload is sent, so gob-encoding every entry's record and search data
+	// is not between a save and the reloaded page.
+	KeepLater bool
 }
 
 // Validate loads the content and builds every object it would produce,
@@ -123,12 +128,21 @@ func Validate(ctx context.Context, cfg *content.Config, opts ValidateOptions) (*
 	if err := b.manifests(cfg, searchDir); err != nil {
 		return nil, nil, err
 	}
-	if cache != nil {
-		if err := cache.Save(); err != nil {
+	if !opts.KeepLater {
+		if err := b.Keep(); err != nil {
 			return nil, nil, err
 		}
 	}
 	return b, nil, nil
+}
+
+// Keep saves the render cache a valid Validate left in memory (with
+// ValidateOptions.KeepLater; Validate does it itself otherwise).
+func (b *Built) Keep() error {
+	if b.cache == nil {
+		return nil
+	}
+	return b.cache.Save()
 }
 
 // Built is every object the content produces.

@@ -131,7 +131,8 @@ func (b *bench) dev() error {
 	b.add(area, fmt.Sprintf("`axctl dev` start on %s entries (first sync into an empty bucket, workerd up, serving)", num(float64(b.cfg.N))),
 		fmt.Sprintf("%.1f s", start.Seconds()), "", "")
 	b.add(area, fmt.Sprintf("save one entry → reload event · → its page through the Worker with the change (%s entries, n=%d, debounce 30 ms)", num(float64(b.cfg.N)), len(toPage)),
-		fmt.Sprintf("event median %s, max %s · page median %s, max %s%s%s", msText(medianDur(toEvent)), msText(slices.Max(toEvent)), msText(med), msText(worst), staleNote(stale), phases),
+		fmt.Sprintf("event median %s, p90 %s, max %s · page median %s, p90 %s, max %s%s%s", msText(medianDur(toEvent)), msText(p90Dur(toEvent)), msText(slices.Max(toEvent)),
+			msText(med), msText(p90Dur(toPage)), msText(worst), staleNote(stale), phases),
 		fmt.Sprintf("< %s", msText(devGoal)), verdict(med < devGoal))
 	return nil
 }

@@ -65,6 +65,16 @@ func medianDur(ds []time.Duration) time.Duration {
 	return s[(len(s)-1)/2]
 }
 
+// p90Dur is the 90th percentile of ds (nearest rank).
+func p90Dur(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[(len(s)*9+9)/10-1]
+}
+
 func medianInt(xs []int64) int64 {
 	if len(xs) == 0 {
 		return 0
