@@ -17,13 +17,23 @@ type Link struct {
 }
 
 // related fills the rel field of every entry: up to MaxRelated other
-// entries, from any collection, that share at least one tag slug with it,
-// most shared tags first, then newest (date descending), then by collection
-// and slug. Entries with a visibility window (publishDate or expires) are
-// never listed, so a page links to nothing the Worker may hide.
+// entries, from any collection, older than it (after it in the listing
+// order: date descending, then collection, then slug), that share at least
+// one tag slug with it, most shared tags first, then newest, then by
+// collection and slug. Entries with a visibility window (publishDate or
+// expires) are never listed, so a page links to nothing the Worker may
+// hide.
 //
-// Candidates are walked in recency order through the posting lists of the
-// record's own tags only. Once MaxRelated are found whose smallest shared
+// Only older entries, so that publishing a new entry changes no other
+// entry's list: were newer ones candidates, a new entry with a common tag
+// would enter the list of every entry whose best matches share only that
+// tag, and one publish at 1,000,000 entries would rewrite about half the
+// shards and purge as many entry pages (docs/bucket.md, "Objects an edit
+// rewrites"). A backdated entry, a retitle or a deletion changes the lists
+// of the few newer entries that list it.
+//
+// Candidates are walked in recency order, from the entry's own place,
+// through the posting lists of the record's own tags only. Once MaxRelated are found whose smallest shared
 // count is c, a later (older) candidate must share more than c tags, so it
 // is in at least one of the record's m-c shortest lists: the others stop
 // being walked, and the walk ends when c reaches m. A common tag (one on
@@ -52,10 +62,19 @@ func (b *builder) related() {
 			posting[s] = append(posting[s], int32(k))
 		}
 	}
+	order := func(x int32, r *Record, col int32) int {
+		rx := b.ents[x].r
+		return cmp.Or(strings.Compare(r.Date, rx.Date), strings.Compare(b.cols[b.ents[x].col].Name, b.cols[col].Name), strings.Compare(rx.Slug, r.Slug))
+	}
 	for i := range b.ents {
 		e := &b.ents[i]
 		e.nrel = 0
-		for _, k := range sc.ranks(posting, sc.tagSlugs(e.r.Tags), rank[i]) {
+		from := rank[i] + 1 // the first rank older than the entry
+		if rank[i] < 0 {    // not a candidate itself: where it would be
+			k, _ := slices.BinarySearchFunc(cands, int32(i), func(x, _ int32) int { return order(x, e.r, e.col) })
+			from = int32(k)
+		}
+		for _, k := range sc.ranks(posting, sc.tagSlugs(e.r.Tags), from) {
 			e.rel[e.nrel] = cands[k]
 			e.nrel++
 		}
@@ -122,8 +141,8 @@ func (sc *relScratch) tagSlugs(tags []Tag) []string {
 }
 
 // ranks returns the ranks of the best MaxRelated candidates sharing a tag
-// of slugs, skipping rank me (the record itself), in reused memory.
-func (sc *relScratch) ranks(posting map[string][]int32, slugs []string, me int32) []int32 {
+// of slugs, of rank from or more (older than the record), in reused memory.
+func (sc *relScratch) ranks(posting map[string][]int32, slugs []string, from int32) []int32 {
 	sc.lists = sc.lists[:0]
 	for _, s := range slugs {
 		if l := posting[s]; len(l) > 0 {
@@ -135,7 +154,9 @@ func (sc *relScratch) ranks(posting map[string][]int32, slugs []string, me int32
 	m := len(lists)
 	best := sc.best[:0] // count descending, then rank ascending
 	ptr := slices.Grow(sc.ptr[:0], m)[:m]
-	clear(ptr)
+	for j, l := range lists {
+		ptr[j], _ = slices.BinarySearch(l, from)
+	}
 	active := m
 	for active > 0 {
 		next := int32(-1)
@@ -151,9 +172,6 @@ func (sc *relScratch) ranks(posting map[string][]int32, slugs []string, me int32
 			if ptr[j] < len(lists[j]) && lists[j][ptr[j]] == next {
 				ptr[j]++
 			}
-		}
-		if next == me {
-			continue
 		}
 		n := 0
 		for _, l := range lists {

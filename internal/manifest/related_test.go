@@ -11,7 +11,7 @@ import (
 	"testing"
 )
 
-// bruteRelated is the oracle: for each record, score every other eligible
+// bruteRelated is the oracle: for each record, score every older eligible
 // record by shared tag slugs, sort, keep MaxRelated.
 func bruteRelated(recs map[string][]Record) map[string][]Link {
 	type cand struct {
@@ -41,7 +41,8 @@ func bruteRelated(recs map[string][]Record) map[string][]Link {
 		}
 		var ss []scored
 		for _, y := range all {
-			if y.coll == x.coll && y.r.Slug == x.r.Slug || y.r.PublishDate != "" || y.r.Expires != "" {
+			// Only entries after x in the listing order (older): date descending, collection, slug.
+			if cmp.Or(strings.Compare(y.r.Date, x.r.Date), strings.Compare(x.coll, y.coll), strings.Compare(x.r.Slug, y.r.Slug)) >= 0 || y.r.PublishDate != "" || y.r.Expires != "" {
 				continue
 			}
 			if n := shared(x.r, y.r); n > 0 {

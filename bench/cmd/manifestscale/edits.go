@@ -43,9 +43,6 @@ func edits() []edit {
 		{"edit the body of the entry in the middle (its hash)", func(recs map[string][]manifest.Record) {
 			middle(recs).Hash = strings.Repeat("c", 32)
 		}},
-		{"edit its title", func(recs map[string][]manifest.Record) {
-			middle(recs).Title += " (edited)"
-		}},
 		{"insert a newest entry (2 tags: the most used, and a common one)", func(recs map[string][]manifest.Record) {
 			recs["blog"] = append(recs["blog"], newRecord("2099-01-01T00:00:00Z"))
 		}},
