@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"github.com/axctl/axctl/internal/testutil"
 	"io/fs"
-	"maps"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -20,8 +19,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/axctl/axctl/bench/corpus"
 	"github.com/axctl/axctl/internal/store"
@@ -298,85 +295,13 @@ func s3Store(t testing.TB, srv *minio.Server) *store.S3Store {
 	return s
 }
 
-// object is one stored object as buckets are compared: bytes, content
-// type, cache control and custom metadata (decoded).
-type object struct {
-	Body  []byte
-	Attrs store.Attrs
-}
+// object, snapshot and bucketDiff are testutil's, shared with the syncer
+// tests.
+type object = testutil.Object
 
-// snapshot reads every object of a store.
-func snapshot(t testing.TB, s store.Store) map[string]object {
-	t.Helper()
-	ctx := context.Background()
-	var keys []string
-	if err := s.List(ctx, "", func(o store.Object) error {
-		keys = append(keys, o.Key)
-		return nil
-	}); err != nil {
-		t.Fatalf("list %s: %v", s, err)
-	}
-	out := make(map[string]object, len(keys))
-	var mu sync.Mutex
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(8)
-	for _, k := range keys {
-		g.Go(func() error {
-			body, _, attrs, err := s.Get(ctx, k)
-			if err != nil {
-				return fmt.Errorf("get %s: %w", k, err)
-			}
-			if len(attrs.Metadata) == 0 {
-				attrs.Metadata = nil
-			}
-			mu.Lock()
-			out[k] = object{Body: body, Attrs: attrs}
-			mu.Unlock()
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
+func snapshot(t testing.TB, s store.Store) map[string]object { return testutil.Snapshot(t, s) }
 
-// bucketDiff describes how got differs from want (keys, bytes, content
-// type, cache control, metadata), at most a few lines; "" when equal.
-func bucketDiff(got, want map[string]object) string {
-	var out []string
-	add := func(format string, a ...any) {
-		if len(out) < 12 {
-			out = append(out, fmt.Sprintf(format, a...))
-		}
-	}
-	n := 0
-	for _, k := range sortedKeys(want) {
-		g, ok := got[k]
-		w := want[k]
-		switch {
-		case !ok:
-			add("missing %s", k)
-		case !bytes.Equal(g.Body, w.Body):
-			add("%s: body differs (%d vs %d bytes)", k, len(g.Body), len(w.Body))
-		case g.Attrs.ContentType != w.Attrs.ContentType || g.Attrs.CacheControl != w.Attrs.CacheControl || !maps.Equal(g.Attrs.Metadata, w.Attrs.Metadata):
-			add("%s: attributes differ: got %v, want %v", k, g.Attrs, w.Attrs)
-		default:
-			continue
-		}
-		n++
-	}
-	for _, k := range sortedKeys(got) {
-		if _, ok := want[k]; !ok {
-			add("extra %s", k)
-			n++
-		}
-	}
-	if n == 0 {
-		return ""
-	}
-	return fmt.Sprintf("%d object(s) differ:\n  %s", n, strings.Join(out, "\n  "))
-}
+func bucketDiff(got, want map[string]object) string { return testutil.BucketDiff(got, want) }
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))

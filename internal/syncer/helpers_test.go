@@ -1,10 +1,8 @@
 package syncer_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -235,38 +233,10 @@ func runAt(t *testing.T, s *site, storage store.Store, now time.Time) *syncer.Re
 	return rep
 }
 
-// object is one stored object as the tests compare it.
-type object struct {
-	Body         []byte
-	ETag         string
-	LastModified time.Time
-	Attrs        store.Attrs
-}
+// object and snapshot are testutil's, shared with the soak tests.
+type object = testutil.Object
 
-// snapshot reads every object of the bucket (through an uncounted store).
-func snapshot(t *testing.T, s store.Store) map[string]object {
-	t.Helper()
-	ctx := context.Background()
-	var keys []string
-	if err := s.List(ctx, "", func(o store.Object) error {
-		keys = append(keys, o.Key)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	out := make(map[string]object, len(keys))
-	for _, k := range keys {
-		body, o, attrs, err := s.Get(ctx, k)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(attrs.Metadata) == 0 {
-			attrs.Metadata = nil
-		}
-		out[k] = object{Body: body, ETag: o.ETag, LastModified: o.LastModified, Attrs: attrs}
-	}
-	return out
-}
+func snapshot(t *testing.T, s store.Store) map[string]object { return testutil.Snapshot(t, s) }
 
 func keysOf(m map[string]object) []string {
 	keys := make([]string, 0, len(m))
@@ -281,18 +251,8 @@ func keysOf(m map[string]object) []string {
 // bytes, content type, cache control and custom metadata.
 func sameBucket(t *testing.T, got, want map[string]object) {
 	t.Helper()
-	if g, w := keysOf(got), keysOf(want); !equalStrings(g, w) {
-		t.Fatalf("keys differ:\n got %q\nwant %q", g, w)
-	}
-	for k, w := range want {
-		g := got[k]
-		if !bytes.Equal(g.Body, w.Body) {
-			t.Errorf("%s: body differs:\n got %q\nwant %q", k, g.Body, w.Body)
-		}
-		if g.Attrs.ContentType != w.Attrs.ContentType || g.Attrs.CacheControl != w.Attrs.CacheControl ||
-			!maps.Equal(g.Attrs.Metadata, w.Attrs.Metadata) {
-			t.Errorf("%s: attributes differ:\n got %+v\nwant %+v", k, g.Attrs, w.Attrs)
-		}
+	if d := testutil.BucketDiff(got, want); d != "" {
+		t.Fatal(d)
 	}
 }
 
