@@ -15,6 +15,7 @@ import (
 	"github.com/BurntSushi/toml"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/axctl/axctl/internal/content"
 	"github.com/axctl/axctl/internal/contract"
 )
 
@@ -31,6 +32,10 @@ const (
 // Source is what Inspect found in an existing tree, and the configuration
 // that publishes it where it is.
 type Source struct {
+	// readmes are the index files (README.md, index.md) of top folders that
+	// hold no other Markdown: pages of the "pages" collection, not
+	// collections with nothing to list.
+	readmes     []string
 	Dir         string
 	Kind        Kind
 	ConfigFile  string // the tool's config it read ("" for a plain tree)
@@ -120,6 +125,9 @@ func Inspect(dir string) (*Source, error) {
 			s.addCollection(root, used, n[1:], n, "", nil)
 		case skipDirs[n] || strings.HasPrefix(n, "_"):
 			s.skipAll(root, n, "files in folders a site generator does not publish as pages ("+n+"/)")
+		case s.Kind == Plain && indexOnly(filepath.Join(root, n)) != "":
+			s.readmes = append(s.readmes, n+"/"+indexOnly(filepath.Join(root, n)))
+			topFiles = true
 		default:
 			s.addCollection(root, used, n, n, "", nil)
 		}
@@ -145,6 +153,32 @@ func Inspect(dir string) (*Source, error) {
 	}
 	s.Collections = kept
 	return s, nil
+}
+
+// indexOnly returns the name of dir's index file (README.md, index.md…)
+// when it is the only Markdown file in dir and below it; else "".
+func indexOnly(dir string) string {
+	found, n := "", 0
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || n > 1 {
+			return filepath.SkipAll
+		}
+		if d.IsDir() && p != dir && strings.HasPrefix(d.Name(), ".") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && entryExt[strings.ToLower(filepath.Ext(p))] {
+			n++
+			name := d.Name()
+			if filepath.Dir(p) == dir && content.IsIndexName(strings.TrimSuffix(name, filepath.Ext(name))) {
+				found = name
+			}
+		}
+		return nil
+	})
+	if n != 1 {
+		return ""
+	}
+	return found
 }
 
 // readHugo reads a Hugo site's configuration, if dir holds one.

@@ -46,10 +46,14 @@ func (s *Source) addCollection(root string, used map[string]bool, name, folder, 
 			}
 		}
 	}
+	inDirs := map[string]bool{}
 	if folder == "." && dirs == nil {
 		c.Include = []string{"/*.md", "/*.markdown"}
+		for _, f := range s.readmes { // a top folder holding only its README: a page
+			c.Include = append(c.Include, "/"+f)
+			inDirs[path.Dir(f)] = true
+		}
 	}
-	inDirs := map[string]bool{}
 	for _, d := range dirs {
 		c.Include = append(c.Include, "/"+d+"/")
 		inDirs[d] = true
