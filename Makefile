@@ -53,7 +53,7 @@ test-worker:
 
 ## test-e2e: MinIO → axctl sync/pull → the Worker in workerd → Varnish (varnish/axctl.vcl); needs `make tools`
 test-e2e:
-	$(GO) test -count=1 -timeout 5m ./e2e/
+	$(GO) test -count=1 -timeout 8m ./e2e/
 
 ## test-browser: the demo site in Debian's Chromium (screenshots in out/screenshots/), and through vnu, feedparser and expat
 test-browser:

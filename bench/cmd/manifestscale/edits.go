@@ -2,10 +2,12 @@ package main
 
 import (
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/axctl/axctl/bench/corpus"
 	"github.com/axctl/axctl/internal/manifest"
@@ -67,24 +69,37 @@ func sums(cols []manifest.Collection, recs map[string][]manifest.Record) (map[st
 }
 
 // editCost prints, for each edit, the manifest objects a sync would write
-// (new or changed bytes) and delete, by kind.
+// (new or changed bytes) and delete, by kind. The builds run at once (set
+// GOMAXPROCS to use more threads than cores on a shared machine).
 func editCost(n int, seed uint64, w io.Writer) error {
 	cols, recs := corpus.Records(n, seed)
-	base, err := sums(cols, recs)
-	if err != nil {
+	es := edits()
+	built := make([]map[string][32]byte, len(es)+1)
+	errs := make([]error, len(es)+1)
+	var wg sync.WaitGroup
+	for i := range built {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			changed := recs
+			if i > 0 {
+				changed = make(map[string][]manifest.Record, len(recs))
+				for c, l := range recs {
+					changed[c] = slices.Clone(l)
+				}
+				es[i-1].do(changed)
+			}
+			built[i], errs[i] = sums(cols, changed)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return err
 	}
+	base := built[0]
 	fmt.Fprintf(w, "%d records: %d manifest objects\n", n, len(base))
-	for _, e := range edits() {
-		changed := make(map[string][]manifest.Record, len(recs))
-		for c, l := range recs {
-			changed[c] = slices.Clone(l)
-		}
-		e.do(changed)
-		after, err := sums(cols, changed)
-		if err != nil {
-			return err
-		}
+	for i, e := range es {
+		after := built[i+1]
 		put, del := map[string]int{}, 0
 		total := 0
 		for k, h := range after {
