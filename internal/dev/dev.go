@@ -47,6 +47,8 @@ type session struct {
 	cache   *content.Cache
 	storage *store.DirStore
 	unsaved *syncer.Built // a valid sync whose cache state is not yet on disk
+	// prepared keeps the search docs prepared for the index between syncs.
+	prepared syncer.PreparedDocs
 }
 
 // Run syncs, serves and watches until ctx ends (Ctrl-C), then stops the

@@ -192,7 +192,25 @@ func NewBuilder(n int) *Builder {
 // Compare's order (0 is the newest). Postings keep the best TopK whatever
 // the order docs are added in.
 func (b *Builder) Add(i int, d Doc) error {
-	var info [2][]byte
+	p, err := Prepare(d)
+	if err != nil {
+		return err
+	}
+	return b.AddPrepared(i, p)
+}
+
+// Prepared is what Add derives from a doc alone: its keys with their
+// weights, and its result data without and with the snippet. A caller that
+// indexes the same doc build after build (`axctl dev`) prepares it once.
+type Prepared struct {
+	Collection, Slug string
+	keys             map[string]int
+	info             [2][]byte
+}
+
+// Prepare derives d's keys and result data.
+func Prepare(d Doc) (*Prepared, error) {
+	p := &Prepared{Collection: d.Collection, Slug: d.Slug, keys: keysOf(d)}
 	for j, snippet := range []string{"", d.Snippet} {
 		day := d.Date
 		if len(day) > 10 {
@@ -200,11 +218,16 @@ func (b *Builder) Add(i int, d Doc) error {
 		}
 		enc, err := json.Marshal([]string{d.Collection, d.Slug, d.Title, day, snippet})
 		if err != nil {
-			return fmt.Errorf("encode search doc %s/%s: %w", d.Collection, d.Slug, err)
+			return nil, fmt.Errorf("encode search doc %s/%s: %w", d.Collection, d.Slug, err)
 		}
-		info[j] = enc
+		p.info[j] = enc
 	}
-	keys := keysOf(d)
+	return p, nil
+}
+
+// AddPrepared is Add for a prepared doc (not changed by it).
+func (b *Builder) AddPrepared(i int, p *Prepared) error {
+	d, keys, info := p, p.keys, p.info
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if i < 0 || i >= len(b.info) || b.added[i] {

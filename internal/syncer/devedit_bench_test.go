@@ -42,8 +42,9 @@ func BenchmarkDevEdit(b *testing.B) {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
+	prepared := &syncer.PreparedDocs{}
 	save := func() {
-		built, ps, err := syncer.Validate(ctx, cfg, syncer.ValidateOptions{Cache: cache, KeepLater: true})
+		built, ps, err := syncer.Validate(ctx, cfg, syncer.ValidateOptions{Cache: cache, KeepLater: true, Prepared: prepared})
 		if err != nil || len(ps) > 0 {
 			b.Fatal(err, ps)
 		}

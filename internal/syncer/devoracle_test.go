@@ -46,6 +46,7 @@ func TestDevIncrementalMatchesFreshSync(t *testing.T) {
 	}
 	cfg := s.config()
 	ctx := context.Background()
+	prepared := &syncer.PreparedDocs{}
 	cache, err := content.OpenCache(filepath.Join(s.dir, ".axctl", "cache"), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +68,7 @@ func TestDevIncrementalMatchesFreshSync(t *testing.T) {
 				}
 			}
 		}
-		built, ps, err := syncer.Validate(ctx, cfg, syncer.ValidateOptions{Cache: cache, KeepLater: true})
+		built, ps, err := syncer.Validate(ctx, cfg, syncer.ValidateOptions{Cache: cache, KeepLater: true, Prepared: prepared})
 		if err != nil || len(ps) > 0 {
 			t.Fatalf("save %d: %v %v", save, err, ps)
 		}

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -94,6 +95,60 @@ type ValidateOptions struct {
 	// reload is sent, so gob-encoding every entry's record and search data
 	// is not between a save and the reloaded page.
 	KeepLater bool
+	// Prepared, when set, keeps each search doc the render cache holds
+	// prepared for the index (its keys and result data) from one Validate
+	// to the next: `axctl dev` does not derive every entry's keys again
+	// after a one-entry edit. It holds them in memory, so a one-off sync
+	// leaves it nil.
+	Prepared *PreparedDocs
+}
+
+// PreparedDocs are search docs prepared for the index, by the render
+// cache's doc file (named by its content, so one name is one doc).
+type PreparedDocs struct {
+	mu   sync.Mutex
+	docs map[string]*search.Prepared
+	used map[string]bool // this build's, to forget the others after it
+}
+
+// get returns the prepared doc of file, reading and preparing it when new.
+func (pd *PreparedDocs) get(file string) (*search.Prepared, error) {
+	pd.mu.Lock()
+	p, ok := pd.docs[file]
+	if pd.used == nil {
+		pd.used = map[string]bool{}
+	}
+	pd.used[file] = true
+	pd.mu.Unlock()
+	if ok {
+		return p, nil
+	}
+	d, err := content.ReadSearchDoc(file)
+	if err != nil {
+		return nil, err
+	}
+	if p, err = search.Prepare(*d); err != nil {
+		return nil, err
+	}
+	pd.mu.Lock()
+	if pd.docs == nil {
+		pd.docs = map[string]*search.Prepared{}
+	}
+	pd.docs[file] = p
+	pd.mu.Unlock()
+	return p, nil
+}
+
+// forget drops the docs the last build did not use.
+func (pd *PreparedDocs) forget() {
+	pd.mu.Lock()
+	defer pd.mu.Unlock()
+	for f := range pd.docs {
+		if !pd.used[f] {
+			delete(pd.docs, f)
+		}
+	}
+	pd.used = nil
 }
 
 // Validate loads the content and builds every object it would produce,
@@ -103,7 +158,7 @@ func Validate(ctx context.Context, cfg *content.Config, opts ValidateOptions) (*
 	if now.IsZero() {
 		now = time.Now()
 	}
-	b := &Built{records: map[string][]manifest.Record{}, cache: cache, now: now}
+	b := &Built{records: map[string][]manifest.Record{}, cache: cache, now: now, prepared: opts.Prepared}
 	warn := func(p content.Problem) { b.Warnings = append(b.Warnings, p) }
 	problems, err := content.Load(ctx, cfg, content.Options{Cache: cache, Warn: warn}, func(e *content.Entry) error {
 		if e.Draft() {
@@ -152,12 +207,14 @@ type Built struct {
 	// pending are the published entries the search index reads.
 	pending []pendingDoc
 	// cache keeps each entry's search doc for the next sync (nil: none).
-	cache   *content.Cache
-	now     time.Time
-	assets  map[string]bool
-	drafts  int
-	expired int
-	entries int
+	cache *content.Cache
+	now   time.Time
+	// prepared keeps search docs prepared between Validates (dev).
+	prepared *PreparedDocs
+	assets   map[string]bool
+	drafts   int
+	expired  int
+	entries  int
 	// local holds the MD5 of each produced manifest object by key (their
 	// bytes are in a temporary file, spill.go); site the bytes of site.json.
 	local map[string]string
@@ -267,7 +324,11 @@ func (b *Built) searchIndex() (map[string][]byte, error) {
 	for i, p := range b.pending {
 		g.Go(func() error {
 			rec := b.records[p.collection][p.record]
-			if p.docFile != "" {
+			if p.docFile != "" && b.prepared != nil {
+				if pd, err := b.prepared.get(p.docFile); err == nil && pd.Collection == p.collection && pd.Slug == rec.Slug {
+					return sb.AddPrepared(rank[i], pd)
+				}
+			} else if p.docFile != "" {
 				// A doc that cannot be read is made again from the body.
 				if d, err := content.ReadSearchDoc(p.docFile); err == nil && d.Collection == p.collection && d.Slug == rec.Slug {
 					return sb.Add(rank[i], *d)
@@ -292,6 +353,9 @@ func (b *Built) searchIndex() (map[string][]byte, error) {
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
+	}
+	if b.prepared != nil {
+		b.prepared.forget()
 	}
 	return sb.Objects()
 }
