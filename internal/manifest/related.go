@@ -3,8 +3,11 @@ package manifest
 import (
 	"cmp"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // MaxRelated is how many related entries a record lists.
@@ -66,19 +69,37 @@ func (b *builder) related() {
 		rx := b.ents[x].r
 		return cmp.Or(strings.Compare(r.Date, rx.Date), strings.Compare(b.cols[b.ents[x].col].Name, b.cols[col].Name), strings.Compare(rx.Slug, r.Slug))
 	}
-	for i := range b.ents {
-		e := &b.ents[i]
-		e.nrel = 0
-		from := rank[i] + 1 // the first rank older than the entry
-		if rank[i] < 0 {    // not a candidate itself: where it would be
-			k, _ := slices.BinarySearchFunc(cands, int32(i), func(x, _ int32) int { return order(x, e.r, e.col) })
-			from = int32(k)
-		}
-		for _, k := range sc.ranks(posting, sc.tagSlugs(e.r.Tags), from) {
-			e.rel[e.nrel] = cands[k]
-			e.nrel++
-		}
+	// Each entry's walk reads posting, rank and cands only and writes its
+	// own rel: the entries are split among the cores, in blocks, so the
+	// walks of a large site (most of its build time) run in parallel.
+	const block = 1024
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			var sc relScratch
+			for {
+				lo := int(next.Add(block)) - block
+				if lo >= len(b.ents) {
+					return
+				}
+				for i := lo; i < min(lo+block, len(b.ents)); i++ {
+					e := &b.ents[i]
+					e.nrel = 0
+					from := rank[i] + 1 // the first rank older than the entry
+					if rank[i] < 0 {    // not a candidate itself: where it would be
+						k, _ := slices.BinarySearchFunc(cands, int32(i), func(x, _ int32) int { return order(x, e.r, e.col) })
+						from = int32(k)
+					}
+					for _, k := range sc.ranks(posting, sc.tagSlugs(e.r.Tags), from) {
+						e.rel[e.nrel] = cands[k]
+						e.nrel++
+					}
+				}
+			}
+		})
 	}
+	wg.Wait()
 }
 
 // RelatedByKey returns the Related list Build gives each record, by entry
@@ -168,14 +189,18 @@ func (sc *relScratch) ranks(posting map[string][]int32, slugs []string, from int
 		if next < 0 {
 			break
 		}
+		n := 0 // the lists next is in: the active ones it heads, then a search of the rest
 		for j := range active {
 			if ptr[j] < len(lists[j]) && lists[j][ptr[j]] == next {
 				ptr[j]++
+				n++
 			}
 		}
-		n := 0
-		for _, l := range lists {
-			if _, found := slices.BinarySearch(l, next); found {
+		for j := active; j < m; j++ {
+			// next only grows: each list no longer walked is searched
+			// forward from where the last search stopped.
+			ptr[j] = gallop(lists[j], ptr[j], next)
+			if ptr[j] < len(lists[j]) && lists[j][ptr[j]] == next {
 				n++
 			}
 		}
@@ -200,4 +225,19 @@ func (sc *relScratch) ranks(posting map[string][]int32, slugs []string, from int
 		sc.out = append(sc.out, h.rank)
 	}
 	return sc.out
+}
+
+// gallop returns the first index i ≥ from with l[i] ≥ x (len(l) if none),
+// l ascending: steps of 1, 2, 4… from from, then a binary search in the
+// last step, so a search costs the log of the distance moved.
+func gallop(l []int32, from int, x int32) int {
+	step := 1
+	lo := from
+	for lo+step-1 < len(l) && l[lo+step-1] < x {
+		lo += step
+		step *= 2
+	}
+	hi := min(lo+step, len(l))
+	i, _ := slices.BinarySearch(l[lo:hi], x)
+	return lo + i
 }
