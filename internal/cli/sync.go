@@ -100,6 +100,7 @@ func NewCmdSync(f *Factory, runF func(context.Context, *SyncOptions) error) *cob
 }
 
 func runSync(ctx context.Context, opts *SyncOptions) error {
+	syncer.TuneGC()
 	cfg, err := opts.LoadConfig(opts.Config)
 	if err != nil {
 		return usage(err)

@@ -51,6 +51,7 @@ func childSync(args []string) error {
 	peak := fl.String("peakprofile", "", "write a heap profile at the live heap's peak")
 	_ = fl.Parse(args)
 	ctx := context.Background()
+	syncer.TuneGC() // as axctl sync does
 	if *peak != "" {
 		pp := startPeakProfiler(*peak)
 		defer pp.Stop()
