@@ -5,7 +5,10 @@
 // TestGeneratedWorkerContract fails when that file is stale.
 package contract
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 //go:generate go run ./gen -o ../../worker/src/contract.js
 
@@ -37,6 +40,67 @@ const AssetExtPattern = `^\.[a-z0-9]{1,8}$`
 
 // AssetNamePattern is the part of an asset key after "assets/".
 const AssetNamePattern = `^[0-9a-f]{32}\.[a-z0-9]{1,8}$`
+
+// Key shapes (docs/bucket.md). Go formats keys with the functions below;
+// contract.js carries the same pieces and the same functions for the Worker
+// (TestWorkerKeysMatch runs both).
+const (
+	// SiteKey is the site manifest, written last by every sync.
+	SiteKey = "metadata/site.json"
+	// EntryPrefix and EntrySuffix frame an entry's rendered fragment:
+	// entries/<collection>/<slug>.html.
+	EntryPrefix = "entries/"
+	EntrySuffix = ".html"
+	// AssetPrefix starts a content-addressed asset: assets/<md5>.<ext>.
+	AssetPrefix = "assets/"
+	// ManifestPrefix starts every manifest: a collection's index
+	// metadata/<collection>.json and its shards
+	// metadata/<collection>/<NNNN>.json.
+	ManifestPrefix = "metadata/"
+	ManifestSuffix = ".json"
+)
+
+// EntryKey is the key of an entry's rendered fragment.
+func EntryKey(collection, slug string) string {
+	return EntryPrefix + collection + "/" + slug + EntrySuffix
+}
+
+// AssetKey is the key of the asset named name (<md5>.<ext>).
+func AssetKey(name string) string { return AssetPrefix + name }
+
+// IndexKey is the key of a collection's index.
+func IndexKey(collection string) string { return ManifestPrefix + collection + ManifestSuffix }
+
+// ShardKey is the key of shard i (0 = oldest) of a collection: four digits
+// at least.
+func ShardKey(collection string, i int) string {
+	return fmt.Sprintf("%s%s/%04d%s", ManifestPrefix, collection, i, ManifestSuffix)
+}
+
+// TagChunkKey is chunk i (0 = oldest) of the tag whose slug is slug.
+func TagChunkKey(slug string, i int) string {
+	return fmt.Sprintf("%s%s/%04d%s", TagsPrefix, slug, i, ManifestSuffix)
+}
+
+// TagsPageKey is page i+1 of the tags index.
+func TagsPageKey(i int) string { return fmt.Sprintf("%s%04d%s", TagsPrefix, i, ManifestSuffix) }
+
+// SitemapChunkKey is sitemap chunk i (0 = oldest) of a collection.
+func SitemapChunkKey(collection string, i int) string {
+	return fmt.Sprintf("%s%s/%04d%s", SitemapsPrefix, collection, i, ManifestSuffix)
+}
+
+// Patterns the Worker reads keys with (its shape checks, which manifests
+// its memo keeps first): a collection's index or shard (name, /NNNN), a
+// shard (collection), a tag chunk (tag slug), a sitemap chunk
+// (collection), a top-level manifest.
+const (
+	ManifestKeyPattern     = `^metadata/([a-z0-9-]+)(/\d+)?\.json$`
+	ShardKeyPattern        = `^metadata/([a-z0-9-]+)/\d{4,}\.json$`
+	TagChunkKeyPattern     = `^metadata/tags/([^/]+)/\d{4,}\.json$`
+	SitemapChunkKeyPattern = `^metadata/sitemaps/([a-z0-9-]+)/\d{4,}\.json$`
+	TopManifestKeyPattern  = `^metadata/[a-z0-9-]+\.json$`
+)
 
 // MaxKeyBytes is the longest object key R2 and S3 accept.
 const MaxKeyBytes = 1024

@@ -27,7 +27,18 @@ func WorkerJS() []byte {
 	re("SLUG", SlugPattern)
 	re("ASSET_EXT", AssetExtPattern)
 	re("ASSET_NAME", AssetNamePattern)
+	re("MANIFEST_KEY", ManifestKeyPattern)
+	re("SHARD_KEY", ShardKeyPattern)
+	re("TAG_CHUNK_KEY", TagChunkKeyPattern)
+	re("SITEMAP_CHUNK_KEY", SitemapChunkKeyPattern)
+	re("TOP_MANIFEST_KEY", TopManifestKeyPattern)
 	fmt.Fprintf(&b, "export const MAX_KEY_BYTES = %d;\n", MaxKeyBytes)
+	fmt.Fprintf(&b, "export const SITE_KEY = %q;\n", SiteKey)
+	fmt.Fprintf(&b, "export const ENTRY_PREFIX = %q;\n", EntryPrefix)
+	fmt.Fprintf(&b, "export const ENTRY_SUFFIX = %q;\n", EntrySuffix)
+	fmt.Fprintf(&b, "export const ASSET_PREFIX = %q;\n", AssetPrefix)
+	fmt.Fprintf(&b, "export const MANIFEST_PREFIX = %q;\n", ManifestPrefix)
+	fmt.Fprintf(&b, "export const MANIFEST_SUFFIX = %q;\n", ManifestSuffix)
 	fmt.Fprintf(&b, "export const TAGS_PREFIX = %q;\n", TagsPrefix)
 	fmt.Fprintf(&b, "export const SITEMAPS_PREFIX = %q;\n", SitemapsPrefix)
 	fmt.Fprintf(&b, "export const SITEMAP_CHUNK = %d;\n", SitemapChunk)
@@ -42,6 +53,15 @@ func WorkerJS() []byte {
 	fmt.Fprintf(&b, "export const MAX_WEIGHT = %d;\n", MaxWeight)
 	b.WriteString(`/** isReservedRoute mirrors contract.IsReservedRoute. */
 export const isReservedRoute = (route) => RESERVED_ROUTES.some((r) => route === r || route.startsWith(r + '/'));
+/** entryKey, assetKey, indexKey, shardKey, tagChunkKey, tagsPageKey and sitemapChunkKey mirror contract's functions of those names. */
+const p4 = (i) => String(i).padStart(4, '0') + MANIFEST_SUFFIX;
+export const entryKey = (collection, slug) => ENTRY_PREFIX + collection + '/' + slug + ENTRY_SUFFIX;
+export const assetKey = (name) => ASSET_PREFIX + name;
+export const indexKey = (collection) => MANIFEST_PREFIX + collection + MANIFEST_SUFFIX;
+export const shardKey = (collection, i) => MANIFEST_PREFIX + collection + '/' + p4(i);
+export const tagChunkKey = (slug, i) => TAGS_PREFIX + slug + '/' + p4(i);
+export const tagsPageKey = (i) => TAGS_PREFIX + p4(i);
+export const sitemapChunkKey = (collection, i) => SITEMAPS_PREFIX + collection + '/' + p4(i);
 `)
 	return b.Bytes()
 }

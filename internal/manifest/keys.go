@@ -16,7 +16,7 @@ const Version = 1
 const DefaultPageSize = 25
 
 // SiteKey is the key of the site manifest.
-const SiteKey = "metadata/site.json"
+const SiteKey = contract.SiteKey
 
 // dateLayout is the one accepted date form: RFC 3339, UTC, whole seconds.
 // Fixing the width makes string order equal time order, which the shard
@@ -24,9 +24,7 @@ const SiteKey = "metadata/site.json"
 const dateLayout = "2006-01-02T15:04:05Z"
 
 // EntryKey is the bucket key of an entry's rendered fragment.
-func EntryKey(collection, slug string) string {
-	return "entries/" + collection + "/" + slug + ".html"
-}
+func EntryKey(collection, slug string) string { return contract.EntryKey(collection, slug) }
 
 // EntryURL is an entry's public path: the collection route, then the slug.
 // A trailing "/" on the route is ignored so a root route "/" gives "/slug".
@@ -35,14 +33,10 @@ func EntryURL(route, slug string) string {
 }
 
 // IndexKey is the key of a collection's index.
-func IndexKey(collection string) string {
-	return "metadata/" + collection + ".json"
-}
+func IndexKey(collection string) string { return contract.IndexKey(collection) }
 
 // ShardKey is the key of shard i (0 = oldest) of a collection.
-func ShardKey(collection string, i int) string {
-	return fmt.Sprintf("metadata/%s/%04d.json", collection, i)
-}
+func ShardKey(collection string, i int) string { return contract.ShardKey(collection, i) }
 
 // CheckCollection reports whether name is a valid collection name: the
 // contract's name pattern, and not a reserved name (a collection "site"

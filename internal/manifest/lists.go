@@ -52,18 +52,14 @@ type SitemapChunk struct {
 }
 
 // TagChunkKey is the key of chunk i (0 = oldest) of the tag with slug.
-func TagChunkKey(slug string, i int) string {
-	return fmt.Sprintf("%s%s/%04d.json", contract.TagsPrefix, slug, i)
-}
+func TagChunkKey(slug string, i int) string { return contract.TagChunkKey(slug, i) }
 
 // TagsPageKey is the key of tags index page i+1.
-func TagsPageKey(i int) string {
-	return fmt.Sprintf("%s%04d.json", contract.TagsPrefix, i)
-}
+func TagsPageKey(i int) string { return contract.TagsPageKey(i) }
 
 // SitemapChunkKey is the key of sitemap chunk i (0 = oldest) of a collection.
 func SitemapChunkKey(collection string, i int) string {
-	return fmt.Sprintf("%s%s/%04d.json", contract.SitemapsPrefix, collection, i)
+	return contract.SitemapChunkKey(collection, i)
 }
 
 // Pages is how many listing pages n entries fill at page size size: the

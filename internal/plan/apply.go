@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/axctl/axctl/internal/contract"
+
 	"github.com/axctl/axctl/internal/store"
 )
 
@@ -52,7 +54,7 @@ func Apply(ctx context.Context, s store.Store, p *Plan, opts ApplyOptions) (*Res
 			pending = append(pending, a)
 		case a.Kind != KindManifest:
 			bodies = append(bodies, a)
-		case a.Key == "metadata/site.json":
+		case a.Key == contract.SiteKey:
 			site = append(site, a)
 		case strings.Count(a.Key, "/") >= 2:
 			shards = append(shards, a)

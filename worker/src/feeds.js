@@ -1,6 +1,7 @@
 // feeds.js — Atom feeds, the sitemap and robots.txt. Same escaping as HTML.
 import { esc } from './layout.js';
 import { marker, splitBody } from './meta.js';
+import { entryKey } from './contract.js';
 
 /** NOT_XML are the characters XML 1.0 forbids even escaped (→ U+FFFD) and CR, which a parser would read as LF unless escaped. */
 const NOT_XML = /[^\t\n\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -17,7 +18,7 @@ export async function withBodies(site, rq, records) {
   let cap = Infinity;
   const out = await Promise.all(records.map(async (r) => {
     if (!full.has(r.collection)) return r;
-    const obj = await rq.object(`entries/${r.collection}/${r.slug}.html`);
+    const obj = await rq.object(entryKey(r.collection, r.slug));
     const text = obj ? await obj.text() : '';
     // A body without the marker predates it (as on entry pages); one with another hash is another version.
     if (obj && (!text.startsWith('<!-- axctl ') || text.startsWith(`${marker(r.hash)}\n`))) return { ...r, content: splitBody(text).html };

@@ -10,14 +10,13 @@ import * as L from './layout.js';
 import { atom, sitemap, withBodies } from './feeds.js';
 import { checked } from './shape.js';
 import { hiddenNow } from './schedule.js';
-import { TAGS_PREFIX, SITEMAPS_PREFIX, SITEMAP_CHUNK, MAX_SITEMAP_URLS } from './contract.js';
+import { SITEMAP_CHUNK, MAX_SITEMAP_URLS, shardKey as contractShardKey, tagChunkKey, tagsPageKey as contractTagsPageKey, sitemapChunkKey } from './contract.js';
 
 const HTML = 'text/html; charset=utf-8';
 const XML = 'application/xml; charset=utf-8';
 const FEED_SIZE = 20;
 const ok = (body, type, tags, extra = {}) => ({ status: 200, body, type, tags, ...extra });
 const load = (rq, key) => rq.json(key).then((v) => checked(key, v));
-const pad = (i) => String(i).padStart(4, '0');
 
 /** sizeOf is site.json's page size (axctl writes 1…100; anything else reads as 25). */
 export const sizeOf = (site) => (Number.isInteger(site.pageSize) && site.pageSize >= 1 && site.pageSize <= 100 ? site.pageSize : 25);
@@ -30,10 +29,10 @@ function pageAt(n, size, x) {
   const top = n - (pagesOf(n, size) - 1) * size; // entries on page 1
   return x < top ? 1 : 2 + Math.floor((x - top) / size);
 }
-const shardKey = (c, i) => `metadata/${c.name}/${pad(i)}.json`;
-const tagKey = (slug, i) => `${TAGS_PREFIX}${slug}/${pad(i)}.json`;
-const tagsPageKey = (i) => `${TAGS_PREFIX}${pad(i)}.json`;
-const sitemapKey = (c, i) => `${SITEMAPS_PREFIX}${c.name}/${pad(i)}.json`;
+const shardKey = (c, i) => contractShardKey(c.name, i);
+const tagKey = tagChunkKey;
+const tagsPageKey = contractTagsPageKey;
+const sitemapKey = (c, i) => sitemapChunkKey(c.name, i);
 const allTags = (site) => ['site', ...(site.collections || []).map((c) => `c:${c.name}`)];
 const missing = (notFound, site, tag, cap) => ({ ...notFound(site, cap), tags: ['site', tag] });
 /** first is the redirect of ?page=1 to the list's own address. */

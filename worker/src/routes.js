@@ -12,7 +12,7 @@ import { checked } from './shape.js';
 import { UnknownBucket } from './store.js';
 import { inShard, hiddenNow, visibleTotal, visibleShards, order, boundOf } from './schedule.js';
 import * as P from './lists.js';
-import { SLUG, ASSET_NAME, NAME, ROUTE, RESERVED_NAMES, MAX_KEY_BYTES, isReservedRoute } from './contract.js';
+import { SLUG, ASSET_NAME, NAME, ROUTE, RESERVED_NAMES, MAX_KEY_BYTES, SITE_KEY, isReservedRoute, entryKey, assetKey, indexKey } from './contract.js';
 
 const HTML = 'text/html; charset=utf-8';
 const NO_SITE = 'Service unavailable: this site has no content yet (its bucket holds no site written by axctl sync).\n';
@@ -21,7 +21,7 @@ const FIXED = new Set(['/', '/feed.xml', '/sitemap.xml', '/robots.txt', '/tags',
 const SITEMAP_SEG = /^[a-z0-9-]{1,80}\.xml$/;
 const COLLECTION_REST = /^(?:\/|\/feed\.xml|\/\d{4}\/(?:(?:0[1-9]|1[0-2])\/)?)?$/;
 /** ENTRY_KEY_MIN is the bytes of an entry key besides its slug, for the shortest collection name. */
-const ENTRY_KEY_MIN = 'entries/x/.html'.length;
+const ENTRY_KEY_MIN = entryKey('x', '').length;
 /** MAX_SHARDS bounds the shards the public index of a collection with hidden entries reads again. */
 export const MAX_SHARDS = 40;
 /** LATEST is how many entries the home page and the site feed show (site.json's latest may hold more while some are hidden). */
@@ -73,7 +73,7 @@ const missing = (site, rq, tag, cap) => ({ ...nf(site, rq, cap), tags: ['site', 
 export function heldNotFound(rq) {
   let site = null;
   try {
-    site = checked('metadata/site.json', rq.held ? rq.held('metadata/site.json') : undefined) || null;
+    site = checked(SITE_KEY, rq.held ? rq.held(SITE_KEY) : undefined) || null;
   } catch { /* a bad copy: the bare 404 */ }
   return nf(site, rq);
 }
@@ -86,8 +86,8 @@ const nf = (site, rq, cap) => notFound(site, cap, rq.now);
  * content route fails closed, 503 no-store (docs/bucket.md).
  */
 async function siteOf(rq) {
-  const site = await load(rq, 'metadata/site.json');
-  if (!site) throw new UnknownBucket('bucket: metadata/site.json is absent (empty or wrongly bound bucket; docs/bucket.md)', NO_SITE);
+  const site = await load(rq, SITE_KEY);
+  if (!site) throw new UnknownBucket(`bucket: ${SITE_KEY} is absent (empty or wrongly bound bucket; docs/bucket.md)`, NO_SITE);
   return site;
 }
 
@@ -155,12 +155,12 @@ function allTags(site) {
 }
 
 function indexOf(rq, c) {
-  return load(rq, `metadata/${c.name}.json`);
+  return load(rq, indexKey(c.name));
 }
 
 async function manifest(site, rq, name) {
   if (!(site.collections || []).some((c) => c.name === name)) return nf(site, rq);
-  const index = await load(rq, `metadata/${name}.json`);
+  const index = await load(rq, indexKey(name));
   if (!index) return nf(site, rq);
   const { hidden, cap } = hiddenNow(site, rq.now, (h) => h.collection === name);
   const view = hidden.length ? await publicIndex(rq, index, hidden) : index;
@@ -197,7 +197,7 @@ const INLINE = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: '
   woff2: 'font/woff2', mp3: 'audio/mpeg', mp4: 'video/mp4', webm: 'video/webm' };
 
 async function asset(site, rq, name) {
-  const obj = await rq.object(`assets/${name}`);
+  const obj = await rq.object(assetKey(name));
   if (!obj) return nf(site, rq);
   const ext = name.slice(name.indexOf('.') + 1);
   const type = Object.hasOwn(INLINE, ext) ? INLINE[ext] : null;
@@ -206,8 +206,9 @@ async function asset(site, rq, name) {
 }
 
 async function entry(site, rq, c, slug) {
-  if (keyBytes(`entries/${c.name}/${slug}.html`) > MAX_KEY_BYTES) return nf(site, rq);
-  const obj = await rq.object(`entries/${c.name}/${slug}.html`);
+  const key = entryKey(c.name, slug);
+  if (keyBytes(key) > MAX_KEY_BYTES) return nf(site, rq);
+  const obj = await rq.object(key);
   if (!obj) return missing(site, rq, `e:${c.name}/${slug}`);
   const bad = metaProblem(obj.customMetadata, c.sortBy);
   if (bad) throw untrusted(c, slug, `metadata: ${bad}`);
@@ -233,7 +234,7 @@ async function entry(site, rq, c, slug) {
  * sync writes: a 503 no-store logged once per isolate, never its body
  * (docs/bucket.md, "Failing closed"); `axctl sync --verify` repairs it.
  */
-const untrusted = (c, slug, why) => new UnknownBucket(`entry entries/${c.name}/${slug}.html: ${why} (altered behind axctl's back? run axctl sync --verify)`,
+const untrusted = (c, slug, why) => new UnknownBucket(`entry ${entryKey(c.name, slug)}: ${why} (altered behind axctl's back? run axctl sync --verify)`,
   'Service unavailable: this page cannot be served right now.\n');
 
 /** neighbours finds the visible entries just newer (next) and older (prev), reading at most the shard and one beside it. */

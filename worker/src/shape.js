@@ -5,7 +5,7 @@
 // collection names and routes that the contract allows, dates of the one
 // fixed form. A manifest of the wrong shape is a ManifestError: 503, no-store.
 import { ManifestError } from './store.js';
-import { NAME, ROUTE, SLUG, RESERVED_NAMES, SEARCH_ROOT_KEY, SEARCH_SHARD_PREFIX, SORT_WEIGHT, MAX_WEIGHT, isReservedRoute } from './contract.js';
+import { NAME, ROUTE, SLUG, RESERVED_NAMES, SEARCH_ROOT_KEY, SEARCH_SHARD_PREFIX, SORT_WEIGHT, MAX_WEIGHT, SITE_KEY, MANIFEST_KEY, SHARD_KEY, TAG_CHUNK_KEY, SITEMAP_CHUNK_KEY, isReservedRoute } from './contract.js';
 import { shapeOf as searchShape } from './search.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -46,7 +46,7 @@ const SUMMARY = {
 const TAG_CHUNK = (slug) => ({ version, tag: { name: str, slug: (v) => v === slug }, index: int, records: [SUMMARY] });
 const TAGS_PAGE = { version, index: int, tags: [{ ...TAG, slug: re(TAG_SLUG), count: int }] };
 const SITEMAP = (name) => ({ version, collection: (v) => v === name, index: int, urls: [(v) => Array.isArray(v) && SLUG.test(v[0]) && (v.length === 1 || (v.length === 2 && date(v[1])))] });
-const shardRef = (name) => ({ key: re(new RegExp(`^metadata/${name}/\\d{4,}\\.json$`)), count: int, first: bound, last: bound });
+const shardRef = (name) => ({ key: (v) => typeof v === 'string' && SHARD_KEY.exec(v)?.[1] === name, count: int, first: bound, last: bound });
 const INDEX = (name) => ({ version, collection: (v) => v === name, route: re(ROUTE), title: str, total: int, pageSize: int, shards: [shardRef(name)] });
 const SHARD = (name) => ({ version, collection: (v) => v === name, '?sortBy': (v) => v === SORT_WEIGHT, index: int, records: [RECORD] });
 
@@ -108,15 +108,15 @@ export function checked(key, v) {
  */
 export function shapeError(key, v) {
   if (key === SEARCH_ROOT_KEY || key.startsWith(SEARCH_SHARD_PREFIX)) return searchShape(key, v);
-  const m = /^metadata\/([a-z0-9-]+)(\/\d+)?\.json$/.exec(key);
-  const t = /^metadata\/tags\/([^/]+)\/\d{4,}\.json$/.exec(key);
-  const sm = /^metadata\/sitemaps\/([a-z0-9-]+)\/\d{4,}\.json$/.exec(key);
+  const m = MANIFEST_KEY.exec(key);
+  const t = TAG_CHUNK_KEY.exec(key);
+  const sm = SITEMAP_CHUNK_KEY.exec(key);
   if (!m && !t && !sm) return null;
   try {
     if (t) check(TAG_CHUNK(t[1]), v, '$');
     else if (sm) check(SITEMAP(sm[1]), v, '$');
     else if (m[1] === 'tags' && m[2]) check(TAGS_PAGE, v, '$');
-    else if (key === 'metadata/site.json') {
+    else if (key === SITE_KEY) {
       check(SITE, v, '$');
       unique(v.collections, 'name', '$.collections');
       unique(v.collections, 'route', '$.collections');

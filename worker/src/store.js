@@ -8,7 +8,7 @@
 // and no read failed (docs/caching.md, "Freshness"): a cacheable response
 // never rests on a manifest older than the horizon, whether or not this
 // isolate ever hears of a purge.
-import { FRESH_HORIZON_MS } from './contract.js';
+import { FRESH_HORIZON_MS, TOP_MANIFEST_KEY } from './contract.js';
 
 /** @typedef {{CONTENT: R2Bucket, PURGE_SECRET?: string, BUILD_ID?: string, MANIFEST_TTL?: string, MEMO_BYTES?: string}} Env */
 
@@ -53,7 +53,7 @@ const JOIN_TIMEOUT_MS = 3000;
 const MAX_KEYS = 1000; // per-key read counts kept, so random URLs cannot grow memory
 const memo = new Map(); // key -> {value, etag, at (start of the read that last confirmed it), inflight}
 /** TOP are the manifests protected from their first read (see above). */
-const TOP = /^metadata\/[a-z0-9-]+\.json$/;
+const TOP = TOP_MANIFEST_KEY;
 export const stats = { gets: 0, bodies: 0, notModified: 0, errors: 0, byKey: {} };
 
 /** Req carries one request's bucket and R2 timing. */
