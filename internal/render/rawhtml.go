@@ -95,6 +95,27 @@ type rawChecker struct {
 	st      *docState
 	open    []openHTML
 	refused map[string]bool // elements reported once: their end tags are not
+	// ids are the heading ids of the document and the anchor ids written
+	// so far: an anchor whose id is taken (a README's <a name="install">
+	// above "## Install") loses it, so no id appears twice; the heading's
+	// id still takes #install there.
+	ids map[string]bool
+}
+
+// headingIDs collects the ids goldmark gave the document's headings.
+func headingIDs(doc ast.Node) map[string]bool {
+	ids := map[string]bool{}
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if h, ok := n.(*ast.Heading); ok && entering {
+			if id, ok := h.AttributeString("id"); ok {
+				if b, ok := id.([]byte); ok {
+					ids[string(b)] = true
+				}
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return ids
 }
 
 // fragment checks the raw HTML b (whose byte i sits at source offset at(i))
@@ -290,6 +311,13 @@ func (c *rawChecker) attr(elem string, allowed []string, a html.Attribute, off i
 			return "", false
 		}
 		key = "id" // <a name> is obsolete HTML; id is what a #fragment finds
+		if c.ids[val] {
+			return "", true // taken: by a heading (which answers #val), or by an anchor before
+		}
+		if c.ids == nil {
+			c.ids = map[string]bool{}
+		}
+		c.ids[val] = true
 	}
 	return " " + key + `="` + html.EscapeString(val) + `"`, true
 }

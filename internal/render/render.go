@@ -316,7 +316,7 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 	warnUnclosedFence(doc, src, st)
 	var refused []*ast.AutoLink
 	var replaced [][2]ast.Node // raw HTML node, its checked form (nil: dropped)
-	raw := &rawChecker{st: st}
+	raw := &rawChecker{st: st, ids: headingIDs(doc)}
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			if !st.opts.StrictHTML && n.Type() != ast.TypeInline {
