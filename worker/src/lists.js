@@ -34,7 +34,10 @@ const tagKey = tagChunkKey;
 const tagsPageKey = contractTagsPageKey;
 const sitemapKey = (c, i) => sitemapChunkKey(c.name, i);
 const allTags = (site) => ['site', ...(site.collections || []).map((c) => `c:${c.name}`)];
-const missing = (notFound, site, tag, cap) => ({ ...notFound(site, cap), tags: ['site', tag] });
+const missing = (notFound, site, tag, cap) => {
+  const r = notFound(site, cap);
+  return { ...r, tags: [...r.tags, tag] };
+};
 /** first is the redirect of ?page=1 to the list's own address. */
 const first = (base) => ({ status: 301, body: null, headers: { Location: base }, tags: ['site'] });
 

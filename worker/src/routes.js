@@ -60,7 +60,8 @@ export function notFound(site, cap = Infinity, now = Date.now()) {
   const main = `<h1>Not found</h1><p>There is nothing at this address. Search for it, or try the <a href="/">home page</a> or the <a href="/tags/">tags</a>.</p>
 ${form()}${recent ? `
 <h2 class="section">Recent entries</h2><ul class="recent">${recent}</ul>` : ''}`;
-  return { status: 404, body: L.shell(site, { title: 'Not found', main }), type: HTML, tags: ['site'], cap: Math.min(cap, v.cap) };
+  // The recent entries change when any collection's newest do: the sync purges c:<name> then.
+  return { status: 404, body: L.shell(site, { title: 'Not found', main }), type: HTML, tags: recent ? allTags(site) : ['site'], cap: Math.min(cap, v.cap) };
 }
 
 /**
@@ -68,7 +69,10 @@ ${form()}${recent ? `
  * archive or listing page): it also carries the tag that sync purges, so the
  * cached 404 goes when the page appears.
  */
-const missing = (site, rq, tag, cap) => ({ ...nf(site, rq, cap), tags: ['site', tag] });
+const missing = (site, rq, tag, cap) => {
+  const r = nf(site, rq, cap);
+  return { ...r, tags: [...r.tags, tag] };
+};
 /** heldNotFound is the 404 of a request that reads nothing: the site shows only if held fresh (store.js). */
 export function heldNotFound(rq) {
   let site = null;
