@@ -22,6 +22,8 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/axctl/axctl/internal/syncer"
 )
 
 func main() {
@@ -35,6 +37,7 @@ func main() {
 	flag.StringVar(&o.HeapProfile, "heapprofile", "", "write a heap profile here when site.json (the last object) is emitted")
 	edits := flag.Bool("edits", false, "instead: count the manifest objects each of a few edits rewrites")
 	flag.Parse()
+	syncer.TuneGC() // Build runs inside a sync: measured with the sync's collector setting
 	if *edits {
 		if err := editCost(o.N, o.Seed, os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, err)
