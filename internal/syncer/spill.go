@@ -26,15 +26,19 @@ type spill struct {
 
 // newSpill creates the file and unlinks it at once (on systems that allow
 // it), so nothing is left behind however the process ends. The file is
-// closed when owner is garbage collected.
-func newSpill(owner *Built) (*spill, error) {
+// closed when the spill is garbage collected: every item it made, and
+// every reader such an item opened, refers to the spill, so the file stays
+// open while any of them can still be read (the Built may be gone sooner:
+// an apply outlives its last use).
+func newSpill() (*spill, error) {
 	f, err := os.CreateTemp("", "axctl-manifests-*")
 	if err != nil {
 		return nil, fmt.Errorf("manifests: %w", err)
 	}
 	_ = os.Remove(f.Name())
-	runtime.AddCleanup(owner, func(f *os.File) { _ = f.Close() }, f)
-	return &spill{f: f}, nil
+	sp := &spill{f: f}
+	runtime.AddCleanup(sp, func(f *os.File) { _ = f.Close() }, f)
+	return sp, nil
 }
 
 // item writes b and returns the manifest item that reads it back.
@@ -44,25 +48,30 @@ func (s *spill) item(key string, b []byte) (plan.Item, error) {
 		return plan.Item{}, fmt.Errorf("manifests: %w", err)
 	}
 	s.off += int64(len(b))
-	f, size := s.f, int64(len(b))
+	size := int64(len(b))
 	return plan.Item{
 		Key: key, Kind: plan.KindManifest, Size: size, MD5: store.MD5Hex(b),
 		Open: func() (io.ReadSeekCloser, error) {
-			return nopCloser{io.NewSectionReader(f, off, size)}, nil
+			return spillReader{io.NewSectionReader(s.f, off, size), s}, nil
 		},
 		Attrs: store.Attrs{ContentType: "application/json"},
 	}, nil
 }
 
-type nopCloser struct{ *io.SectionReader }
+// spillReader reads one object back; it keeps its spill (and so the file)
+// alive while it is read.
+type spillReader struct {
+	*io.SectionReader
+	sp *spill
+}
 
-func (nopCloser) Close() error { return nil }
+func (spillReader) Close() error { return nil }
 
 // buildManifests builds the manifests into a new spill (b.spill, where a
 // new search index goes too) and returns their items; it keeps site.json's
 // bytes and each object's MD5 by key.
 func (b *Built) buildManifests(site manifest.Site, cols []manifest.Collection, pageSize int) ([]plan.Item, error) {
-	sp, err := newSpill(b)
+	sp, err := newSpill()
 	if err != nil {
 		return nil, err
 	}
