@@ -7,6 +7,7 @@ package contract
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -65,6 +66,20 @@ func EntryKey(collection, slug string) string {
 	return EntryPrefix + collection + "/" + slug + EntrySuffix
 }
 
+// ParseEntryKey is EntryKey's inverse: the collection and slug of an
+// entry key; ok is false for any other key.
+func ParseEntryKey(key string) (collection, slug string, ok bool) {
+	rest, ok := strings.CutPrefix(key, EntryPrefix)
+	if !ok {
+		return "", "", false
+	}
+	if rest, ok = strings.CutSuffix(rest, EntrySuffix); !ok {
+		return "", "", false
+	}
+	collection, slug, ok = strings.Cut(rest, "/")
+	return collection, slug, ok && collection != "" && slug != ""
+}
+
 // AssetKey is the key of the asset named name (<md5>.<ext>).
 func AssetKey(name string) string { return AssetPrefix + name }
 
@@ -101,6 +116,26 @@ const (
 	SitemapChunkKeyPattern = `^metadata/sitemaps/([a-z0-9-]+)/\d{4,}\.json$`
 	TopManifestKeyPattern  = `^metadata/[a-z0-9-]+\.json$`
 )
+
+// Cache-Tag names (docs/bucket.md): the Worker tags its responses with
+// them and `sync --purge` purges them; contract.js carries the same.
+const (
+	SiteTag   = "site"   // every HTML page, feed and sitemap
+	SearchTag = "search" // every /search response
+	AssetTag  = "a"      // assets
+)
+
+// CollectionTag tags a collection's listings, feeds and index.
+func CollectionTag(collection string) string { return "c:" + collection }
+
+// ManifestTag tags a collection's manifest responses.
+func ManifestTag(collection string) string { return "m:" + collection }
+
+// EntryTag tags an entry's page.
+func EntryTag(collection, slug string) string { return "e:" + collection + "/" + slug }
+
+// TagPageTag tags the pages of the tag whose slug is slug.
+func TagPageTag(slug string) string { return "t:" + slug }
 
 // MaxKeyBytes is the longest object key R2 and S3 accept.
 const MaxKeyBytes = 1024

@@ -34,6 +34,9 @@ func WorkerJS() []byte {
 	re("TOP_MANIFEST_KEY", TopManifestKeyPattern)
 	fmt.Fprintf(&b, "export const MAX_KEY_BYTES = %d;\n", MaxKeyBytes)
 	fmt.Fprintf(&b, "export const SITE_KEY = %q;\n", SiteKey)
+	fmt.Fprintf(&b, "export const SITE_TAG = %q;\n", SiteTag)
+	fmt.Fprintf(&b, "export const SEARCH_TAG = %q;\n", SearchTag)
+	fmt.Fprintf(&b, "export const ASSET_TAG = %q;\n", AssetTag)
 	fmt.Fprintf(&b, "export const ENTRY_PREFIX = %q;\n", EntryPrefix)
 	fmt.Fprintf(&b, "export const ENTRY_SUFFIX = %q;\n", EntrySuffix)
 	fmt.Fprintf(&b, "export const ASSET_PREFIX = %q;\n", AssetPrefix)
@@ -53,7 +56,7 @@ func WorkerJS() []byte {
 	fmt.Fprintf(&b, "export const MAX_WEIGHT = %d;\n", MaxWeight)
 	b.WriteString(`/** isReservedRoute mirrors contract.IsReservedRoute. */
 export const isReservedRoute = (route) => RESERVED_ROUTES.some((r) => route === r || route.startsWith(r + '/'));
-/** entryKey, assetKey, indexKey, shardKey, tagChunkKey, tagsPageKey and sitemapChunkKey mirror contract's functions of those names. */
+// Keys and Cache-Tags: contract's functions of these names.
 const p4 = (i) => String(i).padStart(4, '0') + MANIFEST_SUFFIX;
 export const entryKey = (collection, slug) => ENTRY_PREFIX + collection + '/' + slug + ENTRY_SUFFIX;
 export const assetKey = (name) => ASSET_PREFIX + name;
@@ -62,6 +65,10 @@ export const shardKey = (collection, i) => MANIFEST_PREFIX + collection + '/' + 
 export const tagChunkKey = (slug, i) => TAGS_PREFIX + slug + '/' + p4(i);
 export const tagsPageKey = (i) => TAGS_PREFIX + p4(i);
 export const sitemapChunkKey = (collection, i) => SITEMAPS_PREFIX + collection + '/' + p4(i);
+export const collectionTag = (collection) => 'c:' + collection;
+export const manifestTag = (collection) => 'm:' + collection;
+export const entryTag = (collection, slug) => 'e:' + collection + '/' + slug;
+export const tagPageTag = (slug) => 't:' + slug;
 `)
 	return b.Bytes()
 }

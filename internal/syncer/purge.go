@@ -32,14 +32,13 @@ func purgeTags(p *plan.Plan, built *Built, old map[string]manifest.Record, shell
 		}
 	}
 	touch := func(key string) {
-		rest := strings.TrimPrefix(key, "entries/")
-		c, slug, _ := strings.Cut(strings.TrimSuffix(rest, ".html"), "/")
-		tags["c:"+c] = true
-		tags["m:"+c] = true
-		tags["e:"+c+"/"+slug] = true
+		c, slug, _ := contract.ParseEntryKey(key)
+		tags[contract.CollectionTag(c)] = true
+		tags[contract.ManifestTag(c)] = true
+		tags[contract.EntryTag(c, slug)] = true
 		for _, r := range []manifest.Record{byKey[key], old[key]} {
 			for _, t := range r.Tags {
-				tags["t:"+t.Slug] = true
+				tags[contract.TagPageTag(t.Slug)] = true
 			}
 		}
 	}
@@ -49,15 +48,15 @@ func purgeTags(p *plan.Plan, built *Built, old map[string]manifest.Record, shell
 			touch(a.Key)
 		case plan.KindManifest:
 			if search.IsKey(a.Key) {
-				tags["search"] = true // every /search response
+				tags[contract.SearchTag] = true // every /search response
 				continue
 			}
 			name, _ := strings.CutSuffix(strings.TrimPrefix(a.Key, "metadata/"), ".json")
 			// Tag chunks and sitemap chunks change only with entries, whose
 			// own tags (t:, c:) cover the pages built from them.
 			if c, _, _ := strings.Cut(name, "/"); c != "site" && !contract.IsReservedName(c) {
-				tags["m:"+c] = true
-				tags["c:"+c] = true
+				tags[contract.ManifestTag(c)] = true
+				tags[contract.CollectionTag(c)] = true
 			}
 		}
 	}
@@ -66,7 +65,7 @@ func purgeTags(p *plan.Plan, built *Built, old map[string]manifest.Record, shell
 			touch(a.Key)
 		}
 		if search.IsKey(a.Key) {
-			tags["search"] = true
+			tags[contract.SearchTag] = true
 		}
 	}
 	ordered := map[string][]manifest.Record{}
@@ -84,12 +83,12 @@ func purgeTags(p *plan.Plan, built *Built, old map[string]manifest.Record, shell
 	// changed with it, so old holds its previous record.
 	for key, rel := range manifest.RelatedByKey(built.records) {
 		if o, ok := old[key]; ok && !slices.Equal(o.Related, rel) {
-			rest := strings.TrimSuffix(strings.TrimPrefix(key, "entries/"), ".html")
-			tags["e:"+rest] = true
+			c, slug, _ := contract.ParseEntryKey(key)
+			tags[contract.EntryTag(c, slug)] = true
 		}
 	}
 	if shellChanged {
-		tags["site"] = true
+		tags[contract.SiteTag] = true
 	}
 	out := make([]string, 0, len(tags))
 	for t := range tags {
@@ -131,7 +130,7 @@ func neighbours(tags map[string]bool, recs []manifest.Record, r manifest.Record)
 	}
 	for _, step := range []int{-1, 1} {
 		for j := i + step; j >= 0 && j < len(recs); j += step {
-			tags["e:"+r.Collection+"/"+recs[j].Slug] = true
+			tags[contract.EntryTag(r.Collection, recs[j].Slug)] = true
 			if recs[j].PublishDate == "" && recs[j].Expires == "" {
 				break
 			}

@@ -14,6 +14,9 @@ export const SITEMAP_CHUNK_KEY = new RegExp("^metadata/sitemaps/([a-z0-9-]+)/\\d
 export const TOP_MANIFEST_KEY = new RegExp("^metadata/[a-z0-9-]+\\.json$");
 export const MAX_KEY_BYTES = 1024;
 export const SITE_KEY = "metadata/site.json";
+export const SITE_TAG = "site";
+export const SEARCH_TAG = "search";
+export const ASSET_TAG = "a";
 export const ENTRY_PREFIX = "entries/";
 export const ENTRY_SUFFIX = ".html";
 export const ASSET_PREFIX = "assets/";
@@ -33,7 +36,7 @@ export const SORT_WEIGHT = "weight";
 export const MAX_WEIGHT = 1000000000;
 /** isReservedRoute mirrors contract.IsReservedRoute. */
 export const isReservedRoute = (route) => RESERVED_ROUTES.some((r) => route === r || route.startsWith(r + '/'));
-/** entryKey, assetKey, indexKey, shardKey, tagChunkKey, tagsPageKey and sitemapChunkKey mirror contract's functions of those names. */
+// Keys and Cache-Tags: contract's functions of these names.
 const p4 = (i) => String(i).padStart(4, '0') + MANIFEST_SUFFIX;
 export const entryKey = (collection, slug) => ENTRY_PREFIX + collection + '/' + slug + ENTRY_SUFFIX;
 export const assetKey = (name) => ASSET_PREFIX + name;
@@ -42,3 +45,7 @@ export const shardKey = (collection, i) => MANIFEST_PREFIX + collection + '/' + 
 export const tagChunkKey = (slug, i) => TAGS_PREFIX + slug + '/' + p4(i);
 export const tagsPageKey = (i) => TAGS_PREFIX + p4(i);
 export const sitemapChunkKey = (collection, i) => SITEMAPS_PREFIX + collection + '/' + p4(i);
+export const collectionTag = (collection) => 'c:' + collection;
+export const manifestTag = (collection) => 'm:' + collection;
+export const entryTag = (collection, slug) => 'e:' + collection + '/' + slug;
+export const tagPageTag = (slug) => 't:' + slug;

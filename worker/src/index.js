@@ -6,7 +6,7 @@ import { Req, StoreError, ManifestError } from './store.js';
 import { route, heldNotFound } from './routes.js';
 import { version, purge } from './internal.js';
 import { canonicalPath, rawTarget } from './canon.js';
-import { ROUTE, isReservedRoute } from './contract.js';
+import { ROUTE, isReservedRoute, SITE_TAG } from './contract.js';
 import { parse, canonical } from './search.js';
 
 const isolate = { runs: 0, coldStart: null };
@@ -46,7 +46,7 @@ async function dispatch(request, url, rq, env, ctx) {
   if (path === null) return { status: 404 }; // the 404 page, with no R2 read
   const search = path === '/search' ? searchQuery(url) : canonicalSearch(url, isListing(path) ? ['page'] : []);
   const canonical = path + (search === null ? url.search : search);
-  if (canonical !== target) return { status: 301, body: null, headers: { Location: canonical }, tags: ['site'] };
+  if (canonical !== target) return { status: 301, body: null, headers: { Location: canonical }, tags: [SITE_TAG] };
   return route(rq, url);
 }
 

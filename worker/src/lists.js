@@ -10,7 +10,7 @@ import * as L from './layout.js';
 import { atom, sitemap, withBodies } from './feeds.js';
 import { checked } from './shape.js';
 import { hiddenNow } from './schedule.js';
-import { SITEMAP_CHUNK, MAX_SITEMAP_URLS, shardKey as contractShardKey, tagChunkKey, tagsPageKey as contractTagsPageKey, sitemapChunkKey } from './contract.js';
+import { SITEMAP_CHUNK, MAX_SITEMAP_URLS, shardKey as contractShardKey, tagChunkKey, tagsPageKey as contractTagsPageKey, sitemapChunkKey, SITE_TAG, collectionTag, tagPageTag } from './contract.js';
 
 const HTML = 'text/html; charset=utf-8';
 const XML = 'application/xml; charset=utf-8';
@@ -33,13 +33,13 @@ const shardKey = (c, i) => contractShardKey(c.name, i);
 const tagKey = tagChunkKey;
 const tagsPageKey = contractTagsPageKey;
 const sitemapKey = (c, i) => sitemapChunkKey(c.name, i);
-const allTags = (site) => ['site', ...(site.collections || []).map((c) => `c:${c.name}`)];
+const allTags = (site) => [SITE_TAG, ...(site.collections || []).map((c) => collectionTag(c.name))];
 const missing = (notFound, site, tag, cap) => {
   const r = notFound(site, cap);
   return { ...r, tags: [...r.tags, tag] };
 };
 /** first is the redirect of ?page=1 to the list's own address. */
-const first = (base) => ({ status: 301, body: null, headers: { Location: base }, tags: ['site'] });
+const first = (base) => ({ status: 301, body: null, headers: { Location: base }, tags: [SITE_TAG] });
 
 /** pageNumber reads ?page: null → 1, a canonical number → it, anything else → 0 (no such page). */
 export const pageNumber = (p) => (p === null ? 1 : /^[1-9][0-9]{0,6}$/.test(p) ? Number(p) : 0);
@@ -71,11 +71,11 @@ export async function listing(site, rq, c, p, notFound) {
   const size = sizeOf(site);
   const pages = pagesOf(Number(c.total) || 0, size);
   const { hidden, cap: scheduled } = hiddenNow(site, rq.now, (h) => h.collection === c.name);
-  if (!n || n > pages) return missing(notFound, site, `c:${c.name}`, scheduled);
+  if (!n || n > pages) return missing(notFound, site, collectionTag(c.name), scheduled);
   const { shown, cap } = (Number(c.total) || 0) ? await shardPage(rq, c, size, n) : { shown: [], cap: Infinity };
   const title = c.title || c.name;
   const body = render(site, { title, h1: title, list: L.summaryList(shown), base: `${c.route}/`, n, pages, feed: !c.sortBy && `${c.route}/feed.xml`, extra: years(c, hidden), undated: c.sortBy });
-  return ok(body, HTML, ['site', `c:${c.name}`], { cap: Math.min(cap, scheduled) });
+  return ok(body, HTML, [SITE_TAG, collectionTag(c.name)], { cap: Math.min(cap, scheduled) });
 }
 
 /** feed is a collection's newest FEED_SIZE visible entries: page 1 holds at least pageSize of them. */
@@ -91,7 +91,7 @@ export async function feed(site, rq, c) {
   }
   const full = await withBodies(site, rq, records.slice(0, FEED_SIZE).map((r) => ({ ...r, collection: c.name })));
   const body = atom(site, { title: `${site.title} · ${c.title || c.name}`, path: `${c.route}/feed.xml`, records: full.records });
-  return ok(body, 'application/atom+xml; charset=utf-8', ['site', `c:${c.name}`], { cap: Math.min(cap, full.cap) });
+  return ok(body, 'application/atom+xml; charset=utf-8', [SITE_TAG, collectionTag(c.name)], { cap: Math.min(cap, full.cap) });
 }
 
 /** monthsOf is a collection's months newest first, with the entries each holds and hides now. */
@@ -116,9 +116,9 @@ export async function archive(site, rq, c, yyyy, mm, p, notFound) {
   const base = `${c.route}/${yyyy}/${mm ? `${mm}/` : ''}`;
   if (!mm) {
     const ms = all.filter((m) => m.month.startsWith(`${yyyy}-`) && m.shown > 0);
-    if (!ms.length) return missing(notFound, site, `c:${c.name}`, scheduled);
+    if (!ms.length) return missing(notFound, site, collectionTag(c.name), scheduled);
     const list = `<ul class="months">${ms.map((m) => `<li><a href="${L.esc(c.route)}/${m.month.replace('-', '/')}/">${L.monthName(m.month.slice(5))} ${yyyy}</a> <span class="count">${m.shown}</span></li>`).join('')}</ul>`;
-    return ok(L.shell(site, { title, main: `<h1>${L.esc(title)}</h1>${list}${years(c, hidden)}`, path: base }), HTML, ['site', `c:${c.name}`], { cap: scheduled });
+    return ok(L.shell(site, { title, main: `<h1>${L.esc(title)}</h1>${list}${years(c, hidden)}`, path: base }), HTML, [SITE_TAG, collectionTag(c.name)], { cap: scheduled });
   }
   if (p === '1') return first(base);
   const key = `${yyyy}-${mm}`;
@@ -129,16 +129,16 @@ export async function archive(site, rq, c, yyyy, mm, p, notFound) {
     newer += x.count;
   }
   const n = pageNumber(p);
-  if (!m || m.shown <= 0 || !n) return missing(notFound, site, `c:${c.name}`, scheduled);
+  if (!m || m.shown <= 0 || !n) return missing(notFound, site, collectionTag(c.name), scheduled);
   const size = sizeOf(site);
   const total = Number(c.total) || 0;
   const first = pageAt(total, size, newer);
   const pages = pageAt(total, size, newer + m.count - 1) - first + 1;
-  if (n > pages) return missing(notFound, site, `c:${c.name}`, scheduled);
+  if (n > pages) return missing(notFound, site, collectionTag(c.name), scheduled);
   const v = await shardPage(rq, c, size, first + n - 1);
   const shown = v.shown.filter((r) => r.date.startsWith(key));
   const body = render(site, { title, h1: title, list: L.summaryList(shown), base, n, pages, extra: years(c, hidden) });
-  return ok(body, HTML, ['site', `c:${c.name}`], { cap: Math.min(v.cap, scheduled) });
+  return ok(body, HTML, [SITE_TAG, collectionTag(c.name)], { cap: Math.min(v.cap, scheduled) });
 }
 
 /** tagPage answers /tags/<slug>?page=N from the tag's chunk (site.json counts the tags with more than one page). */
@@ -150,16 +150,16 @@ export async function tagPage(site, rq, slug, p, notFound) {
   const count = Object.hasOwn(paged, slug) ? paged[slug] : 0;
   const pages = count ? pagesOf(count, size) : 1;
   const { hidden, cap: scheduled } = hiddenNow(site, rq.now, (h) => (h.tags || []).includes(slug));
-  if (!n || n > pages || (count && hidden.length >= count)) return missing(notFound, site, `t:${slug}`, scheduled);
+  if (!n || n > pages || (count && hidden.length >= count)) return missing(notFound, site, tagPageTag(slug), scheduled);
   const chunk = await load(rq, tagKey(slug, pages - n));
-  if (!chunk || chunk.tag.slug !== slug) return missing(notFound, site, `t:${slug}`, scheduled);
+  if (!chunk || chunk.tag.slug !== slug) return missing(notFound, site, tagPageTag(slug), scheduled);
   // site.json's schedule hides an entry too when its chunk copy lost its window (as on entry pages).
   const held = new Set(hidden.map((h) => `${h.collection}/${h.slug}`));
   const { shown, cap } = visibility(chunk.records.filter((r) => !held.has(`${r.collection}/${r.slug}`)), rq.now);
-  if (!shown.length && pages === 1) return missing(notFound, site, `t:${slug}`, Math.min(cap, scheduled));
+  if (!shown.length && pages === 1) return missing(notFound, site, tagPageTag(slug), Math.min(cap, scheduled));
   const name = chunk.tag.name;
   const body = render(site, { title: name, h1: `Tagged “${name}”`, list: L.summaryList(shown), base: `/tags/${slug}`, n, pages });
-  return ok(body, HTML, ['site', `t:${slug}`], { cap: Math.min(cap, scheduled) });
+  return ok(body, HTML, [SITE_TAG, tagPageTag(slug)], { cap: Math.min(cap, scheduled) });
 }
 
 /** tagCounts are a tags index page's tags counted without hidden entries (a tag left with none dropped). */
@@ -174,11 +174,11 @@ export async function tagsIndex(site, rq, p, notFound) {
   const size = sizeOf(site);
   const pages = Math.max(1, Math.ceil((Number(site.tagTotal) || 0) / size));
   const { hidden, cap } = hiddenNow(site, rq.now);
-  if (!n || n > pages) return missing(notFound, site, 'site', cap);
+  if (!n || n > pages) return missing(notFound, site, SITE_TAG, cap);
   const doc = site.tagTotal ? await load(rq, tagsPageKey(n - 1)) : null;
   const tags = tagCounts((doc && doc.tags) || [], hidden);
   const body = render(site, { title: 'Tags', h1: 'Tags', list: L.tagCloud(tags), base: '/tags/', n, pages });
-  return ok(body, HTML, [...allTags(site), ...tags.map((t) => `t:${t.slug}`)], { cap });
+  return ok(body, HTML, [...allTags(site), ...tags.map((t) => tagPageTag(t.slug))], { cap });
 }
 
 /**

@@ -12,7 +12,7 @@ import { checked } from './shape.js';
 import { UnknownBucket } from './store.js';
 import { inShard, hiddenNow, visibleTotal, visibleShards, order, boundOf } from './schedule.js';
 import * as P from './lists.js';
-import { SLUG, ASSET_NAME, NAME, ROUTE, RESERVED_NAMES, MAX_KEY_BYTES, SITE_KEY, isReservedRoute, entryKey, assetKey, indexKey } from './contract.js';
+import { SLUG, ASSET_NAME, NAME, ROUTE, RESERVED_NAMES, MAX_KEY_BYTES, SITE_KEY, isReservedRoute, entryKey, assetKey, indexKey, ASSET_TAG, SITE_TAG, collectionTag, entryTag, manifestTag } from './contract.js';
 
 const HTML = 'text/html; charset=utf-8';
 const NO_SITE = 'Service unavailable: this site has no content yet (its bucket holds no site written by axctl sync).\n';
@@ -28,7 +28,7 @@ export const MAX_SHARDS = 40;
 const LATEST = 10;
 
 const ok = (body, type, tags, extra = {}) => ({ status: 200, body, type, tags, ...extra });
-const redirect = (location, status = 301) => ({ status, body: null, headers: { Location: location }, tags: ['site'] });
+const redirect = (location, status = 301) => ({ status, body: null, headers: { Location: location }, tags: [SITE_TAG] });
 const keyBytes = (key) => new TextEncoder().encode(key).length;
 /** load reads a manifest (null when absent) and throws a ManifestError when its shape is wrong. */
 const load = (rq, key) => rq.json(key).then((v) => checked(key, v));
@@ -61,7 +61,7 @@ export function notFound(site, cap = Infinity, now = Date.now()) {
 ${form()}${recent ? `
 <h2 class="section">Recent entries</h2><ul class="recent">${recent}</ul>` : ''}`;
   // The recent entries change when any collection's newest do: the sync purges c:<name> then.
-  return { status: 404, body: L.shell(site, { title: 'Not found', main }), type: HTML, tags: recent ? allTags(site) : ['site'], cap: Math.min(cap, v.cap) };
+  return { status: 404, body: L.shell(site, { title: 'Not found', main }), type: HTML, tags: recent ? allTags(site) : [SITE_TAG], cap: Math.min(cap, v.cap) };
 }
 
 /**
@@ -114,7 +114,7 @@ export async function route(rq, url) {
     return ok(atom(site, { title: site.title, path, records: full.records }), 'application/atom+xml; charset=utf-8', allTags(site), { cap: Math.min(cap, full.cap) });
   }
   if (path === '/sitemap.xml') return P.sitemapIndex(site);
-  if (path === '/robots.txt') return ok(robots(site), 'text/plain; charset=utf-8', ['site']);
+  if (path === '/robots.txt') return ok(robots(site), 'text/plain; charset=utf-8', [SITE_TAG]);
   if (path === '/search') return searchPage(site, rq, url);
   if (path === '/tags') return redirect('/tags/');
   const p = url.searchParams.get('page');
@@ -155,7 +155,7 @@ function home(site, rq) {
 }
 
 function allTags(site) {
-  return ['site', ...(site.collections || []).map((c) => `c:${c.name}`)];
+  return [SITE_TAG, ...(site.collections || []).map((c) => collectionTag(c.name))];
 }
 
 function indexOf(rq, c) {
@@ -168,7 +168,7 @@ async function manifest(site, rq, name) {
   if (!index) return nf(site, rq);
   const { hidden, cap } = hiddenNow(site, rq.now, (h) => h.collection === name);
   const view = hidden.length ? await publicIndex(rq, index, hidden) : index;
-  return ok(`${JSON.stringify(view)}\n`, 'application/json', [`m:${name}`], { kind: 'manifest', cap });
+  return ok(`${JSON.stringify(view)}\n`, 'application/json', [manifestTag(name)], { kind: 'manifest', cap });
 }
 
 /**
@@ -206,21 +206,21 @@ async function asset(site, rq, name) {
   const ext = name.slice(name.indexOf('.') + 1);
   const type = Object.hasOwn(INLINE, ext) ? INLINE[ext] : null;
   const headers = { ETag: obj.httpEtag, ...(!type && { 'Content-Disposition': 'attachment' }) };
-  return { status: 200, body: obj.body, type: type || 'application/octet-stream', tags: ['a'], kind: 'asset', headers };
+  return { status: 200, body: obj.body, type: type || 'application/octet-stream', tags: [ASSET_TAG], kind: 'asset', headers };
 }
 
 async function entry(site, rq, c, slug) {
   const key = entryKey(c.name, slug);
   if (keyBytes(key) > MAX_KEY_BYTES) return nf(site, rq);
   const obj = await rq.object(key);
-  if (!obj) return missing(site, rq, `e:${c.name}/${slug}`);
+  if (!obj) return missing(site, rq, entryTag(c.name, slug));
   const bad = metaProblem(obj.customMetadata, c.sortBy);
   if (bad) throw untrusted(c, slug, `metadata: ${bad}`);
   const rec = entryMeta(obj.customMetadata, c.name, slug, c.route);
   // site.json's schedule carries the entry's window too: metadata that lost it does not publish it early.
   const windows = [rec, ...(site.schedule || []).filter((h) => h.collection === c.name && h.slug === slug)];
   const v = visibility(windows, rq.now);
-  if (v.shown.length < windows.length) return missing(site, rq, `e:${c.name}/${slug}`, v.cap);
+  if (v.shown.length < windows.length) return missing(site, rq, entryTag(c.name, slug), v.cap);
   const [body, near] = await Promise.all([obj.text(), neighbours(rq, c, rec)]);
   // A body names the hash it was written with: metadata of another version does not pass for its own.
   if (body.startsWith('<!-- axctl ') && !body.startsWith(`${marker(rec.hash)}\n`)) throw untrusted(c, slug, 'body marker does not match its metadata hash');
@@ -229,7 +229,7 @@ async function entry(site, rq, c, slug) {
   const view = L.entryPage({ ...rec, toc: toc.length ? toc : rec.toc, related }, html, near.prev, near.next);
   const [yyyy, mm] = rec.date.split('-');
   if (rec.date) view.main += `<p class="archive">Filed in <a href="${L.esc(c.route)}/${yyyy}/${mm}/">${L.monthName(mm)} ${yyyy}</a></p>`;
-  const tags = ['site', `e:${c.name}/${slug}`, ...[near.prev, near.next].filter(Boolean).map((r) => `e:${c.name}/${r.slug}`)];
+  const tags = [SITE_TAG, entryTag(c.name, slug), ...[near.prev, near.next].filter(Boolean).map((r) => entryTag(c.name, r.slug))];
   return ok(page(site, { title: rec.title, ...view, feed: !c.sortBy && `${c.route}/feed.xml` }), HTML, tags, { cap: Math.min(v.cap, near.cap) });
 }
 

@@ -5,10 +5,10 @@ import * as L from './layout.js';
 import { hiddenNow } from './schedule.js';
 import { parse, find, rank, marked, PER_PAGE } from './search.js';
 import { checked } from './shape.js';
-import { SEARCH_ROOT_KEY, SEARCH_MAX_WORDS, SEARCH_MAX_QUERY_BYTES } from './contract.js';
+import { SEARCH_ROOT_KEY, SEARCH_MAX_WORDS, SEARCH_MAX_QUERY_BYTES, SEARCH_TAG, SITE_TAG } from './contract.js';
 
 const HTML = 'text/html; charset=utf-8';
-const TAGS = ['site', 'search'];
+const TAGS = [SITE_TAG, SEARCH_TAG];
 const NOINDEX = { 'X-Robots-Tag': 'noindex' };
 
 /** form is the search form, prefilled with the canonical query. */
