@@ -34,9 +34,10 @@ const tagKey = tagChunkKey;
 const tagsPageKey = contractTagsPageKey;
 const sitemapKey = (c, i) => sitemapChunkKey(c.name, i);
 const allTags = (site) => [SITE_TAG, ...(site.collections || []).map((c) => collectionTag(c.name))];
-const missing = (notFound, site, tag, cap) => {
+/** missing is a 404 a sync can fill: it carries the tag(s) that sync purges then. */
+const missing = (notFound, site, tags, cap) => {
   const r = notFound(site, cap);
-  return { ...r, tags: [...r.tags, tag] };
+  return { ...r, tags: [...new Set([...r.tags, ...[].concat(tags)])] };
 };
 /** first is the redirect of ?page=1 to the list's own address. */
 const first = (base) => ({ status: 301, body: null, headers: { Location: base }, tags: [SITE_TAG] });
@@ -174,7 +175,8 @@ export async function tagsIndex(site, rq, p, notFound) {
   const size = sizeOf(site);
   const pages = Math.max(1, Math.ceil((Number(site.tagTotal) || 0) / size));
   const { hidden, cap } = hiddenNow(site, rq.now);
-  if (!n || n > pages) return missing(notFound, site, SITE_TAG, cap);
+  // A new tag in any collection may add this page: c:<name> is purged then.
+  if (!n || n > pages) return missing(notFound, site, allTags(site), cap);
   const doc = site.tagTotal ? await load(rq, tagsPageKey(n - 1)) : null;
   const tags = tagCounts((doc && doc.tags) || [], hidden);
   const body = render(site, { title: 'Tags', h1: 'Tags', list: L.tagCloud(tags), base: '/tags/', n, pages });

@@ -71,7 +71,7 @@ ${form()}${recent ? `
  */
 const missing = (site, rq, tag, cap) => {
   const r = nf(site, rq, cap);
-  return { ...r, tags: [...r.tags, tag] };
+  return { ...r, tags: [...new Set([...r.tags, tag])] };
 };
 /** heldNotFound is the 404 of a request that reads nothing: the site shows only if held fresh (store.js). */
 export function heldNotFound(rq) {
