@@ -33,9 +33,14 @@ const shardKey = (c, i) => contractShardKey(c.name, i);
 const tagKey = tagChunkKey;
 const tagsPageKey = contractTagsPageKey;
 const sitemapKey = (c, i) => sitemapChunkKey(c.name, i);
-const allTags = (site) => [SITE_TAG, ...(site.collections || []).map((c) => collectionTag(c.name))];
-/** missing is a 404 a sync can fill: it carries the tag(s) that sync purges then. */
-const missing = (notFound, site, tags, cap) => {
+/** allTags is 'site' and every c:<collection>: what a change in any collection purges. */
+export const allTags = (site) => [SITE_TAG, ...(site.collections || []).map((c) => collectionTag(c.name))];
+/**
+ * missing is the 404 of an address a sync can fill (an entry, a tag page, an
+ * archive, listing or tags index page): it also carries the tag(s) that sync
+ * purges then, so the cached 404 goes when the page appears.
+ */
+export const missing = (notFound, site, tags, cap) => {
   const r = notFound(site, cap);
   return { ...r, tags: [...new Set([...r.tags, ...[].concat(tags)])] };
 };

@@ -12,7 +12,7 @@ import { checked } from './shape.js';
 import { UnknownBucket } from './store.js';
 import { inShard, hiddenNow, visibleTotal, visibleShards, order, boundOf } from './schedule.js';
 import * as P from './lists.js';
-import { SLUG, ASSET_NAME, NAME, ROUTE, RESERVED_NAMES, MAX_KEY_BYTES, SITE_KEY, isReservedRoute, entryKey, assetKey, indexKey, ASSET_TAG, SITE_TAG, collectionTag, entryTag, manifestTag } from './contract.js';
+import { SLUG, ASSET_NAME, NAME, ROUTE, RESERVED_NAMES, MAX_KEY_BYTES, SITE_KEY, isReservedRoute, entryKey, assetKey, indexKey, ASSET_TAG, SITE_TAG, entryTag, manifestTag } from './contract.js';
 
 const HTML = 'text/html; charset=utf-8';
 const NO_SITE = 'Service unavailable: this site has no content yet (its bucket holds no site written by axctl sync).\n';
@@ -61,18 +61,9 @@ export function notFound(site, cap = Infinity, now = Date.now()) {
 ${form()}${recent ? `
 <h2 class="section">Recent entries</h2><ul class="recent">${recent}</ul>` : ''}`;
   // The recent entries change when any collection's newest do: the sync purges c:<name> then.
-  return { status: 404, body: L.shell(site, { title: 'Not found', main }), type: HTML, tags: recent ? allTags(site) : [SITE_TAG], cap: Math.min(cap, v.cap) };
+  return { status: 404, body: L.shell(site, { title: 'Not found', main }), type: HTML, tags: recent ? P.allTags(site) : [SITE_TAG], cap: Math.min(cap, v.cap) };
 }
 
-/**
- * missing is the 404 of an address a sync can fill (an entry, a tag page, an
- * archive or listing page): it also carries the tag that sync purges, so the
- * cached 404 goes when the page appears.
- */
-const missing = (site, rq, tag, cap) => {
-  const r = nf(site, rq, cap);
-  return { ...r, tags: [...new Set([...r.tags, tag])] };
-};
 /** heldNotFound is the 404 of a request that reads nothing: the site shows only if held fresh (store.js). */
 export function heldNotFound(rq) {
   let site = null;
@@ -111,7 +102,7 @@ export async function route(rq, url) {
   if (path === '/feed.xml') {
     const { shown, cap } = visibility(site.latest || [], rq.now);
     const full = await withBodies(site, rq, shown.slice(0, LATEST));
-    return ok(atom(site, { title: site.title, path, records: full.records }), 'application/atom+xml; charset=utf-8', allTags(site), { cap: Math.min(cap, full.cap) });
+    return ok(atom(site, { title: site.title, path, records: full.records }), 'application/atom+xml; charset=utf-8', P.allTags(site), { cap: Math.min(cap, full.cap) });
   }
   if (path === '/sitemap.xml') return P.sitemapIndex(site);
   if (path === '/robots.txt') return ok(robots(site), 'text/plain; charset=utf-8', [SITE_TAG]);
@@ -151,11 +142,7 @@ function home(site, rq) {
   const cols = (site.collections || []).map((c) => `<li><a href="${L.esc(c.route)}/">${L.esc(c.title || c.name)}</a> <span class="count">${visibleTotal(c, hidden)}</span></li>`).join('');
   const main = `<h1 class="visually-hidden">${L.esc(site.title)}</h1><section><h2 class="section">Latest</h2>${L.summaryList(shown.slice(0, LATEST))}</section>
 <section><h2 class="section">Collections</h2><ul class="collections">${cols}</ul></section>`;
-  return ok(page(site, { title: site.title, main, feed: '/feed.xml', path: '/' }), HTML, allTags(site), { cap: Math.min(cap, scheduled) });
-}
-
-function allTags(site) {
-  return [SITE_TAG, ...(site.collections || []).map((c) => collectionTag(c.name))];
+  return ok(page(site, { title: site.title, main, feed: '/feed.xml', path: '/' }), HTML, P.allTags(site), { cap: Math.min(cap, scheduled) });
 }
 
 function indexOf(rq, c) {
@@ -213,14 +200,15 @@ async function entry(site, rq, c, slug) {
   const key = entryKey(c.name, slug);
   if (keyBytes(key) > MAX_KEY_BYTES) return nf(site, rq);
   const obj = await rq.object(key);
-  if (!obj) return missing(site, rq, entryTag(c.name, slug));
+  const gone = (cap) => P.missing((x, cp) => nf(x, rq, cp), site, entryTag(c.name, slug), cap);
+  if (!obj) return gone();
   const bad = metaProblem(obj.customMetadata, c.sortBy);
   if (bad) throw untrusted(c, slug, `metadata: ${bad}`);
   const rec = entryMeta(obj.customMetadata, c.name, slug, c.route);
   // site.json's schedule carries the entry's window too: metadata that lost it does not publish it early.
   const windows = [rec, ...(site.schedule || []).filter((h) => h.collection === c.name && h.slug === slug)];
   const v = visibility(windows, rq.now);
-  if (v.shown.length < windows.length) return missing(site, rq, entryTag(c.name, slug), v.cap);
+  if (v.shown.length < windows.length) return gone(v.cap);
   const [body, near] = await Promise.all([obj.text(), neighbours(rq, c, rec)]);
   // A body names the hash it was written with: metadata of another version does not pass for its own.
   if (body.startsWith('<!-- axctl ') && !body.startsWith(`${marker(rec.hash)}\n`)) throw untrusted(c, slug, 'body marker does not match its metadata hash');
