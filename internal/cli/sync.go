@@ -153,7 +153,7 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 		}
 	}
 	prog := newProgress(opts.IO, opts.Quiet || opts.JSON)
-	rep, err := syncer.Plan(ctx, built, storage, syncer.Options{
+	rep, err := syncer.Publish(ctx, built, storage, syncer.Options{
 		Listing: listing, DryRun: opts.DryRun, MaxDeletes: opts.MaxDeletes, Concurrency: opts.Concurrency, Progress: prog.update, Purge: opts.Purge, Verify: opts.Verify,
 		Lease: syncer.LeaseOptions{TTL: opts.LeaseTTL, Wait: opts.Wait, Waiting: func(h syncer.Holder) {
 			fmt.Fprintf(opts.IO.Err, "waiting for another sync of %s to finish (%s; its lease lasts %s after its last renewal); giving up after %s\n", storage, h, h.TTL, opts.Wait)

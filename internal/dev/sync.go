@@ -44,7 +44,7 @@ func (s *session) sync(ctx context.Context) (message, string, error) {
 		fmt.Fprintln(s.opts.Err, w.String())
 	}
 	t1 := time.Now()
-	rep, err := syncer.Plan(ctx, built, s.storage, syncer.Options{
+	rep, err := syncer.Publish(ctx, built, s.storage, syncer.Options{
 		MaxDeletes: -1, Concurrency: 16, Lease: syncer.LeaseOptions{Wait: leaseWait},
 	})
 	applied := time.Since(t1)

@@ -18,7 +18,7 @@ import (
 
 // TestDevIncrementalMatchesFreshSync is the oracle for `axctl dev`'s
 // incremental path: one render cache and one DirStore kept across saves
-// (Validate with KeepLater, Plan, then Built.Keep after the "reload", as dev does;
+// (Validate with KeepLater, Publish, then Built.Keep after the "reload", as dev does;
 // the store's ETag memo), through random
 // edit sequences (bodies, titles, tags, dates, new and deleted entries,
 // some saves never kept, as when dev stops between sync and save). After
@@ -72,7 +72,7 @@ func TestDevIncrementalMatchesFreshSync(t *testing.T) {
 		if err != nil || len(ps) > 0 {
 			t.Fatalf("save %d: %v %v", save, err, ps)
 		}
-		if _, err := syncer.Plan(ctx, built, devBucket, syncer.Options{MaxDeletes: -1, Concurrency: 4}); err != nil {
+		if _, err := syncer.Publish(ctx, built, devBucket, syncer.Options{MaxDeletes: -1, Concurrency: 4}); err != nil {
 			t.Fatalf("save %d: %v", save, err)
 		}
 		if r.IntN(4) > 0 {

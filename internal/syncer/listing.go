@@ -24,8 +24,8 @@ type Listing struct {
 }
 
 // Prefetch starts listing store and returns at once. The listing is used
-// by the next Plan given it in Options.Listing; Cancel releases it when no
-// Plan will (invalid content).
+// by the next Publish given it in Options.Listing; Cancel releases it when no
+// Publish will (invalid content).
 func Prefetch(ctx context.Context, storage store.Store) *Listing {
 	ctx, cancel := context.WithCancel(ctx)
 	l := &Listing{cancel: cancel, done: make(chan struct{})}

@@ -33,10 +33,10 @@ var ErrRefused = plan.ErrRefused
 // AssetCacheControl is sent with every content-addressed asset.
 const AssetCacheControl = "public, max-age=31536000, immutable"
 
-// Options tune Plan, Rebuild and Pull.
+// Options tune Publish, Rebuild and Pull.
 type Options struct {
 	// Now is the time expiry and the schedule are judged by (zero: the
-	// clock), for Rebuild; Plan takes Validate's.
+	// clock), for Rebuild; Publish takes Validate's.
 	Now         time.Time
 	DryRun      bool
 	MaxDeletes  int // <0: no limit
@@ -383,13 +383,13 @@ func isShard(key string) bool {
 		!strings.HasPrefix(key, contract.TagsPrefix) && !strings.HasPrefix(key, contract.SitemapsPrefix)
 }
 
-// Plan lists the bucket, reads the manifests that changed, plans and
+// Publish lists the bucket, reads the manifests that changed, plans and
 // applies. A plan that writes is made again and applied under the bucket's
 // lease (contract.LeaseKey): two syncs at once run one after the other, and
 // neither deletes what the other's manifests name. A sync with nothing to
 // do takes no lease (it writes nothing), so a no-op still costs the LISTs
 // alone.
-func Plan(ctx context.Context, built *Built, storage store.Store, opts Options) (*Report, error) {
+func Publish(ctx context.Context, built *Built, storage store.Store, opts Options) (*Report, error) {
 	reads, seen := readCache{}, verdicts{}
 	rep, err := makePlan(ctx, built, storage, opts, opts.Listing, reads, seen)
 	if err != nil || opts.DryRun || rep.Plan.Empty() {

@@ -25,7 +25,7 @@ import (
 )
 
 // syncResult is what `axbench child-sync` prints: one axctl sync, run
-// in-process through syncer.Validate and syncer.Plan, with every S3 request
+// in-process through syncer.Validate and syncer.Publish, with every S3 request
 // counted by operation.
 type syncResult struct {
 	ValidateMs float64        `json:"validateMs"`
@@ -98,7 +98,7 @@ func childSync(args []string) error {
 		}
 	}
 	t1 := time.Now()
-	rep, err := syncer.Plan(ctx, built, storage, syncer.Options{Listing: listing, MaxDeletes: -1, Concurrency: *conc})
+	rep, err := syncer.Publish(ctx, built, storage, syncer.Options{Listing: listing, MaxDeletes: -1, Concurrency: *conc})
 	if err != nil {
 		return err
 	}

@@ -1,5 +1,5 @@
 // Package synctest runs a whole sync in one call, as tests want it:
-// validate, then plan and apply (syncer.Plan) with the bucket listed while
+// validate, then plan and apply (syncer.Publish) with the bucket listed while
 // the content validates. axctl's commands take the steps themselves (a
 // render cache, a file:// store opened only once the content is valid,
 // problems printed), so this is no production path.
@@ -36,5 +36,5 @@ func Run(ctx context.Context, cfg *content.Config, storage store.Store, opts syn
 		}
 		return nil, err
 	}
-	return syncer.Plan(ctx, built, storage, opts)
+	return syncer.Publish(ctx, built, storage, opts)
 }
