@@ -12,7 +12,7 @@ func AcquireLease(ctx context.Context, storage store.Store, opts LeaseOptions) (
 	if err != nil {
 		return nil, nil, err
 	}
-	return lctx, l.release, nil
+	return lctx, func() { l.release(ctx) }, nil
 }
 
 // DocsMade is how many search docs were made from entry bodies so far.

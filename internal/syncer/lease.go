@@ -255,20 +255,34 @@ func (l *lease) renew(ctx context.Context, limit time.Duration) error {
 // release stops renewing and removes the lease. The delete itself is not
 // conditional (S3 has no portable conditional DeleteObject): no one takes
 // over a lease within a TTL of its last renewal, so the lease is renewed
-// first unless that was less than TTL/2 ago, and the delete (bounded by
-// TTL/3, and by a second so that a stopped sync ends soon) follows. A lease
-// that cannot be released expires after its TTL.
-func (l *lease) release() {
+// first unless that was less than TTL/2 ago, and the delete follows, tried
+// again until it succeeds or TTL/3 has passed (a sync that finished may take
+// that long on a bad network, so the next sync does not wait a TTL for it).
+// A sync stopped by a signal (ctx done) gives it a second at most, so that
+// it ends soon. A lease that cannot be released expires after its TTL.
+func (l *lease) release(ctx context.Context) {
 	defer l.cancel(nil)
 	close(l.stop)
 	<-l.done
-	ctx, cancel := context.WithTimeout(context.Background(), min(l.ttl/3, time.Second))
+	bound := l.ttl / 3
+	if ctx.Err() != nil {
+		bound = min(bound, time.Second)
+	}
+	rctx, cancel := context.WithTimeout(context.Background(), bound)
 	defer cancel()
 	l.mu.Lock()
 	recent := time.Since(l.renewed) < l.ttl/2
 	l.mu.Unlock()
-	if !recent && l.renew(ctx, min(l.ttl/3, time.Second)) != nil {
+	if !recent && l.renew(rctx, bound) != nil {
 		return
 	}
-	_ = l.storage.Delete(ctx, []string{contract.LeaseKey})
+	for rctx.Err() == nil {
+		if l.storage.Delete(rctx, []string{contract.LeaseKey}) == nil {
+			return
+		}
+		select {
+		case <-rctx.Done():
+		case <-time.After(min(bound/10, 100*time.Millisecond)):
+		}
+	}
 }

@@ -141,3 +141,40 @@ func TestLeaseLostCancels(t *testing.T) {
 		t.Fatalf("cause = %v, want ErrLeaseLost", context.Cause(ctx))
 	}
 }
+
+// failingDeletes fails the first n deletes of the lease, as a bad network
+// does (a reset, a 503 past the SDK's retries).
+type failingDeletes struct {
+	store.Store
+	mu sync.Mutex
+	n  int
+}
+
+func (f *failingDeletes) Delete(ctx context.Context, keys []string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(keys) == 1 && keys[0] == contract.LeaseKey && f.n > 0 {
+		f.n--
+		return errors.New("connection reset by peer")
+	}
+	return f.Store.Delete(ctx, keys)
+}
+
+// A sync that finished releases its lease even when the first deletes fail:
+// the next sync must not wait a TTL for a lease nobody holds. (The soak's
+// faulty network found a sync that exited 0 and left its lease.)
+func TestLeaseReleasedThroughFailingDeletes(t *testing.T) {
+	s := newSite(t, 3)
+	s.blogOf(4)
+	b := openDir(t)
+	fd := &failingDeletes{Store: b.storage, n: 3}
+	if _, err := synctest.Run(context.Background(), s.config(), fd, syncer.Options{MaxDeletes: -1, Lease: syncer.LeaseOptions{TTL: 6 * time.Second}}); err != nil {
+		t.Fatal(err)
+	}
+	if fd.n != 0 {
+		t.Fatalf("%d failing deletes left: the sync did not try to release its lease", fd.n)
+	}
+	if _, _, err := b.raw.Head(context.Background(), contract.LeaseKey); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("after a finished sync, Head(%s) = %v, want not found", contract.LeaseKey, err)
+	}
+}

@@ -399,7 +399,7 @@ func Publish(ctx context.Context, built *Built, storage store.Store, opts Option
 	if err != nil {
 		return rep, err
 	}
-	defer l.release()
+	defer l.release(ctx)
 	lists, gets, heads := rep.Lists, rep.ManifestGets, rep.Heads
 	rep, err = makePlan(lctx, built, storage, opts, nil, reads, seen) // listed again under the lease; manifests unchanged since the first listing are not read again
 	rep.Lists, rep.ManifestGets, rep.Heads = rep.Lists+lists, rep.ManifestGets+gets, rep.Heads+heads
