@@ -141,6 +141,11 @@ func fingerprint(cfg *Config) string {
 // beside bodies/ and render.gob.
 func (c *Cache) Dir() string { return c.dir }
 
+// Fingerprint names the config, renderer and executable the cache is for:
+// what a sync keeps beside the cache is named by it too, so a new axctl
+// never reads what an old one kept.
+func (c *Cache) Fingerprint() string { return c.fingerprint }
+
 func (c *Cache) bodyPath(md5hex string) string {
 	return filepath.Join(c.dir, "bodies", md5hex+".html")
 }

@@ -224,6 +224,11 @@ func BuildEach(site Site, cols []Collection, records map[string][]Record, pageSi
 	return emitJSON(emit, SiteKey, sm)
 }
 
+// Windowed reports whether the Worker may hide r at some time after now
+// (what site.json's schedule lists); the only way Build's output depends
+// on Site.Now.
+func Windowed(r *Record, now time.Time) bool { return windowed(r, now) }
+
 // windowed reports whether the Worker may hide r at some time after now:
 // it has an expires, or a publishDate after now (zero now: any publishDate).
 func windowed(r *Record, now time.Time) bool {

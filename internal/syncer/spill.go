@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"sync/atomic"
 
 	"github.com/axctl/axctl/internal/manifest"
 	"github.com/axctl/axctl/internal/plan"
@@ -17,6 +18,9 @@ import (
 // is built, to one temporary file, already unlinked, and keeps its key,
 // size and MD5; an object the plan writes is streamed back from the file.
 // site.json stays in memory as well: the plan reads it (shellChanged).
+
+// manifestBuilds counts manifest builds (tests read it).
+var manifestBuilds atomic.Int64
 
 // spill is the temporary file the manifests of one Built are kept in.
 type spill struct {
@@ -48,14 +52,7 @@ func (s *spill) item(key string, b []byte) (plan.Item, error) {
 		return plan.Item{}, fmt.Errorf("manifests: %w", err)
 	}
 	s.off += int64(len(b))
-	size := int64(len(b))
-	return plan.Item{
-		Key: key, Kind: plan.KindManifest, Size: size, MD5: store.MD5Hex(b),
-		Open: func() (io.ReadSeekCloser, error) {
-			return spillReader{io.NewSectionReader(s.f, off, size), s}, nil
-		},
-		Attrs: store.Attrs{ContentType: "application/json"},
-	}, nil
+	return s.itemAt(key, off, int64(len(b)), store.MD5Hex(b)), nil
 }
 
 // spillReader reads one object back; it keeps its spill (and so the file)
@@ -69,16 +66,47 @@ func (spillReader) Close() error { return nil }
 
 // buildManifests builds the manifests into a new spill (b.spill, where a
 // new search index goes too) and returns their items; it keeps site.json's
-// bytes and each object's MD5 by key.
-func (b *Built) buildManifests(site manifest.Site, cols []manifest.Collection, pageSize int) ([]plan.Item, error) {
-	sp, err := newSpill()
-	if err != nil {
-		return nil, err
+// bytes and each object's MD5 by key. With dir set, the manifests kept
+// there for the same records are used instead of building, and a build is
+// kept there (manifestcache.go); fingerprint is the render cache's.
+func (b *Built) buildManifests(site manifest.Site, cols []manifest.Collection, pageSize int, dir, fingerprint string) ([]plan.Item, error) {
+	var digest string
+	if dir != "" {
+		var err error
+		if digest, err = b.manifestDigest(fingerprint, site, cols, pageSize); err != nil {
+			return nil, fmt.Errorf("manifests: %w", err)
+		}
+		if items, siteJSON, ok := keptManifests(dir, digest); ok {
+			if b.spill, err = newSpill(); err != nil {
+				return nil, err
+			}
+			b.local = make(map[string]string, len(items))
+			for _, it := range items {
+				b.local[it.Key] = it.MD5
+			}
+			b.site = siteJSON
+			return items, nil
+		}
+	}
+	var sp *spill
+	var err error
+	if dir != "" {
+		// Manifests that cannot be kept are built again next time.
+		sp, err = keptSpill(dir, digest)
+	}
+	if sp == nil {
+		digest = ""
+		if sp, err = newSpill(); err != nil {
+			return nil, err
+		}
 	}
 	b.spill = sp
+	manifestBuilds.Add(1)
 	var items []plan.Item
+	var offs []int64
 	b.local = map[string]string{}
 	err = manifest.BuildEach(site, cols, b.records, pageSize, func(key string, body []byte) error {
+		offs = append(offs, sp.off)
 		it, err := sp.item(key, body)
 		if err != nil {
 			return err
@@ -90,5 +118,8 @@ func (b *Built) buildManifests(site manifest.Site, cols []manifest.Collection, p
 		items = append(items, it)
 		return nil
 	})
+	if err == nil && digest != "" {
+		_ = keepManifests(dir, digest, items, offs)
+	}
 	return items, err
 }

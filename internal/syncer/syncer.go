@@ -176,11 +176,7 @@ func Validate(ctx context.Context, cfg *content.Config, opts ValidateOptions) (*
 	if err != nil || len(problems) > 0 {
 		return nil, problems, err
 	}
-	searchDir := ""
-	if cache != nil {
-		searchDir = filepath.Join(cache.Dir(), "search")
-	}
-	if err := b.manifests(cfg, searchDir); err != nil {
+	if err := b.manifests(cfg); err != nil {
 		return nil, nil, err
 	}
 	if !opts.KeepLater {
@@ -264,11 +260,18 @@ func (b *Built) add(e *content.Entry) error {
 	return nil
 }
 
-// manifests adds the manifests and the search index; searchDir, when set,
-// keeps the index for the next sync (searchcache.go).
-func (b *Built) manifests(cfg *content.Config, searchDir string) error {
+// manifests adds the manifests and the search index; with a render cache,
+// both are kept beside it for the next sync (manifestcache.go,
+// searchcache.go).
+func (b *Built) manifests(cfg *content.Config) error {
 	cols := Collections(cfg)
-	items, err := b.buildManifests(manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL, Lang: cfg.Site.Lang, Now: b.now}, cols, cfg.PageSize)
+	var manifestDir, searchDir, fingerprint string
+	if b.cache != nil {
+		manifestDir = filepath.Join(b.cache.Dir(), "manifests")
+		searchDir = filepath.Join(b.cache.Dir(), "search")
+		fingerprint = b.cache.Fingerprint()
+	}
+	items, err := b.buildManifests(manifest.Site{Title: cfg.Site.Title, BaseURL: cfg.Site.BaseURL, Lang: cfg.Site.Lang, Now: b.now}, cols, cfg.PageSize, manifestDir, fingerprint)
 	if err != nil {
 		return fmt.Errorf("build manifests: %w", err)
 	}
