@@ -35,13 +35,15 @@ type Link struct {
 // rewrites"). A backdated entry, a retitle or a deletion changes the lists
 // of the few newer entries that list it.
 //
-// Candidates are walked in recency order, from the entry's own place,
-// through the posting lists of the record's own tags only. Once MaxRelated are found whose smallest shared
-// count is c, a later (older) candidate must share more than c tags, so it
-// is in at least one of the record's m-c shortest lists: the others stop
-// being walked, and the walk ends when c reaches m. A common tag (one on
-// most of the site) is walked only until the list is full. related_test.go
-// checks the result against a brute-force ranking.
+// How, without walking every older entry that shares a tag (relWalk.ranks
+// has the details): candidates sharing two tags or more are found through
+// posting lists of tag *pairs*, walked in recency order from the entry's
+// own place, so a common tag is never walked alone past the first few
+// candidates; once MaxRelated are found whose smallest shared count is c,
+// a better one shares c+1 tags, hence two of any m-c+1 of the record's m
+// tags, and only the pairs of its m-c+1 rarest tags stay walked. When
+// fewer than MaxRelated share two tags, the newest sharing one fill the
+// list. related_test.go checks the result against a brute-force ranking.
 func (b *builder) related() {
 	var cands []int32
 	for i := range b.ents {
@@ -57,27 +59,23 @@ func (b *builder) related() {
 	for i := range rank {
 		rank[i] = -1
 	}
-	posting := map[string][]int32{} // tag slug → ranks (indexes into cands), ascending
-	var sc relScratch
 	for k, i := range cands {
 		rank[i] = int32(k)
-		for _, s := range sc.tagSlugs(b.ents[i].r.Tags) {
-			posting[s] = append(posting[s], int32(k))
-		}
 	}
+	ix := newRelIndex(b.ents, cands)
 	order := func(x int32, r *Record, col int32) int {
 		rx := b.ents[x].r
 		return cmp.Or(strings.Compare(r.Date, rx.Date), strings.Compare(b.cols[b.ents[x].col].Name, b.cols[col].Name), strings.Compare(rx.Slug, r.Slug))
 	}
-	// Each entry's walk reads posting, rank and cands only and writes its
+	// Each entry's walk reads the index, rank and cands only and writes its
 	// own rel: the entries are split among the cores, in blocks, so the
-	// walks of a large site (most of its build time) run in parallel.
+	// walks of a large site run in parallel.
 	const block = 1024
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
-			var sc relScratch
+			var w relWalk
 			for {
 				lo := int(next.Add(block)) - block
 				if lo >= len(b.ents) {
@@ -91,7 +89,7 @@ func (b *builder) related() {
 						k, _ := slices.BinarySearchFunc(cands, int32(i), func(x, _ int32) int { return order(x, e.r, e.col) })
 						from = int32(k)
 					}
-					for _, k := range sc.ranks(posting, sc.tagSlugs(e.r.Tags), from) {
+					for _, k := range w.ranks(ix, ix.tagIDs(i), from) {
 						e.rel[e.nrel] = cands[k]
 						e.nrel++
 					}
@@ -101,6 +99,123 @@ func (b *builder) related() {
 	}
 	wg.Wait()
 }
+
+// relPairMin is the shortest posting list whose tag gets pair lists: a
+// pair with a rarer tag is walked through that tag's own list (a superset
+// of the pair's, and short). relPairBudget bounds the pair lists' total
+// length to that many times the tag lists'; when the tags of a site would
+// make more (many tags per entry), relPairMin doubles until they fit.
+// Neither changes a result, only the work; tests set both low.
+var relPairMin, relPairBudget = 64, 4
+
+// relIndex holds the posting lists related walks: per tag and per pair of
+// tags, the ranks (indexes into the recency-sorted candidates) of the
+// candidates carrying them, ascending.
+type relIndex struct {
+	ids     []int32   // every entry's distinct tag ids, at off[i]:off[i+1]
+	off     []int32   // len(ents)+1
+	posting [][]int32 // tag id → ranks
+	pairMin int       // tags with a posting list this long or longer have pair lists
+	pairs   map[uint64][]int32
+}
+
+func newRelIndex(ents []entry, cands []int32) *relIndex {
+	ix := &relIndex{off: make([]int32, 1, len(ents)+1)}
+	byID := map[string]int32{}
+	for i := range ents {
+		start := len(ix.ids)
+		for _, t := range ents[i].r.Tags {
+			id, ok := byID[t.Slug]
+			if !ok {
+				id = int32(len(byID))
+				byID[t.Slug] = id
+			}
+			if !slices.Contains(ix.ids[start:], id) {
+				ix.ids = append(ix.ids, id)
+			}
+		}
+		ix.off = append(ix.off, int32(len(ix.ids)))
+	}
+	n := make([]int32, len(byID)) // list lengths, then one backing array for all
+	total := 0
+	for _, i := range cands {
+		for _, id := range ix.tagIDs(int(i)) {
+			n[id]++
+			total++
+		}
+	}
+	back := make([]int32, total)
+	ix.posting = make([][]int32, len(byID))
+	for id, c := range n {
+		ix.posting[id], back = back[:0:c], back[c:]
+	}
+	for k, i := range cands {
+		for _, id := range ix.tagIDs(int(i)) {
+			ix.posting[id] = append(ix.posting[id], int32(k))
+		}
+	}
+	// The pair lists: choose pairMin within the budget, count, then fill.
+	var freq []int32
+	pairsAt := func(i int32, min int) []int32 {
+		freq = freq[:0]
+		for _, id := range ix.tagIDs(int(i)) {
+			if len(ix.posting[id]) >= min {
+				freq = append(freq, id)
+			}
+		}
+		return freq
+	}
+	ix.pairMin = max(relPairMin, 1)
+	for {
+		sum := 0
+		for _, i := range cands {
+			f := len(pairsAt(i, ix.pairMin))
+			sum += f * (f - 1) / 2
+		}
+		if sum <= relPairBudget*total {
+			break
+		}
+		ix.pairMin *= 2
+	}
+	count := map[uint64]int32{}
+	for _, i := range cands {
+		f := pairsAt(i, ix.pairMin)
+		for a := range f {
+			for _, y := range f[a+1:] {
+				count[pairKey(f[a], y)]++
+			}
+		}
+	}
+	sum := 0
+	for _, c := range count {
+		sum += int(c)
+	}
+	back = make([]int32, sum)
+	ix.pairs = make(map[uint64][]int32, len(count))
+	for k, c := range count {
+		ix.pairs[k], back = back[:0:c], back[c:]
+	}
+	for k, i := range cands {
+		f := pairsAt(i, ix.pairMin)
+		for a := range f {
+			for _, y := range f[a+1:] {
+				key := pairKey(f[a], y)
+				ix.pairs[key] = append(ix.pairs[key], int32(k))
+			}
+		}
+	}
+	return ix
+}
+
+func pairKey(a, b int32) uint64 {
+	if a > b {
+		a, b = b, a
+	}
+	return uint64(a)<<32 | uint64(b)
+}
+
+// tagIDs returns the distinct tag ids of entry i.
+func (ix *relIndex) tagIDs(i int) []int32 { return ix.ids[ix.off[i]:ix.off[i+1]] }
 
 // RelatedByKey returns the Related list Build gives each record, by entry
 // key (records: collection name → records with URL set), leaving records
@@ -125,11 +240,14 @@ func RelatedByKey(records map[string][]Record) map[string][]Link {
 	return out
 }
 
-// relScratch is the reused memory of related's walk over every entry.
-type relScratch struct {
-	slugs []string
-	lists [][]int32
-	ptr   []int
+// relWalk is the reused memory of related's walk over every entry.
+type relWalk struct {
+	tags  []int32   // the record's tags with a non-empty posting list, shortest first
+	lists [][]int32 // their posting lists
+	sp    []int     // position in each of lists
+	srcs  [][]int32 // what is walked: pair lists, or a rare tag's own list
+	upto  []int     // upto[s]: srcs drawn from the s shortest lists are srcs[:upto[s]]
+	ptr   []int     // position in each of srcs
 	best  []relHit
 	out   []int32
 }
@@ -150,61 +268,81 @@ func tagSlugs(tags []Tag) []string {
 	return out
 }
 
-// tagSlugs is tagSlugs into reused memory (valid until the next call).
-func (sc *relScratch) tagSlugs(tags []Tag) []string {
-	sc.slugs = sc.slugs[:0]
-	for _, t := range tags {
-		if !slices.Contains(sc.slugs, t.Slug) {
-			sc.slugs = append(sc.slugs, t.Slug)
-		}
-	}
-	return sc.slugs
-}
-
 // ranks returns the ranks of the best MaxRelated candidates sharing a tag
-// of slugs, of rank from or more (older than the record), in reused memory.
-func (sc *relScratch) ranks(posting map[string][]int32, slugs []string, from int32) []int32 {
-	sc.lists = sc.lists[:0]
-	for _, s := range slugs {
-		if l := posting[s]; len(l) > 0 {
-			sc.lists = append(sc.lists, l)
+// of ids, of rank from or more (older than the record), in reused memory.
+//
+// Sharing two tags or more: sort the record's m non-empty tag lists
+// shortest first; a candidate sharing t ≥ 2 tags shares two of any m−t+2
+// of them, so it is in the pair list (or the rarer tag's own list, below
+// relIndex.pairMin) of two of the m−t+2 shortest. The sources are ordered
+// by their longer tag, so those of the s shortest tags are a prefix; the
+// walk takes the smallest rank heading any source of the prefix, counts
+// the lists it is in (searching each forward: ranks only grow), and
+// shrinks the prefix to s = m−c+1 once MaxRelated are found whose smallest
+// count is c. Sharing one: if fewer than MaxRelated share two, every one
+// sharing two was found (the prefix never shrank), and the newest of the
+// rest of the tags' union, in rank order, complete the list.
+func (w *relWalk) ranks(ix *relIndex, ids []int32, from int32) []int32 {
+	w.tags = w.tags[:0]
+	for _, id := range ids {
+		if len(ix.posting[id]) > 0 {
+			w.tags = append(w.tags, id)
 		}
 	}
-	lists := sc.lists
-	slices.SortFunc(lists, func(a, b []int32) int { return cmp.Compare(len(a), len(b)) })
-	m := len(lists)
-	best := sc.best[:0] // count descending, then rank ascending
-	ptr := slices.Grow(sc.ptr[:0], m)[:m]
-	for j, l := range lists {
-		ptr[j], _ = slices.BinarySearch(l, from)
+	slices.SortFunc(w.tags, func(a, b int32) int { return cmp.Compare(len(ix.posting[a]), len(ix.posting[b])) })
+	w.lists = w.lists[:0]
+	for _, id := range w.tags {
+		w.lists = append(w.lists, ix.posting[id])
 	}
-	active := m
+	lists := w.lists
+	m := len(lists)
+	w.sp = slices.Grow(w.sp[:0], m)[:m]
+	for j, l := range lists {
+		w.sp[j], _ = slices.BinarySearch(l, from)
+	}
+	w.srcs, w.upto = w.srcs[:0], append(w.upto[:0], 0, 0)
+	for j := 1; j < m; j++ {
+		for i := range j {
+			switch {
+			case len(lists[i]) >= ix.pairMin: // so is lists[j]: a pair list
+				if l := ix.pairs[pairKey(w.tags[i], w.tags[j])]; len(l) > 0 {
+					w.srcs = append(w.srcs, l)
+				}
+			case j == i+1: // the rarer tag's own list, once
+				w.srcs = append(w.srcs, lists[i])
+			}
+		}
+		w.upto = append(w.upto, len(w.srcs))
+	}
+	w.ptr = slices.Grow(w.ptr[:0], len(w.srcs))[:len(w.srcs)]
+	for j, l := range w.srcs {
+		w.ptr[j], _ = slices.BinarySearch(l, from)
+	}
+	best := w.best[:0] // count descending, then rank ascending
+	active := w.upto[m]
 	for active > 0 {
 		next := int32(-1)
 		for j := range active {
-			if ptr[j] < len(lists[j]) && (next < 0 || lists[j][ptr[j]] < next) {
-				next = lists[j][ptr[j]]
+			if p := w.ptr[j]; p < len(w.srcs[j]) && (next < 0 || w.srcs[j][p] < next) {
+				next = w.srcs[j][p]
 			}
 		}
 		if next < 0 {
 			break
 		}
-		n := 0 // the lists next is in: the active ones it heads, then a search of the rest
 		for j := range active {
-			if ptr[j] < len(lists[j]) && lists[j][ptr[j]] == next {
-				ptr[j]++
+			if p := w.ptr[j]; p < len(w.srcs[j]) && w.srcs[j][p] == next {
+				w.ptr[j]++
+			}
+		}
+		n := 0
+		for j, l := range lists {
+			w.sp[j] = gallop(l, w.sp[j], next)
+			if w.sp[j] < len(l) && l[w.sp[j]] == next {
 				n++
 			}
 		}
-		for j := active; j < m; j++ {
-			// next only grows: each list no longer walked is searched
-			// forward from where the last search stopped.
-			ptr[j] = gallop(lists[j], ptr[j], next)
-			if ptr[j] < len(lists[j]) && lists[j][ptr[j]] == next {
-				n++
-			}
-		}
-		if len(best) == MaxRelated && n <= best[len(best)-1].count {
+		if n < 2 || len(best) == MaxRelated && n <= best[len(best)-1].count {
 			continue
 		}
 		at := len(best)
@@ -215,16 +353,43 @@ func (sc *relScratch) ranks(posting map[string][]int32, slugs []string, from int
 		if len(best) > MaxRelated {
 			best = best[:MaxRelated]
 		}
-		if len(best) == MaxRelated {
-			active = m - best[len(best)-1].count
+		if c := best[len(best)-1].count; len(best) == MaxRelated {
+			if c >= m {
+				break
+			}
+			active = w.upto[m-c+1]
 		}
 	}
-	sc.best, sc.ptr = best, ptr
-	sc.out = sc.out[:0]
-	for _, h := range best {
-		sc.out = append(sc.out, h.rank)
+	if len(best) < MaxRelated { // the newest sharing one tag
+		for j, l := range lists {
+			w.sp[j], _ = slices.BinarySearch(l, from)
+		}
+		for len(best) < MaxRelated {
+			next := int32(-1)
+			for j, l := range lists {
+				if p := w.sp[j]; p < len(l) && (next < 0 || l[p] < next) {
+					next = l[p]
+				}
+			}
+			if next < 0 {
+				break
+			}
+			for j, l := range lists {
+				if p := w.sp[j]; p < len(l) && l[p] == next {
+					w.sp[j]++
+				}
+			}
+			if !slices.ContainsFunc(best, func(h relHit) bool { return h.rank == next }) {
+				best = append(best, relHit{next, 1})
+			}
+		}
 	}
-	return sc.out
+	w.best = best
+	w.out = w.out[:0]
+	for _, h := range best {
+		w.out = append(w.out, h.rank)
+	}
+	return w.out
 }
 
 // gallop returns the first index i ≥ from with l[i] ≥ x (len(l) if none),

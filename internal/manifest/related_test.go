@@ -86,20 +86,55 @@ func randomSite(rng *rand.Rand, n, vocab int) map[string][]Record {
 	return recs
 }
 
-// TestRelatedMatchesBruteForce: the pruned walk and the brute-force
-// ranking agree on random sites of every shape, seed by seed.
+// TestRelatedMatchesBruteForce: the pair-list walk and the brute-force
+// ranking agree on random sites of every shape, seed by seed, with the
+// pair lists on every tag, on common tags only, and on none (the budget
+// forcing relPairMin up): the setting changes the work, never a list.
 func TestRelatedMatchesBruteForce(t *testing.T) {
-	for seed := range uint64(60) {
-		rng := rand.New(rand.NewPCG(seed, 7))
-		n, vocab := 1+rng.IntN(120), 1+rng.IntN(12)
-		recs := randomSite(rng, n, vocab)
-		want := bruteRelated(recs)
-		byKey := RelatedByKey(recs)
-		for c, list := range recs {
-			for _, r := range list {
-				if got := byKey[EntryKey(c, r.Slug)]; !reflect.DeepEqual(got, want[c+"/"+r.Slug]) {
-					t.Fatalf("seed %d (n=%d, vocab=%d) %s/%s %v:\n got %v\nwant %v", seed, n, vocab, c, r.Slug, r.Tags, got, want[c+"/"+r.Slug])
+	defer func(m, b int) { relPairMin, relPairBudget = m, b }(relPairMin, relPairBudget)
+	for _, set := range [][2]int{{64, 4}, {1, 4}, {3, 4}, {1, 1}, {1, 0}} {
+		relPairMin, relPairBudget = set[0], set[1]
+		for seed := range uint64(60) {
+			rng := rand.New(rand.NewPCG(seed, 7))
+			n, vocab := 1+rng.IntN(120), 1+rng.IntN(12)
+			if seed%6 == 5 { // longer lists, more tags than the corpus's 5
+				n, vocab = 200+rng.IntN(400), 2+rng.IntN(30)
+			}
+			recs := randomSite(rng, n, vocab)
+			switch seed % 5 {
+			case 1: // every entry shares one tag (and may have others)
+				for c := range recs {
+					for i := range recs[c] {
+						recs[c][i].Tags = append(recs[c][i].Tags, Tag{Name: "All", Slug: "all"})
+					}
 				}
+			case 2: // ties everywhere: one date, the same tags for most
+				for c := range recs {
+					for i := range recs[c] {
+						recs[c][i].Date = "2026-01-01T00:00:00Z"
+						if i%4 != 0 {
+							recs[c][i].Tags = []Tag{{Name: "a", Slug: "a"}, {Name: "b", Slug: "b"}, {Name: "c", Slug: "c"}}
+						}
+					}
+				}
+			}
+			checkRelated(t, fmt.Sprintf("pairMin %d budget %d seed %d (n=%d, vocab=%d)", set[0], set[1], seed, n, vocab), recs)
+		}
+	}
+	// No tags at all; one entry; nothing.
+	checkRelated(t, "no tags", map[string][]Record{"blog": {{Slug: "a", URL: "/blog/a", Date: "2026-01-01T00:00:00Z"}, {Slug: "b", URL: "/blog/b", Date: "2026-01-01T00:00:00Z"}}})
+	checkRelated(t, "one", map[string][]Record{"blog": {{Slug: "a", URL: "/blog/a", Date: "2026-01-01T00:00:00Z", Tags: []Tag{{Name: "x", Slug: "x"}}}}})
+	checkRelated(t, "empty", map[string][]Record{})
+}
+
+func checkRelated(t *testing.T, what string, recs map[string][]Record) {
+	t.Helper()
+	want := bruteRelated(recs)
+	byKey := RelatedByKey(recs)
+	for c, list := range recs {
+		for _, r := range list {
+			if got := byKey[EntryKey(c, r.Slug)]; !reflect.DeepEqual(got, want[c+"/"+r.Slug]) {
+				t.Fatalf("%s: %s/%s %v:\n got %v\nwant %v", what, c, r.Slug, r.Tags, got, want[c+"/"+r.Slug])
 			}
 		}
 	}
