@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -247,11 +248,24 @@ func (b *Builder) AddPrepared(i int, p *Prepared) error {
 
 // Objects returns the index objects once every doc is added.
 func (b *Builder) Objects() (map[string][]byte, error) {
+	out := map[string][]byte{}
+	err := b.Each(func(key string, body []byte) error {
+		out[key] = bytes.Clone(body)
+		return nil
+	})
+	return out, err
+}
+
+// Each hands every index object to emit once every doc is added: the
+// shards in bucket order, then the root. body is only valid until emit
+// returns (its buffer is reused), so the objects are never all held: at
+// 100,000 entries they are ~150 MB.
+func (b *Builder) Each(emit func(key string, body []byte) error) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for i, ok := range b.added {
 		if !ok {
-			return nil, fmt.Errorf("search index: doc of rank %d was never added", i)
+			return fmt.Errorf("search index: doc of rank %d was never added", i)
 		}
 	}
 	lists, info := b.lists, b.info
@@ -279,43 +293,70 @@ func (b *Builder) Objects() (map[string][]byte, error) {
 	for n*targetShardBytes < total {
 		n *= 2
 	}
+	var buf bytes.Buffer
 	for ; ; n *= 2 {
-		out, ok := encodeShards(n, keys, lists, info)
-		if !ok {
-			continue
+		// A dry run first: a shard over the limit doubles n, and nothing
+		// may have been emitted by then.
+		fits := eachShard(n, keys, lists, info, &buf, func(int) error {
+			if buf.Len() > contract.SearchShardMaxBytes {
+				return errTooBig
+			}
+			return nil
+		})
+		if fits == nil {
+			break
 		}
-		out[RootKey] = fmt.Appendf(nil, "{\"version\":1,\"docs\":%d,\"buckets\":%d}\n", len(info), n)
-		return out, nil
 	}
+	if err := eachShard(n, keys, lists, info, &buf, func(i int) error { return emit(ShardKey(n, i), buf.Bytes()) }); err != nil {
+		return err
+	}
+	return emit(RootKey, fmt.Appendf(nil, "{\"version\":1,\"docs\":%d,\"buckets\":%d}\n", len(info), n))
 }
 
-// encodeShards encodes each bucket of keys (sorted) as a shard; ok is
-// false when one exceeds contract.SearchShardMaxBytes.
-func encodeShards(n int, keys []string, lists map[string]*keyList, info [][2][]byte) (map[string][]byte, bool) {
-	byBucket := make([][]string, n)
+var errTooBig = errors.New("shard over the limit")
+
+// eachShard encodes each non-empty bucket of keys (sorted) in turn into
+// buf and calls f with its number; it stops at f's first error.
+func eachShard(n int, keys []string, lists map[string]*keyList, info [][2][]byte, buf *bytes.Buffer, f func(bucket int) error) error {
+	// Keys by bucket, in key order within each: a counting sort of their
+	// places (4 bytes a key, not a slice of strings per bucket).
+	start := make([]int32, n+1)
 	for _, k := range keys {
-		i := Bucket(k, n)
-		byBucket[i] = append(byBucket[i], k)
+		start[Bucket(k, n)+1]++
 	}
-	out := map[string][]byte{}
-	for i, ks := range byBucket {
-		if len(ks) == 0 {
+	for i := 1; i <= n; i++ {
+		start[i] += start[i-1]
+	}
+	order := make([]int32, len(keys))
+	next := slices.Clone(start[:n])
+	for i, k := range keys {
+		bk := Bucket(k, n)
+		order[next[bk]] = int32(i)
+		next[bk]++
+	}
+	var ks []string
+	for i := range n {
+		if start[i] == start[i+1] {
 			continue
 		}
-		b := encodeShard(ks, lists, info)
-		if len(b) > contract.SearchShardMaxBytes {
-			return nil, false
+		ks = ks[:0]
+		for _, j := range order[start[i]:start[i+1]] {
+			ks = append(ks, keys[j])
 		}
-		out[ShardKey(n, i)] = b
+		buf.Reset()
+		encodeShard(buf, ks, lists, info)
+		if err := f(i); err != nil {
+			return err
+		}
 	}
-	return out, true
+	return nil
 }
 
 // encodeShard writes {"version":1,"docs":[[collection,slug,title,day,
 // snippet],…],"keys":[[key,df,[doc,weight,…]],…]}: keys sorted, docs in
 // the order the keys first name them, postings best first. A doc's snippet
 // is "" unless it is among the SnippetK best of a key in the shard.
-func encodeShard(keys []string, lists map[string]*keyList, info [][2][]byte) []byte {
+func encodeShard(b *bytes.Buffer, keys []string, lists map[string]*keyList, info [][2][]byte) {
 	local := map[int]int{}
 	var docs []int
 	snippet := map[int]bool{}
@@ -346,7 +387,6 @@ func encodeShard(keys []string, lists map[string]*keyList, info [][2][]byte) []b
 		}
 		kb.WriteString("]]")
 	}
-	var b bytes.Buffer
 	b.WriteString(`{"version":1,"docs":[`)
 	for i, d := range docs {
 		if i > 0 {
@@ -361,5 +401,4 @@ func encodeShard(keys []string, lists map[string]*keyList, info [][2][]byte) []b
 	b.WriteString(`],"keys":[`)
 	b.Write(kb.Bytes())
 	b.WriteString("]}\n")
-	return b.Bytes()
 }

@@ -1,6 +1,7 @@
 package syncer
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -71,36 +72,52 @@ func cachedSearch(dir, digest string) ([]plan.Item, bool) {
 	return items, true
 }
 
-// keepSearch writes the index objects for digest under dir (index.json
-// last, so a half-written index is never read) and removes older ones.
-func keepSearch(dir, digest string, index map[string][]byte) error {
+// searchKeeper writes the index objects for digest under dir as they are
+// built (finish writes index.json last, so a half-written index is never
+// read, and removes older ones).
+type searchKeeper struct {
+	dir, digest string
+	objs        []searchObject
+	err         error
+}
+
+func newSearchKeeper(dir, digest string) *searchKeeper {
+	k := &searchKeeper{dir: dir, digest: digest}
 	d := filepath.Join(dir, digest)
 	if err := os.MkdirAll(d, 0o755); err != nil {
-		return err
+		k.err = err
+	} else if err := os.Remove(filepath.Join(d, "index.json")); err != nil && !os.IsNotExist(err) {
+		k.err = err
 	}
-	keys := make([]string, 0, len(index))
-	for k := range index {
-		keys = append(keys, k)
+	return k
+}
+
+func (k *searchKeeper) add(key string, body []byte) {
+	if k.err != nil {
+		return
 	}
-	slices.Sort(keys)
-	objs := make([]searchObject, len(keys))
-	for i, k := range keys {
-		if err := os.WriteFile(filepath.Join(d, strconv.Itoa(i)), index[k], 0o644); err != nil {
-			return err
-		}
-		objs[i] = searchObject{Key: k, MD5: store.MD5Hex(index[k]), Size: int64(len(index[k]))}
+	if err := os.WriteFile(filepath.Join(k.dir, k.digest, strconv.Itoa(len(k.objs))), body, 0o644); err != nil {
+		k.err = err
+		return
 	}
-	raw, err := json.Marshal(objs)
+	k.objs = append(k.objs, searchObject{Key: key, MD5: store.MD5Hex(body), Size: int64(len(body))})
+}
+
+func (k *searchKeeper) finish() error {
+	if k.err != nil {
+		return k.err
+	}
+	raw, err := json.Marshal(k.objs)
 	if err != nil {
 		return err
 	}
-	if err := atomicfile.Write(filepath.Join(d, "index.json"), raw); err != nil {
+	if err := atomicfile.Write(filepath.Join(k.dir, k.digest, "index.json"), raw); err != nil {
 		return err
 	}
-	old, _ := os.ReadDir(dir)
+	old, _ := os.ReadDir(k.dir)
 	for _, e := range old {
-		if e.Name() != digest {
-			_ = os.RemoveAll(filepath.Join(dir, e.Name()))
+		if e.Name() != k.digest {
+			_ = os.RemoveAll(filepath.Join(k.dir, e.Name()))
 		}
 	}
 	return nil
@@ -117,26 +134,31 @@ func (b *Built) searchItems(dir string) ([]plan.Item, error) {
 			return items, nil
 		}
 	}
-	index, err := b.searchIndex()
+	var keep *searchKeeper
+	if dir != "" {
+		keep = newSearchKeeper(dir, digest)
+	}
+	// The objects (148 MB at 100,000 entries) would be most of a cold
+	// sync's memory: each goes to the manifests' file as it is made.
+	var items []plan.Item
+	err := b.searchIndex(func(k string, body []byte) error {
+		if keep != nil {
+			keep.add(k, body)
+		}
+		if b.spill == nil {
+			items = append(items, manifestItem(k, bytes.Clone(body)))
+			return nil
+		}
+		it, err := b.spill.item(k, body)
+		items = append(items, it)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("build search index: %w", err)
 	}
-	if dir != "" {
+	if keep != nil {
 		// An index that cannot be kept is built again next time.
-		_ = keepSearch(dir, digest, index)
-	}
-	// Held until the upload, the objects (148 MB at 100,000 entries) would
-	// be most of a cold sync's memory: they go to the manifests' file.
-	items := make([]plan.Item, 0, len(index))
-	for k, body := range index {
-		it := manifestItem(k, body)
-		if b.spill != nil {
-			if it, err = b.spill.item(k, body); err != nil {
-				return nil, err
-			}
-		}
-		items = append(items, it)
-		delete(index, k)
+		_ = keep.finish()
 	}
 	return items, nil
 }

@@ -306,7 +306,7 @@ type pendingDoc struct {
 // not the entries' words). An entry whose search doc the render cache kept
 // is indexed from it without reading its body; the docs made here are kept
 // for the next sync.
-func (b *Built) searchIndex() (map[string][]byte, error) {
+func (b *Built) searchIndex(emit func(key string, body []byte) error) error {
 	rank := make([]int, len(b.pending))
 	order := make([]int, len(b.pending))
 	for i := range order {
@@ -355,12 +355,12 @@ func (b *Built) searchIndex() (map[string][]byte, error) {
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, err
+		return err
 	}
 	if b.prepared != nil {
 		b.prepared.forget()
 	}
-	return sb.Objects()
+	return sb.Each(emit)
 }
 
 // Collections maps the config's collections to the manifest's.
