@@ -67,7 +67,7 @@ func Bucket(key string, n int) int {
 }
 
 type posting struct {
-	doc, weight int // doc: index into the sorted docs
+	doc, weight int32 // doc: index into the sorted docs (int32: a key holds up to TopK of them, and there are millions of keys)
 }
 
 // better orders postings by weight, then the newer entry (lower index).
@@ -241,7 +241,7 @@ func (b *Builder) AddPrepared(i int, p *Prepared) error {
 			l = &keyList{}
 			b.lists[k] = l
 		}
-		l.push(posting{doc: i, weight: w})
+		l.push(posting{doc: int32(i), weight: int32(w)})
 	}
 	return nil
 }
@@ -357,9 +357,9 @@ func eachShard(n int, keys []string, lists map[string]*keyList, info [][2][]byte
 // the order the keys first name them, postings best first. A doc's snippet
 // is "" unless it is among the SnippetK best of a key in the shard.
 func encodeShard(b *bytes.Buffer, keys []string, lists map[string]*keyList, info [][2][]byte) {
-	local := map[int]int{}
-	var docs []int
-	snippet := map[int]bool{}
+	local := map[int32]int{}
+	var docs []int32
+	snippet := map[int32]bool{}
 	var kb bytes.Buffer
 	for i, k := range keys {
 		if i > 0 {
@@ -383,7 +383,7 @@ func encodeShard(b *bytes.Buffer, keys []string, lists map[string]*keyList, info
 			}
 			kb.WriteString(strconv.Itoa(d))
 			kb.WriteByte(',')
-			kb.WriteString(strconv.Itoa(p.weight))
+			kb.WriteString(strconv.Itoa(int(p.weight)))
 		}
 		kb.WriteString("]]")
 	}

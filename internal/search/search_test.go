@@ -221,7 +221,7 @@ func TestBuildOracle(t *testing.T) {
 	})
 	for i, d := range sorted {
 		for k, w := range keysOf(d) {
-			want[k] = append(want[k], posting{doc: i, weight: w})
+			want[k] = append(want[k], posting{doc: int32(i), weight: int32(w)})
 		}
 	}
 	seen := 0
@@ -260,7 +260,7 @@ func TestBuildOracle(t *testing.T) {
 			for j := range n {
 				d := sh.Docs[k.Postings[2*j]]
 				w := k.Postings[2*j+1]
-				if wd := sorted[all[j].doc]; d[1] != wd.Slug || w != all[j].weight {
+				if wd := sorted[all[j].doc]; d[1] != wd.Slug || int32(w) != all[j].weight {
 					t.Fatalf("%q posting %d: %s/%d, want %s/%d", k.Key, j, d[1], w, wd.Slug, all[j].weight)
 				}
 			}
