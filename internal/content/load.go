@@ -223,6 +223,18 @@ func (l *loader) entry(f file) (*Entry, []Problem) {
 	prob := func(line, col int, format string, args ...any) (*Entry, []Problem) {
 		return nil, []Problem{{Path: f.path, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}}
 	}
+	if l.cache != nil {
+		// A file the cache knows by its size and modification time is not
+		// opened: Open would Lstat it the same way (refusing a symbolic
+		// link anywhere on its path), then open it through the root and
+		// fstat it, most of a no-op sync's system calls. A miss goes on
+		// to Open.
+		if st, err := l.tree.Lstat(f.rel); err == nil && st.Mode().IsRegular() && st.Size() <= l.cfg.Limits.EntryBytes {
+			if e := l.cache.lookup(l, f, st, nil); e != nil {
+				return e, nil
+			}
+		}
+	}
 	fd, st, err := l.tree.Open(f.rel)
 	if err != nil {
 		return prob(1, 1, "%v", err)
