@@ -16,18 +16,24 @@ import (
 func bruteRelated(recs map[string][]Record) map[string][]Link {
 	type cand struct {
 		coll string
-		r    Record
+		r    *Record
 	}
 	var all []cand
-	for c, list := range recs {
-		for _, r := range list {
-			all = append(all, cand{c, r})
+	for c := range recs {
+		for i := range recs[c] {
+			all = append(all, cand{c, &recs[c][i]})
 		}
 	}
-	shared := func(a, b Record) int {
+	slugs := map[*Record][]string{}
+	for c := range recs {
+		for i := range recs[c] {
+			slugs[&recs[c][i]] = tagSlugs(recs[c][i].Tags)
+		}
+	}
+	shared := func(a, b *Record) int {
 		n := 0
-		for _, s := range tagSlugs(a.Tags) {
-			if slices.Contains(tagSlugs(b.Tags), s) {
+		for _, s := range slugs[a] {
+			if slices.Contains(slugs[b], s) {
 				n++
 			}
 		}
@@ -92,33 +98,34 @@ func randomSite(rng *rand.Rand, n, vocab int) map[string][]Record {
 // forcing relPairMin up): the setting changes the work, never a list.
 func TestRelatedMatchesBruteForce(t *testing.T) {
 	defer func(m, b int) { relPairMin, relPairBudget = m, b }(relPairMin, relPairBudget)
-	for _, set := range [][2]int{{64, 4}, {1, 4}, {3, 4}, {1, 1}, {1, 0}} {
-		relPairMin, relPairBudget = set[0], set[1]
-		for seed := range uint64(60) {
-			rng := rand.New(rand.NewPCG(seed, 7))
-			n, vocab := 1+rng.IntN(120), 1+rng.IntN(12)
-			if seed%6 == 5 { // longer lists, more tags than the corpus's 5
-				n, vocab = 200+rng.IntN(400), 2+rng.IntN(30)
-			}
-			recs := randomSite(rng, n, vocab)
-			switch seed % 5 {
-			case 1: // every entry shares one tag (and may have others)
-				for c := range recs {
-					for i := range recs[c] {
-						recs[c][i].Tags = append(recs[c][i].Tags, Tag{Name: "All", Slug: "all"})
-					}
+	for seed := range uint64(60) {
+		rng := rand.New(rand.NewPCG(seed, 7))
+		n, vocab := 1+rng.IntN(120), 1+rng.IntN(12)
+		if seed%6 == 5 { // longer lists, more tags than the corpus's 5
+			n, vocab = 200+rng.IntN(400), 2+rng.IntN(30)
+		}
+		recs := randomSite(rng, n, vocab)
+		switch seed % 5 {
+		case 1: // every entry shares one tag (and may have others)
+			for c := range recs {
+				for i := range recs[c] {
+					recs[c][i].Tags = append(recs[c][i].Tags, Tag{Name: "All", Slug: "all"})
 				}
-			case 2: // ties everywhere: one date, the same tags for most
-				for c := range recs {
-					for i := range recs[c] {
-						recs[c][i].Date = "2026-01-01T00:00:00Z"
-						if i%4 != 0 {
-							recs[c][i].Tags = []Tag{{Name: "a", Slug: "a"}, {Name: "b", Slug: "b"}, {Name: "c", Slug: "c"}}
-						}
+			}
+		case 2: // ties everywhere: one date, the same tags for most
+			for c := range recs {
+				for i := range recs[c] {
+					recs[c][i].Date = "2026-01-01T00:00:00Z"
+					if i%4 != 0 {
+						recs[c][i].Tags = []Tag{{Name: "a", Slug: "a"}, {Name: "b", Slug: "b"}, {Name: "c", Slug: "c"}}
 					}
 				}
 			}
-			checkRelated(t, fmt.Sprintf("pairMin %d budget %d seed %d (n=%d, vocab=%d)", set[0], set[1], seed, n, vocab), recs)
+		}
+		want := bruteRelated(recs)
+		for _, set := range [][2]int{{64, 4}, {1, 4}, {3, 4}, {1, 1}, {1, 0}} {
+			relPairMin, relPairBudget = set[0], set[1]
+			checkRelatedWant(t, fmt.Sprintf("pairMin %d budget %d seed %d (n=%d, vocab=%d)", set[0], set[1], seed, n, vocab), recs, want)
 		}
 	}
 	// No tags at all; one entry; nothing.
@@ -129,7 +136,11 @@ func TestRelatedMatchesBruteForce(t *testing.T) {
 
 func checkRelated(t *testing.T, what string, recs map[string][]Record) {
 	t.Helper()
-	want := bruteRelated(recs)
+	checkRelatedWant(t, what, recs, bruteRelated(recs))
+}
+
+func checkRelatedWant(t *testing.T, what string, recs map[string][]Record, want map[string][]Link) {
+	t.Helper()
 	byKey := RelatedByKey(recs)
 	for c, list := range recs {
 		for _, r := range list {
