@@ -13,6 +13,9 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/text/transform"
+
 	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/manifest"
 )
@@ -352,20 +355,34 @@ func TestClip(t *testing.T) {
 	}
 }
 
-// TestFoldFastPath: Fold, which lower-cases plain ASCII runs itself, equals
-// the x/text chain applied to the whole string, on random mixes of ASCII
-// and characters that decompose, fold, combine or are marks.
+// TestFoldFastPath: Fold, which lower-cases plain ASCII runs itself and
+// reuses chains from a pool, equals a fresh x/text chain applied to the
+// whole string, on random mixes of ASCII and characters that decompose,
+// fold, combine or are marks, folded by several goroutines at once.
 func TestFoldFastPath(t *testing.T) {
 	pool := []rune("aZz09 .,'-\t\nÉéßẞΣσςİıǅﬁＡｶﾞ東京\u0301\u0308\u0345\u3099ᏸꭰᲀ한글ก\u0e31ー①™㎡")
-	rng := rand.New(rand.NewPCG(3, 4))
-	for i := range 20000 {
-		rs := make([]rune, 1+rng.IntN(12))
-		for j := range rs {
-			rs[j] = pool[rng.IntN(len(pool))]
-		}
-		s := string(rs)
-		if got, want := Fold(s), foldChain(s); got != want {
-			t.Fatalf("case %d: Fold(%q) = %q, the chain gives %q", i, s, got, want)
-		}
+	var g errgroup.Group
+	for w := range uint64(4) {
+		g.Go(func() error {
+			rng := rand.New(rand.NewPCG(3, w))
+			for i := range 5000 {
+				rs := make([]rune, 1+rng.IntN(12))
+				for j := range rs {
+					rs[j] = pool[rng.IntN(len(pool))]
+				}
+				s := string(rs)
+				want, _, err := transform.String(newFoldChain(), s)
+				if err != nil {
+					return err
+				}
+				if got := Fold(s); got != want {
+					return fmt.Errorf("worker %d case %d: Fold(%q) = %q, a fresh chain gives %q", w, i, s, got, want)
+				}
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
 	}
 }
