@@ -19,11 +19,8 @@ type ManifestRebuildOptions struct {
 	IO          IO
 	Config      string
 	JSON, Quiet bool
-	Target      string
-	Check       bool
-	DryRun      bool
-	MaxDeletes  int
-	Concurrency int
+	PlanFlags
+	Check bool
 
 	// From the factory.
 	LoadConfig func(string) (*content.Config, error)
@@ -53,11 +50,8 @@ func NewCmdManifest(f *Factory, runF func(context.Context, *ManifestRebuildOptio
 		},
 	}
 	fl := rebuild.Flags()
-	fl.StringVar(&opts.Target, "target", "", "bucket: file://DIR or s3://BUCKET[/PREFIX] (default from config)")
+	addPlanFlags(fl, &opts.PlanFlags, targetUsage)
 	fl.BoolVar(&opts.Check, "check", false, "write nothing; exit 1 if the stored manifests differ from the rebuild")
-	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and write nothing")
-	fl.IntVar(&opts.MaxDeletes, "max-deletes", -1, "refuse (exit 4) if the plan deletes more objects than this; -1 means no limit")
-	fl.IntVar(&opts.Concurrency, "concurrency", 16, "requests in flight")
 	cmd.AddCommand(rebuild)
 	return cmd
 }

@@ -16,11 +16,8 @@ type PullOptions struct {
 	IO          IO
 	Config      string
 	JSON, Quiet bool
-	Target      string
-	Dir         string
-	DryRun      bool
-	MaxDeletes  int
-	Concurrency int
+	PlanFlags
+	Dir string
 
 	// From the factory.
 	LoadConfig func(string) (*content.Config, error)
@@ -49,10 +46,7 @@ func NewCmdPull(f *Factory, runF func(context.Context, *PullOptions) error) *cob
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Target, "target", "", "bucket to copy from (default from config)")
-	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and write nothing")
-	fl.IntVar(&opts.MaxDeletes, "max-deletes", -1, "refuse (exit 4) if the plan deletes more objects than this; -1 means no limit")
-	fl.IntVar(&opts.Concurrency, "concurrency", 16, "requests in flight")
+	addPlanFlags(fl, &opts.PlanFlags, "bucket to copy from (default from config)")
 	return cmd
 }
 

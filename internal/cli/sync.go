@@ -27,23 +27,18 @@ type SyncOptions struct {
 	IO          IO
 	Config      string
 	JSON, Quiet bool
-	Target      string
-	DryRun      bool
-	MaxDeletes  int
-	Concurrency int
-	Purge       bool
-	NoCache     bool
-	Verify      bool
-	PurgeVia    string
-	PurgeURL    string
+	PlanFlags
+	LeaseFlags
+	Purge    bool
+	NoCache  bool
+	Verify   bool
+	PurgeVia string
+	PurgeURL string
 	// Purger, when set, replaces the one PurgeVia names (tests).
 	Purger purge.Purger
 	// PurgeSettle is how long after the last write --purge purges again
 	// (contract.PurgeSettle from the command line; tests may shorten it).
 	PurgeSettle time.Duration
-	// Wait bounds the wait for another sync's lease; LeaseTTL is how long
-	// this sync's lease outlives it if it is killed (0: syncer's default).
-	Wait, LeaseTTL time.Duration
 
 	// From the factory.
 	LoadConfig func(string) (*content.Config, error)
@@ -85,17 +80,13 @@ func NewCmdSync(f *Factory, runF func(context.Context, *SyncOptions) error) *cob
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Target, "target", "", "bucket: file://DIR or s3://BUCKET[/PREFIX] (default from config)")
-	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and write nothing")
-	fl.IntVar(&opts.MaxDeletes, "max-deletes", -1, "refuse (exit 4) if the plan deletes more objects than this; -1 means no limit")
-	fl.IntVar(&opts.Concurrency, "concurrency", 16, "requests in flight")
+	addPlanFlags(fl, &opts.PlanFlags, targetUsage)
 	fl.BoolVar(&opts.Verify, "verify", false, "also HEAD every unchanged object and rewrite those whose metadata differs (a LIST cannot see it)")
 	fl.BoolVar(&opts.NoCache, "no-cache", false, "render every entry again instead of reusing .axctl/cache")
 	fl.BoolVar(&opts.Purge, "purge", false, "after applying, purge the Cache-Tags the plan touched (twice: again "+contract.PurgeSettle.String()+" after the last write)")
 	fl.StringVar(&opts.PurgeVia, "purge-via", "", "with --purge: worker, zone or xkey (default from config)")
 	fl.StringVar(&opts.PurgeURL, "purge-url", "", "with --purge: site URL (worker: must equal $AXCTL_PURGE_URL) or cache URL (xkey)")
-	fl.DurationVar(&opts.Wait, "wait", 2*time.Minute, "how long to wait while another sync holds the bucket's lease (0: fail at once, exit 3)")
-	fl.DurationVar(&opts.LeaseTTL, "lease-ttl", leaseTTLDefault(f.Getenv), "how long this sync's lease outlives it if it is killed ($AXCTL_LEASE_TTL)")
+	addLeaseFlags(fl, &opts.LeaseFlags, f.Getenv)
 	return cmd
 }
 
@@ -155,9 +146,7 @@ func runSync(ctx context.Context, opts *SyncOptions) error {
 	prog := newProgress(opts.IO, opts.Quiet || opts.JSON)
 	rep, err := syncer.Publish(ctx, built, storage, syncer.Options{
 		Listing: listing, DryRun: opts.DryRun, MaxDeletes: opts.MaxDeletes, Concurrency: opts.Concurrency, Progress: prog.update, Purge: opts.Purge, Verify: opts.Verify,
-		Lease: syncer.LeaseOptions{TTL: opts.LeaseTTL, Wait: opts.Wait, Waiting: func(h syncer.Holder) {
-			fmt.Fprintf(opts.IO.Err, "waiting for another sync of %s to finish (%s; its lease lasts %s after its last renewal); giving up after %s\n", storage, h, h.TTL, opts.Wait)
-		}},
+		Lease: opts.LeaseFlags.options(opts.IO, storage),
 	})
 	prog.done()
 	if opts.Verify && rep != nil && !opts.JSON {
@@ -239,14 +228,6 @@ func printDrift(w io.Writer, rep *syncer.Report, dry bool) {
 		act = " (put again)"
 	}
 	fmt.Fprintf(w, "verify: %d object(s) read (HEAD), %d differ from the content%s\n", rep.Heads, len(keys), act)
-}
-
-// leaseTTLDefault is $AXCTL_LEASE_TTL when it is a duration, else the syncer's default.
-func leaseTTLDefault(getenv func(string) string) time.Duration {
-	if d, err := time.ParseDuration(getenv("AXCTL_LEASE_TTL")); err == nil && d > 0 {
-		return d
-	}
-	return syncer.DefaultLeaseTTL
 }
 
 // summary is the one line a sync ends with.
