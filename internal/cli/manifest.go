@@ -20,6 +20,7 @@ type ManifestRebuildOptions struct {
 	Config      string
 	JSON, Quiet bool
 	PlanFlags
+	LeaseFlags
 	Check bool
 
 	// From the factory.
@@ -39,7 +40,9 @@ func NewCmdManifest(f *Factory, runF func(context.Context, *ManifestRebuildOptio
 		Long: "Rebuild reads every entry's metadata (HEAD) and body (GET), builds the\n" +
 			"manifests and the search index as sync would, and writes what differs as\n" +
 			"sync writes: conditional writes, shards before the indexes that name them,\n" +
-			"site.json last, then deletes of manifests nothing names.",
+			"site.json last, then deletes of manifests nothing names. Like a sync, a\n" +
+			"rebuild with something to write reads and plans again under the bucket's\n" +
+			"lease and holds it to its last write (--wait, --lease-ttl).",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Config, opts.JSON, opts.Quiet = g.Config, g.JSON, g.Quiet
@@ -51,6 +54,7 @@ func NewCmdManifest(f *Factory, runF func(context.Context, *ManifestRebuildOptio
 	}
 	fl := rebuild.Flags()
 	addPlanFlags(fl, &opts.PlanFlags, targetUsage)
+	addLeaseFlags(fl, &opts.LeaseFlags, f.Getenv)
 	fl.BoolVar(&opts.Check, "check", false, "write nothing; exit 1 if the stored manifests differ from the rebuild")
 	cmd.AddCommand(rebuild)
 	return cmd
@@ -69,6 +73,7 @@ func runManifestRebuild(ctx context.Context, opts *ManifestRebuildOptions) error
 	prog := newProgress(opts.IO, opts.Quiet || opts.JSON)
 	rep, err := syncer.Rebuild(ctx, cfg, storage, syncer.Options{
 		DryRun: dry, MaxDeletes: opts.MaxDeletes, Concurrency: opts.Concurrency, Progress: prog.update,
+		Lease: opts.LeaseFlags.options(opts.IO, storage),
 	})
 	prog.done()
 	if opts.Check && err == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -177,4 +178,44 @@ func TestLeaseReleasedThroughFailingDeletes(t *testing.T) {
 	if _, _, err := b.raw.Head(context.Background(), contract.LeaseKey); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("after a finished sync, Head(%s) = %v, want not found", contract.LeaseKey, err)
 	}
+}
+
+// manifest rebuild writes under the lease as sync does: with the lease held
+// by another sync and no time to wait, it writes nothing and names the
+// holder; once the lease is free it rebuilds and leaves no lease behind.
+func TestRebuildTakesTheLease(t *testing.T) {
+	eachStore(t, func(t *testing.T, open func(*testing.T) *bucket) {
+		s := newSite(t, 3)
+		s.blogOf(4)
+		b := open(t)
+		if _, err := synctest.Run(context.Background(), s.config(), b.storage, syncer.Options{MaxDeletes: -1}); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.raw.Delete(context.Background(), []string{contract.SiteKey}); err != nil { // what the rebuild has to write
+			t.Fatal(err)
+		}
+		foreignLease(t, b.raw)
+		before := snapshot(t, b.raw)
+		_, err := syncer.Rebuild(context.Background(), s.config(), b.storage, syncer.Options{MaxDeletes: -1})
+		if !errors.Is(err, syncer.ErrLeaseHeld) || !strings.Contains(err.Error(), "pid 4242") {
+			t.Fatalf("rebuild under another's lease: err = %v, want ErrLeaseHeld naming the holder", err)
+		}
+		if after := snapshot(t, b.raw); !reflect.DeepEqual(keysOf(after), keysOf(before)) {
+			t.Fatalf("a rebuild that could not take the lease wrote: %v, was %v", keysOf(after), keysOf(before))
+		}
+		if err := b.raw.Delete(context.Background(), []string{contract.LeaseKey}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := syncer.Rebuild(context.Background(), s.config(), b.storage, syncer.Options{MaxDeletes: -1}); err != nil {
+			t.Fatal(err)
+		}
+		objs := snapshot(t, b.raw)
+		if _, ok := objs[contract.LeaseKey]; ok {
+			t.Errorf("the lease is still there after the rebuild")
+		}
+		if _, ok := objs[contract.SiteKey]; !ok {
+			t.Errorf("the rebuild did not write %s", contract.SiteKey)
+		}
+		consistent(t, objs, "blog")
+	})
 }

@@ -26,8 +26,28 @@ const RebuildConcurrency = 16
 // no longer produces is deleted; the lease and the pending-purge record are
 // not manifests), conditional writes, shards before the indexes that name
 // them and site.json last, the --max-deletes guard, and nothing written on
-// a dry run.
+// a dry run. A rebuild that has something to write is made again and
+// applied under the bucket's lease (contract.LeaseKey), as a sync's plan
+// is: a sync running meanwhile can neither change the entries it reads nor
+// write manifests between its writes. One with nothing to write, or refused
+// by the guard, takes no lease.
 func Rebuild(ctx context.Context, cfg *content.Config, storage store.Store, opts Options) (*Report, error) {
+	dry := opts
+	dry.DryRun = true
+	rep, err := rebuild(ctx, cfg, storage, dry)
+	if err != nil || opts.DryRun || rep.Plan.Empty() {
+		return rep, err
+	}
+	lctx, l, err := acquireLease(ctx, storage, opts.Lease)
+	if err != nil {
+		return rep, err
+	}
+	defer l.release(ctx)
+	rep, err = rebuild(lctx, cfg, storage, opts) // read and planned again under the lease
+	return rep, leaseCause(lctx, err)
+}
+
+func rebuild(ctx context.Context, cfg *content.Config, storage store.Store, opts Options) (*Report, error) {
 	cols := Collections(cfg)
 	records, err := ReadRecords(ctx, storage, cols, opts.Concurrency)
 	if err != nil {
