@@ -40,6 +40,25 @@ type Cache struct {
 	mu          sync.Mutex
 	old, new    map[string]*cached // by entry path
 	dirty       bool
+	// seen is the file info of each entry file the last finished Load
+	// opened (loader.prev), by path relative to the content root.
+	seen map[string]fs.FileInfo
+}
+
+// takeSeen returns the last Load's file infos and forgets them: a Load
+// that does not finish leaves none to trust.
+func (c *Cache) takeSeen() map[string]fs.FileInfo {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.seen
+	c.seen = nil
+	return s
+}
+
+func (c *Cache) keepSeen(s map[string]fs.FileInfo) {
+	c.mu.Lock()
+	c.seen = s
+	c.mu.Unlock()
 }
 
 // cached is one entry's remembered rendering. It holds no body: the body is
@@ -169,6 +188,9 @@ func (c *Cache) lookup(l *loader, f file, st fs.FileInfo, src []byte) *Entry {
 	}
 	for _, r := range rec.Refs {
 		if r.AssetKey == "" {
+			if l.known(r.Path) != nil {
+				continue // opened by the last Load, unchanged since
+			}
 			if fi, err := l.tree.Lstat(r.Path); err != nil || !fi.Mode().IsRegular() {
 				return nil
 			}

@@ -226,3 +226,55 @@ func TestCacheEntryEqualsRendered(t *testing.T) {
 		}
 	}
 }
+
+// TestUnchangedFilesAreNotRead checks what Options.Unchanged trusts: a file
+// the caller says is unchanged since the last Load with the Cache is taken
+// from that Load without being stat'd, so an edit the caller does not
+// report is not seen (here, on purpose); the file reported is read, and so
+// is every file when the last Load with the Cache did not finish or there
+// was none.
+func TestUnchangedFilesAreNotRead(t *testing.T) {
+	s := newCacheSite(t)
+	c, err := OpenCache(filepath.Join(s.dir, ".axctl", "cache"), s.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	load := func(unchanged func(string) bool) map[string]string {
+		t.Helper()
+		titles := map[string]string{}
+		problems, err := Load(context.Background(), s.cfg, Options{Cache: c, Unchanged: unchanged}, func(e *Entry) error {
+			titles[e.Slug] = e.Record.Title
+			return nil
+		})
+		if err != nil || len(problems) > 0 {
+			t.Fatal(err, problems)
+		}
+		if err := c.Save(); err != nil {
+			t.Fatal(err)
+		}
+		return titles
+	}
+	nothing := func(string) bool { return true }
+	if got := load(nothing); got["a"] != "A" || got["b"] != "B" { // no Load before: every file read
+		t.Fatalf("first load: %v", got)
+	}
+	s.write("content/blog/a.md", "---\ntitle: A2\ndate: 2026-01-01\n---\n\nNew body, longer than before.\n")
+	s.write("content/blog/b.md", "---\ntitle: B2\ndate: 2026-01-02\n---\n\nNew body, longer than before.\n")
+	if got := load(func(rel string) bool { return rel != "blog/b.md" }); got["a"] != "A" || got["b"] != "B2" {
+		t.Fatalf("a reported unchanged, b changed: got %v, want a's last (A) and b's new (B2)", got)
+	}
+	if got := load(nil); got["a"] != "A2" || got["b"] != "B2" {
+		t.Fatalf("nothing known: got %v, want every file read", got)
+	}
+	// A link to a file reported changed is looked up again: removed, it
+	// is a problem though the entry that links to it is reported unchanged.
+	s.write("content/blog/a.md", "---\ntitle: A3\ndate: 2026-01-01\n---\n\n[b](b.md)\n")
+	load(nil)
+	if err := os.Remove(filepath.Join(s.root, "blog/b.md")); err != nil {
+		t.Fatal(err)
+	}
+	problems, err := Load(context.Background(), s.cfg, Options{Cache: c, Unchanged: func(rel string) bool { return rel != "blog/b.md" }}, nil)
+	if err != nil || len(problems) != 1 || !strings.Contains(problems[0].Msg, "does not exist") {
+		t.Fatalf("link to a removed file: %v %v", err, problems)
+	}
+}

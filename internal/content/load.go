@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"io/fs"
 	"runtime"
 	"sort"
 	"sync"
@@ -70,6 +71,14 @@ type Options struct {
 	// block shown plain because its highlighting failed or ran out of time.
 	// Warnings never make an entry invalid.
 	Warn func(Problem)
+	// Unchanged, when set with Cache, says which entry files (by path
+	// relative to the content root, slash-separated) the caller knows have
+	// not changed since the last Load with this Cache started (`axctl dev`
+	// learns it from file events). Such a file, opened by that Load, is not
+	// opened or stat'd again: its size and modification time are that
+	// Load's, and a link to it is known to resolve. Any other file is read
+	// as without it.
+	Unchanged func(rel string) bool
 }
 
 // Load walks every collection, parses, validates and renders each entry, and
@@ -96,6 +105,14 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 		return nil, err
 	}
 	l := &loader{cfg: cfg, tree: tree, static: static, assets: map[string]*Asset{}, r: render.Shared(), cache: opts.Cache}
+	if opts.Cache != nil {
+		l.seen = map[string]fs.FileInfo{}
+		if opts.Unchanged != nil {
+			l.prev, l.unchanged = opts.Cache.takeSeen(), opts.Unchanged
+		} else {
+			opts.Cache.takeSeen()
+		}
+	}
 	type result struct {
 		e  *Entry
 		ps []Problem
@@ -175,6 +192,9 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if l.cache != nil {
+		l.cache.keepSeen(l.seen) // every worker is done: results is closed
+	}
 	problems = append(problems, aliasCollisions(cfg, aliases, urls)...)
 	problems = append(problems, linkWarnings(targets, links, time.Now())...)
 	SortProblems(problems)
@@ -213,15 +233,48 @@ type loader struct {
 	static *Tree // nil without Config.Static
 	r      *render.Renderer
 	cache  *Cache
+	// prev is the file info of each entry file the last Load with cache
+	// opened, trusted for the files unchanged says are (Options.Unchanged);
+	// seen is this Load's, for the next.
+	prev      map[string]fs.FileInfo
+	unchanged func(rel string) bool
 
 	mu     sync.Mutex
 	assets map[string]*Asset
+	seen   map[string]fs.FileInfo
+}
+
+// known returns the file info the last Load had for rel when rel has not
+// changed since (nil otherwise).
+func (l *loader) known(rel string) fs.FileInfo {
+	if l.unchanged == nil {
+		return nil
+	}
+	if st := l.prev[rel]; st != nil && l.unchanged(rel) {
+		return st
+	}
+	return nil
+}
+
+func (l *loader) saw(rel string, st fs.FileInfo) {
+	if l.seen == nil {
+		return
+	}
+	l.mu.Lock()
+	l.seen[rel] = st
+	l.mu.Unlock()
 }
 
 // entry loads one file; it returns the entry, or nil and its problems.
 func (l *loader) entry(f file) (*Entry, []Problem) {
 	prob := func(line, col int, format string, args ...any) (*Entry, []Problem) {
 		return nil, []Problem{{Path: f.path, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}}
+	}
+	if st := l.known(f.rel); st != nil && l.cache != nil {
+		if e := l.cache.lookup(l, f, st, nil); e != nil {
+			l.saw(f.rel, st)
+			return e, nil
+		}
 	}
 	if l.cache != nil {
 		// A file the cache knows by its size and modification time is not
@@ -231,6 +284,7 @@ func (l *loader) entry(f file) (*Entry, []Problem) {
 		// to Open.
 		if st, err := l.tree.Lstat(f.rel); err == nil && st.Mode().IsRegular() && st.Size() <= l.cfg.Limits.EntryBytes {
 			if e := l.cache.lookup(l, f, st, nil); e != nil {
+				l.saw(f.rel, st)
 				return e, nil
 			}
 		}
@@ -240,6 +294,7 @@ func (l *loader) entry(f file) (*Entry, []Problem) {
 		return prob(1, 1, "%v", err)
 	}
 	defer fd.Close()
+	l.saw(f.rel, st)
 	if st.Size() > l.cfg.Limits.EntryBytes {
 		return prob(1, 1, "entry is %d bytes; the limit is %d (limits.entryBytes)", st.Size(), l.cfg.Limits.EntryBytes)
 	}

@@ -14,7 +14,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/axctl/axctl/internal/content"
@@ -47,8 +49,53 @@ type session struct {
 	cache   *content.Cache
 	storage *store.DirStore
 	unsaved *syncer.Built // a valid sync whose cache state is not yet on disk
+	// lastIndex is the last valid sync, whose search index is kept beside
+	// the render cache when dev stops (for the next `axctl sync`), not
+	// after every save.
+	lastIndex *syncer.Built
 	// prepared keeps the search docs prepared for the index between syncs.
 	prepared syncer.PreparedDocs
+	// changed holds the paths file events named since the last sync
+	// started (relative to the content root); allChanged says any file may have
+	// changed (no watch yet, a watch error, a new watch): the next sync
+	// looks at every file.
+	changed    map[string]bool
+	allChanged bool
+}
+
+// note adds a change's paths to those the next sync looks at.
+func (s *session) note(c change) {
+	if c.lost {
+		s.allChanged = true
+	}
+	if s.changed == nil {
+		s.changed = map[string]bool{}
+	}
+	for _, p := range c.paths {
+		s.changed[p] = true
+	}
+}
+
+// unchanged returns, for the sync starting now, what its file events say
+// is unchanged since the last sync started (nil: nothing is known), and
+// starts collecting for the next. A file is changed when an event named it
+// or a folder above it (a folder renamed or replaced).
+func (s *session) unchanged() func(string) bool {
+	changed, all := s.changed, s.allChanged
+	s.changed, s.allChanged = nil, false
+	if all {
+		return nil
+	}
+	return func(rel string) bool {
+		for p := rel; ; p = path.Dir(p) {
+			if changed[p] {
+				return false
+			}
+			if !strings.Contains(p, "/") {
+				return true
+			}
+		}
+	}
 }
 
 // Run syncs, serves and watches until ctx ends (Ctrl-C), then stops the
@@ -62,7 +109,7 @@ func Run(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
-	s := &session{opts: opts}
+	s := &session{opts: opts, allChanged: true}
 	if err := s.configure(cfg); err != nil {
 		return err
 	}
@@ -79,6 +126,11 @@ func Run(ctx context.Context, opts Options) error {
 		return err
 	}
 	s.saveCache()
+	defer func() {
+		if s.lastIndex != nil {
+			s.lastIndex.KeepIndex()
+		}
+	}()
 	// The first message mirrors the whole bucket, valid content or not:
 	// while there are problems, the last good site is behind the overlay.
 	if first.Put, err = s.all(ctx); err != nil {
@@ -151,6 +203,7 @@ func (s *session) watch(ctx context.Context, srv *server) error {
 		done := make(chan struct{})
 		go func() { defer close(done); nw.run(wctx, s.opts.Debounce, changes, s.watchErr) }()
 		w, stopWatch = nw, func() { cancel(); <-done; nw.Close() }
+		s.allChanged = true // what changed before the watch began is not known
 		return nil
 	}
 	if err := rewatch(); err != nil {
@@ -165,6 +218,7 @@ func (s *session) watch(ctx context.Context, srv *server) error {
 			return fmt.Errorf("dev server stopped: %w", srv.exitErr(nil))
 		case c := <-changes:
 			t0 := time.Now()
+			s.note(c)
 			var m message
 			line := ""
 			if c.config {
@@ -196,8 +250,8 @@ func (s *session) saveCache() {
 		return
 	}
 	b := s.unsaved
-	s.unsaved = nil
-	if err := b.Keep(); err != nil {
+	s.unsaved, s.lastIndex = nil, b
+	if err := b.KeepCache(); err != nil {
 		fmt.Fprintf(s.opts.Err, "axctl dev: render cache: %v\n", err)
 	}
 }

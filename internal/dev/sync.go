@@ -21,7 +21,7 @@ const leaseWait = 30 * time.Second
 // error, so bad content never stops dev.
 func (s *session) sync(ctx context.Context) (message, string, error) {
 	t0 := time.Now()
-	built, problems, err := syncer.Validate(ctx, s.cfg, syncer.ValidateOptions{Cache: s.cache, KeepLater: true, Prepared: &s.prepared})
+	built, problems, err := syncer.Validate(ctx, s.cfg, syncer.ValidateOptions{Cache: s.cache, KeepLater: true, Prepared: &s.prepared, Unchanged: s.unchanged()})
 	validated := time.Since(t0)
 	if ctx.Err() != nil {
 		return message{}, "", ctx.Err()

@@ -105,6 +105,24 @@ func (w *watcher) relevant(ev fsnotify.Event) bool {
 type change struct {
 	config bool // the config file changed
 	n      int  // events in the batch
+	// paths are the files and folders the events named, relative to the
+	// content root, slash-separated; lost says some events may be missing
+	// (a watch error) or named the root itself: anything may have changed.
+	paths []string
+	lost  bool
+}
+
+// note adds what ev names to c.
+func (w *watcher) note(c *change, ev fsnotify.Event) {
+	rel, err := filepath.Rel(w.root, ev.Name)
+	switch {
+	case err != nil || strings.HasPrefix(rel, ".."):
+		// the config file outside the content root
+	case rel == ".":
+		c.lost = true
+	default:
+		c.paths = append(c.paths, filepath.ToSlash(rel))
+	}
 }
 
 // run sends one change on out after each burst of events has been quiet
@@ -133,6 +151,7 @@ func (w *watcher) run(ctx context.Context, debounce time.Duration, out chan<- ch
 				}
 			}
 			pending.n++
+			w.note(&pending, ev)
 			pending.config = pending.config || (w.config != "" && filepath.Clean(ev.Name) == filepath.Clean(w.config))
 			timer.Reset(debounce)
 		case err, ok := <-w.w.Errors:
@@ -141,6 +160,7 @@ func (w *watcher) run(ctx context.Context, debounce time.Duration, out chan<- ch
 			}
 			errs(err)
 			pending.n++
+			pending.lost = true
 			timer.Reset(debounce)
 		case <-timer.C:
 			select {

@@ -135,7 +135,8 @@ func (b *Built) searchItems(dir string) ([]plan.Item, error) {
 		}
 	}
 	var keep *searchKeeper
-	if dir != "" {
+	var later []keptBody // with keepLater: kept by KeepIndex (dev: when it stops)
+	if dir != "" && !b.keepLater {
 		keep = newSearchKeeper(dir, digest)
 	}
 	// The objects (148 MB at 100,000 entries) would be most of a cold
@@ -144,6 +145,8 @@ func (b *Built) searchItems(dir string) ([]plan.Item, error) {
 	err := b.searchIndex(func(k string, body []byte) error {
 		if keep != nil {
 			keep.add(k, body)
+		} else if dir != "" {
+			later = append(later, keptBody{k, bytes.Clone(body)})
 		}
 		if b.spill == nil {
 			items = append(items, manifestItem(k, bytes.Clone(body)))
@@ -160,5 +163,20 @@ func (b *Built) searchItems(dir string) ([]plan.Item, error) {
 		// An index that cannot be kept is built again next time.
 		_ = keep.finish()
 	}
+	if dir != "" && b.keepLater {
+		b.keepIndex = func() error {
+			k := newSearchKeeper(dir, digest)
+			for _, o := range later {
+				k.add(o.key, o.body)
+			}
+			return k.finish()
+		}
+	}
 	return items, nil
+}
+
+// keptBody is one index object held for Built.KeepIndex.
+type keptBody struct {
+	key  string
+	body []byte
 }

@@ -101,6 +101,10 @@ type ValidateOptions struct {
 	// after a one-entry edit. It holds them in memory, so a one-off sync
 	// leaves it nil.
 	Prepared *PreparedDocs
+	// Unchanged, when set, names the entry files known unchanged since the
+	// last Validate with the same Cache started (content.Options.Unchanged):
+	// `axctl dev` passes what its file events did not touch.
+	Unchanged func(rel string) bool
 }
 
 // PreparedDocs are search docs prepared for the index, by the render
@@ -158,9 +162,9 @@ func Validate(ctx context.Context, cfg *content.Config, opts ValidateOptions) (*
 	if now.IsZero() {
 		now = time.Now()
 	}
-	b := &Built{records: map[string][]manifest.Record{}, cache: cache, now: now, prepared: opts.Prepared}
+	b := &Built{records: map[string][]manifest.Record{}, cache: cache, now: now, prepared: opts.Prepared, keepLater: opts.KeepLater}
 	warn := func(p content.Problem) { b.Warnings = append(b.Warnings, p) }
-	problems, err := content.Load(ctx, cfg, content.Options{Cache: cache, Warn: warn}, func(e *content.Entry) error {
+	problems, err := content.Load(ctx, cfg, content.Options{Cache: cache, Warn: warn, Unchanged: opts.Unchanged}, func(e *content.Entry) error {
 		if e.Draft() {
 			b.drafts++
 			return nil
@@ -187,13 +191,33 @@ func Validate(ctx context.Context, cfg *content.Config, opts ValidateOptions) (*
 	return b, nil, nil
 }
 
-// Keep saves the render cache a valid Validate left in memory (with
-// ValidateOptions.KeepLater; Validate does it itself otherwise).
+// Keep saves the render cache a valid Validate left in memory, and the
+// search index it built (with ValidateOptions.KeepLater; Validate does both
+// itself otherwise).
+// Keep is KeepCache and KeepIndex.
 func (b *Built) Keep() error {
+	b.KeepIndex()
+	return b.KeepCache()
+}
+
+// KeepCache saves the render cache (ValidateOptions.KeepLater). Once only:
+// the saved state is the one the next Validate starts from.
+func (b *Built) KeepCache() error {
 	if b.cache == nil {
 		return nil
 	}
 	return b.cache.Save()
+}
+
+// KeepIndex writes the search index a Validate with KeepLater built beside
+// the render cache, for the next sync to reuse; `axctl dev` writes only its
+// last one, when it stops. An index that cannot be kept is built again
+// next time.
+func (b *Built) KeepIndex() {
+	if b.keepIndex != nil {
+		_ = b.keepIndex()
+		b.keepIndex = nil
+	}
 }
 
 // Built is every object the content produces.
@@ -207,10 +231,15 @@ type Built struct {
 	now   time.Time
 	// prepared keeps search docs prepared between Validates (dev).
 	prepared *PreparedDocs
-	assets   map[string]bool
-	drafts   int
-	expired  int
-	entries  int
+	// keepLater defers the writes that only speed up the next sync (the
+	// render cache, the search index kept beside it) to Keep; keepIndex is
+	// the index's.
+	keepLater bool
+	keepIndex func() error
+	assets    map[string]bool
+	drafts    int
+	expired   int
+	entries   int
 	// local holds the MD5 of each produced manifest object by key (their
 	// bytes are in a temporary file, spill.go); site the bytes of site.json.
 	local map[string]string
