@@ -91,8 +91,9 @@ func (b *Built) buildManifests(site manifest.Site, cols []manifest.Collection, p
 	var sp *spill
 	var err error
 	if dir != "" {
-		// Manifests that cannot be kept are built again next time.
-		sp, err = keptSpill(dir, digest)
+		// Manifests that cannot be kept (keptSpill's error) are written
+		// to a temporary file and built again next time.
+		sp, _ = keptSpill(dir, digest)
 	}
 	if sp == nil {
 		digest = ""
