@@ -195,7 +195,7 @@ func (s *session) watch(ctx context.Context, srv *server) error {
 	stopWatch := func() {}
 	rewatch := func() error {
 		stopWatch()
-		nw, err := newWatcher(s.cfg.Root(), s.cfg.Path, s.cfg.AllowHidden)
+		nw, err := newWatcher(s.cfg.Root(), staticDir(s.cfg), s.cfg.Path, s.cfg.AllowHidden)
 		if err != nil {
 			return fmt.Errorf("watch %s: %w", s.cfg.Root(), err)
 		}
@@ -266,7 +266,7 @@ func (s *session) reconfigure(w *watcher, rewatch func() error) error {
 	if err := s.configure(cfg); err != nil {
 		return err
 	}
-	if cfg.Root() != w.root || cfg.AllowHidden != w.allowHidden {
+	if cfg.Root() != w.root || staticDir(cfg) != w.static || cfg.AllowHidden != w.allowHidden {
 		return rewatch()
 	}
 	return nil
@@ -274,4 +274,13 @@ func (s *session) reconfigure(w *watcher, rewatch func() error) error {
 
 func (s *session) watchErr(err error) {
 	fmt.Fprintf(s.opts.Err, "axctl dev: watch: %v\n", err)
+}
+
+// staticDir is the static folder site-absolute paths resolve in ("" when
+// the config names none).
+func staticDir(cfg *content.Config) string {
+	if cfg.Static == "" {
+		return ""
+	}
+	return filepath.Join(cfg.Dir, filepath.FromSlash(cfg.Static))
 }

@@ -21,19 +21,28 @@ import (
 type watcher struct {
 	w           *fsnotify.Watcher
 	root        string // the content root
+	static      string // the static folder ("" when there is none)
 	config      string // the config file ("" when there is none)
 	allowHidden bool
 }
 
-func newWatcher(root, config string, allowHidden bool) (*watcher, error) {
+func newWatcher(root, static, config string, allowHidden bool) (*watcher, error) {
 	fw, err := fsnotify.NewWatcher()
 	if err != nil {
 		return nil, err
 	}
-	w := &watcher{w: fw, root: root, config: config, allowHidden: allowHidden}
+	w := &watcher{w: fw, root: root, static: static, config: config, allowHidden: allowHidden}
 	if err := w.addTree(root); err != nil {
 		fw.Close()
 		return nil, err
+	}
+	if static != "" {
+		// Its files are hashed again on every sync (the assets that
+		// site-absolute paths name): an event here only starts one.
+		if err := w.addTree(static); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			fw.Close()
+			return nil, err
+		}
 	}
 	if config != "" {
 		// The directory, not the file: editors replace a file by renaming
@@ -93,6 +102,11 @@ func (w *watcher) relevant(ev fsnotify.Event) bool {
 	}
 	if w.config != "" && filepath.Clean(ev.Name) == filepath.Clean(w.config) {
 		return true
+	}
+	if w.static != "" {
+		if rel, err := filepath.Rel(w.static, ev.Name); err == nil && !strings.HasPrefix(rel, "..") {
+			return true
+		}
 	}
 	rel, err := filepath.Rel(w.root, ev.Name)
 	if err != nil || strings.HasPrefix(rel, "..") {
