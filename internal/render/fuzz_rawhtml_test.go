@@ -125,6 +125,11 @@ func FuzzRawHTML(f *testing.F) {
 	for _, s := range rawHTMLSeeds {
 		f.Add(s)
 	}
+	// Every element the output may hold, with hostile attributes: each is
+	// allowed without them, or refused with a problem.
+	for e := range outputElements {
+		f.Add(`<` + e + ` onclick="alert(1)" style="color:red" onerror=x href="javascript:x" src="javascript:x" srcset="x 2x" formaction=javascript:x>t</` + e + `>`)
+	}
 	r := render.New()
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, doc := range []string{"a " + s + " b\n", s + "\n", "\n" + s + "\n\ntext\n", "- " + s + "\n", "> " + s + "\n"} {
