@@ -143,7 +143,37 @@ func Words(s string) []Word {
 	return out
 }
 
+// appendSegmented appends the words of s (folded, no dense run) that UAX
+// #29 word segmentation gives: ASCII stretches by asciiWords, the rest by
+// uniseg. A stretch is cut where a break is certain whatever surrounds it
+// (after a space, before an ASCII letter or digit: no rule joins a space
+// to a letter, and none looks further than the character on each side),
+// so each part segments as it does inside the whole.
 func appendSegmented(out []Word, s string) []Word {
+	for len(s) > 0 {
+		q := 0 // the first non-ASCII byte
+		for q < len(s) && s[q] < utf8.RuneSelf {
+			q++
+		}
+		if q == len(s) {
+			return asciiWords(out, s)
+		}
+		c := q // the last certain break at or before it
+		for c > 0 && !(s[c-1] == ' ' && c < q && asciiAlnum(s[c])) {
+			c--
+		}
+		out = asciiWords(out, s[:c])
+		e := q + 1 // the first certain break after it
+		for e < len(s) && !(s[e-1] == ' ' && asciiAlnum(s[e])) {
+			e++
+		}
+		out = unisegWords(out, s[c:e])
+		s = s[e:]
+	}
+	return out
+}
+
+func unisegWords(out []Word, s string) []Word {
 	state := -1
 	var seg string
 	for len(s) > 0 {
@@ -153,6 +183,92 @@ func appendSegmented(out []Word, s string) []Word {
 		}
 	}
 	return out
+}
+
+func asciiAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// asciiWords is unisegWords for ASCII s: the rules of UAX #29 that join
+// ASCII characters into one word are WB5 and WB8–10 (letters and digits),
+// WB13a/b (the underscore, ExtendNumLet, beside letters, digits and
+// itself), WB6/7 (a letter, one of ":" "." "'" and a letter) and WB11/12
+// (a digit, one of "," ";" "." "'" and a digit); every other pair breaks,
+// and the characters a word keeps are its letters and digits.
+// TestASCIIWordsMatchUniseg checks it against uniseg on random strings.
+func asciiWords(out []Word, s string) []Word {
+	class := func(i int) byte {
+		if i < 0 || i >= len(s) {
+			return 0
+		}
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+			return 'L'
+		case '0' <= c && c <= '9':
+			return 'N'
+		case c == '_':
+			return 'E'
+		case c == '.' || c == '\'':
+			return 'B' // MidNumLet, Single_Quote: between letters or digits
+		case c == ':':
+			return 'M' // MidLetter
+		case c == ',' || c == ';':
+			return 'U' // MidNum
+		}
+		return 0
+	}
+	joined := func(i int) bool { // no break between s[i-1] and s[i]
+		a, b := class(i-1), class(i)
+		switch {
+		case (a == 'L' || a == 'N') && (b == 'L' || b == 'N'),
+			(a == 'L' || a == 'N' || a == 'E') && b == 'E',
+			a == 'E' && (b == 'L' || b == 'N'):
+			return true
+		case a == 'L' && (b == 'B' || b == 'M'): // WB6
+			return class(i+1) == 'L'
+		case (a == 'B' || a == 'M') && b == 'L': // WB7
+			return class(i-2) == 'L'
+		case a == 'N' && (b == 'B' || b == 'U'): // WB12
+			return class(i+1) == 'N'
+		case (a == 'B' || a == 'U') && b == 'N': // WB11
+			return class(i-2) == 'N'
+		}
+		return false
+	}
+	for i := 0; i < len(s); {
+		j := i + 1
+		for j < len(s) && joined(j) {
+			j++
+		}
+		out = appendASCIIWord(out, s[i:j])
+		i = j
+	}
+	return out
+}
+
+// appendASCIIWord is keepWordRunes for an ASCII segment.
+func appendASCIIWord(out []Word, seg string) []Word {
+	n, all := 0, true
+	for i := 0; i < len(seg); i++ {
+		if asciiAlnum(seg[i]) {
+			n++
+		} else {
+			all = false
+		}
+	}
+	if n == 0 || n > MaxWordRunes {
+		return out
+	}
+	if all {
+		return append(out, Word{Text: strings.Clone(seg)})
+	}
+	b := make([]byte, 0, n)
+	for i := 0; i < len(seg); i++ {
+		if asciiAlnum(seg[i]) {
+			b = append(b, seg[i])
+		}
+	}
+	return append(out, Word{Text: string(b)})
 }
 
 func keepWordRunes(seg string) string {
