@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/manifest"
 	"github.com/axctl/axctl/internal/render"
 )
@@ -378,7 +379,7 @@ func (l *loader) record(e *Entry, res *render.Result, src []byte) (manifest.Reco
 	r.Input = hex.EncodeToString(in.Sum(nil))[:32]
 	meta := manifest.ToMetadata(r)
 	r.Hash = ContentHash(meta, e.HTML)
-	meta[manifest.MetaHash] = r.Hash
+	meta[contract.MetaHash] = r.Hash
 	return r, meta
 }
 

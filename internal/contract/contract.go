@@ -107,12 +107,13 @@ func SitemapChunkKey(collection string, i int) string {
 
 // Patterns the Worker reads keys with (its shape checks, which manifests
 // its memo keeps first): a collection's index or shard (name, /NNNN), a
-// shard (collection), a tag chunk (tag slug), a sitemap chunk
-// (collection), a top-level manifest.
+// shard (collection), a tag chunk (tag slug), a tags index page, a sitemap
+// chunk (collection), a top-level manifest.
 const (
 	ManifestKeyPattern     = `^metadata/([a-z0-9-]+)(/\d+)?\.json$`
 	ShardKeyPattern        = `^metadata/([a-z0-9-]+)/\d{4,}\.json$`
 	TagChunkKeyPattern     = `^metadata/tags/([^/]+)/\d{4,}\.json$`
+	TagsPageKeyPattern     = `^metadata/tags/\d+\.json$`
 	SitemapChunkKeyPattern = `^metadata/sitemaps/([a-z0-9-]+)/\d{4,}\.json$`
 	TopManifestKeyPattern  = `^metadata/[a-z0-9-]+\.json$`
 )

@@ -30,6 +30,7 @@ func WorkerJS() []byte {
 	re("MANIFEST_KEY", ManifestKeyPattern)
 	re("SHARD_KEY", ShardKeyPattern)
 	re("TAG_CHUNK_KEY", TagChunkKeyPattern)
+	re("TAGS_PAGE_KEY", TagsPageKeyPattern)
 	re("SITEMAP_CHUNK_KEY", SitemapChunkKeyPattern)
 	re("TOP_MANIFEST_KEY", TopManifestKeyPattern)
 	fmt.Fprintf(&b, "export const MAX_KEY_BYTES = %d;\n", MaxKeyBytes)
@@ -54,6 +55,10 @@ func WorkerJS() []byte {
 	fmt.Fprintf(&b, "export const SEARCH_MAX_QUERY_BYTES = %d;\n", SearchMaxQueryBytes)
 	fmt.Fprintf(&b, "export const SORT_WEIGHT = %q;\n", SortWeight)
 	fmt.Fprintf(&b, "export const MAX_WEIGHT = %d;\n", MaxWeight)
+	// Entry custom metadata: the need of a field is 0 optional, 1 required,
+	// 2 required in a dated collection.
+	fields, _ := json.Marshal(MetaFields)
+	fmt.Fprintf(&b, "export const META_FIELDS = Object.freeze(%s);\n", fields)
 	b.WriteString(`/** isReservedRoute mirrors contract.IsReservedRoute. */
 export const isReservedRoute = (route) => RESERVED_ROUTES.some((r) => route === r || route.startsWith(r + '/'));
 // Keys and Cache-Tags: contract's functions of these names.

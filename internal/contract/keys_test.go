@@ -60,6 +60,7 @@ func TestWorkerKeysMatch(t *testing.T) {
 			{contract.ShardKeyPattern, contract.ShardKey(x.Collection, x.Shard)},
 			{contract.TopManifestKeyPattern, contract.IndexKey(x.Collection)},
 			{contract.TagChunkKeyPattern, contract.TagChunkKey(x.Collection, x.Shard)},
+			{contract.TagsPageKeyPattern, contract.TagsPageKey(x.Shard)},
 			{contract.SitemapChunkKeyPattern, contract.SitemapChunkKey(x.Collection, x.Shard)},
 		} {
 			if !regexpMatch(k.pattern, k.key) {

@@ -337,7 +337,7 @@ func checkEntry(c Collection, r *Record) error {
 	case c.undated() && r.Date != "":
 		return fmt.Errorf("date %q: the collection is sorted by weight, its entries carry none", r.Date)
 	case !c.undated() && r.Date == "":
-		return fmt.Errorf("%s: missing", MetaDate)
+		return fmt.Errorf("%s: missing", contract.MetaDate)
 	case !c.undated() && r.Weight != 0:
 		return fmt.Errorf("weight %d: only an undated collection (sortBy: weight) has weights", r.Weight)
 	}

@@ -3,6 +3,8 @@ package manifest
 import (
 	"reflect"
 	"testing"
+
+	"github.com/axctl/axctl/internal/contract"
 )
 
 // FuzzFromMetadata: arbitrary object metadata (as a hostile or damaged
@@ -17,8 +19,8 @@ func FuzzFromMetadata(f *testing.F) {
 	f.Add("b", "s", "t", "2026-13-45T99:99:99Z", "1e3", h, h, `[{"name":"a","slug":"a","extra":1}]`, `["x"]`, `[{"level":1,"id":"","text":""}]`, " ", "\u2028")
 	f.Fuzz(func(t *testing.T, col, slug, title, date, words, hash, input, tags, features, toc, author, description string) {
 		m := map[string]string{
-			MetaTitle: title, MetaDate: date, MetaWords: words, MetaHash: hash, MetaInput: input,
-			MetaTags: tags, MetaFeatures: features, "toc": toc, MetaAuthor: author, MetaDescription: description,
+			contract.MetaTitle: title, contract.MetaDate: date, contract.MetaWords: words, contract.MetaHash: hash, contract.MetaInput: input,
+			contract.MetaTags: tags, contract.MetaFeatures: features, "toc": toc, contract.MetaAuthor: author, contract.MetaDescription: description,
 		}
 		r, err := FromMetadata(col, "/"+col, slug, m)
 		if err != nil {

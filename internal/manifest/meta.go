@@ -17,59 +17,39 @@ import (
 // aliasPath makes every alias this shape).
 var aliasRe = regexp.MustCompile(`^/[a-z0-9][a-z0-9-]{0,63}(?:/[a-z0-9-]+)*$`)
 
-// Custom metadata keys of an entry object (docs/bucket.md, "Entry custom
-// metadata"). Collection and slug live in the object key instead.
-const (
-	MetaTitle       = "title"
-	MetaDate        = "date"
-	MetaAuthor      = "author"
-	MetaDescription = "description"
-	MetaTemplate    = "template"
-	MetaSource      = "source"
-	MetaTags        = "tags"
-	MetaFeatures    = "features"
-	MetaWords       = "words"
-	MetaPublishDate = "publishdate"
-	MetaExpires     = "expires"
-	MetaHash        = "hash"
-	MetaInput       = "input"
-	MetaAliases     = "aliases"
-	MetaWeight      = "weight"
-)
-
 // ToMetadata encodes r as an entry object's custom metadata. Empty optional
 // fields are left out; features are written sorted and deduplicated. Values
 // are UTF-8 as is: the store encodes non-ASCII ones on the wire.
 func ToMetadata(r Record) map[string]string {
 	m := map[string]string{
-		MetaTitle: r.Title,
-		MetaWords: strconv.Itoa(r.Words),
-		MetaHash:  r.Hash,
-		MetaInput: r.Input,
+		contract.MetaTitle: r.Title,
+		contract.MetaWords: strconv.Itoa(r.Words),
+		contract.MetaHash:  r.Hash,
+		contract.MetaInput: r.Input,
 	}
 	set := func(k, v string) {
 		if v != "" {
 			m[k] = v
 		}
 	}
-	set(MetaDate, r.Date)
+	set(contract.MetaDate, r.Date)
 	if r.Weight != 0 {
-		m[MetaWeight] = strconv.Itoa(r.Weight)
+		m[contract.MetaWeight] = strconv.Itoa(r.Weight)
 	}
-	set(MetaAuthor, r.Author)
-	set(MetaDescription, r.Description)
-	set(MetaTemplate, r.Template)
-	set(MetaSource, r.Source)
-	set(MetaPublishDate, r.PublishDate)
-	set(MetaExpires, r.Expires)
+	set(contract.MetaAuthor, r.Author)
+	set(contract.MetaDescription, r.Description)
+	set(contract.MetaTemplate, r.Template)
+	set(contract.MetaSource, r.Source)
+	set(contract.MetaPublishDate, r.PublishDate)
+	set(contract.MetaExpires, r.Expires)
 	if len(r.Tags) > 0 {
-		m[MetaTags] = compactJSON(r.Tags)
+		m[contract.MetaTags] = compactJSON(r.Tags)
 	}
 	if f := normFeatures(r.Features); len(f) > 0 {
-		m[MetaFeatures] = compactJSON(f)
+		m[contract.MetaFeatures] = compactJSON(f)
 	}
 	if len(r.Aliases) > 0 {
-		m[MetaAliases] = compactJSON(r.Aliases)
+		m[contract.MetaAliases] = compactJSON(r.Aliases)
 	}
 	return m
 }
@@ -89,16 +69,16 @@ func FromMetadata(collection, route, slug string, m map[string]string) (Record, 
 		Slug:        slug,
 		URL:         EntryURL(route, slug),
 		Key:         EntryKey(collection, slug),
-		Title:       m[MetaTitle],
-		Date:        m[MetaDate],
-		Hash:        m[MetaHash],
-		Input:       m[MetaInput],
-		Author:      m[MetaAuthor],
-		Description: m[MetaDescription],
-		Template:    m[MetaTemplate],
-		Source:      m[MetaSource],
-		PublishDate: m[MetaPublishDate],
-		Expires:     m[MetaExpires],
+		Title:       m[contract.MetaTitle],
+		Date:        m[contract.MetaDate],
+		Hash:        m[contract.MetaHash],
+		Input:       m[contract.MetaInput],
+		Author:      m[contract.MetaAuthor],
+		Description: m[contract.MetaDescription],
+		Template:    m[contract.MetaTemplate],
+		Source:      m[contract.MetaSource],
+		PublishDate: m[contract.MetaPublishDate],
+		Expires:     m[contract.MetaExpires],
 	}
 	if err := decodeMeta(&r, m); err != nil {
 		return Record{}, fmt.Errorf("metadata of %q: %w", r.Key, err)
@@ -110,36 +90,36 @@ func FromMetadata(collection, route, slug string, m map[string]string) (Record, 
 func decodeMeta(r *Record, m map[string]string) error {
 	// date is absent in an undated collection: Build requires it of a
 	// dated one, so a rebuild still fails loudly on a stripped date.
-	for _, k := range []string{MetaTitle, MetaWords, MetaHash, MetaInput} {
+	for _, k := range []string{contract.MetaTitle, contract.MetaWords, contract.MetaHash, contract.MetaInput} {
 		if m[k] == "" {
 			return fmt.Errorf("%s: missing", k)
 		}
 	}
-	words, err := strconv.Atoi(m[MetaWords])
-	if err != nil || words < 0 || strconv.Itoa(words) != m[MetaWords] {
-		return fmt.Errorf("%s %q: want a non-negative decimal integer", MetaWords, m[MetaWords])
+	words, err := strconv.Atoi(m[contract.MetaWords])
+	if err != nil || words < 0 || strconv.Itoa(words) != m[contract.MetaWords] {
+		return fmt.Errorf("%s %q: want a non-negative decimal integer", contract.MetaWords, m[contract.MetaWords])
 	}
 	r.Words = words
-	if v, ok := m[MetaWeight]; ok {
+	if v, ok := m[contract.MetaWeight]; ok {
 		w, err := strconv.Atoi(v)
 		if err != nil || w == 0 || strconv.Itoa(w) != v {
-			return fmt.Errorf("%s %q: want a non-zero decimal integer", MetaWeight, v)
+			return fmt.Errorf("%s %q: want a non-zero decimal integer", contract.MetaWeight, v)
 		}
 		r.Weight = w
 	}
-	if v := m[MetaTags]; v != "" {
+	if v := m[contract.MetaTags]; v != "" {
 		if err := strictJSON(v, &r.Tags); err != nil {
-			return fmt.Errorf("%s %q: %w", MetaTags, v, err)
+			return fmt.Errorf("%s %q: %w", contract.MetaTags, v, err)
 		}
 	}
-	if v := m[MetaFeatures]; v != "" {
+	if v := m[contract.MetaFeatures]; v != "" {
 		if err := strictJSON(v, &r.Features); err != nil {
-			return fmt.Errorf("%s %q: %w", MetaFeatures, v, err)
+			return fmt.Errorf("%s %q: %w", contract.MetaFeatures, v, err)
 		}
 	}
-	if v := m[MetaAliases]; v != "" {
+	if v := m[contract.MetaAliases]; v != "" {
 		if err := strictJSON(v, &r.Aliases); err != nil {
-			return fmt.Errorf("%s %q: %w", MetaAliases, v, err)
+			return fmt.Errorf("%s %q: %w", contract.MetaAliases, v, err)
 		}
 	}
 	// Empty arrays ("[]") mean the same as an absent key.
@@ -159,48 +139,48 @@ func decodeMeta(r *Record, m map[string]string) error {
 // by FromMetadata and Build so that anything Build accepts can be rebuilt.
 func checkRecord(r *Record) error {
 	if r.Title == "" {
-		return fmt.Errorf("%s: missing", MetaTitle)
+		return fmt.Errorf("%s: missing", contract.MetaTitle)
 	}
 	if r.Date != "" {
-		if err := checkDate(MetaDate, r.Date); err != nil {
+		if err := checkDate(contract.MetaDate, r.Date); err != nil {
 			return err
 		}
 	}
 	if r.Weight < -contract.MaxWeight || r.Weight > contract.MaxWeight {
-		return fmt.Errorf("%s %d: beyond ±%d", MetaWeight, r.Weight, contract.MaxWeight)
+		return fmt.Errorf("%s %d: beyond ±%d", contract.MetaWeight, r.Weight, contract.MaxWeight)
 	}
 	if r.PublishDate != "" {
-		if err := checkDate(MetaPublishDate, r.PublishDate); err != nil {
+		if err := checkDate(contract.MetaPublishDate, r.PublishDate); err != nil {
 			return err
 		}
 	}
 	if r.Expires != "" {
-		if err := checkDate(MetaExpires, r.Expires); err != nil {
+		if err := checkDate(contract.MetaExpires, r.Expires); err != nil {
 			return err
 		}
 	}
-	if err := checkHex(MetaHash, r.Hash); err != nil {
+	if err := checkHex(contract.MetaHash, r.Hash); err != nil {
 		return err
 	}
-	if err := checkHex(MetaInput, r.Input); err != nil {
+	if err := checkHex(contract.MetaInput, r.Input); err != nil {
 		return err
 	}
 	if r.Words < 0 {
-		return fmt.Errorf("%s %d: negative", MetaWords, r.Words)
+		return fmt.Errorf("%s %d: negative", contract.MetaWords, r.Words)
 	}
 	for i, t := range r.Tags {
 		if t.Name == "" || t.Slug == "" {
-			return fmt.Errorf("%s[%d]: name and slug are both required", MetaTags, i)
+			return fmt.Errorf("%s[%d]: name and slug are both required", contract.MetaTags, i)
 		}
 	}
 	for _, f := range r.Features {
 		if err := checkFeature(f); err != nil {
-			return fmt.Errorf("%s: %w", MetaFeatures, err)
+			return fmt.Errorf("%s: %w", contract.MetaFeatures, err)
 		}
 	}
 	for i, a := range r.Aliases {
 		if !aliasRe.MatchString(a) {
-			return fmt.Errorf("%s[%d]: %q is not a site path /a-z0-9-/…", MetaAliases, i, a)
+			return fmt.Errorf("%s[%d]: %q is not a site path /a-z0-9-/…", contract.MetaAliases, i, a)
 		}
 	}
 	return nil

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/axctl/axctl/internal/contract"
 )
 
 var docs = Collection{Name: "docs", Route: "/docs", Title: "Docs", SortBy: "weight"}
@@ -220,7 +222,7 @@ func TestUndatedMetadataRoundTrip(t *testing.T) {
 	r := rec("guide/start", "")
 	r.Weight, r.Title = -7, "Start \U0001F600"
 	m := ToMetadata(r)
-	if _, ok := m[MetaDate]; ok || m[MetaWeight] != "-7" {
+	if _, ok := m[contract.MetaDate]; ok || m[contract.MetaWeight] != "-7" {
 		t.Fatalf("metadata %v: want weight -7 and no date", m)
 	}
 	back, err := FromMetadata("docs", "/docs", "guide/start", m)
@@ -231,7 +233,7 @@ func TestUndatedMetadataRoundTrip(t *testing.T) {
 		t.Fatalf("round trip: %+v", back)
 	}
 	none := ToMetadata(rec("x", ""))
-	if _, ok := none[MetaWeight]; ok {
+	if _, ok := none[contract.MetaWeight]; ok {
 		t.Fatalf("weight 0 written: %v", none)
 	}
 	b, _ := json.Marshal(back)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/manifest"
 	"github.com/axctl/axctl/internal/store"
 	"github.com/axctl/axctl/internal/syncer"
@@ -132,7 +133,7 @@ func TestUndatedSync(t *testing.T) {
 		if e.Weight != 0 {
 			want = strconv.Itoa(e.Weight)
 		}
-		if _, dated := m[manifest.MetaDate]; dated || m[manifest.MetaWeight] != want {
+		if _, dated := m[contract.MetaDate]; dated || m[contract.MetaWeight] != want {
 			t.Errorf("%s: metadata %v, want weight %q and no date", e.Slug, m, want)
 		}
 	}

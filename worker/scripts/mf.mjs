@@ -1,5 +1,7 @@
 // mf.mjs — Miniflare options shared by serve.mjs and the tests: the Worker
-// from src/, the R2 binding CONTENT, static assets from public/, no network.
+// from src/ (or the bundle $AXCTL_WORKER_SCRIPT names, e.g. the minified
+// dist/index.js `npm run size` builds), the R2 binding CONTENT, static assets
+// from public/, no network.
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -11,7 +13,7 @@ export function options(bindings = {}, { assets = true } = {}) {
     rootPath: root,
     modules: true,
     modulesRules: [{ type: 'ESModule', include: ['**/*.js'] }],
-    scriptPath: join(root, 'src/index.js'),
+    scriptPath: process.env.AXCTL_WORKER_SCRIPT || join(root, 'src/index.js'),
     compatibilityDate: '2026-04-20',
     r2Buckets: ['CONTENT'],
     cf: false,

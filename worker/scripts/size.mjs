@@ -1,5 +1,6 @@
-// size.mjs — the bundle budget: build with `wrangler deploy --dry-run` and
-// fail when the Worker script is over 25 KiB gzip.
+// size.mjs — the bundle budget: build with `wrangler deploy --dry-run` (the
+// config's `minify: true`, so exactly the script a deploy uploads) and fail
+// when the Worker script is over 25 KiB gzip.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';

@@ -10,6 +10,7 @@ export const ASSET_NAME = new RegExp("^[0-9a-f]{32}\\.[a-z0-9]{1,8}$");
 export const MANIFEST_KEY = new RegExp("^metadata/([a-z0-9-]+)(/\\d+)?\\.json$");
 export const SHARD_KEY = new RegExp("^metadata/([a-z0-9-]+)/\\d{4,}\\.json$");
 export const TAG_CHUNK_KEY = new RegExp("^metadata/tags/([^/]+)/\\d{4,}\\.json$");
+export const TAGS_PAGE_KEY = new RegExp("^metadata/tags/\\d+\\.json$");
 export const SITEMAP_CHUNK_KEY = new RegExp("^metadata/sitemaps/([a-z0-9-]+)/\\d{4,}\\.json$");
 export const TOP_MANIFEST_KEY = new RegExp("^metadata/[a-z0-9-]+\\.json$");
 export const MAX_KEY_BYTES = 1024;
@@ -34,6 +35,7 @@ export const SEARCH_MAX_WORDS = 8;
 export const SEARCH_MAX_QUERY_BYTES = 256;
 export const SORT_WEIGHT = "weight";
 export const MAX_WEIGHT = 1000000000;
+export const META_FIELDS = Object.freeze([{"name":"title","record":"title","kind":"text","need":1,"pattern":"."},{"name":"date","record":"date","kind":"text","need":2,"pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$"},{"name":"words","record":"words","kind":"int","need":1,"pattern":"^(0|[1-9]\\d*)$"},{"name":"hash","record":"hash","kind":"text","need":1,"pattern":"^[0-9a-f]{32}$"},{"name":"input","kind":"text","need":1,"pattern":"^[0-9a-f]{32}$"},{"name":"weight","record":"weight","kind":"int","pattern":"^-?[1-9]\\d{0,9}$"},{"name":"publishdate","record":"publishDate","kind":"text","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$"},{"name":"expires","record":"expires","kind":"text","pattern":"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$"},{"name":"tags","record":"tags","kind":"json","items":["name","slug"]},{"name":"toc","record":"toc","kind":"json","items":["id","text"]},{"name":"features","record":"features","kind":"json"},{"name":"author","record":"author","kind":"text"},{"name":"description","record":"description","kind":"text"},{"name":"template","record":"template","kind":"text"},{"name":"source","record":"source","kind":"text"},{"name":"aliases","kind":"json"}]);
 /** isReservedRoute mirrors contract.IsReservedRoute. */
 export const isReservedRoute = (route) => RESERVED_ROUTES.some((r) => route === r || route.startsWith(r + '/'));
 // Keys and Cache-Tags: contract's functions of these names.

@@ -1,7 +1,9 @@
 // meta.js — reads entry custom metadata. Stores decode RFC 2047 on the way
 // in, but a value that went through an S3 gateway may still be an encoded-word
 // (`=?UTF-8?b?…?=`), so every value is decoded defensively here: anything
-// malformed is returned as it came.
+// malformed is returned as it came. The field names and forms are the
+// contract's (META_FIELDS, generated from internal/contract).
+import { META_FIELDS } from './contract.js';
 
 const WORD = /=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=/g;
 const BETWEEN_WORDS = /(\?=)\s+(?==\?)/g;
@@ -48,11 +50,16 @@ function jsonArray(value) {
   }
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
-const HEX = /^[0-9a-f]{32}$/;
-/** REQUIRED are the metadata fields the contract requires (docs/bucket.md), with their one form. */
-const REQUIRED = { title: /./, date: DATE, words: /^(0|[1-9]\d*)$/, hash: HEX, input: HEX };
-const WINDOW = { publishdate: DATE, expires: DATE };
+/** FIELDS are the entry metadata fields of the contract (META_FIELDS), each with its one form. */
+const FIELDS = META_FIELDS.map((f) => ({ ...f, re: f.pattern && new RegExp(f.pattern) }));
+const REQUIRED = 1;
+const DATED = 2;
+const items = (f, v) => jsonArray(v).filter((x) => (f.items || []).every((p) => x && typeof x[p] === 'string'));
+const lower = (custom) => {
+  const m = Object.create(null);
+  for (const [k, v] of Object.entries(custom || {})) m[k.toLowerCase()] = decodeWords(v);
+  return m;
+};
 
 /**
  * metaProblem says why an entry's custom metadata is not what a sync writes
@@ -61,11 +68,10 @@ const WINDOW = { publishdate: DATE, expires: DATE };
  * altered behind axctl's back, and its window may be gone with it.
  */
 export function metaProblem(custom, undated) {
-  const m = Object.create(null);
-  for (const [k, v] of Object.entries(custom || {})) m[k.toLowerCase()] = decodeWords(v);
-  for (const [k, re] of Object.entries(REQUIRED)) if ((k !== 'date' || !undated || k in m) && (typeof m[k] !== 'string' || !re.test(m[k]))) return `${k} ${k in m ? 'malformed' : 'missing'}`;
-  if ('weight' in m && !/^-?[1-9]\d{0,9}$/.test(m.weight)) return 'weight malformed';
-  for (const [k, re] of Object.entries(WINDOW)) if (k in m && !re.test(m[k])) return `${k} malformed`;
+  const m = lower(custom);
+  for (const { name: k, need, re } of FIELDS) {
+    if (!(k in m) ? need === REQUIRED || (need === DATED && !undated) : re && (typeof m[k] !== 'string' || !re.test(m[k]))) return `${k} ${k in m ? 'malformed' : 'missing'}`;
+  }
   return null;
 }
 
@@ -97,24 +103,16 @@ export function splitBody(text) {
  * like the manifest's (docs/bucket.md), so layouts take one shape.
  */
 export function entryMeta(custom, collection, slug, route) {
-  const m = Object.create(null);
-  for (const [k, v] of Object.entries(custom || {})) m[k.toLowerCase()] = decodeWords(v);
-  const rec = {
-    slug,
-    url: `${route}/${slug}`,
-    title: m.title || slug,
-    date: m.date || '',
-    tags: jsonArray(m.tags).filter((t) => t && typeof t.name === 'string' && typeof t.slug === 'string'),
-    // Objects written before the table of contents moved into the body carry it here.
-    toc: jsonArray(m.toc).filter((h) => h && typeof h.id === 'string' && typeof h.text === 'string'),
-    features: jsonArray(m.features),
-    words: Number(m.words) || 0,
-    collection,
-  };
-  for (const k of ['author', 'description', 'template', 'source']) if (m[k]) rec[k] = m[k];
-  if (m.publishdate) rec.publishDate = m.publishdate;
-  if (m.expires) rec.expires = m.expires;
-  if (m.hash) rec.hash = m.hash;
-  if (m.weight) rec.weight = Number(m.weight);
+  const m = lower(custom);
+  const rec = { slug, url: `${route}/${slug}`, title: slug, date: '' };
+  for (const f of FIELDS) {
+    const v = m[f.name];
+    if (!f.record) continue;
+    if (f.kind === 'json') rec[f.record] = items(f, v);
+    else if (f.kind === 'int') {
+      if (v || f.need) rec[f.record] = Number(v) || 0;
+    } else if (v) rec[f.record] = v;
+  }
+  rec.collection = collection;
   return rec;
 }

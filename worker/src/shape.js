@@ -5,7 +5,7 @@
 // collection names and routes that the contract allows, dates of the one
 // fixed form. A manifest of the wrong shape is a ManifestError: 503, no-store.
 import { ManifestError } from './store.js';
-import { NAME, ROUTE, SLUG, RESERVED_NAMES, SEARCH_ROOT_KEY, SEARCH_SHARD_PREFIX, SORT_WEIGHT, MAX_WEIGHT, SITE_KEY, MANIFEST_KEY, SHARD_KEY, TAG_CHUNK_KEY, SITEMAP_CHUNK_KEY, isReservedRoute } from './contract.js';
+import { NAME, ROUTE, SLUG, RESERVED_NAMES, SEARCH_ROOT_KEY, SEARCH_SHARD_PREFIX, SORT_WEIGHT, MAX_WEIGHT, SITE_KEY, MANIFEST_KEY, SHARD_KEY, TAG_CHUNK_KEY, TAGS_PAGE_KEY, SITEMAP_CHUNK_KEY, isReservedRoute } from './contract.js';
 import { shapeOf as searchShape } from './search.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -115,7 +115,7 @@ export function shapeError(key, v) {
   try {
     if (t) check(TAG_CHUNK(t[1]), v, '$');
     else if (sm) check(SITEMAP(sm[1]), v, '$');
-    else if (m[1] === 'tags' && m[2]) check(TAGS_PAGE, v, '$');
+    else if (TAGS_PAGE_KEY.test(key)) check(TAGS_PAGE, v, '$');
     else if (key === SITE_KEY) {
       check(SITE, v, '$');
       unique(v.collections, 'name', '$.collections');
