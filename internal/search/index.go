@@ -272,23 +272,36 @@ func (b *Builder) Each(emit func(key string, body []byte) error) error {
 	keys := make([]string, 0, len(lists))
 	total := 0
 	for k, l := range lists {
-		slices.SortFunc(l.top, func(a, b posting) int {
-			if better(a, b) {
-				return -1
-			}
-			return 1
-		})
-		size := 0
-		for i, p := range l.top {
-			if size += len(info[p.doc][1]) + 8; size > maxKeyDocBytes {
-				l.top = l.top[:i]
-				break
-			}
-		}
-		total += size + len(k) + 16
+		total += l.finish(k, info)
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
+	return emitShards(keys, total, func(k string) *keyList { return lists[k] }, info, emit)
+}
+
+// finish sorts l's postings best first and drops those past the result
+// data one key may carry; it returns what the key counts toward the
+// index's size.
+func (l *keyList) finish(k string, info [][2][]byte) int {
+	slices.SortFunc(l.top, func(a, b posting) int {
+		if better(a, b) {
+			return -1
+		}
+		return 1
+	})
+	size := 0
+	for i, p := range l.top {
+		if size += len(info[p.doc][1]) + 8; size > maxKeyDocBytes {
+			l.top = l.top[:i]
+			break
+		}
+	}
+	return size + len(k) + 16
+}
+
+// emitShards picks the bucket count for keys (sorted, of total size) and
+// hands each shard, then the root, to emit.
+func emitShards(keys []string, total int, lists func(string) *keyList, info [][2][]byte, emit func(key string, body []byte) error) error {
 	n := 1
 	for n*targetShardBytes < total {
 		n *= 2
@@ -317,7 +330,7 @@ var errTooBig = errors.New("shard over the limit")
 
 // eachShard encodes each non-empty bucket of keys (sorted) in turn into
 // buf and calls f with its number; it stops at f's first error.
-func eachShard(n int, keys []string, lists map[string]*keyList, info [][2][]byte, buf *bytes.Buffer, f func(bucket int) error) error {
+func eachShard(n int, keys []string, lists func(string) *keyList, info [][2][]byte, buf *bytes.Buffer, f func(bucket int) error) error {
 	// Keys by bucket, in key order within each: a counting sort of their
 	// places (4 bytes a key, not a slice of strings per bucket).
 	start := make([]int32, n+1)
@@ -356,7 +369,7 @@ func eachShard(n int, keys []string, lists map[string]*keyList, info [][2][]byte
 // snippet],…],"keys":[[key,df,[doc,weight,…]],…]}: keys sorted, docs in
 // the order the keys first name them, postings best first. A doc's snippet
 // is "" unless it is among the SnippetK best of a key in the shard.
-func encodeShard(b *bytes.Buffer, keys []string, lists map[string]*keyList, info [][2][]byte) {
+func encodeShard(b *bytes.Buffer, keys []string, lists func(string) *keyList, info [][2][]byte) {
 	local := map[int32]int{}
 	var docs []int32
 	snippet := map[int32]bool{}
@@ -366,7 +379,7 @@ func encodeShard(b *bytes.Buffer, keys []string, lists map[string]*keyList, info
 			kb.WriteByte(',')
 		}
 		kj, _ := json.Marshal(k)
-		l := lists[k]
+		l := lists(k)
 		fmt.Fprintf(&kb, "[%s,%d,[", kj, l.df)
 		for j, p := range l.top {
 			d, ok := local[p.doc]

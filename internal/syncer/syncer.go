@@ -113,6 +113,9 @@ type PreparedDocs struct {
 	mu   sync.Mutex
 	docs map[string]*search.Prepared
 	used map[string]bool // this build's, to forget the others after it
+	// live keeps the index's posting lists from one build to the next: a
+	// build re-ranks only the keys of the docs that changed.
+	live search.Live
 }
 
 // get returns the prepared doc of file, reading and preparing it when new.
@@ -351,6 +354,18 @@ func (b *Built) searchIndex(emit func(key string, body []byte) error) error {
 		rank[i] = r
 	}
 	sb := search.NewBuilder(len(b.pending))
+	// With prepared docs kept (dev), every doc is prepared and the kept
+	// posting lists are brought up to them (search.Live).
+	var live []search.LiveDoc
+	add := func(i int, d search.Doc) error { return sb.Add(rank[i], d) }
+	if b.prepared != nil {
+		live = make([]search.LiveDoc, len(b.pending))
+		add = func(i int, d search.Doc) error {
+			pd, err := search.Prepare(d)
+			live[i] = search.LiveDoc{P: pd, Date: d.Date}
+			return err
+		}
+	}
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, p := range b.pending {
@@ -358,12 +373,13 @@ func (b *Built) searchIndex(emit func(key string, body []byte) error) error {
 			rec := b.records[p.collection][p.record]
 			if p.docFile != "" && b.prepared != nil {
 				if pd, err := b.prepared.get(p.docFile); err == nil && pd.Collection == p.collection && pd.Slug == rec.Slug {
-					return sb.AddPrepared(rank[i], pd)
+					live[i] = search.LiveDoc{P: pd, Date: rec.Date}
+					return nil
 				}
 			} else if p.docFile != "" {
 				// A doc that cannot be read is made again from the body.
 				if d, err := content.ReadSearchDoc(p.docFile); err == nil && d.Collection == p.collection && d.Slug == rec.Slug {
-					return sb.Add(rank[i], *d)
+					return add(i, *d)
 				}
 			}
 			body := p.html
@@ -380,7 +396,7 @@ func (b *Built) searchIndex(emit func(key string, body []byte) error) error {
 					return err
 				}
 			}
-			return sb.Add(rank[i], d)
+			return add(i, d)
 		})
 	}
 	if err := g.Wait(); err != nil {
@@ -388,6 +404,9 @@ func (b *Built) searchIndex(emit func(key string, body []byte) error) error {
 	}
 	if b.prepared != nil {
 		b.prepared.forget()
+		b.prepared.mu.Lock()
+		defer b.prepared.mu.Unlock()
+		return b.prepared.live.Each(live, emit)
 	}
 	return sb.Each(emit)
 }
