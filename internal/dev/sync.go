@@ -45,7 +45,7 @@ func (s *session) sync(ctx context.Context) (message, string, error) {
 	}
 	t1 := time.Now()
 	rep, err := syncer.Publish(ctx, built, s.storage, syncer.Options{
-		MaxDeletes: -1, Concurrency: 16, Lease: syncer.LeaseOptions{Wait: leaseWait},
+		MaxDeletes: -1, Concurrency: 16, Lease: syncer.LeaseOptions{Wait: leaseWait}, LeaseFirst: true,
 	})
 	applied := time.Since(t1)
 	if ctx.Err() != nil {

@@ -50,7 +50,7 @@ func BenchmarkDevEdit(b *testing.B) {
 		if err != nil || len(ps) > 0 {
 			b.Fatal(err, ps)
 		}
-		if _, err := syncer.Publish(ctx, built, bucket, syncer.Options{MaxDeletes: -1, Concurrency: 16}); err != nil {
+		if _, err := syncer.Publish(ctx, built, bucket, syncer.Options{MaxDeletes: -1, Concurrency: 16, LeaseFirst: true}); err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()

@@ -212,7 +212,7 @@ func devOracle(t *testing.T, seed uint64) {
 		if got, want := problemStrings(built.Warnings), problemStrings(fresh.Warnings); !slices.Equal(got, want) {
 			t.Fatalf("%s: warnings\ndev   %q\nfresh %q", what, got, want)
 		}
-		if _, err := syncer.Publish(ctx, built, devBucket, syncer.Options{MaxDeletes: -1, Concurrency: 4}); err != nil {
+		if _, err := syncer.Publish(ctx, built, devBucket, syncer.Options{MaxDeletes: -1, Concurrency: 4, LeaseFirst: true}); err != nil {
 			t.Fatalf("%s: %v", what, err)
 		}
 		switch r.IntN(4) {

@@ -219,3 +219,46 @@ func TestRebuildTakesTheLease(t *testing.T) {
 		consistent(t, objs, "blog")
 	})
 }
+
+// LeaseFirst (axctl dev) lists once, under the lease: a held lease stops it
+// before any write, a sync with writes lists once and leaves no lease, and
+// so does one with nothing to write.
+func TestLeaseFirstListsOnceUnderTheLease(t *testing.T) {
+	eachStore(t, func(t *testing.T, open func(*testing.T) *bucket) {
+		ctx := context.Background()
+		s := newSite(t, 3)
+		s.blogOf(4)
+		b := open(t)
+		publish := func() (*syncer.Report, error) {
+			built, ps, err := syncer.Validate(ctx, s.config(), syncer.ValidateOptions{})
+			if err != nil || len(ps) > 0 {
+				t.Fatal(err, ps)
+			}
+			return syncer.Publish(ctx, built, b.storage, syncer.Options{MaxDeletes: -1, LeaseFirst: true})
+		}
+		foreignLease(t, b.raw)
+		if _, err := publish(); !errors.Is(err, syncer.ErrLeaseHeld) {
+			t.Fatalf("err = %v, want ErrLeaseHeld", err)
+		}
+		if objs := snapshot(t, b.raw); len(objs) != 1 {
+			t.Fatalf("a sync that could not take the lease wrote %v", keysOf(objs))
+		}
+		if err := b.raw.Delete(ctx, []string{contract.LeaseKey}); err != nil {
+			t.Fatal(err)
+		}
+		for i, writes := range []bool{true, false} {
+			rep, err := publish()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Lists != 1 || rep.Plan.Empty() == writes {
+				t.Errorf("sync %d: %d listings, plan empty %v", i, rep.Lists, rep.Plan.Empty())
+			}
+			objs := snapshot(t, b.raw)
+			if _, ok := objs[contract.LeaseKey]; ok {
+				t.Errorf("sync %d: the lease is still there", i)
+			}
+			consistent(t, objs, "blog")
+		}
+	})
+}

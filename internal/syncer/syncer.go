@@ -54,6 +54,12 @@ type Options struct {
 	// content was validated (Prefetch). A plan that writes lists again
 	// under the lease.
 	Listing *Listing
+	// LeaseFirst takes the lease before listing, so the bucket is listed
+	// once, under it, rather than before and again under it: for a caller
+	// that nearly always writes (`axctl dev`: every save). A plan that
+	// writes nothing then still takes and releases the lease. Not with
+	// Listing; a dry run takes no lease either way.
+	LeaseFirst bool
 }
 
 // Report is what a sync found and did.
@@ -439,9 +445,20 @@ func isShard(key string) bool {
 // lease (contract.LeaseKey): two syncs at once run one after the other, and
 // neither deletes what the other's manifests name. A sync with nothing to
 // do takes no lease (it writes nothing), so a no-op still costs the LISTs
-// alone.
+// alone (unless Options.LeaseFirst).
 func Publish(ctx context.Context, built *Built, storage store.Store, opts Options) (*Report, error) {
 	reads, seen := readCache{}, verdicts{}
+	if opts.LeaseFirst && !opts.DryRun {
+		if opts.Listing != nil {
+			return nil, errors.New("sync: LeaseFirst with a prefetched listing")
+		}
+		lctx, l, err := acquireLease(ctx, storage, opts.Lease)
+		if err != nil {
+			return nil, err
+		}
+		defer l.release(ctx)
+		return planAndApply(lctx, built, storage, opts, reads, seen, nil)
+	}
 	rep, err := makePlan(ctx, built, storage, opts, opts.Listing, reads, seen)
 	if err != nil || opts.DryRun || rep.Plan.Empty() {
 		return rep, err
@@ -451,9 +468,16 @@ func Publish(ctx context.Context, built *Built, storage store.Store, opts Option
 		return rep, err
 	}
 	defer l.release(ctx)
-	lists, gets, heads := rep.Lists, rep.ManifestGets, rep.Heads
-	rep, err = makePlan(lctx, built, storage, opts, nil, reads, seen) // listed again under the lease; manifests unchanged since the first listing are not read again
-	rep.Lists, rep.ManifestGets, rep.Heads = rep.Lists+lists, rep.ManifestGets+gets, rep.Heads+heads
+	return planAndApply(lctx, built, storage, opts, reads, seen, rep) // listed again under the lease; manifests unchanged since the first listing are not read again
+}
+
+// planAndApply lists, plans and applies under the lease (lctx); first is
+// the plan made before it was taken, whose requests are counted too.
+func planAndApply(lctx context.Context, built *Built, storage store.Store, opts Options, reads readCache, seen verdicts, first *Report) (*Report, error) {
+	rep, err := makePlan(lctx, built, storage, opts, nil, reads, seen)
+	if first != nil {
+		rep.Lists, rep.ManifestGets, rep.Heads = rep.Lists+first.Lists, rep.ManifestGets+first.ManifestGets, rep.Heads+first.Heads
+	}
 	if err != nil || rep.Plan.Empty() {
 		return rep, leaseCause(lctx, err)
 	}
