@@ -229,7 +229,12 @@ async function entry(site, rq, c, slug) {
 const untrusted = (c, slug, why) => new UnknownBucket(`entry ${entryKey(c.name, slug)}: ${why} (altered behind axctl's back? run axctl sync --verify)`,
   'Service unavailable: this page cannot be served right now.\n');
 
-/** neighbours finds the visible entries just newer (next) and older (prev), reading at most the shard and one beside it. */
+/**
+ * neighbours finds the visible entries just newer (next) and older (prev):
+ * the entry's shard, then the shards beside it, one at a time, while every
+ * record read is hidden (scheduled or expired), so a run of hidden entries
+ * as long as a page does not end the chain.
+ */
 async function neighbours(rq, c, rec) {
   const index = await indexOf(rq, c);
   const shards = (index && index.shards) || [];
@@ -243,10 +248,13 @@ async function neighbours(rq, c, rec) {
     cap = Math.min(cap, seen.cap);
     return seen.shown[j < 0 ? seen.shown.length - 1 : 0] || null;
   };
-  let next = await pick(records.slice(0, Math.max(pos, 0)), -1);
-  if (!next && shards[i - 1]) next = await pick(((await load(rq, shards[i - 1].key)) || {}).records || [], -1);
-  let prev = await pick(records.slice(pos + 1), 0);
-  if (!prev && shards[i + 1]) prev = await pick(((await load(rq, shards[i + 1].key)) || {}).records || [], 0);
+  const walk = async (first, step, j) => {
+    let got = await pick(first, j);
+    for (let k = i + step; !got && shards[k]; k += step) got = await pick(((await load(rq, shards[k].key)) || {}).records || [], j);
+    return got;
+  };
+  const next = await walk(records.slice(0, Math.max(pos, 0)), -1, -1);
+  const prev = await walk(records.slice(pos + 1), 1, 0);
   const self = records[pos];
   // During a sync the index and the listing pages it names may be of two
   // versions (pages shift when an older entry is inserted): the entry missing
