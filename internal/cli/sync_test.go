@@ -409,7 +409,9 @@ func TestSyncWaitsForTheLease(t *testing.T) {
 		if !strings.Contains(r.errOut, "another sync holds the bucket's lease (host ci-runner-7, pid 4242, started 2026-11-30T12:00:00Z)") {
 			t.Errorf("stderr does not name the holder:\n%s", r.errOut)
 		}
-		r = syncWith(b.storage, "--config", tr.config(), "sync", "--wait", "30s", "--lease-ttl", "1s")
+		// A TTL of 1 s left a renewal 666 ms: a loaded machine's MinIO took
+		// longer and the sync stopped with "lost the bucket's lease".
+		r = syncWith(b.storage, "--config", tr.config(), "sync", "--wait", "30s", "--lease-ttl", "4s")
 		r.want(t, 0, "sync that waits out the lease")
 		if !strings.Contains(r.errOut, "waiting for another sync of") || !strings.Contains(r.errOut, "pid 4242") {
 			t.Errorf("stderr does not say whom it waited for:\n%s", r.errOut)
