@@ -61,6 +61,10 @@ type session struct {
 	// looks at every file.
 	changed    map[string]bool
 	allChanged bool
+	// catchUp asks for one sync as soon as the watch has begun (the first
+	// sync was valid); quiet keeps that sync from printing the warnings the
+	// first one printed.
+	catchUp, quiet bool
 }
 
 // note adds a change's paths to those the next sync looks at.
@@ -137,6 +141,7 @@ func Run(ctx context.Context, opts Options) error {
 		return err
 	}
 	first.Delete = nil
+	s.catchUp = len(first.Problems) == 0
 	srv, err := startServer(opts.Node, workerDir, opts.Host, opts.Port, opts.Err)
 	if err != nil {
 		return err
@@ -210,6 +215,25 @@ func (s *session) watch(ctx context.Context, srv *server) error {
 		return err
 	}
 	defer func() { stopWatch() }()
+	if s.catchUp {
+		// What changed between the first sync and the watch's start is
+		// not known: one sync now looks at every file, so an edit made
+		// meanwhile is not missed, and the first save costs what every
+		// later save does (it no longer pays the look at every file).
+		s.catchUp, s.quiet = false, true
+		m, line, err := s.sync(ctx)
+		s.quiet = false
+		if err != nil {
+			return err
+		}
+		if len(m.Put)+len(m.Delete)+len(m.Problems) > 0 {
+			if _, err := srv.send(ctx, m); err != nil {
+				return err
+			}
+			fmt.Fprintf(s.opts.Err, "%s; changed while dev started; reloaded\n", line)
+		}
+		s.saveCache()
+	}
 	for {
 		select {
 		case <-ctx.Done():

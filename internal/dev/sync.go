@@ -41,7 +41,9 @@ func (s *session) sync(ctx context.Context) (message, string, error) {
 	}
 	s.unsaved = built
 	for _, w := range built.Warnings {
-		fmt.Fprintln(s.opts.Err, w.String())
+		if !s.quiet {
+			fmt.Fprintln(s.opts.Err, w.String())
+		}
 	}
 	t1 := time.Now()
 	rep, err := syncer.Publish(ctx, built, s.storage, syncer.Options{
