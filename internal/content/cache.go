@@ -301,9 +301,10 @@ func (c *Cache) remember(f file, st fs.FileInfo, src []byte, e *Entry, refs []lo
 // the cache keeps beside it.
 func frontOf(c *cached) Frontmatter {
 	r := &c.Record
-	f := Frontmatter{Title: r.Title, Description: r.Description, Author: r.Author, Template: r.Template, Source: r.Source,
+	f := Frontmatter{Title: r.Title,
 		Slug: c.Slug, Aliases: r.Aliases, Features: r.Features, Draft: c.Draft, PublishDate: c.PublishDate, Expires: c.Expires,
 		Weight: r.Weight}
+	copyPlain(f.Text, r.Text)
 	f.Date, _ = time.Parse(time.RFC3339, r.Date)
 	for _, t := range r.Tags {
 		f.Tags = append(f.Tags, t.Name)

@@ -354,11 +354,11 @@ func (l *loader) record(e *Entry, res *render.Result, src []byte) (manifest.Reco
 	col := e.Collection
 	r := manifest.Record{
 		Slug: e.Slug, URL: manifest.EntryURL(col.Route, e.Slug), Key: manifest.EntryKey(col.Name, e.Slug),
-		Title: e.Front.Title, Date: fmtDate(e.Front.Date), Weight: e.Front.Weight, Author: e.Front.Author,
-		Description: e.Front.Description, Template: e.Front.Template, Source: e.Front.Source,
+		Title: e.Front.Title, Date: fmtDate(e.Front.Date), Weight: e.Front.Weight,
 		Features: e.Front.Features, Words: res.Words,
 		PublishDate: fmtDate(e.Front.PublishDate), Expires: fmtDate(e.Front.Expires), Aliases: e.Front.Aliases,
 	}
+	copyPlain(r.Text, e.Front.Text)
 	for _, t := range e.Front.Tags {
 		r.Tags = append(r.Tags, manifest.Tag{Name: t, Slug: TagSlug(t)})
 	}

@@ -36,6 +36,34 @@ type Frontmatter struct {
 	Draft  bool
 }
 
+// Text returns the field of f that the plain contract metadata field
+// (contract.MetaField.Plain) with record name name comes from, or nil for
+// any other name: the record and the render cache copy these through
+// Text, so a new one is a case here beside manifest.Record.Text's.
+func (f *Frontmatter) Text(name string) *string {
+	switch name {
+	case "author":
+		return &f.Author
+	case "description":
+		return &f.Description
+	case "template":
+		return &f.Template
+	case "source":
+		return &f.Source
+	}
+	return nil
+}
+
+// copyPlain copies every plain contract metadata field from one struct's
+// Text to another's.
+func copyPlain(dst, src func(string) *string) {
+	for _, f := range contract.MetaFields {
+		if f.Plain() {
+			*dst(f.Record) = *src(f.Record)
+		}
+	}
+}
+
 // checker collects problems for one entry.
 type checker struct {
 	path     string

@@ -79,6 +79,15 @@ type MetaField struct {
 	Items []string `json:"items,omitempty"`
 }
 
+// Plain reports whether f is a plain text field: optional, any value, one
+// field of the record (author, description, template, source). Go copies
+// these through Record.Text and Frontmatter.Text, and the Worker checks
+// them as strings, by this table alone: a new one is a row here, the
+// struct fields with their Text cases, and its renderer.
+func (f MetaField) Plain() bool {
+	return f.Kind == MetaText && f.Need == MetaOptional && f.Pattern == "" && f.Record != ""
+}
+
 // MetaFields are the entry custom metadata fields, in the order the Worker
 // checks them (the first problem is the one it reports). contract.js
 // carries them as META_FIELDS; worker/src/meta.js reads and checks entry

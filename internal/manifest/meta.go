@@ -36,10 +36,11 @@ func ToMetadata(r Record) map[string]string {
 	if r.Weight != 0 {
 		m[contract.MetaWeight] = strconv.Itoa(r.Weight)
 	}
-	set(contract.MetaAuthor, r.Author)
-	set(contract.MetaDescription, r.Description)
-	set(contract.MetaTemplate, r.Template)
-	set(contract.MetaSource, r.Source)
+	for _, f := range contract.MetaFields {
+		if f.Plain() {
+			set(f.Name, *r.Text(f.Record))
+		}
+	}
 	set(contract.MetaPublishDate, r.PublishDate)
 	set(contract.MetaExpires, r.Expires)
 	if len(r.Tags) > 0 {
@@ -73,12 +74,13 @@ func FromMetadata(collection, route, slug string, m map[string]string) (Record, 
 		Date:        m[contract.MetaDate],
 		Hash:        m[contract.MetaHash],
 		Input:       m[contract.MetaInput],
-		Author:      m[contract.MetaAuthor],
-		Description: m[contract.MetaDescription],
-		Template:    m[contract.MetaTemplate],
-		Source:      m[contract.MetaSource],
 		PublishDate: m[contract.MetaPublishDate],
 		Expires:     m[contract.MetaExpires],
+	}
+	for _, f := range contract.MetaFields {
+		if f.Plain() {
+			*r.Text(f.Record) = m[f.Name]
+		}
 	}
 	if err := decodeMeta(&r, m); err != nil {
 		return Record{}, fmt.Errorf("metadata of %q: %w", r.Key, err)

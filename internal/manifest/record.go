@@ -46,3 +46,21 @@ type Record struct {
 	// the object's metadata and site.json's aliases, not in shards.
 	Aliases []string `json:"-"`
 }
+
+// Text returns the field of r that the plain contract metadata field
+// (contract.MetaField.Plain) with record name name fills, or nil for any
+// other name. A new plain field is a row in contract.MetaFields, a Record
+// field and a case here (TestPlainFields fails without it).
+func (r *Record) Text(name string) *string {
+	switch name {
+	case "author":
+		return &r.Author
+	case "description":
+		return &r.Description
+	case "template":
+		return &r.Template
+	case "source":
+		return &r.Source
+	}
+	return nil
+}
