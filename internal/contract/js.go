@@ -59,6 +59,21 @@ func WorkerJS() []byte {
 	// 2 required in a dated collection.
 	fields, _ := json.Marshal(MetaFields)
 	fmt.Fprintf(&b, "export const META_FIELDS = Object.freeze(%s);\n", fields)
+	// The plain fields' record names (MetaField.Plain), and those of them
+	// that listings carry (MetaField.List): shape.js checks them as strings.
+	var plain, listed []string
+	for _, f := range MetaFields {
+		if f.Plain() {
+			plain = append(plain, f.Record)
+			if f.List {
+				listed = append(listed, f.Record)
+			}
+		}
+	}
+	pj, _ := json.Marshal(plain)
+	lj, _ := json.Marshal(listed)
+	fmt.Fprintf(&b, "export const PLAIN_FIELDS = Object.freeze(%s);\n", pj)
+	fmt.Fprintf(&b, "export const LIST_FIELDS = Object.freeze(%s);\n", lj)
 	b.WriteString(`/** isReservedRoute mirrors contract.IsReservedRoute. */
 export const isReservedRoute = (route) => RESERVED_ROUTES.some((r) => route === r || route.startsWith(r + '/'));
 // Keys and Cache-Tags: contract's functions of these names.

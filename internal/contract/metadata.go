@@ -77,13 +77,18 @@ type MetaField struct {
 	// Items are the string fields every item of a MetaJSON array must
 	// have to be kept (the Worker drops the others).
 	Items []string `json:"items,omitempty"`
+	// List marks a plain field (Plain) that listings carry too: tag pages'
+	// summaries (manifest.Summary) besides shards, site.json's latest and
+	// the entry itself.
+	List bool `json:"list,omitempty"`
 }
 
 // Plain reports whether f is a plain text field: optional, any value, one
 // field of the record (author, description, template, source). Go copies
 // these through Record.Text and Frontmatter.Text, and the Worker checks
 // them as strings, by this table alone: a new one is a row here, the
-// struct fields with their Text cases, and its renderer.
+// struct fields with their Text cases, and its renderer (with List, the
+// field in manifest.Summary and the summary appender too).
 func (f MetaField) Plain() bool {
 	return f.Kind == MetaText && f.Need == MetaOptional && f.Pattern == "" && f.Record != ""
 }
@@ -104,8 +109,8 @@ var MetaFields = []MetaField{
 	{Name: MetaTags, Record: "tags", Kind: MetaJSON, Items: []string{"name", "slug"}},
 	{Name: MetaTOC, Record: "toc", Kind: MetaJSON, Items: []string{"id", "text"}},
 	{Name: MetaFeatures, Record: "features", Kind: MetaJSON},
-	{Name: MetaAuthor, Record: "author", Kind: MetaText},
-	{Name: MetaDescription, Record: "description", Kind: MetaText},
+	{Name: MetaAuthor, Record: "author", Kind: MetaText, List: true},
+	{Name: MetaDescription, Record: "description", Kind: MetaText, List: true},
 	{Name: MetaTemplate, Record: "template", Kind: MetaText},
 	{Name: MetaSource, Record: "source", Kind: MetaText},
 	{Name: MetaAliases, Kind: MetaJSON},

@@ -5,7 +5,7 @@
 // collection names and routes that the contract allows, dates of the one
 // fixed form. A manifest of the wrong shape is a ManifestError: 503, no-store.
 import { ManifestError } from './store.js';
-import { NAME, ROUTE, SLUG, RESERVED_NAMES, SEARCH_ROOT_KEY, SEARCH_SHARD_PREFIX, SORT_WEIGHT, MAX_WEIGHT, SITE_KEY, MANIFEST_KEY, SHARD_KEY, TAG_CHUNK_KEY, TAGS_PAGE_KEY, SITEMAP_CHUNK_KEY, isReservedRoute } from './contract.js';
+import { NAME, ROUTE, SLUG, RESERVED_NAMES, SEARCH_ROOT_KEY, SEARCH_SHARD_PREFIX, SORT_WEIGHT, MAX_WEIGHT, PLAIN_FIELDS, LIST_FIELDS, SITE_KEY, MANIFEST_KEY, SHARD_KEY, TAG_CHUNK_KEY, TAGS_PAGE_KEY, SITEMAP_CHUNK_KEY, isReservedRoute } from './contract.js';
 import { shapeOf as searchShape } from './search.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -20,9 +20,11 @@ const bound = re(new RegExp(`^(?:${DATE.source.slice(1, -1)} ${SLUG_RE}|-?\\d{1,
 const weight = (v) => Number.isSafeInteger(v) && v !== 0 && Math.abs(v) <= MAX_WEIGHT;
 
 const TAG = { name: str, slug: str };
+/** plain is the optional string fields of these contract plain fields (PLAIN_FIELDS, LIST_FIELDS). */
+const plain = (names) => Object.fromEntries(names.map((k) => [`?${k}`, str]));
 const RECORD = {
   '?collection': re(NAME), slug: re(SLUG), url: re(/^\//), key: str, hash: str, input: str, title: str, '?date': date, '?weight': weight,
-  '?author': str, '?description': str, '?tags': [TAG], '?template': str, '?source': str, '?features': [str],
+  ...plain(PLAIN_FIELDS), '?tags': [TAG], '?features': [str],
   // toc: in shards written before it moved into the entry body; ignored.
   '?toc': [{ level: (v) => int(v) && v >= 1 && v <= 6, id: str, text: str }], words: int, '?publishDate': date, '?expires': date,
   '?related': [{ url: re(/^\/(?!\/)/), title: str }],
@@ -41,7 +43,7 @@ const SITE = {
   collections: [{ name: (v) => re(NAME)(v) && !RESERVED_NAMES.includes(v), route: (v) => re(ROUTE)(v) && !isReservedRoute(v), title: str, '?sortBy': (v) => v === SORT_WEIGHT, total: int, '?months': map(/^\d{4}-(?:0[1-9]|1[0-2])$/), '?fullFeed': (v) => v === true }],
 };
 const SUMMARY = {
-  collection: re(NAME), slug: re(SLUG), url: re(/^\//), title: str, '?date': date, '?author': str, '?description': str, '?tags': [TAG], words: int, '?publishDate': date, '?expires': date,
+  collection: re(NAME), slug: re(SLUG), url: re(/^\//), title: str, '?date': date, ...plain(LIST_FIELDS), '?tags': [TAG], words: int, '?publishDate': date, '?expires': date,
 };
 const TAG_CHUNK = (slug) => ({ version, tag: { name: str, slug: (v) => v === slug }, index: int, records: [SUMMARY] });
 const TAGS_PAGE = { version, index: int, tags: [{ ...TAG, slug: re(TAG_SLUG), count: int }] };
