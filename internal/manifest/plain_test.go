@@ -1,6 +1,9 @@
 package manifest
 
 import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -36,5 +39,70 @@ func TestPlainFieldsInStructs(t *testing.T) {
 		if sum[f.Record] != f.List {
 			t.Errorf("%s: List is %v, but Summary has JSON field %q: %v", f.Name, f.List, f.Record, sum[f.Record])
 		}
+	}
+}
+
+// TestPlainFieldsReachEveryObject: a value in every plain field of every
+// record comes out of Build in every shard record and, for a List field,
+// every tag page summary — so a new plain field whose hand-written
+// appender (builder.go) is missing fails here, where the encoding oracle
+// (which re-encodes what it decodes) cannot see it.
+func TestPlainFieldsReachEveryObject(t *testing.T) {
+	cols := []Collection{{Name: "blog", Route: "/blog", Title: "B"}, {Name: "docs", Route: "/docs", Title: "D", SortBy: contract.SortWeight}}
+	recs := randomSite(rand.New(rand.NewPCG(3, 5)), 60, 4)
+	delete(recs, "notes")
+	want := len(recs["blog"]) + len(recs["docs"])
+	for c := range recs {
+		for i := range recs[c] {
+			r := &recs[c][i]
+			r.Hash, r.Input = hex32(fmt.Sprint("h", c, i)), hex32(fmt.Sprint("i", c, i))
+			if c == "docs" {
+				r.Date, r.Weight = "", 1+i%3
+			}
+			for _, f := range contract.MetaFields {
+				if f.Plain() {
+					*r.Text(f.Record) = "v " + f.Name
+				}
+			}
+		}
+	}
+	out, err := Build(site, cols, recs, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shards, summaries := 0, 0
+	for k, b := range out {
+		v, err := decodeAny(k, b)
+		if err != nil {
+			t.Fatalf("%s: %v", k, err)
+		}
+		switch v := v.(type) {
+		case Shard:
+			for _, r := range v.Records {
+				shards++
+				for _, f := range contract.MetaFields {
+					if f.Plain() && *r.Text(f.Record) != "v "+f.Name {
+						t.Fatalf("%s: record %s has %s %q", k, r.Slug, f.Record, *r.Text(f.Record))
+					}
+				}
+			}
+		case TagChunk:
+			for _, s := range v.Records {
+				summaries++
+				b, _ := json.Marshal(s)
+				var m map[string]any
+				if err := json.Unmarshal(b, &m); err != nil {
+					t.Fatal(err)
+				}
+				for _, f := range contract.MetaFields {
+					if f.Plain() && f.List && m[f.Record] != "v "+f.Name {
+						t.Fatalf("%s: summary %s has %s %v", k, s.Slug, f.Record, m[f.Record])
+					}
+				}
+			}
+		}
+	}
+	if shards != want || summaries == 0 {
+		t.Fatalf("%d shard records (want %d), %d summaries", shards, want, summaries)
 	}
 }
