@@ -88,7 +88,7 @@ type MetaField struct {
 // these through Record.Text and Frontmatter.Text, and the Worker checks
 // them as strings, by this table alone: a new one is a row here, the
 // struct fields with their Text cases, and its renderer (with List, the
-// field in manifest.Summary and the summary appender too).
+// field in manifest.Summary too).
 func (f MetaField) Plain() bool {
 	return f.Kind == MetaText && f.Need == MetaOptional && f.Pattern == "" && f.Record != ""
 }

@@ -180,8 +180,7 @@ func (b *builder) appendRecord(dst []byte, i int32) []byte {
 		dst = appendIntField(dst, "weight", r.Weight)
 	}
 	dst = appendByline(dst, r)
-	dst = appendOptStr(dst, "template", r.Template)
-	dst = appendOptStr(dst, "source", r.Source)
+	dst = appendPlain(dst, r, plainRest)
 	if len(e.feats) > 0 {
 		dst = append(appendField(dst, "features", false), '[')
 		for j, f := range e.feats {
@@ -211,11 +210,40 @@ func (b *builder) appendRecord(dst []byte, i int32) []byte {
 	return append(dst, '}')
 }
 
+// plainList and plainRest are the record names of the plain contract
+// metadata fields (contract.MetaField.Plain) that listings carry (List:
+// author, description) and of the others (template, source), in table
+// order. A record has the first before its tags and the second after them,
+// a summary the first only: Record's and Summary's fields are in that
+// order (TestBuildMatchesEncodingJSON fails otherwise).
+var plainList, plainRest = plainFields()
+
+func plainFields() (list, rest []string) {
+	for _, f := range contract.MetaFields {
+		if !f.Plain() {
+			continue
+		}
+		if f.List {
+			list = append(list, f.Record)
+		} else {
+			rest = append(rest, f.Record)
+		}
+	}
+	return list, rest
+}
+
+// appendPlain appends r's plain fields of these names that are set.
+func appendPlain(dst []byte, r *Record, names []string) []byte {
+	for _, n := range names {
+		dst = appendOptStr(dst, n, *r.Text(n))
+	}
+	return dst
+}
+
 // appendByline appends the fields a record and a summary share, in their
-// order: author, description, tags.
+// order: the listed plain fields (author, description), tags.
 func appendByline(dst []byte, r *Record) []byte {
-	dst = appendOptStr(dst, "author", r.Author)
-	dst = appendOptStr(dst, "description", r.Description)
+	dst = appendPlain(dst, r, plainList)
 	dst = appendTags(dst, r.Tags)
 	return dst
 }

@@ -44,9 +44,9 @@ func TestPlainFieldsInStructs(t *testing.T) {
 
 // TestPlainFieldsReachEveryObject: a value in every plain field of every
 // record comes out of Build in every shard record and, for a List field,
-// every tag page summary — so a new plain field whose hand-written
-// appender (builder.go) is missing fails here, where the encoding oracle
-// (which re-encodes what it decodes) cannot see it.
+// every tag page summary — so a plain field the appenders (builder.go)
+// leave out fails here, where the encoding oracle (which re-encodes what it
+// decodes) cannot see it.
 func TestPlainFieldsReachEveryObject(t *testing.T) {
 	cols := []Collection{{Name: "blog", Route: "/blog", Title: "B"}, {Name: "docs", Route: "/docs", Title: "D", SortBy: contract.SortWeight}}
 	recs := randomSite(rand.New(rand.NewPCG(3, 5)), 60, 4)
