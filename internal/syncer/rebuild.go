@@ -32,19 +32,14 @@ const RebuildConcurrency = 16
 // write manifests between its writes. One with nothing to write, or refused
 // by the guard, takes no lease.
 func Rebuild(ctx context.Context, cfg *content.Config, storage store.Store, opts Options) (*Report, error) {
-	dry := opts
-	dry.DryRun = true
-	rep, err := rebuild(ctx, cfg, storage, dry)
-	if err != nil || opts.DryRun || rep.Plan.Empty() {
-		return rep, err
-	}
-	lctx, l, err := acquireLease(ctx, storage, opts.Lease)
-	if err != nil {
-		return rep, err
-	}
-	defer l.release(ctx)
-	rep, err = rebuild(lctx, cfg, storage, opts) // read and planned again under the lease
-	return rep, leaseCause(lctx, err)
+	return withLease(ctx, storage, opts, func(ctx context.Context, first *Report) (*Report, error) {
+		if first == nil {
+			dry := opts
+			dry.DryRun = true
+			return rebuild(ctx, cfg, storage, dry)
+		}
+		return rebuild(ctx, cfg, storage, opts) // read and planned again under the lease
+	})
 }
 
 func rebuild(ctx context.Context, cfg *content.Config, storage store.Store, opts Options) (*Report, error) {

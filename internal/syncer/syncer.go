@@ -459,7 +459,20 @@ func Publish(ctx context.Context, built *Built, storage store.Store, opts Option
 		defer l.release(ctx)
 		return planAndApply(lctx, built, storage, opts, reads, seen, nil)
 	}
-	rep, err := makePlan(ctx, built, storage, opts, opts.Listing, reads, seen)
+	return withLease(ctx, storage, opts, func(ctx context.Context, first *Report) (*Report, error) {
+		if first == nil {
+			return makePlan(ctx, built, storage, opts, opts.Listing, reads, seen)
+		}
+		return planAndApply(ctx, built, storage, opts, reads, seen, first) // listed again under the lease; manifests unchanged since the first listing are not read again
+	})
+}
+
+// withLease runs do without the lease (first nil); a result with
+// something to write, unless on a dry run, is made again by do under the
+// bucket's lease, given the first result: sync and manifest rebuild write
+// only under it, and take none when they have nothing to write.
+func withLease(ctx context.Context, storage store.Store, opts Options, do func(ctx context.Context, first *Report) (*Report, error)) (*Report, error) {
+	rep, err := do(ctx, nil)
 	if err != nil || opts.DryRun || rep.Plan.Empty() {
 		return rep, err
 	}
@@ -468,7 +481,8 @@ func Publish(ctx context.Context, built *Built, storage store.Store, opts Option
 		return rep, err
 	}
 	defer l.release(ctx)
-	return planAndApply(lctx, built, storage, opts, reads, seen, rep) // listed again under the lease; manifests unchanged since the first listing are not read again
+	rep, err = do(lctx, rep)
+	return rep, leaseCause(lctx, err)
 }
 
 // planAndApply lists, plans and applies under the lease (lctx); first is
