@@ -303,8 +303,7 @@ func frontOf(c *cached) Frontmatter {
 	r := &c.Record
 	f := Frontmatter{Title: r.Title,
 		Slug: c.Slug, Aliases: r.Aliases, Features: r.Features, Draft: c.Draft, PublishDate: c.PublishDate, Expires: c.Expires,
-		Weight: r.Weight}
-	copyPlain(f.Text, r.Text)
+		Weight: r.Weight, ListText: r.ListText, EntryText: r.EntryText}
 	f.Date, _ = time.Parse(time.RFC3339, r.Date)
 	for _, t := range r.Tags {
 		f.Tags = append(f.Tags, t.Name)

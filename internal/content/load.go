@@ -358,7 +358,7 @@ func (l *loader) record(e *Entry, res *render.Result, src []byte) (manifest.Reco
 		Features: e.Front.Features, Words: res.Words,
 		PublishDate: fmtDate(e.Front.PublishDate), Expires: fmtDate(e.Front.Expires), Aliases: e.Front.Aliases,
 	}
-	copyPlain(r.Text, e.Front.Text)
+	r.ListText, r.EntryText = e.Front.ListText, e.Front.EntryText
 	for _, t := range e.Front.Tags {
 		r.Tags = append(r.Tags, manifest.Tag{Name: t, Slug: TagSlug(t)})
 	}

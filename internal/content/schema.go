@@ -13,19 +13,28 @@ import (
 	"github.com/axctl/axctl/internal/render"
 )
 
-// schemaKeys are the frontmatter keys of the content model.
-var schemaKeys = map[string]bool{
-	"title": true, "date": true, "description": true, "author": true, "tags": true,
-	"template": true, "source": true, "features": true, "draft": true,
+// schemaKeys are the frontmatter keys of the content model: these and the
+// plain text fields' (contract.TextFields).
+var schemaKeys = textKeys(map[string]bool{
+	"title": true, "date": true, "tags": true, "features": true, "draft": true,
 	"publishDate": true, "expires": true, "slug": true, "aliases": true,
+})
+
+func textKeys(keys map[string]bool) map[string]bool {
+	for _, f := range contract.TextFields {
+		keys[f.Key] = true
+	}
+	return keys
 }
 
 // Frontmatter is an entry's validated frontmatter.
 type Frontmatter struct {
-	Title, Description, Author, Source string
-	// Template is the Worker layout (post, doc, page) the entry's
-	// template name maps to (Collection.Templates).
-	Template                   string
+	Title string
+	// The plain text fields (contract.TextFields), read as strings; the
+	// record takes them as they are. Template is the Worker layout (post,
+	// doc, page) the entry's template name maps to (Collection.Templates).
+	contract.ListText
+	contract.EntryText
 	Slug                       string   // replaces the file name's part of the slug
 	Aliases                    []string // site paths that redirect here (301)
 	Date, PublishDate, Expires time.Time
@@ -34,34 +43,6 @@ type Frontmatter struct {
 	// Weight orders an undated collection (sortBy: weight); 0 is none.
 	Weight int
 	Draft  bool
-}
-
-// Text returns the field of f that the plain contract metadata field
-// (contract.MetaField.Plain) with record name name comes from, or nil for
-// any other name: the record and the render cache copy these through
-// Text, so a new one is a case here beside manifest.Record.Text's.
-func (f *Frontmatter) Text(name string) *string {
-	switch name {
-	case "author":
-		return &f.Author
-	case "description":
-		return &f.Description
-	case "template":
-		return &f.Template
-	case "source":
-		return &f.Source
-	}
-	return nil
-}
-
-// copyPlain copies every plain contract metadata field from one struct's
-// Text to another's.
-func copyPlain(dst, src func(string) *string) {
-	for _, f := range contract.MetaFields {
-		if f.Plain() {
-			*dst(f.Record) = *src(f.Record)
-		}
-	}
 }
 
 // checker collects problems for one entry.
@@ -109,7 +90,7 @@ func (c *checker) checkSchema(m map[string]any, col *Collection, ps pathSlug) Fr
 			c.at(line, col, "%s", msg)
 		}
 	}
-	fm.Title = c.str(m, "title", true)
+	fm.Title = c.text(m, "title", true, false)
 	fm.Date = c.date(m, "date", ps.date.IsZero() && col.Dates == "frontmatter" && !col.undated())
 	if col.undated() {
 		// Checked when given (a typo is still reported), never kept: an
@@ -125,10 +106,9 @@ func (c *checker) checkSchema(m map[string]any, col *Collection, ps pathSlug) Fr
 	}
 	fm.Slug = c.slug(m)
 	fm.Aliases = c.aliases(m, col)
-	fm.Description = c.str(m, "description", false)
-	fm.Author = c.str(m, "author", false)
-	fm.Template = c.str(m, "template", false)
-	fm.Source = c.str(m, "source", false)
+	for _, f := range contract.TextFields {
+		*f.In(&fm.ListText, &fm.EntryText) = c.text(m, f.Key, false, f.Multiline)
+	}
 	fm.PublishDate = c.date(m, "publishDate", false)
 	fm.Expires = c.date(m, "expires", false)
 	if v, ok := m["draft"]; ok {
@@ -170,7 +150,8 @@ func (c *checker) checkSchema(m map[string]any, col *Collection, ps pathSlug) Fr
 	return fm
 }
 
-func (c *checker) str(m map[string]any, key string, required bool) string {
+// text reads a string; a tab or line break in it is a problem unless multiline.
+func (c *checker) text(m map[string]any, key string, required, multiline bool) string {
 	v, ok := m[key]
 	if !ok || v == nil {
 		if required {
@@ -186,7 +167,7 @@ func (c *checker) str(m map[string]any, key string, required bool) string {
 	if required && strings.TrimSpace(s) == "" {
 		c.atValue([]string{key}, "%s must not be empty", key)
 	}
-	if msg := badChars(s, key == "description"); msg != "" {
+	if msg := badChars(s, multiline); msg != "" {
 		c.atValue([]string{key}, "%s contains %s", key, msg)
 		return "" // reported: no second problem about the same value
 	}

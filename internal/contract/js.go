@@ -59,15 +59,13 @@ func WorkerJS() []byte {
 	// 2 required in a dated collection.
 	fields, _ := json.Marshal(MetaFields)
 	fmt.Fprintf(&b, "export const META_FIELDS = Object.freeze(%s);\n", fields)
-	// The plain fields' record names (MetaField.Plain), and those of them
-	// that listings carry (MetaField.List): shape.js checks them as strings.
+	// The plain text fields' record names (TextFields), and those of them
+	// that listings carry (ListText's): shape.js checks them as strings.
 	var plain, listed []string
-	for _, f := range MetaFields {
-		if f.Plain() {
-			plain = append(plain, f.Record)
-			if f.List {
-				listed = append(listed, f.Record)
-			}
+	for _, f := range TextFields {
+		plain = append(plain, f.Key)
+		if f.List {
+			listed = append(listed, f.Key)
 		}
 	}
 	pj, _ := json.Marshal(plain)

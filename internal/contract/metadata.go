@@ -1,6 +1,10 @@
 package contract
 
-import "github.com/axctl/axctl/internal/store"
+import (
+	"slices"
+
+	"github.com/axctl/axctl/internal/store"
+)
 
 // MetadataSize returns what an object's custom metadata costs against the
 // store's limit (limits.metadataBytes): every header name with its value as
@@ -15,14 +19,11 @@ func MetadataSize(meta map[string]string) (int, error) {
 
 // Entry custom metadata names (docs/bucket.md, "Entry custom metadata"):
 // what sync writes on entries/<collection>/<slug>.html. Collection and slug
-// live in the object key instead.
+// live in the object key instead. The plain text fields' names are not
+// here: ListText and EntryText declare them (TextFields).
 const (
 	MetaTitle       = "title"
 	MetaDate        = "date"
-	MetaAuthor      = "author"
-	MetaDescription = "description"
-	MetaTemplate    = "template"
-	MetaSource      = "source"
 	MetaTags        = "tags"
 	MetaFeatures    = "features"
 	MetaWords       = "words"
@@ -77,27 +78,21 @@ type MetaField struct {
 	// Items are the string fields every item of a MetaJSON array must
 	// have to be kept (the Worker drops the others).
 	Items []string `json:"items,omitempty"`
-	// List marks a plain field (Plain) that listings carry too: tag pages'
-	// summaries (manifest.Summary) besides shards, site.json's latest and
-	// the entry itself.
+	// List marks a plain text field that listings carry too (declared in
+	// ListText): tag pages' summaries (manifest.Summary) besides shards,
+	// site.json's latest and the entry itself.
 	List bool `json:"list,omitempty"`
-}
-
-// Plain reports whether f is a plain text field: optional, any value, one
-// field of the record (author, description, template, source). Go copies
-// these through Record.Text and Frontmatter.Text, and the Worker checks
-// them as strings, by this table alone: a new one is a row here, the
-// struct fields with their Text cases, and its renderer (with List, the
-// field in manifest.Summary too).
-func (f MetaField) Plain() bool {
-	return f.Kind == MetaText && f.Need == MetaOptional && f.Pattern == "" && f.Record != ""
 }
 
 // MetaFields are the entry custom metadata fields, in the order the Worker
 // checks them (the first problem is the one it reports). contract.js
 // carries them as META_FIELDS; worker/src/meta.js reads and checks entry
-// metadata from this table alone.
-var MetaFields = []MetaField{
+// metadata from this table alone. The plain text fields' rows come from
+// TextFields: a new one is declared in ListText or EntryText, not here.
+var MetaFields = slices.Concat(fixedMetaFields, textMetaFields(), []MetaField{{Name: MetaAliases, Kind: MetaJSON}})
+
+// fixedMetaFields are the fields of a form of their own, written by hand.
+var fixedMetaFields = []MetaField{
 	{Name: MetaTitle, Record: "title", Kind: MetaText, Need: MetaRequired, Pattern: `.`},
 	{Name: MetaDate, Record: "date", Kind: MetaText, Need: MetaDated, Pattern: DatePattern},
 	{Name: MetaWords, Record: "words", Kind: MetaInt, Need: MetaRequired, Pattern: WordsPattern},
@@ -109,9 +104,12 @@ var MetaFields = []MetaField{
 	{Name: MetaTags, Record: "tags", Kind: MetaJSON, Items: []string{"name", "slug"}},
 	{Name: MetaTOC, Record: "toc", Kind: MetaJSON, Items: []string{"id", "text"}},
 	{Name: MetaFeatures, Record: "features", Kind: MetaJSON},
-	{Name: MetaAuthor, Record: "author", Kind: MetaText, List: true},
-	{Name: MetaDescription, Record: "description", Kind: MetaText, List: true},
-	{Name: MetaTemplate, Record: "template", Kind: MetaText},
-	{Name: MetaSource, Record: "source", Kind: MetaText},
-	{Name: MetaAliases, Kind: MetaJSON},
+}
+
+func textMetaFields() []MetaField {
+	out := make([]MetaField, len(TextFields))
+	for i, f := range TextFields {
+		out[i] = f.metaField()
+	}
+	return out
 }

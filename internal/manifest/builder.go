@@ -180,7 +180,7 @@ func (b *builder) appendRecord(dst []byte, i int32) []byte {
 		dst = appendIntField(dst, "weight", r.Weight)
 	}
 	dst = appendByline(dst, r)
-	dst = appendPlain(dst, r, plainRest)
+	dst = appendText(dst, r, false)
 	if len(e.feats) > 0 {
 		dst = append(appendField(dst, "features", false), '[')
 		for j, f := range e.feats {
@@ -210,40 +210,23 @@ func (b *builder) appendRecord(dst []byte, i int32) []byte {
 	return append(dst, '}')
 }
 
-// plainList and plainRest are the record names of the plain contract
-// metadata fields (contract.MetaField.Plain) that listings carry (List:
-// author, description) and of the others (template, source), in table
-// order. A record has the first before its tags and the second after them,
-// a summary the first only: Record's and Summary's fields are in that
-// order (TestBuildMatchesEncodingJSON fails otherwise).
-var plainList, plainRest = plainFields()
-
-func plainFields() (list, rest []string) {
-	for _, f := range contract.MetaFields {
-		if !f.Plain() {
-			continue
+// appendText appends r's plain text fields (contract.TextFields) that are
+// set: ListText's when list, else EntryText's. A record has the first
+// before its tags and the second after them, a summary the first only, as
+// Record and Summary embed them (TestBuildMatchesEncodingJSON checks).
+func appendText(dst []byte, r *Record, list bool) []byte {
+	for _, f := range contract.TextFields {
+		if f.List == list {
+			dst = appendOptStr(dst, f.Key, *f.In(&r.ListText, &r.EntryText))
 		}
-		if f.List {
-			list = append(list, f.Record)
-		} else {
-			rest = append(rest, f.Record)
-		}
-	}
-	return list, rest
-}
-
-// appendPlain appends r's plain fields of these names that are set.
-func appendPlain(dst []byte, r *Record, names []string) []byte {
-	for _, n := range names {
-		dst = appendOptStr(dst, n, *r.Text(n))
 	}
 	return dst
 }
 
 // appendByline appends the fields a record and a summary share, in their
-// order: the listed plain fields (author, description), tags.
+// order: the plain text fields listings carry (ListText), tags.
 func appendByline(dst []byte, r *Record) []byte {
-	dst = appendPlain(dst, r, plainList)
+	dst = appendText(dst, r, true)
 	dst = appendTags(dst, r.Tags)
 	return dst
 }

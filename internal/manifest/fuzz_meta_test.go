@@ -20,7 +20,7 @@ func FuzzFromMetadata(f *testing.F) {
 	f.Fuzz(func(t *testing.T, col, slug, title, date, words, hash, input, tags, features, toc, author, description string) {
 		m := map[string]string{
 			contract.MetaTitle: title, contract.MetaDate: date, contract.MetaWords: words, contract.MetaHash: hash, contract.MetaInput: input,
-			contract.MetaTags: tags, contract.MetaFeatures: features, "toc": toc, contract.MetaAuthor: author, contract.MetaDescription: description,
+			contract.MetaTags: tags, contract.MetaFeatures: features, "toc": toc, "author": author, "description": description,
 		}
 		r, err := FromMetadata(col, "/"+col, slug, m)
 		if err != nil {

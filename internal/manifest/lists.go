@@ -12,17 +12,16 @@ import (
 // Summary is an entry as a tag page lists it: what a summary shows and
 // what decides its visibility, without hash, input, TOC or features.
 type Summary struct {
-	Collection  string `json:"collection"`
-	Slug        string `json:"slug"`
-	URL         string `json:"url"`
-	Title       string `json:"title"`
-	Date        string `json:"date,omitempty"` // absent in an undated collection
-	Author      string `json:"author,omitempty"`
-	Description string `json:"description,omitempty"`
-	Tags        []Tag  `json:"tags,omitempty"`
-	Words       int    `json:"words"`
-	PublishDate string `json:"publishDate,omitempty"`
-	Expires     string `json:"expires,omitempty"`
+	Collection        string `json:"collection"`
+	Slug              string `json:"slug"`
+	URL               string `json:"url"`
+	Title             string `json:"title"`
+	Date              string `json:"date,omitempty"` // absent in an undated collection
+	contract.ListText        // the plain text fields listings carry
+	Tags              []Tag  `json:"tags,omitempty"`
+	Words             int    `json:"words"`
+	PublishDate       string `json:"publishDate,omitempty"`
+	Expires           string `json:"expires,omitempty"`
 }
 
 // TagChunk is metadata/tags/<tagslug>/<NNNN>.json: one page of a tag.

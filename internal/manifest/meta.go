@@ -36,10 +36,8 @@ func ToMetadata(r Record) map[string]string {
 	if r.Weight != 0 {
 		m[contract.MetaWeight] = strconv.Itoa(r.Weight)
 	}
-	for _, f := range contract.MetaFields {
-		if f.Plain() {
-			set(f.Name, *r.Text(f.Record))
-		}
+	for _, f := range contract.TextFields {
+		set(f.Meta, *f.In(&r.ListText, &r.EntryText))
 	}
 	set(contract.MetaPublishDate, r.PublishDate)
 	set(contract.MetaExpires, r.Expires)
@@ -77,10 +75,8 @@ func FromMetadata(collection, route, slug string, m map[string]string) (Record, 
 		PublishDate: m[contract.MetaPublishDate],
 		Expires:     m[contract.MetaExpires],
 	}
-	for _, f := range contract.MetaFields {
-		if f.Plain() {
-			*r.Text(f.Record) = m[f.Name]
-		}
+	for _, f := range contract.TextFields {
+		*f.In(&r.ListText, &r.EntryText) = m[f.Meta]
 	}
 	if err := decodeMeta(&r, m); err != nil {
 		return Record{}, fmt.Errorf("metadata of %q: %w", r.Key, err)

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/axctl/axctl/internal/contract"
 )
 
 func TestMetadataRoundTrip(t *testing.T) {
@@ -71,7 +73,7 @@ func TestToMetadataExact(t *testing.T) {
 		Slug: "hello", Hash: hex32("h"), Input: hex32("i"), Title: "Hello <World>", Date: "2026-11-02T00:00:00Z",
 		Tags:     []Tag{{Name: "Café", Slug: "caf%C3%A9"}},
 		Features: []string{"syntax:code", "math:katex", "syntax:code"},
-		Words:    312, Source: "https://x.test/?a=1&b=2",
+		Words:    312, EntryText: contract.EntryText{Source: "https://x.test/?a=1&b=2"},
 	}
 	want := map[string]string{
 		"title":    "Hello <World>",

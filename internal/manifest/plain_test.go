@@ -4,40 +4,45 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/axctl/axctl/internal/contract"
 )
 
-// jsonNames are the JSON names of struct type t's fields.
-func jsonNames(t reflect.Type) map[string]bool {
+// jsonFields are the JSON names encoding/json writes for v, embedded
+// structs' fields included.
+func jsonFields(t *testing.T, v any) map[string]bool {
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
 	out := map[string]bool{}
-	for i := range t.NumField() {
-		out[strings.Split(t.Field(i).Tag.Get("json"), ",")[0]] = true
+	for k := range m {
+		out[k] = true
 	}
 	return out
 }
 
-// TestPlainFieldsInStructs checks the contract's plain fields against the
-// structs that carry them: each is a JSON field of Record, and of Summary
-// exactly when it is a List field (the Worker's shape checks read
-// contract.js's PLAIN_FIELDS and LIST_FIELDS, made from the same table).
-func TestPlainFieldsInStructs(t *testing.T) {
-	rec, sum := jsonNames(reflect.TypeFor[Record]()), jsonNames(reflect.TypeFor[Summary]())
-	for _, f := range contract.MetaFields {
-		if f.List && !f.Plain() {
-			t.Errorf("%s: List is for plain fields only", f.Name)
+// TestTextFieldsInStructs checks the contract's plain text fields against
+// the structs that carry them: each is a JSON field of Record, and of
+// Summary exactly when listings carry it (the Worker's shape checks read
+// contract.js's PLAIN_FIELDS and LIST_FIELDS, made from the same fields).
+func TestTextFieldsInStructs(t *testing.T) {
+	var r Record
+	for _, f := range contract.TextFields {
+		*f.In(&r.ListText, &r.EntryText) = "x"
+	}
+	rec, sum := jsonFields(t, r), jsonFields(t, Summary{ListText: r.ListText})
+	for _, f := range contract.TextFields {
+		if !rec[f.Key] {
+			t.Errorf("%s: Record has no JSON field %q", f.Meta, f.Key)
 		}
-		if !f.Plain() {
-			continue
-		}
-		if !rec[f.Record] {
-			t.Errorf("%s: plain, but Record has no JSON field %q", f.Name, f.Record)
-		}
-		if sum[f.Record] != f.List {
-			t.Errorf("%s: List is %v, but Summary has JSON field %q: %v", f.Name, f.List, f.Record, sum[f.Record])
+		if sum[f.Key] != f.List {
+			t.Errorf("%s: List is %v, but Summary has JSON field %q: %v", f.Meta, f.List, f.Key, sum[f.Key])
 		}
 	}
 }
@@ -59,10 +64,8 @@ func TestPlainFieldsReachEveryObject(t *testing.T) {
 			if c == "docs" {
 				r.Date, r.Weight = "", 1+i%3
 			}
-			for _, f := range contract.MetaFields {
-				if f.Plain() {
-					*r.Text(f.Record) = "v " + f.Name
-				}
+			for _, f := range contract.TextFields {
+				*f.In(&r.ListText, &r.EntryText) = "v " + f.Meta
 			}
 		}
 	}
@@ -80,9 +83,9 @@ func TestPlainFieldsReachEveryObject(t *testing.T) {
 		case Shard:
 			for _, r := range v.Records {
 				shards++
-				for _, f := range contract.MetaFields {
-					if f.Plain() && *r.Text(f.Record) != "v "+f.Name {
-						t.Fatalf("%s: record %s has %s %q", k, r.Slug, f.Record, *r.Text(f.Record))
+				for _, f := range contract.TextFields {
+					if got := *f.In(&r.ListText, &r.EntryText); got != "v "+f.Meta {
+						t.Fatalf("%s: record %s has %s %q", k, r.Slug, f.Key, got)
 					}
 				}
 			}
@@ -94,9 +97,9 @@ func TestPlainFieldsReachEveryObject(t *testing.T) {
 				if err := json.Unmarshal(b, &m); err != nil {
 					t.Fatal(err)
 				}
-				for _, f := range contract.MetaFields {
-					if f.Plain() && f.List && m[f.Record] != "v "+f.Name {
-						t.Fatalf("%s: summary %s has %s %v", k, s.Slug, f.Record, m[f.Record])
+				for _, f := range contract.TextFields {
+					if f.List && m[f.Key] != "v "+f.Meta {
+						t.Fatalf("%s: summary %s has %s %v", k, s.Slug, f.Key, m[f.Key])
 					}
 				}
 			}

@@ -3,6 +3,8 @@
 // The byte format is docs/bucket.md.
 package manifest
 
+import "github.com/axctl/axctl/internal/contract"
+
 // Tag is a display name and the URL-safe slug computed from it.
 type Tag struct {
 	Name string `json:"name"`
@@ -28,13 +30,13 @@ type Record struct {
 	// Date is empty, and Weight set or 0, in an undated collection
 	// (Collection.SortBy == contract.SortWeight); every record of a dated
 	// collection has a Date and no Weight.
-	Date        string   `json:"date,omitempty"`
-	Weight      int      `json:"weight,omitempty"`
-	Author      string   `json:"author,omitempty"`
-	Description string   `json:"description,omitempty"`
-	Tags        []Tag    `json:"tags,omitempty"`
-	Template    string   `json:"template,omitempty"`
-	Source      string   `json:"source,omitempty"`
+	Date   string `json:"date,omitempty"`
+	Weight int    `json:"weight,omitempty"`
+	// The plain text fields (contract.TextFields): ListText's before the
+	// tags, EntryText's after them.
+	contract.ListText
+	Tags []Tag `json:"tags,omitempty"`
+	contract.EntryText
 	Features    []string `json:"features,omitempty"`
 	Words       int      `json:"words"`
 	PublishDate string   `json:"publishDate,omitempty"`
@@ -45,22 +47,4 @@ type Record struct {
 	// Aliases are site paths that redirect (301) to URL. They travel in
 	// the object's metadata and site.json's aliases, not in shards.
 	Aliases []string `json:"-"`
-}
-
-// Text returns the field of r that the plain contract metadata field
-// (contract.MetaField.Plain) with record name name fills, or nil for any
-// other name. A new plain field is a row in contract.MetaFields, a Record
-// field and a case here (TestPlainFields fails without it).
-func (r *Record) Text(name string) *string {
-	switch name {
-	case "author":
-		return &r.Author
-	case "description":
-		return &r.Description
-	case "template":
-		return &r.Template
-	case "source":
-		return &r.Source
-	}
-	return nil
 }

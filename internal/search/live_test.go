@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/manifest"
 )
 
@@ -28,7 +29,7 @@ func TestLiveMatchesBuild(t *testing.T) {
 					body = append(body, word())
 				}
 				r := manifest.Record{
-					Slug: slug, Title: word() + " " + word(), Description: word(),
+					Slug: slug, Title: word() + " " + word(), ListText: contract.ListText{Description: word()},
 					// Few dates: many ties ranked by collection and slug.
 					Date: fmt.Sprintf("20%02d-%02d-01T00:00:00Z", 20+rng.IntN(3), 1+rng.IntN(3)),
 					Tags: []manifest.Tag{{Name: word(), Slug: "t"}},

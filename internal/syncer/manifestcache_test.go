@@ -58,10 +58,17 @@ func keptRecord(rng *rand.Rand, c string, i int) manifest.Record {
 // added to Record is covered too) to another valid value, and returns its
 // name.
 func mutate(rng *rand.Rand, r *manifest.Record) string {
-	v := reflect.ValueOf(r).Elem()
-	f := rng.IntN(v.NumField())
-	name := v.Type().Field(f).Name
-	fv := v.Field(f)
+	// The record's own fields and those of the structs it embeds
+	// (contract.ListText, EntryText), in declaration order.
+	var leaves []reflect.StructField
+	for _, sf := range reflect.VisibleFields(reflect.TypeFor[manifest.Record]()) {
+		if !sf.Anonymous {
+			leaves = append(leaves, sf)
+		}
+	}
+	sf := leaves[rng.IntN(len(leaves))]
+	name := sf.Name
+	fv := reflect.ValueOf(r).Elem().FieldByIndex(sf.Index)
 	switch fv.Kind() {
 	case reflect.String:
 		switch name {
