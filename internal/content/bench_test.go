@@ -183,3 +183,56 @@ func (bareChroma) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		return ast.WalkSkipChildren, bareFormatter.Format(w, styles.Get("github"), it)
 	})
 }
+
+// BenchmarkNoopLoad is the validate part of a no-op sync: a Cache opened
+// from disk, every entry found unchanged. It reports the live heap per
+// entry once the Load is done with its entries held (as a sync holds
+// them), which does not depend on the machine's load, and the garbage
+// made per entry.
+func BenchmarkNoopLoad(b *testing.B) {
+	cfgPath, _ := writeCorpus(b, benchEntries)
+	cfg, err := content.LoadConfig(cfgPath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := filepath.Join(b.TempDir(), "cache")
+	load := func() ([]*content.Entry, *content.Cache) {
+		c, err := content.OpenCache(dir, cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var held []*content.Entry
+		problems, err := content.Load(context.Background(), cfg, content.Options{Cache: c}, func(e *content.Entry) error {
+			held = append(held, e)
+			return nil
+		})
+		if err != nil || len(problems) > 0 || len(held) != benchEntries {
+			b.Fatalf("Load: %d entries, %v, %v", len(held), err, problems)
+		}
+		return held, c
+	}
+	_, c := load() // cold: renders and fills the cache
+	if err := c.Save(); err != nil {
+		b.Fatal(err)
+	}
+	var live uint64
+	var ms runtime.MemStats
+	b.ReportAllocs()
+	for b.Loop() {
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		before := ms.HeapAlloc
+		held, c := load()
+		for _, e := range held {
+			if e.Highlighted != 0 {
+				b.Fatal("no-op rendered an entry")
+			}
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		live += ms.HeapAlloc - before
+		runtime.KeepAlive(held)
+		runtime.KeepAlive(c)
+	}
+	b.ReportMetric(float64(live)/float64(b.N)/benchEntries, "live-B/entry")
+}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"crypto/md5"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/gob"
 	"encoding/hex"
 	"encoding/json"
@@ -14,6 +15,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -38,16 +40,35 @@ type Cache struct {
 	dir         string
 	fingerprint string
 	mu          sync.Mutex
-	old, new    map[string]*cached // by entry path
-	dirty       bool
-	// seen is the file info of each entry file the last finished Load
-	// opened (loader.prev), by path relative to the content root.
-	seen map[string]fs.FileInfo
+	// old is render.bin as the last run left it; stale says it was
+	// written since and is read again when a Load starts.
+	old   *table
+	stale bool
+	// This run's entries: the old ones it reused unchanged (by index in
+	// old), and those it rendered or changed, encoded into spill (an
+	// unlinked file) at the offsets in fresh. Neither holds a decoded
+	// entry: a cold sync's were most of its memory.
+	reused      []bool
+	nreused     int
+	fresh       map[string]spilled
+	spill       *os.File
+	spillEnd    int64
+	spillRemove string // the spill's name, when it could not be unlinked at once
+	buf         []byte
+	// seen is the size and time of each entry file the last finished Load
+	// looked at (loader.prev), by path relative to the content root.
+	seen map[string]fileStamp
+}
+
+// spilled is where an entry's payload is in the spill file.
+type spilled struct {
+	off int64
+	n   int
 }
 
 // takeSeen returns the last Load's file infos and forgets them: a Load
 // that does not finish leaves none to trust.
-func (c *Cache) takeSeen() map[string]fs.FileInfo {
+func (c *Cache) takeSeen() map[string]fileStamp {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	s := c.seen
@@ -55,7 +76,7 @@ func (c *Cache) takeSeen() map[string]fs.FileInfo {
 	return s
 }
 
-func (c *Cache) keepSeen(s map[string]fs.FileInfo) {
+func (c *Cache) keepSeen(s map[string]fileStamp) {
 	c.mu.Lock()
 	c.seen = s
 	c.mu.Unlock()
@@ -95,47 +116,36 @@ type localRef struct {
 	Line, Col int
 }
 
-// cacheHeader starts render.gob; Entries records follow, one gob value
-// each, so neither reading nor writing the file holds it whole in memory.
-type cacheHeader struct {
-	Fingerprint string
-	Entries     int
-}
-
-// cacheRecord is one entry of render.gob.
-type cacheRecord struct {
-	Path  string
-	Entry *cached
-}
-
 // OpenCache reads the cache in dir for cfg (a cache written for another
 // config, renderer or executable, or in another format, is ignored and
 // replaced).
 func OpenCache(dir string, cfg *Config) (*Cache, error) {
-	c := &Cache{dir: dir, fingerprint: fingerprint(cfg), old: map[string]*cached{}, new: map[string]*cached{}}
-	f, err := os.Open(filepath.Join(dir, "render.gob"))
-	if errors.Is(err, fs.ErrNotExist) {
-		return c, nil
-	}
-	if err != nil {
+	c := &Cache{dir: dir, fingerprint: fingerprint(cfg), fresh: map[string]spilled{}}
+	if _, err := os.Stat(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("open render cache: %w", err)
 	}
-	defer f.Close()
-	dec := gob.NewDecoder(bufio.NewReader(f))
-	var h cacheHeader
-	if err := dec.Decode(&h); err != nil || h.Fingerprint != c.fingerprint || h.Entries < 0 {
-		return c, nil
-	}
-	old := make(map[string]*cached, min(h.Entries, 1<<20))
-	for range h.Entries {
-		var r cacheRecord
-		if err := dec.Decode(&r); err != nil || r.Entry == nil {
-			return c, nil // damaged: start over
-		}
-		old[r.Path] = r.Entry
-	}
-	c.old = old
+	c.load()
 	return c, nil
+}
+
+// load reads render.bin (c.mu held or not yet shared).
+func (c *Cache) load() {
+	c.old, c.stale = readTable(c.dir, c.fingerprint), false
+	n := 0
+	if c.old != nil {
+		n = len(c.old.offs)
+	}
+	c.reused, c.nreused = make([]bool, n), 0
+}
+
+// begin readies the cache for a Load: what the last Save wrote is read
+// again.
+func (c *Cache) begin() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.stale {
+		c.load()
+	}
 }
 
 // fingerprint names everything besides an entry's own files that decides its
@@ -157,7 +167,7 @@ func fingerprint(cfg *Config) string {
 }
 
 // Dir is the cache's directory; what else a sync keeps between runs goes
-// beside bodies/ and render.gob.
+// beside bodies/ and render.bin.
 func (c *Cache) Dir() string { return c.dir }
 
 // Fingerprint names the config, renderer and executable the cache is for:
@@ -172,23 +182,28 @@ func (c *Cache) bodyPath(md5hex string) string {
 // lookup returns the remembered entry for f if it is still valid. src is
 // nil on the first try (only size and mtime are compared) and the file's
 // bytes on the second.
-func (c *Cache) lookup(l *loader, f file, st fs.FileInfo, src []byte) *Entry {
+func (c *Cache) lookup(l *loader, f file, st fileStamp, src []byte) *Entry {
 	c.mu.Lock()
-	rec := c.old[f.path]
+	t := c.old
 	c.mu.Unlock()
-	if rec == nil {
+	i := t.find(f.path)
+	if i < 0 {
 		return nil
 	}
+	payload := t.payload(i)
+	size, mod := st.size, st.mod
 	if src == nil {
-		if rec.Size != st.Size() || rec.ModTime != st.ModTime().UnixNano() {
+		if s, m := stamp(payload); s != size || m != mod {
 			return nil
 		}
-	} else if rec.SrcHash != srcHash(src) {
+	}
+	_, rec, err := decodeCached(payload)
+	if err != nil || src != nil && rec.SrcHash != srcHash(src) {
 		return nil
 	}
 	for _, r := range rec.Refs {
 		if r.AssetKey == "" {
-			if l.known(r.Path) != nil {
+			if _, ok := l.known(r.Path); ok {
 				continue // opened by the last Load, unchanged since
 			}
 			if fi, err := l.tree.Lstat(r.Path); err != nil || !fi.Mode().IsRegular() {
@@ -196,43 +211,91 @@ func (c *Cache) lookup(l *loader, f file, st fs.FileInfo, src []byte) *Entry {
 			}
 			continue
 		}
-		t := l.tree
+		tr := l.tree
 		if r.Static {
-			t = l.static
+			tr = l.static
 		}
-		if t == nil {
+		if tr == nil {
 			return nil
 		}
-		if a, err := l.asset(t, r.Path); err != nil || a.Key != r.AssetKey {
+		if a, err := l.asset(tr, r.Path); err != nil || a.Key != r.AssetKey {
 			return nil
 		}
 	}
-	assets := make([]Asset, len(rec.Assets))
-	for i, a := range rec.Assets {
+	for i := range rec.Assets {
+		a := &rec.Assets[i]
 		a.tree = l.tree
 		if a.Static {
 			a.tree = l.static
 		}
-		assets[i] = a
 	}
-	body := c.bodyPath(rec.BodyMD5)
-	if _, err := os.Stat(body); err != nil {
+	if !t.hasBody(rec.BodyMD5) {
 		return nil
 	}
-	// rec moves to new (each path is looked up by one worker only).
-	size, mod := st.Size(), st.ModTime().UnixNano()
-	c.mu.Lock()
+	// Each path is looked up by one worker only.
 	if size != rec.Size || mod != rec.ModTime {
-		rec.Size, rec.ModTime, c.dirty = size, mod, true
+		rec.Size, rec.ModTime = size, mod
+		if err := c.put(f.path, &rec); err != nil {
+			return nil
+		}
+	} else {
+		c.mu.Lock()
+		if !c.reused[i] {
+			c.reused[i] = true
+			c.nreused++
+		}
+		c.mu.Unlock()
 	}
-	c.new[f.path] = rec
-	c.mu.Unlock()
-	e := &Entry{Collection: f.col, Path: f.path, Slug: rec.Record.Slug, Front: frontOf(rec), Record: rec.Record,
-		Assets: assets, BodyFile: body, BodyMD5: rec.BodyMD5, refs: rec.Refs, rel: f.rel}
+	e := &Entry{Collection: f.col, Path: f.path, Slug: rec.Record.Slug, Front: frontOf(&rec), Record: rec.Record,
+		Assets: rec.Assets, BodyFile: c.bodyPath(rec.BodyMD5), BodyMD5: rec.BodyMD5, refs: rec.Refs, rel: f.rel}
 	if rec.SearchFile != "" && rec.SearchHash == rec.Record.Hash {
 		e.SearchFile = c.docPath(rec.SearchFile)
 	}
 	return e
+}
+
+// put keeps rec as path's entry of this run, in the spill file.
+func (c *Cache) put(path string, rec *cached) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.spill == nil {
+		if err := os.MkdirAll(c.dir, 0o755); err != nil {
+			return fmt.Errorf("render cache: %w", err)
+		}
+		f, err := os.CreateTemp(c.dir, "render-*.spill")
+		if err != nil {
+			return fmt.Errorf("render cache: %w", err)
+		}
+		if os.Remove(f.Name()) != nil {
+			c.spillRemove = f.Name() // Windows: removed when closed
+		}
+		c.spill = f
+	}
+	c.buf = encodeCached(c.buf[:0], path, rec)
+	if _, err := c.spill.WriteAt(c.buf, c.spillEnd); err != nil {
+		return fmt.Errorf("render cache: %w", err)
+	}
+	c.fresh[path] = spilled{off: c.spillEnd, n: len(c.buf)}
+	c.spillEnd += int64(len(c.buf))
+	return nil
+}
+
+// current returns path's entry of this run (c.mu held): the spilled one,
+// or the old one reused.
+func (c *Cache) current(path string) (cached, bool) {
+	if s, ok := c.fresh[path]; ok {
+		b := make([]byte, s.n)
+		if _, err := c.spill.ReadAt(b, s.off); err != nil {
+			return cached{}, false
+		}
+		_, rec, err := decodeCached(string(b))
+		return rec, err == nil
+	}
+	if i := c.old.find(path); i >= 0 && c.reused[i] {
+		_, rec, err := decodeCached(c.old.payload(i))
+		return rec, err == nil
+	}
+	return cached{}, false
 }
 
 // RememberSearch keeps d, the search doc made from the entry at path as
@@ -251,9 +314,11 @@ func (c *Cache) RememberSearch(path string, d *search.Doc) error {
 		}
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if rec := c.new[path]; rec != nil && rec.SearchFile != name {
-		rec.SearchFile, rec.SearchHash, c.dirty = name, rec.Record.Hash, true
+	rec, ok := c.current(path)
+	c.mu.Unlock()
+	if ok && rec.SearchFile != name {
+		rec.SearchFile, rec.SearchHash = name, rec.Record.Hash
+		return c.put(path, &rec)
 	}
 	return nil
 }
@@ -290,10 +355,7 @@ func (c *Cache) remember(f file, st fs.FileInfo, src []byte, e *Entry, refs []lo
 	rec := &cached{Size: st.Size(), ModTime: st.ModTime().UnixNano(), SrcHash: srcHash(src),
 		Draft: e.Front.Draft, Slug: e.Front.Slug, PublishDate: e.Front.PublishDate, Expires: e.Front.Expires,
 		Record: e.Record, BodyMD5: e.BodyMD5, Refs: refs, Assets: e.Assets}
-	c.mu.Lock()
-	c.new[f.path], c.dirty = rec, true
-	c.mu.Unlock()
-	return nil
+	return c.put(f.path, rec)
 }
 
 // frontOf rebuilds a cached entry's frontmatter: the record holds every
@@ -312,25 +374,26 @@ func frontOf(c *cached) Frontmatter {
 }
 
 // Save writes the entries seen in this run (and only those) if anything
-// changed, and removes bodies no entry names any more. They become the
-// entries the next run reuses: one Cache serves many runs (axctl dev syncs
-// after every save).
+// changed, and removes bodies and search docs no entry names any more.
+// They become the entries the next run reuses: one Cache serves many runs
+// (axctl dev syncs after every save).
 func (c *Cache) Save() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.dirty && len(c.new) == len(c.old) {
-		c.roll()
+	old := 0
+	if c.old != nil {
+		old = len(c.old.offs)
+	}
+	if c.stale {
+		return nil // written already; no Load since
+	}
+	if len(c.fresh) == 0 && c.nreused == old {
+		c.reused, c.nreused = make([]bool, old), 0
 		return nil
 	}
-	if err := c.write(); err != nil {
+	live, err := c.write()
+	if err != nil {
 		return fmt.Errorf("render cache: %w", err)
-	}
-	live := map[string]bool{}
-	for _, r := range c.new {
-		live["bodies/"+r.BodyMD5+".html"] = true
-		if r.SearchFile != "" {
-			live["docs/"+r.SearchFile] = true
-		}
 	}
 	for _, sub := range []string{"bodies", "docs"} {
 		ents, _ := os.ReadDir(filepath.Join(c.dir, sub))
@@ -340,33 +403,89 @@ func (c *Cache) Save() error {
 			}
 		}
 	}
-	c.roll()
+	_ = os.Remove(filepath.Join(c.dir, "render.gob")) // the format before
+	// The next Load reads what was written; a sync that ends here does not.
+	c.old, c.stale, c.reused, c.nreused = nil, true, nil, 0
+	c.fresh = map[string]spilled{}
+	if c.spill != nil {
+		c.spill.Close()
+		if c.spillRemove != "" {
+			_ = os.Remove(c.spillRemove)
+		}
+		c.spill, c.spillEnd, c.spillRemove = nil, 0, ""
+	}
 	return nil
 }
 
-// roll makes this run's entries the ones the next run looks up.
-func (c *Cache) roll() { c.old, c.new, c.dirty = c.new, map[string]*cached{}, false }
-
-// write streams render.gob to a temporary file and renames it into place.
-func (c *Cache) write() error {
-	paths := make([]string, 0, len(c.new))
-	for p := range c.new {
+// write streams this run's entries, old ones reused and spilled ones merged
+// in path order, to render.bin, and returns the files they name.
+func (c *Cache) write() (map[string]bool, error) {
+	paths := make([]string, 0, len(c.fresh))
+	for p := range c.fresh {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
-	return atomicfile.WriteFunc(filepath.Join(c.dir, "render.gob"), func(w io.Writer) error {
+	var olds []int
+	if c.old != nil {
+		for i, ok := range c.reused {
+			if ok {
+				if _, dup := c.fresh[pathOf(c.old.payload(i))]; !dup {
+					olds = append(olds, i)
+				}
+			}
+		}
+	}
+	live := map[string]bool{}
+	err := atomicfile.WriteFunc(filepath.Join(c.dir, cacheFile), func(w io.Writer) error {
 		bw := bufio.NewWriter(w)
-		enc := gob.NewEncoder(bw)
-		if err := enc.Encode(cacheHeader{Fingerprint: c.fingerprint, Entries: len(paths)}); err != nil {
+		e := enc{[]byte(cacheMagic)}
+		e.str(c.fingerprint)
+		e.uint(uint64(len(paths) + len(olds)))
+		if _, err := bw.Write(e.b); err != nil {
 			return err
 		}
-		for _, p := range paths {
-			if err := enc.Encode(cacheRecord{Path: p, Entry: c.new[p]}); err != nil {
+		var spilled []byte
+		emit := func(payload string) error {
+			_, rec, err := decodeCached(payload)
+			if err != nil {
 				return err
 			}
+			live["bodies/"+rec.BodyMD5+".html"] = true
+			if rec.SearchFile != "" {
+				live["docs/"+rec.SearchFile] = true
+			}
+			e.b = binary.AppendUvarint(e.b[:0], uint64(len(payload)))
+			bw.Write(e.b)
+			_, err = bw.WriteString(payload)
+			return err
+		}
+		for len(paths) > 0 || len(olds) > 0 {
+			if len(olds) > 0 && (len(paths) == 0 || pathOf(c.old.payload(olds[0])) < paths[0]) {
+				if err := emit(c.old.payload(olds[0])); err != nil {
+					return err
+				}
+				olds = olds[1:]
+				continue
+			}
+			s := c.fresh[paths[0]]
+			spilled = slices.Grow(spilled[:0], s.n)[:s.n]
+			if _, err := c.spill.ReadAt(spilled, s.off); err != nil {
+				return err
+			}
+			if err := emit(string(spilled)); err != nil {
+				return err
+			}
+			paths = paths[1:]
 		}
 		return bw.Flush()
 	})
+	return live, err
+}
+
+// pathOf is the path a payload starts with.
+func pathOf(payload string) string {
+	d := dec{s: payload}
+	return d.str()
 }
 
 func srcHash(src []byte) string {

@@ -108,6 +108,22 @@ func (t *Tree) Lstat(rel string) (fs.FileInfo, error) {
 	return st, nil
 }
 
+// lstatFound is Lstat for an entry file discover found: its walk went
+// through the file's folders without following a link, so only the file
+// itself is looked at (one os.Root.Lstat, not one per path segment). It
+// serves the render cache's size and time check; a file that misses the
+// cache is opened with Open, which checks every segment again.
+func (t *Tree) lstatFound(rel string) (fs.FileInfo, error) {
+	st, err := t.root.Lstat(rel)
+	if err != nil {
+		return nil, err
+	}
+	if st.Mode()&fs.ModeSymlink != 0 {
+		return nil, errSymlink
+	}
+	return st, nil
+}
+
 // lstatDir is Lstat that also takes "." (a collection at the root).
 func (t *Tree) lstatDir(rel string) (fs.FileInfo, error) {
 	if rel == "." {

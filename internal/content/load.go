@@ -107,7 +107,8 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 	}
 	l := &loader{cfg: cfg, tree: tree, static: static, assets: map[string]*Asset{}, r: render.Shared(), cache: opts.Cache}
 	if opts.Cache != nil {
-		l.seen = map[string]fs.FileInfo{}
+		opts.Cache.begin()
+		l.seen = map[string]fileStamp{}
 		if opts.Unchanged != nil {
 			l.prev, l.unchanged = opts.Cache.takeSeen(), opts.Unchanged
 		} else {
@@ -234,30 +235,34 @@ type loader struct {
 	static *Tree // nil without Config.Static
 	r      *render.Renderer
 	cache  *Cache
-	// prev is the file info of each entry file the last Load with cache
-	// opened, trusted for the files unchanged says are (Options.Unchanged);
-	// seen is this Load's, for the next.
-	prev      map[string]fs.FileInfo
+	// prev is the size and time of each entry file the last Load with
+	// cache looked at, trusted for the files unchanged says are
+	// (Options.Unchanged); seen is this Load's, for the next.
+	prev      map[string]fileStamp
 	unchanged func(rel string) bool
 
 	mu     sync.Mutex
 	assets map[string]*Asset
-	seen   map[string]fs.FileInfo
+	seen   map[string]fileStamp
 }
 
-// known returns the file info the last Load had for rel when rel has not
-// changed since (nil otherwise).
-func (l *loader) known(rel string) fs.FileInfo {
+// fileStamp is what the render cache compares of an entry file: a
+// FileInfo kept per entry for the next Load held its whole stat buffer.
+type fileStamp struct{ size, mod int64 }
+
+func stampOf(st fs.FileInfo) fileStamp { return fileStamp{st.Size(), st.ModTime().UnixNano()} }
+
+// known returns the size and time the last Load had for rel when rel has
+// not changed since (false otherwise).
+func (l *loader) known(rel string) (fileStamp, bool) {
 	if l.unchanged == nil {
-		return nil
+		return fileStamp{}, false
 	}
-	if st := l.prev[rel]; st != nil && l.unchanged(rel) {
-		return st
-	}
-	return nil
+	st, ok := l.prev[rel]
+	return st, ok && l.unchanged(rel)
 }
 
-func (l *loader) saw(rel string, st fs.FileInfo) {
+func (l *loader) saw(rel string, st fileStamp) {
 	if l.seen == nil {
 		return
 	}
@@ -271,7 +276,7 @@ func (l *loader) entry(f file) (*Entry, []Problem) {
 	prob := func(line, col int, format string, args ...any) (*Entry, []Problem) {
 		return nil, []Problem{{Path: f.path, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}}
 	}
-	if st := l.known(f.rel); st != nil && l.cache != nil {
+	if st, ok := l.known(f.rel); ok && l.cache != nil {
 		if e := l.cache.lookup(l, f, st, nil); e != nil {
 			l.saw(f.rel, st)
 			return e, nil
@@ -279,13 +284,14 @@ func (l *loader) entry(f file) (*Entry, []Problem) {
 	}
 	if l.cache != nil {
 		// A file the cache knows by its size and modification time is not
-		// opened: Open would Lstat it the same way (refusing a symbolic
-		// link anywhere on its path), then open it through the root and
-		// fstat it, most of a no-op sync's system calls. A miss goes on
-		// to Open.
-		if st, err := l.tree.Lstat(f.rel); err == nil && st.Mode().IsRegular() && st.Size() <= l.cfg.Limits.EntryBytes {
-			if e := l.cache.lookup(l, f, st, nil); e != nil {
-				l.saw(f.rel, st)
+		// opened: Open would Lstat every segment of its path (refusing a
+		// symbolic link anywhere on it), then open it through the root
+		// and fstat it, most of a no-op sync's system calls. discover
+		// walked its folders without following links, so the file alone
+		// is looked at. A miss goes on to Open.
+		if st, err := l.tree.lstatFound(f.rel); err == nil && st.Mode().IsRegular() && st.Size() <= l.cfg.Limits.EntryBytes {
+			if e := l.cache.lookup(l, f, stampOf(st), nil); e != nil {
+				l.saw(f.rel, stampOf(st))
 				return e, nil
 			}
 		}
@@ -295,12 +301,12 @@ func (l *loader) entry(f file) (*Entry, []Problem) {
 		return prob(1, 1, "%v", err)
 	}
 	defer fd.Close()
-	l.saw(f.rel, st)
+	l.saw(f.rel, stampOf(st))
 	if st.Size() > l.cfg.Limits.EntryBytes {
 		return prob(1, 1, "entry is %d bytes; the limit is %d (limits.entryBytes)", st.Size(), l.cfg.Limits.EntryBytes)
 	}
 	if l.cache != nil {
-		if e := l.cache.lookup(l, f, st, nil); e != nil {
+		if e := l.cache.lookup(l, f, stampOf(st), nil); e != nil {
 			return e, nil
 		}
 	}
@@ -325,7 +331,7 @@ func (l *loader) entry(f file) (*Entry, []Problem) {
 	if l.cache == nil {
 		return l.parse(f, src)
 	}
-	if e := l.cache.lookup(l, f, st, src); e != nil {
+	if e := l.cache.lookup(l, f, stampOf(st), src); e != nil {
 		return e, nil
 	}
 	e, problems := l.parse(f, src)
