@@ -18,10 +18,11 @@ import (
 //     LIST_FIELDS), from which the Worker reads and checks them.
 //
 // A new one is a line in one of the two structs plus its renderer in
-// worker/src/layout.js (docs/bucket.md, "Adding a field"). The JSON tag
-// must be `json:"name,omitempty"`; `text:"multiline"` lets the value hold
-// tabs and line breaks (a one-line field refuses them). Fields with a form
-// of their own (dates, weight, tags, features, aliases) are written by hand.
+// worker/src/layout.js (docs/bucket.md, "Adding a field or an object
+// kind"). The JSON tag must be `json:"name,omitempty"`; `text:"multiline"`
+// lets the value hold tabs and line breaks (a one-line field refuses them).
+// Fields with a form of their own (dates, weight, tags, features, aliases)
+// are written by hand.
 //
 // ListText's fields come before a record's tags and EntryText's after them,
 // so their order here is the key order of the JSON the bucket holds.
@@ -30,8 +31,9 @@ type ListText struct {
 	Description string `json:"description,omitempty" text:"multiline"`
 }
 
-// EntryText are the plain text fields that listings leave out: only the
-// entry's metadata and its shard record carry them. See ListText.
+// EntryText are the plain text fields that tag pages' summaries leave out:
+// the entry's metadata, its shard record and site.json's latest carry them
+// (and ListText's). See ListText.
 type EntryText struct {
 	// Template is the Worker layout (post, doc, page); content checks it
 	// against the collection's templates and maps it to one.
