@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"sync"
 )
 
 // Tree is the content root, opened once with os.Root. Every read of the
@@ -108,13 +109,39 @@ func (t *Tree) Lstat(rel string) (fs.FileInfo, error) {
 	return st, nil
 }
 
+// folders holds a root opened at each folder of the content tree an
+// entry file lies in, for one Load: Lstat of a name in it is one system
+// call (fstatat on its descriptor), where Tree.Lstat walks every segment
+// of the path again.
+type folders struct {
+	mu    sync.Mutex
+	roots map[string]*os.Root
+}
+
 // lstatFound is Lstat for an entry file discover found: its walk went
 // through the file's folders without following a link, so only the file
-// itself is looked at (one os.Root.Lstat, not one per path segment). It
-// serves the render cache's size and time check; a file that misses the
-// cache is opened with Open, which checks every segment again.
-func (t *Tree) lstatFound(rel string) (fs.FileInfo, error) {
-	st, err := t.root.Lstat(rel)
+// itself is looked at, by name in its folder. It serves the render cache's
+// size and time check; a file that misses the cache is opened with Open,
+// which checks every segment again.
+func (t *Tree) lstatFound(fo *folders, rel string) (fs.FileInfo, error) {
+	dir, name := path.Split(rel)
+	fo.mu.Lock()
+	r := fo.roots[dir]
+	if r == nil {
+		var err error
+		if dir == "" {
+			r = t.root
+		} else if r, err = t.root.OpenRoot(strings.TrimSuffix(dir, "/")); err != nil {
+			fo.mu.Unlock()
+			return nil, err
+		}
+		if fo.roots == nil {
+			fo.roots = map[string]*os.Root{}
+		}
+		fo.roots[dir] = r
+	}
+	fo.mu.Unlock()
+	st, err := r.Lstat(name)
 	if err != nil {
 		return nil, err
 	}
@@ -122,6 +149,18 @@ func (t *Tree) lstatFound(rel string) (fs.FileInfo, error) {
 		return nil, errSymlink
 	}
 	return st, nil
+}
+
+// close closes the folders' roots (not the tree's own).
+func (fo *folders) close(t *Tree) {
+	fo.mu.Lock()
+	defer fo.mu.Unlock()
+	for _, r := range fo.roots {
+		if r != t.root {
+			r.Close()
+		}
+	}
+	fo.roots = nil
 }
 
 // lstatDir is Lstat that also takes "." (a collection at the root).

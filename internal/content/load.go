@@ -197,6 +197,7 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 	if l.cache != nil {
 		l.cache.keepSeen(l.seen) // every worker is done: results is closed
 	}
+	l.folders.close(tree)
 	problems = append(problems, aliasCollisions(cfg, aliases, urls)...)
 	problems = append(problems, linkWarnings(targets, links, time.Now())...)
 	SortProblems(problems)
@@ -240,6 +241,8 @@ type loader struct {
 	// (Options.Unchanged); seen is this Load's, for the next.
 	prev      map[string]fileStamp
 	unchanged func(rel string) bool
+
+	folders folders // of the entry files, for lstatFound
 
 	mu     sync.Mutex
 	assets map[string]*Asset
@@ -289,7 +292,7 @@ func (l *loader) entry(f file) (*Entry, []Problem) {
 		// and fstat it, most of a no-op sync's system calls. discover
 		// walked its folders without following links, so the file alone
 		// is looked at. A miss goes on to Open.
-		if st, err := l.tree.lstatFound(f.rel); err == nil && st.Mode().IsRegular() && st.Size() <= l.cfg.Limits.EntryBytes {
+		if st, err := l.tree.lstatFound(&l.folders, f.rel); err == nil && st.Mode().IsRegular() && st.Size() <= l.cfg.Limits.EntryBytes {
 			if e := l.cache.lookup(l, f, stampOf(st), nil); e != nil {
 				l.saw(f.rel, stampOf(st))
 				return e, nil
