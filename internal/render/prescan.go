@@ -61,6 +61,7 @@ func prescan(src []byte, body int, lim Limits, add func(off int, format string, 
 		prevStart          int
 		tableCols          int // > 0 inside a table
 		tableStart         int
+		scratch            linkScratch
 	)
 	endPara := func() {
 		linkWork += paraLinks * paraLen
@@ -109,7 +110,7 @@ func prescan(src []byte, body int, lim Limits, add func(off int, format string, 
 		}
 		paraLen += len(line) + 1
 		if bytes.Contains(line, []byte("](")) {
-			n, read := linkOpenings(line)
+			n, read := scratch.linkOpenings(line)
 			paraLinks += n
 			linkWork += read
 		}
@@ -139,15 +140,29 @@ func prescan(src []byte, body int, lim Limits, add func(off int, format string, 
 	endPara()
 }
 
+// linkScratch holds linkOpenings' tables, reused from line to line of a
+// document (three ints per byte of a line were most of what the render
+// allocated).
+type linkScratch struct {
+	ints  []int
+	stack []int
+}
+
 // linkOpenings returns how many "](" on line do not close on it, and the
 // bytes goldmark's parseLinkDestination reads for all of them: up to a
 // space or tab, or a ")" that closes more parentheses than it opened; for
 // "<destination>", up to the '>'.
-func linkOpenings(line []byte) (unclosed, read int) {
+func (sc *linkScratch) linkOpenings(line []byte) (unclosed, read int) {
 	n := len(line)
+	if cap(sc.ints) < 3*(n+1) {
+		sc.ints = make([]int, 3*(n+1))
+	}
+	ints := sc.ints[:3*(n+1)]
 	// bal[k] is the parenthesis balance of line[:k]; stop[k] is where a
-	// destination starting at k ends (n: the end of the line).
-	bal := make([]int, n+1)
+	// destination starting at k ends (n: the end of the line). Every
+	// entry of the three is written before it is read.
+	bal, stop, angle := ints[:n+1], ints[n+1:2*(n+1)], ints[2*(n+1):] // angle: the next '>' at or after k (n: none)
+	bal[0] = 0
 	for k, c := range line {
 		bal[k+1] = bal[k]
 		if c == '(' {
@@ -156,9 +171,7 @@ func linkOpenings(line []byte) (unclosed, read int) {
 			bal[k+1]--
 		}
 	}
-	stop := make([]int, n+1)
-	angle := make([]int, n+1) // the next '>' at or after k (n: none)
-	stack := []int{}          // indexes k' > k with increasing bal, for "first drop below bal[k]"
+	stack := sc.stack[:0] // indexes k' > k with increasing bal, for "first drop below bal[k]"
 	space, gt := n, n
 	for k := n; k >= 0; k-- {
 		if k < n && (line[k] == ' ' || line[k] == '\t') {
@@ -177,6 +190,7 @@ func linkOpenings(line []byte) (unclosed, read int) {
 		}
 		stack = append(stack, k)
 	}
+	sc.stack = stack
 	for i := 0; i+1 < n; i++ {
 		if line[i] != ']' || line[i+1] != '(' {
 			continue

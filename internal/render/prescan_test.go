@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -39,5 +40,27 @@ func TestPrescanPassesOrdinaryMarkdown(t *testing.T) {
 				t.Errorf("got %q, want %q", got, c.want)
 			}
 		})
+	}
+}
+
+// TestLinkOpeningsScratchReused: one scratch reused over lines of every
+// length (longer ones first, so stale tables are left behind) counts as a
+// fresh one does on each line.
+func TestLinkOpeningsScratchReused(t *testing.T) {
+	parts := []string{"](", "](<", ">", "(", ")", " ", "\t", "x", "[a", "]"}
+	r := rand.New(rand.NewPCG(3, 4))
+	var reused linkScratch
+	for i := 0; i < 20000; i++ {
+		var b strings.Builder
+		for n := r.IntN(40 - i%40); n >= 0; n-- {
+			b.WriteString(parts[r.IntN(len(parts))])
+		}
+		line := []byte(b.String())
+		var fresh linkScratch
+		gu, gr := reused.linkOpenings(line)
+		wu, wr := fresh.linkOpenings(line)
+		if gu != wu || gr != wr {
+			t.Fatalf("linkOpenings(%q) with a reused scratch = %d, %d; fresh = %d, %d", line, gu, gr, wu, wr)
+		}
 	}
 }

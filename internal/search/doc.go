@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -71,9 +72,12 @@ func NewDoc(collection string, r manifest.Record, body []byte) Doc {
 	}
 	d.Len += add(r.Description, weightDesc, 0)
 	text := Text(body)
+	// The body's words share the bytes of its folded text; only the key
+	// of each distinct term is copied (a map keeps the key of its last
+	// assignment).
 	body0 := map[string]int{}
 	n := 0
-	for _, t := range Terms(Words(text)) {
+	for _, t := range Terms(words(text)) {
 		if n >= maxBodyWords {
 			break
 		}
@@ -81,13 +85,13 @@ func NewDoc(collection string, r manifest.Record, body []byte) Doc {
 		body0[t]++
 	}
 	for t, c := range body0 {
-		d.Freq[t] += weightBody * min(c, bodyCap)
+		d.Freq[strings.Clone(t)] += weightBody * min(c, bodyCap)
 	}
 	d.Len += n
 	if r.Description != "" {
 		d.Snippet = clip(r.Description, maxSnippetBytes)
 	} else {
-		d.Snippet = clip(text, maxSnippetBytes)
+		d.Snippet = clipCollapsed(text, maxSnippetBytes) // Text collapsed it
 	}
 	return d
 }
@@ -105,39 +109,98 @@ func bodyTOC(body []byte) []manifest.Heading {
 	return toc
 }
 
-// Text is the visible text of an HTML fragment, whitespace collapsed.
+// Text is the visible text of an HTML fragment, whitespace collapsed: the
+// text tokens (entities decoded) outside script, style and template, with
+// a space for every tag, cut at white space (unicode.IsSpace, as
+// strings.Fields) and joined with single spaces. The collapsing is done
+// as the text is written, not by a second pass over it
+// (TestTextMatchesFields checks it against strings.Fields).
 func Text(fragment []byte) string {
 	z := html.NewTokenizer(bytes.NewReader(fragment))
-	var b strings.Builder
+	var t spaceCollapser
+	t.b.Grow(len(fragment) / 2)
 	skip := 0
 	for {
 		switch z.Next() {
 		case html.ErrorToken:
-			return strings.Join(strings.Fields(b.String()), " ")
+			return t.b.String()
 		case html.StartTagToken:
-			name, _ := z.TagName()
-			if s := string(name); s == "script" || s == "style" || s == "template" {
+			if name, _ := z.TagName(); rawTextTag(name) {
 				skip++
 			}
-			b.WriteByte(' ')
+			t.space = true
 		case html.EndTagToken:
-			name, _ := z.TagName()
-			if s := string(name); (s == "script" || s == "style" || s == "template") && skip > 0 {
+			if name, _ := z.TagName(); rawTextTag(name) && skip > 0 {
 				skip--
 			}
-			b.WriteByte(' ')
+			t.space = true
 		case html.TextToken:
 			if skip == 0 {
-				b.Write(z.Text())
+				t.write(z.Text())
 			}
 		}
 	}
 }
 
+func rawTextTag(name []byte) bool {
+	s := string(name) // no allocation: compared only
+	return s == "script" || s == "style" || s == "template"
+}
+
+// spaceCollapser writes text as strings.Join(strings.Fields(text), " ")
+// would give it: no leading or trailing space, one space for every run of
+// white space between two words.
+type spaceCollapser struct {
+	b     strings.Builder
+	space bool // white space seen since the last word byte
+}
+
+func (t *spaceCollapser) write(p []byte) {
+	for i := 0; i < len(p); {
+		c := p[i]
+		if c < utf8.RuneSelf {
+			if asciiSpace[c] {
+				t.space = true
+				i++
+				continue
+			}
+			j := i + 1
+			for j < len(p) && p[j] < utf8.RuneSelf && !asciiSpace[p[j]] {
+				j++
+			}
+			t.word(p[i:j])
+			i = j
+			continue
+		}
+		r, n := utf8.DecodeRune(p[i:])
+		if unicode.IsSpace(r) {
+			t.space = true
+		} else {
+			t.word(p[i : i+n]) // the bytes as they are, invalid ones too (as Fields keeps them)
+		}
+		i += n
+	}
+}
+
+func (t *spaceCollapser) word(p []byte) {
+	if t.space && t.b.Len() > 0 {
+		t.b.WriteByte(' ')
+	}
+	t.space = false
+	t.b.Write(p)
+}
+
+// asciiSpace is strings.Fields' set of ASCII white space.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
 // clip shortens s to at most n bytes at a space (or a rune boundary),
 // marking the cut with "…".
 func clip(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
+	return clipCollapsed(strings.Join(strings.Fields(s), " "), n)
+}
+
+// clipCollapsed is clip for s whose white space is already collapsed.
+func clipCollapsed(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

@@ -120,10 +120,21 @@ type Word struct {
 // stop separates: "node.js" → "node", "js") and is
 // dropped if it has no letter or digit or is longer than MaxWordRunes.
 func Words(s string) []Word {
+	ws := words(s)
+	for i := range ws {
+		ws[i].Text = strings.Clone(ws[i].Text)
+	}
+	return ws
+}
+
+// words is Words whose words may share their bytes with one folded copy
+// of s (a word kept past its caller, as a map key, must be cloned: it
+// would hold the whole text).
+func words(s string) []Word {
 	// A full stop always separates: ICU builds disagree on "e.g." (workerd's
 	// cuts it, UAX #29 and Node's do not), and the Worker must agree with Go.
 	s = strings.ReplaceAll(Fold(s), ".", " ")
-	var out []Word
+	out := make([]Word, 0, len(s)/8+1) // English averages over 6 bytes a word and its space
 	for len(s) > 0 {
 		i := strings.IndexFunc(s, dense)
 		if i < 0 {
@@ -260,7 +271,7 @@ func appendASCIIWord(out []Word, seg string) []Word {
 		return out
 	}
 	if all {
-		return append(out, Word{Text: strings.Clone(seg)})
+		return append(out, Word{Text: seg})
 	}
 	b := make([]byte, 0, n)
 	for i := 0; i < len(seg); i++ {
@@ -293,7 +304,7 @@ func keepWordRunes(seg string) string {
 // dense run is its overlapping bigrams ("東京都" → "東京", "京都"), or itself
 // when it is one rune.
 func Terms(words []Word) []string {
-	var out []string
+	out := make([]string, 0, len(words))
 	for _, w := range words {
 		if !w.Dense {
 			out = append(out, w.Text)
