@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/manifest"
 )
 
@@ -253,15 +254,13 @@ func (e *enc) record(r *manifest.Record) {
 		e.str(s)
 	}
 	e.int(int64(r.Weight))
-	e.str(r.Author)
-	e.str(r.Description)
+	e.text(r, true)
 	e.uint(uint64(len(r.Tags)))
 	for _, t := range r.Tags {
 		e.str(t.Name)
 		e.str(t.Slug)
 	}
-	e.str(r.Template)
-	e.str(r.Source)
+	e.text(r, false)
 	e.strs(r.Features)
 	e.int(int64(r.Words))
 	e.str(r.PublishDate)
@@ -279,14 +278,14 @@ func (d *dec) record(r *manifest.Record) {
 		*s = d.str()
 	}
 	r.Weight = int(d.int())
-	r.Author, r.Description = d.str(), d.str()
+	d.text(r, true)
 	if n := d.count(); n > 0 {
 		r.Tags = make([]manifest.Tag, n)
 		for i := range r.Tags {
 			r.Tags[i] = manifest.Tag{Name: d.str(), Slug: d.str()}
 		}
 	}
-	r.Template, r.Source = d.str(), d.str()
+	d.text(r, false)
 	r.Features = d.strs()
 	r.Words = int(d.int())
 	r.PublishDate, r.Expires = d.str(), d.str()
@@ -418,4 +417,25 @@ func (d *dec) time() time.Time {
 		d.bad = true
 	}
 	return t
+}
+
+// text writes r's plain text fields (contract.TextFields): ListText's when
+// list, else EntryText's, in their declared order. A new field changes the
+// payload, and so needs a new executable, which the fingerprint names: no
+// render.bin of the old layout is read.
+func (e *enc) text(r *manifest.Record, list bool) {
+	for _, f := range contract.TextFields {
+		if f.List == list {
+			e.str(*f.In(&r.ListText, &r.EntryText))
+		}
+	}
+}
+
+// text reads what enc.text wrote.
+func (d *dec) text(r *manifest.Record, list bool) {
+	for _, f := range contract.TextFields {
+		if f.List == list {
+			*f.In(&r.ListText, &r.EntryText) = d.str()
+		}
+	}
 }
