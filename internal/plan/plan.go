@@ -7,7 +7,6 @@ package plan
 import (
 	"context"
 	"crypto/md5"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -70,7 +69,8 @@ type Item struct {
 	Load func(ctx context.Context) ([]byte, store.Attrs, error)
 	// Hash and Input are the entry record's hashes (entries only), and
 	// MetaDigest the digest of its listing fields (MetaDigest).
-	Hash, Input, MetaDigest string
+	Hash, Input string
+	MetaDigest  [md5.Size]byte
 }
 
 // Attributes returns it.Attrs, with the metadata Meta makes when it is set.
@@ -85,13 +85,15 @@ func (it *Item) Attributes() store.Attrs {
 // Previous is what the bucket's current manifests say about an entry; it
 // only refines the reason a changed entry is written.
 type Previous struct {
-	Hash, Input, MetaDigest string
+	Hash, Input string
+	MetaDigest  [md5.Size]byte
 }
 
 // MetaDigest summarises the metadata an author writes (frontmatter), not
 // what is derived from the body (words) or the hashes, so a plan can
-// say "metadata changed" rather than "content changed".
-func MetaDigest(meta map[string]string) string {
+// say "metadata changed" rather than "content changed". It is the digest
+// itself, not its hex: an item holds one per entry for the whole sync.
+func MetaDigest(meta map[string]string) [md5.Size]byte {
 	keys := make([]string, 0, len(meta))
 	for k := range meta {
 		switch k {
@@ -105,7 +107,9 @@ func MetaDigest(meta map[string]string) string {
 	for _, k := range keys {
 		h.Write([]byte(k + "\x00" + meta[k] + "\x00"))
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	var sum [md5.Size]byte
+	h.Sum(sum[:0])
+	return sum
 }
 
 // Action is one write or delete with its reason.

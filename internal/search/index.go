@@ -180,13 +180,13 @@ func Compare(a, b Doc) int {
 type Builder struct {
 	mu    sync.Mutex
 	lists map[string]*keyList
-	info  [][2][]byte // without, with the snippet
+	info  []docInfo
 	added []bool
 }
 
 // NewBuilder returns a Builder for n docs.
 func NewBuilder(n int) *Builder {
-	return &Builder{lists: map[string]*keyList{}, info: make([][2][]byte, n), added: make([]bool, n)}
+	return &Builder{lists: map[string]*keyList{}, info: make([]docInfo, n), added: make([]bool, n)}
 }
 
 // Add indexes d as the doc of rank i: its place among the n docs in
@@ -206,23 +206,56 @@ func (b *Builder) Add(i int, d Doc) error {
 type Prepared struct {
 	Collection, Slug string
 	keys             map[string]int
-	info             [2][]byte
+	info             docInfo
+}
+
+// docInfo is a doc's result data, [collection,slug,title,day,snippet] in
+// JSON; without its snippet it is full[:cut] and `,""]`, the bytes an
+// empty snippet encodes to. One buffer a doc, not two: a sync holds one for
+// every entry while the index is built.
+type docInfo struct {
+	full []byte
+	cut  int
+}
+
+// newDocInfo encodes a doc's result data.
+func newDocInfo(collection, slug, title, day, snippet string) (docInfo, error) {
+	head, err := json.Marshal([]string{collection, slug, title, day})
+	if err != nil {
+		return docInfo{}, err
+	}
+	snip, err := json.Marshal(snippet)
+	if err != nil {
+		return docInfo{}, err
+	}
+	cut := len(head) - 1 // before the closing bracket
+	full := make([]byte, 0, cut+len(snip)+2)
+	full = append(append(append(append(full, head[:cut]...), ','), snip...), ']')
+	return docInfo{full: full, cut: cut}, nil
+}
+
+// write appends the result data, with the snippet or with "" for it.
+func (d docInfo) write(b *bytes.Buffer, snippet bool) {
+	if snippet {
+		b.Write(d.full)
+		return
+	}
+	b.Write(d.full[:d.cut])
+	b.WriteString(`,""]`)
 }
 
 // Prepare derives d's keys and result data.
 func Prepare(d Doc) (*Prepared, error) {
 	p := &Prepared{Collection: d.Collection, Slug: d.Slug, keys: keysOf(d)}
-	for j, snippet := range []string{"", d.Snippet} {
-		day := d.Date
-		if len(day) > 10 {
-			day = day[:10]
-		}
-		enc, err := json.Marshal([]string{d.Collection, d.Slug, d.Title, day, snippet})
-		if err != nil {
-			return nil, fmt.Errorf("encode search doc %s/%s: %w", d.Collection, d.Slug, err)
-		}
-		p.info[j] = enc
+	day := d.Date
+	if len(day) > 10 {
+		day = day[:10]
 	}
+	info, err := newDocInfo(d.Collection, d.Slug, d.Title, day, d.Snippet)
+	if err != nil {
+		return nil, fmt.Errorf("encode search doc %s/%s: %w", d.Collection, d.Slug, err)
+	}
+	p.info = info
 	return p, nil
 }
 
@@ -282,7 +315,7 @@ func (b *Builder) Each(emit func(key string, body []byte) error) error {
 // finish sorts l's postings best first and drops those past the result
 // data one key may carry; it returns what the key counts toward the
 // index's size.
-func (l *keyList) finish(k string, info [][2][]byte) int {
+func (l *keyList) finish(k string, info []docInfo) int {
 	slices.SortFunc(l.top, func(a, b posting) int {
 		if better(a, b) {
 			return -1
@@ -291,7 +324,7 @@ func (l *keyList) finish(k string, info [][2][]byte) int {
 	})
 	size := 0
 	for i, p := range l.top {
-		if size += len(info[p.doc][1]) + 8; size > maxKeyDocBytes {
+		if size += len(info[p.doc].full) + 8; size > maxKeyDocBytes {
 			l.top = l.top[:i]
 			break
 		}
@@ -301,7 +334,7 @@ func (l *keyList) finish(k string, info [][2][]byte) int {
 
 // emitShards picks the bucket count for keys (sorted, of total size) and
 // hands each shard, then the root, to emit.
-func emitShards(keys []string, total int, lists func(string) *keyList, info [][2][]byte, emit func(key string, body []byte) error) error {
+func emitShards(keys []string, total int, lists func(string) *keyList, info []docInfo, emit func(key string, body []byte) error) error {
 	n := 1
 	for n*targetShardBytes < total {
 		n *= 2
@@ -330,7 +363,7 @@ var errTooBig = errors.New("shard over the limit")
 
 // eachShard encodes each non-empty bucket of keys (sorted) in turn into
 // buf and calls f with its number; it stops at f's first error.
-func eachShard(n int, keys []string, lists func(string) *keyList, info [][2][]byte, buf *bytes.Buffer, f func(bucket int) error) error {
+func eachShard(n int, keys []string, lists func(string) *keyList, info []docInfo, buf *bytes.Buffer, f func(bucket int) error) error {
 	// Keys by bucket, in key order within each: a counting sort of their
 	// places (4 bytes a key, not a slice of strings per bucket).
 	start := make([]int32, n+1)
@@ -369,7 +402,7 @@ func eachShard(n int, keys []string, lists func(string) *keyList, info [][2][]by
 // snippet],…],"keys":[[key,df,[doc,weight,…]],…]}: keys sorted, docs in
 // the order the keys first name them, postings best first. A doc's snippet
 // is "" unless it is among the SnippetK best of a key in the shard.
-func encodeShard(b *bytes.Buffer, keys []string, lists func(string) *keyList, info [][2][]byte) {
+func encodeShard(b *bytes.Buffer, keys []string, lists func(string) *keyList, info []docInfo) {
 	local := map[int32]int{}
 	var docs []int32
 	snippet := map[int32]bool{}
@@ -405,11 +438,7 @@ func encodeShard(b *bytes.Buffer, keys []string, lists func(string) *keyList, in
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		if snippet[d] {
-			b.Write(info[d][1])
-		} else {
-			b.Write(info[d][0])
-		}
+		info[d].write(b, snippet[d])
 	}
 	b.WriteString(`],"keys":[`)
 	b.Write(kb.Bytes())

@@ -17,7 +17,7 @@ type Live struct {
 	lists map[string]*liveList
 	keys  []string // of lists, sorted
 	// info is each doc's result data by rank, as of the last Each.
-	info [][2][]byte
+	info []docInfo
 }
 
 // LiveDoc is one published doc told to Live.Each: prepared, with the date
@@ -124,7 +124,7 @@ func (x *Live) Each(docs []LiveDoc, emit func(key string, body []byte) error) er
 		}
 		d.rank = int32(r)
 	}
-	info := make([][2][]byte, len(all))
+	info := make([]docInfo, len(all))
 	for r, d := range all {
 		info[r] = d.P.info
 	}

@@ -189,13 +189,22 @@ func Validate(ctx context.Context, cfg *content.Config, opts ValidateOptions) (*
 	if err != nil || len(problems) > 0 {
 		return nil, problems, err
 	}
+	// The records no longer move: each entry item's metadata is made from
+	// its record in place when the item is written or verified.
+	for _, p := range b.pending {
+		b.Items[p.item].Meta = b.records[p.collection][p.record].Metadata
+	}
 	if err := b.manifests(cfg); err != nil {
 		return nil, nil, err
 	}
+	b.pending = nil // read by the search index only
 	if !opts.KeepLater {
 		if err := b.Keep(); err != nil {
 			return nil, nil, err
 		}
+		// Saved: the cache's records (~800 bytes an entry) need not live
+		// through the plan and the uploads.
+		b.cache = nil
 	}
 	return b, nil, nil
 }
@@ -263,19 +272,15 @@ type Built struct {
 
 func (b *Built) add(e *content.Entry) error {
 	b.entries++
-	// The item's metadata and search doc are made from its record when
-	// needed: b.records only grows, and nothing reorders it in place (purge
-	// sorts a clone).
+	// b.records only grows, and nothing reorders it in place (purge sorts
+	// a clone); the item's Meta is set from it once every entry is loaded.
 	col := e.Collection.Name
-	i := len(b.records[col])
+	b.pending = append(b.pending, pendingDoc{collection: col, record: int32(len(b.records[col])), item: int32(len(b.Items)),
+		path: e.Path, docFile: e.SearchFile})
 	b.records[col] = append(b.records[col], e.Record)
-	p := pendingDoc{collection: col, record: i, html: e.HTML, file: e.BodyFile, path: e.Path}
-	p.docFile = e.SearchFile
-	b.pending = append(b.pending, p)
 	it := plan.Item{
 		Key: e.Record.Key, Kind: plan.KindEntry, Body: e.HTML, MD5: e.BodyMD5, Src: e.BodyFile,
 		Attrs: store.Attrs{ContentType: "text/html; charset=utf-8"},
-		Meta:  func() map[string]string { return manifest.ToMetadata(b.records[col][i]) },
 		Hash:  e.Record.Hash, Input: e.Record.Input, MetaDigest: plan.MetaDigest(e.Metadata()),
 	}
 	if e.HTML != nil {
@@ -332,11 +337,10 @@ var docsMade atomic.Int64
 // render cache's file.
 type pendingDoc struct {
 	collection string
-	record     int // index in records[collection]
-	html       []byte
-	file       string
 	path       string // the entry file, the render cache's key
 	docFile    string // the search doc the render cache kept; "": made from the body
+	record     int32  // index in records[collection]
+	item       int32  // index in Items: the body (Body, or the file Src)
 }
 
 // searchIndex builds the search index, reading and indexing the entries in
@@ -388,10 +392,11 @@ func (b *Built) searchIndex(emit func(key string, body []byte) error) error {
 					return add(i, *d)
 				}
 			}
-			body := p.html
-			if body == nil && p.file != "" {
+			it := &b.Items[p.item]
+			body := it.Body
+			if body == nil && it.Src != "" {
 				var err error
-				if body, err = os.ReadFile(p.file); err != nil {
+				if body, err = os.ReadFile(it.Src); err != nil {
 					return fmt.Errorf("read rendered body of %s/%s: %w", p.collection, rec.Slug, err)
 				}
 			}
