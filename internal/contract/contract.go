@@ -15,15 +15,16 @@ import (
 
 // ReservedNames are collection names the bucket layout or the Worker already
 // uses: metadata/<name>.json would be the site manifest or a later object
-// kind, not a collection index.
-var ReservedNames = []string{"site", "search", "purge", "lease", "assets", "tags", "metadata", "static", "internal", "sitemaps"}
+// kind, not a collection index. The names of Objects are added.
+var ReservedNames = append([]string{"site", "search", "purge", "lease", "assets", "tags", "metadata", "static", "internal", "sitemaps"}, objectNames()...)
 
 // ReservedRoutes are paths the Worker answers itself. A collection route may
-// be neither one of them nor start with one followed by "/".
-var ReservedRoutes = []string{
+// be neither one of them nor start with one followed by "/". The routes of
+// Objects are added.
+var ReservedRoutes = append([]string{
 	"/assets", "/tags", "/metadata", "/static", "/search", "/__internal", "/sitemaps",
 	"/feed.xml", "/sitemap.xml", "/robots.txt", "/favicon.svg", "/favicon.ico",
-}
+}, objectRoutes()...)
 
 // NamePattern is a collection name.
 const NamePattern = `^[a-z0-9][a-z0-9-]{0,63}$`

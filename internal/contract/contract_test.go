@@ -14,7 +14,11 @@ func TestGeneratedWorkerContract(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(got, contract.WorkerJS()) {
+	want, err := contract.WorkerJS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
 		t.Fatal("worker/src/contract.js is stale: run `go generate ./internal/contract`")
 	}
 }

@@ -233,6 +233,9 @@ func BuildEach(site Site, cols []Collection, records map[string][]Record, pageSi
 	sm.TagTotal, sm.PagedTags = len(tags), pagedTags(tags, pageSize)
 	sm.Latest = append(sm.Latest, b.latest(all, site.Now)...)
 	sm.Schedule = b.schedule(all, site.Now)
+	if err := emitObjects(emit, &sm); err != nil {
+		return err
+	}
 	return emitJSON(emit, SiteKey, sm)
 }
 

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/axctl/axctl/internal/contract"
 )
 
 // hex32 is a stable 32-hex-digit hash of s, for test records.
@@ -98,6 +100,9 @@ func richSeries(prefix string, n int) []Record {
 
 // decodeAny decodes the object at key k with the decoder of its kind.
 func decodeAny(k string, b []byte) (any, error) {
+	if _, ok := contract.ObjectOf(k); ok {
+		return DecodeObject(k, b)
+	}
 	switch {
 	case k == SiteKey:
 		return DecodeSite(b)

@@ -5,7 +5,7 @@
 // collection names and routes that the contract allows, dates of the one
 // fixed form. A manifest of the wrong shape is a ManifestError: 503, no-store.
 import { ManifestError } from './store.js';
-import { NAME, ROUTE, SLUG, RESERVED_NAMES, SEARCH_ROOT_KEY, SEARCH_SHARD_PREFIX, SORT_WEIGHT, MAX_WEIGHT, PLAIN_FIELDS, LIST_FIELDS, SITE_KEY, MANIFEST_KEY, SHARD_KEY, TAG_CHUNK_KEY, TAGS_PAGE_KEY, SITEMAP_CHUNK_KEY, isReservedRoute } from './contract.js';
+import { NAME, ROUTE, SLUG, RESERVED_NAMES, SEARCH_ROOT_KEY, SEARCH_SHARD_PREFIX, SORT_WEIGHT, MAX_WEIGHT, PLAIN_FIELDS, LIST_FIELDS, OBJECTS, SITE_KEY, MANIFEST_KEY, SHARD_KEY, TAG_CHUNK_KEY, TAGS_PAGE_KEY, SITEMAP_CHUNK_KEY, isReservedRoute } from './contract.js';
 import { shapeOf as searchShape } from './search.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -50,6 +50,11 @@ const TAGS_PAGE = { version, index: int, tags: [{ ...TAG, slug: re(TAG_SLUG), co
 const SITEMAP = (name) => ({ version, collection: (v) => v === name, index: int, urls: [(v) => Array.isArray(v) && SLUG.test(v[0]) && (v.length === 1 || (v.length === 2 && date(v[1])))] });
 const shardRef = (name) => ({ key: (v) => typeof v === 'string' && SHARD_KEY.exec(v)?.[1] === name, count: int, first: bound, last: bound });
 const INDEX = (name) => ({ version, collection: (v) => v === name, route: re(ROUTE), title: str, total: int, pageSize: int, shards: [shardRef(name)] });
+/** FIELD is the spec of each field type of contract.js's OBJECTS. */
+const FIELD = { version, string: str, int };
+/** objectSpecs maps the key of each object kind of objects (OBJECTS) to its spec. */
+export const objectSpecs = (objects) => new Map(Object.values(objects).map((o) => [o.key, Object.fromEntries(Object.entries(o.fields).map(([k, t]) => [k, FIELD[t]]))]));
+const OBJECT_SPECS = objectSpecs(OBJECTS);
 const SHARD = (name) => ({ version, collection: (v) => v === name, '?sortBy': (v) => v === SORT_WEIGHT, index: int, records: [RECORD] });
 
 /**
@@ -107,8 +112,9 @@ export function checked(key, v) {
 /**
  * shapeError says where v, parsed from key, departs from the shape
  * docs/bucket.md gives that key, or returns null. Other keys are not checked.
+ * objects are the specs of the object kinds of one key (tests pass others).
  */
-export function shapeError(key, v) {
+export function shapeError(key, v, objects = OBJECT_SPECS) {
   if (key === SEARCH_ROOT_KEY || key.startsWith(SEARCH_SHARD_PREFIX)) return searchShape(key, v);
   const m = MANIFEST_KEY.exec(key);
   const t = TAG_CHUNK_KEY.exec(key);
@@ -118,6 +124,7 @@ export function shapeError(key, v) {
     if (t) check(TAG_CHUNK(t[1]), v, '$');
     else if (sm) check(SITEMAP(sm[1]), v, '$');
     else if (TAGS_PAGE_KEY.test(key)) check(TAGS_PAGE, v, '$');
+    else if (objects.has(key)) check(objects.get(key), v, '$');
     else if (key === SITE_KEY) {
       check(SITE, v, '$');
       unique(v.collections, 'name', '$.collections');

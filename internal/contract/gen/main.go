@@ -13,7 +13,11 @@ import (
 func main() {
 	out := flag.String("o", "", "output file")
 	flag.Parse()
-	if err := os.WriteFile(*out, contract.WorkerJS(), 0o644); err != nil {
+	js, err := contract.WorkerJS()
+	if err == nil {
+		err = os.WriteFile(*out, js, 0o644)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
