@@ -9,6 +9,15 @@
 // is-crawlable. One Chromium,
 // runs one after another: the machine is small. Lighthouse does not audit
 // error pages; the 404 is checked by validators.test.mjs instead.
+//
+// Performance is a timing: Lighthouse measures the page's main-thread work
+// on this machine and scales it, so one run on a busy machine can score
+// low on a page that has not changed. As Lighthouse's own guidance on
+// variability says, a mobile run below the Performance bound is repeated
+// twice and the median run of the three (Lighthouse's computeMedianRun:
+// the run nearest the median FCP and TTI) is the one judged; the scores of
+// every run are printed. A heavier page fails all three. The other
+// categories are not timings and are judged on the first run.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -27,10 +36,13 @@ let site;
 let pages;
 let lighthouse;
 let desktopConfig;
+let computeMedianRun;
 let chrome;
 
 before(async () => {
-  ({ default: lighthouse, desktopConfig } = await import(pathToFileURL(requireWorker.resolve('lighthouse')).href));
+  const lighthouseURL = pathToFileURL(requireWorker.resolve('lighthouse'));
+  ({ default: lighthouse, desktopConfig } = await import(lighthouseURL.href));
+  ({ computeMedianRun } = await import(new URL('./lib/median-run.js', lighthouseURL).href));
   const launcher = await import(pathToFileURL(requireWorker.resolve('chrome-launcher')).href);
   site = await startSite();
   const entries = await contentEntries();
@@ -70,13 +82,29 @@ test('Lighthouse: every page kind, mobile and desktop presets, within the bounds
   for (const preset of ['mobile', 'desktop']) {
     for (const [name, path] of Object.entries(pages)) {
       const flags = { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: CATEGORIES };
-      const result = await lighthouse(site.base + path, flags, preset === 'desktop' ? desktopConfig : undefined);
-      const lhr = result.lhr;
-      assert.equal(lhr.runtimeError, undefined, `${path} ${preset}: ${JSON.stringify(lhr.runtimeError)}`);
-      const scores = Object.fromEntries(CATEGORIES.map((c) => [c, Math.round((lhr.categories[c].score ?? 0) * 100)]));
-      rows.push({ name, path, preset, ...scores });
-      console.log(`lighthouse ${preset.padEnd(7)} ${path.padEnd(40)} perf ${scores.performance} a11y ${scores.accessibility} bp ${scores['best-practices']} seo ${scores.seo}`);
+      const run = async () => {
+        const { lhr } = await lighthouse(site.base + path, flags, preset === 'desktop' ? desktopConfig : undefined);
+        assert.equal(lhr.runtimeError, undefined, `${path} ${preset}: ${JSON.stringify(lhr.runtimeError)}`);
+        const scores = Object.fromEntries(CATEGORIES.map((c) => [c, Math.round((lhr.categories[c].score ?? 0) * 100)]));
+        console.log(`lighthouse ${preset.padEnd(7)} ${path.padEnd(40)} perf ${scores.performance} a11y ${scores.accessibility} bp ${scores['best-practices']} seo ${scores.seo}`);
+        return { lhr, scores };
+      };
+      const first = await run();
+      const scores = { ...first.scores };
+      const judged = Object.fromEntries(CATEGORIES.map((c) => [c, first.lhr]));
+      const perfBound = BOUNDS[preset].performance;
+      let perfRuns = 1;
+      if (scores.performance < perfBound) {
+        const runs = [first, await run(), await run()];
+        const median = computeMedianRun(runs.map((r) => r.lhr));
+        judged.performance = median;
+        scores.performance = runs.find((r) => r.lhr === median).scores.performance;
+        perfRuns = runs.length;
+        console.log(`lighthouse ${preset.padEnd(7)} ${path.padEnd(40)} perf ${scores.performance}: the median of ${runs.map((r) => r.scores.performance).join(', ')}`);
+      }
+      rows.push({ name, path, preset, ...scores, perfRuns });
       for (const c of CATEGORIES) {
+        const lhr = judged[c];
         if (scores[c] >= BOUNDS[preset][c]) continue;
         const bad = lhr.categories[c].auditRefs.map((r) => lhr.audits[r.id])
           .filter((a) => a.score !== null && a.score < 1 && a.scoreDisplayMode !== 'informative' && a.scoreDisplayMode !== 'manual')
@@ -87,7 +115,7 @@ test('Lighthouse: every page kind, mobile and desktop presets, within the bounds
       }
     }
   }
-  console.log(`lighthouse: ${rows.length} runs in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`lighthouse: ${rows.length} pages × presets in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   await mkdir(OUT, { recursive: true });
   await writeFile(join(OUT, 'lighthouse.json'), `${JSON.stringify(rows, null, 1)}\n`);
   assert.deepEqual(failures, [], 'Lighthouse scores below the bounds');
