@@ -67,10 +67,18 @@ type Item struct {
 	// Load, when set, reads the body and its attributes at apply time (pull:
 	// from the source bucket); the body must have this MD5 when MD5 is one.
 	Load func(ctx context.Context) ([]byte, store.Attrs, error)
-	// Hash and Input are the entry record's hashes (entries only), and
-	// MetaDigest the digest of its listing fields (MetaDigest).
+	// Hash and Input are the entry record's hashes (entries only). The
+	// digest of its listing fields (MetaDigest) is made from Meta only for
+	// an entry the plan rewrites: a no-op makes none.
 	Hash, Input string
-	MetaDigest  [md5.Size]byte
+}
+
+// metaDigest is the MetaDigest of the metadata Meta makes (zero without Meta).
+func (it *Item) metaDigest() [md5.Size]byte {
+	if it.Meta == nil {
+		return [md5.Size]byte{}
+	}
+	return MetaDigest(it.Meta())
 }
 
 // Attributes returns it.Attrs, with the metadata Meta makes when it is set.
@@ -92,7 +100,7 @@ type Previous struct {
 // MetaDigest summarises the metadata an author writes (frontmatter), not
 // what is derived from the body (words) or the hashes, so a plan can
 // say "metadata changed" rather than "content changed". It is the digest
-// itself, not its hex: an item holds one per entry for the whole sync.
+// itself, not its hex: Previous holds one per entry the old manifests name.
 func MetaDigest(meta map[string]string) [md5.Size]byte {
 	keys := make([]string, 0, len(meta))
 	for k := range meta {
@@ -177,7 +185,7 @@ func diff(local []Item, remote map[string]store.Object, prev map[string]Previous
 			switch {
 			case known && old.Input == it.Input && old.Hash != it.Hash:
 				a.Reason = ReasonRendererChanged
-			case known && old.MetaDigest != it.MetaDigest:
+			case known && old.MetaDigest != it.metaDigest():
 				a.Reason = ReasonMetadataChanged
 			default:
 				a.Reason = ReasonContentChanged

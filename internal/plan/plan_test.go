@@ -13,7 +13,7 @@ import (
 // objects on one side, a listing on the other, the actions and reasons out.
 
 func entry(key, md5, hash, input string, meta map[string]string) Item {
-	return Item{Key: key, Kind: KindEntry, MD5: md5, Hash: hash, Input: input, MetaDigest: MetaDigest(meta)}
+	return Item{Key: key, Kind: KindEntry, MD5: md5, Hash: hash, Input: input, Meta: func() map[string]string { return meta }}
 }
 
 func TestMakePlan(t *testing.T) {

@@ -171,7 +171,8 @@ func Validate(ctx context.Context, cfg *content.Config, opts ValidateOptions) (*
 	if now.IsZero() {
 		now = time.Now()
 	}
-	b := &Built{records: map[string][]manifest.Record{}, cache: cache, now: now, prepared: opts.Prepared, keepLater: opts.KeepLater}
+	b := &Built{records: map[string][]manifest.Record{}, cache: cache, now: now, prepared: opts.Prepared, keepLater: opts.KeepLater,
+		loading: &loading{records: map[string]*chunks[manifest.Record]{}}}
 	warn := func(p content.Problem) { b.Warnings = append(b.Warnings, p) }
 	problems, err := content.Load(ctx, cfg, content.Options{Cache: cache, Warn: warn, Unchanged: opts.Unchanged}, func(e *content.Entry) error {
 		if e.Draft() {
@@ -189,6 +190,7 @@ func Validate(ctx context.Context, cfg *content.Config, opts ValidateOptions) (*
 	if err != nil || len(problems) > 0 {
 		return nil, problems, err
 	}
+	b.loaded()
 	// The records no longer move: each entry item's metadata is made from
 	// its record in place when the item is written or verified.
 	for _, p := range b.pending {
@@ -261,6 +263,9 @@ type Built struct {
 	// local holds the MD5 of each produced manifest object by key (their
 	// bytes are in a temporary file, spill.go); site the bytes of site.json.
 	local map[string]string
+	// loading holds what add appends until every entry is loaded (nil
+	// after).
+	loading *loading
 	// spill is the temporary file the manifests and a new search index
 	// are kept in (nil before the manifests are built).
 	spill *spill
@@ -270,23 +275,39 @@ type Built struct {
 	Warnings []content.Problem
 }
 
+// loading is what Built.add appends, in chunks: a slice of 100,000
+// records or items grown by append is copied again and again (Go grows a
+// large slice by a quarter: ~5× its final bytes allocated, each copy behind
+// the collector's write barriers); chunks are copied once, by loaded.
+type loading struct {
+	items   chunks[plan.Item]
+	records map[string]*chunks[manifest.Record]
+	pending chunks[pendingDoc]
+}
+
 func (b *Built) add(e *content.Entry) error {
 	b.entries++
+	l := b.loading
 	// b.records only grows, and nothing reorders it in place (purge sorts
 	// a clone); the item's Meta is set from it once every entry is loaded.
 	col := e.Collection.Name
-	b.pending = append(b.pending, pendingDoc{collection: col, record: int32(len(b.records[col])), item: int32(len(b.Items)),
+	recs := l.records[col]
+	if recs == nil {
+		recs = &chunks[manifest.Record]{}
+		l.records[col] = recs
+	}
+	l.pending.add(pendingDoc{collection: col, record: int32(recs.n), item: int32(l.items.n),
 		path: e.Path, docFile: e.SearchFile})
-	b.records[col] = append(b.records[col], e.Record)
+	recs.add(e.Record)
 	it := plan.Item{
 		Key: e.Record.Key, Kind: plan.KindEntry, Body: e.HTML, MD5: e.BodyMD5, Src: e.BodyFile,
 		Attrs: store.Attrs{ContentType: "text/html; charset=utf-8"},
-		Hash:  e.Record.Hash, Input: e.Record.Input, MetaDigest: plan.MetaDigest(e.Metadata()),
+		Hash:  e.Record.Hash, Input: e.Record.Input,
 	}
 	if e.HTML != nil {
 		it.MD5 = store.MD5Hex(e.HTML)
 	}
-	b.Items = append(b.Items, it)
+	l.items.add(it)
 	for _, a := range e.Assets {
 		if b.assets == nil {
 			b.assets = map[string]bool{}
@@ -295,12 +316,52 @@ func (b *Built) add(e *content.Entry) error {
 			continue
 		}
 		b.assets[a.Key] = true
-		b.Items = append(b.Items, plan.Item{
+		l.items.add(plan.Item{
 			Key: a.Key, Kind: plan.KindAsset, Open: a.Open, Size: a.Size, MD5: a.MD5,
 			Attrs: store.Attrs{ContentType: a.ContentType, CacheControl: AssetCacheControl},
 		})
 	}
 	return nil
+}
+
+// loaded moves what add appended into b.Items, b.records and b.pending.
+func (b *Built) loaded() {
+	l := b.loading
+	b.loading = nil
+	b.Items = l.items.flat()
+	b.pending = l.pending.flat()
+	for c, recs := range l.records {
+		b.records[c] = recs.flat()
+	}
+}
+
+// chunkLen is the length of a chunk.
+const chunkLen = 1024
+
+// chunks is a list appended to in fixed-size chunks, so what it holds never
+// moves until flat copies it once.
+type chunks[T any] struct {
+	blocks [][]T
+	n      int
+}
+
+func (c *chunks[T]) add(v T) {
+	if k := len(c.blocks); k == 0 || len(c.blocks[k-1]) == chunkLen {
+		c.blocks = append(c.blocks, make([]T, 0, chunkLen))
+	}
+	last := &c.blocks[len(c.blocks)-1]
+	*last = append(*last, v)
+	c.n++
+}
+
+// flat returns everything added, in order, in one slice of exactly that
+// length.
+func (c *chunks[T]) flat() []T {
+	out := make([]T, 0, c.n)
+	for _, b := range c.blocks {
+		out = append(out, b...)
+	}
+	return out
 }
 
 // manifests adds the manifests and the search index; with a render cache,
@@ -319,7 +380,7 @@ func (b *Built) manifests(cfg *content.Config) error {
 		return fmt.Errorf("build manifests: %w", err)
 	}
 	slices.SortFunc(items, func(x, y plan.Item) int { return strings.Compare(x.Key, y.Key) })
-	b.Items = append(b.Items, items...)
+	b.Items = append(slices.Grow(b.Items, len(items)), items...)
 	index, err := b.searchItems(searchDir)
 	if err != nil {
 		return err
