@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -24,6 +25,7 @@ func put(ctx context.Context, s store.Store, a Action) error {
 		_, err = s.Put(ctx, a.Key, body, attrs, a.Pre)
 		return err
 	}
+	rp, streams := s.(store.ReaderPutter)
 	if it.Open == nil {
 		body := it.Body
 		if body == nil && it.Src != "" {
@@ -33,6 +35,13 @@ func put(ctx context.Context, s store.Store, a Action) error {
 			}
 			body = b
 		}
+		if streams && isMD5(it.MD5) {
+			// The MD5 is known (hashed when the body was rendered): the
+			// store sends it as Content-MD5 without hashing the body again,
+			// and the server refuses a body that no longer matches it.
+			_, err := rp.PutReader(ctx, a.Key, bytes.NewReader(body), int64(len(body)), it.MD5, it.Attributes(), a.Pre)
+			return err
+		}
 		_, err := s.Put(ctx, a.Key, body, it.Attributes(), a.Pre)
 		return err
 	}
@@ -41,7 +50,7 @@ func put(ctx context.Context, s store.Store, a Action) error {
 		return err
 	}
 	defer r.Close()
-	if rp, ok := s.(store.ReaderPutter); ok {
+	if streams {
 		_, err = rp.PutReader(ctx, a.Key, r, it.Size, it.MD5, it.Attributes(), a.Pre)
 		return err
 	}

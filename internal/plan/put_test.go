@@ -55,3 +55,34 @@ func TestApplyOpensBodies(t *testing.T) {
 		}
 	}
 }
+
+// TestApplyKnownMD5: a body read from Src (a rendered entry in the cache)
+// is written with the MD5 hashed when it was rendered, not hashed again;
+// a file that no longer has that MD5 fails the apply and writes nothing.
+func TestApplyKnownMD5(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "entry.html")
+	body := []byte("<p>rendered</p>\n")
+	if err := os.WriteFile(src, body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		md5  string
+		ok   bool
+	}{{"same", store.MD5Hex(body), true}, {"changed since rendered", store.MD5Hex([]byte("<p>before</p>\n")), false}} {
+		s, err := store.NewDirStore(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		item := plan.Item{Key: "entries/blog/a.html", Kind: plan.KindEntry, Src: src, MD5: tc.md5}
+		p := &plan.Plan{Uploads: []plan.Action{{Key: item.Key, Kind: item.Kind, Reason: plan.ReasonNew, Item: &item}}}
+		_, err = plan.Apply(context.Background(), s, p, plan.ApplyOptions{})
+		got, obj, _, gerr := s.Get(context.Background(), item.Key)
+		switch {
+		case tc.ok && (err != nil || gerr != nil || !bytes.Equal(got, body) || obj.ETag != tc.md5):
+			t.Errorf("%s: apply %v, get %v: %q etag %s", tc.name, err, gerr, got, obj.ETag)
+		case !tc.ok && (err == nil || gerr == nil):
+			t.Errorf("%s: apply %v, and the key holds %q (get %v)", tc.name, err, got, gerr)
+		}
+	}
+}

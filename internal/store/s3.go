@@ -26,6 +26,10 @@ import (
 // deleteBatch is the DeleteObjects limit on S3 and R2.
 const deleteBatch = 1000
 
+// MaxConcurrency is the most requests a store keeps in flight
+// (`--concurrency`'s bound); the client keeps that many idle connections.
+const MaxConcurrency = 256
+
 // DefaultMaxAttempts is how often the SDK's standard retryer tries one
 // request (with exponential backoff and jitter) before giving up.
 const DefaultMaxAttempts = 5
@@ -40,6 +44,10 @@ type S3Options struct {
 	// HTTPClient replaces the SDK's HTTP client (tests count requests or
 	// inject faults through its Transport).
 	HTTPClient *http.Client
+	// WrapTransport, when set, wraps the store's own transport (benchmarks
+	// count requests through it without changing how connections are
+	// kept). Ignored when HTTPClient is set.
+	WrapTransport func(http.RoundTripper) http.RoundTripper
 	// Credentials replaces the standard AWS credential chain.
 	Credentials aws.CredentialsProvider
 	// MaxAttempts per request; 0 means DefaultMaxAttempts.
@@ -94,7 +102,15 @@ func NewS3Store(ctx context.Context, bucket, prefix string, opts S3Options) (*S3
 	}
 	loadOpts = append(loadOpts, config.WithHTTPClient(awshttp.NewBuildableClient().
 		WithTimeout(2*time.Minute).
-		WithTransportOptions(func(t *http.Transport) { t.ResponseHeaderTimeout = 30 * time.Second })))
+		WithTransportOptions(func(t *http.Transport) {
+			t.ResponseHeaderTimeout = 30 * time.Second
+			// Keep a connection for every request in flight: with the SDK's
+			// default of 10 idle connections per host, 16 concurrent PUTs
+			// close and reopen a connection every few requests, which costs
+			// the client and the server a TCP (and TLS) handshake each.
+			t.MaxIdleConns = MaxConcurrency
+			t.MaxIdleConnsPerHost = MaxConcurrency
+		})))
 	if opts.Credentials != nil {
 		loadOpts = append(loadOpts, config.WithCredentialsProvider(opts.Credentials))
 	}
@@ -105,16 +121,24 @@ func NewS3Store(ctx context.Context, bucket, prefix string, opts S3Options) (*S3
 	if cfg.Region == "" {
 		cfg.Region = "auto"
 	}
-	if opts.HTTPClient != nil {
+	switch {
+	case opts.HTTPClient != nil:
 		// Set after loading: the loader applies AWS_CA_BUNDLE to the SDK's
 		// own client and refuses a plain *http.Client when it is set.
 		cfg.HTTPClient = opts.HTTPClient
+	case opts.WrapTransport != nil:
+		if bc, ok := cfg.HTTPClient.(*awshttp.BuildableClient); ok {
+			cfg.HTTPClient = &http.Client{Transport: opts.WrapTransport(bc.GetTransport()), Timeout: bc.GetTimeout(),
+				// As the SDK's own client: a redirect is returned, not followed.
+				CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		}
 	}
 	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		o.UsePathStyle = true
 		if endpoint != "" {
 			o.BaseEndpoint = aws.String(endpoint)
 		}
+		o.EndpointResolverV2 = newMemoResolver(o.EndpointResolverV2)
 	})
 	prefix = strings.Trim(prefix, "/")
 	if prefix != "" {

@@ -7,12 +7,14 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -28,14 +30,16 @@ import (
 // in-process through syncer.Validate and syncer.Publish, with every S3 request
 // counted by operation.
 type syncResult struct {
-	ValidateMs float64        `json:"validateMs"`
-	BucketMs   float64        `json:"bucketMs"` // after validate: the rest of the list, plan, apply
-	Objects    int            `json:"objects"`  // what the content produces
-	Requests   map[string]int `json:"requests"`
-	Uploads    map[string]int `json:"uploads"` // by kind
-	Deletes    int            `json:"deletes"`
-	Lists      int            `json:"lists"`
-	Gets       int            `json:"manifestGets"`
+	ValidateMs float64 `json:"validateMs"`
+	BucketMs   float64 `json:"bucketMs"` // after validate: the rest of the list, plan, apply
+	// BucketCPUMs is the process's user+sys CPU over the same phase.
+	BucketCPUMs float64        `json:"bucketCpuMs"`
+	Objects     int            `json:"objects"` // what the content produces
+	Requests    map[string]int `json:"requests"`
+	Uploads     map[string]int `json:"uploads"` // by kind
+	Deletes     int            `json:"deletes"`
+	Lists       int            `json:"lists"`
+	Gets        int            `json:"manifestGets"`
 }
 
 // childSync is `axbench child-sync`: like `axctl sync`, but it reports
@@ -49,6 +53,7 @@ func childSync(args []string) error {
 	mem := fl.String("memprofile", "", "write a heap profile after validate (the peak of what is held)")
 	noCache := fl.Bool("no-cache", false, "render everything, as `axctl sync --no-cache`")
 	peak := fl.String("peakprofile", "", "write a heap profile at the live heap's peak")
+	bucketCPU := fl.String("bucketprofile", "", "write a CPU profile of the bucket phase (plan + apply) only")
 	_ = fl.Parse(args)
 	ctx := context.Background()
 	syncer.TuneGC() // as axctl sync does
@@ -78,8 +83,13 @@ func childSync(args []string) error {
 		}
 	}
 	// As `axctl sync` does: the listing runs while the content validates.
-	hc, counter := testutil.NewCountingClient(nil)
-	storage, err := store.Open(ctx, *target, store.OpenOptions{S3: store.S3Options{HTTPClient: hc}})
+	// Counted over the store's own transport, so connections are kept as
+	// `axctl sync` keeps them.
+	counter := &testutil.CountingTransport{}
+	storage, err := store.Open(ctx, *target, store.OpenOptions{S3: store.S3Options{WrapTransport: func(base http.RoundTripper) http.RoundTripper {
+		counter.Base = base
+		return counter
+	}}})
 	if err != nil {
 		return err
 	}
@@ -97,12 +107,24 @@ func childSync(args []string) error {
 			return err
 		}
 	}
-	t1 := time.Now()
+	if *bucketCPU != "" {
+		f, err := os.Create(*bucketCPU)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
+	t1, c1 := time.Now(), cpuTime()
 	rep, err := syncer.Publish(ctx, built, storage, syncer.Options{Listing: listing, MaxDeletes: -1, Concurrency: *conc})
 	if err != nil {
 		return err
 	}
-	res.BucketMs = ms(time.Since(t1))
+	res.BucketMs, res.BucketCPUMs = ms(time.Since(t1)), ms(cpuTime()-c1)
+	if *bucketCPU != "" {
+		pprof.StopCPUProfile()
+	}
 	res.Requests = counter.Counts()
 	res.Uploads = map[string]int{}
 	for _, a := range rep.Plan.Uploads {
@@ -125,10 +147,20 @@ func writeHeap(path string) error {
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
+// cpuTime is this process's user+sys CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // putResult is what `axbench child-rawput` prints.
 type putResult struct {
-	Objects int     `json:"objects"`
-	PutMs   float64 `json:"putMs"`
+	Objects  int     `json:"objects"`
+	PutMs    float64 `json:"putMs"`
+	PutCPUMs float64 `json:"putCpuMs"` // user+sys CPU over the PUTs
 }
 
 // childRawPut is `axbench child-rawput`: the limit for a cold sync. It
@@ -194,7 +226,7 @@ func childRawPut(args []string) error {
 		return err
 	}
 	client := newS3Client(os.Getenv("AXCTL_S3_ENDPOINT"), os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY"), nil)
-	t0 := time.Now()
+	t0, c0 := time.Now(), cpuTime()
 	ch := make(chan obj)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -225,7 +257,7 @@ func childRawPut(args []string) error {
 	if firstErr != nil {
 		return firstErr
 	}
-	return json.NewEncoder(os.Stdout).Encode(putResult{Objects: len(objs), PutMs: ms(time.Since(t0))})
+	return json.NewEncoder(os.Stdout).Encode(putResult{Objects: len(objs), PutMs: ms(time.Since(t0)), PutCPUMs: ms(cpuTime() - c0)})
 }
 
 // childList is `axbench child-list`: a bare ListObjectsV2 scan of a bucket,
