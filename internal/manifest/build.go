@@ -184,12 +184,18 @@ func BuildEach(site Site, cols []Collection, records map[string][]Record, pageSi
 	// the build's critical path at a million entries.
 	listing := make(chan []int32, 1)
 	go func(byCol [][]int32) {
-		all := make([]int32, 0, len(b.ents))
-		for _, recs := range byCol {
-			all = append(all, recs...)
+		// A dated collection is already in this order (newestFirst; the
+		// collection name only breaks ties between collections): merged,
+		// not sorted again. An undated one is sorted by slug first.
+		lists := make([][]int32, len(byCol))
+		for ci, recs := range byCol {
+			lists[ci] = recs
+			if b.cols[ci].undated() {
+				lists[ci] = slices.Clone(recs)
+				slices.SortFunc(lists[ci], b.allOrder)
+			}
 		}
-		slices.SortFunc(all, b.allOrder)
-		listing <- all
+		listing <- mergeAll(lists, b.allOrder)
 	}(b.byCol)
 	b.related()
 	sm := SiteManifest{
@@ -395,6 +401,38 @@ func sortByField(c Collection) string {
 		return contract.SortWeight
 	}
 	return ""
+}
+
+// mergeAll merges lists, each sorted by the total order cmp, into one
+// sorted list of its own, two at a time (log₂ of the lists' count passes).
+func mergeAll(lists [][]int32, cmp func(x, y int32) int) []int32 {
+	if len(lists) == 0 {
+		return nil
+	}
+	if len(lists) == 1 {
+		return slices.Clone(lists[0])
+	}
+	for len(lists) > 1 {
+		next := lists[:0:0]
+		for i := 0; i < len(lists); i += 2 {
+			if i+1 == len(lists) {
+				next = append(next, lists[i])
+				break
+			}
+			a, c := lists[i], lists[i+1]
+			out := make([]int32, 0, len(a)+len(c))
+			for len(a) > 0 && len(c) > 0 {
+				if cmp(c[0], a[0]) < 0 {
+					out, c = append(out, c[0]), c[1:]
+				} else {
+					out, a = append(out, a[0]), a[1:]
+				}
+			}
+			next = append(next, append(append(out, a...), c...))
+		}
+		lists = next
+	}
+	return slices.Clip(lists[0])
 }
 
 // newestFirst orders records by date descending, then slug ascending. Dates

@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"cmp"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -484,6 +485,39 @@ func TestSiteFullFeed(t *testing.T) {
 		}
 		if got := string(out[SiteKey]); site.Collections[0].FullFeed != full || strings.Contains(got, `"fullFeed"`) != full {
 			t.Errorf("full %v: site.json %s", full, got)
+		}
+	}
+}
+
+// TestMergeAll: merging sorted lists gives what sorting their union gives,
+// for any number of lists (empty ones too), and never the caller's slice.
+func TestMergeAll(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	byValue := func(x, y int32) int { return cmp.Compare(x, y) }
+	for range 500 {
+		var lists [][]int32
+		var all []int32
+		next := int32(0)
+		for range rng.IntN(6) {
+			var l []int32
+			for range rng.IntN(20) {
+				next++
+				l = append(l, next*7%1009) // distinct values, in no order
+			}
+			slices.SortFunc(l, byValue)
+			lists = append(lists, l)
+			all = append(all, l...)
+		}
+		slices.SortFunc(all, byValue)
+		got := mergeAll(slices.Clone(lists), byValue)
+		if !slices.Equal(got, all) {
+			t.Fatalf("mergeAll(%v) = %v, want %v", lists, got, all)
+		}
+		if len(lists) == 1 && len(got) > 0 {
+			got[0] = -1
+			if lists[0][0] == -1 {
+				t.Fatal("mergeAll of one list returned that list")
+			}
 		}
 	}
 }

@@ -45,6 +45,10 @@ func edits() []edit {
 		{"edit the body of the entry in the middle (its hash)", func(recs map[string][]manifest.Record) {
 			middle(recs).Hash = strings.Repeat("c", 32)
 		}},
+		{"append a paragraph to the entry in the middle (hash, +40 words)", func(recs map[string][]manifest.Record) {
+			m := middle(recs)
+			m.Hash, m.Words = strings.Repeat("d", 32), m.Words+40
+		}},
 		{"insert a newest entry (2 tags: the most used, and a common one)", func(recs map[string][]manifest.Record) {
 			recs["blog"] = append(recs["blog"], newRecord("2099-01-01T00:00:00Z"))
 		}},
@@ -69,11 +73,12 @@ func sums(cols []manifest.Collection, recs map[string][]manifest.Record) (map[st
 }
 
 // editCost prints, for each edit, the manifest objects a sync would write
-// (new or changed bytes) and delete, by kind. The builds run at once (set
+// (new or changed bytes) and delete, by kind; only the edits whose name
+// contains match (all when it is empty). The builds run at once (set
 // GOMAXPROCS to use more threads than cores on a shared machine).
-func editCost(n int, seed uint64, w io.Writer) error {
+func editCost(n int, seed uint64, match string, w io.Writer) error {
 	cols, recs := corpus.Records(n, seed)
-	es := edits()
+	es := slices.DeleteFunc(edits(), func(e edit) bool { return !strings.Contains(e.name, match) })
 	built := make([]map[string][32]byte, len(es)+1)
 	errs := make([]error, len(es)+1)
 	var wg sync.WaitGroup

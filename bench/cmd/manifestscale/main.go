@@ -36,10 +36,11 @@ func main() {
 	flag.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the build here")
 	flag.StringVar(&o.HeapProfile, "heapprofile", "", "write a heap profile here when site.json (the last object) is emitted")
 	edits := flag.Bool("edits", false, "instead: count the manifest objects each of a few edits rewrites")
+	editMatch := flag.String("edit", "", "with -edits: only the edits whose name contains this")
 	flag.Parse()
 	syncer.TuneGC() // Build runs inside a sync: measured with the sync's collector setting
 	if *edits {
-		if err := editCost(o.N, o.Seed, os.Stdout); err != nil {
+		if err := editCost(o.N, o.Seed, *editMatch, os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(2)
 		}
