@@ -10,10 +10,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -27,13 +29,16 @@ const metaDir = ".meta"
 // at DIR/<key> and its attributes at DIR/.meta/<key>.json. This layout is
 // also what the Worker's tests load as a fixture.
 //
-// Writes go to temp files inside DIR/.meta and are renamed into place, body
-// first, then sidecar. A crash between the two renames leaves the new body
-// with the old sidecar; the sidecar records the body's MD5, so the store
-// sees the mismatch and reports the object with empty attributes and its
-// true ETag, and the next sync rewrites it. Temp files left by a crash are
-// never listed. Writes are not fsynced: they survive a killed process, not
-// a power cut.
+// A body is written to a temp file inside DIR/.meta and renamed into place,
+// then its sidecar: through a temp file and a rename when one is there to
+// replace, else created in place (a new object: nothing to replace, so a
+// temp file and a rename would buy nothing). A crash between the body's
+// rename and the sidecar's last byte leaves the new body with the old
+// sidecar, none, or a torn one; the sidecar records the body's MD5 and a
+// torn one is not JSON, so the store reports the object with empty
+// attributes and its true ETag in each case, and the next sync rewrites
+// it. Temp files left by a crash are never listed. Writes are not fsynced:
+// they survive a killed process, not a power cut.
 //
 // Preconditions are checked under a mutex, so they hold between goroutines
 // sharing one DirStore, not between processes.
@@ -266,23 +271,47 @@ func (s *DirStore) PutReader(ctx context.Context, key string, r io.ReadSeeker, s
 	if err != nil {
 		return "", fmt.Errorf("put %q: %w", key, err)
 	}
-	defer os.Remove(tmp) // fails harmlessly once renamed
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.checkPrecondition(key, pre); err != nil {
+		os.Remove(tmp)
 		if errors.Is(err, ErrPrecondition) && s.holds(ctx, key, etag, attrs) {
 			return etag, nil // already holds exactly this object, as in S3Store
 		}
 		return "", err
 	}
 	s.etags.Delete(key)
-	if err := s.moveInto(tmp, s.bodyPath(key)); err != nil {
+	if err := s.moveInto(tmp, s.bodyPath(key)); err != nil { // tmp is gone either way
 		return "", fmt.Errorf("put %q: %w", key, err)
 	}
-	if err := s.writeAtomic(s.metaPath(key), sc); err != nil {
+	if err := s.writeSidecar(s.metaPath(key), sc); err != nil {
 		return "", fmt.Errorf("put %q: %w", key, err)
 	}
 	return etag, nil
+}
+
+// writeSidecar writes the sidecar b to dst: created in place when dst does
+// not exist (see DirStore on a crash meanwhile), else through writeAtomic.
+func (s *DirStore) writeSidecar(dst string, b []byte) error {
+	f, err := createNew(dst)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		f, err = createNew(dst)
+	}
+	if errors.Is(err, fs.ErrExist) {
+		return s.writeAtomic(dst, b)
+	}
+	if err != nil {
+		return err
+	}
+	_, werr := f.Write(b)
+	if err := errors.Join(werr, f.Chmod(0o644), f.Close()); err != nil {
+		os.Remove(dst)
+		return err
+	}
+	return nil
 }
 
 // holds reports whether key already has exactly the body of etag and attrs.
@@ -328,11 +357,10 @@ func (s *DirStore) writeAtomic(dst string, b []byte) error {
 // returns its name. It refuses (and removes the file) when r holds another
 // number of bytes or, if want (hex MD5) is set, other bytes.
 func (s *DirStore) spool(r io.Reader, size int64, want string) (string, error) {
-	f, err := os.CreateTemp(filepath.Join(s.dir, metaDir), ".tmp-*")
+	f, tmp, err := s.createTemp()
 	if err != nil {
 		return "", err
 	}
-	tmp := f.Name()
 	h := md5.New()
 	n, werr := io.Copy(io.MultiWriter(f, h), io.LimitReader(r, size+1))
 	if werr == nil && n != size {
@@ -340,21 +368,45 @@ func (s *DirStore) spool(r io.Reader, size int64, want string) (string, error) {
 	} else if got := hex.EncodeToString(h.Sum(nil)); werr == nil && want != "" && got != want {
 		werr = fmt.Errorf("body has MD5 %s, not the %s it had when hashed", got, want)
 	}
-	cerr := f.Close()
-	if err := errors.Join(werr, cerr, os.Chmod(tmp, 0o644)); err != nil {
+	if err := errors.Join(werr, f.Chmod(0o644), f.Close()); err != nil {
 		os.Remove(tmp)
 		return "", err
 	}
 	return tmp, nil
 }
 
-// moveInto renames the temp file tmp to dst.
+// newFile is a file created by createNew.
+type newFile interface {
+	io.Writer
+	Chmod(fs.FileMode) error
+	Close() error
+}
+
+// createTemp creates a file of a new random name in the meta directory, as
+// os.CreateTemp(dir, ".tmp-*") does.
+func (s *DirStore) createTemp() (newFile, string, error) {
+	dir := filepath.Join(s.dir, metaDir)
+	for try := 0; ; try++ {
+		name := filepath.Join(dir, ".tmp-"+strconv.FormatUint(uint64(rand.Uint32()), 10))
+		f, err := createNew(name)
+		if errors.Is(err, fs.ErrExist) && try < 10000 {
+			continue
+		}
+		return f, name, err
+	}
+}
+
+// moveInto renames the temp file tmp to dst, making dst's directory first
+// if the rename fails; tmp is removed if it was not renamed.
 func (s *DirStore) moveInto(tmp, dst string) error {
+	if renameFile(tmp, dst) == nil {
+		return nil
+	}
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		os.Remove(tmp)
 		return err
 	}
-	if err := os.Rename(tmp, dst); err != nil {
+	if err := renameFile(tmp, dst); err != nil {
 		os.Remove(tmp)
 		return err
 	}

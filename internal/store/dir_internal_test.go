@@ -90,6 +90,51 @@ func TestDirTornWrite(t *testing.T) {
 	}
 }
 
+// TestDirTornNewSidecar simulates a crash while a new object's sidecar is
+// written in place (no temp file): every shorter prefix of the sidecar
+// reads as no attributes with the body's true ETag, like a missing one, and
+// the next Put writes the whole sidecar over it (through a temp file, as
+// there is one to replace).
+func TestDirTornNewSidecar(t *testing.T) {
+	dir := t.TempDir()
+	s, _ := NewDirStore(dir)
+	ctx := context.Background()
+	attrs := Attrs{ContentType: "text/html", CacheControl: "no-cache", Metadata: map[string]string{"title": "Café"}}
+	body := []byte("<p>new</p>")
+	if _, err := s.Put(ctx, "a/b/k.html", body, attrs, Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	side := filepath.Join(dir, ".meta", "a", "b", "k.html.json")
+	whole, err := os.ReadFile(side)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := 0; n < len(whole)-1; n++ { // the last byte is the newline after the JSON
+		if err := os.WriteFile(side, whole[:n], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		obj, got, err := s.Head(ctx, "a/b/k.html")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if obj.ETag != MD5Hex(body) || got.ContentType != "" || got.CacheControl != "" || got.Metadata != nil {
+			t.Fatalf("sidecar torn at %d of %d bytes: Head = %+v, %+v; want the body's ETag and no attributes", n, len(whole), obj, got)
+		}
+	}
+	if _, err := s.Put(ctx, "a/b/k.html", body, attrs, Precondition{}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(side); err != nil || string(got) != string(whole) {
+		t.Fatalf("after the rewrite the sidecar is %q, %v; want %q", got, err, whole)
+	}
+	if _, got, _ := s.Head(ctx, "a/b/k.html"); !sameAttrs(attrs, got) {
+		t.Errorf("after the rewrite Head attrs = %+v, want %+v", got, attrs)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".meta", ".tmp-*")); len(left) > 0 {
+		t.Errorf("temp files left: %q", left)
+	}
+}
+
 func TestDirDeletePrunes(t *testing.T) {
 	dir := t.TempDir()
 	s, _ := NewDirStore(dir)

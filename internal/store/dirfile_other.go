@@ -1,0 +1,13 @@
+//go:build !unix
+
+package store
+
+import "os"
+
+// createNew creates name, which must not exist, for writing.
+func createNew(name string) (newFile, error) {
+	return os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+}
+
+// renameFile renames the file oldpath to newpath, replacing a file there.
+func renameFile(oldpath, newpath string) error { return os.Rename(oldpath, newpath) }
