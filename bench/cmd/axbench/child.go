@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"strings"
 	"sync"
 	"syscall"
@@ -54,8 +55,14 @@ func childSync(args []string) error {
 	noCache := fl.Bool("no-cache", false, "render everything, as `axctl sync --no-cache`")
 	peak := fl.String("peakprofile", "", "write a heap profile at the live heap's peak")
 	bucketCPU := fl.String("bucketprofile", "", "write a CPU profile of the bucket phase (plan + apply) only")
+	tr := fl.String("trace", "", "write a runtime trace (go tool trace): the phases' wall and parallelism")
+	phases := fl.Bool("phases", false, "print each phase's wall and CPU seconds to stderr (cpu/wall: cores kept busy)")
 	_ = fl.Parse(args)
 	ctx := context.Background()
+	if *phases {
+		ps := startPhaseSampler()
+		defer ps.report(os.Stderr)
+	}
 	syncer.TuneGC() // as axctl sync does
 	if *peak != "" {
 		pp := startPeakProfiler(*peak)
@@ -70,6 +77,16 @@ func childSync(args []string) error {
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if *tr != "" {
+		f, err := os.Create(*tr)
+		if err != nil {
+			return err
+		}
+		if err := trace.Start(f); err != nil {
+			return err
+		}
+		defer trace.Stop()
 	}
 	cfg, err := content.LoadConfig(*cfgPath)
 	if err != nil {
@@ -173,8 +190,13 @@ func childRawPut(args []string) error {
 	from := fl.String("from", "", "dir-store bucket")
 	bucket := fl.String("bucket", "", "bucket")
 	conc := fl.Int("concurrency", 16, "requests in flight")
+	phases := fl.Bool("phases", false, "print each phase's wall and CPU seconds to stderr (cpu/wall: cores kept busy)")
 	_ = fl.Parse(args)
 	ctx := context.Background()
+	if *phases {
+		ps := startPhaseSampler()
+		defer ps.report(os.Stderr)
+	}
 	type obj struct {
 		key  string
 		body []byte
