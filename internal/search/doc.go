@@ -116,6 +116,14 @@ func bodyTOC(body []byte) []manifest.Heading {
 // as the text is written, not by a second pass over it
 // (TestTextMatchesFields checks it against strings.Fields).
 func Text(fragment []byte) string {
+	if s, ok := plainText(fragment); ok {
+		return s
+	}
+	return tokenizedText(fragment)
+}
+
+// tokenizedText is Text through x/net/html's tokenizer.
+func tokenizedText(fragment []byte) string {
 	z := html.NewTokenizer(bytes.NewReader(fragment))
 	var t spaceCollapser
 	t.b.Grow(len(fragment) / 2)
@@ -141,6 +149,174 @@ func Text(fragment []byte) string {
 		}
 	}
 }
+
+// plainText is Text for the HTML a render writes, without a tokenizer:
+// text with entities, start and end tags with quoted attributes, and
+// comments. It reads them as x/net/html's tokenizer does and gives up
+// (false) at anything else — an element whose content the tokenizer reads
+// raw or Text skips (script, style, template, title, textarea…), an
+// unquoted attribute value, a doctype, a comment it ends early, a carriage
+// return or NUL in text (the tokenizer rewrites them), a tag left open —
+// so Text then tokenizes. TestPlainTextMatchesTokenizer checks both agree
+// wherever plainText answers, on random fragments and rendered entries.
+func plainText(p []byte) (string, bool) {
+	var t spaceCollapser
+	t.b.Grow(len(p) / 2)
+	for i := 0; i < len(p); {
+		j := i
+		for j < len(p) {
+			k := bytes.IndexByte(p[j:], '<')
+			if k < 0 {
+				j = len(p)
+				break
+			}
+			j += k
+			if j+1 < len(p) && (asciiLetter(p[j+1]) || p[j+1] == '/' || p[j+1] == '!' || p[j+1] == '?') {
+				break
+			}
+			j++ // a '<' that opens nothing is text
+		}
+		if j > i {
+			run := p[i:j]
+			if bytes.IndexByte(run, '\r') >= 0 || bytes.IndexByte(run, 0) >= 0 {
+				return "", false
+			}
+			if bytes.IndexByte(run, '&') >= 0 {
+				t.write([]byte(html.UnescapeString(string(run))))
+			} else {
+				t.write(run)
+			}
+		}
+		if j == len(p) {
+			break
+		}
+		var n int
+		switch c := p[j+1]; {
+		case c == '!':
+			n = commentLen(p[j:])
+		case c == '?':
+			n = 0
+		default:
+			var selfClosing bool
+			n, selfClosing = tagLen(p[j:])
+			if n > 0 && !selfClosing {
+				t.space = true
+			}
+		}
+		if n == 0 {
+			return "", false
+		}
+		i = j + n
+	}
+	return t.b.String(), true
+}
+
+// tagLen is the length of the start or end tag p begins with, and whether
+// it closes itself ("/>"), when it has the plain form plainText reads; 0
+// otherwise.
+func tagLen(p []byte) (int, bool) {
+	i := 1
+	end := p[i] == '/'
+	if end {
+		i++
+	}
+	start := i
+	for i < len(p) && (asciiLetter(p[i]) || '0' <= p[i] && p[i] <= '9') {
+		i++
+	}
+	if i == start || i == len(p) || rawOrSkipped(p[start:i]) {
+		return 0, false
+	}
+	for {
+		for i < len(p) && tagSpace(p[i]) {
+			i++
+		}
+		if i == len(p) {
+			return 0, false
+		}
+		switch p[i] {
+		case '>':
+			return i + 1, false
+		case '/':
+			if i+1 < len(p) && p[i+1] == '>' && !end {
+				return i + 2, true
+			}
+			return 0, false
+		}
+		if end || !tagSpace(p[i-1]) {
+			return 0, false // attributes of an end tag, or one not after a space
+		}
+		k := i
+		for i < len(p) && attrNameByte(p[i]) {
+			i++
+		}
+		if i == k || i == len(p) {
+			return 0, false
+		}
+		if p[i] != '=' {
+			// A name alone, then a space, "/" or ">" (not " =").
+			j := i
+			for j < len(p) && tagSpace(p[j]) {
+				j++
+			}
+			if j == len(p) || p[j] == '=' || (j == i && p[j] != '/' && p[j] != '>') {
+				return 0, false
+			}
+			continue
+		}
+		i++
+		if i == len(p) || p[i] != '"' && p[i] != '\'' {
+			return 0, false
+		}
+		q := bytes.IndexByte(p[i+1:], p[i])
+		if q < 0 {
+			return 0, false
+		}
+		i += q + 2
+		if i == len(p) || !tagSpace(p[i]) && p[i] != '>' && p[i] != '/' {
+			return 0, false
+		}
+	}
+}
+
+// commentLen is the length of the comment "<!--…-->" p begins with, where
+// the tokenizer ends it at the first "-->"; 0 for anything else.
+func commentLen(p []byte) int {
+	if !bytes.HasPrefix(p, []byte("<!--")) {
+		return 0
+	}
+	body := p[4:]
+	if bytes.HasPrefix(body, []byte(">")) || bytes.HasPrefix(body, []byte("->")) {
+		return 0 // "<!-->" and "<!--->" end at once
+	}
+	e := bytes.Index(body, []byte("-->"))
+	if e < 0 || bytes.Contains(body[:e+2], []byte("--!>")) {
+		return 0
+	}
+	return 4 + e + 3
+}
+
+func asciiLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// tagSpace is the white space the tokenizer skips inside a tag.
+func tagSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' }
+
+func attrNameByte(c byte) bool {
+	return asciiLetter(c) || '0' <= c && c <= '9' || c == '-' || c == '_' || c == ':' || c == '.'
+}
+
+// rawOrSkipped reports the elements whose content the tokenizer reads raw
+// (or as RCDATA) and those Text skips.
+func rawOrSkipped(name []byte) bool {
+	for _, s := range rawOrSkippedNames {
+		if len(name) == len(s) && bytes.EqualFold(name, []byte(s)) {
+			return true
+		}
+	}
+	return false
+}
+
+var rawOrSkippedNames = [...]string{"iframe", "noembed", "noframes", "noscript", "plaintext", "script", "style", "textarea", "title", "xmp", "template"}
 
 func rawTextTag(name []byte) bool {
 	s := string(name) // no allocation: compared only

@@ -3,6 +3,8 @@ package search
 import (
 	"bytes"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -61,4 +63,84 @@ func TestTextMatchesFields(t *testing.T) {
 			t.Fatalf("Text(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// TestPlainTextMatchesTokenizer checks Text's path without a tokenizer
+// against x/net/html's: wherever plainText answers, on random fragments
+// (tags with and without attributes, quoted and not, upper case, self
+// closing, comments a tokenizer ends early, raw-text elements, entities,
+// carriage returns), it gives tokenizedText's string; and it answers for
+// most fragments, so the comparison is not vacuous.
+func TestPlainTextMatchesTokenizer(t *testing.T) {
+	parts := []string{
+		"<p>", "</p>", "<P>", "</P >", "<br/>", "<br />", "<hr/ >", "<img src=\"a.png\" alt='x > y'/>", "<a href=\"/x?a=1&amp;b=2\">", "</a>",
+		"<div class=\"c\" hidden>", "<div\nid=\"d\"\t>", "</div>", "<td align=left>", "<input disabled = \"x\">", "<a b=\"c\"d=\"e\">",
+		"<h2 id=\"h\">", "</h2>", "<span class=\"k\">", "</span>", "<code>", "</code>", "</br/>", "<a\"b>", "<a<b>",
+		"<script>", "</script>", "<style>", "</style>", "<template>", "</template>", "<title>", "</title>", "<textarea>", "<xmp>",
+		"<!-- c -->", "<!---->", "<!-->", "<!--->", "<!-- a --!> b -->", "<!-- a -- b -->", "<!-- <p> -->", "<!DOCTYPE html>", "<?xml ?>", "</>", "</ x>",
+		"&nbsp;", "&amp;", "&#x2003;", "&lt;b&gt;", "&amp", "&notin;", "&notit;", "&#0;",
+		" ", "\t", "\n", "\r\n", "\u00a0", "\u3000", "\xff", "word", "café", "東京", "x&y", "<", ">", "<p", "<1", "< p>", "\x00", "=", "\"", "'",
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	answered := 0
+	const n = 50000
+	for i := 0; i < n; i++ {
+		var b strings.Builder
+		for k := r.IntN(10); k >= 0; k-- {
+			b.WriteString(parts[r.IntN(len(parts))])
+		}
+		in := []byte(b.String())
+		got, ok := plainText(in)
+		if !ok {
+			continue
+		}
+		answered++
+		if want := tokenizedText(in); got != want {
+			t.Fatalf("plainText(%q) = %q, the tokenizer gives %q", in, got, want)
+		}
+	}
+	if answered < n/10 {
+		t.Errorf("plainText answered %d of %d fragments", answered, n)
+	}
+}
+
+// TestPlainTextReadsRenderedEntries checks that plainText answers, and
+// agrees with the tokenizer, for every rendered entry of the fixture
+// bucket and every golden render of internal/render.
+func TestPlainTextReadsRenderedEntries(t *testing.T) {
+	var files []string
+	for _, glob := range []string{"../../testdata/fixture/bucket/entries/*/*.html", "../../testdata/fixture/bucket/entries/*/*/*.html", "../render/testdata/render/*.html"} {
+		m, err := filepath.Glob(glob)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, m...)
+	}
+	if len(files) < 15 {
+		t.Fatalf("found %d rendered files", len(files))
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := plainText(b)
+		if want := tokenizedText(b); !ok || got != want {
+			t.Errorf("%s: plainText = %q, %v; the tokenizer gives %q", f, got, ok, want)
+		}
+	}
+}
+
+// FuzzPlainText: wherever plainText answers, it agrees with the tokenizer.
+func FuzzPlainText(f *testing.F) {
+	for _, s := range []string{"<p>a &amp; b</p>", "<a href=\"x\">y</a><br/>z", "<!-- c -->x", "<div class='a'\n>t</div >"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if got, ok := plainText(in); ok {
+			if want := tokenizedText(in); got != want {
+				t.Fatalf("plainText(%q) = %q, the tokenizer gives %q", in, got, want)
+			}
+		}
+	})
 }
