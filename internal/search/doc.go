@@ -75,9 +75,10 @@ func NewDoc(collection string, r manifest.Record, body []byte) Doc {
 	// The body's words share the bytes of its folded text; only the key
 	// of each distinct term is copied (a map keeps the key of its last
 	// assignment).
-	body0 := map[string]int{}
+	terms := Terms(words(text))
+	body0 := make(map[string]int, min(len(terms), maxBodyWords)/4) // a body's distinct terms: about a quarter of its words in the corpus
 	n := 0
-	for _, t := range Terms(words(text)) {
+	for _, t := range terms {
 		if n >= maxBodyWords {
 			break
 		}
@@ -401,10 +402,16 @@ const (
 	pivot = 400.0
 )
 
-// impact is the stored weight of a term in a doc: BM25's term-frequency
-// part, scaled to 1…255. The Worker multiplies it by the term's idf.
-func impact(freq, length int) int {
-	l := math.Exp2(math.Round(4*math.Log2(float64(max(length, 1)))) / 4)
+// lengthNorm is a doc's length as impactAt reads it: rounded to a quarter
+// power of two.
+func lengthNorm(length int) float64 {
+	return math.Exp2(math.Round(4*math.Log2(float64(max(length, 1)))) / 4)
+}
+
+// impactAt is the stored weight of a term in a doc: BM25's term-frequency
+// part, scaled to 1…255, for a doc of lengthNorm l (its terms share it).
+// The Worker multiplies it by the term's idf.
+func impactAt(freq int, l float64) int {
 	tf := float64(freq)
 	v := tf / (tf + k1*(1-b+b*l/pivot))
 	return max(1, min(255, int(math.Round(255*v))))

@@ -125,8 +125,9 @@ func (k *keyList) push(p posting) {
 // their prefixes would triple the index (docs/search.md, "Sizes").
 func keysOf(d Doc) map[string]int {
 	out := make(map[string]int, 2*len(d.Freq))
+	l := lengthNorm(d.Len)
 	for t, f := range d.Freq {
-		w := impact(f, d.Len)
+		w := impactAt(f, l)
 		out[t] = max(out[t], w)
 		r, _ := utf8.DecodeRuneInString(t)
 		from, to := minPrefixRunes, maxPrefixRunes

@@ -360,7 +360,7 @@ func TestClip(t *testing.T) {
 // whole string, on random mixes of ASCII and characters that decompose,
 // fold, combine or are marks, folded by several goroutines at once.
 func TestFoldFastPath(t *testing.T) {
-	pool := []rune("aZz09 .,'-\t\nÉéßẞΣσςİıǅﬁＡｶﾞ東京\u0301\u0308\u0345\u3099ᏸꭰᲀ한글ก\u0e31ー①™㎡")
+	pool := []rune("aZz09 .,'-<=>()_;:!?/&#~`\"\x00\x7f\u0338\u2024\t\nÉéßẞΣσςİıǅﬁＡｶﾞ東京\u0301\u0308\u0345\u3099ᏸꭰᲀ한글ก\u0e31ー①™㎡")
 	var g errgroup.Group
 	for w := range uint64(4) {
 		g.Go(func() error {
@@ -377,6 +377,10 @@ func TestFoldFastPath(t *testing.T) {
 				}
 				if got := Fold(s); got != want {
 					return fmt.Errorf("worker %d case %d: Fold(%q) = %q, a fresh chain gives %q", w, i, s, got, want)
+				}
+				var b strings.Builder
+				if fold(&b, s, true); b.String() != strings.ReplaceAll(want, ".", " ") {
+					return fmt.Errorf("worker %d case %d: fold(%q) with dots = %q, a fresh chain and ReplaceAll give %q", w, i, s, b.String(), strings.ReplaceAll(want, ".", " "))
 				}
 			}
 			return nil

@@ -34,45 +34,57 @@ var marks = runes.Remove(runes.Predicate(func(r rune) bool {
 // again (folding can produce decomposable runes), marks removed, NFC.
 // "Café" and "CAFE" both fold to "cafe"; "ｶﾞ" to "ガ".
 //
-// Runs of ASCII letters, digits and spaces are only lower-cased (what the
-// chain does to them: no ASCII character decomposes, composes with a
-// following one, or is a mark); the rest goes through the chain, in runs
-// that start at such a character, so a mark still meets the character
-// before it. TestFoldFastPath checks this against the chain on whole
-// strings.
+// An ASCII character followed by another (or by nothing) is only
+// lower-cased: what the chain does to it, since no ASCII character
+// decomposes, is a mark, or composes with the ASCII character after it or
+// as the second of any pair. One followed by a non-ASCII rune goes
+// through the chain with it ("<" and U+0338 compose to "≮" in NFC, though
+// the chain removes the mark first), and so does the rest, in runs that
+// end before an ASCII character followed by another. Most punctuation of
+// a text is such a character and skips the chain. TestFoldFastPath checks
+// this against the chain on whole strings.
 func Fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	for len(s) > 0 {
-		i := 0
-		for i < len(s) && plainASCII(s[i]) {
-			i++
-		}
-		if i > 0 {
-			for _, c := range []byte(s[:i]) {
-				if 'A' <= c && c <= 'Z' {
-					c += 'a' - 'A'
-				}
-				b.WriteByte(c)
-			}
-			s = s[i:]
-			continue
-		}
-		// The chain takes everything up to the next plain ASCII character
-		// that is followed by another (a mark after a letter stays with it).
-		j := 1
-		for j < len(s) && !(plainASCII(s[j]) && (j+1 == len(s) || plainASCII(s[j+1]))) {
-			j++
-		}
-		b.WriteString(foldChain(s[:j]))
-		s = s[j:]
-	}
+	fold(&b, s, false)
 	return b.String()
 }
 
-// plainASCII is an ASCII letter, digit or space.
-func plainASCII(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == ' '
+// fold writes Fold(s) to b; with dots, every full stop of the result as a
+// space (as strings.ReplaceAll of it would: a full stop is one byte, never
+// part of another rune's).
+func fold(b *strings.Builder, s string, dots bool) {
+	plain := func(i int) bool { // s[i] may skip the chain
+		return s[i] < utf8.RuneSelf && (i+1 == len(s) || s[i+1] < utf8.RuneSelf)
+	}
+	for len(s) > 0 {
+		i := 0
+		for i < len(s) && plain(i) {
+			i++
+		}
+		for _, c := range []byte(s[:i]) {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			} else if c == '.' && dots {
+				c = ' '
+			}
+			b.WriteByte(c)
+		}
+		s = s[i:]
+		if len(s) == 0 {
+			return
+		}
+		j := 1
+		for j < len(s) && !plain(j) {
+			j++
+		}
+		out := foldChain(s[:j])
+		if dots {
+			out = strings.ReplaceAll(out, ".", " ")
+		}
+		b.WriteString(out)
+		s = s[j:]
+	}
 }
 
 // newFoldChain is Fold's transformation.
@@ -133,7 +145,10 @@ func Words(s string) []Word {
 func words(s string) []Word {
 	// A full stop always separates: ICU builds disagree on "e.g." (workerd's
 	// cuts it, UAX #29 and Node's do not), and the Worker must agree with Go.
-	s = strings.ReplaceAll(Fold(s), ".", " ")
+	var fb strings.Builder
+	fb.Grow(len(s))
+	fold(&fb, s, true)
+	s = fb.String()
 	out := make([]Word, 0, len(s)/8+1) // English averages over 6 bytes a word and its space
 	for len(s) > 0 {
 		i := strings.IndexFunc(s, dense)
