@@ -183,7 +183,7 @@ func (s *S3Store) List(ctx context.Context, prefix string, fn func(Object) error
 		MaxKeys: aws.Int32(1000),
 	})
 	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+		page, err := p.NextPage(ctx, fastListOption)
 		if err != nil {
 			return fmt.Errorf("list %s: %w", s, mapErr(err))
 		}
