@@ -54,7 +54,7 @@ func childSync(args []string) error {
 	mem := fl.String("memprofile", "", "write a heap profile after validate (the peak of what is held)")
 	noCache := fl.Bool("no-cache", false, "render everything, as `axctl sync --no-cache`")
 	peak := fl.String("peakprofile", "", "write a heap profile at the live heap's peak")
-	bucketCPU := fl.String("bucketprofile", "", "write a CPU profile of the bucket phase (plan + apply) only")
+	bucketCPU := fl.String("bucketprofile", "", "write a CPU profile of the bucket phase (plan + apply) only, and heap profiles before and after it (F.heap0, F.heap1)")
 	tr := fl.String("trace", "", "write a runtime trace (go tool trace): the phases' wall and parallelism")
 	phases := fl.Bool("phases", false, "print each phase's wall and CPU seconds to stderr (cpu/wall: cores kept busy)")
 	_ = fl.Parse(args)
@@ -125,6 +125,9 @@ func childSync(args []string) error {
 		}
 	}
 	if *bucketCPU != "" {
+		if err := writeHeapNoGC(*bucketCPU + ".heap0"); err != nil {
+			return err
+		}
 		f, err := os.Create(*bucketCPU)
 		if err != nil {
 			return err
@@ -141,6 +144,9 @@ func childSync(args []string) error {
 	res.BucketMs, res.BucketCPUMs = ms(time.Since(t1)), ms(cpuTime()-c1)
 	if *bucketCPU != "" {
 		pprof.StopCPUProfile()
+		if err := writeHeapNoGC(*bucketCPU + ".heap1"); err != nil {
+			return err
+		}
 	}
 	res.Requests = counter.Counts()
 	res.Uploads = map[string]int{}
@@ -150,6 +156,17 @@ func childSync(args []string) error {
 	res.Deletes, res.Lists, res.Gets = len(rep.Plan.Deletes), rep.Lists, rep.ManifestGets
 	runtime.KeepAlive(built)
 	return json.NewEncoder(os.Stdout).Encode(res)
+}
+
+// writeHeapNoGC writes a heap profile (its alloc_space counts everything
+// allocated so far: diff two with pprof -diff_base).
+func writeHeapNoGC(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return pprof.WriteHeapProfile(f)
 }
 
 func writeHeap(path string) error {
