@@ -19,24 +19,27 @@ type edit struct {
 	do   func(recs map[string][]manifest.Record)
 }
 
+// middleOf is the blog entry of the median date (the first after it with
+// 2 tags or more).
+func middleOf(recs map[string][]manifest.Record) *manifest.Record {
+	l := recs["blog"]
+	order := make([]int, len(l))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(l[a].Date, l[b].Date) })
+	for _, i := range order[len(order)/2:] {
+		if len(l[i].Tags) >= 2 {
+			return &l[i]
+		}
+	}
+	return &l[order[len(order)/2]]
+}
+
 // edits are the changes whose cost docs/bucket.md states: each is applied
 // alone to the same n records.
 func edits() []edit {
-	// middle is the blog entry of the median date (the first after it with 2 tags or more).
-	middle := func(recs map[string][]manifest.Record) *manifest.Record {
-		l := recs["blog"]
-		order := make([]int, len(l))
-		for i := range order {
-			order[i] = i
-		}
-		slices.SortFunc(order, func(a, b int) int { return strings.Compare(l[a].Date, l[b].Date) })
-		for _, i := range order[len(order)/2:] {
-			if len(l[i].Tags) >= 2 {
-				return &l[i]
-			}
-		}
-		return &l[order[len(order)/2]]
-	}
+	middle := middleOf
 	newRecord := func(date string) manifest.Record {
 		return manifest.Record{Slug: "an-inserted-entry", Title: "An inserted entry", Date: date, Hash: strings.Repeat("a", 32), Input: strings.Repeat("b", 32), Words: 400,
 			Tags: []manifest.Tag{{Name: "indexing", Slug: "indexing"}, {Name: "vim", Slug: "vim"}}}
