@@ -56,8 +56,10 @@ type Cache struct {
 	spillRemove string // the spill's name, when it could not be unlinked at once
 	buf         []byte
 	// seen is the size and time of each entry file the last finished Load
-	// looked at (loader.prev), by path relative to the content root.
-	seen map[string]fileStamp
+	// looked at (loader.prev), by path relative to the content root; kept
+	// only once Watch was called.
+	seen  map[string]fileStamp
+	watch bool
 }
 
 // spilled is where an entry's payload is in the spill file.
@@ -74,6 +76,22 @@ func (c *Cache) takeSeen() map[string]fileStamp {
 	s := c.seen
 	c.seen = nil
 	return s
+}
+
+// Watch says the cache serves many Loads of a tree whose changes the
+// caller learns from file events (`axctl dev`): each Load then keeps the
+// size and time of every entry file it looked at, for the next Load's
+// Options.Unchanged. A one-shot sync does not hold them.
+func (c *Cache) Watch() {
+	c.mu.Lock()
+	c.watch = true
+	c.mu.Unlock()
+}
+
+func (c *Cache) watching() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.watch
 }
 
 func (c *Cache) keepSeen(s map[string]fileStamp) {
@@ -124,13 +142,15 @@ func OpenCache(dir string, cfg *Config) (*Cache, error) {
 	if _, err := os.Stat(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("open render cache: %w", err)
 	}
-	c.load()
+	c.load(true)
 	return c, nil
 }
 
-// load reads render.bin (c.mu held or not yet shared).
-func (c *Cache) load() {
-	c.old, c.stale = readTable(c.dir, c.fingerprint), false
+// load reads render.bin (c.mu held or not yet shared); mapped is for the
+// table OpenCache reads, the only one mapped (readTable): those a Save
+// makes stale in `axctl dev` are read into the heap and collected.
+func (c *Cache) load(mapped bool) {
+	c.old, c.stale = readTable(c.dir, c.fingerprint, mapped), false
 	n := 0
 	if c.old != nil {
 		n = len(c.old.offs)
@@ -144,7 +164,7 @@ func (c *Cache) begin() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.stale {
-		c.load()
+		c.load(false)
 	}
 }
 

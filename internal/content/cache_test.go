@@ -239,6 +239,7 @@ func TestUnchangedFilesAreNotRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.Watch()
 	load := func(unchanged func(string) bool) map[string]string {
 		t.Helper()
 		titles := map[string]string{}
@@ -276,5 +277,44 @@ func TestUnchangedFilesAreNotRead(t *testing.T) {
 	problems, err := Load(context.Background(), s.cfg, Options{Cache: c, Unchanged: func(rel string) bool { return rel != "blog/b.md" }}, nil)
 	if err != nil || len(problems) != 1 || !strings.Contains(problems[0].Msg, "does not exist") {
 		t.Fatalf("link to a removed file: %v %v", err, problems)
+	}
+}
+
+// TestStampsKeptOnlyWhenWatching checks that a Cache not told to Watch (a
+// one-shot sync) keeps no file stamps after a Load, and so trusts none:
+// an edit Options.Unchanged does not report is read all the same.
+func TestStampsKeptOnlyWhenWatching(t *testing.T) {
+	for _, watch := range []bool{false, true} {
+		s := newCacheSite(t)
+		c, err := OpenCache(filepath.Join(s.dir, ".axctl", "cache"), s.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if watch {
+			c.Watch()
+		}
+		titles := map[string]string{}
+		load := func() {
+			t.Helper()
+			problems, err := Load(context.Background(), s.cfg, Options{Cache: c, Unchanged: func(string) bool { return true }}, func(e *Entry) error {
+				titles[e.Slug] = e.Record.Title
+				return nil
+			})
+			if err != nil || len(problems) > 0 {
+				t.Fatal(err, problems)
+			}
+			if err := c.Save(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		load()
+		if got := len(c.seen); watch && got == 0 || !watch && got != 0 {
+			t.Errorf("watch=%v: %d stamps kept after a Load", watch, got)
+		}
+		s.write("content/blog/a.md", "---\ntitle: A2\ndate: 2026-01-01\n---\n\nNew body, longer than before.\n")
+		load()
+		if want := map[bool]string{false: "A2", true: "A"}[watch]; titles["a"] != want {
+			t.Errorf("watch=%v: a's title after an unreported edit is %q, want %q", watch, titles["a"], want)
+		}
 	}
 }

@@ -31,6 +31,8 @@ import (
 // of each payload: a lookup finds a path by binary search and reads size
 // and modification time in place; only an entry a Load reuses is decoded,
 // and its strings are substrings of the file's (no copy, no allocation).
+// The table OpenCache reads is mapped, not read, where the system allows
+// (readTable).
 const cacheMagic = "axctl render cache 2\n"
 
 // cacheFile is the file name; render.gob (the format before) is removed
@@ -47,8 +49,12 @@ type table struct {
 }
 
 // readTable reads dir's render.bin for fingerprint fp; nil when there is
-// none, or it is for another fingerprint, or damaged.
-func readTable(dir, fp string) *table {
+// none, or it is for another fingerprint, or damaged. When mapped, the file
+// is mapped read-only where the system allows (mapFile) instead of read
+// into the heap: its bytes then count neither to the live heap nor to the
+// collector's headroom over it, and a mapping lives until the process
+// ends, so a caller reads at most one table that way.
+func readTable(dir, fp string, mapped bool) *table {
 	f, err := os.Open(filepath.Join(dir, cacheFile))
 	if err != nil {
 		return nil
@@ -58,12 +64,33 @@ func readTable(dir, fp string) *table {
 	if err != nil || st.Size() >= 1<<32 {
 		return nil
 	}
+	if mapped {
+		if data, unmap, ok := mapFile(f, st.Size()); ok {
+			t := parseTable(data, fp)
+			if t == nil {
+				unmap() // nothing was cut from it
+				return nil
+			}
+			t.bodies = bodySet(filepath.Join(dir, "bodies"))
+			return t
+		}
+	}
 	var sb strings.Builder
 	sb.Grow(int(st.Size()))
 	if _, err := io.Copy(&sb, f); err != nil {
 		return nil
 	}
-	d := dec{s: sb.String()}
+	t := parseTable(sb.String(), fp)
+	if t != nil {
+		t.bodies = bodySet(filepath.Join(dir, "bodies"))
+	}
+	return t
+}
+
+// parseTable indexes data, a render.bin, for fingerprint fp; nil when it
+// is for another fingerprint or damaged.
+func parseTable(data, fp string) *table {
+	d := dec{s: data}
 	if !strings.HasPrefix(d.s, cacheMagic) {
 		return nil
 	}
@@ -75,7 +102,7 @@ func readTable(dir, fp string) *table {
 	if d.bad || n > uint64(len(d.s)) {
 		return nil
 	}
-	t := &table{data: sb.String(), offs: make([]uint32, 0, n)}
+	t := &table{data: data, offs: make([]uint32, 0, n)}
 	prev := ""
 	for range n {
 		off := len(t.data) - len(d.s)
@@ -94,7 +121,6 @@ func readTable(dir, fp string) *table {
 	if len(d.s) != 0 {
 		return nil
 	}
-	t.bodies = bodySet(filepath.Join(dir, "bodies"))
 	return t
 }
 

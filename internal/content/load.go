@@ -108,7 +108,9 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 	l := &loader{cfg: cfg, tree: tree, static: static, assets: map[string]*Asset{}, r: render.Shared(), cache: opts.Cache}
 	if opts.Cache != nil {
 		opts.Cache.begin()
-		l.seen = map[string]fileStamp{}
+		if opts.Cache.watching() {
+			l.seen = map[string]fileStamp{}
+		}
 		if opts.Unchanged != nil {
 			l.prev, l.unchanged = opts.Cache.takeSeen(), opts.Unchanged
 		} else {

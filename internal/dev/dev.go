@@ -188,6 +188,7 @@ func (s *session) configure(cfg *content.Config) error {
 	if err != nil {
 		return err
 	}
+	cache.Watch() // each sync trusts the file events since the last
 	cfg.Target = "file://" + filepath.ToSlash(filepath.Join(cfg.Dir, filepath.FromSlash(Bucket)))
 	s.cfg, s.cache = cfg, cache
 	return nil

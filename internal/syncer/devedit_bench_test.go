@@ -38,6 +38,7 @@ func BenchmarkDevEdit(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	cache.Watch()
 	bucket, err := store.NewDirStore(filepath.Join(dir, ".axctl", "bucket"))
 	if err != nil {
 		b.Fatal(err)

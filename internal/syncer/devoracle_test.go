@@ -96,6 +96,7 @@ func devOracle(t *testing.T, seed uint64) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		c.Watch()
 		return c
 	}
 	cache := openCache()
