@@ -15,8 +15,12 @@ type file struct {
 	col  *Collection
 	path string // on disk
 	rel  string // relative to the content root, slash-separated
-	slug string
-	ps   pathSlug
+}
+
+// slugs is what f's path says of its slug and date (slugOfPath): made
+// again where the entry is parsed, not held for every file of a Load.
+func (f file) slugs() pathSlug {
+	return slugOfPath(inFolder(path.Clean(filepath.ToSlash(f.col.Folder)), f.rel), f.col.Dates)
 }
 
 // inFolder is rel (relative to the content root) relative to folder.
@@ -89,7 +93,7 @@ func discover(cfg *Config, tree *Tree) ([]file, []Problem, error) {
 					"not published: the collection's own index page (the Worker lists the collection at %s/; links to this file lead there); add it to exclude: to silence this", col.Route)})
 				return nil
 			}
-			files = append(files, file{col: col, path: p, rel: rel, slug: ps.slug, ps: ps})
+			files = append(files, file{col: col, path: p, rel: rel})
 			return nil
 		})
 		if err != nil {

@@ -53,7 +53,7 @@ func FuzzLoadEntry(f *testing.F) {
 		f.Fatal(err)
 	}
 	l := &loader{cfg: cfg, tree: tree, assets: map[string]*Asset{}, r: render.Shared()}
-	fl := file{col: &cfg.Collections[0], path: filepath.Join(blog, "fuzz.md"), rel: "blog/fuzz.md", slug: "fuzz"}
+	fl := file{col: &cfg.Collections[0], path: filepath.Join(blog, "fuzz.md"), rel: "blog/fuzz.md"}
 
 	f.Fuzz(func(t *testing.T, src []byte) {
 		e, problems := l.parse(fl, src)

@@ -153,8 +153,8 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 	go func() { wg.Wait(); close(results) }()
 
 	urls := map[string]string{}
-	aliases := map[string][]*Entry{} // alias → entries claiming it
-	targets := map[string]linkTarget{}
+	aliases := map[string][]*Entry{}   // alias → entries claiming it
+	targets := map[string]linkTarget{} // the entries a link to would warn about
 	var links []entryLinks
 	var fnErr error
 	for {
@@ -182,7 +182,10 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 		}
 		urls[res.e.Record.URL] = res.e.Path
 		e := res.e
-		targets[e.rel] = linkTarget{draft: e.Front.Draft, publish: e.Front.PublishDate, expires: e.Front.Expires}
+		if e.Front.Draft || !e.Front.PublishDate.IsZero() || !e.Front.Expires.IsZero() {
+			// A link to any other entry needs no warning.
+			targets[e.rel] = linkTarget{draft: e.Front.Draft, publish: e.Front.PublishDate, expires: e.Front.Expires}
+		}
 		if len(e.refs) > 0 {
 			links = append(links, entryLinks{path: e.Path, refs: e.refs})
 		}

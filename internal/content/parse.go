@@ -112,7 +112,7 @@ func (l *loader) parseText(f file, src, raw []byte) (*Entry, []Problem) {
 		if _, set := res.Meta["title"]; !set && f.col.Titles == "heading" {
 			res.Meta["title"] = nameTitle(f.rel) // no leading # heading either
 		}
-		front = c.checkSchema(res.Meta, f.col, f.ps)
+		front = c.checkSchema(res.Meta, f.col, f.slugs())
 	}
 	slug, aliases := l.slugOf(f, front, c)
 	for _, rp := range res.Problems {
@@ -200,7 +200,7 @@ func (l *loader) bodyProblems(f file, src []byte, p *Problem) []Problem {
 // from its path's URL keeps that URL as an alias, so links to the file
 // (which resolve by path) still arrive.
 func (l *loader) slugOf(f file, front Frontmatter, c *checker) (string, []string) {
-	ps := f.ps
+	ps := f.slugs()
 	aliases := front.Aliases
 	if front.Slug == "" {
 		if ps.err != nil {
