@@ -213,9 +213,12 @@ func (sc *xmlScan) object() (types.Object, bool) {
 			o.LastModified = &t
 		case "StorageClass":
 			o.StorageClass = types.ObjectStorageClass(text)
+		case "ChecksumAlgorithm": // AWS lists one for every new object
+			o.ChecksumAlgorithm = append(o.ChecksumAlgorithm, types.ChecksumAlgorithm(text))
+		case "ChecksumType":
+			o.ChecksumType = types.ChecksumType(text)
 		default:
-			// ChecksumAlgorithm, ChecksumType and the like: not read here,
-			// so not left as the SDK would fill them.
+			// Not read here, so not left as the SDK would fill it.
 			return o, false
 		}
 	}

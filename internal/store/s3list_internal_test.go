@@ -132,6 +132,12 @@ func page(r *rand.Rand, keys []string, truncated bool) []byte {
 		if r.IntN(2) == 0 {
 			b.WriteString("<StorageClass>STANDARD</StorageClass>")
 		}
+		switch r.IntN(4) { // as AWS lists objects it stored a checksum for
+		case 0:
+			b.WriteString("<ChecksumAlgorithm>CRC64NVME</ChecksumAlgorithm><ChecksumType>FULL_OBJECT</ChecksumType>")
+		case 1:
+			b.WriteString("<ChecksumAlgorithm>CRC32</ChecksumAlgorithm><ChecksumAlgorithm>SHA256</ChecksumAlgorithm><ChecksumType>COMPOSITE</ChecksumType>")
+		}
 		ws()
 		b.WriteString("</Contents>")
 	}
@@ -172,7 +178,9 @@ func TestFastListMatchesSDK(t *testing.T) {
 	base := string(page(r, []string{"a&b", "c"}, true))
 	for name, body := range map[string]string{
 		"owner":          strings.Replace(base, "</Contents>", "<Owner><ID>x</ID></Owner></Contents>", 1),
-		"checksum":       strings.Replace(base, "</Contents>", "<ChecksumAlgorithm>CRC32</ChecksumAlgorithm></Contents>", 1),
+		"restore status": strings.Replace(base, "</Contents>", "<RestoreStatus><IsRestoreInProgress>false</IsRestoreInProgress></RestoreStatus></Contents>", 1),
+		"unknown field":  strings.Replace(base, "</Contents>", "<Color>red</Color></Contents>", 1),
+		"lower-case key": strings.Replace(base, "<Key>c</Key>", "<key>c</key>", 1),
 		"cdata":          strings.Replace(base, "<Key>c</Key>", "<Key><![CDATA[c]]></Key>", 1),
 		"comment":        strings.Replace(base, "<Contents>", "<!-- x --><Contents>", 1),
 		"common prefix":  strings.Replace(base, "</ListBucketResult>", "<CommonPrefixes><Prefix>p/</Prefix></CommonPrefixes></ListBucketResult>", 1),
