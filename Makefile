@@ -62,6 +62,8 @@ test-browser:
 
 lint:
 	$(GO) vet ./...
+	@# the CLI builds for the platforms its users run (syscall fields differ)
+	@for t in darwin/arm64 darwin/amd64 freebsd/amd64 windows/amd64; do GOOS=$${t%/*} GOARCH=$${t#*/} $(GO) build -o /dev/null ./cmd/axctl || { echo "axctl does not build for $$t"; exit 1; }; done
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	@scripts/tools.sh actionlint && $(AXCTL_TOOLS_BIN)/actionlint
 	@scripts/tools.sh staticcheck && $(AXCTL_TOOLS_BIN)/staticcheck ./...
