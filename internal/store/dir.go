@@ -45,6 +45,12 @@ const metaDir = ".meta"
 type DirStore struct {
 	dir string
 	mu  sync.Mutex // serialises check-and-write in Put and Delete
+	// perm is the mode files are created with. Every file ends up 0644;
+	// when the process's umask clears none of those bits (umaskKeeps),
+	// files are created 0644 and not chmod'ed after, else created 0600
+	// and chmod'ed to 0644 before they are renamed or closed.
+	perm  uint32
+	chmod bool
 	// etags remembers, per key, the MD5 of the body file List last read
 	// and the file's identity then (etagStamp): a List that finds the same
 	// file reports the ETag without reading every byte again. Every write
@@ -91,7 +97,25 @@ func NewDirStore(dir string) (*DirStore, error) {
 	if err := os.MkdirAll(filepath.Join(abs, metaDir), 0o755); err != nil {
 		return nil, fmt.Errorf("dir store: %w", err)
 	}
-	return &DirStore{dir: abs}, nil
+	s := &DirStore{dir: abs, perm: 0o600, chmod: true}
+	if umaskKeeps(0o644) {
+		s.perm, s.chmod = 0o644, false
+	}
+	return s, nil
+}
+
+// create creates name, which must not exist, for writing, with the mode
+// of s's files (see DirStore.perm).
+func (s *DirStore) create(name string) (newFile, error) { return createNew(name, s.perm) }
+
+// finish sets f's mode to 0644 when it was not created with it, then
+// closes it, joined with werr (the error of writing it).
+func (s *DirStore) finish(f newFile, werr error) error {
+	var cerr error
+	if s.chmod {
+		cerr = f.Chmod(0o644)
+	}
+	return errors.Join(werr, cerr, f.Close())
 }
 
 // String names the store as a file:// URL.
@@ -293,12 +317,12 @@ func (s *DirStore) PutReader(ctx context.Context, key string, r io.ReadSeeker, s
 // writeSidecar writes the sidecar b to dst: created in place when dst does
 // not exist (see DirStore on a crash meanwhile), else through writeAtomic.
 func (s *DirStore) writeSidecar(dst string, b []byte) error {
-	f, err := createNew(dst)
+	f, err := s.create(dst)
 	if errors.Is(err, fs.ErrNotExist) {
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		if err := mkdirs(filepath.Dir(dst)); err != nil {
 			return err
 		}
-		f, err = createNew(dst)
+		f, err = s.create(dst)
 	}
 	if errors.Is(err, fs.ErrExist) {
 		return s.writeAtomic(dst, b)
@@ -307,7 +331,7 @@ func (s *DirStore) writeSidecar(dst string, b []byte) error {
 		return err
 	}
 	_, werr := f.Write(b)
-	if err := errors.Join(werr, f.Chmod(0o644), f.Close()); err != nil {
+	if err := s.finish(f, werr); err != nil {
 		os.Remove(dst)
 		return err
 	}
@@ -368,7 +392,7 @@ func (s *DirStore) spool(r io.Reader, size int64, want string) (string, error) {
 	} else if got := hex.EncodeToString(h.Sum(nil)); werr == nil && want != "" && got != want {
 		werr = fmt.Errorf("body has MD5 %s, not the %s it had when hashed", got, want)
 	}
-	if err := errors.Join(werr, f.Chmod(0o644), f.Close()); err != nil {
+	if err := s.finish(f, werr); err != nil {
 		os.Remove(tmp)
 		return "", err
 	}
@@ -388,7 +412,7 @@ func (s *DirStore) createTemp() (newFile, string, error) {
 	dir := filepath.Join(s.dir, metaDir)
 	for try := 0; ; try++ {
 		name := filepath.Join(dir, ".tmp-"+strconv.FormatUint(uint64(rand.Uint32()), 10))
-		f, err := createNew(name)
+		f, err := s.create(name)
 		if errors.Is(err, fs.ErrExist) && try < 10000 {
 			continue
 		}
@@ -402,7 +426,7 @@ func (s *DirStore) moveInto(tmp, dst string) error {
 	if renameFile(tmp, dst) == nil {
 		return nil
 	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+	if err := mkdirs(filepath.Dir(dst)); err != nil {
 		os.Remove(tmp)
 		return err
 	}
@@ -411,6 +435,27 @@ func (s *DirStore) moveInto(tmp, dst string) error {
 		return err
 	}
 	return nil
+}
+
+// mkdirs is os.MkdirAll for a directory that is most likely missing while
+// its parent is there (a write into a new folder): it makes dir first and
+// walks up only when that fails, where MkdirAll Lstats dir and then its
+// parent before making it. A name that exists is left to MkdirAll, which
+// tells a directory (nil) from a file (an error).
+func mkdirs(dir string) error {
+	err := os.Mkdir(dir, 0o755)
+	if errors.Is(err, fs.ErrNotExist) {
+		if parent := filepath.Dir(dir); parent != dir {
+			if err := mkdirs(parent); err != nil {
+				return err
+			}
+			err = os.Mkdir(dir, 0o755)
+		}
+	}
+	if errors.Is(err, fs.ErrExist) {
+		return os.MkdirAll(dir, 0o755)
+	}
+	return err
 }
 
 // Delete removes bodies, then sidecars, then directories left empty.

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -169,6 +171,47 @@ func TestDirKeys(t *testing.T) {
 	for _, k := range []string{".metadata/x", "a/.meta/b", ".well-known/x"} {
 		if _, err := s.Put(context.Background(), k, []byte("x"), Attrs{}, Precondition{}); err != nil {
 			t.Errorf("Put(%q): %v", k, err)
+		}
+	}
+}
+
+// TestMkdirs: mkdirs leaves the tree os.MkdirAll would, and fails where
+// it fails (a file in the way, at the name or above it).
+func TestMkdirs(t *testing.T) {
+	for _, rel := range []string{"a", "a/b/c", "x/y", "f", "f/g", "d/f/g", "d/e"} {
+		var got, want error
+		var trees [2][]string
+		for i, mk := range []func(string) error{mkdirs, func(d string) error { return os.MkdirAll(d, 0o755) }} {
+			root := t.TempDir()
+			for _, d := range []string{"x", "d"} {
+				if err := os.Mkdir(filepath.Join(root, d), 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, f := range []string{"f", "d/f"} {
+				if err := os.WriteFile(filepath.Join(root, f), nil, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			err := mk(filepath.Join(root, rel))
+			if i == 0 {
+				got = err
+			} else {
+				want = err
+			}
+			_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+				if err == nil {
+					r, _ := filepath.Rel(root, p)
+					trees[i] = append(trees[i], fmt.Sprintf("%s %v", r, d.IsDir()))
+				}
+				return nil
+			})
+		}
+		if (got == nil) != (want == nil) {
+			t.Errorf("mkdirs(%q) = %v; MkdirAll: %v", rel, got, want)
+		}
+		if fmt.Sprint(trees[0]) != fmt.Sprint(trees[1]) {
+			t.Errorf("mkdirs(%q) left %q; MkdirAll %q", rel, trees[0], trees[1])
 		}
 	}
 }

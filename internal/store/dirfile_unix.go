@@ -17,11 +17,11 @@ type rawFile struct {
 	name string
 }
 
-// createNew creates name, which must not exist, for writing (mode 0600
-// until Chmod).
-func createNew(name string) (newFile, error) {
+// createNew creates name, which must not exist, for writing, with mode
+// perm less the umask.
+func createNew(name string, perm uint32) (newFile, error) {
 	for {
-		fd, err := syscall.Open(name, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_EXCL|syscall.O_CLOEXEC, 0o600)
+		fd, err := syscall.Open(name, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_EXCL|syscall.O_CLOEXEC, perm)
 		if err == syscall.EINTR {
 			continue
 		}
