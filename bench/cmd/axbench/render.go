@@ -78,13 +78,12 @@ func (b *bench) render() error {
 				}
 			}
 		}
-		// keep the last axctl bucket (workerd reads it); drop the rest
-		for _, t := range tools {
-			out := filepath.Join(b.cfg.Work, "render", fmt.Sprintf("%s-%d", t.name, i))
-			if out != axOut || i < b.cfg.Runs-1 {
-				_ = os.RemoveAll(out)
-			}
-		}
+		// Every output stays until the next run moves the work tree aside
+		// (run.go): removing a round's outputs here made the next round's
+		// first contestant (axctl on all cores) create its inodes right
+		// after thousands were freed, which ext4 without a journal charges
+		// in kernel time (docs/benchmarks.md, "session 7 … render CPU per
+		// page"). The last axctl bucket is the one workerd reads.
 	}
 	b.bucket = axOut
 	by := map[string]*tool{}

@@ -63,7 +63,7 @@ func runMain(args []string) error {
 	fl.IntVar(&c.Runs, "runs", 3, "runs per measurement (medians)")
 	fl.IntVar(&c.SyncRuns, "sync-runs", 0, "runs of the S3 syncs (default -runs)")
 	fl.Uint64Var(&c.Seed, "seed", 1, "corpus seed")
-	fl.StringVar(&c.Work, "work", filepath.Join(os.TempDir(), "axbench"), "work directory (emptied)")
+	fl.StringVar(&c.Work, "work", filepath.Join(os.TempDir(), "axbench"), "work directory (the last run's is moved aside, removed when this run ends)")
 	fl.StringVar(&c.Hugo, "hugo", filepath.Join(tools, "hugo"), "hugo binary (v0.165.0, built with -tags withdeploy)")
 	fl.StringVar(&c.Minio, "minio", envOr("AXCTL_MINIO_BIN", filepath.Join(tools, "minio")), "minio binary")
 	fl.IntVar(&c.Cold, "cold", 15, "workerd cold samples")
@@ -102,7 +102,17 @@ func runMain(args []string) error {
 	if c.Work, err = filepath.Abs(c.Work); err != nil {
 		return err
 	}
-	_ = os.RemoveAll(c.Work)
+	// The last run's tree is moved aside and removed when this run ends,
+	// not before it: ext4 without a journal (this machine's) skips every
+	// inode freed in the last 30 s (5 minutes while its inode table block
+	// is dirty) when it allocates one, reading the table for each, so
+	// files created soon after a mass delete cost far more kernel time
+	// (docs/benchmarks.md, "session 7 … render CPU per page").
+	old, err := moveAside(c.Work)
+	if err != nil {
+		return err
+	}
+	defer removeAll(old)
 	if err := os.MkdirAll(filepath.Join(c.Work, "profiles"), 0o755); err != nil {
 		return err
 	}
@@ -141,6 +151,25 @@ func runMain(args []string) error {
 		return fmt.Errorf("%d bound(s) not met: %s", len(b.failed), strings.Join(b.failed, "; "))
 	}
 	return nil
+}
+
+// moveAside renames dir, when it exists, to a new name beside it and
+// returns the names to remove once the run is over: that one and any left
+// by a run that did not end.
+func moveAside(dir string) ([]string, error) {
+	if _, err := os.Lstat(dir); err == nil {
+		to := fmt.Sprintf("%s.old-%d", dir, time.Now().UnixNano())
+		if err := os.Rename(dir, to); err != nil {
+			return nil, err
+		}
+	}
+	return filepath.Glob(dir + ".old-*")
+}
+
+func removeAll(dirs []string) {
+	for _, d := range dirs {
+		_ = os.RemoveAll(d)
+	}
 }
 
 // build compiles axctl the way `make build` does.
