@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 
@@ -53,6 +54,10 @@ type Item struct {
 	Kind Kind
 	Body []byte // nil when Src or Open gives the body
 	Src  string // a body kept on disk (a rendered entry in the cache)
+	// SrcByMD5 says Src is a folder of such bodies, each named by its MD5
+	// (SrcFile): the entries of a sync share one string, where a whole
+	// path each was ~10 MB held through a 100,000-entry sync.
+	SrcByMD5 bool
 	// Open, when set, opens the body at apply time (assets: through the
 	// content root they were hashed from); it is streamed, never held in
 	// memory, and must be Size bytes with this MD5.
@@ -71,6 +76,15 @@ type Item struct {
 	// digest of its listing fields (MetaDigest) is made from Meta only for
 	// an entry the plan rewrites: a no-op makes none.
 	Hash, Input string
+}
+
+// SrcFile is the file holding the body on disk: Src, or with SrcByMD5 the
+// file <MD5>.html in the folder Src ("" when neither gives one).
+func (it *Item) SrcFile() string {
+	if it.SrcByMD5 && it.Src != "" {
+		return it.Src + string(os.PathSeparator) + it.MD5 + ".html"
+	}
+	return it.Src
 }
 
 // metaDigest is the MetaDigest of the metadata Meta makes (zero without Meta).

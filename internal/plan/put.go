@@ -28,10 +28,10 @@ func put(ctx context.Context, s store.Store, a Action) error {
 	rp, streams := s.(store.ReaderPutter)
 	if it.Open == nil {
 		body := it.Body
-		if body == nil && it.Src != "" {
-			b, err := os.ReadFile(it.Src)
+		if src := it.SrcFile(); body == nil && src != "" {
+			b, err := os.ReadFile(src)
 			if err != nil {
-				return fmt.Errorf("read %s: %w", it.Src, err)
+				return fmt.Errorf("read %s: %w", src, err)
 			}
 			body = b
 		}

@@ -52,7 +52,7 @@ func itemBody(it plan.Item) ([]byte, error) {
 		defer r.Close()
 		return io.ReadAll(r)
 	}
-	return os.ReadFile(it.Src)
+	return os.ReadFile(it.SrcFile())
 }
 
 // TestSearchDocsCachedOracle edits, adds, moves and deletes random entries

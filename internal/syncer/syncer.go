@@ -194,7 +194,7 @@ func Validate(ctx context.Context, cfg *content.Config, opts ValidateOptions) (*
 	// The records no longer move: each entry item's metadata is made from
 	// its record in place when the item is written or verified.
 	for _, p := range b.pending {
-		b.Items[p.item].Meta = b.records[p.collection][p.record].Metadata
+		b.loadedItems.at(int(p.item)).Meta = b.records[p.collection][p.record].Metadata
 	}
 	if err := b.manifests(cfg); err != nil {
 		return nil, nil, err
@@ -264,8 +264,10 @@ type Built struct {
 	// bytes are in a temporary file, spill.go); site the bytes of site.json.
 	local map[string]string
 	// loading holds what add appends until every entry is loaded (nil
-	// after).
-	loading *loading
+	// after); loadedItems the entries' and assets' items from then until
+	// manifests puts every item in Items.
+	loading     *loading
+	loadedItems chunks[plan.Item]
 	// spill is the temporary file the manifests and a new search index
 	// are kept in (nil before the manifests are built).
 	spill *spill
@@ -283,6 +285,9 @@ type loading struct {
 	items   chunks[plan.Item]
 	records map[string]*chunks[manifest.Record]
 	pending chunks[pendingDoc]
+	// bodies is the folder of the render cache's bodies, once an entry
+	// named one (plan.Item.SrcByMD5).
+	bodies string
 }
 
 func (b *Built) add(e *content.Entry) error {
@@ -306,6 +311,8 @@ func (b *Built) add(e *content.Entry) error {
 	}
 	if e.HTML != nil {
 		it.MD5 = store.MD5Hex(e.HTML)
+	} else if dir, ok := bodyFolder(e.BodyFile, e.BodyMD5, l.bodies); ok {
+		it.Src, it.SrcByMD5, l.bodies = dir, true, dir
 	}
 	l.items.add(it)
 	for _, a := range e.Assets {
@@ -324,11 +331,27 @@ func (b *Built) add(e *content.Entry) error {
 	return nil
 }
 
-// loaded moves what add appended into b.Items, b.records and b.pending.
+// bodyFolder returns the folder of file when file is <folder>/<md5>.html
+// (a body the render cache keeps, plan.Item.SrcFile), and false when it is
+// not. The folder is last when it is that one, so that every entry's item
+// holds the same string.
+func bodyFolder(file, md5, last string) (string, bool) {
+	name := len(file) - len(md5) - len(".html")
+	if md5 == "" || name < 2 || file[name-1] != os.PathSeparator || file[name:name+len(md5)] != md5 || file[name+len(md5):] != ".html" {
+		return "", false
+	}
+	if dir := file[:name-1]; dir != last {
+		return strings.Clone(dir), true
+	}
+	return last, true
+}
+
+// loaded moves what add appended into b.records and b.pending; the items
+// stay in chunks (loadedItems) until manifests knows every item.
 func (b *Built) loaded() {
 	l := b.loading
 	b.loading = nil
-	b.Items = l.items.flat()
+	b.loadedItems = l.items
 	b.pending = l.pending.flat()
 	for c, recs := range l.records {
 		b.records[c] = recs.flat()
@@ -357,11 +380,20 @@ func (c *chunks[T]) add(v T) {
 // flat returns everything added, in order, in one slice of exactly that
 // length.
 func (c *chunks[T]) flat() []T {
-	out := make([]T, 0, c.n)
+	return c.appendTo(make([]T, 0, c.n))
+}
+
+// appendTo appends everything added, in order, to out.
+func (c *chunks[T]) appendTo(out []T) []T {
 	for _, b := range c.blocks {
 		out = append(out, b...)
 	}
 	return out
+}
+
+// at returns the i-th value added.
+func (c *chunks[T]) at(i int) *T {
+	return &c.blocks[i/chunkLen][i%chunkLen]
 }
 
 // manifests adds the manifests and the search index; with a render cache,
@@ -380,12 +412,19 @@ func (b *Built) manifests(cfg *content.Config) error {
 		return fmt.Errorf("build manifests: %w", err)
 	}
 	slices.SortFunc(items, func(x, y plan.Item) int { return strings.Compare(x.Key, y.Key) })
-	b.Items = append(slices.Grow(b.Items, len(items)), items...)
 	index, err := b.searchItems(searchDir)
 	if err != nil {
 		return err
 	}
 	slices.SortFunc(index, func(x, y plan.Item) int { return strings.Compare(x.Key, y.Key) })
+	// Every item is copied once, into a slice of its final length: the
+	// entries' items flattened, then grown for the manifests and again for
+	// the index, were three copies of 100,000 items (~20 MB each), the
+	// older ones garbage the heap had grown for.
+	b.Items = make([]plan.Item, 0, b.loadedItems.n+len(items)+len(index))
+	b.Items = b.loadedItems.appendTo(b.Items)
+	b.loadedItems = chunks[plan.Item]{}
+	b.Items = append(b.Items, items...)
 	b.Items = append(b.Items, index...)
 	return nil
 }
@@ -453,11 +492,11 @@ func (b *Built) searchIndex(emit func(key string, body []byte) error) error {
 					return add(i, *d)
 				}
 			}
-			it := &b.Items[p.item]
+			it := b.loadedItems.at(int(p.item))
 			body := it.Body
-			if body == nil && it.Src != "" {
+			if src := it.SrcFile(); body == nil && src != "" {
 				var err error
-				if body, err = os.ReadFile(it.Src); err != nil {
+				if body, err = os.ReadFile(src); err != nil {
 					return fmt.Errorf("read rendered body of %s/%s: %w", p.collection, rec.Slug, err)
 				}
 			}
