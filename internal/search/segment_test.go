@@ -81,3 +81,23 @@ func BenchmarkWords(b *testing.B) {
 		}
 	}
 }
+
+// TestIndexDenseMatchesIndexFunc: indexDense finds what
+// strings.IndexFunc(s, dense) finds, on random strings of ASCII, two-,
+// three- and four-byte runes on both sides of U+0E00, dense or not, and
+// bytes that are not UTF-8.
+func TestIndexDenseMatchesIndexFunc(t *testing.T) {
+	pool := []string{"a", " ", ".", "é", "ß", "\u0e00", "\u0e01", "ก", "\u0dff", "東", "京", "ー", "\u3099", "ｶ", "ﾞ", "한", "①", "😀", "\U00020000",
+		"\xe0", "\xe6\x9d", "\xf0\x9f", "\xff", "\xc3", "\x80", "\xbf"}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for i := range 200000 {
+		var b strings.Builder
+		for range rng.IntN(12) {
+			b.WriteString(pool[rng.IntN(len(pool))])
+		}
+		s := b.String()
+		if got, want := indexDense(s), strings.IndexFunc(s, dense); got != want {
+			t.Fatalf("case %d: indexDense(%q) = %d, IndexFunc %d", i, s, got, want)
+		}
+	}
+}

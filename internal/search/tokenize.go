@@ -62,13 +62,23 @@ func fold(b *strings.Builder, s string, dots bool) {
 		for i < len(s) && plain(i) {
 			i++
 		}
-		for _, c := range []byte(s[:i]) {
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			} else if c == '.' && dots {
-				c = ' '
+		// Write the stretch as runs that stay as they are, each byte that
+		// changes (an upper-case letter, a full stop with dots) between.
+		for run := s[:i]; len(run) > 0; {
+			k := 0
+			for k < len(run) && !('A' <= run[k] && run[k] <= 'Z' || dots && run[k] == '.') {
+				k++
 			}
-			b.WriteByte(c)
+			b.WriteString(run[:k])
+			if k == len(run) {
+				break
+			}
+			if c := run[k]; c == '.' {
+				b.WriteByte(' ')
+			} else {
+				b.WriteByte(c + 'a' - 'A')
+			}
+			run = run[k+1:]
 		}
 		s = s[i:]
 		if len(s) == 0 {
@@ -151,7 +161,7 @@ func words(s string) []Word {
 	s = fb.String()
 	out := make([]Word, 0, len(s)/8+1) // English averages over 6 bytes a word and its space
 	for len(s) > 0 {
-		i := strings.IndexFunc(s, dense)
+		i := indexDense(s)
 		if i < 0 {
 			i = len(s)
 		}
@@ -167,6 +177,27 @@ func words(s string) []Word {
 		s = s[j:]
 	}
 	return out
+}
+
+// indexDense is strings.IndexFunc(s, dense) without decoding most of s:
+// every rune dense accepts is U+0E00 or above, so its UTF-8 lead byte is
+// 0xE0 or more, and no byte below that (ASCII, a two-byte rune, any
+// continuation byte) starts one. Where IndexFunc starts a rune at such a
+// byte, so does this, and it reads the same rune there
+// (TestIndexDenseMatchesIndexFunc).
+func indexDense(s string) int {
+	for i := 0; i < len(s); {
+		if s[i] < 0xE0 {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if dense(r) {
+			return i
+		}
+		i += n
+	}
+	return -1
 }
 
 // appendSegmented appends the words of s (folded, no dense run) that UAX
@@ -227,21 +258,7 @@ func asciiWords(out []Word, s string) []Word {
 		if i < 0 || i >= len(s) {
 			return 0
 		}
-		switch c := s[i]; {
-		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
-			return 'L'
-		case '0' <= c && c <= '9':
-			return 'N'
-		case c == '_':
-			return 'E'
-		case c == '.' || c == '\'':
-			return 'B' // MidNumLet, Single_Quote: between letters or digits
-		case c == ':':
-			return 'M' // MidLetter
-		case c == ',' || c == ';':
-			return 'U' // MidNum
-		}
-		return 0
+		return asciiClass[s[i]]
 	}
 	joined := func(i int) bool { // no break between s[i-1] and s[i]
 		a, b := class(i-1), class(i)
@@ -271,6 +288,24 @@ func asciiWords(out []Word, s string) []Word {
 	}
 	return out
 }
+
+// asciiClass is the class asciiWords gives each byte: 'L' a letter, 'N' a
+// digit, 'E' the underscore (ExtendNumLet), 'B' "." and "'" (MidNumLet,
+// Single_Quote: between letters or digits), 'M' ":" (MidLetter), 'U' ","
+// and ";" (MidNum), 0 anything else.
+var asciiClass = func() (t [256]byte) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = 'L', 'L'
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = 'N'
+	}
+	t['_'] = 'E'
+	t['.'], t['\''] = 'B', 'B'
+	t[':'] = 'M'
+	t[','], t[';'] = 'U', 'U'
+	return t
+}()
 
 // appendASCIIWord is keepWordRunes for an ASCII segment.
 func appendASCIIWord(out []Word, seg string) []Word {
