@@ -71,21 +71,22 @@ func (b *Built) manifestDigest(fingerprint string, site manifest.Site, cols []ma
 		if err := put(c); err != nil {
 			return "", err
 		}
-		if err := put(len(recs)); err != nil {
+		if err := put(recs.n); err != nil {
 			return "", err
 		}
 		// Sorted, so that the order entries were loaded in does not matter
 		// (the build's output does not depend on it either).
-		order := make([]int32, len(recs))
+		order := make([]int32, recs.n)
 		for i := range order {
 			order[i] = int32(i)
 		}
-		slices.SortStableFunc(order, func(x, y int32) int { return strings.Compare(recs[x].Slug, recs[y].Slug) })
+		slices.SortStableFunc(order, func(x, y int32) int { return strings.Compare(recs.at(int(x)).Slug, recs.at(int(y)).Slug) })
 		for _, i := range order {
-			if err := put(&recs[i]); err != nil {
+			r := recs.at(int(i))
+			if err := put(r); err != nil {
 				return "", err
 			}
-			if err := put(manifest.Windowed(&recs[i], site.Now)); err != nil {
+			if err := put(manifest.Windowed(r, site.Now)); err != nil {
 				return "", err
 			}
 		}

@@ -193,10 +193,10 @@ func TestManifestsKeptOracle(t *testing.T) {
 					}
 				}
 			}
-			fresh := &Built{records: recs}
+			fresh := &Built{records: chunked(recs)}
 			wantItems, wantErr := fresh.buildManifests(site, keptCols, pageSize, "", "")
 			before := manifestBuilds.Load()
-			b := &Built{records: recs}
+			b := &Built{records: chunked(recs)}
 			gotItems, gotErr := b.buildManifests(site, keptCols, pageSize, dir, "fp")
 			built := manifestBuilds.Load() != before
 			if wantErr != nil || gotErr != nil {
@@ -236,4 +236,16 @@ func TestManifestsKeptOracle(t *testing.T) {
 			t.Fatalf("seed %d: %d kept, %d built: the steps did not exercise both", seed, hits, builds)
 		}
 	}
+}
+
+// chunked holds recs as Built does.
+func chunked(recs map[string][]manifest.Record) map[string]*chunks[manifest.Record] {
+	out := map[string]*chunks[manifest.Record]{}
+	for c, l := range recs {
+		out[c] = &chunks[manifest.Record]{}
+		for _, r := range l {
+			out[c].add(r)
+		}
+	}
+	return out
 }

@@ -25,7 +25,8 @@ func purgeTags(p *plan.Plan, built *Built, old map[string]manifest.Record, shell
 	}
 	tags := map[string]bool{}
 	byKey := map[string]manifest.Record{}
-	for c, recs := range built.records {
+	records := built.flatRecords()
+	for c, recs := range records {
 		for _, r := range recs {
 			r.Collection = c
 			byKey[manifest.EntryKey(c, r.Slug)] = r
@@ -72,7 +73,7 @@ func purgeTags(p *plan.Plan, built *Built, old map[string]manifest.Record, shell
 	for _, a := range p.Uploads {
 		if r, ok := byKey[a.Key]; ok && a.Kind == plan.KindEntry && moved(r, old, a.Key) {
 			if ordered[r.Collection] == nil {
-				ordered[r.Collection] = newestFirst(built.records[r.Collection])
+				ordered[r.Collection] = newestFirst(records[r.Collection])
 			}
 			neighbours(tags, ordered[r.Collection], r)
 		}
@@ -81,7 +82,7 @@ func purgeTags(p *plan.Plan, built *Built, old map[string]manifest.Record, shell
 	// shard record): when the list changes, because another entry was
 	// added, retitled, retagged or removed, the page changes too. Its shard
 	// changed with it, so old holds its previous record.
-	for key, rel := range manifest.RelatedByKey(built.records) {
+	for key, rel := range manifest.RelatedByKey(records) {
 		if o, ok := old[key]; ok && !slices.Equal(o.Related, rel) {
 			c, slug, _ := contract.ParseEntryKey(key)
 			tags[contract.EntryTag(c, slug)] = true

@@ -37,7 +37,7 @@ type searchObject struct {
 func (b *Built) searchDigest() string {
 	lines := make([]string, 0, len(b.pending))
 	for _, p := range b.pending {
-		r := &b.records[p.collection][p.record]
+		r := b.record(p.collection, p.record)
 		lines = append(lines, p.collection+"\x00"+r.Slug+"\x00"+r.Hash+"\n")
 	}
 	slices.Sort(lines)

@@ -171,8 +171,8 @@ func Validate(ctx context.Context, cfg *content.Config, opts ValidateOptions) (*
 	if now.IsZero() {
 		now = time.Now()
 	}
-	b := &Built{records: map[string][]manifest.Record{}, cache: cache, now: now, prepared: opts.Prepared, keepLater: opts.KeepLater,
-		loading: &loading{records: map[string]*chunks[manifest.Record]{}}}
+	b := &Built{records: map[string]*chunks[manifest.Record]{}, cache: cache, now: now, prepared: opts.Prepared, keepLater: opts.KeepLater,
+		loading: &loading{}}
 	warn := func(p content.Problem) { b.Warnings = append(b.Warnings, p) }
 	problems, err := content.Load(ctx, cfg, content.Options{Cache: cache, Warn: warn, Unchanged: opts.Unchanged}, func(e *content.Entry) error {
 		if e.Draft() {
@@ -194,7 +194,7 @@ func Validate(ctx context.Context, cfg *content.Config, opts ValidateOptions) (*
 	// The records no longer move: each entry item's metadata is made from
 	// its record in place when the item is written or verified.
 	for _, p := range b.pending {
-		b.loadedItems.at(int(p.item)).Meta = b.records[p.collection][p.record].Metadata
+		b.loadedItems.at(int(p.item)).Meta = b.record(p.collection, p.record).Metadata
 	}
 	if err := b.manifests(cfg); err != nil {
 		return nil, nil, err
@@ -242,8 +242,11 @@ func (b *Built) KeepIndex() {
 
 // Built is every object the content produces.
 type Built struct {
-	Items   []plan.Item
-	records map[string][]manifest.Record
+	Items []plan.Item
+	// records are the published entries' records by collection, in the
+	// chunks add appended them to: a no-op never needs them in one slice
+	// (flatRecords), and copying 100,000 of them (~30 MB) was at its peak.
+	records map[string]*chunks[manifest.Record]
 	// pending are the published entries the search index reads.
 	pending []pendingDoc
 	// cache keeps each entry's search doc for the next sync (nil: none).
@@ -283,7 +286,6 @@ type Built struct {
 // the collector's write barriers); chunks are copied once, by loaded.
 type loading struct {
 	items   chunks[plan.Item]
-	records map[string]*chunks[manifest.Record]
 	pending chunks[pendingDoc]
 	// bodies is the folder of the render cache's bodies, once an entry
 	// named one (plan.Item.SrcByMD5).
@@ -296,10 +298,10 @@ func (b *Built) add(e *content.Entry) error {
 	// b.records only grows, and nothing reorders it in place (purge sorts
 	// a clone); the item's Meta is set from it once every entry is loaded.
 	col := e.Collection.Name
-	recs := l.records[col]
+	recs := b.records[col]
 	if recs == nil {
 		recs = &chunks[manifest.Record]{}
-		l.records[col] = recs
+		b.records[col] = recs
 	}
 	l.pending.add(pendingDoc{collection: col, record: int32(recs.n), item: int32(l.items.n),
 		path: e.Path, docFile: e.SearchFile})
@@ -346,16 +348,29 @@ func bodyFolder(file, md5, last string) (string, bool) {
 	return last, true
 }
 
-// loaded moves what add appended into b.records and b.pending; the items
-// stay in chunks (loadedItems) until manifests knows every item.
+// loaded moves what add appended into b.pending; the items stay in
+// chunks (loadedItems) until manifests knows every item, the records in
+// theirs.
 func (b *Built) loaded() {
 	l := b.loading
 	b.loading = nil
 	b.loadedItems = l.items
 	b.pending = l.pending.flat()
-	for c, recs := range l.records {
-		b.records[c] = recs.flat()
+}
+
+// record is the i-th record of collection col.
+func (b *Built) record(col string, i int32) *manifest.Record {
+	return b.records[col].at(int(i))
+}
+
+// flatRecords copies the records into one slice per collection, for
+// manifest.BuildEach and the purge (a sync that writes).
+func (b *Built) flatRecords() map[string][]manifest.Record {
+	out := make(map[string][]manifest.Record, len(b.records))
+	for c, recs := range b.records {
+		out[c] = recs.flat()
 	}
+	return out
 }
 
 // chunkLen is the length of a chunk.
@@ -456,7 +471,7 @@ func (b *Built) searchIndex(emit func(key string, body []byte) error) error {
 	}
 	key := func(i int) search.Doc {
 		p := b.pending[i]
-		r := &b.records[p.collection][p.record]
+		r := b.record(p.collection, p.record)
 		return search.Doc{Collection: p.collection, Slug: r.Slug, Date: r.Date}
 	}
 	slices.SortFunc(order, func(x, y int) int { return search.Compare(key(x), key(y)) })
@@ -480,7 +495,7 @@ func (b *Built) searchIndex(emit func(key string, body []byte) error) error {
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, p := range b.pending {
 		g.Go(func() error {
-			rec := b.records[p.collection][p.record]
+			rec := *b.record(p.collection, p.record)
 			if p.docFile != "" && b.prepared != nil {
 				if pd, err := b.prepared.get(p.docFile); err == nil && pd.Collection == p.collection && pd.Slug == rec.Slug {
 					live[i] = search.LiveDoc{P: pd, Date: rec.Date}
