@@ -75,10 +75,10 @@ func NewDoc(collection string, r manifest.Record, body []byte) Doc {
 	// The body's words share the bytes of its folded text; only the key
 	// of each distinct term is copied (a map keeps the key of its last
 	// assignment).
-	terms := Terms(words(text))
-	body0 := make(map[string]int, min(len(terms), maxBodyWords)/4) // a body's distinct terms: about a quarter of its words in the corpus
+	ws := words(text)
+	body0 := make(map[string]int, min(len(ws), maxBodyWords)/4) // a body's distinct terms: about a quarter of its words in the corpus
 	n := 0
-	for _, t := range terms {
+	for t := range termSeq(ws) {
 		if n >= maxBodyWords {
 			break
 		}
