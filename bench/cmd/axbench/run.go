@@ -104,7 +104,7 @@ func runMain(args []string) error {
 	}
 	// The last run's tree is moved aside and removed when this run ends,
 	// not before it: ext4 without a journal (this machine's) skips every
-	// inode freed in the last 30 s (5 minutes while its inode table block
+	// inode freed in the last 60 s (6 minutes while its inode table block
 	// is dirty) when it allocates one, reading the table for each, so
 	// files created soon after a mass delete cost far more kernel time
 	// (docs/benchmarks.md, "session 7 … render CPU per page").
