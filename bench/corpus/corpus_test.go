@@ -99,7 +99,7 @@ func TestValidates(t *testing.T) {
 		t.FailNow()
 	}
 	entries, highlighted, assets := 0, 0, 0
-	for _, it := range built.Items {
+	for it := range built.Items() {
 		switch {
 		case strings.HasPrefix(it.Key, "entries/"):
 			entries++

@@ -161,7 +161,14 @@ var ManagedPrefixes = []string{"assets/", "entries/", "metadata/"}
 // covers their metadata, so the listing alone decides. prev, the records
 // the bucket's manifests held, only refines why an entry is rewritten.
 func Make(local []Item, remote map[string]store.Object, prev map[string]Previous) *Plan {
-	return diff(local, remote, prev, false)
+	return diff([][]Item{local}, remote, prev, false)
+}
+
+// MakeOf is Make of the items of every part, in order: a caller holding
+// them in several slices need not copy them into one (each action points
+// at its item where it is).
+func MakeOf(parts [][]Item, remote map[string]store.Object, prev map[string]Previous) *Plan {
+	return diff(parts, remote, prev, false)
 }
 
 // Mirror plans making remote hold exactly the objects local lists (pull
@@ -171,12 +178,36 @@ func Make(local []Item, remote map[string]store.Object, prev map[string]Previous
 // conditional writes and the apply order keeps a reader of remote
 // consistent while it changes.
 func Mirror(local []Item, remote map[string]store.Object) *Plan {
-	return diff(local, remote, nil, true)
+	return diff([][]Item{local}, remote, nil, true)
 }
 
-func diff(local []Item, remote map[string]store.Object, prev map[string]Previous, mirror bool) *Plan {
+func diff(parts [][]Item, remote map[string]store.Object, prev map[string]Previous, mirror bool) *Plan {
 	p := &Plan{}
-	produced := make(map[string]bool, len(local))
+	n := 0
+	for _, local := range parts {
+		n += len(local)
+	}
+	produced := make(map[string]bool, n)
+	for _, local := range parts {
+		p.diffPart(local, remote, prev, mirror, produced)
+	}
+	owned := Managed
+	if mirror {
+		owned = func(string) bool { return true }
+	}
+	for key := range remote {
+		if produced[key] || !owned(key) {
+			continue
+		}
+		p.Deletes = append(p.Deletes, Action{Key: key, Kind: KindOf(key), Reason: ReasonRemoved})
+	}
+	sortUploads(p.Uploads)
+	sort.Slice(p.Deletes, func(i, j int) bool { return p.Deletes[i].Key < p.Deletes[j].Key })
+	return p
+}
+
+// diffPart adds to p what local's items need, and their keys to produced.
+func (p *Plan) diffPart(local []Item, remote map[string]store.Object, prev map[string]Previous, mirror bool, produced map[string]bool) {
 	for i := range local {
 		it := &local[i]
 		produced[it.Key] = true
@@ -207,19 +238,6 @@ func diff(local []Item, remote map[string]store.Object, prev map[string]Previous
 		}
 		p.Uploads = append(p.Uploads, a)
 	}
-	owned := Managed
-	if mirror {
-		owned = func(string) bool { return true }
-	}
-	for key := range remote {
-		if produced[key] || !owned(key) {
-			continue
-		}
-		p.Deletes = append(p.Deletes, Action{Key: key, Kind: KindOf(key), Reason: ReasonRemoved})
-	}
-	sortUploads(p.Uploads)
-	sort.Slice(p.Deletes, func(i, j int) bool { return p.Deletes[i].Key < p.Deletes[j].Key })
-	return p
 }
 
 // condition is the precondition of a write: a manifest is written only over

@@ -56,7 +56,7 @@ func TestEntryBodyFileDerived(t *testing.T) {
 		}
 		var folder *byte
 		n := 0
-		for _, it := range built.Items {
+		for it := range built.Items() {
 			if it.Kind != plan.KindEntry {
 				continue
 			}

@@ -30,9 +30,9 @@ func searchObjects(t *testing.T, s *site, dir string) map[string]plan.Item {
 		t.Fatal(problems, err)
 	}
 	out := map[string]plan.Item{}
-	for _, it := range built.Items {
+	for it := range built.Items() {
 		if search.IsKey(it.Key) {
-			out[it.Key] = it
+			out[it.Key] = *it
 		}
 	}
 	return out

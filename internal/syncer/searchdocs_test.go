@@ -22,11 +22,11 @@ import (
 func indexBytes(t *testing.T, built *syncer.Built) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
-	for _, it := range built.Items {
+	for it := range built.Items() {
 		if !search.IsKey(it.Key) {
 			continue
 		}
-		b, err := itemBody(it)
+		b, err := itemBody(*it)
 		if err != nil {
 			t.Fatal(err)
 		}

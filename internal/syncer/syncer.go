@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -242,7 +243,12 @@ func (b *Built) KeepIndex() {
 
 // Built is every object the content produces.
 type Built struct {
-	Items []plan.Item
+	// parts hold every item (Items), each once: the entries' and assets'
+	// in the chunks add appended them to, then the manifests', then the
+	// search index's. Copied into one slice, they were ~20 MB more at a
+	// 100,000-entry sync's peak; the plan reads them where they are.
+	parts  [][]plan.Item
+	nitems int
 	// records are the published entries' records by collection, in the
 	// chunks add appended them to: a no-op never needs them in one slice
 	// (flatRecords), and copying 100,000 of them (~30 MB) was at its peak.
@@ -268,7 +274,7 @@ type Built struct {
 	local map[string]string
 	// loading holds what add appends until every entry is loaded (nil
 	// after); loadedItems the entries' and assets' items from then until
-	// manifests puts every item in Items.
+	// manifests puts every item in parts.
 	loading     *loading
 	loadedItems chunks[plan.Item]
 	// spill is the temporary file the manifests and a new search index
@@ -432,17 +438,29 @@ func (b *Built) manifests(cfg *content.Config) error {
 		return err
 	}
 	slices.SortFunc(index, func(x, y plan.Item) int { return strings.Compare(x.Key, y.Key) })
-	// Every item is copied once, into a slice of its final length: the
-	// entries' items flattened, then grown for the manifests and again for
-	// the index, were three copies of 100,000 items (~20 MB each), the
-	// older ones garbage the heap had grown for.
-	b.Items = make([]plan.Item, 0, b.loadedItems.n+len(items)+len(index))
-	b.Items = b.loadedItems.appendTo(b.Items)
+	b.parts = append(b.loadedItems.blocks, items, index)
+	b.nitems = b.loadedItems.n + len(items) + len(index)
 	b.loadedItems = chunks[plan.Item]{}
-	b.Items = append(b.Items, items...)
-	b.Items = append(b.Items, index...)
 	return nil
 }
+
+// Items yields every object the content produces: the entries and their
+// assets in the order they were loaded, then the manifests, then the
+// search index (each sorted by key).
+func (b *Built) Items() iter.Seq[*plan.Item] {
+	return func(yield func(*plan.Item) bool) {
+		for _, part := range b.parts {
+			for i := range part {
+				if !yield(&part[i]) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// Len is the number of objects the content produces.
+func (b *Built) Len() int { return b.nitems }
 
 // docsMade counts the search docs made from entry bodies (tests read it).
 var docsMade atomic.Int64
@@ -455,7 +473,7 @@ type pendingDoc struct {
 	path       string // the entry file, the render cache's key
 	docFile    string // the search doc the render cache kept; "": made from the body
 	record     int32  // index in records[collection]
-	item       int32  // index in Items: the body (Body, or the file Src)
+	item       int32  // index in loadedItems: the body (Body, or the file Src)
 }
 
 // searchIndex builds the search index, reading and indexing the entries in
@@ -672,9 +690,9 @@ func makePlan(ctx context.Context, built *Built, storage store.Store, opts Optio
 	if err != nil {
 		return rep, err
 	}
-	rep.Plan = plan.Make(built.Items, remote, prev)
+	rep.Plan = plan.MakeOf(built.parts, remote, prev)
 	if opts.Verify {
-		if rep.Drift, rep.Heads, err = verify(ctx, storage, built.Items, remote, rep.Plan, opts.Concurrency, seen); err != nil {
+		if rep.Drift, rep.Heads, err = verify(ctx, storage, built.Items(), remote, rep.Plan, opts.Concurrency, seen); err != nil {
 			return rep, err
 		}
 	}

@@ -3,6 +3,7 @@ package syncer
 import (
 	"context"
 	"fmt"
+	"iter"
 	"sort"
 	"sync"
 
@@ -39,7 +40,7 @@ type verdict struct {
 // (at most concurrency at once), compares its attributes with the content's,
 // and adds a put of each object that differs to the plan. It returns the
 // differences, sorted, and the HEADs made.
-func verify(ctx context.Context, storage store.Store, items []plan.Item, remote map[string]store.Object, p *plan.Plan, concurrency int, seen verdicts) ([]Drift, int, error) {
+func verify(ctx context.Context, storage store.Store, items iter.Seq[*plan.Item], remote map[string]store.Object, p *plan.Plan, concurrency int, seen verdicts) ([]Drift, int, error) {
 	planned := make(map[string]bool, len(p.Uploads))
 	for _, a := range p.Uploads {
 		planned[a.Key] = true
@@ -48,8 +49,7 @@ func verify(ctx context.Context, storage store.Store, items []plan.Item, remote 
 	heads := 0
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(concurrency, 1))
-	for i := range items {
-		it := &items[i]
+	for it := range items {
 		obj, ok := remote[it.Key]
 		if !ok || planned[it.Key] {
 			continue
@@ -73,8 +73,7 @@ func verify(ctx context.Context, storage store.Store, items []plan.Item, remote 
 		return nil, heads, err
 	}
 	var out []Drift
-	for i := range items {
-		it := &items[i]
+	for it := range items {
 		obj, ok := remote[it.Key]
 		v, known := seen[it.Key]
 		if !ok || planned[it.Key] || !known || v.etag != obj.ETag || len(v.drift) == 0 {

@@ -118,7 +118,7 @@ func childSync(args []string) error {
 	if len(problems) > 0 {
 		return fmt.Errorf("%d problems, first: %s", len(problems), problems[0])
 	}
-	res := syncResult{ValidateMs: ms(time.Since(t0)), Objects: len(built.Items)}
+	res := syncResult{ValidateMs: ms(time.Since(t0)), Objects: built.Len()}
 	if *mem != "" {
 		if err := writeHeap(*mem); err != nil {
 			return err
