@@ -54,7 +54,11 @@ func verify(ctx context.Context, storage store.Store, items iter.Seq[*plan.Item]
 		if !ok || planned[it.Key] {
 			continue
 		}
-		if v, ok := seen[it.Key]; ok && v.etag == obj.ETag {
+		// The HEADs started below write seen as they end.
+		mu.Lock()
+		v, known := seen[it.Key]
+		mu.Unlock()
+		if known && v.etag == obj.ETag {
 			continue
 		}
 		g.Go(func() error {
