@@ -35,6 +35,26 @@ func TestChunks(t *testing.T) {
 			t.Fatalf("flat[%d] = %d, want %d", i, flat[i], want)
 		}
 	}
+	seen := 0
+	for i, v := range c.all() {
+		if v != c.at(i) || i != seen {
+			t.Fatalf("all: %d-th yield is index %d at %p, at(%d) is %p", seen, i, v, i, c.at(i))
+		}
+		seen++
+		if i == chunkLen+1 {
+			break
+		}
+	}
+	if seen != chunkLen+2 {
+		t.Fatalf("all yielded %d values before the break, want %d", seen, chunkLen+2)
+	}
+	n2 := 0
+	for range c.all() {
+		n2++
+	}
+	if n2 != n {
+		t.Fatalf("all yielded %d values, want %d", n2, n)
+	}
 	if got := c.appendTo([]int{7}); len(got) != n+1 || got[0] != 7 || got[n] != n-1 {
 		t.Fatalf("appendTo: len %d, ends %d %d", len(got), got[0], got[len(got)-1])
 	}

@@ -35,8 +35,8 @@ type searchObject struct {
 
 // searchDigest names the index b's entries make.
 func (b *Built) searchDigest() string {
-	lines := make([]string, 0, len(b.pending))
-	for _, p := range b.pending {
+	lines := make([]string, 0, b.pending.n)
+	for _, p := range b.pending.all() {
 		r := b.record(p.collection, p.record)
 		lines = append(lines, p.collection+"\x00"+r.Slug+"\x00"+r.Hash+"\n")
 	}

@@ -194,13 +194,13 @@ func Validate(ctx context.Context, cfg *content.Config, opts ValidateOptions) (*
 	b.loaded()
 	// The records no longer move: each entry item's metadata is made from
 	// its record in place when the item is written or verified.
-	for _, p := range b.pending {
+	for _, p := range b.pending.all() {
 		b.loadedItems.at(int(p.item)).Meta = b.record(p.collection, p.record).Metadata
 	}
 	if err := b.manifests(cfg); err != nil {
 		return nil, nil, err
 	}
-	b.pending = nil // read by the search index only
+	b.pending = chunks[pendingDoc]{} // read by the search index only
 	if !opts.KeepLater {
 		if err := b.Keep(); err != nil {
 			return nil, nil, err
@@ -253,8 +253,9 @@ type Built struct {
 	// chunks add appended them to: a no-op never needs them in one slice
 	// (flatRecords), and copying 100,000 of them (~30 MB) was at its peak.
 	records map[string]*chunks[manifest.Record]
-	// pending are the published entries the search index reads.
-	pending []pendingDoc
+	// pending are the published entries the search index reads (in the
+	// chunks add appended them to, as the records).
+	pending chunks[pendingDoc]
 	// cache keeps each entry's search doc for the next sync (nil: none).
 	cache *content.Cache
 	now   time.Time
@@ -354,14 +355,13 @@ func bodyFolder(file, md5, last string) (string, bool) {
 	return last, true
 }
 
-// loaded moves what add appended into b.pending; the items stay in
-// chunks (loadedItems) until manifests knows every item, the records in
-// theirs.
+// loaded moves what add appended into b.pending and b.loadedItems (until
+// manifests knows every item), in their chunks, as the records are.
 func (b *Built) loaded() {
 	l := b.loading
 	b.loading = nil
 	b.loadedItems = l.items
-	b.pending = l.pending.flat()
+	b.pending = l.pending
 }
 
 // record is the i-th record of collection col.
@@ -410,6 +410,21 @@ func (c *chunks[T]) appendTo(out []T) []T {
 		out = append(out, b...)
 	}
 	return out
+}
+
+// all yields every value added, in order, with its index.
+func (c *chunks[T]) all() iter.Seq2[int, *T] {
+	return func(yield func(int, *T) bool) {
+		i := 0
+		for _, b := range c.blocks {
+			for j := range b {
+				if !yield(i, &b[j]) {
+					return
+				}
+				i++
+			}
+		}
+	}
 }
 
 // at returns the i-th value added.
@@ -482,13 +497,13 @@ type pendingDoc struct {
 // is indexed from it without reading its body; the docs made here are kept
 // for the next sync.
 func (b *Built) searchIndex(emit func(key string, body []byte) error) error {
-	rank := make([]int, len(b.pending))
-	order := make([]int, len(b.pending))
+	rank := make([]int, b.pending.n)
+	order := make([]int, b.pending.n)
 	for i := range order {
 		order[i] = i
 	}
 	key := func(i int) search.Doc {
-		p := b.pending[i]
+		p := b.pending.at(i)
 		r := b.record(p.collection, p.record)
 		return search.Doc{Collection: p.collection, Slug: r.Slug, Date: r.Date}
 	}
@@ -496,13 +511,13 @@ func (b *Built) searchIndex(emit func(key string, body []byte) error) error {
 	for r, i := range order {
 		rank[i] = r
 	}
-	sb := search.NewBuilder(len(b.pending))
+	sb := search.NewBuilder(b.pending.n)
 	// With prepared docs kept (dev), every doc is prepared and the kept
 	// posting lists are brought up to them (search.Live).
 	var live []search.LiveDoc
 	add := func(i int, d search.Doc) error { return sb.Add(rank[i], d) }
 	if b.prepared != nil {
-		live = make([]search.LiveDoc, len(b.pending))
+		live = make([]search.LiveDoc, b.pending.n)
 		add = func(i int, d search.Doc) error {
 			pd, err := search.Prepare(d)
 			live[i] = search.LiveDoc{P: pd, Date: d.Date}
@@ -511,7 +526,7 @@ func (b *Built) searchIndex(emit func(key string, body []byte) error) error {
 	}
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, p := range b.pending {
+	for i, p := range b.pending.all() {
 		g.Go(func() error {
 			rec := *b.record(p.collection, p.record)
 			if p.docFile != "" && b.prepared != nil {
