@@ -59,3 +59,29 @@ func TestChunks(t *testing.T) {
 		t.Fatalf("appendTo: len %d, ends %d %d", len(got), got[0], got[len(got)-1])
 	}
 }
+
+// TestChunksFlatten checks that flatten moves the values into one slice
+// that at then reads (no second copy on a second call), in order.
+func TestChunksFlatten(t *testing.T) {
+	var c chunks[int]
+	const n = chunkLen + 7
+	for i := range n {
+		c.add(i)
+	}
+	f := c.flatten()
+	if len(f) != n {
+		t.Fatalf("flatten: %d values, want %d", len(f), n)
+	}
+	for i := range n {
+		if f[i] != i || c.at(i) != &f[i] {
+			t.Fatalf("after flatten: [%d] = %d, at %p, the slice's %p", i, f[i], c.at(i), &f[i])
+		}
+	}
+	if g := c.flatten(); &g[0] != &f[0] {
+		t.Fatal("a second flatten copied again")
+	}
+	var empty chunks[int]
+	if got := empty.flatten(); len(got) != 0 {
+		t.Fatalf("flatten of nothing: %v", got)
+	}
+}

@@ -106,7 +106,7 @@ func (b *Built) buildManifests(site manifest.Site, cols []manifest.Collection, p
 	var items []plan.Item
 	var offs []int64
 	b.local = map[string]string{}
-	err = manifest.BuildEach(site, cols, b.flatRecords(), pageSize, func(key string, body []byte) error {
+	err = manifest.BuildEach(site, cols, b.recordSlices(), pageSize, func(key string, body []byte) error {
 		offs = append(offs, sp.off)
 		it, err := sp.item(key, body)
 		if err != nil {

@@ -192,11 +192,6 @@ func Validate(ctx context.Context, cfg *content.Config, opts ValidateOptions) (*
 		return nil, problems, err
 	}
 	b.loaded()
-	// The records no longer move: each entry item's metadata is made from
-	// its record in place when the item is written or verified.
-	for _, p := range b.pending.all() {
-		b.loadedItems.at(int(p.item)).Meta = b.record(p.collection, p.record).Metadata
-	}
 	if err := b.manifests(cfg); err != nil {
 		return nil, nil, err
 	}
@@ -369,8 +364,21 @@ func (b *Built) record(col string, i int32) *manifest.Record {
 	return b.records[col].at(int(i))
 }
 
-// flatRecords copies the records into one slice per collection, for
-// manifest.BuildEach and the purge (a sync that writes).
+// recordSlices makes the records one slice per collection in place, for
+// manifest.BuildEach (a sync whose records changed): copied once, the
+// chunks left to the collector, so that the build does not run beside a
+// second copy. Nothing may point into the chunks yet (the items' Meta is
+// set after the manifests).
+func (b *Built) recordSlices() map[string][]manifest.Record {
+	out := make(map[string][]manifest.Record, len(b.records))
+	for c, recs := range b.records {
+		out[c] = recs.flatten()
+	}
+	return out
+}
+
+// flatRecords copies the records into one slice per collection, for the
+// purge (a sync that writes).
 func (b *Built) flatRecords() map[string][]manifest.Record {
 	out := make(map[string][]manifest.Record, len(b.records))
 	for c, recs := range b.records {
@@ -383,10 +391,11 @@ func (b *Built) flatRecords() map[string][]manifest.Record {
 const chunkLen = 1024
 
 // chunks is a list appended to in fixed-size chunks, so what it holds never
-// moves until flat copies it once.
+// moves until flat copies it once, or flatten moves it into one block.
 type chunks[T any] struct {
 	blocks [][]T
 	n      int
+	single bool // flatten made blocks one block of every value
 }
 
 func (c *chunks[T]) add(v T) {
@@ -429,7 +438,23 @@ func (c *chunks[T]) all() iter.Seq2[int, *T] {
 
 // at returns the i-th value added.
 func (c *chunks[T]) at(i int) *T {
+	if c.single {
+		return &c.blocks[0][i]
+	}
 	return &c.blocks[i/chunkLen][i%chunkLen]
+}
+
+// flatten moves every value into one slice of exactly their number (a
+// copy, unless they are in one already) and returns it; c holds that slice
+// from then on. Nothing may be added after.
+func (c *chunks[T]) flatten() []T {
+	if !c.single {
+		c.blocks, c.single = [][]T{c.flat()}, true
+	}
+	if len(c.blocks) == 0 {
+		return nil
+	}
+	return c.blocks[0]
 }
 
 // manifests adds the manifests and the search index; with a render cache,
@@ -453,6 +478,12 @@ func (b *Built) manifests(cfg *content.Config) error {
 		return err
 	}
 	slices.SortFunc(index, func(x, y plan.Item) int { return strings.Compare(x.Key, y.Key) })
+	// The records no longer move (a build made them one slice each, in
+	// place: recordSlices): each entry item's metadata is made from its
+	// record where it is when the item is written or verified.
+	for _, p := range b.pending.all() {
+		b.loadedItems.at(int(p.item)).Meta = b.record(p.collection, p.record).Metadata
+	}
 	b.parts = append(b.loadedItems.blocks, items, index)
 	b.nitems = b.loadedItems.n + len(items) + len(index)
 	b.loadedItems = chunks[plan.Item]{}
