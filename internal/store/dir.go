@@ -46,9 +46,10 @@ type DirStore struct {
 	dir string
 	mu  sync.Mutex // serialises check-and-write in Put and Delete
 	// perm is the mode files are created with. Every file ends up 0644;
-	// when the process's umask clears none of those bits (umaskKeeps),
-	// files are created 0644 and not chmod'ed after, else created 0600
-	// and chmod'ed to 0644 before they are renamed or closed.
+	// when a file created 0644 keeps that mode (keepsMode: neither the
+	// umask nor a default ACL clears a bit), files are created 0644 and
+	// not chmod'ed after, else created 0600 and chmod'ed to 0644 before
+	// they are renamed or closed.
 	perm  uint32
 	chmod bool
 	// etags remembers, per key, the MD5 of the body file List last read
@@ -97,11 +98,30 @@ func NewDirStore(dir string) (*DirStore, error) {
 	if err := os.MkdirAll(filepath.Join(abs, metaDir), 0o755); err != nil {
 		return nil, fmt.Errorf("dir store: %w", err)
 	}
-	s := &DirStore{dir: abs, perm: 0o600, chmod: true}
-	if umaskKeeps(0o644) {
-		s.perm, s.chmod = 0o644, false
+	s := &DirStore{dir: abs, perm: 0o644}
+	if !s.keepsMode() {
+		s.perm, s.chmod = 0o600, true
 	}
 	return s, nil
+}
+
+// keepsMode reports whether a file created in the meta directory with
+// s.perm gets exactly that mode. The umask and a default ACL on the
+// directory (which the kernel applies in place of the umask, and new
+// folders inherit) both clear bits at creation, so one probe file,
+// created and removed, tells; any error answers false (files are then
+// created 0600 and chmod'ed).
+func (s *DirStore) keepsMode() bool {
+	f, name, err := s.createTemp()
+	if err != nil {
+		return false
+	}
+	defer os.Remove(name)
+	if err := f.Close(); err != nil {
+		return false
+	}
+	fi, err := os.Stat(name)
+	return err == nil && uint32(fi.Mode().Perm()) == s.perm
 }
 
 // create creates name, which must not exist, for writing, with the mode

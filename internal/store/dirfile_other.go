@@ -10,9 +10,5 @@ func createNew(name string, perm uint32) (newFile, error) {
 	return os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, os.FileMode(perm))
 }
 
-// umaskKeeps reports whether files created with perm keep it: not known
-// here, so they are chmod'ed.
-func umaskKeeps(perm uint32) bool { return false }
-
 // renameFile renames the file oldpath to newpath, replacing a file there.
 func renameFile(oldpath, newpath string) error { return os.Rename(oldpath, newpath) }
