@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -337,9 +339,46 @@ func openTarget(ctx context.Context, cfg *content.Config, target string) (store.
 	if err := refusePlaceholder("target", target, "axctl.yaml or --target"); err != nil {
 		return nil, err
 	}
-	storage, err := store.Open(ctx, target, store.OpenOptions{S3: store.S3Options{Endpoint: cfg.S3.Endpoint}})
+	endpoint := cfg.S3.Endpoint
+	if strings.HasPrefix(target, "s3://") && endpoint != "" {
+		if err := checkConfigS3Endpoint(os.Getenv, cfg, endpoint); err != nil {
+			return nil, usage(err)
+		}
+	}
+	storage, err := store.Open(ctx, target, store.OpenOptions{S3: store.S3Options{Endpoint: endpoint}})
 	if err != nil {
 		return nil, usage(err)
 	}
 	return storage, nil
+}
+
+// checkConfigS3Endpoint refuses an s3.endpoint from axctl.yaml that the
+// bucket's credentials must not be sent to. axctl.yaml is content (any
+// merged pull request changes it, and a branch's pull request reaches the
+// plan job with the read-only token): every request to the endpoint is
+// signed with the access key from the environment. So where the
+// environment names an endpoint (AXCTL_S3_ENDPOINT, R2_ACCOUNT_ID,
+// AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL) the config's must be the same; where
+// it names none, the config may only name a loopback server (a local MinIO).
+func checkConfigS3Endpoint(getenv func(string) string, cfg *content.Config, endpoint string) error {
+	var env, from string
+	for _, name := range []string{"AXCTL_S3_ENDPOINT", "R2_ACCOUNT_ID", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"} {
+		if v := getenv(name); v != "" {
+			env, from = v, name
+			if name == "R2_ACCOUNT_ID" {
+				env = "https://" + v + ".r2.cloudflarestorage.com"
+			}
+			break
+		}
+	}
+	if env != "" {
+		if purge.SameEndpoint(endpoint, env) {
+			return nil
+		}
+		return fmt.Errorf("s3.endpoint in %s is %q but the environment's endpoint (%s) is %q: the bucket's credentials go only where the environment says; remove s3.endpoint or make them agree", cfg.Path, endpoint, from, env)
+	}
+	if u, err := url.Parse(endpoint); err == nil && purge.IsLoopback(u.Hostname()) {
+		return nil
+	}
+	return fmt.Errorf("s3.endpoint in %s is %q: axctl.yaml may name only a loopback S3 server (a local MinIO), since every request carries the environment's credentials; set AXCTL_S3_ENDPOINT in the environment for another", cfg.Path, endpoint)
 }
