@@ -30,6 +30,9 @@ import (
 //	symlink FILE T make FILE a symbolic link to T (after every file is written;
 //	               T is taken as is, so it may be absolute or relative)
 //	fifo FILE      make FILE a named pipe
+//	rename FILE N  rename FILE to N after every file is written, each \xNN
+//	               escape in N replaced by that byte (names a txtar header
+//	               cannot hold: line breaks, escape sequences)
 //
 // Other comment lines are prose. An optional "html" file lists
 // "path: fragment" lines that the entry's rendered HTML must contain.
@@ -48,7 +51,7 @@ type testCase struct {
 	html     [][2]string // path, fragment of its HTML
 }
 
-var directives = map[string]bool{"crlf": true, "bom": true, "bytes": true, "pad": true, "symlink": true, "fifo": true}
+var directives = map[string]bool{"crlf": true, "bom": true, "bytes": true, "pad": true, "symlink": true, "fifo": true, "rename": true}
 
 const defaultConfig = `collections:
   - name: blog
@@ -138,7 +141,7 @@ func (tc *testCase) materialize(t testing.TB) string {
 				continue
 			}
 			switch d[0] {
-			case "symlink", "fifo":
+			case "symlink", "fifo", "rename":
 				continue // made below, once every file exists
 			case "crlf":
 				data = bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n"))
@@ -167,6 +170,12 @@ func (tc *testCase) materialize(t testing.TB) string {
 	for _, d := range tc.dirs {
 		arg := strings.Fields(d[1])
 		p := filepath.Join(dir, filepath.FromSlash(arg[0]))
+		if d[0] == "rename" {
+			if err := os.Rename(p, filepath.Join(dir, filepath.FromSlash(string(unescapeBytes(t, []byte(arg[1])))))); err != nil {
+				t.Fatalf("rename %s: %v", d[1], err)
+			}
+			continue
+		}
 		if d[0] != "symlink" && d[0] != "fifo" {
 			continue
 		}

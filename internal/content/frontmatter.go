@@ -20,11 +20,45 @@ type Problem struct {
 	Warning   bool
 }
 
+//
+// Control characters in the path or message (a file named with a line
+// break and "::error::", an escape sequence, a NUL from a link's %00) are
+// written as \xNN or \uNNNN: a problem is one line on a terminal and in a
+// CI log, where a line starting with "::" is a workflow command.
 func (p Problem) String() string {
 	if p.Warning {
-		return fmt.Sprintf("%s:%d:%d: warning: %s", p.Path, p.Line, p.Col, p.Msg)
+		return fmt.Sprintf("%s:%d:%d: warning: %s", Printable(p.Path), p.Line, p.Col, Printable(p.Msg))
 	}
-	return fmt.Sprintf("%s:%d:%d: %s", p.Path, p.Line, p.Col, p.Msg)
+	return fmt.Sprintf("%s:%d:%d: %s", Printable(p.Path), p.Line, p.Col, Printable(p.Msg))
+}
+
+// Printable returns s with every C0 or C1 control character, DEL, U+2028,
+// U+2029 and bidirectional embedding, override or isolate written as a Go
+// escape (\x1b, \u202e), so that printing s cannot break a line, move the
+// cursor or reorder the text around it.
+func Printable(s string) string {
+	i := strings.IndexFunc(s, unprintable)
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.WriteString(s[:i])
+	for _, r := range s[i:] {
+		switch {
+		case !unprintable(r):
+			b.WriteRune(r)
+		case r < 0x100:
+			fmt.Fprintf(&b, "\\x%02x", r)
+		default:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		}
+	}
+	return b.String()
+}
+
+func unprintable(r rune) bool {
+	return r < 0x20 || r >= 0x7f && r <= 0x9f || r == 0x2028 || r == 0x2029 ||
+		r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
 }
 
 // splitWarnings removes the warnings from ps, in order, and hands each to
