@@ -2,7 +2,9 @@ package render
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -15,8 +17,9 @@ import (
 )
 
 // htmlAllowed lists the raw HTML elements an entry may carry and each one's
-// attributes. Nothing else passes: no style attribute, no event handler, no
-// element that runs script or loads a frame, so the Worker's CSP holds.
+// attributes besides htmlGlobal. Nothing else passes: no style attribute, no
+// event handler, no element that runs script or loads a frame, so the
+// Worker's CSP holds.
 var htmlAllowed = map[string][]string{
 	// <a id> and <a name> (written as id) are the anchors READMEs link to.
 	"a": {"href", "title", "id", "name"}, "abbr": {"title"}, "br": nil, "cite": nil,
@@ -28,20 +31,42 @@ var htmlAllowed = map[string][]string{
 	"img": {"src", "alt", "width", "height", "title"},
 	// Tables written in HTML (cells that span, or hold lists).
 	"table": nil, "caption": nil, "thead": nil, "tbody": nil, "tfoot": nil, "tr": nil,
-	"th": {"colspan", "rowspan"}, "td": {"colspan", "rowspan"},
+	"th": {"colspan", "rowspan", "scope"}, "td": {"colspan", "rowspan"},
+	// The containers READMEs wrap their logos, badges and notes in
+	// (<p align="center">, <div>, <h1 align="center">), and lists in cells.
+	"p": nil, "div": nil, "span": nil, "pre": nil, "blockquote": nil,
+	"h1": nil, "h2": nil, "h3": nil, "h4": nil, "h5": nil, "h6": nil,
+	"ul": nil, "ol": {"start"}, "li": nil,
 }
+
+// htmlGlobal are the attributes every allowed element may carry: an anchor
+// id (the same rule as <a id>) and a title.
+var htmlGlobal = []string{"id", "title"}
+
+// htmlDropped are presentational attributes real Markdown carries that
+// refer to the source site's stylesheet or to obsolete HTML (align,
+// class, a table's border) or choose the window a link opens in (target,
+// rel): they are accepted and left out of the page, whose look is the
+// layout's. width and height are dropped the same way on every element but
+// img.
+var htmlDropped = map[string]bool{"class": true, "align": true, "valign": true, "target": true,
+	"rel": true, "border": true, "cellpadding": true, "cellspacing": true, "nowrap": true, "bgcolor": true}
 
 // htmlBlockOnly are allowed elements that may not sit inside a paragraph
 // (the browser would close the paragraph and the output would not be valid).
 var htmlBlockOnly = map[string]bool{"details": true, "summary": true, "figure": true,
 	"figcaption": true, "dl": true, "dt": true, "dd": true, "hr": true, "table": true, "caption": true,
-	"thead": true, "tbody": true, "tfoot": true, "tr": true, "th": true, "td": true}
+	"thead": true, "tbody": true, "tfoot": true, "tr": true, "th": true, "td": true,
+	"p": true, "div": true, "pre": true, "blockquote": true, "h1": true, "h2": true, "h3": true,
+	"h4": true, "h5": true, "h6": true, "ul": true, "ol": true, "li": true}
 
 var htmlVoid = map[string]bool{"br": true, "img": true, "hr": true}
 
 var (
 	reDimension = regexp.MustCompile(`^[0-9]{1,5}$`)
 	reSpan      = regexp.MustCompile(`^[1-9][0-9]{0,2}$`)
+	reStart     = regexp.MustCompile(`^[0-9]{1,9}$`)
+	reScope     = regexp.MustCompile(`^(row|col|rowgroup|colgroup)$`)
 	// reAnchor is an anchor's id as HTML allows it: no space (generated
 	// docs use "--flag" and "#name"), at most 100 characters; escaped when
 	// written.
@@ -58,13 +83,15 @@ var htmlPolicy = func() *bluemonday.Policy {
 	}
 	p.AllowElements(names...)
 	p.AllowNoAttrs().OnElements(names...)
-	p.AllowAttrs("title").OnElements("a", "abbr", "dfn", "img")
+	p.AllowAttrs("title").OnElements(names...)
+	p.AllowAttrs("id").Matching(reAnchor).OnElements(names...)
 	p.AllowAttrs("alt").OnElements("img")
 	p.AllowAttrs("width", "height").Matching(reDimension).OnElements("img")
 	p.AllowAttrs("open").Matching(regexp.MustCompile(`^(|open)$`)).OnElements("details")
 	p.AllowAttrs("href").OnElements("a")
-	p.AllowAttrs("id").Matching(reAnchor).OnElements("a")
 	p.AllowAttrs("colspan", "rowspan").Matching(reSpan).OnElements("th", "td")
+	p.AllowAttrs("scope").Matching(reScope).OnElements("th")
+	p.AllowAttrs("start").Matching(reStart).OnElements("ol")
 	p.AllowAttrs("src").OnElements("img")
 	p.AllowURLSchemes("http", "https", "mailto")
 	p.AllowRelativeURLs(true)
@@ -82,17 +109,32 @@ func allowedList() string {
 	return strings.Join(names, ", ")
 }
 
+// asText is the hint for a refused tag that may be meant as text: in
+// Markdown List<string>, <COPYRIGHT HOLDER> and #include <cstdlib> are
+// tags, which a browser would hide.
+func asText(name string) string {
+	return fmt.Sprintf("; if <%s> is text, write \\<%s or put it in a code span (`<%s>`)", name, name, name)
+}
+
 // openHTML is a raw element left open, closed later in the same container.
 type openHTML struct {
 	name      string
 	off       int
 	container ast.Node
 	bad       bool // its start tag was refused: its end tag is dropped silently
+	// A <p> left open at the end of its HTML block wraps Markdown blocks
+	// (<p align="center">, a blank line, ![logo](x.png), </p>): the
+	// paragraphs inside cannot nest in a <p>, so it is written as a <div>,
+	// and so is its end tag. at is where its start tag sits in the
+	// fragment being written, frag that fragment's number.
+	as       string
+	frag, at int
 }
 
 // rawChecker checks raw HTML tag by tag and writes the tags that pass.
 type rawChecker struct {
 	st      *docState
+	frags   int // fragments checked so far
 	open    []openHTML
 	refused map[string]bool // elements reported once: their end tags are not
 	// ids are the heading ids of the document and the anchor ids written
@@ -125,6 +167,7 @@ func (c *rawChecker) fragment(b []byte, at func(int) int, container ast.Node, in
 	var w bytes.Buffer
 	ok = true
 	pos := 0
+	c.frags++
 	for {
 		tt := z.Next()
 		if tt == html.ErrorToken {
@@ -149,15 +192,26 @@ func (c *rawChecker) fragment(b []byte, at func(int) int, container ast.Node, in
 			c.st.addf(off, "raw HTML %q is not allowed in Markdown", clip(string(raw), 40))
 			ok = false
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
+			n := len(c.open)
 			s, good := c.tag(tok, tt, raw, off, container, inline)
 			ok = ok && good
+			if len(c.open) > n {
+				c.open[n].frag, c.open[n].at = c.frags, w.Len()
+			}
 			w.WriteString(s)
 		}
 	}
 	if !ok {
 		return nil, false
 	}
-	return []byte(htmlPolicy.Sanitize(w.String())), true
+	written := w.Bytes()
+	for i := len(c.open) - 1; i >= 0; i-- { // last first: earlier offsets stay right
+		if o := &c.open[i]; o.frag == c.frags && o.name == "p" && !o.bad {
+			o.as = "div"
+			written = slices.Concat(written[:o.at], []byte("<div"), written[o.at+len("<p"):])
+		}
+	}
+	return []byte(htmlPolicy.Sanitize(string(written))), true
 }
 
 // tag checks one tag against the allowlist and the open-element stack and
@@ -179,13 +233,13 @@ func (c *rawChecker) tag(tok html.Token, tt html.TokenType, raw []byte, off int,
 	}
 	if rawName != "" && rawName[0] >= 'A' && rawName[0] <= 'Z' {
 		c.refused[rawName] = true
-		c.st.addf(off, "component <%s> (MDX/JSX) is not Markdown; for a callout write a GitHub alert instead: \"> [!NOTE]\", \"> [!TIP]\", \"> [!IMPORTANT]\", \"> [!WARNING]\" or \"> [!CAUTION]\" (feature callouts:github)", rawName)
+		c.st.addf(off, "component <%s> (MDX/JSX) is not Markdown; for a callout write a GitHub alert instead: \"> [!NOTE]\", \"> [!TIP]\", \"> [!IMPORTANT]\", \"> [!WARNING]\" or \"> [!CAUTION]\" (feature callouts:github)%s", rawName, asText(rawName))
 		return "", false
 	}
 	attrs, known := htmlAllowed[name]
 	if !known {
 		c.refused[rawName] = true
-		c.st.addf(off, "raw HTML <%s> is not allowed: allowed elements are %s", name, allowedList())
+		c.st.addf(off, "raw HTML <%s> is not allowed: allowed elements are %s%s", name, allowedList(), asText(rawName))
 		return "", false
 	}
 	if inline && htmlBlockOnly[name] {
@@ -201,10 +255,13 @@ func (c *rawChecker) tag(tok html.Token, tt html.TokenType, raw []byte, off int,
 			c.st.addf(off, "raw HTML </%s> closes no open <%s> in the same block", name, name)
 			return "", false
 		}
-		bad := c.open[len(c.open)-1].bad
+		o := c.open[len(c.open)-1]
 		c.open = c.open[:len(c.open)-1]
-		if bad {
+		if o.bad {
 			return "", false
+		}
+		if o.as != "" {
+			return "</" + o.as + ">", true
 		}
 		return "</" + name + ">", true
 	}
@@ -267,6 +324,12 @@ func (c *rawChecker) attr(elem string, allowed []string, a html.Attribute, off i
 		for _, k := range allowed {
 			ok = ok || k == key
 		}
+		for _, k := range htmlGlobal {
+			ok = ok || k == key
+		}
+		if !ok && (htmlDropped[key] || elem != "img" && (key == "width" || key == "height")) {
+			return "", true // presentational: accepted, left out
+		}
 	}
 	if !ok {
 		why := ""
@@ -276,11 +339,13 @@ func (c *rawChecker) attr(elem string, allowed []string, a html.Attribute, off i
 		case key == "style":
 			why = " (the site's CSP forbids inline styles)"
 		}
-		also := "no attributes are allowed on <" + elem + ">"
-		if len(allowed) > 0 {
-			also = "allowed: " + strings.Join(allowed, ", ")
+		list := append([]string(nil), allowed...)
+		for _, g := range htmlGlobal {
+			if !slices.Contains(list, g) {
+				list = append(list, g)
+			}
 		}
-		c.st.addf(off, "raw HTML <%s> attribute %q is not allowed%s; %s", elem, key, why, also)
+		c.st.addf(off, "raw HTML <%s> attribute %q is not allowed%s; allowed: %s", elem, key, why, strings.Join(list, ", "))
 		return "", false
 	}
 	val := a.Val
@@ -294,12 +359,21 @@ func (c *rawChecker) attr(elem string, allowed []string, a html.Attribute, off i
 		}
 		val = string(util.URLEscape(d, false))
 	case "width", "height":
+		if v, px := strings.CutSuffix(val, "px"); px && reDimension.MatchString(v) {
+			val = v // "350px": what a browser reads as 350
+		}
 		if !reDimension.MatchString(val) {
 			c.st.addf(off, "raw HTML <%s> attribute %s=%q must be a number of pixels", elem, key, clip(val, 20))
 			return "", false
 		}
 	case "open":
 		return " open", true
+	case "scope", "start":
+		if re := map[string]*regexp.Regexp{"scope": reScope, "start": reStart}[key]; !re.MatchString(val) {
+			c.st.addf(off, "raw HTML <%s> attribute %s=%q must be %s", elem, key, clip(val, 20),
+				map[string]string{"scope": "row, col, rowgroup or colgroup", "start": "a whole number"}[key])
+			return "", false
+		}
 	case "colspan", "rowspan":
 		if !reSpan.MatchString(val) {
 			c.st.addf(off, "raw HTML <%s> attribute %s=%q must be a number from 1 to 999", elem, key, clip(val, 20))
