@@ -130,6 +130,11 @@ type localRef struct {
 	AssetKey string // "" for a link to another entry (it must still exist)
 	Static   bool   // Path is in the static folder (site-absolute link)
 	Excluded bool   // Path is an entry file its collection leaves out
+	// URL, for a site-absolute link under a collection's route
+	// ("/docs/install/"), is the path the Worker answers it at, canonical
+	// ("/docs/install"); Path is then "". It must be a page of the site
+	// once every entry is loaded (siteLinkProblems).
+	URL string
 	// Line and Col are where the link is, for warnings about its target.
 	Line, Col int
 }
@@ -222,6 +227,9 @@ func (c *Cache) lookup(l *loader, f file, st fileStamp, src []byte) *Entry {
 		return nil
 	}
 	for _, r := range rec.Refs {
+		if r.URL != "" {
+			continue // checked against every entry's URL at the end of each Load
+		}
 		if r.AssetKey == "" {
 			if _, ok := l.known(r.Path); ok {
 				continue // opened by the last Load, unchanged since

@@ -19,7 +19,7 @@ import (
 // The render cache's file, render.bin, is read without reflection and
 // without a decoded copy of what it holds:
 //
-//	magic                          "axctl render cache 2\n"
+//	magic                          "axctl render cache 3\n"
 //	fingerprint                    string
 //	count                          uvarint
 //	count × (uvarint n, payload)   one entry each, sorted by path
@@ -33,7 +33,7 @@ import (
 // and its strings are substrings of the file's (no copy, no allocation).
 // The table OpenCache reads is mapped, not read, where the system allows
 // (readTable).
-const cacheMagic = "axctl render cache 2\n"
+const cacheMagic = "axctl render cache 3\n"
 
 // cacheFile is the file name; render.gob (the format before) is removed
 // when the cache is next written.
@@ -222,6 +222,7 @@ func encodeCached(b []byte, path string, c *cached) []byte {
 		e.str(r.AssetKey)
 		e.bool(r.Static)
 		e.bool(r.Excluded)
+		e.str(r.URL)
 		e.int(int64(r.Line))
 		e.int(int64(r.Col))
 	}
@@ -256,6 +257,7 @@ func decodeCached(payload string) (path string, c cached, err error) {
 			r := &c.Refs[i]
 			r.Path, r.AssetKey = d.str(), d.str()
 			r.Static, r.Excluded = d.bool(), d.bool()
+			r.URL = d.str()
 			r.Line, r.Col = int(d.int()), int(d.int())
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -113,13 +114,21 @@ var (
 )
 
 // site returns the resolver for site-absolute paths in f ("/img/x.png"):
-// a file in the static folder becomes a content-addressed asset like a
-// relative one; a path under a collection's route or one the Worker
+// a Markdown file of the content tree is a link to its entry; a file in
+// the static folder becomes a content-addressed asset like a relative
+// one; a path under a collection's route or one the Worker
 // answers is a page of the site; anything else would 404, so it is an
 // error.
 func (l *loader) site(refs *[]localRef) func(string, int, int) (string, error) {
 	return func(p string, line, col int) (string, error) {
 		rel := strings.TrimPrefix(path.Clean(p), "/")
+		if entryExts[strings.ToLower(path.Ext(rel))] && fs.ValidPath(rel) {
+			// "/doc/coding_standards.md": a Markdown file named from the
+			// content root, as GitHub reads it from the repository's root.
+			if st, err := l.tree.Lstat(rel); err == nil && st.Mode().IsRegular() {
+				return l.entryURL(rel, refs, line, col)
+			}
+		}
 		if l.static != nil && rel != "" && fs.ValidPath(rel) {
 			st, err := l.static.Lstat(rel)
 			if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -135,6 +144,9 @@ func (l *loader) site(refs *[]localRef) func(string, int, int) (string, error) {
 			}
 		}
 		if rel == "" || l.isRoute("/"+rel) {
+			if u := canonicalSitePath(p); l.collectionOf(u) != nil {
+				*refs = append(*refs, localRef{URL: u, Line: line, Col: col})
+			}
 			return p, nil
 		}
 		if l.static == nil {
@@ -146,10 +158,74 @@ func (l *loader) site(refs *[]localRef) func(string, int, int) (string, error) {
 
 var errNoStatic = errors.New("is a site-absolute path outside every collection's route: set static: in axctl.yaml to the folder the file is in (Hugo: static, Jekyll: .), or link the file by a relative path")
 
+// canonicalSitePath is the path the Worker answers a site path p at, as
+// worker/src/canon.js spells it: letters lowercased, empty segments
+// dropped, no trailing "/" ("/Docs//install/" is "/docs/install").
+func canonicalSitePath(p string) string {
+	return path.Clean("/" + strings.ToLower(p))
+}
+
+// collectionOf is the collection whose route the canonical site path u is
+// under, or nil.
+func (l *loader) collectionOf(u string) *Collection {
+	first := firstSegment(u)
+	for i := range l.cfg.Collections {
+		if c := &l.cfg.Collections[i]; c.Route == first && !contract.IsReservedRoute(first) {
+			return c
+		}
+	}
+	return nil
+}
+
+var reArchive = regexp.MustCompile(`^[0-9]{4}(/[0-9]{2})?$`)
+
+// siteLinkProblems (targets by URL) checks the site-absolute links under a collection's
+// route once every entry is loaded: each must be the collection's listing,
+// its feed or an archive (dated collections), an entry's URL (a link to a
+// draft, a scheduled or an expired entry is a warning, as for a relative
+// link) or an alias. Anything else is a link the Worker answers with a
+// 404: an error at the link, never a silent dead link.
+func (l *loader) siteLinkProblems(urls map[string]string, aliases map[string][]*Entry, targets map[string]linkTarget, links []entryLinks, now time.Time) []Problem {
+	var out []Problem
+	for _, el := range links {
+		for _, r := range el.refs {
+			if r.URL == "" {
+				continue
+			}
+			c := l.collectionOf(r.URL)
+			if c == nil {
+				continue
+			}
+			rest := strings.TrimPrefix(strings.TrimPrefix(r.URL, c.Route), "/")
+			dated := c.SortBy != "weight"
+			if file, ok := urls[r.URL]; ok {
+				if t, ok := targets[r.URL]; ok {
+					if why := t.unreachable(now); why != "" {
+						out = append(out, Problem{Path: el.path, Line: max(r.Line, 1), Col: max(r.Col, 1), Warning: true,
+							Msg: fmt.Sprintf("link to %s (%s): the entry is %s, so the link leads to a 404", r.URL, file, why)})
+					}
+				}
+				continue
+			}
+			if rest == "" || dated && (rest == "feed.xml" || reArchive.MatchString(rest)) || len(aliases[r.URL]) > 0 {
+				continue
+			}
+			if rest == "feed.xml" && !dated {
+				out = append(out, Problem{Path: el.path, Line: max(r.Line, 1), Col: max(r.Col, 1),
+					Msg: fmt.Sprintf("link %q: collection %q is undated (sortBy: weight), so it has no feed and the link leads to a 404", r.URL, c.Name)})
+				continue
+			}
+			out = append(out, Problem{Path: el.path, Line: max(r.Line, 1), Col: max(r.Col, 1),
+				Msg: fmt.Sprintf("link %q is under collection %q's route, but no entry has that URL, so it leads to a 404: link the entry's file by a relative path (../x.md), or add the old path to the entry's aliases", r.URL, c.Name)})
+		}
+	}
+	return out
+}
+
 // isRoute says whether p (a site path) is under a collection's route or one
 // of the Worker's own paths.
 func (l *loader) isRoute(p string) bool {
-	first := firstSegment(p)
+	first := firstSegment(strings.ToLower(p)) // the Worker answers /Docs/x with a 301 to /docs/x
 	if contract.IsReservedRoute(first) || contract.IsReservedRoute(p) {
 		return true
 	}
@@ -190,17 +266,11 @@ func linkWarnings(entries map[string]linkTarget, links []entryLinks, now time.Ti
 			if !ok && !r.Excluded {
 				continue
 			}
-			why := ""
-			switch {
-			case r.Excluded:
+			why := t.unreachable(now)
+			if r.Excluded {
 				why = "left out of its collection (exclude: or include: in axctl.yaml)"
-			case t.draft:
-				why = "a draft (draft: true), which is never published"
-			case !t.publish.IsZero() && t.publish.After(now):
-				why = "not published until its publishDate " + t.publish.Format(time.RFC3339)
-			case !t.expires.IsZero() && !t.expires.After(now):
-				why = "expired (expires " + t.expires.Format(time.RFC3339) + ")"
-			default:
+			}
+			if why == "" {
 				continue
 			}
 			out = append(out, Problem{Path: el.path, Line: max(r.Line, 1), Col: max(r.Col, 1), Warning: true,
@@ -214,6 +284,20 @@ func linkWarnings(entries map[string]linkTarget, links []entryLinks, now time.Ti
 type linkTarget struct {
 	draft            bool
 	publish, expires time.Time
+}
+
+// unreachable says why a reader cannot reach the entry at now ("" when
+// they can).
+func (t linkTarget) unreachable(now time.Time) string {
+	switch {
+	case t.draft:
+		return "a draft (draft: true), which is never published"
+	case !t.publish.IsZero() && t.publish.After(now):
+		return "not published until its publishDate " + t.publish.Format(time.RFC3339)
+	case !t.expires.IsZero() && !t.expires.After(now):
+		return "expired (expires " + t.expires.Format(time.RFC3339) + ")"
+	}
+	return ""
 }
 
 type entryLinks struct {

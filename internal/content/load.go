@@ -155,6 +155,7 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 	urls := map[string]string{}
 	aliases := map[string][]*Entry{}   // alias → entries claiming it
 	targets := map[string]linkTarget{} // the entries a link to would warn about
+	byURL := map[string]linkTarget{}   // the same by URL, for site-absolute links
 	var links []entryLinks
 	var fnErr error
 	for {
@@ -185,6 +186,7 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 		if e.Front.Draft || !e.Front.PublishDate.IsZero() || !e.Front.Expires.IsZero() {
 			// A link to any other entry needs no warning.
 			targets[e.rel] = linkTarget{draft: e.Front.Draft, publish: e.Front.PublishDate, expires: e.Front.Expires}
+			byURL[e.Record.URL] = targets[e.rel]
 		}
 		if len(e.refs) > 0 {
 			links = append(links, entryLinks{path: e.Path, refs: e.refs})
@@ -204,7 +206,9 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 	}
 	l.folders.close(tree)
 	problems = append(problems, aliasCollisions(cfg, aliases, urls)...)
-	problems = append(problems, linkWarnings(targets, links, time.Now())...)
+	now := time.Now()
+	problems = append(problems, linkWarnings(targets, links, now)...)
+	problems = append(problems, l.siteLinkProblems(urls, aliases, byURL, links, now)...)
 	SortProblems(problems)
 	return splitWarnings(problems, opts.Warn), fnErr
 }

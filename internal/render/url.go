@@ -88,6 +88,9 @@ func (st *docState) resolve(dest []byte, final, d, shown string, off int, what s
 		st.addf(off, "%s %q %v", what, clip(d, 60), err)
 		return nil
 	}
+	if u.RawQuery != "" && !strings.HasPrefix(resolved, "/assets/") {
+		resolved += "?" + u.RawQuery // /search?q=x: a page's query is part of the link (an asset's name is its bytes)
+	}
 	if u.Fragment != "" {
 		resolved += "#" + u.Fragment
 	}
