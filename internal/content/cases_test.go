@@ -27,6 +27,8 @@ import (
 //	bom FILE       prefix the UTF-8 byte order mark
 //	bytes FILE     replace each \xNN escape by that byte
 //	pad FILE N     append Markdown paragraphs until the file is N bytes
+//	repeat FILE N Q append the Go-quoted string Q N times (shapes whose cost
+//	               shows only at a size an archive should not hold)
 //	symlink FILE T make FILE a symbolic link to T (after every file is written;
 //	               T is taken as is, so it may be absolute or relative)
 //	fifo FILE      make FILE a named pipe
@@ -51,7 +53,7 @@ type testCase struct {
 	html     [][2]string // path, fragment of its HTML
 }
 
-var directives = map[string]bool{"crlf": true, "bom": true, "bytes": true, "pad": true, "symlink": true, "fifo": true, "rename": true}
+var directives = map[string]bool{"crlf": true, "bom": true, "bytes": true, "pad": true, "repeat": true, "symlink": true, "fifo": true, "rename": true}
 
 const defaultConfig = `collections:
   - name: blog
@@ -155,6 +157,17 @@ func (tc *testCase) materialize(t testing.TB) string {
 					t.Fatalf("pad %s: %v", name, err)
 				}
 				data = pad(data, n)
+			case "repeat":
+				n, err := strconv.Atoi(arg[1])
+				if err != nil {
+					t.Fatalf("repeat %s: %v", name, err)
+				}
+				_, q, _ := strings.Cut(strings.TrimPrefix(d[1], arg[0]+" "+arg[1]), " ")
+				s, err := strconv.Unquote(q)
+				if err != nil {
+					t.Fatalf("repeat %s: %s: %v", name, q, err)
+				}
+				data = append(data, bytes.Repeat([]byte(s), n)...)
 			default:
 				t.Fatalf("unknown directive %q", d[0])
 			}

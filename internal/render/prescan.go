@@ -33,6 +33,23 @@ const maxLinkWork = 1 << 28
 // 12 s, the same separated by blank lines 0.3 s).
 const maxRefRun = 5000
 
+// maxLabelWork bounds the lines goldmark walks to read link labels, per
+// entry: each "]" that is not an inline link's "](" (a reference or
+// shortcut link, a footnote reference, a definition's label) makes it copy
+// the label with text.blockReader.Value, which walks back from the
+// paragraph's last line to the label's: closings × lines of the block.
+// "[a]" on each of 125,000 lines of one paragraph took 8 s.
+// 2^28 is about 0.2 s.
+const maxLabelWork = 1 << 28
+
+// maxEmphasisWork bounds goldmark's emphasis matching, per entry: for each
+// "*", "_" or "~" run that can close, it walks back over every delimiter
+// run still open in the block (it keeps no per-kind bottom as cmark does),
+// so the cost grows with the square of the runs in one block: "*_a_**__a"
+// repeated over 250 KB took 7 s, 500 KB 36 s. Counted as the square of
+// each block's runs; one block of 16,384 runs is about 0.2 s.
+const maxEmphasisRuns = 1 << 14
+
 // maxFootnotes bounds footnote definitions: goldmark's footnote list grows
 // faster than quadratically (20,000 took 8 s).
 const maxFootnotes = 1000
@@ -65,8 +82,29 @@ func prescan(src []byte, body int, lim Limits, add func(off int, format string, 
 		tableCols          int // > 0 inside a table
 		tableStart         int
 		scratch            = linkScratches.Get().(*linkScratch)
+		// An inline block as goldmark parses it: the lines of a paragraph,
+		// inside blockquotes too; a list item, a heading and a table row
+		// start a new one.
+		runStart, runLines, runLabels, runDelims int
+		labelWork, emphWork                      int
 	)
 	defer scratch.release()
+	endRun := func() {
+		if runLines == 0 {
+			return
+		}
+		labelWork += runLabels * runLines
+		emphWork += runDelims * runDelims
+		if labelWork > maxLabelWork {
+			add(runStart, "this paragraph's %d link labels \"[…]\" (not inline links) over %d lines cost the Markdown parser too much (labels × lines, at most %d per entry): split the paragraph with blank lines", runLabels, runLines, maxLabelWork)
+			labelWork = -1 << 62 // report once
+		}
+		if emphWork > maxEmphasisRuns*maxEmphasisRuns {
+			add(runStart, "this paragraph's %d runs of \"*\", \"_\" or \"~\" cost the Markdown parser too much (runs squared, at most %d² per entry): split the paragraph with blank lines, or escape them (\\*)", runDelims, maxEmphasisRuns)
+			emphWork = -1 << 62
+		}
+		runLines, runLabels, runDelims = 0, 0, 0
+	}
 	endPara := func() {
 		linkWork += paraLinks * paraLen
 		if linkWork > maxLinkWork && paraLinks > 0 {
@@ -87,6 +125,7 @@ func prescan(src []byte, body int, lim Limits, add func(off int, format string, 
 			if fence == nil {
 				fence = f
 				endPara()
+				endRun()
 			} else if f != nil && f[0] == fence[0] && len(f) >= len(fence) && isBlank(line[bytes.Index(line, f)+len(f):]) {
 				fence = nil
 			}
@@ -95,6 +134,7 @@ func prescan(src []byte, body int, lim Limits, add func(off int, format string, 
 		}
 		if isBlank(line) {
 			endPara()
+			endRun()
 			prev, tableCols = nil, 0
 			continue
 		}
@@ -109,6 +149,16 @@ func prescan(src []byte, body int, lim Limits, add func(off int, format string, 
 		if depth > 0 || isHeading(rest) {
 			endPara()
 		}
+		if listed(line, depth) || isHeading(rest) || tableCols > 0 || isDelimiterRow(rest) || isBlank(rest) {
+			endRun()
+		}
+		if runLines == 0 {
+			runStart = start
+		}
+		runLines++
+		labels, delims := inlineCounts(rest)
+		runLabels += labels
+		runDelims += delims
 		if paraLen == 0 {
 			paraStart = start
 		}
@@ -139,9 +189,47 @@ func prescan(src []byte, body int, lim Limits, add func(off int, format string, 
 			add(tableStart, "this table brings the entry's tables to %d cells (rows × header columns); the limit is %d (limits.tableCells)", cells, lim.TableCells)
 			cellDone = true
 		}
+		if tableCols > 0 {
+			endRun() // a row's cells are their own blocks
+		}
 		prev, prevStart = rest, start
 	}
 	endPara()
+	endRun()
+}
+
+// listed reports whether a line whose containers nest depth deep opens a
+// list item (a marker among its containers, not only ">").
+func listed(line []byte, depth int) bool {
+	if depth == 0 {
+		return false
+	}
+	return depth != bytes.Count(line[:len(line)-len(trimContainers(line))], []byte(">"))
+}
+
+// trimContainers returns line after its blockquote and list markers.
+func trimContainers(line []byte) []byte {
+	_, rest := containers(line)
+	return rest
+}
+
+// inlineCounts returns the "]" on b that do not open an inline link's
+// destination, and the runs of "*", "_" and "~" (escaped or in code spans
+// too: counting more is safe).
+func inlineCounts(b []byte) (labels, delims int) {
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; c {
+		case ']':
+			if i+1 >= len(b) || b[i+1] != '(' {
+				labels++
+			}
+		case '*', '_', '~':
+			if i == 0 || b[i-1] != c {
+				delims++
+			}
+		}
+	}
+	return labels, delims
 }
 
 // linkScratch holds linkOpenings' tables, reused from line to line and,

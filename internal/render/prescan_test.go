@@ -27,6 +27,16 @@ func TestPrescanPassesOrdinaryMarkdown(t *testing.T) {
 		{"angle destinations", strings.Repeat("[a](<x y>) ", 5000) + "\n", ""},
 		{"closed links with parens", strings.Repeat("[a](https://x.example/a_(b)) ", 5000) + "\n", ""},
 		{"quote in code ends", "```\n>>>\n```\n" + strings.Repeat(">", 33) + "\n", "4: blockquotes and lists nest 33 deep"},
+		{"long list of reference links", strings.Repeat("- [a][r] and [b]\n", 30000), ""},
+		{"long blockquote of paragraphs", strings.Repeat("> see [a] and [^n] for *this*\n>\n", 20000), ""},
+		{"table rows with labels and emphasis", "| a | b |\n|---|---|\n" + strings.Repeat("| [x] *y* | snake_case_name |\n", 20000), ""},
+		{"emphasis in many paragraphs", strings.Repeat(strings.Repeat("*a* _b_ ", 400)+"\n\n", 100), ""},
+		{"shortcut labels on lines", strings.Repeat("[a]\n", 20000), "1: this paragraph's 20000 link labels"},
+		{"footnote references on lines", strings.Repeat("x[^1]\n", 20000), "1: this paragraph's 20000 link labels"},
+		{"reference links in a quote", strings.Repeat("> [a][b]\n", 12000), "1: this paragraph's 24000 link labels"},
+		{"unmatched emphasis runs", "x\n" + strings.Repeat("*_a_**__a", 4000) + "\n", "1: this paragraph's 20000 runs"},
+		{"emphasis runs on lines", strings.Repeat("a_b *c\n", 9000), "1: this paragraph's 18000 runs"},
+		{"strikethrough runs add up", strings.Repeat(strings.Repeat("~a ", 8000)+"\n\n", 5), "9: this paragraph's 8000 runs"},
 		{"tilde fence is not closed by backticks", "~~~\n```\n" + strings.Repeat(">", 40) + "\n~~~\n", ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
