@@ -277,7 +277,7 @@ func (r *Renderer) Render(src []byte, opts Options) (res *Result, err error) {
 		res.Meta = map[string]any{}
 	}
 	st.meta = res.Meta
-	pc := parser.NewContext()
+	pc := parser.NewContext(parser.WithIDs(newGithubIDs()))
 	pc.Set(stateKey, st)
 	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 	var buf bytes.Buffer

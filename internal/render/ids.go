@@ -1,0 +1,114 @@
+package render
+
+import (
+	"bytes"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark/ast"
+)
+
+// githubIDs gives headings the ids GitHub gives them (github-slugger, which
+// Hugo's default "github" style, Python-Markdown's toc and most READMEs'
+// links follow): the text lowercased; letters, digits and combining marks
+// of any script kept, and "-" and "_"; each space a "-"; everything else
+// dropped. A repeated id gets "-1", "-2"…; an empty one is "heading".
+// goldmark's default turned "_" into "-" and dropped every non-ASCII
+// letter, so "## `sort_by_label()`" answered #sort-by-label, not the
+// #sort_by_label real trees link to, and a heading in Cyrillic or Chinese
+// became "heading".
+type githubIDs struct {
+	seen map[string]int
+}
+
+func newGithubIDs() *githubIDs { return &githubIDs{seen: map[string]int{}} }
+
+// Generate is parser.IDs.Generate: value is the heading's text as written.
+func (s *githubIDs) Generate(value []byte, kind ast.NodeKind) []byte {
+	id := githubSlug(value)
+	if len(id) == 0 {
+		id = []byte("heading")
+		if kind != ast.KindHeading {
+			id = []byte("id")
+		}
+	}
+	base := string(id)
+	out := base
+	for {
+		if _, taken := s.seen[out]; !taken {
+			break
+		}
+		s.seen[base]++
+		out = base + "-" + strconv.Itoa(s.seen[base])
+	}
+	s.seen[out] = 0
+	return []byte(out)
+}
+
+// Put is parser.IDs.Put: an id given explicitly.
+func (s *githubIDs) Put(value []byte) {
+	s.seen[string(value)] = 0
+}
+
+// githubSlug is github-slugger's slug of the heading text b, after the
+// Markdown around the words is taken away: a link or image keeps its text,
+// an HTML tag and the backticks of code go.
+func githubSlug(b []byte) []byte {
+	b = bytes.TrimSpace(plainHeading(b))
+	out := make([]byte, 0, len(b))
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		b = b[n:]
+		switch {
+		case r == ' ':
+			out = append(out, '-')
+		case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.In(r, unicode.Mn, unicode.Mc, unicode.Me):
+			out = utf8.AppendRune(out, unicode.ToLower(r))
+		}
+	}
+	return out
+}
+
+// plainHeading removes the Markdown syntax that is not text from a heading
+// line: [text](url) and ![alt](url) keep text and alt, <tags> go.
+func plainHeading(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c == '<':
+			if j := indexByteFrom(b, i+1, '>'); j > 0 && isTagStart(b[i+1:]) {
+				i = j
+				continue
+			}
+		case c == ']' && i+1 < len(b) && b[i+1] == '(':
+			if j := indexByteFrom(b, i+2, ')'); j > 0 {
+				i = j
+				continue
+			}
+		case c == '!' && i+1 < len(b) && b[i+1] == '[', c == '[':
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func indexByteFrom(b []byte, from int, c byte) int {
+	for i := from; i < len(b); i++ {
+		if b[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// isTagStart says whether b (after a "<") starts an HTML tag or comment.
+func isTagStart(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	c := b[0]
+	return c == '/' || c == '!' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
