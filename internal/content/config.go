@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -292,12 +293,19 @@ func LoadConfig(path string) (*Config, error) {
 	if !explicit {
 		path = "axctl.yaml"
 	}
-	data, err := os.ReadFile(path)
+	data, err := readConfigFile(path)
 	if errors.Is(err, os.ErrNotExist) && !explicit {
 		return Default(), nil
 	}
 	if err != nil {
-		return nil, &ConfigError{Path: path, Msg: fmt.Sprintf("cannot read config: %v", err)}
+		ce := &ConfigError{Path: path, Msg: fmt.Sprintf("cannot read config: %v", err)}
+		if !errors.Is(err, os.ErrNotExist) {
+			// The file is there and is content a pull request changed (a
+			// link, a pipe): a problem at its start, exit 1, as the content
+			// root's are.
+			ce.Line, ce.Col = 1, 1
+		}
+		return nil, ce
 	}
 	c := &Config{Path: path, Dir: filepath.Dir(path)}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -317,6 +325,43 @@ func LoadConfig(path string) (*Config, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// maxConfigBytes bounds axctl.yaml (a few hundred bytes in practice).
+const maxConfigBytes = 1 << 20
+
+// readConfigFile reads the config as the content tree is read: through an
+// os.Root of its folder, so a symbolic link that leaves the folder
+// (axctl.yaml → /dev/zero, /proc/self/environ, a file elsewhere whose keys
+// the errors would echo) is refused; opened without blocking and required
+// to be a regular file (a FIFO hung validate past any signal); at most
+// maxConfigBytes.
+func readConfigFile(path string) ([]byte, error) {
+	root, err := os.OpenRoot(filepath.Dir(path))
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	f, err := root.OpenFile(filepath.Base(path), os.O_RDONLY|openNonblock, 0)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w (the config must be a file inside its folder: a symbolic link may not leave it)", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("the config %w", notRegular(st.Mode()))
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxConfigBytes+1))
+	if err == nil && len(data) > maxConfigBytes {
+		err = fmt.Errorf("the config is larger than %d bytes", maxConfigBytes)
+	}
+	return data, err
 }
 
 // maxPageSize bounds pageSize: a shard of that many records stays small
