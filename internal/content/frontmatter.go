@@ -20,7 +20,7 @@ type Problem struct {
 	Warning   bool
 }
 
-//
+// String is "path:line:col: message" (with "warning: " before a warning's).
 // Control characters in the path or message (a file named with a line
 // break and "::error::", an escape sequence, a NUL from a link's %00) are
 // written as \xNN or \uNNNN: a problem is one line on a terminal and in a

@@ -102,6 +102,11 @@ func Inspect(dir string) (*Source, error) {
 	case s.readJekyll(&jekyllCollections):
 	}
 	root := filepath.Join(dir, filepath.FromSlash(s.Content))
+	if s.Content != "." {
+		if st, err := os.Lstat(root); err == nil && st.Mode()&fs.ModeSymlink != 0 {
+			return nil, fmt.Errorf("init --from: content root %s is a symbolic link: axctl reads only the folders inside the tree", s.Content)
+		}
+	}
 	names, err := os.ReadDir(root)
 	if err != nil {
 		return nil, fmt.Errorf("init --from: content root: %w", err)
@@ -181,10 +186,29 @@ func indexOnly(dir string) string {
 	return found
 }
 
+// maxSiteFileBytes bounds a site generator's config file.
+const maxSiteFileBytes = 1 << 20
+
+// readSiteFile reads a site generator's config file (hugo.toml,
+// _config.yml) in dir if it is a regular file there: not a symbolic link
+// (its title and baseURL would come from a file outside the tree), not a
+// FIFO or device (the read would never end), at most maxSiteFileBytes.
+func readSiteFile(dir, name string) ([]byte, error) {
+	p := filepath.Join(dir, name)
+	st, err := os.Lstat(p)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() || st.Size() > maxSiteFileBytes {
+		return nil, fmt.Errorf("%s is not a regular file of at most %d bytes", name, maxSiteFileBytes)
+	}
+	return os.ReadFile(p)
+}
+
 // readHugo reads a Hugo site's configuration, if dir holds one.
 func (s *Source) readHugo() bool {
 	for _, name := range []string{"hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml", "config.json"} {
-		data, err := os.ReadFile(filepath.Join(s.Dir, name))
+		data, err := readSiteFile(s.Dir, name)
 		if err != nil {
 			continue
 		}
@@ -220,7 +244,7 @@ func (s *Source) readHugo() bool {
 // readJekyll reads a Jekyll site's _config.yml, if dir holds one.
 func (s *Source) readJekyll(collections *map[string]bool) bool {
 	for _, name := range []string{"_config.yml", "_config.yaml"} {
-		data, err := os.ReadFile(filepath.Join(s.Dir, name))
+		data, err := readSiteFile(s.Dir, name)
 		if err != nil {
 			continue
 		}

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/axctl/axctl/internal/content"
 )
 
 // q quotes s as a YAML scalar when it needs quoting.
@@ -156,7 +158,7 @@ func (s *Source) Report(w io.Writer) {
 				fmt.Fprintf(w, "      … and %d more\n", len(k.Paths)-5)
 				break
 			}
-			fmt.Fprintf(w, "      %s\n", p)
+			fmt.Fprintf(w, "      %s\n", content.Printable(p))
 		}
 	}
 	for _, c := range s.Collections {
