@@ -31,6 +31,7 @@ type Tree struct {
 var (
 	errSymlink    = errors.New("is a symbolic link: axctl reads only regular files inside the content root (copy the file instead of linking it)")
 	errHidden     = errors.New("is hidden (a path segment starts with \".\"): set allowHidden: true in axctl.yaml to publish hidden files")
+	errGit        = errors.New("is inside a .git folder (the repository's own files: its history, and in CI the checkout's credentials): it is never published, allowHidden or not")
 	errNotRegular = errors.New("is not a regular file")
 	errChanged    = errors.New("changed while it was read")
 )
@@ -70,7 +71,21 @@ func (t *Tree) clean(rel string) (string, error) {
 	if !t.allowHidden && isHidden(rel) {
 		return "", errHidden
 	}
+	if isGitPath(rel) {
+		return "", errGit
+	}
 	return rel, nil
+}
+
+// isGitPath reports whether a segment of rel is ".git" in any case (macOS
+// and Windows file systems ignore case).
+func isGitPath(rel string) bool {
+	for seg := range strings.SplitSeq(rel, "/") {
+		if strings.EqualFold(seg, ".git") {
+			return true
+		}
+	}
+	return false
 }
 
 // isHidden reports whether a segment of rel starts with ".".

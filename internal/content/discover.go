@@ -65,7 +65,7 @@ func discover(cfg *Config, tree *Tree) ([]file, []Problem, error) {
 				return err
 			}
 			p := filepath.Join(cfg.Root(), filepath.FromSlash(rel))
-			if strings.HasPrefix(d.Name(), ".") && rel != folder && !cfg.AllowHidden {
+			if strings.HasPrefix(d.Name(), ".") && rel != folder && (!cfg.AllowHidden || strings.EqualFold(d.Name(), ".git")) {
 				if d.IsDir() {
 					return filepath.SkipDir
 				}
