@@ -24,14 +24,16 @@ type corpus struct {
 
 var corpora = []corpus{
 	{name: "hugo",
-		report: []string{"found a Hugo site (hugo.toml)", "static folder static", "mapped: 6 entries in 3 collections",
+		report: []string{"found a Hugo site (hugo.toml)", "static folder static", "mapped: 8 entries in 3 collections",
 			"key summary → description (1 files)", "key expiryDate → expires (1 files)",
 			"3 collection index pages", "content/_index.md", "1 TOML (+++) or JSON frontmatter", "content/posts/toml-post.md",
 			`"categories" not read as "tags": files set both`, "key weight in posts: ignored (1 files): collections are ordered by date",
-			"docs         docs/               2 entries  route /docs, template doc, no dates: sorted by weight, then title",
+			"docs         docs/               3 entries  route /docs, template doc, no dates: sorted by weight, then title",
+			"pages        ./                  2 entries  route /pages", // about.md and the leaf bundle team/index.md
 			"key menu in pages: ignored (1 files)"},
 		keys: []string{"entries/posts/first-post.html", "entries/posts/bundle.html", "entries/docs/install.html",
-			"entries/docs/install/linux-setup.html", "entries/pages/about.html"},
+			"entries/docs/install/linux-setup.html", "entries/pages/about.html",
+			"entries/docs/install/macos.html", "entries/pages/team.html"},
 		alias: map[string]string{"/old/first-post": "/posts/first-post", "/posts/bundle-post": "/posts/bundle"},
 		warns: 1, // the link to a draft
 	},

@@ -30,6 +30,9 @@ func (l *loader) local(f file, refs *[]localRef) func(string, int, int) (string,
 		}
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
+			if page, ok := l.prettyTarget(f.rel, dest); ok {
+				return l.entryURL(page, refs, line, col)
+			}
 			return "", errLocalMissing
 		case err != nil:
 			return "", err
@@ -83,6 +86,46 @@ func (l *loader) entryURL(rel string, refs *[]localRef, line, col int) (string, 
 		return manifest.EntryURL(excluded.Route, ps.slug), nil
 	}
 	return "", errLocalNoEntry
+}
+
+// pageFile is the Markdown file a page's pretty URL names from the content
+// root: rel.md or rel.markdown, or the index file of the folder rel.
+func (l *loader) pageFile(rel string) (string, bool) {
+	rel = strings.TrimSuffix(rel, "/")
+	if rel == "" || !fs.ValidPath(rel) || path.Ext(rel) != "" {
+		return "", false
+	}
+	for _, ext := range []string{".md", ".markdown"} {
+		if st, err := l.tree.Lstat(rel + ext); err == nil && st.Mode().IsRegular() {
+			return rel + ext, true
+		}
+	}
+	if st, err := l.tree.Lstat(rel); err == nil && st.IsDir() {
+		for _, name := range indexNames {
+			if st, err := l.tree.Lstat(path.Join(rel, name)); err == nil && st.Mode().IsRegular() {
+				return path.Join(rel, name), true
+			}
+		}
+	}
+	return "", false
+}
+
+// prettyTarget reads a relative link that names no file as Hugo and MkDocs
+// sites write them: relative to the page's own URL, which is a folder
+// (docs/querying/examples.md is served at …/examples/, so "../basics/"
+// there is docs/querying/basics.md). An index file's URL is its folder, so
+// its links are read from the folder as they are.
+func (l *loader) prettyTarget(from, dest string) (string, bool) {
+	if path.Ext(strings.TrimSuffix(dest, "/")) != "" {
+		return "", false
+	}
+	name := path.Base(from)
+	stem := strings.TrimSuffix(name, path.Ext(name))
+	dir := path.Dir(from)
+	if !isIndexName(stem) {
+		dir = path.Join(dir, stem)
+	}
+	return l.pageFile(path.Join(dir, dest))
 }
 
 // indexNames are the files a directory-style link ("../ubuntu/") may mean,
@@ -141,6 +184,14 @@ func (l *loader) site(refs *[]localRef) func(string, int, int) (string, error) {
 				}
 				*refs = append(*refs, localRef{Path: rel, AssetKey: a.Key, Static: true})
 				return "/" + a.Key, nil
+			}
+		}
+		if page, ok := l.pageFile(rel); ok {
+			// "/about/", "/docs/install/": the page a generator serves at
+			// the path of its file from the content root (Hugo, Jekyll,
+			// MkDocs), wherever axctl serves it (/pages/about).
+			if u, err := l.entryURL(page, refs, line, col); err == nil {
+				return u, nil
 			}
 		}
 		if rel == "" || l.isRoute("/"+rel) {

@@ -130,7 +130,10 @@ func Inspect(dir string) (*Source, error) {
 			s.addCollection(root, used, n[1:], n, "", nil)
 		case skipDirs[n] || strings.HasPrefix(n, "_"):
 			s.skipAll(root, n, "files in folders a site generator does not publish as pages ("+n+"/)")
-		case s.Kind == Plain && indexOnly(filepath.Join(root, n)) != "":
+		case indexOnly(filepath.Join(root, n)) != "":
+			// A top folder holding only its index: a page (a README folder;
+			// Hugo's leaf bundle about/index.md; Jekyll's about/index.md),
+			// not a collection with nothing to list.
 			s.readmes = append(s.readmes, n+"/"+indexOnly(filepath.Join(root, n)))
 			topFiles = true
 		default:
