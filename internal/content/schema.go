@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/render"
 )
@@ -205,6 +207,25 @@ func badChars(s string, multiline bool) string {
 	return ""
 }
 
+// invisibleChar describes the first character of a tag that shows nothing
+// (zero-width space, soft hyphen, word joiner, BOM, Hangul fillers,
+// variation selectors other than the emoji ones, tag characters), or
+// returns "". A tag names a page: "x\u200bx" beside "xx", or a tag of only
+// U+200B, would be pages that look the same, or like nothing. ZWJ and ZWNJ
+// stay allowed (scripts and emoji need them), as do U+200E/U+200F marks.
+func invisibleChar(s string) string {
+	for i, r := range s {
+		switch {
+		case r == 0xad, r == 0x34f, r == 0x115f, r == 0x1160, r == 0x17b4, r == 0x17b5,
+			r >= 0x180b && r <= 0x180f, r == 0x200b, r >= 0x2060 && r <= 0x2064,
+			r >= 0x206a && r <= 0x206f, r == 0x3164, r >= 0xfe00 && r <= 0xfe0d,
+			r == 0xfeff, r == 0xffa0, r >= 0x1d173 && r <= 0x1d17a, r >= 0xe0000 && r <= 0xe007f:
+			return fmt.Sprintf("U+%04X at character %d: a character that shows nothing (a tag that looks like another, or like nothing, would get a page of its own)", r, utf8.RuneCountInString(s[:i])+1)
+		}
+	}
+	return ""
+}
+
 // dateLayouts are the date forms frontmatter may use (docs/config.md): RFC
 // 3339 and YYYY-MM-DD, Jekyll's "2006-01-02 15:04:05 +0200", and the other
 // forms Hugo accepts (its cast.StringToDate list). A time without a zone is
@@ -281,6 +302,10 @@ func (c *checker) tags(m map[string]any) []string {
 			c.atValue([]string{"tags", fmt.Sprintf("#%d", i)}, "tag %d is longer than 64 characters", i+1)
 		case badChars(s, false) != "":
 			c.atValue([]string{"tags", fmt.Sprintf("#%d", i)}, "tag %d contains %s", i+1, badChars(s, false))
+		case invisibleChar(s) != "":
+			c.atValue([]string{"tags", fmt.Sprintf("#%d", i)}, "tag %d contains %s", i+1, invisibleChar(s))
+		case !norm.NFC.IsNormalString(s):
+			c.atValue([]string{"tags", fmt.Sprintf("#%d", i)}, "tag %d is not in Unicode NFC form (%+q is written %+q): a tag that looks like another would get a page of its own; write each accented letter as one character", i+1, s, norm.NFC.String(s))
 		default:
 			if j, dup := seen[TagSlug(s)]; dup {
 				c.atValue([]string{"tags", fmt.Sprintf("#%d", i)}, "tag %q repeats tag %d", s, j+1)
