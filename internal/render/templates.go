@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"regexp"
 
 	"github.com/yuin/goldmark/ast"
@@ -31,6 +32,7 @@ func warnTemplates(doc ast.Node, src []byte, st *docState) {
 		for i := 0; i < lines.Len(); i++ {
 			seg := lines.At(i)
 			line := blankCodeSpans(seg.Value(src))
+			warnForeign(line, seg.Start, n.Kind() == ast.KindParagraph, st)
 			for _, m := range templateRe.FindAllIndex(line, -1) {
 				what := "template expression"
 				switch s := line[m[0]:m[1]]; {
@@ -44,6 +46,42 @@ func warnTemplates(doc ast.Node, src []byte, st *docState) {
 		}
 		return ast.WalkSkipChildren, nil
 	})
+}
+
+var (
+	// wikiRe finds an Obsidian or wiki link ([[Page]], [[Page#Part|text]],
+	// ![[image.png]]), not a Markdown link whose text is in brackets
+	// ([[1]](url), [[x]][ref]).
+	wikiRe = regexp.MustCompile(`!?\[\[[^\[\]\n]+\]\]`)
+	// admonitionRe finds the line that opens or closes a block of another
+	// tool's callout syntax: MkDocs (!!! note, ??? tip) and Docusaurus or
+	// VuePress (:::note, :::).
+	admonitionRe = regexp.MustCompile(`^(?:(?:!!!|\?\?\?\+?)[ \t]+|:::[ \t]*)[A-Za-z]`)
+	// mdxRe finds an MDX import or export statement.
+	mdxRe = regexp.MustCompile(`^(?:import\s+[\w{}*,\s]+\s+from\s+['"][^'"]+['"]|export\s+(?:default|const|function)\b)`)
+)
+
+// warnForeign warns about the syntax of other Markdown tools in a line of
+// prose that CommonMark shows as text (or, for MDX, as a paragraph of
+// code), so nothing is lost without a word: wiki links, MkDocs and
+// Docusaurus admonitions, MDX imports and exports.
+func warnForeign(line []byte, start int, para bool, st *docState) {
+	line = bytes.TrimRight(line, "\r\n")
+	for _, m := range wikiRe.FindAllIndex(line, -1) {
+		if m[1] < len(line) && (line[m[1]] == '(' || line[m[1]] == '[' || line[m[1]] == ':') {
+			continue // a Markdown link or reference whose text is [x]
+		}
+		st.warnf(start+m[0], "wiki link %q is not Markdown: the page shows it as written, not as a link (write [text](file.md), or ![alt](image.png) for an embed)", clip(string(line[m[0]:m[1]]), 60))
+	}
+	if !para {
+		return
+	}
+	if m := admonitionRe.Find(line); m != nil {
+		st.warnf(start, "%q is another tool's admonition syntax (MkDocs, Docusaurus), not Markdown: the page shows it as text (write a GitHub alert, \"> [!NOTE]\" and its lines quoted with \">\"; feature callouts:github)", clip(string(line), 40))
+	}
+	if m := mdxRe.Find(line); m != nil {
+		st.warnf(start, "MDX statement %q is not Markdown: the page shows it as text (remove it; the components it brings in are not carried)", clip(string(line), 60))
+	}
 }
 
 // blankCodeSpans returns line with every `code span` replaced by spaces
