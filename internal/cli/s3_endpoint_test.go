@@ -28,6 +28,8 @@ func TestConfigS3EndpointCannotTakeTheKeys(t *testing.T) {
 			map[string]string{"AXCTL_S3_ENDPOINT": "https://s3.example"}, "environment's endpoint (AXCTL_S3_ENDPOINT)", false, ExitUsage},
 		{"config against AWS_ENDPOINT_URL", func(evil string) string { return evil },
 			map[string]string{"AWS_ENDPOINT_URL": "https://s3.example"}, "environment's endpoint (AWS_ENDPOINT_URL)", false, ExitUsage},
+		{"env endpoint with user information", func(evil string) string { return evil },
+			map[string]string{"AXCTL_S3_ENDPOINT": "https://user:pw-in-env@s3.example"}, `is "https://user:xxxxx@s3.example"`, false, ExitUsage},
 		{"no env, not loopback", func(string) string { return "https://s3.evil.example" },
 			nil, "may name only a loopback S3 server", false, ExitUsage},
 		{"agrees with AXCTL_S3_ENDPOINT", func(evil string) string { return evil + "/" },
@@ -62,6 +64,9 @@ func TestConfigS3EndpointCannotTakeTheKeys(t *testing.T) {
 					t.Errorf("the agreed endpoint got %d requests (%q), want signed ones", len(got), got)
 				}
 				return
+			}
+			if strings.Contains(r.out+r.errOut, "pw-in-env") {
+				t.Errorf("the environment's endpoint password is in the output:\n%s", r.errOut)
 			}
 			if !strings.Contains(r.errOut, tc.want) {
 				t.Errorf("stderr does not say %q:\n%s", tc.want, r.errOut)

@@ -375,6 +375,9 @@ func checkConfigS3Endpoint(getenv func(string) string, cfg *content.Config, endp
 		if purge.SameEndpoint(endpoint, env) {
 			return nil
 		}
+		if u, err := url.Parse(env); err == nil && u.User != nil {
+			env = u.Redacted() // the environment's value is not axctl's to print whole
+		}
 		return fmt.Errorf("s3.endpoint in %s is %q but the environment's endpoint (%s) is %q: the bucket's credentials go only where the environment says; remove s3.endpoint or make them agree", cfg.Path, endpoint, from, env)
 	}
 	if u, err := url.Parse(endpoint); err == nil && purge.IsLoopback(u.Hostname()) {
