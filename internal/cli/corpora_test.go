@@ -53,6 +53,17 @@ var corpora = []corpus{
 			"key mood in blog: ignored (2 files)"},
 		keys: []string{"entries/blog/2024/03/arrival.html", "entries/blog/2024/03/market.html"},
 	},
+	{name: "obsidian",
+		// An Obsidian vault: frontmatter without titles (the file name or
+		// the leading heading is the title) and aliases that are other
+		// names of a note, not URLs (ignored, listed); the wiki link is a
+		// warning.
+		report: []string{"found a plain Markdown tree", "mapped: 3 entries in 2 collections",
+			"2 aliases that are other names of a note (Obsidian), not old URLs: the key is ignored",
+			"key aliases in daily-notes: ignored (2 files)", "key cssclasses in daily-notes: ignored (1 files)"},
+		keys:  []string{"entries/daily-notes/garden-plan.html", "entries/daily-notes/seed-list.html", "entries/pages/welcome.html"},
+		warns: 1,
+	},
 	{name: "plain",
 		// Recipes/Untitled.md has no frontmatter: titles: heading makes it an
 		// entry (titled by its file name), and half the folder undated makes

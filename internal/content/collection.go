@@ -91,7 +91,8 @@ func (c *Config) checkOptions(col *Collection) error {
 		}
 	}
 	for _, k := range col.IgnoreKeys {
-		if col.reads(k) || col.Keys[k] != "" {
+		// aliases may be ignored: Obsidian's name a note, they are not URLs.
+		if col.reads(k) && k != "aliases" || col.Keys[k] != "" {
 			return c.errorAt(col, "ignoreKeys: %q is a key axctl reads; it cannot be ignored", k)
 		}
 	}

@@ -135,6 +135,12 @@ func (s *Source) classify(c *FromCollection, rel, p string) (fromFile, bool) {
 	if !ok {
 		m = nil // validate reports the YAML problem with its position
 	}
+	if ok && m["title"] == nil {
+		// Frontmatter without a title (an Obsidian note, a Jekyll post
+		// titled by its file name): the leading # heading, else the
+		// file name.
+		c.Titles = "heading"
+	}
 	if m["published"] == false {
 		s.exclude(c, rel, p, "unpublished pages (published: false)")
 		return fromFile{}, false
@@ -217,6 +223,12 @@ func (s *Source) mapKeys(c *FromCollection, files []fromFile) {
 	}
 	c.Keys = map[string]string{}
 	for _, k := range sortedKeys(c.keyFiles) {
+		if k == "aliases" && s.namesNotURLs(files) {
+			// Obsidian's aliases are other names of a note ("Doggo",
+			// "How to/Embed files"), not old URLs: not read as such.
+			c.IgnoreKeys = append(c.IgnoreKeys, k)
+			continue
+		}
 		if content.IsModelKey(k) || k == "weight" && c.SortBy == contract.SortWeight {
 			continue
 		}
@@ -292,6 +304,30 @@ func (s *Source) servable(c *FromCollection, v any) bool {
 		}
 	}
 	return true
+}
+
+// namesNotURLs says whether some file's aliases are names rather than
+// site paths (a space or a comma in one: Obsidian's "aliases: Doggo,
+// Woofer", "How to/Embed files"); each such file is reported.
+func (s *Source) namesNotURLs(files []fromFile) bool {
+	found := false
+	for _, f := range files {
+		list, ok := f.front["aliases"].([]any)
+		if str, isStr := f.front["aliases"].(string); isStr {
+			list, ok = []any{str}, true
+		}
+		if !ok {
+			continue
+		}
+		for _, a := range list {
+			if str, isStr := a.(string); isStr && strings.ContainsAny(str, " ,") {
+				s.skip("aliases that are other names of a note (Obsidian), not old URLs: the key is ignored", f.path)
+				found = true
+				break
+			}
+		}
+	}
+	return found
 }
 
 // sortedKeys returns the keys of m in order.

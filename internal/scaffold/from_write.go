@@ -67,7 +67,7 @@ func (s *Source) Config() []byte {
 			fmt.Fprintf(&b, "    dates: %s\n", c.Dates)
 		}
 		if c.Titles != "" {
-			fmt.Fprintf(&b, "    titles: %s   # files without frontmatter: the title is the leading # heading\n", c.Titles)
+			fmt.Fprintf(&b, "    titles: %s   # files without a title: the leading # heading, else the file name\n", c.Titles)
 		}
 		if c.SortBy != "" {
 			fmt.Fprintf(&b, "    sortBy: %s   # pages without dates: by weight, then title\n", c.SortBy)
