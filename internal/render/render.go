@@ -312,7 +312,7 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 	if st.opts.DropTitleHeading {
 		dropTitleHeading(doc, src, st.meta)
 	}
-	warnTemplates(doc, src, st)
+	warnTemplates(doc, src, st, func(label []byte) bool { _, ok := pc.Reference(util.ToLinkReference(label)); return ok })
 	warnUnclosedFence(doc, src, st)
 	var refused []*ast.AutoLink
 	var replaced [][2]ast.Node // raw HTML node, its checked form (nil: dropped)

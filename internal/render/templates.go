@@ -16,7 +16,7 @@ var templateRe = regexp.MustCompile(`\{\{[<%].*?[>%]\}\}|\{%.*?%\}|\{\{.*?\}\}`)
 // warnTemplates warns, at each occurrence, about template syntax in the
 // text of doc (not in code blocks or code spans): the page would show it
 // as written.
-func warnTemplates(doc ast.Node, src []byte, st *docState) {
+func warnTemplates(doc ast.Node, src []byte, st *docState, isRef func([]byte) bool) {
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -32,7 +32,7 @@ func warnTemplates(doc ast.Node, src []byte, st *docState) {
 		for i := 0; i < lines.Len(); i++ {
 			seg := lines.At(i)
 			line := blankCodeSpans(seg.Value(src))
-			warnForeign(line, seg.Start, n.Kind() == ast.KindParagraph, st)
+			warnForeign(line, seg.Start, n.Kind() == ast.KindParagraph, st, isRef)
 			for _, m := range templateRe.FindAllIndex(line, -1) {
 				what := "template expression"
 				switch s := line[m[0]:m[1]]; {
@@ -65,11 +65,23 @@ var (
 // prose that CommonMark shows as text (or, for MDX, as a paragraph of
 // code), so nothing is lost without a word: wiki links, MkDocs and
 // Docusaurus admonitions, MDX imports and exports.
-func warnForeign(line []byte, start int, para bool, st *docState) {
+func warnForeign(line []byte, start int, para bool, st *docState, isRef func([]byte) bool) {
 	line = bytes.TrimRight(line, "\r\n")
 	for _, m := range wikiRe.FindAllIndex(line, -1) {
 		if m[1] < len(line) && (line[m[1]] == '(' || line[m[1]] == '[' || line[m[1]] == ':') {
 			continue // a Markdown link or reference whose text is [x]
+		}
+		open := m[0]
+		if line[open] == '!' {
+			open++
+		}
+		inner := line[open+1 : m[1]-1] // "[x]"
+		if isRef != nil && isRef(inner[1:len(inner)-1]) {
+			continue // ASDF[[1]]: a reference link [1] in brackets
+		}
+		if string(line[m[0]:m[1]]) == "[[_TOC_]]" {
+			st.warnf(start+m[0], "GitLab's table of contents marker [[_TOC_]] is not Markdown: the page shows it as written (remove it; the doc template shows the headings beside the text)")
+			continue
 		}
 		st.warnf(start+m[0], "wiki link %q is not Markdown: the page shows it as written, not as a link (write [text](file.md), or ![alt](image.png) for an embed)", clip(string(line[m[0]:m[1]]), 60))
 	}
