@@ -82,10 +82,21 @@ type frontmatter struct {
 	keyLines  map[string][]int
 }
 
+// errFrontmatterAfterBlank is the problem of a "---" block after blank
+// lines: an error even where frontmatter is optional (titles: heading),
+// where the block would otherwise be published as a rule and its YAML as
+// text.
+const errFrontmatterAfterBlank = `missing frontmatter: the "---" block must be the file's first line; remove the blank lines above it`
+
 // scanFrontmatter finds the fenced block and the line of every top-level key,
 // without parsing YAML (the fast path; the renderer decodes the values).
 func scanFrontmatter(src []byte) (*frontmatter, *Problem) {
 	if !bytes.HasPrefix(src, []byte("---")) || !isFence(firstLine(src)) {
+		if t := bytes.TrimLeft(src, " \t\r\n"); len(t) < len(src) && bytes.HasPrefix(t, []byte("---")) && isFence(firstLine(t)) {
+			// Hugo reads a block after blank lines (docsy-example's
+			// docs/_index.md); CommonMark would show it as a rule and text.
+			return nil, &Problem{Line: 1, Col: 1, Msg: errFrontmatterAfterBlank}
+		}
 		return nil, &Problem{Line: 1, Col: 1, Msg: `missing frontmatter: the file must start with a line "---", then YAML, then "---"`}
 	}
 	rest := src[bytes.IndexByte(src, '\n')+1:]
