@@ -62,6 +62,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("fresh-at-once", s.testFreshAtOnce)
 	t.Run("fresh-under-readers", s.testFreshUnderReaders)
 	t.Run("dot-segments", s.testDotSegments)
+	t.Run("reader", s.testReader)
 	t.Run("search-hit", s.testSearchHit)
 
 	faultyReady.Wait()

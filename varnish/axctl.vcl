@@ -7,7 +7,10 @@
 # xkey for purging by tag, and PURGE from localhost takes an
 # `xkey-purge: tag1 tag2` header (what `axctl purge --via xkey` sends).
 # The backend is 127.0.0.1:8787 (`make demo`); the end-to-end test runs a
-# copy with its own port. Adds X-Cache: HIT|MISS and X-Cache-TTL.
+# copy with its own port. Adds X-Cache: HIT|MISS and X-Cache-TTL. Keys on
+# the request target alone (not Host); answers itself, with the Worker's
+# sandbox CSP and nosniff, what workerd would rewrite or answer bare
+# (docs/security.md, "The reader").
 vcl 4.1;
 
 import std;
@@ -36,8 +39,32 @@ sub vcl_recv {
         set req.http.X-Purged = xkey.purge(req.http.xkey-purge);
         return (synth(200, "Purged " + req.http.X-Purged));
     }
+    # Only an origin-form target ("/path?query") reaches the Worker: "*" or
+    # an authority form would get workerd's own bare 500, with none of the
+    # Worker's headers. (An absolute-form target has already been split into
+    # Host and a path by Varnish.)
+    if (req.url !~ "^/") {
+        return (synth(400, "Bad Request"));
+    }
+    # The Worker serves GET and HEAD, and POST on /__internal/purge; any
+    # other method there would be its 405, and an unknown one (FOO, a
+    # lower-case get) workerd's own bare 501. Answer them here, with the
+    # Worker's headers (vcl_synth), without a backend request.
     if (req.method != "GET" && req.method != "HEAD") {
-        return (pass);
+        if (req.url ~ "^/__internal/purge(\?|$)") {
+            return (pass);
+        }
+        return (synth(405, "Method Not Allowed"));
+    }
+    # Request targets workerd rewrites before the Worker sees them, so that
+    # the Worker cannot redirect them to the canonical URL, while this cache
+    # would key on the raw bytes: a fragment ("#", dropped), bytes outside
+    # printable ASCII (percent-encoded: "/tags/caf\xc3\xa9" would be a second
+    # cached copy of /tags/caf%C3%A9, "/search?q=<UTF-8>" of its canonical
+    # query), and the characters the URL standard percent-encodes in a path
+    # (" < > ` { } ^). Browsers send none of them raw. 404 before the lookup.
+    if (req.url ~ "[^\x21-\x7e]|#" || req.url ~ "^[^?]*[\x22\x3c\x3e\x60\x7b\x7d\x5e]") {
+        return (synth(404, "Not Found"));
     }
     # Dot segments (".", "..", "%2e" spellings) and backslashes: workerd
     # resolves them before the Worker sees the URL, so the Worker cannot
@@ -51,6 +78,11 @@ sub vcl_recv {
     # fetches and /__internal/* are answered but never cached.
     if (req.http.rsc || req.http.next-router-prefetch || req.url ~ "[?&]_rsc(=|&|$)" || req.url ~ "^/__internal/") {
         return (pass);
+    }
+    # Static files (worker/public, served before the Worker runs) ignore the
+    # query: keep one cache object for all of them, not one per "?v=…".
+    if (req.url ~ "^/(static/|favicon\.svg\?)" && req.url ~ "\?") {
+        set req.url = regsub(req.url, "\?.*$", "");
     }
     # The site sets no cookies and needs no credentials: neither splits nor
     # bypasses the cache (the builtin vcl_recv would pass them).
@@ -103,11 +135,44 @@ sub vcl_deliver {
     unset resp.http.xkey;
 }
 
+# vcl_hash keys on the request target alone: the Worker's responses do not
+# depend on Host (canonical and og:url come from site.baseURL), so Host
+# (or an absolute-form target's authority) must not split the cache into
+# one copy per name a client makes up.
+sub vcl_hash {
+    hash_data(req.url);
+    return (lookup);
+}
+
+# Every answer of the cache's own carries what every non-HTML answer of the
+# Worker carries (docs/caching.md, "Security headers"): the sandbox CSP,
+# nosniff, no-store, and a fixed plain-text body that repeats nothing of
+# the request (not Varnish's HTML error page).
 sub vcl_synth {
-    if (req.method == "PURGE") {
-        set resp.http.Content-Type = "text/plain; charset=utf-8";
-        set resp.body = resp.reason + {"
-"};
-        return (deliver);
+    set resp.http.Content-Type = "text/plain; charset=utf-8";
+    set resp.http.Content-Security-Policy = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; sandbox";
+    set resp.http.X-Content-Type-Options = "nosniff";
+    set resp.http.Cache-Control = "private, no-store";
+    if (resp.status == 405) {
+        set resp.http.Allow = "GET, HEAD";
     }
+    set resp.body = resp.reason + {"
+"};
+    return (deliver);
+}
+
+# The backend did not answer (down, timeout): the same headers, a 503 that
+# nothing stores.
+sub vcl_backend_error {
+    set beresp.http.Content-Type = "text/plain; charset=utf-8";
+    set beresp.http.Content-Security-Policy = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; sandbox";
+    set beresp.http.X-Content-Type-Options = "nosniff";
+    set beresp.http.Cache-Control = "private, no-store";
+    set beresp.http.Retry-After = "5";
+    set beresp.body = {"Service unavailable: the site's origin did not answer. Try again shortly.
+"};
+    set beresp.ttl = 0s;
+    set beresp.grace = 0s;
+    set beresp.uncacheable = true;
+    return (deliver);
 }

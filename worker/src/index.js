@@ -46,7 +46,7 @@ async function dispatch(request, url, rq, env, ctx) {
   if (path === null) return { status: 404 }; // the 404 page, with no R2 read
   const search = path === '/search' ? searchQuery(url) : canonicalSearch(url, isListing(path) ? ['page'] : []);
   const canonical = path + (search === null ? url.search : search);
-  if (canonical !== target) return { status: 301, body: null, headers: { Location: canonical }, tags: [SITE_TAG] };
+  if (canonical !== target) return { status: 301, body: null, headers: { Location: canonical }, tags: [SITE_TAG], kind: 'respell' };
   return route(rq, url);
 }
 

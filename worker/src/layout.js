@@ -11,9 +11,15 @@ export function esc(s) {
   return String(s ?? '').replace(/[&<>"']/g, (c) => ESC[c]);
 }
 
-/** safeHref keeps http(s) and site-relative URLs; anything else becomes '#'. */
+/**
+ * safeHref keeps http(s) and site-relative URLs; anything else becomes '#'.
+ * A URL holding a backslash or a control character is refused too: a
+ * browser reads "\\" as "/" and drops tab, CR and LF, so "/\\evil.example"
+ * or "/<tab>/evil.example" from a bucket record would be a link off the site.
+ */
 export function safeHref(u) {
-  return /^(https?:\/\/|\/(?!\/))/i.test(String(u || '')) ? esc(u) : '#';
+  const s = String(u || '');
+  return /^(https?:\/\/|\/(?!\/))/i.test(s) && !/[\x00-\x1f\x7f\\]/.test(s) ? esc(s) : '#';
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July',

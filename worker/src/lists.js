@@ -45,7 +45,7 @@ export const missing = (notFound, site, tags, cap) => {
   return { ...r, tags: [...new Set([...r.tags, ...[].concat(tags)])] };
 };
 /** first is the redirect of ?page=1 to the list's own address. */
-const first = (base) => ({ status: 301, body: null, headers: { Location: base }, tags: [SITE_TAG] });
+const first = (base) => ({ status: 301, body: null, headers: { Location: base }, tags: [SITE_TAG], kind: 'respell' });
 
 /** pageNumber reads ?page: null → 1, a canonical number → it, anything else → 0 (no such page). */
 export const pageNumber = (p) => (p === null ? 1 : /^[1-9][0-9]{0,6}$/.test(p) ? Number(p) : 0);

@@ -14,6 +14,11 @@ const YEAR = 365 * DAY;
 export const TABLE = [
   { name: 'asset', kinds: ['asset'], from: 200, to: 299, browser: YEAR, edge: YEAR, immutable: true },
   { name: 'ok', from: 200, to: 299, browser: 60, edge: DAY, swr: 3600, sie: DAY },
+  // A redirect from a spelling of the request (case, '//', a tracking or junk
+  // query, …) to the canonical URL: any reader can mint endless spellings,
+  // so each redirect is kept as briefly as a 404, not a day
+  // (docs/caching.md, "Bypass and query strings").
+  { name: 'respelling-redirect', kinds: ['respell'], from: 301, to: 301, browser: 60, edge: 60 },
   { name: 'permanent-redirect', from: 301, to: 301, browser: 3600, edge: DAY },
   { name: 'permanent-redirect', from: 308, to: 308, browser: 3600, edge: DAY },
   { name: 'temporary-redirect', from: 302, to: 302 },

@@ -127,7 +127,7 @@ export async function route(rq, url) {
 }
 
 async function inCollection(site, rq, c, rest, url) {
-  if (rest === '') return redirect(`${c.route}/${url.search}`); // the query is canonical already (index.js)
+  if (rest === '') return { ...redirect(`${c.route}/${url.search}`), kind: 'respell' }; // the query is canonical already (index.js)
   if (rest === '/') return P.listing(site, rq, c, url.searchParams.get('page'), (s, cap) => nf(s, rq, cap));
   if (rest === '/feed.xml') return c.sortBy ? nf(site, rq) : P.feed(site, rq, c); // an undated collection has no feed
   let m = /^\/(\d{4})\/(?:(\d{2})\/)?$/.exec(rest);

@@ -5,27 +5,10 @@
 // forwards it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { Miniflare } from 'miniflare';
 import { readDir } from '../scripts/bucket.mjs';
-import { start, FIXTURE, PROVISIONAL } from './helpers.mjs';
+import { start, raw, FIXTURE, PROVISIONAL } from './helpers.mjs';
 import { canonicalPath } from '../src/canon.js';
-
-/** raw sends one GET with the target exactly as given and resolves to {status, location, reads, body}. */
-function raw(port, target) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: target, agent: false, headers: { host: 'site.test' } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({
-        status: res.statusCode, location: res.headers.location, cc: res.headers['cache-control'],
-        reads: Number(/desc="(\d+) reads"/.exec(res.headers['server-timing'] || '')?.[1]), body: Buffer.concat(chunks),
-      }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 /** serve starts the Worker on a free port. */
 async function serve(seed) {

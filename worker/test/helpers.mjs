@@ -3,6 +3,7 @@
 import { Miniflare } from 'miniflare';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { loadDir } from '../scripts/bucket.mjs';
 import { options, root } from '../scripts/mf.mjs';
 
@@ -33,6 +34,26 @@ export async function start({ bindings = {}, seed = FIXTURE, extra = {} } = {}) 
   const get = (path, init) => mf.dispatchFetch(ORIGIN + path, { redirect: 'manual', ...init });
   const version = async () => (await get('/__internal/version')).json();
   return { mf, bucket, get, version, stop: () => mf.dispose() };
+}
+
+/**
+ * raw sends one request with the target exactly as given (fetch would
+ * normalise it first, a cache in front forwards it byte for byte) and
+ * resolves to {status, location, cc, reads, headers, body}.
+ */
+export function raw(port, target, { method = 'GET', headers = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: target, method, agent: false, headers: { host: 'site.test', ...headers } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({
+        status: res.statusCode, location: res.headers.location, cc: res.headers['cache-control'], headers: res.headers,
+        reads: Number(/desc="(\d+) reads"/.exec(res.headers['server-timing'] || '')?.[1]), body: Buffer.concat(chunks),
+      }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 /** assertCacheable checks the documented rules for a response a shared cache may store. */

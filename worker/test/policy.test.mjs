@@ -11,6 +11,7 @@ const rows = [
   { name: '2xx manifest', status: 200, kind: 'manifest', cc: 'public, max-age=60, s-maxage=86400', edge: 86400 },
   { name: 'asset', status: 200, kind: 'asset', cc: 'public, max-age=31536000, immutable', edge: 31536000 },
   { name: '301', status: 301, cc: 'public, max-age=3600, s-maxage=86400', edge: 86400 },
+  { name: '301 from a respelling of the request', status: 301, kind: 'respell', cc: 'public, max-age=60', edge: 60 },
   { name: '308', status: 308, cc: 'public, max-age=3600, s-maxage=86400', edge: 86400 },
   { name: '302', status: 302, store: false },
   { name: '307', status: 307, store: false },
@@ -153,6 +154,13 @@ test('layout: esc and safeHref', () => {
   assert.equal(esc(`<script>"'&`), '&lt;script&gt;&quot;&#39;&amp;');
   assert.equal(safeHref('javascript:alert(1)'), '#');
   assert.equal(safeHref('//evil.example/'), '#');
+  // A browser reads "\\" as "/" and drops tab, CR, LF: each of these would leave the site.
+  for (const u of ['/\\evil.example', '/\\/evil.example', '/\t/evil.example', '/\n/evil.example', '/\r/evil.example', '/\t\t/evil.example',
+    '\t//evil.example', '/\x00/evil', '/\x7f/evil', 'https://site.test\\@evil.example', 'https:\\\\evil.example', '/a\\b']) {
+    assert.equal(safeHref(u), '#', JSON.stringify(u));
+  }
+  assert.equal(safeHref('/blog/hello'), '/blog/hello');
+  assert.equal(safeHref('/tags/caf%C3%A9'), '/tags/caf%C3%A9');
   assert.equal(safeHref('https://example.com/?a=1&b=2'), 'https://example.com/?a=1&amp;b=2');
 });
 
