@@ -114,11 +114,11 @@ func Shared() *Renderer {
 	return shared
 }
 
-// New builds a Renderer: GFM, footnotes, heading IDs, frontmatter, no raw
+// New builds a Renderer: GFM, footnotes, definition lists, heading IDs, frontmatter, no raw
 // HTML, and every registry feature's renderers.
 func New() *Renderer {
 	md := goldmark.New(
-		goldmark.WithExtensions(extension.GFM, extension.Footnote),
+		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.DefinitionList),
 		goldmark.WithParserOptions(
 			parser.WithBlockParsers(util.Prioritized(frontmatterParser{}, 0)),
 			parser.WithAutoHeadingID(),
