@@ -50,7 +50,11 @@ var htmlGlobal = []string{"id", "title"}
 // layout's. width and height are dropped the same way on every element but
 // img.
 var htmlDropped = map[string]bool{"class": true, "align": true, "valign": true, "target": true,
-	"rel": true, "border": true, "cellpadding": true, "cellspacing": true, "nowrap": true, "bgcolor": true}
+	"rel": true, "border": true, "cellpadding": true, "cellspacing": true, "nowrap": true, "bgcolor": true,
+	// Python-Markdown's md_in_html and kramdown read <div markdown> as
+	// "Markdown inside"; CommonMark parses the blocks after a blank line
+	// as Markdown anyway.
+	"markdown": true}
 
 // htmlBlockOnly are allowed elements that may not sit inside a paragraph
 // (the browser would close the paragraph and the output would not be valid).

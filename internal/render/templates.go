@@ -56,7 +56,7 @@ var (
 	// admonitionRe finds the line that opens or closes a block of another
 	// tool's callout syntax: MkDocs (!!! note, ??? tip) and Docusaurus or
 	// VuePress (:::note, :::).
-	admonitionRe = regexp.MustCompile(`^(?:(?:!!!|\?\?\?\+?)[ \t]+|:::[ \t]*)[A-Za-z]`)
+	admonitionRe = regexp.MustCompile(`^(?:(?:!!!|\?\?\?\+?)[ \t]+[A-Za-z]|:::[ \t]*[A-Za-z]|===\+?[ \t]+")`)
 	// mdxRe finds an MDX import or export statement.
 	mdxRe = regexp.MustCompile(`^(?:import\s+[\w{}*,\s]+\s+from\s+['"][^'"]+['"]|export\s+(?:default|const|function)\b)`)
 )
@@ -89,7 +89,11 @@ func warnForeign(line []byte, start int, para bool, st *docState, isRef func([]b
 		return
 	}
 	if m := admonitionRe.Find(line); m != nil {
-		st.warnf(start, "%q is another tool's admonition syntax (MkDocs, Docusaurus), not Markdown: the page shows it as text (write a GitHub alert, \"> [!NOTE]\" and its lines quoted with \">\"; feature callouts:github)", clip(string(line), 40))
+		if bytes.HasPrefix(line, []byte("===")) {
+			st.warnf(start, "%q is MkDocs' content tab syntax, not Markdown: the page shows it as text and the tab's indented lines as code (write each tab as a heading and its content unindented)", clip(string(line), 40))
+		} else {
+			st.warnf(start, "%q is another tool's admonition syntax (MkDocs, Docusaurus), not Markdown: the page shows it as text (write a GitHub alert, \"> [!NOTE]\" and its lines quoted with \">\"; feature callouts:github)", clip(string(line), 40))
+		}
 	}
 	if m := mdxRe.Find(line); m != nil {
 		st.warnf(start, "MDX statement %q is not Markdown: the page shows it as text (remove it; the components it brings in are not carried)", clip(string(line), 60))
