@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -221,5 +222,29 @@ func TestDropTitleHeading(t *testing.T) {
 				t.Errorf("got %q, want %q", res.HTML, tc.want)
 			}
 		})
+	}
+}
+
+// TestRawHTMLOpenParagraphsLinear: a raw <p> a block leaves open is written
+// as <div>; the rename copied the block's bytes once per <p>, so 40,000
+// "<p>" took 9 s. Bytes allocated (not time) must grow linearly: four times
+// the paragraphs, about four times the bytes (sixteen on the old code).
+func TestRawHTMLOpenParagraphsLinear(t *testing.T) {
+	r := render.New()
+	alloc := func(n int) uint64 {
+		src := []byte("---\ntitle: T\n---\n" + strings.Repeat("<p>", n) + "\n")
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		if _, err := r.Render(src, render.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	alloc(100) // warm up the renderer's one-time state
+	small, large := alloc(2000), alloc(8000)
+	if ratio := float64(large) / float64(small); ratio > 8 {
+		t.Errorf("4× the open <p> allocated %.1f× the bytes (%d → %d): quadratic", ratio, small, large)
 	}
 }
