@@ -21,6 +21,9 @@ function respond(site, status, title, main, cap = Infinity) {
   return { status, body: L.shell(site, { title, main, path: '/search', noindex: true }), type: HTML, tags: TAGS, cap, headers: NOINDEX };
 }
 
+/** NO_MATCH_TTL (seconds) bounds the lifetime of a results page for a query with a word no entry matches (the not-found row's). */
+const NO_MATCH_TTL = 60;
+
 /** searchPage answers /search (the query is canonical already: index.js redirected any other spelling). */
 export async function searchPage(site, rq, url) {
   const pq = parse(url.searchParams);
@@ -40,9 +43,12 @@ export async function searchPage(site, rq, url) {
   const title = `Search: ${pq.q}`;
   if (pq.page > pages) return { ...respond(site, 404, title, `<h1>Search</h1>${form(pq.q)}<p class="empty">There is no page ${pq.page} of results.</p>`, cap) };
   let main = `<h1>Search</h1>${form(pq.q)}`;
+  // A query with a word no entry matches is what random input makes, in
+  // endless variants, each its own cache key: kept as briefly as a 404.
+  const kept = all.length ? cap : Math.min(cap, NO_MATCH_TTL);
   if (!hits.length) {
     main += `<p class="empty">No entries match “${L.esc(pq.q)}”.</p><p>Try fewer words, the start of a word, or another spelling, or browse the <a href="/tags/">tags</a> and the <a href="/">latest entries</a>.</p>${help}`;
-    return respond(site, 200, title, main, cap);
+    return respond(site, 200, title, main, kept);
   }
   const n = hits.length;
   main += all.length ? `<p class="count">${n} ${n === 1 ? 'entry matches' : 'entries match'} “${L.esc(pq.q)}”.</p>`
@@ -50,7 +56,7 @@ export async function searchPage(site, rq, url) {
   const at = (pq.page - 1) * PER_PAGE;
   main += `<ol class="results" start="${at + 1}">${hits.slice(at, at + PER_PAGE).map((h) => result(h, routes, pq.words)).join('\n')}</ol>`;
   main += pager(pq.q, pq.page, pages);
-  return respond(site, 200, title, main, cap);
+  return respond(site, 200, title, main, kept);
 }
 
 /** pager links the pages of results. */

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
-import { start, assertCacheable } from './helpers.mjs';
+import { start, assertCacheable, edgeTTL } from './helpers.mjs';
 import { root } from '../scripts/mf.mjs';
 import { bucket } from '../src/search.js';
 import { SEARCH_SHARD_MAX_BYTES, SEARCH_MAX_WORDS, SEARCH_MAX_QUERY_BYTES } from '../src/contract.js';
@@ -228,5 +228,26 @@ test('read budget on a cold isolate, 100,000 entries: one word 2 index reads, th
     }
   } finally {
     await t.stop().catch(() => {});
+  }
+});
+
+test('a query with a word nothing matches is kept 60 s, like a 404 (random words are endless cache keys); a query every word of which matches keeps the page row', async () => {
+  const t = await start();
+  try {
+    const good = await t.get('/search?q=hello');
+    assert.equal(good.status, 200);
+    assert.ok(results(await good.text()).length > 0, 'hello finds entries');
+    assert.equal(edgeTTL(good), 86400);
+    let seed = 20261203;
+    const word = () => Array.from({ length: 6 }, () => { seed = (seed * 1103515245 + 12345) % 2147483648; return 'qwxzjv'[seed % 6]; }).join('');
+    const junk = ['zzqqxxj', 'hello+zzqqxxj', 'asdfghjkl+qwertyuiop', ...Array.from({ length: 12 }, () => [word(), word()].sort().join('+'))];
+    for (const q of junk) {
+      const r = await t.get(`/search?q=${q}`);
+      await r.text();
+      assert.equal(r.status, 200, q);
+      assert.ok(edgeTTL(r) > 0 && edgeTTL(r) <= 60, `${q}: ${r.headers.get('Cache-Control')}`);
+    }
+  } finally {
+    await t.stop();
   }
 });
