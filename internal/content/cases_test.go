@@ -400,3 +400,26 @@ func TestGoodInput(t *testing.T) {
 		})
 	}
 }
+
+// TestConfigErrorIsOneLine: the YAML decoder echoes a key of axctl.yaml in
+// its error; a key written "a\n::error::x" put a line starting with "::"
+// (a workflow command) into the CI log, and several errors were several
+// lines. A config error is now one line, control characters escaped.
+func TestConfigErrorIsOneLine(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "axctl.yaml")
+	if err := os.WriteFile(cfg, []byte("\"a\\e[31m\\n::error::x\": 1\nfoo: 2\ncollections:\n  - name: blog\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := cli.Main(context.Background(), []string{"--config", cfg, "validate", "--format", "github"}, nil, &stdout, &stderr)
+	out := stdout.String() + stderr.String()
+	if code == cli.ExitOK || strings.Count(strings.TrimSpace(out), "\n") != 0 || strings.ContainsAny(out, "\x1b") {
+		t.Fatalf("exit %d, output not one line without control characters:\n%q", code, out)
+	}
+	for _, want := range []string{`field a\x1b[31m\x0a::error::x not found`, "; line 2: field foo not found"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output does not say %q:\n%s", want, out)
+		}
+	}
+}

@@ -277,11 +277,19 @@ type ConfigError struct {
 	Msg       string
 }
 
+// Error is one line: the YAML decoder's list of errors ("unmarshal
+// errors:\n  line 1: …\n  line 2: …") is joined with "; ", and control
+// characters (a key written "a\n::error::x" in double quotes, which the
+// decoder echoes) are escaped as Problem.String escapes them: a config
+// error is printed on the terminal and in CI logs, where a line starting
+// with "::" is a workflow command.
 func (e *ConfigError) Error() string {
+	msg := strings.ReplaceAll(strings.ReplaceAll(e.Msg, ":\n  ", ": "), "\n  ", "; ")
+	msg = Printable(msg)
 	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, e.Col, e.Msg)
+		return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, e.Col, msg)
 	}
-	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
+	return fmt.Sprintf("%s: %s", e.Path, msg)
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: (?:unmarshal errors:\n\s*)?line (\d+): (.*)$`)
