@@ -273,6 +273,10 @@ func (r *Renderer) Render(src []byte, opts Options) (res *Result, err error) {
 	}
 	res = &Result{}
 	res.Meta, res.MetaErr = decodeFrontmatter(src)
+	// Links written with Hugo's or Jekyll's URL helpers become the paths
+	// they name, at the same offsets (linktemplates.go).
+	src = linkTemplates(src, bodyOffset(src))
+	st.source = src
 	if res.Meta == nil && res.MetaErr == nil && opts.TitleFromHeading {
 		res.Meta = map[string]any{}
 	}
