@@ -12,7 +12,7 @@ import (
 // (or absolute_url) and {{ site.baseurl }}/x. Group 1 is the helper, then
 // one group per form for its argument; the rest of the destination up to a
 // space or ")" follows (a "#fragment").
-var linkTemplateRe = regexp.MustCompile(`\]\((\{\{<\s*(?:rel)?ref\s+"([^"\s]+)"\s*>\}\}|\{%-?\s*link\s+([^\s%]+)\s*-?%\}|\{%-?\s*post_url\s+([^\s%]+)\s*-?%\}|\{\{-?\s*["']([^"'\s]+)["']\s*\|\s*(?:relative_url|absolute_url)\s*-?\}\}|\{\{-?\s*site\.baseurl\s*-?\}\})([^\s)]*)`)
+var linkTemplateRe = regexp.MustCompile(`\]\((\{\{<\s*(?:rel)?ref\s+"([^"\s]+)"\s*>\}\}|\{%-?\s*link\s+([^\s%]+)\s*-?%\}|\{%-?\s*post_url\s+([^\s%]+)\s*-?%\}|\{\{-?\s*["']([^"'\s]+)["']\s*\|\s*(?:relative_url|absolute_url)\s*-?\}\}|\{\{-?\s*site\.baseurl\s*-?\}\})([^\s(){}<>"'\\]*)`)
 
 // linkTemplates returns src with each such destination replaced, in place
 // and padded with spaces to its length (a destination may be followed by
@@ -53,6 +53,9 @@ func linkTemplates(src []byte, from int) []byte {
 				break
 			}
 			for _, m := range linkTemplateRe.FindAllSubmatchIndex(blank, -1) {
+				if m[1] < len(line) && line[m[1]] != ')' && line[m[1]] != ' ' && line[m[1]] != '\t' {
+					continue // the destination goes on with something else: left as written
+				}
 				dest := ""
 				arg := func(g int) string { return string(line[m[2*g]:m[2*g+1]]) }
 				switch {
