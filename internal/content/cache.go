@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -143,12 +144,41 @@ type localRef struct {
 // config, renderer or executable, or in another format, is ignored and
 // replaced).
 func OpenCache(dir string, cfg *Config) (*Cache, error) {
+	if err := noLinkBelow(cfg.Dir, dir); err != nil {
+		return nil, fmt.Errorf("open render cache: %w", err)
+	}
 	c := &Cache{dir: dir, fingerprint: fingerprint(cfg), fresh: map[string]spilled{}}
 	if _, err := os.Stat(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("open render cache: %w", err)
 	}
 	c.load(true)
 	return c, nil
+}
+
+// noLinkBelow refuses a symbolic link on the path from base down to dir
+// (when dir is inside base): a repository that commits .axctl as a link
+// made sync write its cache, and read one, in a folder of the link's
+// choosing outside the checkout.
+func noLinkBelow(base, dir string) error {
+	rel, err := filepath.Rel(base, dir)
+	if err != nil || !filepath.IsLocal(rel) {
+		return nil // a cache the caller chose outside the config's folder
+	}
+	p := base
+	for _, part := range strings.Split(rel, string(filepath.Separator)) {
+		p = filepath.Join(p, part)
+		st, err := os.Lstat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if st.Mode()&fs.ModeSymlink != 0 {
+			return fmt.Errorf("%s is a symbolic link: axctl keeps its cache only in a real folder beside axctl.yaml (remove the link)", p)
+		}
+	}
+	return nil
 }
 
 // load reads render.bin (c.mu held or not yet shared); mapped is for the
