@@ -221,6 +221,18 @@ func fingerprint(cfg *Config) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// Entries is the number of entries the cache held when it was opened or last
+// saved for this config, renderer and executable: 0 when a Load will render
+// every entry.
+func (c *Cache) Entries() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.old == nil {
+		return 0
+	}
+	return len(c.old.offs)
+}
+
 // Dir is the cache's directory; what else a sync keeps between runs goes
 // beside bodies/ and render.bin.
 func (c *Cache) Dir() string { return c.dir }

@@ -169,6 +169,9 @@ func (pd *PreparedDocs) forget() {
 // without touching a store.
 func Validate(ctx context.Context, cfg *content.Config, opts ValidateOptions) (*Built, []content.Problem, error) {
 	cache, now := opts.Cache, opts.Now
+	if cache == nil || cache.Entries() == 0 {
+		gcRenderAll()
+	}
 	if now.IsZero() {
 		now = time.Now()
 	}
