@@ -2,7 +2,9 @@ package render
 
 import (
 	"bytes"
+	"net/url"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -74,9 +76,13 @@ func githubSlug(b []byte) []byte {
 // line: [text](url) and ![alt](url) keep text and alt, <tags> go.
 func plainHeading(b []byte) []byte {
 	out := make([]byte, 0, len(b))
+	code := false // in a code span, <x> is text: ## `<relabel_config>` is #relabel_config
 	for i := 0; i < len(b); i++ {
 		c := b[i]
 		switch {
+		case c == '`':
+			code = !code
+		case code:
 		case c == '<':
 			if j := indexByteFrom(b, i+1, '>'); j > 0 && isTagStart(b[i+1:]) {
 				i = j
@@ -111,4 +117,27 @@ func isTagStart(b []byte) bool {
 	}
 	c := b[0]
 	return c == '/' || c == '!' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// checkFragments checks the links to a #fragment of the page against the
+// ids it has (headings, raw HTML anchors). A fragment written in another
+// case or spelling of a heading's text (#AMQP for "## AMQP", as GitHub's
+// pages accept) is rewritten to the id; one that finds nothing is a
+// warning at the link: a browser would stay where it is. "#top", the
+// layout's "#content" and footnotes' ids are the page's own.
+func checkFragments(links []*ast.Link, ids map[string]bool, st *docState) {
+	for _, n := range links {
+		frag, err := url.PathUnescape(string(n.Destination[1:]))
+		if err != nil {
+			frag = string(n.Destination[1:])
+		}
+		if ids[frag] || frag == "top" || frag == "content" || strings.HasPrefix(frag, "fn:") || strings.HasPrefix(frag, "fnref:") {
+			continue
+		}
+		if id := string(githubSlug([]byte(frag))); ids[id] {
+			n.Destination = []byte("#" + id)
+			continue
+		}
+		st.warnf(inlineOffset(n), "link %q finds no heading or anchor on this page, so it does not move the reader (a heading's id is its text lowercased, spaces as \"-\", punctuation dropped)", clip(string(n.Destination), 60))
+	}
 }

@@ -24,6 +24,7 @@ func TestHeadingIDsAsGitHub(t *testing.T) {
 		{"日本語の見出し", "日本語の見出し"},
 		{"[Install](https://example.com/install) now", "install-now"},
 		{"Morning<br />", "morning"},
+		{"`<relabel_config>`", "relabel_config"},
 		{"C++ & C#", "c--c"},
 		{"Hello  World", "hello--world"},
 		{"🎉 Party", "-party"},

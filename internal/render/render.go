@@ -321,6 +321,7 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 	var refused []*ast.AutoLink
 	var replaced [][2]ast.Node // raw HTML node, its checked form (nil: dropped)
 	raw := &rawChecker{st: st, ids: headingIDs(doc)}
+	var inPage []*ast.Link // links to a #fragment of this page
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			if !st.opts.StrictHTML && n.Type() != ast.TypeInline {
@@ -350,6 +351,9 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 				st.addf(inlineOffset(n), "Markdown link inside raw HTML <a>: links cannot nest")
 			}
 			n.Destination = st.checkURL(n.Destination, true, inlineOffset(n), "link")
+			if len(n.Destination) > 1 && n.Destination[0] == '#' {
+				inPage = append(inPage, n)
+			}
 		case *ast.Image:
 			dest := n.Destination
 			n.Destination = st.checkURL(n.Destination, true, inlineOffset(n), "image")
@@ -377,6 +381,7 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		}
 		return ast.WalkContinue, nil
 	})
+	checkFragments(inPage, raw.ids, st)
 	for _, n := range refused { // as text, like a refused link's empty href
 		n.Parent().ReplaceChild(n.Parent(), n, ast.NewString(n.Label(src)))
 	}
