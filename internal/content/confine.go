@@ -68,6 +68,9 @@ func (t *Tree) clean(rel string) (string, error) {
 	if !fs.ValidPath(rel) || rel == "." {
 		return "", errLocalOutside
 	}
+	if strings.IndexByte(rel, 0) >= 0 {
+		return "", errLocalMissing // no file name holds a NUL (a link's %00): not an opener's "invalid argument"
+	}
 	if !t.allowHidden && isHidden(rel) {
 		return "", errHidden
 	}
