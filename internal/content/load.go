@@ -178,7 +178,7 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 			if b < a {
 				a, b = b, a
 			}
-			problems = append(problems, Problem{Path: b, Line: 1, Col: 1, Msg: fmt.Sprintf("entry maps to URL %q, as does %s", res.e.Record.URL, a)})
+			problems = append(problems, Problem{Path: b, Line: 1, Col: 1, Msg: fmt.Sprintf("entry maps to URL %q, as does %s: give one a slug: in its frontmatter, or leave one out with exclude:", res.e.Record.URL, a)})
 			continue
 		}
 		urls[res.e.Record.URL] = res.e.Path
