@@ -17,6 +17,14 @@ const XML = 'application/xml; charset=utf-8';
 const FEED_SIZE = 20;
 const ok = (body, type, tags, extra = {}) => ({ status: 200, body, type, tags, ...extra });
 const load = (rq, key) => rq.json(key).then((v) => checked(key, v));
+/**
+ * ABSENT is the cap of a page built without an object site.json says exists
+ * (a shard, tags page or sitemap chunk absent, or null): a sync's deletes
+ * racing this read, or a bucket altered behind axctl's back. The page is
+ * served but never stored (cap 0 → no-store), not kept a day as empty.
+ */
+const ABSENT = 0;
+const presentCap = (doc) => (doc ? Infinity : ABSENT);
 
 /** sizeOf is site.json's page size (axctl writes 1…100; anything else reads as 25). */
 export const sizeOf = (site) => (Number.isInteger(site.pageSize) && site.pageSize >= 1 && site.pageSize <= 100 ? site.pageSize : 25);
@@ -67,8 +75,9 @@ function years(c, hidden) {
 /** shardPage reads page p (1-based, newest first) of a collection: its visible records and cap. */
 async function shardPage(rq, c, size, p) {
   const i = chunkOf(Number(c.total) || 0, size, p);
-  const v = visibility(((await load(rq, shardKey(c, i))) || {}).records || [], rq.now);
-  return v;
+  const doc = await load(rq, shardKey(c, i));
+  const v = visibility((doc || {}).records || [], rq.now);
+  return { ...v, cap: Math.min(v.cap, presentCap(doc)) };
 }
 
 export async function listing(site, rq, c, p, notFound) {
@@ -185,7 +194,7 @@ export async function tagsIndex(site, rq, p, notFound) {
   const doc = site.tagTotal ? await load(rq, tagsPageKey(n - 1)) : null;
   const tags = tagCounts((doc && doc.tags) || [], hidden);
   const body = render(site, { title: 'Tags', h1: 'Tags', list: L.tagCloud(tags), base: '/tags/', n, pages });
-  return ok(body, HTML, [...allTags(site), ...tags.map((t) => tagPageTag(t.slug))], { cap });
+  return ok(body, HTML, [...allTags(site), ...tags.map((t) => tagPageTag(t.slug))], { cap: site.tagTotal ? Math.min(cap, presentCap(doc)) : cap });
 }
 
 /**
@@ -234,13 +243,13 @@ export async function sitemapPart(site, rq, name) {
     if (i >= Math.ceil((Number(site.tagTotal) || 0) / sizeOf(site))) return null;
     const doc = await load(rq, tagsPageKey(i));
     for (const t of tagCounts((doc && doc.tags) || [], hidden)) urls.push({ path: `/tags/${t.slug}` });
-    return ok(sitemap(site, urls), XML, allTags(site), { cap });
+    return ok(sitemap(site, urls), XML, allTags(site), { cap: Math.min(cap, presentCap(doc)) });
   }
   const c = (site.collections || []).find((x) => x.name === m[1]);
   if (!c || i * SITEMAP_CHUNK >= (Number(c.total) || 0)) return null;
   const doc = await load(rq, sitemapKey(c, i));
-  const held = new Set(hidden.filter((h) => h.collection === c.name).map((h) => h.slug));
-  for (const [slug, date] of (doc && doc.urls) || []) if (!held.has(slug)) urls.push({ path: `${c.route}/${slug}`, lastmod: date });
-  return ok(sitemap(site, urls), XML, allTags(site), { cap });
+  const hiddenSlugs = new Set(hidden.filter((h) => h.collection === c.name).map((h) => h.slug));
+  for (const [slug, date] of (doc && doc.urls) || []) if (!hiddenSlugs.has(slug)) urls.push({ path: `${c.route}/${slug}`, lastmod: date });
+  return ok(sitemap(site, urls), XML, allTags(site), { cap: Math.min(cap, presentCap(doc)) });
 }
 

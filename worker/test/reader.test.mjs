@@ -158,3 +158,29 @@ test('hostile well-typed manifest values: never a 500, a 5xx is never stored, ev
     }
   }
 });
+
+/** NEEDED are objects site.json says exist, and a page built from each: [key, path]. */
+const NEEDED = [
+  ['metadata/blog/0000.json', '/blog/?page=2'], ['metadata/blog/0000.json', '/blog/2024/12/'], ['metadata/blog/0001.json', '/blog/'],
+  ['metadata/blog/0001.json', '/blog/feed.xml'], ['metadata/tags/0000.json', '/tags/'], ['metadata/sitemaps/blog/0000.json', '/sitemaps/blog-0.xml'],
+];
+
+test(`an object site.json names, absent or null (${NEEDED.length} × 2): the page is served, never stored`, async () => {
+  for (const [key, path] of NEEDED) {
+    const bytes = await readFile(join(PROVISIONAL, key), 'utf8');
+    const before = await s.get(path);
+    await before.text();
+    assert.equal(before.status, 200, `${path} with ${key}`);
+    for (const gone of [() => s.bucket.delete(key), () => s.bucket.put(key, 'null')]) {
+      try {
+        await gone();
+        const res = await s.get(path);
+        await res.text();
+        assert.ok(res.status === 200 || res.status === 404 || res.status === 503, `${path} without ${key}: ${res.status}`);
+        assert.match(res.headers.get('Cache-Control'), /no-store/, `${path} without ${key}: ${res.status} ${res.headers.get('Cache-Control')}`);
+      } finally {
+        await s.bucket.put(key, bytes);
+      }
+    }
+  }
+});
