@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -100,6 +101,21 @@ func (s *site) testReader(t *testing.T) {
 		}
 		if r := rawDo(t, addr, "GET", "http://evil.example/notes/hello", host); r.Header.Get("X-Cache") != "HIT" {
 			t.Errorf("absolute-form target: %d X-Cache %s, want HIT", r.Status, r.Header.Get("X-Cache"))
+		}
+	})
+
+	t.Run("bad-host", func(t *testing.T) {
+		// workerd builds request.url from Host: these got its bare 500. Now
+		// the cache's 400, sandboxed, and the page's one object is untouched.
+		for _, h := range []string{"a/b", "a/notes", "a?b", "a#b", "a@b", "a:99999", "a b", "a\\b", "%2F", "a:80/x", "x/..", "a;b", ""} {
+			r := rawDo(t, addr, "GET", "/notes/hello", h)
+			if r.Status != 400 {
+				t.Errorf("Host %q: %d, want 400", h, r.Status)
+			}
+			sandboxed(t, fmt.Sprintf("Host %q", h), r)
+			if r := rawDo(t, addr, "GET", "/notes/hello", host); r.Status != 200 || r.Header.Get("X-Cache") != "HIT" {
+				t.Errorf("after Host %q: %d X-Cache %s, want the cached 200", h, r.Status, r.Header.Get("X-Cache"))
+			}
 		}
 	})
 

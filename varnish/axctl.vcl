@@ -46,6 +46,14 @@ sub vcl_recv {
     if (req.url !~ "^/") {
         return (synth(400, "Bad Request"));
     }
+    # workerd builds request.url from Host: one that is not made of host-name
+    # characters or an IP literal, with an optional valid port ("a/b", "a@b",
+    # "a:99999", "a b", none at all)
+    # gets its bare 500. Refuse it here, sandboxed (Host is not in the hash:
+    # vcl_hash).
+    if (req.http.host !~ "^([A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?$") {
+        return (synth(400, "Bad Request"));
+    }
     # The Worker serves GET and HEAD, and POST on /__internal/purge; any
     # other method there would be its 405, and an unknown one (FOO, a
     # lower-case get) workerd's own bare 501. Answer them here, with the
