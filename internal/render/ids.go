@@ -123,7 +123,8 @@ func isTagStart(b []byte) bool {
 // ids it has (headings, raw HTML anchors). A fragment written in another
 // case or spelling of a heading's text (#AMQP for "## AMQP", as GitHub's
 // pages accept) is rewritten to the id; one that finds nothing is a
-// warning at the link: a browser would stay where it is. "#top", the
+// warning at the link: a browser would stay where it is. A link to the
+// leading "# Title" the layout's h1 replaced leads to #top. "#top", the
 // layout's "#content" and footnotes' ids are the page's own.
 func checkFragments(links []*ast.Link, ids map[string]bool, st *docState) {
 	for _, n := range links {
@@ -136,6 +137,11 @@ func checkFragments(links []*ast.Link, ids map[string]bool, st *docState) {
 		}
 		if id := string(githubSlug([]byte(frag))); ids[id] {
 			n.Destination = []byte("#" + id)
+			continue
+		} else if st.titleID != "" && (frag == st.titleID || id == st.titleID) {
+			// The leading "# Title" is the layout's <h1> now: a README's
+			// table of contents links it as its first item.
+			n.Destination = []byte("#top")
 			continue
 		}
 		st.warnf(inlineOffset(n), "link %q finds no heading or anchor on this page, so it does not move the reader (a heading's id is its text lowercased, spaces as \"-\", punctuation dropped)", clip(string(n.Destination), 60))

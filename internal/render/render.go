@@ -142,6 +142,7 @@ type docState struct {
 	problems []Problem
 	warnings []Problem
 	toc      []Heading
+	titleID  string // the id of the leading # heading the layout's title replaced
 	words    int
 	chroma   int       // code blocks given to chroma
 	deadline time.Time // of the render budget
@@ -310,11 +311,19 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		}
 	}
 	src := reader.Source()
+	h1 := leadingH1(doc)
 	if st.opts.TitleFromHeading {
 		titleFromHeading(doc, src, st.meta)
 	}
 	if st.opts.DropTitleHeading {
 		dropTitleHeading(doc, src, st.meta)
+	}
+	if h1 != nil && h1.Parent() == nil { // the layout's <h1> shows it: its id is the page's top
+		if id, ok := h1.AttributeString("id"); ok {
+			if b, ok := id.([]byte); ok {
+				st.titleID = string(b)
+			}
+		}
 	}
 	warnTemplates(doc, src, st, func(label []byte) bool { _, ok := pc.Reference(util.ToLinkReference(label)); return ok })
 	warnUnclosedFence(doc, src, st)
