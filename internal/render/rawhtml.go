@@ -147,6 +147,11 @@ type rawChecker struct {
 	// above "## Install") loses it, so no id appears twice; the heading's
 	// id still takes #install there.
 	ids map[string]bool
+	// inlines holds enclosing's answer for each inline node it walked.
+	inlines map[ast.Node]inlineAt
+	// steps counts the nodes enclosing walked (a test checks it grows
+	// linearly).
+	steps int
 }
 
 // headingIDs collects the ids goldmark gave the document's headings.
@@ -480,6 +485,45 @@ func (c *rawChecker) checkHTMLBlock(n *ast.HTMLBlock, src []byte) ast.Node {
 }
 
 // checkRawHTML checks one inline tag or comment.
+// inlineAt is where an inline node sits: the block holding it, and
+// whether a Markdown link lies between them.
+type inlineAt struct {
+	block  ast.Node
+	inLink bool
+}
+
+// enclosing returns the block holding the inline node parent (parent
+// itself if it is a block) and whether a Markdown link lies between them.
+// Every node walked through keeps its answer: one walk up per raw tag was
+// the nesting depth times the tags ("*a _b " 4,000 deep holding 60,000
+// raw <a> tags: 7.3 s).
+func (c *rawChecker) enclosing(parent ast.Node) (ast.Node, bool) {
+	if c.inlines == nil {
+		c.inlines = map[ast.Node]inlineAt{}
+	}
+	var path []ast.Node
+	at := inlineAt{}
+	for p := parent; p != nil; p = p.Parent() {
+		c.steps++
+		if p.Type() == ast.TypeBlock {
+			at.block = p
+			break
+		}
+		if known, ok := c.inlines[p]; ok {
+			at = known
+			break
+		}
+		path = append(path, p)
+	}
+	for i := len(path) - 1; i >= 0; i-- {
+		if _, link := path[i].(*ast.Link); link {
+			at.inLink = true
+		}
+		c.inlines[path[i]] = at
+	}
+	return at.block, at.inLink
+}
+
 func (c *rawChecker) checkRawHTML(n *ast.RawHTML, src []byte) ast.Node {
 	var b []byte
 	var starts, offs []int
@@ -496,20 +540,15 @@ func (c *rawChecker) checkRawHTML(n *ast.RawHTML, src []byte) ast.Node {
 		}
 		return offs[k] + i - starts[k]
 	}
-	container := n.Parent()
-	for container != nil && container.Type() != ast.TypeBlock {
-		container = container.Parent()
-	}
+	container, inLink := c.enclosing(n.Parent())
 	if bytes.HasPrefix(b, []byte("<?")) || bytes.HasPrefix(b, []byte("<!")) && !bytes.HasPrefix(b, []byte("<!--")) {
 		c.st.addf(at(0), "raw HTML %q is not allowed in Markdown", clip(string(b), 40))
 		return nil
 	}
-	for p := n.Parent(); p != container && p != nil; p = p.Parent() {
-		if _, link := p.(*ast.Link); link && bytes.HasPrefix(bytes.ToLower(b), []byte("<a")) && len(b) > 2 && strings.ContainsRune(" \t\r\n/>", rune(b[2])) {
-			c.st.addf(at(0), "raw HTML <a> inside a Markdown link: links cannot nest")
-			c.push(openHTML{name: "a", off: at(0), container: container, bad: true})
-			return nil
-		}
+	if inLink && bytes.HasPrefix(bytes.ToLower(b), []byte("<a")) && len(b) > 2 && strings.ContainsRune(" \t\r\n/>", rune(b[2])) {
+		c.st.addf(at(0), "raw HTML <a> inside a Markdown link: links cannot nest")
+		c.push(openHTML{name: "a", off: at(0), container: container, bad: true})
+		return nil
 	}
 	out, ok := c.fragment(b, at, container, true)
 	if !ok || len(out) == 0 {
