@@ -128,6 +128,21 @@ func (s *site) testReader(t *testing.T) {
 		}
 	})
 
+	t.Run("static-redirects", func(t *testing.T) {
+		// The assets layer's 307 for another spelling of a static file carries
+		// _headers' day-long Cache-Control: never stored, one object per
+		// spelling otherwise.
+		for _, p := range []string{"/static//site.css", "/static///site.css", "/static/%73ite.css", "/static/%73%69te.css"} {
+			for try := 1; try <= 2; try++ {
+				r := rawDo(t, addr, "GET", p, host)
+				if r.Status < 300 || r.Status > 399 || r.Header.Get("Location") != "/static/site.css" || r.Header.Get("X-Cache") == "HIT" || !noStore.MatchString(r.Header.Get("Cache-Control")) {
+					t.Errorf("GET %s (try %d): %d Location %q X-Cache %s Cache-Control %q, want a redirect to /static/site.css never stored",
+						p, try, r.Status, r.Header.Get("Location"), r.Header.Get("X-Cache"), r.Header.Get("Cache-Control"))
+				}
+			}
+		}
+	})
+
 	t.Run("methods", func(t *testing.T) {
 		for _, m := range []string{"POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "BAN", "FOO", "get", "Get", "PROPFIND", "MKCOL"} {
 			for _, p := range []string{"/notes/hello", "/nope", "/static/site.css"} {

@@ -114,6 +114,19 @@ sub vcl_backend_response {
         set beresp.uncacheable = true;
         return (deliver);
     }
+    # A temporary redirect is never stored (docs/caching.md, the table). The
+    # Worker sends 302/307 no-store already; the static-assets layer in
+    # front of it answers /static//site.css or /static/%73ite.css with a 307
+    # carrying worker/public/_headers' day-long Cache-Control, one object
+    # per spelling a reader makes up.
+    if (beresp.status == 302 || beresp.status == 307) {
+        set beresp.http.Cache-Control = "private, no-store";
+        set beresp.ttl = 0s;
+        set beresp.grace = 0s;
+        set beresp.keep = 0s;
+        set beresp.uncacheable = true;
+        return (deliver);
+    }
     # Varnish 7.1 gives 308 a negative TTL whatever its headers (it is not
     # in its list of heuristically cacheable statuses); the edge keeps it
     # like a 301, so take s-maxage, then max-age, from Cache-Control here.
