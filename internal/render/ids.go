@@ -144,6 +144,6 @@ func checkFragments(links []*ast.Link, ids map[string]bool, st *docState) {
 			n.Destination = []byte("#top")
 			continue
 		}
-		st.warnf(inlineOffset(n), "link %q finds no heading or anchor on this page, so it does not move the reader (a heading's id is its text lowercased, spaces as \"-\", punctuation dropped)", clip(string(n.Destination), 60))
+		st.warnf(st.inlineOffset(n), "link %q finds no heading or anchor on this page, so it does not move the reader (a heading's id is its text lowercased, spaces as \"-\", punctuation dropped)", clip(string(n.Destination), 60))
 	}
 }
