@@ -3,6 +3,7 @@ package content
 import (
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -238,5 +239,35 @@ func TestAssetOpenAfterSwap(t *testing.T) {
 	writeTree(t, dir, map[string]string{"content/blog/notes.txt": "longer notes"})
 	if _, err := a.Open(); err == nil || !strings.Contains(err.Error(), "changed since it was validated") {
 		t.Fatalf("Open after the file grew: %v", err)
+	}
+}
+
+// TestTreeLstatDepth: checking a path resolves each of its segments a
+// bounded number of times, however deep. Lstat of every prefix from the
+// root (which os.Root resolves segment by segment) was the square of the
+// depth per file: a tree 400 folders deep with an entry in each took
+// validate 8.5 s. The deepest entry's segments must grow as the depth.
+func TestTreeLstatDepth(t *testing.T) {
+	resolved := func(depth int) int64 {
+		root := t.TempDir()
+		rel := strings.TrimSuffix(strings.Repeat("d/", depth), "/")
+		if err := os.MkdirAll(filepath.Join(root, rel), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, rel, "e.md"), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		tr := openTree(t, root, false)
+		if st, err := tr.Lstat(rel + "/e.md"); err != nil || !st.Mode().IsRegular() {
+			t.Fatalf("Lstat at depth %d: %v, %v", depth, st, err)
+		}
+		if _, err := tr.Lstat(rel + "/missing.md"); !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("Lstat of a missing file at depth %d: %v", depth, err)
+		}
+		return tr.resolved.Load()
+	}
+	small, big := resolved(100), resolved(200)
+	if small == 0 || float64(big) > 2.2*float64(small) {
+		t.Errorf("%d segments resolved at depth 100, %d at 200 (%.1f×): not linear", small, big, float64(big)/float64(small))
 	}
 }
