@@ -20,11 +20,48 @@ import (
 // letter, so "## `sort_by_label()`" answered #sort-by-label, not the
 // #sort_by_label real trees link to, and a heading in Cyrillic or Chinese
 // became "heading".
+//
+// The page around the body has ids of its own (pageIDs): a heading whose
+// id would be one of them is numbered as a repeat ("## Content" is
+// #content-1), and moved remembers it, so a link written #content for
+// that heading still finds it.
 type githubIDs struct {
-	seen map[string]int
+	seen  map[string]int
+	moved map[string]string // a page id → the heading id given instead
 }
 
-func newGithubIDs() *githubIDs { return &githubIDs{seen: map[string]int{}} }
+// pageIDs are the ids the layout gives the page around an entry's body:
+// <main id="content">, the skip link's target. The body may not take them:
+// the page would hold an id twice (invalid HTML), and a heading's link
+// #content would lead to the top of main. (#top is left to the body: a
+// README's <a id="top"> and "## Top" are what its links mean, and a
+// browser reads #top as the page's top only while nothing has that id.)
+var pageIDs = map[string]bool{"content": true}
+
+// reservedID says whether an id written in the body's raw HTML belongs to
+// the page or to goldmark's footnotes (fn:1, fnref:1, fnref1:1…), whose
+// links a raw anchor with that id would take over.
+func reservedID(id string) bool {
+	if pageIDs[id] {
+		return true
+	}
+	rest, ok := strings.CutPrefix(id, "fn")
+	if !ok {
+		return false
+	}
+	if r, ok := strings.CutPrefix(rest, "ref"); ok {
+		rest = strings.TrimLeft(r, "0123456789")
+	}
+	return strings.HasPrefix(rest, ":")
+}
+
+func newGithubIDs() *githubIDs {
+	s := &githubIDs{seen: map[string]int{}}
+	for id := range pageIDs {
+		s.seen[id] = 0
+	}
+	return s
+}
 
 // Generate is parser.IDs.Generate: value is the heading's text as written.
 func (s *githubIDs) Generate(value []byte, kind ast.NodeKind) []byte {
@@ -45,6 +82,12 @@ func (s *githubIDs) Generate(value []byte, kind ast.NodeKind) []byte {
 		out = base + "-" + strconv.Itoa(s.seen[base])
 	}
 	s.seen[out] = 0
+	if pageIDs[base] && s.moved[base] == "" {
+		if s.moved == nil {
+			s.moved = map[string]string{}
+		}
+		s.moved[base] = out
+	}
 	return []byte(out)
 }
 
@@ -126,13 +169,17 @@ func isTagStart(b []byte) bool {
 // warning at the link: a browser would stay where it is. A link to the
 // leading "# Title" the layout's h1 replaced leads to #top. "#top", the
 // layout's "#content" and footnotes' ids are the page's own.
-func checkFragments(links []*ast.Link, ids map[string]bool, st *docState) {
+func checkFragments(links []*ast.Link, ids map[string]bool, moved map[string]string, st *docState) {
 	for _, n := range links {
 		frag, err := url.PathUnescape(string(n.Destination[1:]))
 		if err != nil {
 			frag = string(n.Destination[1:])
 		}
-		if ids[frag] || frag == "top" || frag == "content" || strings.HasPrefix(frag, "fn:") || strings.HasPrefix(frag, "fnref:") {
+		if id := moved[frag]; id != "" {
+			n.Destination = []byte("#" + id) // "## Content" is #content-1
+			continue
+		}
+		if ids[frag] || frag == "top" || pageIDs[frag] || strings.HasPrefix(frag, "fn:") || strings.HasPrefix(frag, "fnref:") {
 			continue
 		}
 		if id := string(githubSlug([]byte(frag))); ids[id] {

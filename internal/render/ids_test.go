@@ -1,7 +1,12 @@
 package render_test
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"os"
 	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/axctl/axctl/internal/render"
@@ -57,4 +62,102 @@ func TestHeadingIDsAsGitHub(t *testing.T) {
 			t.Fatalf("got ids %q, want %q", got, want)
 		}
 	}
+}
+
+// TestIDsUniqueOnThePage draws random bodies whose headings, raw anchors
+// and footnotes reach for the same names, the page's own id among them
+// (the layout's <main id="content">) and goldmark's footnote ids, and
+// checks every rendered body against what the page needs: no id twice,
+// not the page's, and every #fragment link leading to an id the body has,
+// to the page's (#top, #content), or warned. "## Content" used to be
+// id="content" beside the layout's main, and <span id="fn:1"> took a
+// footnote's link (AXCTL_SEED replays one body).
+func TestIDsUniqueOnThePage(t *testing.T) {
+	r := render.New()
+	names := []string{"Content", "content", "Top", "top", "fn:1", "fnref:1", "fnref2:1", "fn:2", "fn1", "Intro", "intro", "content-1", "top-1", "Q"}
+	seed := seedFromEnv(t)
+	rng := rand.New(rand.NewPCG(seed, 0))
+	idAttr := regexp.MustCompile(`\sid="([^"]*)"`)
+	hrefFrag := regexp.MustCompile(`href="#([^"]*)"`)
+	for round := 0; round < 400; round++ {
+		var b strings.Builder
+		b.WriteString("---\ntitle: T\n---\n")
+		notes := 0
+		for i := rng.IntN(8) + 1; i > 0; i-- {
+			w := names[rng.IntN(len(names))]
+			switch rng.IntN(6) {
+			case 0, 1:
+				fmt.Fprintf(&b, "## %s\n\n", w)
+			case 2:
+				fmt.Fprintf(&b, "<div id=\"%s\">x</div>\n\n", w)
+			case 3:
+				fmt.Fprintf(&b, "Text <a id=\"%s\">a</a> <span id=\"%s\">s</span>.\n\n", w, w)
+			case 4:
+				notes++
+				fmt.Fprintf(&b, "Said[^%d] twice[^%d].\n\n", notes, notes)
+			case 5:
+				fmt.Fprintf(&b, "See [it](#%s).\n\n", strings.ToLower(w))
+			}
+		}
+		for i := 1; i <= notes; i++ {
+			fmt.Fprintf(&b, "[^%d]: note %d\n", i, i)
+		}
+		src := b.String()
+		res, err := r.Render([]byte(src), render.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Problems) > 0 {
+			t.Fatalf("seed %d round %d: problems %v\n%s", seed, round, res.Problems, src)
+		}
+		body := string(res.HTML)
+		seen := map[string]bool{}
+		for _, m := range idAttr.FindAllStringSubmatch(body, -1) {
+			id := m[1]
+			if seen[id] {
+				t.Fatalf("seed %d round %d: id %q twice\n%s\n→\n%s", seed, round, id, src, body)
+			}
+			if id == "content" {
+				t.Fatalf("seed %d round %d: the body took the page's id %q\n%s\n→\n%s", seed, round, id, src, body)
+			}
+			seen[id] = true
+		}
+		// A link the body's ids do not answer is the page's (#top,
+		// #content), a footnote's, or warned at the link.
+		for _, m := range hrefFrag.FindAllStringSubmatch(body, -1) {
+			f := m[1]
+			if seen[f] || f == "top" || f == "content" || strings.HasPrefix(f, "fn") && strings.Contains(f, ":") {
+				continue
+			}
+			warned := false
+			for _, w := range res.Warnings {
+				warned = warned || strings.Contains(w.Msg, `"#`+f+`"`)
+			}
+			if !warned {
+				t.Fatalf("seed %d round %d: link #%s leads to no id of the body, without a warning\n%s\n→\n%s", seed, round, f, src, body)
+			}
+		}
+		// A link written #content for a heading of that name
+		// reaches the heading, not the page's element.
+		for _, w := range []string{"content"} {
+			if strings.Contains(src, "## "+strings.ToUpper(w[:1])+w[1:]+"\n") || strings.Contains(src, "## "+w+"\n") {
+				if strings.Contains(src, "](#"+w+")") && strings.Contains(body, `href="#`+w+`"`) {
+					t.Fatalf("seed %d round %d: #%s links the page's element, not the heading %q\n%s\n→\n%s", seed, round, w, w, src, body)
+				}
+			}
+		}
+	}
+}
+
+func seedFromEnv(t *testing.T) uint64 {
+	if s := os.Getenv("AXCTL_SEED"); s != "" {
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	n := rand.Uint64()
+	t.Logf("AXCTL_SEED=%d", n)
+	return n
 }

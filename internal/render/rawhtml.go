@@ -411,8 +411,10 @@ func (c *rawChecker) attr(elem string, allowed []string, a html.Attribute, off i
 			return "", false
 		}
 		key = "id" // <a name> is obsolete HTML; id is what a #fragment finds
-		if c.ids[val] {
-			return "", true // taken: by a heading (which answers #val), or by an anchor before
+		if c.ids[val] || reservedID(val) {
+			// Taken: by a heading (which answers #val), by an anchor
+			// before, by the page around the body or by a footnote.
+			return "", true
 		}
 		if c.ids == nil {
 			c.ids = map[string]bool{}

@@ -392,7 +392,11 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		}
 		return ast.WalkContinue, nil
 	})
-	checkFragments(inPage, raw.ids, st)
+	var moved map[string]string
+	if g, ok := pc.IDs().(*githubIDs); ok {
+		moved = g.moved
+	}
+	checkFragments(inPage, raw.ids, moved, st)
 	for _, n := range refused { // as text, like a refused link's empty href
 		n.Parent().ReplaceChild(n.Parent(), n, ast.NewString(n.Label(src)))
 	}
