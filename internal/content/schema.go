@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -238,7 +239,15 @@ var dateLayouts = []string{
 	"2006-01-02T15:04", "2006-01-02T15:04Z07:00",
 	time.RFC1123Z, time.RFC1123, time.RFC822Z, time.RFC822, time.RFC850, time.ANSIC, time.UnixDate, time.RubyDate,
 	"02 Jan 2006", "2 January 2006", "January 2, 2006", "Jan 2, 2006", "2006/01/02",
+	// Astro's and JavaScript's "Jul 08 2022"; Hexo's "2013/7/13 20:46:25"
+	// and "2013-7-13" (moment.js reads a year first, then month, then day).
+	"Jan 2 2006", "January 2 2006", "2006/1/2 15:04:05", "2006/1/2 15:04", "2006/1/2",
+	"2006-1-2 15:04:05", "2006-1-2 15:04", "2006-1-2",
 }
+
+// ambiguousDateRe is a date written day and month first, in either order
+// ("07/08/2022": 7 August, or July 8): no reading is guessed.
+var ambiguousDateRe = regexp.MustCompile(`^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?:[ T]|$)`)
 
 func (c *checker) date(m map[string]any, key string, required bool) time.Time {
 	v, ok := m[key]
@@ -256,6 +265,10 @@ func (c *checker) date(m map[string]any, key string, required bool) time.Time {
 			if d, err := time.Parse(layout, strings.TrimSpace(t)); err == nil {
 				return d.UTC()
 			}
+		}
+		if m := ambiguousDateRe.FindStringSubmatch(strings.TrimSpace(t)); m != nil {
+			c.atValue([]string{key}, "%s %q is ambiguous: day/month/year or month/day/year, other tools read it either way; write it year first, YYYY-MM-DD", key, t)
+			return time.Time{}
 		}
 		c.atValue([]string{key}, "%s %q is not a date (use YYYY-MM-DD, RFC 3339 such as 2026-11-02T09:30:00Z, or YYYY-MM-DD HH:MM:SS +ZZZZ)", key, t)
 	default:
