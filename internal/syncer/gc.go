@@ -37,6 +37,16 @@ func TuneGC() {
 	gcFloorAllowed.Store(true)
 }
 
+// TuneGCRenderAll sets the collector as a sync that renders every entry
+// runs it (TuneGC, then the heap floor of gcRenderAll), for a program
+// measured beside such a sync with the same memory allowance: the bench's
+// bare goldmark+chroma limit (`axbench bare -gc floor`). With GOGC set in
+// the environment it does nothing, as TuneGC.
+func TuneGCRenderAll() {
+	TuneGC()
+	gcRenderAll()
+}
+
 // gcFloorAllowed says TuneGC ran and no tuner has started yet.
 var gcFloorAllowed atomic.Bool
 

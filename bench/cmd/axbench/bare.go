@@ -23,18 +23,31 @@ import (
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/util"
+
+	"github.com/axctl/axctl/internal/syncer"
 )
 
 // bareMain is `axbench bare`: the limit. It reads every .md file under
 // -content, renders it with goldmark (GFM, footnotes, heading IDs,
 // frontmatter) and chroma (CSS classes) for fenced code, and writes each
-// fragment under -out. No validation, no metadata, no hashing.
+// fragment under -out. No validation, no metadata, no hashing. With -gc
+// floor its collector is the one `axctl sync --no-cache` runs with
+// (syncer.TuneGCRenderAll: a 64 MiB heap floor, then GOGC=50), so the limit
+// has the memory allowance axctl takes; -gc default leaves Go's GOGC=100.
 func bareMain(args []string) error {
 	fl := flag.NewFlagSet("bare", flag.ExitOnError)
 	src := fl.String("content", "", "content directory")
 	out := fl.String("out", "", "output directory")
 	jobs := fl.Int("j", runtime.GOMAXPROCS(0), "workers")
+	gc := fl.String("gc", "default", "collector: default (Go's GOGC, or the environment's) or floor (axctl sync --no-cache's heap floor)")
 	_ = fl.Parse(args)
+	switch *gc {
+	case "default":
+	case "floor":
+		syncer.TuneGCRenderAll()
+	default:
+		return fmt.Errorf("bare: -gc %q: want default or floor", *gc)
+	}
 	var files []string
 	err := filepath.WalkDir(*src, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") {
