@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -160,4 +161,128 @@ func seedFromEnv(t *testing.T) uint64 {
 	n := rand.Uint64()
 	t.Logf("AXCTL_SEED=%d", n)
 	return n
+}
+
+// TestHeadingOutline draws random runs of headings, Markdown (ATX and
+// Setext) and raw HTML mixed, and checks the levels written against the
+// outline's rules: no heading more than one level below the one before it
+// (h2 at most first, under the layout's h1), the order between neighbours
+// kept (deeper, as deep, shallower), a # heading kept an h1, and a run that
+// skips no level written as it is. Real docs go from the title to ### and
+// from ## to ####, which the Nu checker and Lighthouse fail.
+func TestHeadingOutline(t *testing.T) {
+	r := render.New()
+	seed := seedFromEnv(t)
+	rng := rand.New(rand.NewPCG(seed, 1))
+	hRe := regexp.MustCompile(`<h([1-6])[ >]`)
+	for round := 0; round < 300; round++ {
+		var b strings.Builder
+		b.WriteString("---\ntitle: T\n---\n")
+		var written []int
+		for i := rng.IntN(12) + 1; i > 0; i-- {
+			lvl := rng.IntN(6) + 1
+			if rng.IntN(3) == 0 { // mostly without skips: the as-is rule gets cases
+				prev := 1
+				if len(written) > 0 {
+					prev = written[len(written)-1]
+				}
+				lvl = min(prev+1, 6) - rng.IntN(2)
+				if lvl < 1 {
+					lvl = 1
+				}
+			}
+			written = append(written, lvl)
+			switch {
+			case rng.IntN(4) == 0:
+				fmt.Fprintf(&b, "<h%d>Raw %d</h%d>\n\n", lvl, i, lvl)
+			case lvl <= 2 && rng.IntN(2) == 0:
+				fmt.Fprintf(&b, "Setext %d\n%s\n\n", i, strings.Repeat(map[int]string{1: "=", 2: "-"}[lvl], 3))
+			default:
+				fmt.Fprintf(&b, "%s Heading %d\n\nText.\n\n", strings.Repeat("#", lvl), i)
+			}
+		}
+		src := b.String()
+		res, err := r.Render([]byte(src), render.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Problems) > 0 {
+			t.Fatalf("seed %d round %d: %v\n%s", seed, round, res.Problems, src)
+		}
+		var out []int
+		for _, m := range hRe.FindAllStringSubmatch(string(res.HTML), -1) {
+			n, _ := strconv.Atoi(m[1])
+			out = append(out, n)
+		}
+		if len(out) != len(written) {
+			t.Fatalf("seed %d round %d: %d headings written, %d in the HTML\n%s\n→\n%s", seed, round, len(written), len(out), src, res.HTML)
+		}
+		skips := false
+		for i := range out {
+			prevW, prevO := 1, 1 // the layout's h1
+			if i > 0 {
+				prevW, prevO = written[i-1], out[i-1]
+			}
+			skips = skips || written[i] > prevW+1
+			fail := func(why string) {
+				t.Fatalf("seed %d round %d: heading %d written h%d after h%d is h%d after h%d: %s\n%s\n→\n%s", seed, round, i, written[i], prevW, out[i], prevO, why, src, res.HTML)
+			}
+			switch {
+			case out[i] > prevO+1:
+				fail("skips a level")
+			case written[i] == 1 && out[i] != 1:
+				fail("a # heading is not an h1")
+			case i > 0 && written[i] > prevW && out[i] <= prevO:
+				fail("deeper written, not deeper")
+			case i > 0 && written[i] == prevW && out[i] != prevO:
+				fail("as deep written, not as deep")
+			case i > 0 && written[i] < prevW && out[i] > prevO:
+				fail("shallower written, deeper")
+			}
+		}
+		if !skips && !slices.Equal(out, written) {
+			t.Fatalf("seed %d round %d: no level skipped, yet levels %v became %v\n%s\n→\n%s", seed, round, written, out, src, res.HTML)
+		}
+	}
+}
+
+// TestDetailsHaveSummary: HTML requires a <details> to start with its
+// <summary>; one without gets the "Details" a browser shows, one with
+// (after white space or a comment) keeps its own.
+func TestDetailsHaveSummary(t *testing.T) {
+	r := render.New()
+	for _, tc := range []struct{ src, want string }{
+		{"<details>\n\nHidden text.\n\n</details>\n", "<details><summary>Details</summary>"},
+		{"<details open>\n<p>x</p>\n</details>\n", "<details open=\"\"><summary>Details</summary>"},
+		{"<details>\n<summary>Why</summary>\n\nText.\n\n</details>\n", "<details>\n<summary>Why</summary>"},
+		{"<details>\n<!-- note -->\n  <summary>Why</summary>\n\nText.\n\n</details>\n", "<summary>Why</summary>"},
+		{"<details>\n\n<summary>Later block</summary>\n\nText.\n\n</details>\n", "<summary>Later block</summary>"},
+	} {
+		res, err := r.Render([]byte("---\ntitle: T\n---\n"+tc.src), render.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := string(res.HTML)
+		if len(res.Problems) > 0 || !strings.Contains(got, tc.want) || strings.Count(got, "<summary>") != 1 {
+			t.Errorf("%q:\ngot %s (problems %v)\nwant one <summary>, and %q", tc.src, got, res.Problems, tc.want)
+		}
+	}
+}
+
+// TestFragmentHashes: a "#" inside a link's fragment (chat rooms,
+// single-page apps) is written %23, which HTML's URL syntax requires; the
+// rest of the URL is kept.
+func TestFragmentHashes(t *testing.T) {
+	r := render.New()
+	src := "---\ntitle: T\n---\n[room](https://matrix.to/#/#pyyaml:yaml.io) <a href=\"https://app.element.io/#/room/#dev:matrix.org\">raw</a> [plain](https://example.org/a#b) <https://x.example/#/#y>\n"
+	res, err := r.Render([]byte(src), render.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(res.HTML)
+	for _, want := range []string{`href="https://matrix.to/#/%23pyyaml:yaml.io"`, `href="https://app.element.io/#/room/%23dev:matrix.org"`, `href="https://example.org/a#b"`, `href="https://x.example/#/%23y"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("want %s in\n%s", want, got)
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -297,7 +298,18 @@ func (c *rawChecker) tag(tok html.Token, tt html.TokenType, raw []byte, off int,
 		return "", false
 	}
 	var b strings.Builder
-	b.WriteString("<" + name)
+	as := ""
+	if len(name) == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6' {
+		// The outline the Markdown headings follow (docState.outline).
+		if lvl := c.st.outline.level(int(name[1] - '0')); lvl != int(name[1]-'0') {
+			as = "h" + strconv.Itoa(lvl)
+		}
+	}
+	if as != "" {
+		b.WriteString("<" + as)
+	} else {
+		b.WriteString("<" + name)
+	}
 	ok := true
 	for _, a := range tok.Attr {
 		s, good := c.attr(name, attrs, a, off)
@@ -315,9 +327,40 @@ func (c *rawChecker) tag(tok html.Token, tt html.TokenType, raw []byte, off int,
 		b.WriteString(" />")
 	} else {
 		b.WriteString(">")
-		c.push(openHTML{name: name, off: off, container: container, bad: !ok})
+		c.push(openHTML{name: name, off: off, container: container, bad: !ok, as: as})
+	}
+	if name == "details" && ok && !summaryNext(c.st.source, off+len(raw)) {
+		// HTML requires a <details> to start with its <summary>; a
+		// browser shows "Details" when it does not, so the page says it.
+		b.WriteString("<summary>Details</summary>")
 	}
 	return b.String(), ok
+}
+
+// summaryNext says whether the source after a <details> start tag (from
+// off) goes on with a <summary>, past white space and comments.
+func summaryNext(src []byte, off int) bool {
+	if off > len(src) {
+		return false
+	}
+	rest := src[off:]
+	for {
+		rest = bytes.TrimLeft(rest, " \t\r\n")
+		if !bytes.HasPrefix(rest, []byte("<!--")) {
+			break
+		}
+		end := bytes.Index(rest, []byte("-->"))
+		if end < 0 {
+			return false
+		}
+		rest = rest[end+3:]
+	}
+	const tag = "<summary"
+	if len(rest) <= len(tag) || !bytes.EqualFold(rest[:len(tag)], []byte(tag)) {
+		return false
+	}
+	c := rest[len(tag)]
+	return c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\r' || c == '\n'
 }
 
 // attrValue is the value of tok's attribute key ("" when it has none).

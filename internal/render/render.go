@@ -149,6 +149,31 @@ type docState struct {
 	meta     map[string]any
 	blocks   map[ast.Node]ast.Node // blockOf's answers
 	steps    int                   // nodes blockOf walked (a test checks it grows linearly)
+	outline  outline               // the levels the headings so far are written at
+}
+
+// outline renumbers the body's headings, Markdown and raw HTML alike, so
+// that none skips a level under the layout's <h1>: a heading is written one
+// level below the nearest heading before it whose level, as the author
+// wrote it, is lower, and at h2 when there is none. Real docs put ### under
+// their title and #### under ##; the Nu checker fails such a page ("the
+// heading h3 follows the heading h1, skipping 1 heading level"), and so do
+// Lighthouse's heading-order audit and a screen reader's outline. A body
+// that does not skip is written as it is (h2, h3…); a # heading stays an
+// h1 and starts the count again below it.
+type outline struct{ stack []int } // levels as written, 2-6, rising
+
+// level is the level to write a heading the author wrote at level written.
+func (o *outline) level(written int) int {
+	if written <= 1 {
+		o.stack = o.stack[:0]
+		return 1
+	}
+	for len(o.stack) > 0 && o.stack[len(o.stack)-1] >= written {
+		o.stack = o.stack[:len(o.stack)-1]
+	}
+	o.stack = append(o.stack, written)
+	return min(len(o.stack)+1, 6)
 }
 
 func (st *docState) has(id string) bool { return st.features[id] }
@@ -330,7 +355,8 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 	warnTemplates(doc, src, st, func(label []byte) bool { _, ok := pc.Reference(util.ToLinkReference(label)); return ok })
 	warnUnclosedFence(doc, src, st)
 	var refused []*ast.AutoLink
-	var replaced [][2]ast.Node // raw HTML node, its checked form (nil: dropped)
+	var rewritten [][2]ast.Node // an autolink, the link written for it
+	var replaced [][2]ast.Node  // raw HTML node, its checked form (nil: dropped)
 	raw := &rawChecker{st: st, ids: headingIDs(doc)}
 	var inPage []*ast.Link // links to a #fragment of this page
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -372,10 +398,20 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 				st.missingAlt(st.imageOffset(n, src), "image %q", dest)
 			}
 		case *ast.AutoLink:
-			if n.AutoLinkType == ast.AutoLinkURL && st.checkURL(n.URL(src), false, st.inlineOffset(n), "link") == nil {
+			if n.AutoLinkType != ast.AutoLinkURL {
+				break
+			}
+			u := n.URL(src)
+			if dest := st.checkURL(u, false, st.inlineOffset(n), "link"); dest == nil {
 				refused = append(refused, n)
+			} else if !bytes.Equal(dest, u) { // written otherwise (fragmentHashes): a link to dest
+				link := ast.NewLink()
+				link.Destination = dest
+				link.AppendChild(link, ast.NewString(n.Label(src)))
+				rewritten = append(rewritten, [2]ast.Node{n, link})
 			}
 		case *ast.Heading:
+			n.Level = st.outline.level(n.Level)
 			if n.Level >= 2 {
 				id, _ := n.AttributeString("id")
 				idb, _ := id.([]byte)
@@ -399,6 +435,9 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 	checkFragments(inPage, raw.ids, moved, st)
 	for _, n := range refused { // as text, like a refused link's empty href
 		n.Parent().ReplaceChild(n.Parent(), n, ast.NewString(n.Label(src)))
+	}
+	for _, r := range rewritten {
+		r[0].Parent().ReplaceChild(r[0].Parent(), r[0], r[1])
 	}
 	for _, r := range replaced {
 		if p := r[0].Parent(); r[1] == nil {

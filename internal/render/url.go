@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"fmt"
 	"net/url"
 	"strings"
@@ -15,6 +16,23 @@ import (
 // checked as "//host", the protocol-relative URL it becomes. It returns
 // the destination to render; a refused one becomes empty (dropped).
 func (st *docState) checkURL(dest []byte, resolve bool, off int, what string) []byte {
+	return fragmentHashes(st.checkURL1(dest, resolve, off, what))
+}
+
+// fragmentHashes writes a "#" inside a URL's fragment as %23: a browser
+// reads https://matrix.to/#/#room:example.org either way, but HTML's URL
+// syntax allows no "#" in a fragment (the Nu checker fails the page), and
+// READMEs link chat rooms and single-page apps that way.
+func fragmentHashes(u []byte) []byte {
+	i := bytes.IndexByte(u, '#')
+	if i < 0 || bytes.IndexByte(u[i+1:], '#') < 0 {
+		return u
+	}
+	out := append([]byte(nil), u[:i+1]...)
+	return append(out, bytes.ReplaceAll(u[i+1:], []byte("#"), []byte("%23"))...)
+}
+
+func (st *docState) checkURL1(dest []byte, resolve bool, off int, what string) []byte {
 	d := strings.TrimSpace(string(dest))
 	final := string(util.URLEscape(dest, resolve))
 	b := browserURL(final)
