@@ -64,6 +64,41 @@ var corpora = []corpus{
 		keys:  []string{"entries/daily-notes/garden-plan.html", "entries/daily-notes/seed-list.html", "entries/pages/welcome.html"},
 		warns: 1,
 	},
+	{name: "astro",
+		// Astro's blog template: content collections under src/content,
+		// pubDate written "Jul 08 2022", public/ at the site root, MDX.
+		report: []string{"found an Astro site (astro.config.mjs)", "content root src/content, static folder public",
+			"blog         blog/               2 entries", "key pubDate → date (2 files)",
+			"1 MDX files (.mdx)", "src/content/blog/components.mdx", "key updatedDate in blog: ignored (1 files): the date a page was last changed is not shown"},
+		keys: []string{"entries/blog/first-light.html", "entries/blog/second-night.html"},
+	},
+	{name: "docusaurus",
+		// Docusaurus: dated posts as files and as folders
+		// (2024-05-12-slug/index.md), docs ordered by sidebar_position,
+		// static/ at the site root, MDX left out, :::tip warned.
+		report: []string{"found a Docusaurus site (docusaurus.config.js)", "content root ., static folder static",
+			"blog         blog/               2 entries  route /blog, template post, dates from filename",
+			"docs         docs/               3 entries  route /docs, template doc, no dates: sorted by weight",
+			"key sidebar_position → weight (3 files)", "docs/guides/tabs.mdx", "key authors in blog: ignored (2 files)"},
+		keys: []string{"entries/blog/welcome.html", "entries/blog/folder-post.html", "entries/docs/intro.html",
+			"entries/docs/guides/install.html", "entries/docs/guides/configure.html"},
+		warns: 1, // :::tip
+	},
+	{name: "hexo",
+		// Hexo: Jekyll's _config.yml and _posts under source/, dates
+		// written 2013/7/13 20:46:25, a page folder, drafts.
+		report: []string{"found a Hexo site (_config.yml)", "content root source, static folder source",
+			"blog         _posts/             2 entries", "1 Hexo drafts (_drafts/)", "source/_drafts/unfinished.md",
+			"pages        ./                  1 entries"},
+		keys: []string{"entries/blog/hello-hexo.html", "entries/blog/plain-name.html", "entries/pages/about.html"},
+	},
+	{name: "mdbook",
+		// mdBook: book.toml, src/ without frontmatter, SUMMARY.md listed
+		// as not carried.
+		report: []string{"found an mdBook book (book.toml)", "content root src", "1 tables of contents (SUMMARY.md)", "src/SUMMARY.md",
+			"cli          cli/                2 entries  route /cli, template post, no dates: sorted by weight"},
+		keys: []string{"entries/cli/build.html", "entries/cli/serve.html", "entries/pages/getting-started.html"},
+	},
 	{name: "plain",
 		// Recipes/Untitled.md has no frontmatter: titles: heading makes it an
 		// entry (titled by its file name), and half the folder undated makes

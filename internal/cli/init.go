@@ -20,7 +20,7 @@ type InitOptions struct {
 	Quiet         bool
 	Dir           string
 	UpgradeWorker bool
-	// From is an existing tree (Hugo, Jekyll or plain Markdown) to publish
+	// From is an existing tree (Hugo, Jekyll, Docusaurus, Hexo… or plain Markdown) to publish
 	// in place: axctl.yaml is written into it.
 	From string
 
@@ -67,7 +67,7 @@ func NewCmdInit(f *Factory, runF func(context.Context, *InitOptions) error) *cob
 		},
 	}
 	cmd.Flags().BoolVar(&opts.UpgradeWorker, "upgrade-worker", false, "replace worker/src/ and worker/public/ with this axctl's Worker")
-	cmd.Flags().StringVar(&opts.From, "from", "", "publish the existing Hugo, Jekyll or Markdown tree in `DIR` in place")
+	cmd.Flags().StringVar(&opts.From, "from", "", "publish the existing Hugo, Jekyll, Docusaurus, Hexo, Astro, mdBook… or Markdown tree in `DIR` in place")
 	return cmd
 }
 

@@ -35,7 +35,16 @@ func genTree(r *rand.Rand, dir string) (must, all map[string]bool) {
 	var folders []string
 	words := []string{"Notes", "guides", "Blog_Posts", "my docs", "Recipes", "archive", "Travel Log", "misc", "how-to"}
 	r.Shuffle(len(words), func(i, j int) { words[i], words[j] = words[j], words[i] })
-	switch r.IntN(3) {
+	dates := []string{"2021-03-04", "2021-03-04T05:06:07Z", "2021-03-04 05:06:07 +0200", "2021-03-04T05:06:07+01:00", "04 Mar 2021", "2021-03-04 05:06", "Thu, 04 Mar 2021 05:06:07 +0000"}
+	dateKey, bundles := "date", false
+	extras := []string{"summary: A summary.\n", "by: Ana\n", "categories: [c1, c2]\n", "category: release\n",
+		"layout: post\n", "permalink: /x/\n", "weight: 3\n", "lastmod: 2022-01-01\n", "mood: fine\n",
+		"", []string{"tags: [t1]\n", "tags: t2 t3\n"}[r.IntN(2)], "template: recipe\n"}
+	mdx := func(rel string) { // listed as not carried, never an entry
+		write(rel, "---\ntitle: MDX\n---\nimport Tabs from '@theme/Tabs';\n\n<Tabs />\n")
+		all[rel] = true
+	}
+	switch r.IntN(7) {
 	case 0:
 		write("hugo.toml", "title = \"Random Hugo\"\nbaseURL = \"https://hugo.example/\"\n")
 		root = "content/"
@@ -45,13 +54,37 @@ func genTree(r *rand.Rand, dir string) (must, all map[string]bool) {
 		folders = append([]string{"_posts"}, words[:r.IntN(3)]...)
 		write("_drafts/draft.md", "---\ntitle: Draft\n---\n")
 		all["_drafts/draft.md"] = true
+	case 3: // Hexo: Jekyll's _config.yml and _posts, under source/
+		write("_config.yml", "title: Random Hexo\nurl: https://hexo.example\nnew_post_name: :year-:month-:day-:title.md\n")
+		root = "source/"
+		folders = append([]string{"_posts"}, words[:r.IntN(3)]...)
+		write("source/_drafts/draft.md", "---\ntitle: Draft\n---\n")
+		all["source/_drafts/draft.md"] = true
+		dates = append(dates, "2021/3/4 5:06:07", "2021/03/04 05:06", "2021-3-4")
+	case 4: // Docusaurus: posts in folders of their own, docs ordered by sidebar_position, MDX
+		write("package.json", `{"dependencies": {"@docusaurus/core": "3.0.0", "react": "18.0.0"}}`)
+		folders, bundles = words[:1+r.IntN(3)], true
+		extras = append(extras, "sidebar_position: 2\n", "slug: custom-slug\n", "authors: [ana]\n")
+		mdx(folders[0] + "/intro.mdx")
+	case 5: // Astro: content collections under src/content, pubDate
+		write("astro.config.mjs", "import { defineConfig } from 'astro/config';\nexport default defineConfig({});\n")
+		root, dateKey = "src/content/", "pubDate"
+		folders = words[:1+r.IntN(3)]
+		dates = append(dates, "Jul 08 2022", "September 3 2021")
+		extras = append(extras, "updatedDate: 'Jul 09 2022'\n", "heroImage: /hero.jpg\n")
+		mdx("src/content/" + folders[0] + "/using-mdx.mdx")
+	case 6: // mdBook: src/ with its SUMMARY.md
+		write("book.toml", "[book]\ntitle = \"Random Book\"\nsrc = \"src\"\n")
+		root = "src/"
+		folders = words[:1+r.IntN(3)]
+		write("src/SUMMARY.md", "# Summary\n\n- [Intro](intro.md)\n")
+		all["src/SUMMARY.md"] = true
 	default:
 		folders = words[:1+r.IntN(3)]
 	}
 	if r.IntN(2) == 0 {
 		folders = append(folders, "") // files at the top
 	}
-	dates := []string{"2021-03-04", "2021-03-04T05:06:07Z", "2021-03-04 05:06:07 +0200", "2021-03-04T05:06:07+01:00", "04 Mar 2021", "2021-03-04 05:06", "Thu, 04 Mar 2021 05:06:07 +0000"}
 	n := 0
 	for _, folder := range folders {
 		subs := []string{""}
@@ -75,32 +108,38 @@ func genTree(r *rand.Rand, dir string) (must, all map[string]bool) {
 				good = false
 			case k < 5: // a name a slug cannot carry (links to it would be errors: none)
 				good, name, noSlug = false, "日記 "+fmt.Sprint(n), true
-				front += "date: " + dates[r.IntN(len(dates))] + "\n"
+				front += dateKey + ": " + dates[r.IntN(len(dates))] + "\n"
 			case k < 6: // Latin letters with diacritics: folded
 				name = "Café Straße " + fmt.Sprint(n)
-				front += "date: " + dates[r.IntN(len(dates))] + "\n"
+				front += dateKey + ": " + dates[r.IntN(len(dates))] + "\n"
 			case k < 8 || folder == "_posts": // dated by its name
 				name = fmt.Sprintf("2020-%02d-%02d-%s", 1+r.IntN(12), 1+r.IntN(28), strings.ToLower(strings.ReplaceAll(name, " ", "-")))
 				good = false // an entry when the collection takes names' dates
 				if r.IntN(2) == 0 {
-					front += "date: " + dates[r.IntN(len(dates))] + "\n"
+					front += dateKey + ": " + dates[r.IntN(len(dates))] + "\n"
 					good = true
 				}
 			default:
-				front += "date: " + dates[r.IntN(len(dates))] + "\n"
+				front += dateKey + ": " + dates[r.IntN(len(dates))] + "\n"
 			}
 			if front != "" && front != "toml" {
-				for _, extra := range []string{"summary: A summary.\n", "by: Ana\n", "categories: [c1, c2]\n", "category: release\n",
-					"layout: post\n", "permalink: /x/\n", "weight: 3\n", "lastmod: 2022-01-01\n", "mood: fine\n",
-					fmt.Sprintf("redirect_from: [/old/r%d]\n", n), []string{"tags: [t1]\n", "tags: t2 t3\n"}[r.IntN(2)], "template: recipe\n"} {
+				extras[9] = fmt.Sprintf("redirect_from: [/old/r%d]\n", n)
+				for _, extra := range extras {
+					if extra == "slug: custom-slug\n" {
+						extra = fmt.Sprintf("slug: custom-%d\n", n) // one URL per entry
+					}
 					if r.IntN(5) == 0 {
 						front += extra
 					}
 				}
 			}
 			rel := strings.TrimPrefix(base+"/"+name+[]string{".md", ".markdown"}[r.IntN(2)], "/")
+			bundle := bundles && folder != "" && !noSlug && r.IntN(3) == 0
+			if bundle { // a post in a folder of its own: 2021-05-12-slug/index.md
+				rel = strings.TrimPrefix(base+"/"+name+"/index.md", "/")
+			}
 			body := "Some text.\n"
-			if prev != "" && sub == "" {
+			if prev != "" && sub == "" && !bundle {
 				body += fmt.Sprintf("\nSee [the previous one](<%s>).\n", prev)
 			}
 			switch front {
@@ -119,7 +158,7 @@ func genTree(r *rand.Rand, dir string) (must, all map[string]bool) {
 			if good {
 				must[root+rel] = true
 			}
-			if sub == "" && !noSlug {
+			if sub == "" && !noSlug && !bundle {
 				prev = filepath.Base(rel)
 			}
 		}

@@ -99,7 +99,10 @@ func Inspect(dir string) (*Source, error) {
 	var jekyllCollections map[string]bool
 	switch {
 	case s.readHugo():
+	case s.readHexo():
 	case s.readJekyll(&jekyllCollections):
+	case s.readNode():
+	case s.readBook():
 	}
 	root := filepath.Join(dir, filepath.FromSlash(s.Content))
 	if s.Content != "." {
@@ -122,10 +125,11 @@ func Inspect(dir string) (*Source, error) {
 			years = append(years, n) // blog/2024/05/06.md shapes: one dated collection
 		case !e.IsDir():
 			topFiles = topFiles || entryExt[strings.ToLower(path.Ext(n))]
-		case s.Kind == Jekyll && n == "_posts":
+		case s.postsFolders() && n == "_posts":
 			s.addCollection(root, used, "blog", n, "post", nil)
-		case s.Kind == Jekyll && n == "_drafts":
-			s.skipAll(root, n, "Jekyll drafts (_drafts/): published only with jekyll --drafts")
+		case s.postsFolders() && n == "_drafts":
+			s.skipAll(root, n, map[Kind]string{Jekyll: "Jekyll drafts (_drafts/): published only with jekyll --drafts",
+				Hexo: "Hexo drafts (_drafts/): published only with hexo --draft"}[s.Kind])
 		case s.Kind == Jekyll && strings.HasPrefix(n, "_") && jekyllCollections[n[1:]]:
 			s.addCollection(root, used, n[1:], n, "", nil)
 		case skipDirs[n] || strings.HasPrefix(n, "_"):

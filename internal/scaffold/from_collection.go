@@ -21,6 +21,26 @@ var keyMap = map[string]string{
 	"categories": "tags", "category": "tags",
 	"expiryDate": "expires", "expirydate": "expires", "publishdate": "publishDate",
 	"redirect_from": "aliases",
+	// Astro's blog template (pubDate); Docusaurus's and Just the Docs'
+	// order of docs (weight is read only in an undated collection).
+	"pubDate": "date", "sidebar_position": "weight", "nav_order": "weight",
+}
+
+// dateKeys are the keys that give an entry's date under keyMap; Hugo's
+// keys ignore case, and its pubDate is publishDate: not a date there.
+func (s *Source) hasDate(front map[string]any) bool {
+	return front["date"] != nil || s.Kind != Hugo && front["pubDate"] != nil
+}
+
+// hasWeight says whether a file orders itself in a docs section: weight,
+// or a key keyMap reads as it.
+func hasWeight(front map[string]any) bool {
+	for k, to := range keyMap {
+		if to == "weight" && front[k] != nil {
+			return true
+		}
+	}
+	return front["weight"] != nil
 }
 
 var layouts = map[string]bool{"post": true, "doc": true, "page": true}
@@ -80,10 +100,18 @@ func (s *Source) addCollection(root string, used map[string]bool, name, folder, 
 		if folder == "." && dirs != nil && filepath.Dir(p) == base {
 			return nil
 		}
+		if strings.EqualFold(filepath.Ext(p), ".mdx") {
+			s.skip("MDX files (.mdx): imports and JSX components are not Markdown; a file holding none can be renamed .md", s.rel(p))
+			return nil
+		}
 		if !entryExt[strings.ToLower(filepath.Ext(p))] || !d.Type().IsRegular() {
 			return nil
 		}
 		rel, _ := filepath.Rel(base, p)
+		if tocFiles[filepath.Base(p)] && s.book() {
+			s.exclude(c, filepath.ToSlash(rel), p, "tables of contents (SUMMARY.md): the reading order is not kept; the Worker lists a book's pages by weight, then title")
+			return nil
+		}
 		rel = filepath.ToSlash(rel)
 		if f, ok := s.classify(c, rel, p); ok {
 			files = append(files, f)
@@ -156,7 +184,7 @@ func (s *Source) classify(c *FromCollection, rel, p string) (fromFile, bool) {
 func (s *Source) chooseDates(c *FromCollection, files []fromFile, posts bool) {
 	var byName, byFolder, undated, weighted int
 	for _, f := range files {
-		if f.front != nil && f.front["weight"] != nil {
+		if f.front != nil && hasWeight(f.front) {
 			weighted++
 		}
 		_, nameDate, _, _ := content.PathSlug(f.rel, "filename")
@@ -167,7 +195,7 @@ func (s *Source) chooseDates(c *FromCollection, files []fromFile, posts bool) {
 		if !folderDate.IsZero() {
 			byFolder++
 		}
-		if f.front != nil && f.front["date"] == nil {
+		if f.front != nil && !s.hasDate(f.front) {
 			undated++
 		}
 	}
@@ -199,11 +227,11 @@ func (s *Source) keepFile(c *FromCollection, f fromFile) bool {
 	if c.SortBy == contract.SortWeight {
 		return true
 	}
-	if f.front["date"] == nil && date.IsZero() && strings.EqualFold(path.Base(f.rel), "_index.md") {
+	if !s.hasDate(f.front) && date.IsZero() && strings.EqualFold(path.Base(f.rel), "_index.md") {
 		s.exclude(c, f.rel, filepath.Join(s.Dir, filepath.FromSlash(f.path)), "section pages without a date (_index.md): the Worker draws listings itself")
 		return false
 	}
-	if f.front["date"] == nil && date.IsZero() {
+	if !s.hasDate(f.front) && date.IsZero() {
 		s.exclude(c, f.rel, filepath.Join(s.Dir, filepath.FromSlash(f.path)), "pages without a date: axctl orders every collection by date; add date: to publish them")
 		return false
 	}
@@ -233,6 +261,9 @@ func (s *Source) mapKeys(c *FromCollection, files []fromFile) {
 			continue
 		}
 		to, ok := keyMap[k]
+		if to == "weight" && c.SortBy != contract.SortWeight || k == "pubDate" && s.Kind == Hugo {
+			ok = false // weight orders only undated collections; Hugo's pubDate is publishDate
+		}
 		if ok && s.canMap(c, files, k, to) {
 			c.Keys[k] = to
 			c.mapped[k] = c.keyFiles[k]

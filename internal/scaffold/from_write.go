@@ -38,7 +38,7 @@ func dict(m map[string]string) string {
 // Config renders the axctl.yaml that publishes the tree in place.
 func (s *Source) Config() []byte {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "# axctl configuration written by `axctl init --from` for a %s", s.Kind)
+	fmt.Fprintf(&b, "# axctl configuration written by `axctl init --from` for %s", s.Kind.article())
 	if s.ConfigFile != "" {
 		fmt.Fprintf(&b, " (%s)", s.ConfigFile)
 	}
@@ -109,11 +109,26 @@ var notes = map[string]string{
 	"layout":    "the Worker draws every entry with its collection's template",
 	"type":      "the Worker draws every entry with its collection's template",
 	"menu":      "the Worker has no menus",
+	// Other generators' keys whose meaning is lost.
+	"updatedDate":        "the date a page was last changed is not shown",
+	"lastmod":            "the date a page was last changed is not shown",
+	"last_update":        "the date a page was last changed is not shown",
+	"heroImage":          "images named in the frontmatter are not shown (put the image in the text)",
+	"image":              "images named in the frontmatter are not shown (put the image in the text)",
+	"cover":              "images named in the frontmatter are not shown (put the image in the text)",
+	"authors":            "a list of authors is not shown; author: takes one name",
+	"sidebar_position":   "entries are ordered by date (an undated collection reads it as weight)",
+	"nav_order":          "entries are ordered by date (an undated collection reads it as weight)",
+	"sidebar_label":      "the Worker draws no sidebar",
+	"eleventyNavigation": "the Worker has no menus",
+	"parent":             "the Worker has no menus: pages are not nested under a parent",
+	"has_children":       "the Worker has no menus: pages are not nested under a parent",
+	"grand_parent":       "the Worker has no menus: pages are not nested under a parent",
 }
 
 // Report writes what Inspect mapped and what it could not, with counts.
 func (s *Source) Report(w io.Writer) {
-	fmt.Fprintf(w, "found a %s", s.Kind)
+	fmt.Fprintf(w, "found %s", s.Kind.article())
 	if s.ConfigFile != "" {
 		fmt.Fprintf(w, " (%s)", s.ConfigFile)
 	}
