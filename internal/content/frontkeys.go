@@ -60,16 +60,25 @@ func splitTags(s string) []any {
 var slugValueRe = regexp.MustCompile(contract.SlugPattern)
 
 // slug reads the frontmatter slug: it replaces the file name's part of the
-// entry's slug (the folders stay).
+// entry's slug (the folders stay), or, written with a leading "/", the
+// whole slug in the collection.
 func (c *checker) slug(m map[string]any) string {
 	v, ok := m["slug"]
 	if !ok || v == nil {
 		return ""
 	}
 	s, isStr := v.(string)
+	// A leading "/" (Docusaurus: slug: /presets) is the entry's whole slug
+	// in its collection: its folders are not kept. Kept in the value so
+	// slugOf knows.
+	rest, abs := strings.CutPrefix(s, "/")
 	switch {
 	case !isStr:
 		c.atValue([]string{"slug"}, "slug must be a string, not %s", describe(v))
+	case abs && rest == "":
+		c.atValue([]string{"slug"}, "slug \"/\" names the collection's own page, which the Worker draws (its listing): remove the slug, or exclude the file")
+	case abs && slugValueRe.MatchString(rest):
+		return s
 	case !slugValueRe.MatchString(s):
 		c.atValue([]string{"slug"}, "slug %q must be lowercase a-z, 0-9 and -, in segments joined by /", s)
 	default:

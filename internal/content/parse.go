@@ -208,19 +208,19 @@ func (l *loader) slugOf(f file, front Frontmatter, c *checker) (string, []string
 		}
 		return ps.slug, aliases
 	}
-	slug := front.Slug
+	slug, abs := strings.CutPrefix(front.Slug, "/")
 	in := inFolder(path.Clean(f.col.Folder), f.rel)
 	dir := path.Dir(in)
 	if ps.index { // index.md names its folder: the slug replaces the folder's name
 		dir = path.Dir(dir)
 	}
-	if dir != "." {
+	if dir != "." && !abs {
 		d := slugOfPath(dir+"/x.md", "frontmatter")
 		if d.err != nil {
 			c.at(1, 1, "%v", d.err)
 			return "", nil
 		}
-		slug = path.Dir(d.slug) + "/" + front.Slug
+		slug = path.Dir(d.slug) + "/" + slug
 	}
 	if ps.err == nil && ps.slug != "" && ps.slug != slug {
 		aliases = append(aliases, manifest.EntryURL(f.col.Route, ps.slug))

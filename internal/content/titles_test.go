@@ -67,3 +67,24 @@ func TestTitlesFromHeadings(t *testing.T) {
 		t.Errorf("front: a heading other than the frontmatter title was dropped:\n%s", html["front"])
 	}
 }
+
+// TestAbsoluteSlug: a slug written with a leading "/" is the entry's whole
+// slug in its collection (Docusaurus's docs), a plain one replaces only
+// the file name's part.
+func TestAbsoluteSlug(t *testing.T) {
+	tc := parseCase(t, filepath.Join("testdata", "good", "slug-absolute.txtar"))
+	dir := tc.materialize(t)
+	got := map[string]string{}
+	if problems := load(t, dir, func(e *content.Entry) { got[relative(dir, e.Path)] = e.Slug }); len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	for p, want := range map[string]string{
+		"content/docs/advanced/presets.md": "presets",
+		"content/docs/routing/index.md":    "advanced/routing-guide",
+		"content/docs/plain.md":            "plain-name",
+	} {
+		if got[p] != want {
+			t.Errorf("%s: slug %q, want %q", p, got[p], want)
+		}
+	}
+}
