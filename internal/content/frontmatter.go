@@ -88,6 +88,33 @@ type frontmatter struct {
 // text.
 const errFrontmatterAfterBlank = `missing frontmatter: the "---" block must be the file's first line; remove the blank lines above it`
 
+// errFrontmatterHeadless is the problem of YAML closed by "---" without
+// its opening line (Hexo reads "title: x" then "---" as frontmatter):
+// an error for the same reason, the block would be a heading.
+const errFrontmatterHeadless = `missing frontmatter: the YAML above the "---" line has no opening "---" (Hexo reads it so; Markdown shows it as a heading): add a line "---" above line 1 (a heading is clearer written "## …")`
+
+// headless says whether src starts with YAML keys closed by a "---" line
+// and no opening one: every line before the fence a top-level key, an
+// indented line or a list item, none blank.
+func headless(src []byte) bool {
+	if topKey(firstLine(src)) == "" {
+		return false
+	}
+	for n := 0; len(src) > 0 && n < 200; n++ {
+		l := firstLine(src)
+		switch {
+		case isFence(l):
+			return n > 0
+		case len(bytes.TrimSpace(l)) == 0:
+			return false
+		case topKey(l) == "" && l[0] != ' ' && l[0] != '\t' && !bytes.HasPrefix(l, []byte("- ")):
+			return false
+		}
+		src = src[min(len(l)+1, len(src)):]
+	}
+	return false
+}
+
 // scanFrontmatter finds the fenced block and the line of every top-level key,
 // without parsing YAML (the fast path; the renderer decodes the values).
 func scanFrontmatter(src []byte) (*frontmatter, *Problem) {
@@ -96,6 +123,9 @@ func scanFrontmatter(src []byte) (*frontmatter, *Problem) {
 			// Hugo reads a block after blank lines (docsy-example's
 			// docs/_index.md); CommonMark would show it as a rule and text.
 			return nil, &Problem{Line: 1, Col: 1, Msg: errFrontmatterAfterBlank}
+		}
+		if headless(src) {
+			return nil, &Problem{Line: 1, Col: 1, Msg: errFrontmatterHeadless}
 		}
 		return nil, &Problem{Line: 1, Col: 1, Msg: `missing frontmatter: the file must start with a line "---", then YAML, then "---"`}
 	}
