@@ -286,3 +286,71 @@ func TestFragmentHashes(t *testing.T) {
 		}
 	}
 }
+
+// TestNoRemoteImages: the page's CSP (img-src 'self') blocks an image on
+// another host, so none is written as an <img>: every spelling of one
+// (Markdown inline, reference, in a link, raw <img> alone, in a raw <a>,
+// in a Markdown link, http and HTTPS, entities in src) is
+// its alt text, linked to it unless a link holds it, and each is warned.
+func TestNoRemoteImages(t *testing.T) {
+	r := render.New()
+	imgRe := regexp.MustCompile(`(?i)<img\b[^>]*>`)
+	cases := []struct{ src, want string }{
+		{"![a cat](https://example.com/cat.png)", `<a href="https://example.com/cat.png">a cat</a>`},
+		{"![ref][r]\n\n[r]: http://example.com/r.png", `<a href="http://example.com/r.png">ref</a>`},
+		{"[![build](https://ci.example/b.svg)](https://ci.example/)", `<a href="https://ci.example/">build</a>`},
+		{"[![](https://ci.example/b.svg)](https://ci.example/)", `<a href="https://ci.example/">image on ci.example</a>`},
+		{"<img src=\"HTTPS://Example.com/x.png\" alt=\"x\">", `<a href="https://Example.com/x.png">x</a>`},
+		{"<a href=\"https://e.example/\"><img src=\"https://e.example/i.png\" alt=\"in a\"></a>", `<a href="https://e.example/">in a</a>`},
+		{"[<img src=\"https://e.example/i.png\" alt=\"in md\">](https://e.example/)", `<a href="https://e.example/">in md</a>`},
+		{"<img src=\"&#104;ttps://e.example/ent.png\" alt=\"ent\">", `<a href="https://e.example/ent.png">ent</a>`},
+		{"Text ![a &amp; \\<b>](https://e.example/q.png?a=1&b=2) end", `<a href="https://e.example/q.png?a=1&amp;b=2">a &amp; &lt;b&gt;</a>`},
+	}
+	for _, tc := range cases {
+		res, err := r.Render([]byte("---\ntitle: T\n---\n"+tc.src+"\n"), render.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := string(res.HTML)
+		if len(res.Problems) > 0 {
+			t.Errorf("%q: problems %v", tc.src, res.Problems)
+		}
+		if m := imgRe.FindString(got); m != "" {
+			t.Errorf("%q: an <img> is left: %s\n%s", tc.src, m, got)
+		}
+		if !strings.Contains(got, tc.want) {
+			t.Errorf("%q:\ngot  %s\nwant %s", tc.src, got, tc.want)
+		}
+		warned := 0
+		for _, w := range res.Warnings {
+			if strings.Contains(w.Msg, "is on another host") {
+				warned++
+			}
+		}
+		if warned != 1 {
+			t.Errorf("%q: %d warnings of another host, want 1: %v", tc.src, warned, res.Warnings)
+		}
+	}
+}
+
+// TestVagueLinkText: a link whose whole text is one Lighthouse's link-text
+// audit fails ("here", "Read more.") is warned at the link; a link that
+// only contains such a word is not.
+func TestVagueLinkText(t *testing.T) {
+	r := render.New()
+	src := "---\ntitle: T\n---\nSee [here](https://a.example/) and [Read more.](https://b.example/) and [*click here*](https://c.example/).\nBut [the install guide here](https://d.example/) and [heredoc](https://e.example/) are fine.\n"
+	res, err := r.Render([]byte(src), render.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range res.Warnings {
+		if strings.Contains(w.Msg, "does not say where it leads") {
+			got = append(got, fmt.Sprintf("%d:%d %s", w.Line, w.Col, w.Msg[:strings.Index(w.Msg, " does")]))
+		}
+	}
+	want := []string{`4:5 link text "here"`, `4:36 link text "read more"`, `4:74 link text "click here"`}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}

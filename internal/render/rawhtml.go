@@ -138,11 +138,12 @@ type openHTML struct {
 
 // rawChecker checks raw HTML tag by tag and writes the tags that pass.
 type rawChecker struct {
-	st      *docState
-	frags   int // fragments checked so far
-	open    []openHTML
-	links   int             // <a> elements in open: inLink without a walk of the stack
-	refused map[string]bool // elements reported once: their end tags are not
+	st       *docState
+	inMDLink bool // the fragment being checked sits in a Markdown link
+	frags    int  // fragments checked so far
+	open     []openHTML
+	links    int             // <a> elements in open: inLink without a walk of the stack
+	refused  map[string]bool // elements reported once: their end tags are not
 	// ids are the heading ids of the document and the anchor ids written
 	// so far: an anchor whose id is taken (a README's <a name="install">
 	// above "## Install") loses it, so no id appears twice; the heading's
@@ -322,6 +323,17 @@ func (c *rawChecker) tag(tok html.Token, tt html.TokenType, raw []byte, off int,
 	}
 	if name == "img" && ok && blank(attrValue(tok, "alt")) {
 		c.st.missingAlt(off, "raw HTML <img> %q", []byte(attrValue(tok, "src")))
+	}
+	if u := attrValue(tok, "src"); name == "img" && ok && remoteImage(u) {
+		// As a Markdown image on another host (remoteImage): its alt
+		// text, linked to it unless a link holds it.
+		c.st.remoteWarning(off, []byte(u))
+		text := html.EscapeString(remoteText(attrValue(tok, "alt"), u))
+		if c.inLink() || c.inMDLink {
+			return text, true
+		}
+		href := fragmentHashes(util.URLEscape([]byte(strings.TrimSpace(u)), false))
+		return `<a href="` + html.EscapeString(string(href)) + `">` + text + "</a>", true
 	}
 	if htmlVoid[name] {
 		b.WriteString(" />")
@@ -595,7 +607,9 @@ func (c *rawChecker) checkRawHTML(n *ast.RawHTML, src []byte) ast.Node {
 		c.push(openHTML{name: "a", off: at(0), container: container, bad: true})
 		return nil
 	}
+	c.inMDLink = inLink
 	out, ok := c.fragment(b, at, container, true)
+	c.inMDLink = false
 	if !ok || len(out) == 0 {
 		return nil
 	}

@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -214,6 +215,55 @@ func (st *docState) missingAlt(off int, what string, dest []byte) {
 	}
 }
 
+// vagueLinkText are the link texts Lighthouse's link-text audit (12.x,
+// English) fails a page for.
+var vagueLinkText = map[string]bool{"click here": true, "click this": true, "go": true, "here": true,
+	"information": true, "learn more": true, "more": true, "more info": true, "more information": true,
+	"right here": true, "read more": true, "see more": true, "start": true, "this": true}
+
+// remoteImg is an image on another host, and whether a link holds it.
+type remoteImg struct {
+	img    *ast.Image
+	inLink bool
+}
+
+// remoteImage says whether an image's checked URL is on another host. The
+// page's CSP (img-src 'self') keeps a browser from loading it: a reader
+// would see a broken image and the console an error (Lighthouse's Best
+// Practices fails the page). So the page links the image by its alt text
+// instead (a badge inside a link becomes the link's text), and validate
+// warns at the image: READMEs carry badges and screenshots from other hosts.
+func remoteImage(dest string) bool {
+	s := urlScheme(strings.TrimSpace(dest))
+	return s == "http" || s == "https"
+}
+
+// remoteText is what the page shows for a remote image: its alt text, or
+// the host it is on.
+func remoteText(alt, dest string) string {
+	if !blank(alt) {
+		return alt
+	}
+	if u, err := url.Parse(strings.TrimSpace(dest)); err == nil && u.Host != "" {
+		return "image on " + u.Host
+	}
+	return "image"
+}
+
+func (st *docState) remoteWarning(off int, dest []byte) {
+	st.warnf(off, "image %q is on another host: the site's CSP (img-src 'self') keeps browsers from loading it, so the page links it by its alt text; put the file in the tree to show it", clip(string(dest), 60))
+}
+
+// inMarkdownLink says whether a Markdown link holds n.
+func inMarkdownLink(n ast.Node) bool {
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if _, ok := p.(*ast.Link); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // blank says whether alt text says nothing: empty, or only white space and
 // invisible format characters (zero-width space, joiners, BOM).
 func blank(s string) bool {
@@ -356,6 +406,7 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 	warnUnclosedFence(doc, src, st)
 	var refused []*ast.AutoLink
 	var rewritten [][2]ast.Node // an autolink, the link written for it
+	var remote []remoteImg      // images on other hosts
 	var replaced [][2]ast.Node  // raw HTML node, its checked form (nil: dropped)
 	raw := &rawChecker{st: st, ids: headingIDs(doc)}
 	var inPage []*ast.Link // links to a #fragment of this page
@@ -391,11 +442,18 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 			if len(n.Destination) > 1 && n.Destination[0] == '#' {
 				inPage = append(inPage, n)
 			}
+			if text := strings.ToLower(strings.Trim(plainText(n, src), " \t\n.:!")); n.Destination != nil && vagueLinkText[text] {
+				st.warnf(st.inlineOffset(n), "link text %q does not say where it leads: readers who list a page's links (screen readers, search engines) see only %q, and Lighthouse's SEO audit fails the page; name what it leads to", text, text)
+			}
 		case *ast.Image:
 			dest := n.Destination
 			n.Destination = st.checkURL(n.Destination, true, st.inlineOffset(n), "image")
 			if n.Destination != nil && blank(plainText(n, src)) {
 				st.missingAlt(st.imageOffset(n, src), "image %q", dest)
+			}
+			if n.Destination != nil && remoteImage(string(n.Destination)) {
+				st.remoteWarning(st.imageOffset(n, src), dest)
+				remote = append(remote, remoteImg{n, raw.inLink() || inMarkdownLink(n)})
 			}
 		case *ast.AutoLink:
 			if n.AutoLinkType != ast.AutoLinkURL {
@@ -438,6 +496,17 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 	}
 	for _, r := range rewritten {
 		r[0].Parent().ReplaceChild(r[0].Parent(), r[0], r[1])
+	}
+	for _, r := range remote {
+		text := ast.NewString([]byte(remoteText(plainText(r.img, src), string(r.img.Destination))))
+		if r.inLink { // a badge's link: its text
+			r.img.Parent().ReplaceChild(r.img.Parent(), r.img, text)
+			continue
+		}
+		link := ast.NewLink()
+		link.Destination = r.img.Destination
+		link.AppendChild(link, text)
+		r.img.Parent().ReplaceChild(r.img.Parent(), r.img, link)
 	}
 	for _, r := range replaced {
 		if p := r[0].Parent(); r[1] == nil {
