@@ -86,9 +86,23 @@ var nodeConfigs = []struct {
 	{Astro, []string{"astro.config.mjs", "astro.config.js", "astro.config.ts", "astro.config.mts", "astro.config.cjs"}},
 	{Gatsby, []string{"gatsby-config.js", "gatsby-config.ts", "gatsby-config.mjs"}},
 	{Eleventy, []string{"eleventy.config.js", "eleventy.config.mjs", "eleventy.config.cjs", "eleventy.config.ts", ".eleventy.js"}},
-	{VitePress, []string{".vitepress/config.js", ".vitepress/config.ts", ".vitepress/config.mjs", ".vitepress/config.mts",
-		"docs/.vitepress/config.js", "docs/.vitepress/config.ts", "docs/.vitepress/config.mjs", "docs/.vitepress/config.mts"}},
+	{VitePress, vitepressConfigs()},
 	{VuePress, []string{".vuepress/config.js", ".vuepress/config.ts", "docs/.vuepress/config.js", "docs/.vuepress/config.ts"}},
+}
+
+// vitepressConfigs are the places VitePress's config may be: in
+// .vitepress/ at the top or under docs/, as one file or a config/ folder
+// (config/index.ts).
+func vitepressConfigs() []string {
+	var out []string
+	for _, dir := range []string{".vitepress/", "docs/.vitepress/"} {
+		for _, name := range []string{"config", "config/index"} {
+			for _, ext := range []string{".js", ".ts", ".mjs", ".mts"} {
+				out = append(out, dir+name+ext)
+			}
+		}
+	}
+	return out
 }
 
 // eleventyInputRe finds Eleventy's input folder in its config
@@ -120,7 +134,9 @@ func (s *Source) readNode() bool {
 				continue
 			}
 			s.Kind, s.ConfigFile = g.kind, name
-			s.nodeLayout(data, path.Dir(path.Dir(name)))
+			src, _, _ := strings.Cut(name, ".vitepress/")
+			src, _, _ = strings.Cut(src, ".vuepress/")
+			s.nodeLayout(data, path.Clean("./"+src))
 			return true
 		}
 	}

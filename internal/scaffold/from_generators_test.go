@@ -34,6 +34,8 @@ func TestInspectGenerators(t *testing.T) {
 			scaffold.Eleventy, "src", "src", "posts"},
 		{"vitepress under docs", map[string]string{"docs/.vitepress/config.mts": "export default {}", "docs/guide/a.md": "# A\n", "docs/public/x.png": ""},
 			scaffold.VitePress, "docs", "docs/public", "guide"},
+		{"vitepress config folder", map[string]string{".vitepress/config/index.ts": "export default {}", "guide/a.md": "# A\n"},
+			scaffold.VitePress, ".", ".", "guide"},
 		{"hexo", map[string]string{"_config.yml": "title: H\n", "source/_posts/a.md": post},
 			scaffold.Hexo, "source", "source", "_posts"},
 		{"mdbook", map[string]string{"book.toml": "[book]\nsrc = \"text\"\n", "text/SUMMARY.md": "- [A](ch/a.md)\n", "text/ch/a.md": "# A\n"},
