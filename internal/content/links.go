@@ -33,6 +33,12 @@ func (l *loader) local(f file, refs *[]localRef) func(string, int, int) (string,
 			if page, ok := l.prettyTarget(f.rel, dest); ok {
 				return l.entryURL(page, refs, line, col)
 			}
+			// VitePress, Docusaurus and mdBook serve a page at its file's
+			// path without the extension: "./b" there is the file b.md
+			// beside this one.
+			if page, ok := l.pageFile(rel); ok {
+				return l.entryURL(page, refs, line, col)
+			}
 			return "", errLocalMissing
 		case err != nil:
 			return "", err
