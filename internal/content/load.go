@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -121,35 +122,31 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 		e  *Entry
 		ps []Problem
 	}
-	jobs := make(chan file)
-	results := make(chan result, workers)
+	// Each worker takes the next file itself (no goroutine hands them
+	// out: a rendezvous per file, and at 2 cores a wake-up of that
+	// goroutine after nearly every one); results has room for a few
+	// entries a worker, so a worker seldom waits for this goroutine.
+	var next atomic.Int64
+	results := make(chan result, 4*workers)
 	var wg sync.WaitGroup
 	for i := 0; i < workers; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for f := range jobs {
-				if ctx.Err() != nil {
-					continue // cancelled: drain without rendering
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= len(files) || ctx.Err() != nil {
+					return // done, or cancelled: nothing new is rendered
 				}
-				e, ps := l.entry(f)
+				e, ps := l.entry(files[k])
 				select {
 				case results <- result{e, ps}:
 				case <-ctx.Done():
+					return
 				}
 			}
 		}()
 	}
-	go func() {
-		defer close(jobs)
-		for _, f := range files {
-			select {
-			case jobs <- f:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
 	go func() { wg.Wait(); close(results) }()
 
 	urls := map[string]string{}

@@ -558,38 +558,51 @@ func (b *Built) searchIndex(emit func(key string, body []byte) error) error {
 			return err
 		}
 	}
+	// GOMAXPROCS workers take the docs in turn: a goroutine per doc behind
+	// errgroup's limit woke this one to start the next after every doc.
+	doc := func(i int, p *pendingDoc) error {
+		rec := *b.record(p.collection, p.record)
+		if p.docFile != "" && b.prepared != nil {
+			if pd, err := b.prepared.get(p.docFile); err == nil && pd.Collection == p.collection && pd.Slug == rec.Slug {
+				live[i] = search.LiveDoc{P: pd, Date: rec.Date}
+				return nil
+			}
+		} else if p.docFile != "" {
+			// A doc that cannot be read is made again from the body.
+			if d, err := content.ReadSearchDoc(p.docFile); err == nil && d.Collection == p.collection && d.Slug == rec.Slug {
+				return add(i, *d)
+			}
+		}
+		it := b.loadedItems.at(int(p.item))
+		body := it.Body
+		if src := it.SrcFile(); body == nil && src != "" {
+			var err error
+			if body, err = os.ReadFile(src); err != nil {
+				return fmt.Errorf("read rendered body of %s/%s: %w", p.collection, rec.Slug, err)
+			}
+		}
+		d := search.NewDoc(p.collection, rec, body)
+		docsMade.Add(1)
+		if b.cache != nil {
+			if err := b.cache.RememberSearch(p.path, &d); err != nil {
+				return err
+			}
+		}
+		return add(i, d)
+	}
+	var next atomic.Int64
 	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, p := range b.pending.all() {
+	for range min(runtime.GOMAXPROCS(0), b.pending.n) {
 		g.Go(func() error {
-			rec := *b.record(p.collection, p.record)
-			if p.docFile != "" && b.prepared != nil {
-				if pd, err := b.prepared.get(p.docFile); err == nil && pd.Collection == p.collection && pd.Slug == rec.Slug {
-					live[i] = search.LiveDoc{P: pd, Date: rec.Date}
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= b.pending.n {
 					return nil
 				}
-			} else if p.docFile != "" {
-				// A doc that cannot be read is made again from the body.
-				if d, err := content.ReadSearchDoc(p.docFile); err == nil && d.Collection == p.collection && d.Slug == rec.Slug {
-					return add(i, *d)
-				}
-			}
-			it := b.loadedItems.at(int(p.item))
-			body := it.Body
-			if src := it.SrcFile(); body == nil && src != "" {
-				var err error
-				if body, err = os.ReadFile(src); err != nil {
-					return fmt.Errorf("read rendered body of %s/%s: %w", p.collection, rec.Slug, err)
-				}
-			}
-			d := search.NewDoc(p.collection, rec, body)
-			docsMade.Add(1)
-			if b.cache != nil {
-				if err := b.cache.RememberSearch(p.path, &d); err != nil {
+				if err := doc(i, b.pending.at(i)); err != nil {
 					return err
 				}
 			}
-			return add(i, d)
 		})
 	}
 	if err := g.Wait(); err != nil {
