@@ -20,11 +20,22 @@ func (c *checker) mapKeys(m map[string]any, col *Collection) map[string]any {
 	for k, v := range m {
 		out[k] = v
 	}
+	// "table.key" (Zola's taxonomies.tags) is taken out of its table
+	// before the table itself may be ignored.
+	nested := map[string]any{}
+	for _, from := range sortedKeys(col.Keys) {
+		if v, ok := takeNested(out, from); ok {
+			nested[from] = v
+		}
+	}
 	for _, k := range col.IgnoreKeys {
 		delete(out, k)
 	}
 	for _, from := range sortedKeys(col.Keys) {
 		v, ok := out[from]
+		if n, isNested := nested[from]; isNested {
+			v, ok = n, true
+		}
 		if !ok {
 			continue
 		}
@@ -45,6 +56,37 @@ func (c *checker) mapKeys(m map[string]any, col *Collection) map[string]any {
 		c.loc.renamed[to] = from
 	}
 	return out
+}
+
+// takeNested removes the key "table.key" from its table in m (a copy of
+// the table without it takes its place; an emptied table is removed) and
+// returns its value. A key without a dot, or a frontmatter key written
+// with the dot, is not nested.
+func takeNested(m map[string]any, dotted string) (any, bool) {
+	table, key, ok := strings.Cut(dotted, ".")
+	if _, plain := m[dotted]; !ok || plain {
+		return nil, false
+	}
+	t, isMap := asStringMap(m[table])
+	if !isMap {
+		return nil, false
+	}
+	v, ok := t[key]
+	if !ok {
+		return nil, false
+	}
+	rest := make(map[string]any, len(t))
+	for k, x := range t {
+		if k != key {
+			rest[k] = x
+		}
+	}
+	if len(rest) == 0 {
+		delete(m, table)
+	} else {
+		m[table] = rest
+	}
+	return v, true
 }
 
 // splitTags reads a tag string of another tool as its list: words split on

@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/axctl/axctl/internal/front"
 )
 
 // Problem is one content error at a 1-based position in a file, or a
@@ -75,12 +77,18 @@ func splitWarnings(ps []Problem, warn func(Problem)) []Problem {
 	return out
 }
 
-// frontmatter is the block between the opening and closing "---" lines.
+// frontmatter is the block between the opening and closing "---" lines
+// (YAML), "+++" lines (TOML), or the JSON object opening the file.
 type frontmatter struct {
-	text      []byte // the YAML between the fences
-	startLine int    // 1-based line of the first YAML line
+	format    front.Format // YAML unless TOML or JSON
+	text      []byte       // the YAML or TOML between the fences, or the JSON object
+	startLine int          // 1-based line of the first line of text
 	keyLines  map[string][]int
 }
+
+// openLine is the line of the block's opening fence (or brace): where a
+// problem of the whole frontmatter (a key missing) is reported.
+func (fm *frontmatter) openLine() int { return max(fm.startLine-1, 1) }
 
 // errFrontmatterAfterBlank is the problem of a "---" block after blank
 // lines: an error even where frontmatter is optional (titles: heading),
@@ -118,6 +126,13 @@ func headless(src []byte) bool {
 // scanFrontmatter finds the fenced block and the line of every top-level key,
 // without parsing YAML (the fast path; the renderer decodes the values).
 func scanFrontmatter(src []byte) (*frontmatter, *Problem) {
+	if f := front.Detect(src); f == front.TOML || f == front.JSON {
+		b, err := front.Split(src, f)
+		if err != nil {
+			return nil, &Problem{Line: err.Line, Col: err.Col, Msg: err.Msg}
+		}
+		return &frontmatter{format: f, text: b.Text, startLine: b.Line, keyLines: map[string][]int{}}, nil
+	}
 	if !bytes.HasPrefix(src, []byte("---")) || !isFence(firstLine(src)) {
 		if t := bytes.TrimLeft(src, " \t\r\n"); len(t) < len(src) && bytes.HasPrefix(t, []byte("---")) && isFence(firstLine(t)) {
 			// Hugo reads a block after blank lines (docsy-example's
@@ -193,6 +208,7 @@ type locator struct {
 	// (Collection.Keys), so its problems point at what the author wrote.
 	renamed map[string]string
 	root    *yaml.Node
+	index   *front.Index // a TOML or JSON block's positions
 	err     error
 	done    bool
 }
@@ -202,6 +218,10 @@ func (l *locator) parse() {
 		return
 	}
 	l.done = true
+	if l.fm.format == front.TOML || l.fm.format == front.JSON {
+		l.index = front.Locate(l.fm.format, l.fm.text)
+		return
+	}
 	var doc yaml.Node
 	l.err = yaml.Unmarshal(l.fm.text, &doc)
 	if l.err == nil && len(doc.Content) > 0 {
@@ -217,8 +237,16 @@ func (l *locator) key(name string) (int, int) {
 	if lines := l.fm.keyLines[name]; len(lines) > 0 {
 		return lines[0], 1
 	}
-	// A key the line scan missed (quoted, or in a flow map): ask the parser.
+	// A key the line scan missed (quoted, or in a flow map; every key of
+	// TOML and JSON): ask the parser.
 	l.parse()
+	if l.index != nil {
+		for _, path := range [][]string{{name}, strings.Split(name, ".")} {
+			if p, ok := l.index.Key(path...); ok {
+				return l.fm.startLine + p.Line - 1, p.Col
+			}
+		}
+	}
 	if l.root != nil && l.root.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(l.root.Content); i += 2 {
 			if k := l.root.Content[i]; k.Value == name {
@@ -226,7 +254,7 @@ func (l *locator) key(name string) (int, int) {
 			}
 		}
 	}
-	return l.fm.startLine - 1, 1
+	return l.fm.openLine(), 1
 }
 
 // value returns the position of the node at path (map keys, or "#i" for the
@@ -236,6 +264,9 @@ func (l *locator) value(path ...string) (int, int) {
 	line, col := l.key(path[0])
 	if from, ok := l.renamed[path[0]]; ok {
 		path = append([]string{from}, path[1:]...)
+	}
+	if l.index != nil {
+		return l.indexValue(path, line, col)
 	}
 	n := l.root
 	for _, p := range path {
@@ -260,6 +291,20 @@ func (l *locator) value(path ...string) (int, int) {
 		}
 		n = next
 		line, col = l.filePos(n.Line, n.Column)
+	}
+	return line, col
+}
+
+// indexValue is value's answer for TOML and JSON: the deepest node of
+// path found (a renamed key's "table.key" read as two parts), else line
+// and col.
+func (l *locator) indexValue(path []string, line, col int) (int, int) {
+	for _, full := range [][]string{path, append(strings.Split(path[0], "."), path[1:]...)} {
+		for n := len(full); n > 0; n-- {
+			if p, ok := l.index.Value(full[:n]...); ok {
+				return l.fm.startLine + p.Line - 1, p.Col
+			}
+		}
 	}
 	return line, col
 }
@@ -309,6 +354,9 @@ var yamlErrLine = regexp.MustCompile(`line (\d+):\s*(.*)`)
 // yamlError turns a YAML syntax error into a position in the file, using
 // yaml.v3 (which reports lines) when the first decoder's error has none.
 func (l *locator) yamlError(first error) (int, int, string) {
+	if fe, ok := first.(*front.Error); ok {
+		return l.fm.startLine + fe.Line - 1, fe.Col, "invalid " + l.fm.format.String() + ": " + fe.Msg
+	}
 	l.parse()
 	err := l.err
 	if err == nil {

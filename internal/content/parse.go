@@ -141,9 +141,9 @@ func (l *loader) parseText(f file, src, raw []byte) (*Entry, []Problem) {
 	// MetadataSize encodes the values itself: giving it the encoded map would
 	// encode the encoded-words a second time and overcount non-ASCII entries.
 	if n, err := contract.MetadataSize(meta); err != nil {
-		return prob(fm.startLine-1, 1, "metadata cannot be encoded: %v", err)
+		return prob(fm.openLine(), 1, "metadata cannot be encoded: %v", err)
 	} else if n > l.cfg.Limits.MetadataBytes {
-		return prob(fm.startLine-1, 1, "metadata is %d bytes once encoded; the limit is %d (limits.metadataBytes): shorten the description, title or tags", n, l.cfg.Limits.MetadataBytes)
+		return prob(fm.openLine(), 1, "metadata is %d bytes once encoded; the limit is %d (limits.metadataBytes): shorten the description, title or tags", n, l.cfg.Limits.MetadataBytes)
 	}
 	return e, c.warnings
 }

@@ -103,7 +103,7 @@ func (c *checker) checkSchema(m map[string]any, col *Collection, ps pathSlug) Fr
 	}
 	if _, set := m["date"]; !set && fm.Date.IsZero() {
 		if ps.date.IsZero() && col.Dates != "frontmatter" {
-			c.at(c.loc.fm.startLine-1, 1, "no date: the collection takes dates from the %s (%s), and this path has none; set date: in the frontmatter", col.Dates, map[string]string{"filename": "YYYY-MM-DD-slug.md", "folder": "YYYY/MM/DD.md"}[col.Dates])
+			c.at(c.loc.fm.openLine(), 1, "no date: the collection takes dates from the %s (%s), and this path has none; set date: in the frontmatter", col.Dates, map[string]string{"filename": "YYYY-MM-DD-slug.md", "folder": "YYYY/MM/DD.md"}[col.Dates])
 		}
 		fm.Date = ps.date
 	}
@@ -145,7 +145,7 @@ func (c *checker) checkSchema(m map[string]any, col *Collection, ps pathSlug) Fr
 	fm.Features = c.features(m)
 	for _, k := range col.Required {
 		if v, ok := m[k]; !ok || v == nil {
-			c.at(c.loc.fm.startLine-1, 1, "collection %q requires %q", col.Name, k)
+			c.at(c.loc.fm.openLine(), 1, "collection %q requires %q", col.Name, k)
 		} else if v == "" {
 			c.atValue([]string{k}, "collection %q requires %q to be non-empty", col.Name, k)
 		}
@@ -158,7 +158,7 @@ func (c *checker) text(m map[string]any, key string, required, multiline bool) s
 	v, ok := m[key]
 	if !ok || v == nil {
 		if required {
-			c.at(c.loc.fm.startLine-1, 1, "missing required key %q", key)
+			c.at(c.loc.fm.openLine(), 1, "missing required key %q", key)
 		}
 		return ""
 	}
@@ -253,7 +253,7 @@ func (c *checker) date(m map[string]any, key string, required bool) time.Time {
 	v, ok := m[key]
 	if !ok || v == nil {
 		if required {
-			c.at(c.loc.fm.startLine-1, 1, "missing required key %q", key)
+			c.at(c.loc.fm.openLine(), 1, "missing required key %q", key)
 		}
 		return time.Time{}
 	}

@@ -9,12 +9,21 @@ import (
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/axctl/axctl/internal/front"
 )
 
 // decodeFrontmatter decodes the YAML between the fences with yaml v3:
 // YAML 1.2 scalars, so "title: Yes" or "on" stay strings (goldmark-meta,
 // which this replaces, decoded with yaml.v2's YAML 1.1 booleans, twice).
 func decodeFrontmatter(src []byte) (map[string]any, error) {
+	if f := front.Detect(src); f == front.TOML || f == front.JSON {
+		b, err := front.Split(src, f)
+		if err != nil {
+			return nil, nil // never closed: the content loader reports it
+		}
+		return front.Decode(f, b.Text)
+	}
 	end := bodyOffset(src)
 	if end == 0 {
 		return nil, nil
@@ -68,20 +77,39 @@ func dropTitleHeading(doc *ast.Document, src []byte, m map[string]any) {
 // that once, with yaml v3.
 type frontmatterParser struct{}
 
-func (frontmatterParser) Trigger() []byte { return []byte{'-'} }
+// It also consumes a TOML ("+++") or JSON frontmatter, up to the line
+// Render found it ends on (docState.frontEnd).
+func (frontmatterParser) Trigger() []byte { return []byte{'-', '+', '{'} }
 
-func (frontmatterParser) Open(_ ast.Node, reader text.Reader, _ parser.Context) (ast.Node, parser.State) {
+func (frontmatterParser) Open(_ ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
 	if line, _ := reader.Position(); line != 0 {
 		return nil, parser.NoChildren
 	}
-	if line, _ := reader.PeekLine(); isSeparator(line) {
+	line, _ := reader.PeekLine()
+	if len(line) > 0 && line[0] != '-' {
+		if st, _ := pc.Get(stateKey).(*docState); st != nil && st.frontEnd > 0 {
+			return ast.NewTextBlock(), parser.NoChildren
+		}
+		return nil, parser.NoChildren
+	}
+	if isSeparator(line) {
 		return ast.NewTextBlock(), parser.NoChildren
 	}
 	return nil, parser.NoChildren
 }
 
-func (frontmatterParser) Continue(node ast.Node, reader text.Reader, _ parser.Context) parser.State {
+func (frontmatterParser) Continue(node ast.Node, reader text.Reader, pc parser.Context) parser.State {
 	line, segment := reader.PeekLine()
+	if st, _ := pc.Get(stateKey).(*docState); st != nil && st.frontEnd > 0 {
+		if segment.Start > st.frontEnd {
+			return parser.Close
+		}
+		reader.Advance(segment.Len())
+		if segment.Stop > st.frontEnd {
+			return parser.Close
+		}
+		return parser.Continue | parser.NoChildren
+	}
 	if isSeparator(line) && !util.IsBlank(line) {
 		reader.Advance(segment.Len())
 		return parser.Close

@@ -17,6 +17,8 @@ import (
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"github.com/axctl/axctl/internal/front"
 )
 
 // Version names the renderer's output format. Bump it when any change alters
@@ -148,6 +150,9 @@ type docState struct {
 	chroma   int       // code blocks given to chroma
 	deadline time.Time // of the render budget
 	meta     map[string]any
+	// frontEnd is where a TOML or JSON frontmatter's last line ends (0
+	// for none): frontmatterParser consumes the lines up to it.
+	frontEnd int
 	blocks   map[ast.Node]ast.Node // blockOf's answers
 	steps    int                   // nodes blockOf walked (a test checks it grows linearly)
 	outline  outline               // the levels the headings so far are written at
@@ -304,6 +309,11 @@ func (st *docState) startOffset(n ast.Node, src []byte) int {
 // "---" line, if src has frontmatter.
 func bodyOffset(src []byte) int {
 	if !bytes.HasPrefix(src, []byte("---")) {
+		if f := front.Detect(src); f == front.TOML || f == front.JSON {
+			if b, err := front.Split(src, f); err == nil {
+				return b.Body
+			}
+		}
 		return 0
 	}
 	for off := bytes.IndexByte(src, '\n') + 1; off > 0 && off < len(src); {
@@ -359,6 +369,9 @@ func (r *Renderer) Render(src []byte, opts Options) (res *Result, err error) {
 		res.Meta = map[string]any{}
 	}
 	st.meta = res.Meta
+	if !bytes.HasPrefix(src, []byte("---")) {
+		st.frontEnd = bodyOffset(src)
+	}
 	pc := parser.NewContext(parser.WithIDs(newGithubIDs()))
 	pc.Set(stateKey, st)
 	doc := r.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
