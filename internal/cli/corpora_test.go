@@ -75,14 +75,14 @@ var corpora = []corpus{
 	{name: "docusaurus",
 		// Docusaurus: dated posts as files and as folders
 		// (2024-05-12-slug/index.md), docs ordered by sidebar_position,
-		// static/ at the site root, MDX left out, :::tip warned.
+		// static/ at the site root, MDX left out, :::tip a callout.
 		report: []string{"found a Docusaurus site (docusaurus.config.js)", "content root ., static folder static",
 			"blog         blog/               2 entries  route /blog, template post, dates from filename",
 			"docs         docs/               3 entries  route /docs, template doc, no dates: sorted by weight",
 			"key sidebar_position → weight (3 files)", "docs/guides/tabs.mdx", "key authors in blog: ignored (2 files)"},
 		keys: []string{"entries/blog/welcome.html", "entries/blog/folder-post.html", "entries/docs/intro.html",
 			"entries/docs/guides/install.html", "entries/docs/guides/configure.html"},
-		warns: 1, // :::tip
+		// :::tip renders as a callout: no warning.
 	},
 	{name: "hexo",
 		// Hexo: Jekyll's _config.yml and _posts under source/, dates

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"html"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
@@ -32,6 +33,13 @@ var KindCallout = ast.NewNodeKind("Callout")
 type Callout struct {
 	ast.BaseBlock
 	Variant string // lowercase: note, tip, ...
+	// Title replaces the kind's name in the box's title (an admonition's
+	// ":::tip My title"); empty for a GitHub alert.
+	Title  string
+	fence  int    // an admonition's colons (admonitions.go); 0 for an alert
+	code   []byte // the fence of a code block open inside the admonition
+	at     int    // the admonition's opening line (offset in the source)
+	closed bool   // by its line of colons
 }
 
 // Kind implements ast.Node.
@@ -98,7 +106,11 @@ func dropMarker(para *ast.Paragraph, src []byte, n int) {
 func renderCallout(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	c := node.(*Callout)
 	if entering {
-		_, _ = w.WriteString(`<aside class="callout callout-` + c.Variant + `" role="note"><p class="callout-title">` + calloutKinds[strings.ToUpper(c.Variant)] + "</p>\n")
+		title := calloutKinds[strings.ToUpper(c.Variant)]
+		if c.Title != "" {
+			title = html.EscapeString(c.Title)
+		}
+		_, _ = w.WriteString(`<aside class="callout callout-` + c.Variant + `" role="note"><p class="callout-title">` + title + "</p>\n")
 	} else {
 		_, _ = w.WriteString("</aside>\n")
 	}

@@ -123,7 +123,7 @@ func New() *Renderer {
 	md := goldmark.New(
 		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.DefinitionList),
 		goldmark.WithParserOptions(
-			parser.WithBlockParsers(util.Prioritized(frontmatterParser{}, 0)),
+			parser.WithBlockParsers(util.Prioritized(frontmatterParser{}, 0), util.Prioritized(admonitionParser{}, 750)),
 			parser.WithAutoHeadingID(),
 			parser.WithASTTransformers(util.Prioritized(coreTransformer{}, 100)),
 		),
