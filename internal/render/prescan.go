@@ -257,6 +257,71 @@ func (sc *linkScratch) release() {
 // space or tab, or a ")" that closes more parentheses than it opened; for
 // "<destination>", up to the '>'.
 func (sc *linkScratch) linkOpenings(line []byte) (unclosed, read int) {
+	var at [maxDirectLinks]int
+	n := 0
+	for off := 0; ; {
+		j := bytes.Index(line[off:], []byte("]("))
+		if j < 0 {
+			break
+		}
+		if n == len(at) {
+			return sc.linkOpeningsTables(line)
+		}
+		at[n], n = off+j, n+1
+		off += j + 2
+	}
+	return linkOpeningsDirect(line, at[:n])
+}
+
+// maxDirectLinks is the most "](" on a line linkOpeningsDirect reads
+// each destination of: at most that many passes over the line, where
+// the tables of linkOpeningsTables cost three.
+const maxDirectLinks = 3
+
+// linkOpeningsDirect is linkOpenings for the "](" at the offsets at,
+// reading each destination from its start as parseLinkDestination does:
+// for a line with few links (a paragraph with a link or two) that is a
+// few bytes a link, not three tables as long as the line
+// (TestLinkOpeningsDirectMatchesTables).
+func linkOpeningsDirect(line []byte, at []int) (unclosed, read int) {
+	n := len(line)
+	for _, i := range at {
+		k := i + 2
+		if k < n && line[k] == '<' { // <destination>: read to the '>'
+			gt := bytes.IndexByte(line[k:], '>')
+			if gt < 0 {
+				read += n - k
+				unclosed++
+			} else {
+				read += gt
+			}
+			continue
+		}
+		stop, depth := n, 0
+		for j := k; j < n; j++ {
+			if c := line[j]; c == ' ' || c == '\t' {
+				stop = j
+				break
+			} else if c == '(' {
+				depth++
+			} else if c == ')' {
+				if depth--; depth < 0 {
+					stop = j
+					break
+				}
+			}
+		}
+		read += stop - k
+		if stop >= n || line[stop] != ')' {
+			unclosed++
+		}
+	}
+	return unclosed, read
+}
+
+// linkOpeningsTables is linkOpenings for any number of "](" on a line,
+// in time linear in the line.
+func (sc *linkScratch) linkOpeningsTables(line []byte) (unclosed, read int) {
 	n := len(line)
 	if cap(sc.ints) < 3*(n+1) {
 		sc.ints = make([]int, 3*(n+1))

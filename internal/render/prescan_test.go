@@ -74,3 +74,39 @@ func TestLinkOpeningsScratchReused(t *testing.T) {
 		}
 	}
 }
+
+// TestLinkOpeningsDirectMatchesTables: the direct reading counts as the
+// tables do, on random lines with any number of "](", and linkOpenings
+// (which reads directly up to maxDirectLinks) as well.
+func TestLinkOpeningsDirectMatchesTables(t *testing.T) {
+	parts := []string{"](", "](<", ">", "<", "(", ")", "((", "))", " ", "\t", "x", "abc", "[a", "]", "\\"}
+	r := rand.New(rand.NewPCG(5, 6))
+	var sc linkScratch
+	few := 0
+	for range 100000 {
+		var b strings.Builder
+		for n := r.IntN(30); n >= 0; n-- {
+			b.WriteString(parts[r.IntN(len(parts))])
+		}
+		line := []byte(b.String())
+		var at []int
+		for i := 0; i+1 < len(line); i++ {
+			if line[i] == ']' && line[i+1] == '(' {
+				at = append(at, i)
+			}
+		}
+		wu, wr := sc.linkOpeningsTables(line)
+		if gu, gr := linkOpeningsDirect(line, at); gu != wu || gr != wr {
+			t.Fatalf("linkOpeningsDirect(%q) = %d, %d; the tables give %d, %d", line, gu, gr, wu, wr)
+		}
+		if gu, gr := sc.linkOpenings(line); gu != wu || gr != wr {
+			t.Fatalf("linkOpenings(%q) = %d, %d; the tables give %d, %d", line, gu, gr, wu, wr)
+		}
+		if len(at) > 0 && len(at) <= maxDirectLinks {
+			few++
+		}
+	}
+	if few < 10000 {
+		t.Fatalf("only %d lines with 1 to %d links: the test says little", few, maxDirectLinks)
+	}
+}
