@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/axctl/axctl/internal/contract"
@@ -67,9 +69,12 @@ type lease struct {
 	stop    chan struct{}
 	done    chan struct{}
 
-	mu      sync.Mutex
-	etag    string
-	renewed time.Time // when the last successful renewal (or the acquisition) was sent
+	mu   sync.Mutex // held through a renewal: orders the holder's renewals and etag
+	etag string
+	// renewed is when the last successful renewal (or the acquisition) was
+	// sent, on this machine's monotonic clock. Read without mu: a write
+	// checks it (check) while a renewal is in flight.
+	renewed atomic.Pointer[time.Time]
 }
 
 // acquireLease takes contract.LeaseKey with a conditional write: created
@@ -99,8 +104,9 @@ func acquireLease(ctx context.Context, storage store.Store, opts LeaseOptions) (
 			sent := time.Now()
 			etag, err := l.put(ctx, pre, 0)
 			if err == nil {
-				l.etag, l.renewed = etag, sent
-				return l.start(ctx), l, nil
+				l.etag = etag
+				l.renewed.Store(&sent)
+				return context.WithValue(l.start(ctx), leaseKey{}, l), l, nil
 			}
 			if !errors.Is(err, store.ErrPrecondition) {
 				return nil, nil, fmt.Errorf("take the lease %s: %w", contract.LeaseKey, err)
@@ -217,9 +223,7 @@ func (l *lease) start(parent context.Context) context.Context {
 // successful renewal; a lease taken over is not retried.
 func (l *lease) keep(ctx context.Context) error {
 	for {
-		l.mu.Lock()
-		left := time.Until(l.renewed.Add(2 * l.ttl / 3))
-		l.mu.Unlock()
+		left := time.Until(l.renewed.Load().Add(2 * l.ttl / 3))
 		if left <= 0 {
 			return fmt.Errorf("not renewed for %s", 2*l.ttl/3)
 		}
@@ -248,7 +252,8 @@ func (l *lease) renew(ctx context.Context, limit time.Duration) error {
 	if err != nil {
 		return err
 	}
-	l.etag, l.renewed = etag, sent
+	l.etag = etag
+	l.renewed.Store(&sent)
 	return nil
 }
 
@@ -270,9 +275,7 @@ func (l *lease) release(ctx context.Context) {
 	}
 	rctx, cancel := context.WithTimeout(context.Background(), bound)
 	defer cancel()
-	l.mu.Lock()
-	recent := time.Since(l.renewed) < l.ttl/2
-	l.mu.Unlock()
+	recent := time.Since(*l.renewed.Load()) < l.ttl/2
 	if !recent && l.renew(rctx, bound) != nil {
 		return
 	}
@@ -285,4 +288,76 @@ func (l *lease) release(ctx context.Context) {
 		case <-time.After(min(bound/10, 100*time.Millisecond)):
 		}
 	}
+}
+
+// leaseKey is the context key under which acquireLease's context carries
+// its lease, for fenceWrites.
+type leaseKey struct{}
+
+// check is called before every write and delete made under the lease. It
+// fails, and cancels the lease's context, once the last successful renewal
+// was sent 2/3 of a TTL ago or more: another sync may take the lease over
+// a whole TTL after it saw that renewal, so a write sent now could land
+// after the takeover. The renewal loop notices the same, but only when
+// its goroutine next runs: a process stopped past its TTL (SIGSTOP, a
+// suspended VM or runner) resumes with writes ready to send and its
+// renewal timer due at the same instant, and the writes went first
+// (TestLeaseHolderPaused: a resumed sync deleted bodies the new holder's
+// manifests named).
+func (l *lease) check() error {
+	if since := time.Since(*l.renewed.Load()); since >= 2*l.ttl/3 {
+		err := fmt.Errorf("%w (%s): not renewed for %s", ErrLeaseLost, contract.LeaseKey, since.Round(time.Millisecond))
+		l.cancel(err)
+		return err
+	}
+	return nil
+}
+
+// fenceWrites returns storage whose writes and deletes first check the
+// lease ctx carries (the context acquireLease returned), or storage itself
+// when ctx carries none.
+func fenceWrites(ctx context.Context, storage store.Store) store.Store {
+	l, _ := ctx.Value(leaseKey{}).(*lease)
+	if l == nil {
+		return storage
+	}
+	f := fenced{Store: storage, l: l}
+	if rp, ok := storage.(store.ReaderPutter); ok {
+		return fencedStreams{f, rp}
+	}
+	return f
+}
+
+// fenced is a store whose writes and deletes are made only while its lease
+// is surely held (lease.check).
+type fenced struct {
+	store.Store
+	l *lease
+}
+
+func (f fenced) Put(ctx context.Context, key string, body []byte, attrs store.Attrs, pre store.Precondition) (string, error) {
+	if err := f.l.check(); err != nil {
+		return "", err
+	}
+	return f.Store.Put(ctx, key, body, attrs, pre)
+}
+
+func (f fenced) Delete(ctx context.Context, keys []string) error {
+	if err := f.l.check(); err != nil {
+		return err
+	}
+	return f.Store.Delete(ctx, keys)
+}
+
+// fencedStreams is fenced for a store that takes streamed bodies.
+type fencedStreams struct {
+	fenced
+	rp store.ReaderPutter
+}
+
+func (f fencedStreams) PutReader(ctx context.Context, key string, r io.ReadSeeker, size int64, md5 string, attrs store.Attrs, pre store.Precondition) (string, error) {
+	if err := f.l.check(); err != nil {
+		return "", err
+	}
+	return f.rp.PutReader(ctx, key, r, size, md5, attrs, pre)
 }

@@ -91,7 +91,7 @@ func applyPlan(ctx context.Context, storage store.Store, rep *Report, opts Optio
 	if opts.DryRun || rep.Plan.Empty() {
 		return nil
 	}
-	res, err := plan.Apply(ctx, storage, rep.Plan, plan.ApplyOptions{Concurrency: opts.Concurrency, Progress: opts.Progress})
+	res, err := plan.Apply(ctx, fenceWrites(ctx, storage), rep.Plan, plan.ApplyOptions{Concurrency: opts.Concurrency, Progress: opts.Progress})
 	rep.Result, rep.Applied = res, time.Now()
 	return err
 }

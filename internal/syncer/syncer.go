@@ -695,7 +695,7 @@ func planAndApply(lctx context.Context, built *Built, storage store.Store, opts 
 	if err != nil || rep.Plan.Empty() {
 		return rep, leaseCause(lctx, err)
 	}
-	rep.Result, err = plan.Apply(lctx, storage, rep.Plan, plan.ApplyOptions{Concurrency: opts.Concurrency, Progress: opts.Progress})
+	rep.Result, err = plan.Apply(lctx, fenceWrites(lctx, storage), rep.Plan, plan.ApplyOptions{Concurrency: opts.Concurrency, Progress: opts.Progress})
 	rep.Applied = time.Now()
 	return rep, leaseCause(lctx, err)
 }
