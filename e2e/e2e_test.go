@@ -61,6 +61,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("ttl", s.testTTL)
 	t.Run("fresh-at-once", s.testFreshAtOnce)
 	t.Run("fresh-under-readers", s.testFreshUnderReaders)
+	t.Run("schedule-boundary", s.testScheduleBoundary)
 	t.Run("dot-segments", s.testDotSegments)
 	t.Run("reader", s.testReader)
 	t.Run("search-hit", s.testSearchHit)

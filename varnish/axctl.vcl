@@ -138,6 +138,18 @@ sub vcl_backend_response {
             set beresp.ttl = std.duration(regsub(beresp.http.Cache-Control, "(?i)^.*(^|[ ,])max-age=([0-9]+).*$", "\2s"), 0s);
         }
     }
+    # Grace (serving an expired object while it is fetched again) defaults
+    # to default_grace, 10 s, when Cache-Control names no
+    # stale-while-revalidate, and the Worker names it only in
+    # CDN-Cache-Control, only on a response without a visibility cap
+    # (docs/caching.md). Take it from there, and none otherwise: a page
+    # capped at a publishDate or an expires was served up to 10 s past it
+    # (e2e schedule-boundary).
+    if (beresp.http.CDN-Cache-Control ~ "(?i)(^|[ ,])stale-while-revalidate=[0-9]+") {
+        set beresp.grace = std.duration(regsub(beresp.http.CDN-Cache-Control, "(?i)^.*(^|[ ,])stale-while-revalidate=([0-9]+).*$", "\2s"), 0s);
+    } else {
+        set beresp.grace = 0s;
+    }
     # Otherwise Varnish has computed beresp.ttl from s-maxage, then max-age
     # (RFC 9111), and the builtin vcl_backend_response that runs after this
     # turns ttl <= 0, Set-Cookie, Vary: * and private/no-store/no-cache into

@@ -119,9 +119,10 @@ async function handle(request, env, ctx) {
   }
   if (r.status === 404 && !r.type) r = { ...heldNotFound(rq), headers: r.headers };
   // A response resting on a bucket read older than the freshness horizon, or
-  // on a copy kept after a failed read, is served but never stored.
+  // on a copy kept after a failed read, is served but never stored. A cap
+  // was counted from the request's start (rq.now): count it from now.
   const res = applyPolicy(toResponse(r, request.method === 'HEAD'), {
-    kind: r.kind, bypass: isBypass(request, url) || !rq.fresh(), cap: r.cap, tags: r.tags,
+    kind: r.kind, bypass: isBypass(request, url) || !rq.fresh(), cap: (r.cap ?? Infinity) - (Date.now() - rq.now) / 1000, tags: r.tags,
   });
   res.headers.set('Server-Timing', `r2;dur=${rq.r2ms};desc="${rq.reads} reads", total;dur=${Date.now() - t0}`);
   res.headers.set('X-Isolate', cold ? 'cold' : 'warm');

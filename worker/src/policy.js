@@ -39,17 +39,28 @@ export function rowFor(status, kind) {
 }
 
 /**
- * cacheHeaders returns the caching headers for a response. `cap` (seconds)
- * bounds every lifetime, so a page showing a time-limited entry expires when
- * that entry appears or disappears; stale serving is dropped under a cap.
- * A 5xx is never cacheable, whatever the inputs (the safety floor).
+ * STORE_MARGIN (seconds) is the time a cache may take to store a finished
+ * response, the margin of the freshness argument (docs/caching.md). A copy
+ * whose bytes change at a boundary `cap` seconds away is given
+ * floor(cap - STORE_MARGIN) seconds, so it is gone by the boundary even if
+ * the cache stored it that late; under a second left, it is not stored.
+ */
+export const STORE_MARGIN = 1;
+
+/**
+ * cacheHeaders returns the caching headers for a response. `cap` (seconds,
+ * fractional: until the next boundary, counted from when the response is
+ * finished) bounds every lifetime, so a page showing a time-limited entry
+ * expires when that entry appears or disappears; stale serving is dropped
+ * under a cap. A 5xx is never cacheable, whatever the inputs (the safety floor).
  * @returns {{'Cache-Control': string, 'CDN-Cache-Control'?: string, 'Cache-Tag'?: string, Vary?: string}}
  */
 export function cacheHeaders(status, { kind = 'page', bypass = false, cap = Infinity, tags = [] } = {}) {
   const row = rowFor(status, kind);
-  if (bypass || !row.edge || status >= 500 || !(cap > 0)) return { 'Cache-Control': NO_STORE };
-  const capped = cap < row.edge;
-  const edge = Math.min(row.edge, Math.ceil(cap));
+  const life = Math.floor(cap - STORE_MARGIN); // Infinity stays Infinity
+  if (bypass || !row.edge || status >= 500 || !(life > 0)) return { 'Cache-Control': NO_STORE };
+  const capped = life < row.edge;
+  const edge = Math.min(row.edge, life);
   const browser = Math.min(row.browser, edge);
   let cc = `public, max-age=${browser}`;
   if (edge !== browser) cc += `, s-maxage=${edge}`;
@@ -105,7 +116,9 @@ export function isCacheable(headers) {
 
 /**
  * visibility splits records into those shown now and the seconds until the
- * next publishDate/expires boundary among them (Infinity when none).
+ * next publishDate/expires boundary among them (Infinity when none), not
+ * rounded: cacheHeaders rounds down, after the margin (rounding up kept a
+ * copy up to a second past the boundary, e2e schedule-boundary).
  */
 export function visibility(records, now) {
   const shown = [];
@@ -118,7 +131,7 @@ export function visibility(records, now) {
     if (exp > now) next = Math.min(next, exp);
     shown.push(r);
   }
-  return { shown, cap: next === Infinity ? Infinity : Math.max(1, Math.ceil((next - now) / 1000)) };
+  return { shown, cap: next === Infinity ? Infinity : (next - now) / 1000 };
 }
 
 const BYPASS_HEADERS = ['rsc', 'next-router-prefetch'];

@@ -74,10 +74,13 @@ test('policy: bypass is private, no-store for any status', () => {
 });
 
 test('policy: a visibility cap bounds every lifetime and drops stale serving', () => {
+  // The lifetime ends STORE_MARGIN (1 s) before the boundary, rounded down.
   const h = cacheHeaders(200, { cap: 120 });
-  assert.equal(h['Cache-Control'], 'public, max-age=60, s-maxage=120');
-  assert.equal(h['CDN-Cache-Control'], 'public, max-age=120');
-  assert.equal(cacheHeaders(200, { cap: 30 })['Cache-Control'], 'public, max-age=30');
+  assert.equal(h['Cache-Control'], 'public, max-age=60, s-maxage=119');
+  assert.equal(h['CDN-Cache-Control'], 'public, max-age=119');
+  assert.equal(cacheHeaders(200, { cap: 30.999 })['Cache-Control'], 'public, max-age=29');
+  assert.equal(cacheHeaders(404, { cap: 2.5 })['Cache-Control'], 'public, max-age=1');
+  for (const cap of [1.999, 1, 0.4, 0, -3]) assert.deepEqual(cacheHeaders(200, { cap }), { 'Cache-Control': 'private, no-store' }, `cap ${cap}`);
   assert.equal(cacheHeaders(200, { cap: 1e9 })['CDN-Cache-Control'], 'public, max-age=86400, stale-while-revalidate=3600, stale-if-error=86400');
 });
 
