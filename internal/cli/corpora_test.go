@@ -24,18 +24,48 @@ type corpus struct {
 
 var corpora = []corpus{
 	{name: "hugo",
-		report: []string{"found a Hugo site (hugo.toml)", "static folder static", "mapped: 8 entries in 3 collections",
+		report: []string{"found a Hugo site (hugo.toml)", "static folder static", "mapped: 9 entries in 3 collections",
 			"key summary → description (1 files)", "key expiryDate → expires (1 files)",
-			"3 collection index pages", "content/_index.md", "1 TOML (+++) or JSON frontmatter", "content/posts/toml-post.md",
+			"3 collection index pages", "content/_index.md",
 			`"categories" not read as "tags": files set both`, "key weight in posts: ignored (1 files): collections are ordered by date",
 			"docs         docs/               3 entries  route /docs, template doc, no dates: sorted by weight, then title",
 			"pages        ./                  2 entries  route /pages", // about.md and the leaf bundle team/index.md
 			"key menu in pages: ignored (1 files)"},
 		keys: []string{"entries/posts/first-post.html", "entries/posts/bundle.html", "entries/docs/install.html",
 			"entries/docs/install/linux-setup.html", "entries/pages/about.html",
-			"entries/docs/install/macos.html", "entries/pages/team.html"},
+			"entries/docs/install/macos.html", "entries/pages/team.html", "entries/posts/toml-post.html"},
 		alias: map[string]string{"/old/first-post": "/posts/first-post", "/posts/bundle-post": "/posts/bundle"},
 		warns: 1, // the link to a draft
+	},
+	{name: "hugo-toml",
+		// What `hugo new` writes: TOML frontmatter (native dates,
+		// [params], categories, lastmod, publishDate, expiryDate, a
+		// slug, aliases, a draft, weights in docs, a [menu.main] table),
+		// and a leaf bundle with JSON frontmatter.
+		report: []string{"found a Hugo site (hugo.toml)", "content root content, static folder static", "mapped: 7 entries in 3 collections",
+			"docs         docs/               2 entries  route /docs, template doc, no dates: sorted by weight",
+			"posts        posts/              4 entries  route /posts, template post, dates from frontmatter",
+			"key expiryDate → expires (1 files)", "key summary → description (1 files)",
+			`"categories" not read as "tags": files set both`, "content/posts/bundle/index.md",
+			"key menu in docs: ignored (1 files)", "key lastmod in posts: ignored (1 files)", "key params in posts: ignored (1 files)"},
+		keys: []string{"entries/posts/first.html", "entries/posts/second-post.html", "entries/posts/bundle.html",
+			"entries/docs/install.html", "entries/docs/configure.html", "entries/pages/about.html",
+			"metadata/tags/toml/0000.json", "metadata/tags/json/0000.json"},
+		alias: map[string]string{"/old/first": "/posts/first", "/posts/second": "/posts/second-post"},
+	},
+	{name: "zola",
+		// A Zola site: config.toml with base_url, TOML frontmatter only,
+		// [taxonomies] and [extra] tables, updated, section _index.md
+		// files with sort_by, a page bundle named by its date, @/ links,
+		// a draft.
+		report: []string{"found a Zola site (config.toml)", "content root content, static folder static", "mapped: 5 entries in 2 collections",
+			"key taxonomies.tags → tags (2 files)", "template blog-page.html → layout post",
+			`"taxonomies.categories" not read as "tags": files also set "taxonomies.tags"`,
+			"docs         docs/               2 entries  route /docs, template doc, no dates: sorted by weight",
+			"key extra in blog: ignored (1 files)", "key taxonomies in blog: ignored (2 files)", "key updated in blog: ignored (1 files)"},
+		keys: []string{"entries/blog/first.html", "entries/blog/bundled.html", "entries/docs/intro.html", "entries/docs/how-to-use.html",
+			"metadata/tags/zola/0000.json", "metadata/tags/rust/0000.json", "metadata/tags/bundles/0000.json"}, // read from [taxonomies]
+		alias: map[string]string{"/blog/old-bundle": "/blog/bundled", "/docs/usage": "/docs/how-to-use"},
 	},
 	{name: "jekyll",
 		report: []string{"found a Jekyll site (_config.yml)", "content root ., static folder .", "mapped: 6 entries in 2 collections",

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -9,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/pelletier/go-toml/v2"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/axctl/axctl/internal/content"
 	"github.com/axctl/axctl/internal/scaffold"
@@ -102,8 +106,6 @@ func genTree(r *rand.Rand, dir string) (must, all map[string]bool) {
 			switch k := r.IntN(20); {
 			case k < 2: // no frontmatter
 				good, front = false, ""
-			case k < 3: // TOML
-				good, front = false, "toml"
 			case k < 4: // no date anywhere
 				good = false
 			case k < 5: // a name a slug cannot carry (links to it would be errors: none)
@@ -122,7 +124,7 @@ func genTree(r *rand.Rand, dir string) (must, all map[string]bool) {
 			default:
 				front += dateKey + ": " + dates[r.IntN(len(dates))] + "\n"
 			}
-			if front != "" && front != "toml" {
+			if front != "" {
 				extras[9] = fmt.Sprintf("redirect_from: [/old/r%d]\n", n)
 				for _, extra := range extras {
 					if extra == "slug: custom-slug\n" {
@@ -145,10 +147,10 @@ func genTree(r *rand.Rand, dir string) (must, all map[string]bool) {
 			switch front {
 			case "":
 				write(root+rel, body)
-			case "toml":
-				write(root+rel, "+++\ntitle = \"T\"\n+++\n"+body)
 			default:
-				if r.IntN(6) == 0 {
+				if k := r.IntN(6); k < 2 { // the same frontmatter as Hugo's TOML or JSON
+					write(root+rel, reformat(front, []string{"toml", "json"}[k])+body)
+				} else if k == 2 {
 					write(root+rel, "<!--\n---\n"+front+"---\n-->\n"+body)
 				} else {
 					write(root+rel, "---\n"+front+"---\n"+body)
@@ -164,6 +166,27 @@ func genTree(r *rand.Rand, dir string) (must, all map[string]bool) {
 		}
 	}
 	return must, all
+}
+
+// reformat writes the YAML frontmatter front as a TOML block or a JSON
+// object, each by its own encoder.
+func reformat(front, format string) string {
+	m := map[string]any{}
+	if err := yaml.Unmarshal([]byte(front), &m); err != nil {
+		panic(err)
+	}
+	if format == "json" {
+		b, err := json.MarshalIndent(m, "", "  ")
+		if err != nil {
+			panic(err)
+		}
+		return string(b) + "\n"
+	}
+	b, err := toml.Marshal(m)
+	if err != nil {
+		panic(err)
+	}
+	return "+++\n" + string(b) + "+++\n"
 }
 
 // TestInitFromRandomTrees: on random trees of every kind, init --from

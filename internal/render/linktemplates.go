@@ -9,20 +9,21 @@ import (
 // linkTemplateRe finds a link destination written with another generator's
 // URL helper, right after "](": Hugo's {{< ref "x" >}} and {{< relref "x" >}},
 // Jekyll's {% link path %}, {% post_url name %}, {{ "/x/" | relative_url }}
-// (or absolute_url) and {{ site.baseurl }}/x. Group 1 is the helper, then
+// (or absolute_url), {{ site.baseurl }}/x and Zola's @/x.md (a file from
+// the content root). Group 1 is the helper, then
 // one group per form for its argument; the rest of the destination up to a
 // space or ")" follows (a "#fragment").
-var linkTemplateRe = regexp.MustCompile(`\]\((\{\{<\s*(?:rel)?ref\s+"([^"\s]+)"\s*>\}\}|\{%-?\s*link\s+([^\s%]+)\s*-?%\}|\{%-?\s*post_url\s+([^\s%]+)\s*-?%\}|\{\{-?\s*["']([^"'\s]+)["']\s*\|\s*(?:relative_url|absolute_url)\s*-?\}\}|\{\{-?\s*site\.baseurl\s*-?\}\})([^\s(){}<>"'\\]*)`)
+var linkTemplateRe = regexp.MustCompile(`\]\((\{\{<\s*(?:rel)?ref\s+"([^"\s]+)"\s*>\}\}|\{%-?\s*link\s+([^\s%]+)\s*-?%\}|\{%-?\s*post_url\s+([^\s%]+)\s*-?%\}|\{\{-?\s*["']([^"'\s]+)["']\s*\|\s*(?:relative_url|absolute_url)\s*-?\}\}|\{\{-?\s*site\.baseurl\s*-?\}\}|(@))([^\s(){}<>"'\\]*)`)
 
 // linkTemplates returns src with each such destination replaced, in place
 // and padded with spaces to its length (a destination may be followed by
 // spaces), by the path the helper names: the ref's path as written, a
 // Jekyll path from the site root (/_docs/x.md, /_posts/name), the URL given
-// to relative_url. Positions in the file stay what they were. Fenced code,
+// to relative_url, Zola's @/x.md as /x.md. Positions in the file stay what they were. Fenced code,
 // code spans and {% raw %} blocks are left as written. src is returned
 // unchanged (not copied) when nothing matches.
 func linkTemplates(src []byte, from int) []byte {
-	if !bytes.Contains(src[from:], []byte("](")) || !bytes.Contains(src[from:], []byte("{")) {
+	if !bytes.Contains(src[from:], []byte("](")) || !bytes.Contains(src[from:], []byte("{")) && !bytes.Contains(src[from:], []byte("](@/")) {
 		return src
 	}
 	var out []byte
@@ -70,12 +71,18 @@ func linkTemplates(src []byte, from int) []byte {
 				default: // site.baseurl, then the path
 					dest = "/"
 				}
-				rest := arg(6)
+				rest := arg(7)
+				if m[12] >= 0 && !strings.HasPrefix(rest, "/") {
+					continue // "@" alone is not Zola's @/
+				}
 				if m[10] < 0 && m[8] < 0 && m[6] < 0 && m[4] < 0 && rest != "" {
 					dest = rest
 					rest = ""
 				}
 				dest += rest
+				if m[12] < 0 && strings.HasPrefix(dest, "@/") {
+					continue // not a helper's path: left as written
+				}
 				start, stop := off+m[2], off+m[1] // the helper and the rest of the destination
 				if len(dest) > stop-start {
 					continue

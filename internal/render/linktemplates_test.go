@@ -13,7 +13,7 @@ import (
 // "](…)" destinations, and a second pass changes nothing.
 func TestLinkTemplatesKeepPositions(t *testing.T) {
 	parts := []string{"](", ")", "{{< ref \"a.md\" >}}", "{{< relref \"/b\" >}}", "{% link _docs/x.md %}",
-		"{% post_url 2016-01-02-x %}", "{{ \"/docs/y/\" | relative_url }}", "{{ site.baseurl }}", "/z/", "#f",
+		"{% post_url 2016-01-02-x %}", "{{ \"/docs/y/\" | relative_url }}", "{{ site.baseurl }}", "@/c/d.md", "@", "/z/", "#f",
 		"\n", "\n```\n", "\n~~~~\n", "`", "{% raw %}", "{% endraw %}", " ", "[t", "\"T\"", "text", "{{", "%}", "é"}
 	r := rand.New(rand.NewPCG(7, 8))
 	for i := 0; i < 20000; i++ {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/axctl/axctl/internal/content"
 	"github.com/axctl/axctl/internal/contract"
+	"github.com/axctl/axctl/internal/front"
 )
 
 // Kind is the kind of tree `axctl init --from` found.
@@ -25,6 +26,7 @@ type Kind string
 // The kinds of tree Inspect recognizes.
 const (
 	Hugo   Kind = "Hugo site"
+	Zola   Kind = "Zola site"
 	Jekyll Kind = "Jekyll site"
 	Plain  Kind = "plain Markdown tree"
 )
@@ -151,7 +153,7 @@ func Inspect(dir string) (*Source, error) {
 		s.addCollection(root, used, "pages", ".", "page", nil)
 	}
 	for _, d := range []string{"static", "."} {
-		if s.Static == "" && (s.Kind == Hugo && d == "static" || s.Kind != Hugo && d == ".") {
+		if hugoLike := s.Kind == Hugo || s.Kind == Zola; s.Static == "" && (hugoLike && d == "static" || !hugoLike && d == ".") {
 			if st, err := os.Stat(filepath.Join(dir, d)); err == nil && st.IsDir() {
 				s.Static = d
 			}
@@ -212,7 +214,8 @@ func readSiteFile(dir, name string) ([]byte, error) {
 	return os.ReadFile(p)
 }
 
-// readHugo reads a Hugo site's configuration, if dir holds one.
+// readHugo reads a Hugo site's configuration, or a Zola site's, if dir
+// holds one.
 func (s *Source) readHugo() bool {
 	for _, name := range []string{"hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml", "config.json"} {
 		data, err := readSiteFile(s.Dir, name)
@@ -236,9 +239,16 @@ func (s *Source) readHugo() bool {
 			continue
 		}
 		s.Kind, s.ConfigFile, s.Content = Hugo, name, contentDir
+		if base, ok := m["base_url"].(string); ok && name == "config.toml" {
+			// Zola: config.toml with base_url; content/, templates/,
+			// static/ as Hugo's; TOML frontmatter only.
+			s.Kind, s.BaseURL = Zola, base
+		}
 		if err == nil {
 			s.Title, _ = field(m, "title").(string)
-			s.BaseURL, _ = field(m, "baseURL").(string)
+			if s.Kind == Hugo {
+				s.BaseURL, _ = field(m, "baseURL").(string)
+			}
 			if v, ok := field(m, "staticDir").(string); ok && filepath.IsLocal(v) {
 				s.Static = filepath.ToSlash(filepath.Clean(v))
 			}
@@ -369,21 +379,33 @@ func (s *Source) sortSkips() {
 // HTML comment), toml (+++), json ({), or none.
 func frontKind(src []byte) string {
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
-	first, rest, _ := bytes.Cut(src, []byte("\n"))
-	first = bytes.TrimRight(first, " \t\r")
-	switch string(first) {
-	case "---":
+	switch front.Detect(src) {
+	case front.YAML:
 		return "yaml"
-	case "+++":
+	case front.TOML:
 		return "toml"
-	case "{":
+	case front.JSON:
 		return "json"
-	case "<!--":
+	}
+	first, rest, _ := bytes.Cut(src, []byte("\n"))
+	if string(bytes.TrimRight(first, " \t\r")) == "<!--" {
 		if l, _, _ := bytes.Cut(rest, []byte("\n")); string(bytes.TrimRight(l, " \t\r")) == "---" {
 			return "yaml"
 		}
 	}
 	return "none"
+}
+
+// otherFront decodes a file's TOML or JSON frontmatter as validate does
+// (nil, false when it does not decode: validate reports where).
+func otherFront(src []byte, kind front.Format) (map[string]any, bool) {
+	src = bytes.ReplaceAll(bytes.TrimPrefix(src, []byte("\xef\xbb\xbf")), []byte("\r\n"), []byte("\n"))
+	b, err := front.Split(src, kind)
+	if err != nil {
+		return nil, false
+	}
+	m, derr := front.Decode(kind, b.Text)
+	return m, derr == nil
 }
 
 // yamlFront decodes a file's YAML frontmatter (nil, false when it does not

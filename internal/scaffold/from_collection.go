@@ -1,6 +1,7 @@
 package scaffold
 
 import (
+	"cmp"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/axctl/axctl/internal/content"
 	"github.com/axctl/axctl/internal/contract"
+	"github.com/axctl/axctl/internal/front"
 )
 
 // keyMap lists frontmatter keys of Hugo, Jekyll and common exports that
@@ -24,6 +26,27 @@ var keyMap = map[string]string{
 	// Astro's blog template (pubDate); Docusaurus's and Just the Docs'
 	// order of docs (weight is read only in an undated collection).
 	"pubDate": "date", "sidebar_position": "weight", "nav_order": "weight",
+	// Zola's taxonomies are a table ([taxonomies] tags = [...]); the
+	// table itself is ignored.
+	"taxonomies.tags": "tags", "taxonomies.categories": "tags",
+}
+
+// nestedTables are the frontmatter tables whose keys keyMap names as
+// "table.key".
+var nestedTables = []string{"taxonomies"}
+
+// lookup is front's value for k, a key or "table.key" (nestedTables).
+func lookup(front map[string]any, k string) (any, bool) {
+	if v, ok := front[k]; ok {
+		return v, true
+	}
+	table, key, dotted := strings.Cut(k, ".")
+	if !dotted {
+		return nil, false
+	}
+	t, _ := front[table].(map[string]any)
+	v, ok := t[key]
+	return v, ok
 }
 
 // dateKeys are the keys that give an entry's date under keyMap; Hugo's
@@ -149,17 +172,21 @@ func (s *Source) classify(c *FromCollection, rel, p string) (fromFile, bool) {
 		s.exclude(c, rel, p, "files that cannot be read")
 		return fromFile{}, false
 	}
+	var m map[string]any
+	var ok bool
 	switch frontKind(src) {
-	case "toml", "json":
-		s.exclude(c, rel, p, "TOML (+++) or JSON frontmatter: axctl reads YAML frontmatter (---)")
-		return fromFile{}, false
+	case "toml":
+		m, ok = otherFront(src, front.TOML)
+	case "json":
+		m, ok = otherFront(src, front.JSON)
 	case "none":
 		// README-style Markdown: the title is its leading # heading (or
 		// its file name), and it has no date.
 		c.Titles = "heading"
 		return fromFile{rel: rel, path: s.rel(p), front: map[string]any{}}, true
+	default:
+		m, ok = yamlFront(src)
 	}
-	m, ok := yamlFront(src)
 	if !ok {
 		m = nil // validate reports the YAML problem with its position
 	}
@@ -245,12 +272,24 @@ func (s *Source) mapKeys(c *FromCollection, files []fromFile) {
 		for k := range f.front {
 			c.keyFiles[k]++
 		}
+		for _, table := range nestedTables {
+			t, _ := f.front[table].(map[string]any)
+			for k := range t {
+				c.keyFiles[table+"."+k]++
+			}
+		}
 		if _, isStr := f.front["tags"].(string); isStr {
 			c.SplitTags++ // Jekyll's "tags: a b"
 		}
 	}
 	c.Keys = map[string]string{}
-	for _, k := range sortedKeys(c.keyFiles) {
+	keys := sortedKeys(c.keyFiles)
+	// A table's key named as its target comes first (Zola's
+	// taxonomies.tags before taxonomies.categories, when files set both).
+	slices.SortStableFunc(keys, func(a, b string) int {
+		return cmp.Compare(b2i(!strings.HasSuffix(a, "."+keyMap[a])), b2i(!strings.HasSuffix(b, "."+keyMap[b])))
+	})
+	for _, k := range keys {
 		if k == "aliases" && s.namesNotURLs(files) {
 			// Obsidian's aliases are other names of a note ("Doggo",
 			// "How to/Embed files"), not old URLs: not read as such.
@@ -268,6 +307,9 @@ func (s *Source) mapKeys(c *FromCollection, files []fromFile) {
 			c.Keys[k] = to
 			c.mapped[k] = c.keyFiles[k]
 			continue
+		}
+		if strings.Contains(k, ".") {
+			continue // a key of a table that is ignored whole
 		}
 		c.IgnoreKeys = append(c.IgnoreKeys, k)
 	}
@@ -294,7 +336,7 @@ func (s *Source) mapKeys(c *FromCollection, files []fromFile) {
 // the Worker can serve. What cannot be mapped is reported.
 func (s *Source) canMap(c *FromCollection, files []fromFile, k, to string) bool {
 	for _, f := range files {
-		v, has := f.front[k]
+		v, has := lookup(f.front, k)
 		if !has {
 			continue
 		}
@@ -303,7 +345,7 @@ func (s *Source) canMap(c *FromCollection, files []fromFile, k, to string) bool 
 			return false
 		}
 		for other, t := range keyMap {
-			if _, dup := f.front[other]; dup && other != k && t == to && c.Keys[other] == to {
+			if _, dup := lookup(f.front, other); dup && other != k && t == to && c.Keys[other] == to {
 				s.skip(fmt.Sprintf("%q not read as %q: files also set %q (the key is ignored)", k, to, other), f.path)
 				return false
 			}
@@ -359,6 +401,13 @@ func (s *Source) namesNotURLs(files []fromFile) bool {
 		}
 	}
 	return found
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // sortedKeys returns the keys of m in order.
