@@ -96,6 +96,10 @@ func (fm *frontmatter) openLine() int { return max(fm.startLine-1, 1) }
 // text.
 const errFrontmatterAfterBlank = `missing frontmatter: the "---" block must be the file's first line; remove the blank lines above it`
 
+// errTOMLAfterBlank is the same for a "+++" block (Zola reads one after
+// blank lines).
+const errTOMLAfterBlank = `missing frontmatter: the "+++" block must be the file's first line; remove the blank lines above it`
+
 // errFrontmatterHeadless is the problem of YAML closed by "---" without
 // its opening line (Hexo reads "title: x" then "---" as frontmatter):
 // an error for the same reason, the block would be a heading.
@@ -138,6 +142,9 @@ func scanFrontmatter(src []byte) (*frontmatter, *Problem) {
 			// Hugo reads a block after blank lines (docsy-example's
 			// docs/_index.md); CommonMark would show it as a rule and text.
 			return nil, &Problem{Line: 1, Col: 1, Msg: errFrontmatterAfterBlank}
+		} else if len(t) < len(src) && front.Detect(t) == front.TOML {
+			// Zola reads one too (its themes' pages).
+			return nil, &Problem{Line: 1, Col: 1, Msg: errTOMLAfterBlank}
 		}
 		if headless(src) {
 			return nil, &Problem{Line: 1, Col: 1, Msg: errFrontmatterHeadless}

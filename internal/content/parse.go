@@ -78,7 +78,7 @@ func (l *loader) parseText(f file, src, raw []byte) (*Entry, []Problem) {
 		return nil, []Problem{{Path: f.path, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}}
 	}
 	fm, p := scanFrontmatter(src)
-	if p != nil && f.col.Titles == "heading" && strings.HasPrefix(p.Msg, "missing frontmatter") && p.Msg != errFrontmatterAfterBlank && p.Msg != errFrontmatterHeadless {
+	if p != nil && f.col.Titles == "heading" && strings.HasPrefix(p.Msg, "missing frontmatter") && p.Msg != errFrontmatterAfterBlank && p.Msg != errTOMLAfterBlank && p.Msg != errFrontmatterHeadless {
 		fm, p = &frontmatter{startLine: 2, keyLines: map[string][]int{}}, nil // the whole file is the body
 	}
 	if p != nil {

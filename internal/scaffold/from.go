@@ -134,7 +134,7 @@ func Inspect(dir string) (*Source, error) {
 				Hexo: "Hexo drafts (_drafts/): published only with hexo --draft"}[s.Kind])
 		case s.Kind == Jekyll && strings.HasPrefix(n, "_") && jekyllCollections[n[1:]]:
 			s.addCollection(root, used, n[1:], n, "", nil)
-		case skipDirs[n] || strings.HasPrefix(n, "_"):
+		case skipDirs[n] && !s.inContentDir(n) || strings.HasPrefix(n, "_"):
 			s.skipAll(root, n, "files in folders a site generator does not publish as pages ("+n+"/)")
 		case indexOnly(filepath.Join(root, n)) != "":
 			// A top folder holding only its index: a page (a README folder;
@@ -167,6 +167,14 @@ func Inspect(dir string) (*Source, error) {
 	}
 	s.Collections = kept
 	return s, nil
+}
+
+// inContentDir says whether n, a folder of the content root, is a section
+// of a Hugo or Zola site's content/ folder: there "themes", "static" or
+// "data" are sections (Zola's own docs have content/themes/), not the
+// generator's folders, which sit beside content/. Dependencies stay out.
+func (s *Source) inContentDir(n string) bool {
+	return (s.Kind == Hugo || s.Kind == Zola) && s.Content != "." && n != "node_modules" && n != "vendor"
 }
 
 // indexOnly returns the name of dir's index file (README.md, index.md…)

@@ -56,3 +56,52 @@ func TestInspectDotAndREADMEStyle(t *testing.T) {
 		}
 	}
 }
+
+// TestInspectContentSectionsNamedLikeToolFolders: in a Hugo or Zola
+// site's content/ folder, "themes", "static" or "data" are sections (Zola's
+// own docs have content/themes/), not the generator's folders, which sit
+// beside content/; in a site whose content root is the tree itself they
+// are still left out.
+func TestInspectContentSectionsNamedLikeToolFolders(t *testing.T) {
+	page := "+++\ntitle = \"T\"\ndate = 2024-01-02\n+++\nBody.\n"
+	for _, c := range []struct {
+		config, content string
+		want            map[string]int
+	}{
+		{"config.toml", "content/", map[string]int{"themes": 2, "data": 1, "posts": 1}},
+		{"hugo.toml", "content/", map[string]int{"themes": 2, "data": 1, "posts": 1}},
+		{"", "", map[string]int{"posts": 1}}, // a plain tree: themes/ and data/ are left out
+	} {
+		dir := t.TempDir()
+		files := map[string]string{c.content + "themes/ergo.md": page, c.content + "themes/abridge/index.md": page,
+			c.content + "data/sets.md": page, c.content + "posts/first.md": page}
+		if c.config != "" {
+			files[c.config] = "base_url = \"https://x.example\"\ntitle = \"X\"\n"
+		}
+		for name, body := range files {
+			p := filepath.Join(dir, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s, err := scaffold.Inspect(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		for _, col := range s.Collections {
+			got[col.Name] = col.Entries
+		}
+		if len(got) != len(c.want) {
+			t.Errorf("%s: collections %v, want %v", c.config, got, c.want)
+		}
+		for k, n := range c.want {
+			if got[k] != n {
+				t.Errorf("%s: collections %v, want %v", c.config, got, c.want)
+			}
+		}
+	}
+}
