@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/axctl/axctl/internal/testutil"
@@ -19,12 +20,21 @@ var oracleTags = []string{"intro", "code", "media", "setup", "Cache Policy", "ca
 // changes each, every URL rendered by the real Worker before and after. A
 // URL whose bytes changed and whose cached before-copy carries no tag the
 // sync purged fails the test; the over-purge ratio is logged.
+// AXCTL_ORACLE_CHANGES sets the number of changes (a longer local campaign).
 func TestPurgeOracle(t *testing.T) {
 	root := repoRoot(t)
 	if _, err := os.Stat(filepath.Join(root, "worker", "node_modules", "miniflare")); err != nil {
 		t.Fatalf("worker/node_modules/miniflare missing: run `make tools` (npm ci in worker/)")
 	}
 	seed := purgeoracle.Seed(t)
+	changes := 8
+	if v := os.Getenv("AXCTL_ORACLE_CHANGES"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			t.Fatalf("AXCTL_ORACLE_CHANGES=%q: want a positive number", v)
+		}
+		changes = n
+	}
 	crawler := purgeoracle.StartCrawler(t, root)
 	t.Run("fixture", func(t *testing.T) {
 		dir := t.TempDir()
@@ -37,12 +47,12 @@ func TestPurgeOracle(t *testing.T) {
 			t.Fatal(err)
 		}
 		ch := &purgeoracle.Changer{R: rand.New(rand.NewPCG(seed, 1)), Content: filepath.Join(dir, "content"), Cols: []string{"notes", "guides"}, Tags: oracleTags}
-		checkOracle(t, crawler, purgeoracle.NewSite(t, dir), ch, 8)
+		checkOracle(t, crawler, purgeoracle.NewSite(t, dir), ch, changes)
 	})
 	t.Run("generated", func(t *testing.T) {
 		dir := t.TempDir()
 		ch := purgeoracle.Generate(t, rand.New(rand.NewPCG(seed, 2)), dir, 200, oracleTags)
-		checkOracle(t, crawler, purgeoracle.NewSite(t, dir), ch, 8)
+		checkOracle(t, crawler, purgeoracle.NewSite(t, dir), ch, changes)
 	})
 }
 

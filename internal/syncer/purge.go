@@ -71,6 +71,13 @@ func purgeTags(p *plan.Plan, built *Built, old map[string]manifest.Record, shell
 	}
 	ordered := map[string][]manifest.Record{}
 	for _, a := range p.Uploads {
+		if o, had := old[a.Key]; had && a.Kind == plan.KindEntry && (o.PublishDate != byKey[a.Key].PublishDate || o.Expires != byKey[a.Key].Expires) {
+			// The search index keeps an entry whatever its window and
+			// /search hides it by site.json's schedule: a new window changes
+			// result pages while no index object changes (session 9's purge
+			// oracle: /search?q=2099+until after a publishDate was set).
+			tags[contract.SearchTag] = true
+		}
 		if r, ok := byKey[a.Key]; ok && a.Kind == plan.KindEntry && moved(r, old, a.Key) {
 			if ordered[r.Collection] == nil {
 				ordered[r.Collection] = newestFirst(records[r.Collection])

@@ -93,3 +93,26 @@ func TestPurgeTagsNameTheNewNeighbours(t *testing.T) {
 		t.Errorf("retitle purge = %v: the neighbours did not change", rep.Purge)
 	}
 }
+
+// A publishDate set on an entry that already had a window hides it from
+// /search results (the Worker filters by site.json's schedule) while its
+// search index objects stay byte-identical (session 9's purge oracle:
+// /search?q=2099+until after notes/expiring.md got a publishDate): the
+// purge must name "search" anyway, and so must a window moved or cleared.
+func TestPurgeTagsSearchOnWindowChange(t *testing.T) {
+	s := newSite(t, 25)
+	s.entry("blog", "a", "Alpha", "2026-01-01", "body", "expires: 2099-06-01")
+	s.entry("blog", "b", "Beta", "2026-01-02", "body")
+	b := openDir(t)
+	run(t, s, b.storage)
+	for _, front := range [][]string{
+		{"publishDate: 2099-01-01", "expires: 2099-06-01"}, // hidden now
+		{"publishDate: 2020-01-01", "expires: 2099-06-01"}, // shown again
+		{"publishDate: 2020-01-01", "expires: 2098-01-01"}, // shown, another end
+	} {
+		s.entry("blog", "a", "Alpha", "2026-01-01", "body", front...)
+		if rep := run(t, s, b.storage); !slices.Contains(rep.Purge, "search") {
+			t.Errorf("window %v: purge = %v, want search", front, rep.Purge)
+		}
+	}
+}

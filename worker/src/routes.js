@@ -30,6 +30,21 @@ const LATEST = 10;
 
 const ok = (body, type, tags, extra = {}) => ({ status: 200, body, type, tags, ...extra });
 const redirect = (location, status = 301) => ({ status, body: null, headers: { Location: location }, tags: [SITE_TAG] });
+/**
+ * aliasRedirect is the 301 of an alias, kept a day: tagged with its entry's
+ * e: tag, which a sync purges whenever that entry changes, moves or goes
+ * (its aliases are in its metadata), so the redirect never outlives the
+ * entry's URL (session 9: a slug changed twice left the first alias's
+ * cached 301 leading to a 404).
+ */
+function aliasRedirect(site, location) {
+  const r = redirect(location);
+  for (const c of site.collections || []) {
+    const slug = location.startsWith(`${c.route}/`) ? location.slice(c.route.length + 1) : '';
+    if (slug && SLUG.test(slug)) return { ...r, tags: [SITE_TAG, entryTag(c.name, slug)] };
+  }
+  return r;
+}
 const keyBytes = (key) => new TextEncoder().encode(key).length;
 /** load reads a manifest (null when absent) and throws a ManifestError when its shape is wrong. */
 const load = (rq, key) => rq.json(key).then((v) => checked(key, v));
@@ -98,7 +113,7 @@ export async function route(rq, url) {
   const site = await siteOf(rq);
   const miss = (s, cap) => nf(s, rq, cap);
   // An alias (an entry's old path, site.json) answers 301 to the entry.
-  if (site.aliases && Object.hasOwn(site.aliases, path)) return redirect(site.aliases[path]);
+  if (site.aliases && Object.hasOwn(site.aliases, path)) return aliasRedirect(site, site.aliases[path]);
   if (path === '/') return home(site, rq);
   if (path === '/feed.xml') {
     const { shown, cap } = visibility(site.latest || [], rq.now);

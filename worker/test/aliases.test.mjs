@@ -28,6 +28,10 @@ test('an alias answers 301 to its entry, cached 24 h, without reading the entry'
     assert.equal(r.status, 301, from);
     assert.equal(r.headers.get('Location'), to, from);
     assertCacheable(r, { tags: ['site'] });
+    // Tagged with its entry: a sync that changes, moves or removes the entry
+    // (its aliases are in its metadata) purges the redirect with it.
+    const [, col, slug] = /^\/([a-z]+)\/(.+)$/.exec(to);
+    assert.equal(r.headers.get('Cache-Tag'), `site,e:${col}/${slug}`, from);
     assert.equal(edgeTTL(r), 86400, from);
     const read = Object.keys(after.r2.byKey).filter((k) => k.startsWith('entries/') && after.r2.byKey[k] !== before.r2.byKey[k]);
     assert.deepEqual(read, [], `${from}: no entry object read`);

@@ -12,8 +12,11 @@ import (
 	"time"
 )
 
-// Kinds are the changes the oracle draws from, as issue 15 lists them.
-var Kinds = []string{"new", "edit", "retitle", "retag", "delete", "draft", "date", "rename"}
+// Kinds are the changes the oracle draws from, as issue 15 lists them,
+// and those session 9 added: an entry moved to another collection, a
+// frontmatter slug set, an alias added, a publishDate or expires window
+// set or cleared, and a tag renamed on every entry that carries it.
+var Kinds = []string{"new", "edit", "retitle", "retag", "delete", "draft", "date", "rename", "move", "slug", "alias", "window", "tagrename"}
 
 // Changer makes random changes to the Markdown entries of a content tree.
 type Changer struct {
@@ -40,9 +43,12 @@ func (c *Changer) Change(t testing.TB) (kind, what string) {
 		return kind, rel(c.Content, p)
 	}
 	p := files[c.R.IntN(len(files))]
-	if kind == "delete" || kind == "rename" || kind == "draft" {
+	if kind == "tagrename" {
+		return kind, c.renameTag(t, files)
+	}
+	if kind == "delete" || kind == "rename" || kind == "draft" || kind == "move" || kind == "slug" || kind == "window" {
 		// Another entry's Markdown link to p would no longer resolve (validate refuses it).
-		free := slices.DeleteFunc(slices.Clone(files), func(f string) bool { return linked(files, f) })
+		free := slices.DeleteFunc(slices.Clone(files), func(f string) bool { return linked(files, f) || kind == "move" && unmovable(f) })
 		if len(free) == 0 {
 			kind = "edit"
 		} else {
@@ -76,8 +82,73 @@ func (c *Changer) Change(t testing.TB) (kind, what string) {
 		}
 	case "date":
 		c.front(t, p, "date", c.Date())
+	case "move":
+		col := filepath.Base(filepath.Dir(p))
+		others := slices.DeleteFunc(slices.Clone(c.Cols), func(x string) bool { return x == col })
+		to := filepath.Join(c.Content, others[c.R.IntN(len(others))], fmt.Sprintf("oracle-moved-%d.md", c.n))
+		if err := os.Rename(p, to); err != nil {
+			t.Fatal(err)
+		}
+		return kind, rel(c.Content, p) + " → " + rel(c.Content, to)
+	case "slug":
+		c.front(t, p, "slug", fmt.Sprintf("oracle-slug-%d", c.n))
+	case "alias":
+		c.front(t, p, "aliases", fmt.Sprintf("[/oracle-old/alias-%d]", c.n))
+	case "window":
+		// Far from now (no page may change with the clock during a run).
+		w := [][2]string{{"2099-01-01", "2099-06-01"}, {"2020-01-01", "2099-06-01"}, {"2020-01-01", "2098-01-01"}}[c.R.IntN(3)]
+		c.front(t, p, "publishDate", w[0])
+		c.front(t, p, "expires", w[1])
 	}
 	return kind, rel(c.Content, p)
+}
+
+// renameTag gives one tag in use a new name on every entry that has it
+// (a one-line `tags: [...]`): its tag page empties (404) and another
+// appears.
+func (c *Changer) renameTag(t testing.TB, files []string) string {
+	t.Helper()
+	from := c.Tags[c.R.IntN(len(c.Tags))]
+	to := fmt.Sprintf("renamed-%d", c.n)
+	n := 0
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(string(b), "\n")
+		for k, line := range lines {
+			if k > 0 && line == "---" {
+				break
+			}
+			list, ok := strings.CutPrefix(line, "tags: [")
+			if !ok || !strings.HasSuffix(list, "]") {
+				continue
+			}
+			var names []string
+			hit := false
+			for _, x := range strings.Split(strings.TrimSuffix(list, "]"), ",") {
+				x = strings.Trim(strings.TrimSpace(x), `"`)
+				if x == from {
+					x, hit = to, true
+				}
+				if x != "" {
+					names = append(names, fmt.Sprintf("%q", x))
+				}
+			}
+			if hit {
+				lines[k] = "tags: [" + strings.Join(names, ", ") + "]"
+				write(t, p, strings.Join(lines, "\n"))
+				n++
+			}
+			break
+		}
+	}
+	if i := slices.Index(c.Tags, from); n > 0 && i >= 0 {
+		c.Tags = slices.Clone(c.Tags) // the caller's list stays as it was
+		c.Tags[i] = to
+	}
+	return fmt.Sprintf("tag %q → %q on %d entries", from, to, n)
 }
 
 // Date draws a date in 2024–2026, sometimes with a time of day.
@@ -143,6 +214,14 @@ func (c *Changer) entries(t testing.TB) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// unmovable reports whether the entry at p cannot move to another
+// collection as it is: a relative link or image would no longer resolve, a
+// template may not be allowed there.
+func unmovable(p string) bool {
+	b, err := os.ReadFile(p)
+	return err != nil || strings.Contains(string(b), "](") || strings.Contains(string(b), "src=") || strings.Contains(string(b), "\ntemplate:")
 }
 
 // linked reports whether an entry other than p names p's file.
