@@ -401,6 +401,7 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		}
 	}
 	src := reader.Source()
+	explicitHeadingIDs(doc, src, pc.IDs())
 	h1 := leadingH1(doc)
 	if st.opts.TitleFromHeading {
 		titleFromHeading(doc, src, st.meta)
