@@ -57,6 +57,9 @@ var (
 	// tool's callout syntax: MkDocs (!!! note, ??? tip) and Docusaurus or
 	// VuePress (:::note, :::).
 	admonitionRe = regexp.MustCompile(`^(?:(?:!!!|\?\?\?\+?)[ \t]+[A-Za-z]|:::[ \t]*[A-Za-z]|===\+?[ \t]+")`)
+	// ialRe finds a kramdown block attribute list on a line of its own
+	// ("{: .text-delta }", Just the Docs and other Jekyll themes).
+	ialRe = regexp.MustCompile(`^\{:[^{}\n]*\}[ \t]*$`)
 	// mdxRe finds an MDX import or export statement.
 	mdxRe = regexp.MustCompile(`^(?:import\s+[\w{}*,\s]+\s+from\s+['"][^'"]+['"]|export\s+(?:default|const|function)\b)`)
 )
@@ -94,6 +97,9 @@ func warnForeign(line []byte, start int, para bool, st *docState, isRef func([]b
 		} else {
 			st.warnf(start, "%q is another tool's admonition syntax (MkDocs, Docusaurus), not Markdown: the page shows it as text (write a GitHub alert, \"> [!NOTE]\" and its lines quoted with \">\"; feature callouts:github)", clip(string(line), 40))
 		}
+	}
+	if ialRe.Match(line) {
+		st.warnf(start, "%q is a kramdown attribute list (Jekyll themes such as Just the Docs), not Markdown: the page shows it as text (remove it; the classes it sets are not carried)", clip(string(line), 40))
 	}
 	if m := mdxRe.Find(line); m != nil {
 		st.warnf(start, "MDX statement %q is not Markdown: the page shows it as text (remove it; the components it brings in are not carried)", clip(string(line), 60))
