@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -167,6 +168,10 @@ func (s *Source) classify(c *FromCollection, rel, p string) (fromFile, bool) {
 		s.skip("collection index pages (the Worker draws each collection's listing and the home page itself)", s.rel(p))
 		return fromFile{}, false
 	}
+	if s.translation(p) {
+		s.exclude(c, rel, p, "translations (name.LANG.md beside name.md): axctl publishes the page in one language")
+		return fromFile{}, false
+	}
 	src, err := os.ReadFile(p)
 	if err != nil {
 		s.exclude(c, rel, p, "files that cannot be read")
@@ -201,6 +206,28 @@ func (s *Source) classify(c *FromCollection, rel, p string) (fromFile, bool) {
 		return fromFile{}, false
 	}
 	return fromFile{rel: rel, path: s.rel(p), front: m}, true
+}
+
+// langRe is a translation's file name as Hugo and Zola write it:
+// name.LANG.md (about.fr.md, index.pt-br.md).
+var langRe = regexp.MustCompile(`(?i)^(.+)\.[a-z]{2}(?:-[a-z]{2,4})?\.(?:md|markdown)$`)
+
+// translation says whether p, in a Hugo or Zola site, is another
+// language's version of a page beside it (about.fr.md beside about.md).
+func (s *Source) translation(p string) bool {
+	if s.Kind != Hugo && s.Kind != Zola {
+		return false
+	}
+	m := langRe.FindStringSubmatch(filepath.Base(p))
+	if m == nil {
+		return false
+	}
+	for _, ext := range []string{".md", ".markdown"} {
+		if st, err := os.Stat(filepath.Join(filepath.Dir(p), m[1]+ext)); err == nil && st.Mode().IsRegular() {
+			return true
+		}
+	}
+	return false
 }
 
 // chooseDates picks where c's dates come from: the frontmatter, unless

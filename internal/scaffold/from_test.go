@@ -3,6 +3,7 @@ package scaffold_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/axctl/axctl/internal/scaffold"
@@ -102,6 +103,58 @@ func TestInspectContentSectionsNamedLikeToolFolders(t *testing.T) {
 			if got[k] != n {
 				t.Errorf("%s: collections %v, want %v", c.config, got, c.want)
 			}
+		}
+	}
+}
+
+// TestInspectTranslations: in a Hugo or Zola site, name.LANG.md beside
+// name.md is the page in another language: left out and listed, not a
+// page of its own (about-fr); without the page beside it, or in a plain
+// tree, such a name is an ordinary page.
+func TestInspectTranslations(t *testing.T) {
+	page := "+++\ntitle = \"T\"\ndate = 2024-01-02\n+++\nBody.\n"
+	for _, c := range []struct {
+		config string
+		want   int // entries in posts
+	}{
+		{"config.toml", 3}, {"hugo.toml", 3}, {"", 5},
+	} {
+		dir := t.TempDir()
+		root := "content/"
+		if c.config == "" {
+			root = ""
+		}
+		files := map[string]string{root + "posts/about.md": page, root + "posts/about.fr.md": page,
+			root + "posts/Guide.md": page, root + "posts/Guide.pt-BR.md": page, root + "posts/only.ca.md": page}
+		if c.config != "" {
+			files[c.config] = "base_url = \"https://x.example\"\ntitle = \"X\"\n"
+		}
+		for name, body := range files {
+			p := filepath.Join(dir, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s, err := scaffold.Inspect(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, listed := 0, 0
+		for _, col := range s.Collections {
+			if col.Name == "posts" {
+				got = col.Entries
+			}
+		}
+		for _, k := range s.Skipped {
+			if strings.HasPrefix(k.What, "translations") {
+				listed = len(k.Paths)
+			}
+		}
+		if got != c.want || listed != 5-c.want {
+			t.Errorf("%q: %d entries, %d translations listed; want %d, %d", c.config, got, listed, c.want, 5-c.want)
 		}
 	}
 }
