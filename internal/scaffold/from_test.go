@@ -79,15 +79,7 @@ func TestInspectContentSectionsNamedLikeToolFolders(t *testing.T) {
 		if c.config != "" {
 			files[c.config] = "base_url = \"https://x.example\"\ntitle = \"X\"\n"
 		}
-		for name, body := range files {
-			p := filepath.Join(dir, filepath.FromSlash(name))
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		writeTree(t, dir, files)
 		s, err := scaffold.Inspect(dir)
 		if err != nil {
 			t.Fatal(err)
@@ -129,15 +121,7 @@ func TestInspectTranslations(t *testing.T) {
 		if c.config != "" {
 			files[c.config] = "base_url = \"https://x.example\"\ntitle = \"X\"\n"
 		}
-		for name, body := range files {
-			p := filepath.Join(dir, filepath.FromSlash(name))
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		writeTree(t, dir, files)
 		s, err := scaffold.Inspect(dir)
 		if err != nil {
 			t.Fatal(err)
