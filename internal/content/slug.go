@@ -70,7 +70,7 @@ type pathSlug struct {
 }
 
 var (
-	fileDateRe   = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})-(.+)$`)
+	fileDateRe   = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})[-_](.+)$`) // Zola allows "_" too
 	folderDateRe = regexp.MustCompile(`(?:^|/)(\d{4})/(\d{2})/(\d{2})(?:/|$|-)`)
 )
 
@@ -90,7 +90,8 @@ func isIndexName(name string) bool {
 // each segment is lowercased, every run of characters other than a-z and
 // 0-9 becomes one "-", and leading and trailing "-" go; index, _index and
 // README name their folder; with dates: filename a leading YYYY-MM-DD- is
-// the date, with dates: folder a YYYY/MM/DD path is.
+// (or YYYY-MM-DD_, as Zola writes it) the date, with dates: folder a
+// YYYY/MM/DD path is.
 func slugOfPath(rel, dates string) pathSlug {
 	var ps pathSlug
 	noExt := strings.TrimSuffix(rel, path.Ext(rel))
