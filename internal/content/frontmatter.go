@@ -277,6 +277,10 @@ func (l *locator) value(path ...string) (int, int) {
 	if l.index != nil {
 		return l.indexValue(path, line, col)
 	}
+	if table, _, dotted := strings.Cut(path[0], "."); dotted && l.root != nil && mappingValue(l.root, path[0]) == nil && mappingValue(l.root, table) != nil {
+		// "taxonomies.tags" (keys:) is the key tags of the map taxonomies
+		path = append(strings.Split(path[0], "."), path[1:]...)
+	}
 	n, found := l.root, false
 	for _, p := range path {
 		if n == nil {
@@ -304,6 +308,19 @@ func (l *locator) value(path ...string) (int, int) {
 		line, col = l.filePos(n.Line, n.Column)
 	}
 	return line, col
+}
+
+// mappingValue is the value of key in the mapping n, or nil.
+func mappingValue(n *yaml.Node, key string) *yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
 }
 
 // indexValue is value's answer for TOML and JSON: the deepest node of
