@@ -142,6 +142,34 @@ func (s *site) testFreshUnderReaders(t *testing.T) {
 				t.Fatal(err)
 			}
 		}},
+		// Session 9, in one sync: an entry moved to another collection, a
+		// slug set (its old path becomes an alias), the only entry of a tag
+		// retagged (its tag page empties) and, with a delete, the notes
+		// listing a page shorter (its last page must stop answering 200).
+		{"move, slug, tag rename, shrink", []string{"/guides/highlighted", "/notes/until-2099", "/tags/pictures"}, func(t *testing.T) {
+			notes := filepath.Join(s.content, "content", "notes")
+			if err := os.Rename(filepath.Join(notes, "highlighted.md"), filepath.Join(s.content, "content", "guides", "highlighted.md")); err != nil {
+				t.Fatal(err)
+			}
+			edit := func(name, from, to string) {
+				p := filepath.Join(notes, name)
+				src, err := os.ReadFile(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(string(src), from) {
+					t.Fatalf("%s has no %q", name, from)
+				}
+				if err := os.WriteFile(p, []byte(strings.Replace(string(src), from, to, 1)), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			edit("expiring.md", "\ntags:", "\nslug: until-2099\ntags:")
+			edit("with-image.md", "tags: [media]", "tags: [pictures]")
+			if err := os.Remove(filepath.Join(notes, "hostile.md")); err != nil {
+				t.Fatal(err)
+			}
+		}},
 	}
 	for _, c := range changes {
 		t.Run(c.name, func(t *testing.T) {
