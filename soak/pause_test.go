@@ -204,3 +204,73 @@ func stopped(pid int) bool {
 	}
 	return true
 }
+
+// TestLeaseTTLsDiffer: a sync holding the lease with a long TTL (30 s: it
+// renews every 10 s) is alive and writing, slowed by a proxy, while a
+// second sync with a short TTL (2 s) waits for it. The second must wait for
+// the first to finish, not take the lease over after its own 2 s: the
+// first is no more gone than its own TTL says. Both must exit 0 and the
+// bucket must be the second's tree, every record with its body.
+func TestLeaseTTLsDiffer(t *testing.T) {
+	parallel(t)
+	n := pick(60, 400)
+	base := genCorpus(t, n, 14)
+	trees := [2]string{checkout(t, base, "a", 5), checkout(t, base, "b", 5)}
+	refB := reference(t, trees[1])
+	srv := minio.Start(t)
+	storage := s3Store(t, srv)
+	u, err := url.Parse(srv.Endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := httputil.NewSingleHostReverseProxy(u)
+	slow := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut && strings.Contains(r.URL.Path, "/entries/") {
+			time.Sleep(40 * time.Millisecond) // an upload on a slow link
+		}
+		rp.ServeHTTP(w, r)
+	})}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = slow.Serve(ln) }()
+	t.Cleanup(func() { _ = slow.Close() })
+
+	envA := append(s3Env(srv, "http://"+ln.Addr().String()), "AXCTL_LEASE_TTL=30s")
+	a, ae := axctlCmd(t, trees[0], envA, "sync", "--concurrency", "1", "--target", srv.Target(""))
+	if err := a.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = a.Process.Kill() })
+	exited := make(chan outcome, 1)
+	go func() { exited <- finish(a, ae, time.Now()) }()
+	for {
+		if _, _, err := storage.Head(t.Context(), contract.LeaseKey); err == nil {
+			break
+		}
+		select {
+		case o := <-exited:
+			t.Fatalf("the first sync ended (exit %d) before its lease was seen", o.Code)
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
+	envB := append(s3Env(srv, srv.Endpoint), "AXCTL_LEASE_TTL=2s")
+	ob := runAxctl(t, trees[1], envB, "sync", "--wait", "60s", "--target", srv.Target(""))
+	oa := <-exited
+	if oa.Code != 0 {
+		t.Errorf("the first sync, alive and renewing its 30 s lease, exit %d (%.1f s):\n%s", oa.Code, oa.Elapsed.Seconds(), tail(oa.Stderr, 600))
+	}
+	if ob.Code != 0 {
+		t.Errorf("the second sync: exit %d:\n%s", ob.Code, tail(ob.Stderr, 600))
+	}
+	snap := snapshot(t, storage)
+	recs, missing, err := named(snap)
+	if err != nil || missing > 0 {
+		t.Errorf("manifests: %d records, %d without a body (%v)", recs, missing, err)
+	}
+	if d := bucketDiff(snap, refB); d != "" {
+		t.Errorf("the bucket is not the second tree (which synced last): %s", d)
+	}
+	t.Logf("first sync (TTL 30 s) exit %d after %s; second (TTL 2 s) exit %d after %s", oa.Code, oa.Elapsed.Round(time.Millisecond), ob.Code, ob.Elapsed.Round(time.Millisecond))
+}

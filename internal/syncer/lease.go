@@ -51,6 +51,19 @@ type Holder struct {
 	Token string `json:"token"`
 }
 
+// ttl is the TTL the holder renews by (a third of it apart), 0 when its
+// lease does not say. A waiter whose own TTL is shorter waits the holder's:
+// a sync with `--lease-ttl 10m` renews every 200 s, and one with the
+// default 30 s took its lease over while it was writing (session 9,
+// TestLeaseTTLsDiffer).
+func (h Holder) ttl() time.Duration {
+	d, err := time.ParseDuration(h.TTL)
+	if err != nil || d < 0 {
+		return 0
+	}
+	return d
+}
+
 // same reports whether h and o are the same sync (renewals apart).
 func (h Holder) same(o Holder) bool {
 	return h.Host == o.Host && h.PID == o.PID && h.Started.Equal(o.Started) && h.Token == o.Token
@@ -79,7 +92,8 @@ type lease struct {
 
 // acquireLease takes contract.LeaseKey with a conditional write: created
 // with If-None-Match: *, or taken over with If-Match once the lease seen
-// has not changed for a whole TTL on this machine's clock (a holder renews
+// has not changed for a whole TTL (this sync's or the holder's, whichever
+// is longer) on this machine's clock (a holder renews
 // every TTL/3, so an unchanged ETag means it is gone; no clocks are
 // compared between machines). It returns a context that is cancelled if
 // the lease cannot be renewed, and the lease to release.
@@ -97,7 +111,7 @@ func acquireLease(ctx context.Context, storage store.Store, opts LeaseOptions) (
 	absent := true // as far as we know: try to create it
 	for {
 		pre, try := store.Precondition{IfNoneMatch: true}, absent
-		if !absent && time.Since(w.since) >= ttl {
+		if !absent && time.Since(w.since) >= max(ttl, w.holder.ttl()) {
 			pre, try = store.Precondition{IfMatch: w.seen}, true // unchanged for a TTL: take it over
 		}
 		if try {

@@ -17,10 +17,16 @@ import (
 )
 
 // foreignLease writes a lease as a sync on another machine would, and never
-// renews it: the state a holder killed with -9 leaves.
+// renews it: the state a holder killed with -9 leaves. Its TTL (1 s) is
+// below the waiters' here: a waiter waits the longer of the two.
 func foreignLease(t *testing.T, storage store.Store) {
 	t.Helper()
-	h := syncer.Holder{Host: "ci-runner-7", PID: 4242, Started: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC), TTL: "30s"}
+	foreignLeaseTTL(t, storage, "1s")
+}
+
+func foreignLeaseTTL(t *testing.T, storage store.Store, ttl string) {
+	t.Helper()
+	h := syncer.Holder{Host: "ci-runner-7", PID: 4242, Started: time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC), TTL: ttl}
 	b, _ := json.Marshal(h)
 	if _, err := storage.Put(context.Background(), contract.LeaseKey, b, store.Attrs{ContentType: "application/json"}, store.Precondition{IfNoneMatch: true}); err != nil {
 		t.Fatal(err)
@@ -259,6 +265,29 @@ func TestLeaseFirstListsOnceUnderTheLease(t *testing.T) {
 				t.Errorf("sync %d: the lease is still there", i)
 			}
 			consistent(t, objs, "blog")
+		}
+	})
+}
+
+// A waiter with a short TTL waits out the holder's longer one (the lease's
+// ttl) before it takes the lease over: the holder renews only every third
+// of its own TTL, so an ETag unchanged for the waiter's TTL does not mean
+// it is gone (soak.TestLeaseTTLsDiffer has it alive).
+func TestLeaseTakeoverWaitsTheHoldersTTL(t *testing.T) {
+	eachStore(t, func(t *testing.T, open func(*testing.T) *bucket) {
+		s := newSite(t, 3)
+		s.blogOf(2)
+		b := open(t)
+		const holder = 3 * time.Second
+		foreignLeaseTTL(t, b.raw, holder.String())
+		t0 := time.Now()
+		_, err := synctest.Run(context.Background(), s.config(), b.storage, syncer.Options{MaxDeletes: -1,
+			Lease: syncer.LeaseOptions{TTL: time.Second, Wait: 20 * time.Second}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(t0); d < holder {
+			t.Errorf("took over a lease with a %s TTL after %s (its own TTL 1 s)", holder, d.Round(time.Millisecond))
 		}
 	})
 }
