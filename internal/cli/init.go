@@ -46,10 +46,10 @@ func NewCmdInit(f *Factory, runF func(context.Context, *InitOptions) error) *cob
 			"After upgrading axctl, --upgrade-worker makes worker/src/ and worker/public/\n" +
 			"this axctl's Worker: changed files are replaced (\"updated\") and files it\n" +
 			"does not ship are deleted (\"removed\"); all other files keep the rule above.\n\n" +
-			"With --from DIR, init inspects an existing Hugo site, Jekyll site or folder of\n" +
-			"Markdown and writes into DIR an axctl.yaml that publishes it in place (no file\n" +
-			"is rewritten), plus the Worker and the workflows; it prints what it mapped and\n" +
-			"what it could not, with counts (docs/migrating.md).",
+			"With --from DIR, init inspects an existing Hugo or Zola site, Jekyll site or\n" +
+			"folder of Markdown and writes into DIR an axctl.yaml that publishes it in place\n" +
+			"(no file is rewritten), plus the Worker and the workflows; it prints what it\n" +
+			"mapped and what it could not, with counts (docs/migrating.md).",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Quiet = g.Quiet
@@ -67,7 +67,7 @@ func NewCmdInit(f *Factory, runF func(context.Context, *InitOptions) error) *cob
 		},
 	}
 	cmd.Flags().BoolVar(&opts.UpgradeWorker, "upgrade-worker", false, "replace worker/src/ and worker/public/ with this axctl's Worker")
-	cmd.Flags().StringVar(&opts.From, "from", "", "publish the existing Hugo, Jekyll, Docusaurus, Hexo, Astro, mdBook… or Markdown tree in `DIR` in place")
+	cmd.Flags().StringVar(&opts.From, "from", "", "publish the existing Hugo, Zola, Jekyll, Docusaurus, Hexo, Astro, mdBook… or Markdown tree in `DIR` in place")
 	return cmd
 }
 
