@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"maps"
@@ -316,4 +317,60 @@ func TestManifestRebuildKeepsPending(t *testing.T) {
 	if got := recorded(t, storage); len(want) == 0 || !slices.Equal(got, want) {
 		t.Errorf("after rebuild the record holds %q, want %q", got, want)
 	}
+}
+
+// TestSyncPurgeInterruptedDuringSettle: a signal (the context cancelled)
+// while sync --purge waits to purge again leaves the tags recorded and
+// says so; it used to re-record them with the cancelled context and print
+// "NOT recorded (context canceled): purge them by hand". The next sync
+// --purge purges them.
+func TestSyncPurgeInterruptedDuringSettle(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	fp := newFlakyPurge(t)
+	inner := fp.Config.Handler
+	fp.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		inner.ServeHTTP(w, r)
+		cancel() // Ctrl-C once the first purge is done
+	})
+	storage := ctxStore{dirBucket(t)} // a cancelled request fails, as over the network
+	tr := newTree(t)
+	tr.posts(2)
+	f := testFactory(storage, fp.purger())
+	f.PurgeSettle = time.Minute
+	code := Execute(ctx, NewRoot(f), []string{"--config", tr.config(), "sync", "--purge"}, f.IO.Err)
+	errOut := f.IO.Err.(*bytes.Buffer).String()
+	if code == ExitOK {
+		t.Fatalf("interrupted sync --purge exit 0:\n%s", errOut)
+	}
+	if strings.Contains(errOut, "NOT recorded") || !strings.Contains(errOut, "recorded in "+contract.PurgePendingKey) {
+		t.Errorf("stderr after the interruption:\n%s", errOut)
+	}
+	tags := recorded(t, storage)
+	if !slices.Contains(tags, "e:blog/p1") {
+		t.Fatalf("recorded %q after the interruption, want the sync's tags", tags)
+	}
+	r := syncPurging(storage, fp.purger(), "--config", tr.config(), "sync", "--purge")
+	r.want(t, ExitOK, "the next sync --purge")
+	if got := recorded(t, storage); len(got) != 0 {
+		t.Errorf("record not cleared by the next sync: %q", got)
+	}
+}
+
+// ctxStore is a store whose requests fail once their context is done, as
+// an S3 client's do (the dir store does not look).
+type ctxStore struct{ store.Store }
+
+func (s ctxStore) Get(ctx context.Context, key string) ([]byte, store.Object, store.Attrs, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, store.Object{}, store.Attrs{}, err
+	}
+	return s.Store.Get(ctx, key)
+}
+
+func (s ctxStore) Put(ctx context.Context, key string, body []byte, attrs store.Attrs, pre store.Precondition) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	return s.Store.Put(ctx, key, body, attrs, pre)
 }

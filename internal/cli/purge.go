@@ -247,7 +247,12 @@ func purgeRecorded(ctx context.Context, po *PurgeOptions, cfg *content.Config, s
 	}
 	if err != nil {
 		where := "recorded in " + contract.PurgePendingKey
-		if rerr := syncer.RecordPending(ctx, storage, tags); rerr != nil {
+		// Also after a signal (ctx done): a cancelled request would fail and
+		// the message would say the tags are not recorded. A few seconds at
+		// most; a second signal ends the process.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if rerr := syncer.RecordPending(rctx, storage, tags); rerr != nil {
 			where = fmt.Sprintf("NOT recorded (%v): purge them by hand", rerr)
 		}
 		fmt.Fprintf(po.IO.Err, "purge failed: %d tag(s) not purged, %s; sync --purge or axctl purge --pending retries them: %s\n",
