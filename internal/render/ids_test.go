@@ -332,25 +332,3 @@ func TestNoRemoteImages(t *testing.T) {
 		}
 	}
 }
-
-// TestVagueLinkText: a link whose whole text is one Lighthouse's link-text
-// audit fails ("here", "Read more.") is warned at the link; a link that
-// only contains such a word is not.
-func TestVagueLinkText(t *testing.T) {
-	r := render.New()
-	src := "---\ntitle: T\n---\nSee [here](https://a.example/) and [Read more.](https://b.example/) and [*click here*](https://c.example/).\nBut [the install guide here](https://d.example/) and [heredoc](https://e.example/) are fine.\n"
-	res, err := r.Render([]byte(src), render.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, w := range res.Warnings {
-		if strings.Contains(w.Msg, "does not say where it leads") {
-			got = append(got, fmt.Sprintf("%d:%d %s", w.Line, w.Col, w.Msg[:strings.Index(w.Msg, " does")]))
-		}
-	}
-	want := []string{`4:5 link text "here"`, `4:36 link text "read more"`, `4:74 link text "click here"`}
-	if !slices.Equal(got, want) {
-		t.Errorf("got %q\nwant %q", got, want)
-	}
-}

@@ -220,12 +220,6 @@ func (st *docState) missingAlt(off int, what string, dest []byte) {
 	}
 }
 
-// vagueLinkText are the link texts Lighthouse's link-text audit (12.x,
-// English) fails a page for.
-var vagueLinkText = map[string]bool{"click here": true, "click this": true, "go": true, "here": true,
-	"information": true, "learn more": true, "more": true, "more info": true, "more information": true,
-	"right here": true, "read more": true, "see more": true, "start": true, "this": true}
-
 // remoteImg is an image on another host, and whether a link holds it.
 type remoteImg struct {
 	img    *ast.Image
@@ -455,9 +449,6 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 			n.Destination = st.checkURL(n.Destination, true, st.inlineOffset(n), "link")
 			if len(n.Destination) > 1 && n.Destination[0] == '#' {
 				inPage = append(inPage, n)
-			}
-			if text := strings.ToLower(strings.Trim(plainText(n, src), " \t\n.:!")); n.Destination != nil && vagueLinkText[text] {
-				st.warnf(st.inlineOffset(n), "link text %q does not say where it leads: readers who list a page's links (screen readers, search engines) see only %q, and Lighthouse's SEO audit fails the page; name what it leads to", text, text)
 			}
 		case *ast.Image:
 			dest := n.Destination
