@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
@@ -213,12 +214,60 @@ func fingerprint(cfg *Config) string {
 	for _, f := range render.Registry {
 		h.Write([]byte("\x00" + f.ID()))
 	}
-	if exe, err := os.Executable(); err == nil {
-		if st, err := os.Stat(exe); err == nil {
-			fmt.Fprintf(h, "\x00%s\x00%d\x00%d", exe, st.Size(), st.ModTime().UnixNano())
+	h.Write([]byte("\x00" + exeIdentity()))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// exeIdentity names the running executable in the fingerprint. A build from
+// a clean checkout, or of a released module version, is named by what went
+// into it (its module, dependencies, Go version, build settings and VCS
+// revision), so the same build installed again — the next CI job's binary,
+// a new file with a new mtime — finds the cache the last one saved. Any
+// other build (a modified tree, go run, a test binary) is named by its
+// file's path, size and mtime: its code cannot be told apart otherwise.
+var exeIdentity = sync.OnceValue(func() string {
+	bi, ok := debug.ReadBuildInfo()
+	return buildIdentity(bi, ok, exeFileStamp)
+})
+
+// buildIdentity is exeIdentity for the build info bi (ok as
+// debug.ReadBuildInfo returned it); stamp names the file when bi cannot.
+func buildIdentity(bi *debug.BuildInfo, ok bool, stamp func() string) string {
+	if !ok || bi == nil {
+		return stamp()
+	}
+	var revision, modified string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			revision = s.Value
+		case "vcs.modified":
+			modified = s.Value
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	switch {
+	case modified == "true":
+		return stamp()
+	case revision != "" && modified == "false":
+	case bi.Main.Sum != "" && bi.Main.Version != "" && bi.Main.Version != "(devel)":
+		// go install module@version: the version and its checksum.
+	default:
+		return stamp()
+	}
+	return "build\x00" + bi.String()
+}
+
+// exeFileStamp names the executable's file by path, size and mtime.
+func exeFileStamp() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return "exe?"
+	}
+	st, err := os.Stat(exe)
+	if err != nil {
+		return "exe?" + exe
+	}
+	return fmt.Sprintf("file\x00%s\x00%d\x00%d", exe, st.Size(), st.ModTime().UnixNano())
 }
 
 // Entries is the number of entries the cache held when it was opened or last
