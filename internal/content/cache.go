@@ -124,6 +124,16 @@ type cached struct {
 	// per entry, held for every entry, was most of a sync's memory.
 	SearchFile string
 	SearchHash string
+	// Warnings are the entry's own warnings as its render reported them
+	// (in order, at the file's path): a hit reports them again, so a
+	// warned entry is not rendered on every sync.
+	Warnings []cachedWarning
+}
+
+// cachedWarning is one kept warning, without the path the entry has.
+type cachedWarning struct {
+	Line, Col int
+	Msg       string
 }
 
 // localRef is a local file an entry's Markdown points at.
@@ -298,24 +308,37 @@ func (c *Cache) bodyPath(md5hex string) string {
 // lookup returns the remembered entry for f if it is still valid. src is
 // nil on the first try (only size and mtime are compared) and the file's
 // bytes on the second.
-func (c *Cache) lookup(l *loader, f file, st fileStamp, src []byte) *Entry {
+func (c *Cache) lookup(l *loader, f file, st fileStamp, src []byte) (*Entry, []Problem) {
+	e, rec := c.find(l, f, st, src)
+	if e == nil || len(rec.Warnings) == 0 {
+		return e, nil
+	}
+	ws := make([]Problem, len(rec.Warnings))
+	for i, w := range rec.Warnings {
+		ws[i] = Problem{Path: f.path, Line: w.Line, Col: w.Col, Msg: w.Msg, Warning: true}
+	}
+	return e, ws
+}
+
+// find is lookup's entry and the cached record it came from.
+func (c *Cache) find(l *loader, f file, st fileStamp, src []byte) (*Entry, *cached) {
 	c.mu.Lock()
 	t := c.old
 	c.mu.Unlock()
 	i := t.find(f.path)
 	if i < 0 {
-		return nil
+		return nil, nil
 	}
 	payload := t.payload(i)
 	size, mod := st.size, st.mod
 	if src == nil {
 		if s, m := stamp(payload); s != size || m != mod {
-			return nil
+			return nil, nil
 		}
 	}
 	_, rec, err := decodeCached(payload)
 	if err != nil || src != nil && rec.SrcHash != srcHash(src) {
-		return nil
+		return nil, nil
 	}
 	for _, r := range rec.Refs {
 		if r.URL != "" {
@@ -326,7 +349,7 @@ func (c *Cache) lookup(l *loader, f file, st fileStamp, src []byte) *Entry {
 				continue // opened by the last Load, unchanged since
 			}
 			if fi, err := l.tree.Lstat(r.Path); err != nil || !fi.Mode().IsRegular() {
-				return nil
+				return nil, nil
 			}
 			continue
 		}
@@ -335,10 +358,10 @@ func (c *Cache) lookup(l *loader, f file, st fileStamp, src []byte) *Entry {
 			tr = l.static
 		}
 		if tr == nil {
-			return nil
+			return nil, nil
 		}
 		if a, err := l.asset(tr, r.Path); err != nil || a.Key != r.AssetKey {
-			return nil
+			return nil, nil
 		}
 	}
 	for i := range rec.Assets {
@@ -349,13 +372,13 @@ func (c *Cache) lookup(l *loader, f file, st fileStamp, src []byte) *Entry {
 		}
 	}
 	if !t.hasBody(rec.BodyMD5) {
-		return nil
+		return nil, nil
 	}
 	// Each path is looked up by one worker only.
 	if size != rec.Size || mod != rec.ModTime {
 		rec.Size, rec.ModTime = size, mod
 		if err := c.put(f.path, &rec); err != nil {
-			return nil
+			return nil, nil
 		}
 	} else {
 		c.mu.Lock()
@@ -370,7 +393,7 @@ func (c *Cache) lookup(l *loader, f file, st fileStamp, src []byte) *Entry {
 	if rec.SearchFile != "" && rec.SearchHash == rec.Record.Hash {
 		e.SearchFile = c.docPath(rec.SearchFile)
 	}
-	return e
+	return e, &rec
 }
 
 // put keeps rec as path's entry of this run, in the spill file.
@@ -461,7 +484,7 @@ func ReadSearchDoc(file string) (*search.Doc, error) {
 }
 
 // remember stores a freshly rendered entry and moves its body to disk.
-func (c *Cache) remember(f file, st fs.FileInfo, src []byte, e *Entry, refs []localRef) error {
+func (c *Cache) remember(f file, st fs.FileInfo, src []byte, e *Entry, refs []localRef, warnings []Problem) error {
 	sum := md5.Sum(e.HTML)
 	e.BodyMD5 = hex.EncodeToString(sum[:])
 	body := c.bodyPath(e.BodyMD5)
@@ -474,6 +497,9 @@ func (c *Cache) remember(f file, st fs.FileInfo, src []byte, e *Entry, refs []lo
 	rec := &cached{Size: st.Size(), ModTime: st.ModTime().UnixNano(), SrcHash: srcHash(src),
 		Draft: e.Front.Draft, Slug: e.Front.Slug, PublishDate: e.Front.PublishDate, Expires: e.Front.Expires,
 		Record: e.Record, BodyMD5: e.BodyMD5, Refs: refs, Assets: e.Assets}
+	for _, w := range warnings {
+		rec.Warnings = append(rec.Warnings, cachedWarning{Line: w.Line, Col: w.Col, Msg: w.Msg})
+	}
 	return c.put(f.path, rec)
 }
 

@@ -318,3 +318,43 @@ func TestStampsKeptOnlyWhenWatching(t *testing.T) {
 		}
 	}
 }
+
+// TestCacheKeepsWarnedEntries: an entry whose warnings depend on its file
+// alone (a remote image, a wiki link, a link to no heading) is reused by
+// the next run, which reports the same warnings, in the same order, at the
+// same places, without rendering it; an edit renders it again and reports
+// the edit's warnings.
+func TestCacheKeepsWarnedEntries(t *testing.T) {
+	s := newCacheSite(t)
+	s.write("content/blog/w.md", "---\ntitle: W\ndate: 2026-01-03\n---\n\n![x](https://example.com/a.png) [[Page]]\n\n[x](#nope)\n")
+	run := func() ([]string, int, int) {
+		t.Helper()
+		c, err := OpenCache(filepath.Join(s.dir, ".axctl", "cache"), s.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var warnings []string
+		problems, err := Load(context.Background(), s.cfg, Options{Cache: c, Warn: func(p Problem) { warnings = append(warnings, p.String()) }}, nil)
+		if err != nil || len(problems) > 0 {
+			t.Fatalf("load: %v %v", problems, err)
+		}
+		reused, rendered := c.nreused, len(c.fresh)
+		if err := c.Save(); err != nil {
+			t.Fatal(err)
+		}
+		return warnings, reused, rendered
+	}
+	cold, _, rendered := run()
+	if len(cold) != 3 || rendered != 3 {
+		t.Fatalf("cold: %d rendered, warnings %q", rendered, cold)
+	}
+	warm, reused, rendered := run()
+	if reused != 3 || rendered != 0 || !reflect.DeepEqual(warm, cold) {
+		t.Fatalf("warm: %d reused, %d rendered, warnings\n%q\nwant\n%q", reused, rendered, warm, cold)
+	}
+	s.write("content/blog/w.md", "---\ntitle: W\ndate: 2026-01-03\n---\n\nText.\n\n[[Other]]\n")
+	edited, reused, rendered := run()
+	if reused != 2 || rendered != 1 || len(edited) != 1 || !strings.Contains(edited[0], "w.md:8:1: warning: wiki link \"[[Other]]\"") {
+		t.Fatalf("edit: %d reused, %d rendered, warnings %q", reused, rendered, edited)
+	}
+}

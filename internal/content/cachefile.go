@@ -33,7 +33,7 @@ import (
 // and its strings are substrings of the file's (no copy, no allocation).
 // The table OpenCache reads is mapped, not read, where the system allows
 // (readTable).
-const cacheMagic = "axctl render cache 3\n"
+const cacheMagic = "axctl render cache 4\n"
 
 // cacheFile is the file name; render.gob (the format before) is removed
 // when the cache is next written.
@@ -236,6 +236,12 @@ func encodeCached(b []byte, path string, c *cached) []byte {
 		e.str(a.MD5)
 		e.bool(a.Static)
 	}
+	e.uint(uint64(len(c.Warnings)))
+	for _, w := range c.Warnings {
+		e.int(int64(w.Line))
+		e.int(int64(w.Col))
+		e.str(w.Msg)
+	}
 	return e.b
 }
 
@@ -269,6 +275,14 @@ func decodeCached(payload string) (path string, c cached, err error) {
 			a.Size = d.int()
 			a.MD5 = d.str()
 			a.Static = d.bool()
+		}
+	}
+	if n := d.count(); n > 0 {
+		c.Warnings = make([]cachedWarning, n)
+		for i := range c.Warnings {
+			w := &c.Warnings[i]
+			w.Line, w.Col = int(d.int()), int(d.int())
+			w.Msg = d.str()
 		}
 	}
 	if d.bad || len(d.s) != 0 {

@@ -53,6 +53,7 @@ type Entry struct {
 	Highlighted int
 	refs        []localRef
 	rel         string // the file, relative to the content root
+	transient   bool   // a warning of this load only: not kept by a Cache
 	aliasAt     [2]int // line and column of the frontmatter's aliases (or slug)
 }
 
@@ -286,9 +287,9 @@ func (l *loader) entry(f file) (*Entry, []Problem) {
 		return nil, []Problem{{Path: f.path, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}}
 	}
 	if st, ok := l.known(f.rel); ok && l.cache != nil {
-		if e := l.cache.lookup(l, f, st, nil); e != nil {
+		if e, ws := l.cache.lookup(l, f, st, nil); e != nil {
 			l.saw(f.rel, st)
-			return e, nil
+			return e, ws
 		}
 	}
 	if l.cache != nil {
@@ -299,9 +300,9 @@ func (l *loader) entry(f file) (*Entry, []Problem) {
 		// walked its folders without following links, so the file alone
 		// is looked at. A miss goes on to Open.
 		if st, err := l.tree.lstatFound(&l.folders, f.rel); err == nil && st.Mode().IsRegular() && st.Size() <= l.cfg.Limits.EntryBytes {
-			if e := l.cache.lookup(l, f, stampOf(st), nil); e != nil {
+			if e, ws := l.cache.lookup(l, f, stampOf(st), nil); e != nil {
 				l.saw(f.rel, stampOf(st))
-				return e, nil
+				return e, ws
 			}
 		}
 	}
@@ -315,8 +316,8 @@ func (l *loader) entry(f file) (*Entry, []Problem) {
 		return prob(1, 1, "entry is %d bytes; the limit is %d (limits.entryBytes)", st.Size(), l.cfg.Limits.EntryBytes)
 	}
 	if l.cache != nil {
-		if e := l.cache.lookup(l, f, stampOf(st), nil); e != nil {
-			return e, nil
+		if e, ws := l.cache.lookup(l, f, stampOf(st), nil); e != nil {
+			return e, ws
 		}
 	}
 	src := make([]byte, 0, st.Size()+1)
@@ -340,12 +341,15 @@ func (l *loader) entry(f file) (*Entry, []Problem) {
 	if l.cache == nil {
 		return l.parse(f, src)
 	}
-	if e := l.cache.lookup(l, f, stampOf(st), src); e != nil {
-		return e, nil
+	if e, ws := l.cache.lookup(l, f, stampOf(st), src); e != nil {
+		return e, ws
 	}
 	e, problems := l.parse(f, src)
-	if e != nil && len(problems) == 0 { // warnings: render again next time
-		if err := l.cache.remember(f, st, src, e, e.refs); err != nil {
+	// An entry that loaded has warnings only: the cache keeps them, and a
+	// hit reports them as this render did. A warning of this run only
+	// (highlighting that ran out of time) renders again next time.
+	if e != nil && !e.transient {
+		if err := l.cache.remember(f, st, src, e, e.refs, problems); err != nil {
 			return prob(1, 1, "%v", err)
 		}
 	}

@@ -122,7 +122,7 @@ func (l *loader) parseText(f file, src, raw []byte) (*Entry, []Problem) {
 		return nil, append(c.out, c.warnings...)
 	}
 	front.Aliases = aliases
-	e := &Entry{Collection: f.col, Path: f.path, Slug: slug, Front: front, HTML: res.HTML, Highlighted: res.Highlighted, refs: refs, rel: f.rel}
+	e := &Entry{Collection: f.col, Path: f.path, Slug: slug, Front: front, HTML: res.HTML, Highlighted: res.Highlighted, refs: refs, rel: f.rel, transient: res.Transient}
 	if _, ok := res.Meta["aliases"]; ok {
 		e.aliasAt[0], e.aliasAt[1] = c.loc.key("aliases")
 	} else if front.Slug != "" {

@@ -80,6 +80,7 @@ func renderFencedCode(w util.BufWriter, src []byte, node ast.Node, entering bool
 				// 13): the author can pick another language or none.
 				st.addf(fenceOffset(n, src), "code block cannot be highlighted as %q: %v; use another language, or none", lang, err)
 			} else {
+				st.transient = true
 				st.warnf(fenceOffset(n, src), "code block not highlighted as %q: %v; it is shown as plain text", lang, err)
 			}
 		}

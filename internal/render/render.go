@@ -55,6 +55,11 @@ type Result struct {
 	// Highlighted counts the code blocks given to chroma: none unless the
 	// document declares syntax:code (the render cache's tests count them).
 	Highlighted int
+	// Transient says a warning depends on the run, not on the input (a
+	// code block shown plain because highlighting failed or ran out of
+	// time): the render cache does not keep it, so the next run tries
+	// again.
+	Transient bool
 }
 
 // Options are the per-document inputs.
@@ -138,18 +143,19 @@ var stateKey = parser.NewContextKey()
 
 // docState carries one document's inputs and findings through the transformers.
 type docState struct {
-	opts     Options
-	features map[string]bool
-	source   []byte
-	lines    []int // byte offsets of line starts
-	problems []Problem
-	warnings []Problem
-	toc      []Heading
-	titleID  string // the id of the leading # heading the layout's title replaced
-	words    int
-	chroma   int       // code blocks given to chroma
-	deadline time.Time // of the render budget
-	meta     map[string]any
+	opts      Options
+	features  map[string]bool
+	source    []byte
+	lines     []int // byte offsets of line starts
+	problems  []Problem
+	warnings  []Problem
+	toc       []Heading
+	titleID   string // the id of the leading # heading the layout's title replaced
+	words     int
+	chroma    int       // code blocks given to chroma
+	transient bool      // a warning of this run only (Result.Transient)
+	deadline  time.Time // of the render budget
+	meta      map[string]any
 	// frontEnd is where a TOML or JSON frontmatter's last line ends (0
 	// for none): frontmatterParser consumes the lines up to it.
 	frontEnd int
@@ -375,7 +381,7 @@ func (r *Renderer) Render(src []byte, opts Options) (res *Result, err error) {
 		return nil, fmt.Errorf("render: %w", err)
 	}
 	res.HTML = buf.Bytes()
-	res.TOC, res.Words, res.Problems, res.Warnings, res.Highlighted = st.toc, st.words, st.problems, st.warnings, st.chroma
+	res.TOC, res.Words, res.Problems, res.Warnings, res.Highlighted, res.Transient = st.toc, st.words, st.problems, st.warnings, st.chroma, st.transient
 	return res, nil
 }
 
