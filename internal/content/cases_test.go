@@ -374,7 +374,23 @@ func runBad(t *testing.T, files []string) {
 			if err := match(lines, tc.want); err != nil {
 				t.Errorf("validate stdout: %v", err)
 			}
+			if wantCode == cli.ExitOK {
+				dryRunSync(t, dir)
+			}
 		})
+	}
+}
+
+// dryRunSync runs `axctl sync --dry-run` (validation, the manifests and the
+// plan, no write) on a case that validates: validate passing must mean sync
+// can build the site (a date validate passed once stopped every sync at
+// the manifests with exit 2).
+func dryRunSync(t *testing.T, dir string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	target := "file://" + filepath.Join(t.TempDir(), "bucket")
+	if code := cli.Main(context.Background(), []string{"--config", filepath.Join(dir, "axctl.yaml"), "sync", "--dry-run", "--no-cache", "--target", target}, nil, &stdout, &stderr); code != cli.ExitOK {
+		t.Errorf("validate passed, sync --dry-run exit code = %d; stderr:\n%s", code, stderr.String())
 	}
 }
 
@@ -397,6 +413,7 @@ func TestGoodInput(t *testing.T) {
 			if code := cli.Main(context.Background(), []string{"--config", filepath.Join(dir, "axctl.yaml"), "validate"}, nil, &stdout, &stderr); code != cli.ExitOK {
 				t.Fatalf("validate exit code = %d; stdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
 			}
+			dryRunSync(t, dir)
 		})
 	}
 }

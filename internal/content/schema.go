@@ -259,11 +259,11 @@ func (c *checker) date(m map[string]any, key string, required bool) time.Time {
 	}
 	switch t := v.(type) {
 	case time.Time:
-		return t.UTC()
+		return c.dateInRange(key, t.Format(time.RFC3339Nano), t)
 	case string:
 		for _, layout := range dateLayouts {
 			if d, err := time.Parse(layout, strings.TrimSpace(t)); err == nil {
-				return d.UTC()
+				return c.dateInRange(key, t, d)
 			}
 		}
 		if m := ambiguousDateRe.FindStringSubmatch(strings.TrimSpace(t)); m != nil {
@@ -275,6 +275,20 @@ func (c *checker) date(m map[string]any, key string, required bool) time.Time {
 		c.atValue([]string{key}, "%s must be a date (YYYY-MM-DD or RFC 3339), not %s", key, describe(v))
 	}
 	return time.Time{}
+}
+
+// dateInRange returns d in UTC, or reports it and returns the zero time
+// when its UTC instant is outside the years 0000–9999: the manifests,
+// feeds and sitemaps write RFC 3339, which has four-digit years, and sync
+// refused such a date after validate had passed it
+// (9999-12-31T23:59:59-23:00 is 10000-01-01T22:59:59Z).
+func (c *checker) dateInRange(key, written string, d time.Time) time.Time {
+	u := d.UTC()
+	if y := u.Year(); y < 0 || y > 9999 {
+		c.atValue([]string{key}, "%s %q is %s in UTC, outside the years 0000 to 9999 that RFC 3339 (feeds, sitemaps, the bucket's manifests) can write", key, written, u.Format(time.RFC3339))
+		return time.Time{}
+	}
+	return u
 }
 
 // weight reads an undated collection's weight: an integer within
