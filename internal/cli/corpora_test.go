@@ -129,6 +129,18 @@ var corpora = []corpus{
 			"cli          cli/                2 entries  route /cli, template post, no dates: sorted by weight"},
 		keys: []string{"entries/cli/build.html", "entries/cli/serve.html", "entries/pages/getting-started.html"},
 	},
+	{name: "docfx",
+		// A DocFX tree (MicrosoftDocs/azure-docs-sdk-go, reduced; CC BY
+		// 4.0) as a Windows checkout has it: CRLF line endings and a BOM.
+		// Its ms.* keys are literal keys with a dot, not tables: they are
+		// ignored by name (they were skipped, and validate called each an
+		// unknown key). "> [!WARNING]" without the callouts declared is a
+		// warning at each.
+		report: []string{"found a plain Markdown tree", "mapped: 2 entries in 1 collections",
+			"key ms.date in azure-go-sdk-conceptual: ignored (1 files)", "key ms.author in azure-go-sdk-conceptual: ignored (1 files)"},
+		keys:  []string{"entries/azure-go-sdk-conceptual/azure-sdk-go-install.html"},
+		warns: 2,
+	},
 	{name: "plain",
 		// Recipes/Untitled.md has no frontmatter: titles: heading makes it an
 		// entry (titled by its file name), and half the folder undated makes

@@ -15,18 +15,37 @@ import (
 // (":::note", "::: tip Custom title", ":::warning[Title]", closed by a
 // line of as many colons) as the callout box GitHub alerts render to:
 // the syntax has no Markdown reading to fall back on (it was text and a
-// warning). Kinds the callouts do not have (details, a name of a theme's)
-// stay text, with the warning.
+// warning). The same box is read in two more spellings: PyMdown's blocks
+// ("/// tip", "/// warning | Title", closed by "///": MkDocs Material,
+// FastAPI's docs) and a Pandoc or Quarto fenced div whose first class is
+// a kind (":::{.callout-note}", "::: {.warning title=\"Heads up\"}").
+// Kinds the callouts do not have (details, a name of a theme's) stay
+// text, with the warning.
 type admonitionParser struct{}
 
 // admonitionOpenRe is an opening line: 3 to 12 colons, the kind, then a
 // title in brackets or after a space.
 var admonitionOpenRe = regexp.MustCompile(`^(:{3,12})[ \t]*([A-Za-z]+)(?:\[([^\]\n]*)\]|[ \t]+([^\n]*?))?[ \t]*\r?\n?$`)
 
+// blocksOpenRe is PyMdown's opening line: 3 to 12 slashes, the kind, then
+// a title after "|".
+var blocksOpenRe = regexp.MustCompile(`^(/{3,12})[ \t]*([A-Za-z]+)(?:[ \t]*\|[ \t]*([^\n]*?))?[ \t]*\r?\n?$`)
+
+// divOpenRe is a Pandoc fenced div whose first class names the kind
+// (Quarto's "callout-" prefix optional); a title="…" attribute after it
+// is the title.
+var divOpenRe = regexp.MustCompile(`^(:{3,12})[ \t]*\{[ \t]*\.(?:callout-)?([A-Za-z]+)((?:[ \t][^{}\n]*)?)\}[ \t]*\r?\n?$`)
+
+// divTitleRe is a fenced div's title attribute.
+var divTitleRe = regexp.MustCompile(`(?:^|[ \t])title="([^"\n]*)"`)
+
 // admonitionKinds maps the generators' kinds to the callouts'.
 var admonitionKinds = map[string]string{
 	"note": "note", "info": "note", "tip": "tip", "important": "important",
 	"warning": "warning", "caution": "caution", "danger": "caution",
+	// PyMdown's and Material's further kinds
+	"hint": "tip", "check": "tip", "success": "tip", "attention": "important",
+	"error": "caution",
 }
 
 // maxAdmonitionDepth bounds admonitions inside admonitions: an opening
@@ -34,15 +53,29 @@ var admonitionKinds = map[string]string{
 // otherwise nest one box per line).
 const maxAdmonitionDepth = 8
 
-func (admonitionParser) Trigger() []byte { return []byte{':'} }
+func (admonitionParser) Trigger() []byte { return []byte{':', '/'} }
 
 func (admonitionParser) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
 	line, seg := reader.PeekLine()
 	pos := pc.BlockOffset()
-	if pos < 0 || pos >= len(line) || line[pos] != ':' {
+	if pos < 0 || pos >= len(line) || line[pos] != ':' && line[pos] != '/' {
 		return nil, parser.NoChildren
 	}
-	m := admonitionOpenRe.FindSubmatch(line[pos:])
+	var m [][]byte
+	switch {
+	case line[pos] == '/':
+		m = blocksOpenRe.FindSubmatch(line[pos:])
+	case bytes.Contains(line[pos:], []byte("{")):
+		if m = divOpenRe.FindSubmatch(line[pos:]); m != nil {
+			t := divTitleRe.FindSubmatch(m[3])
+			m[3], m = nil, append(m[:3], nil, nil)
+			if t != nil {
+				m[3] = t[1]
+			}
+		}
+	default:
+		m = admonitionOpenRe.FindSubmatch(line[pos:])
+	}
 	if m == nil {
 		return nil, parser.NoChildren
 	}
@@ -60,11 +93,11 @@ func (admonitionParser) Open(parent ast.Node, reader text.Reader, pc parser.Cont
 		return nil, parser.NoChildren
 	}
 	title := string(m[3])
-	if len(m[4]) > 0 {
+	if len(m) > 4 && len(m[4]) > 0 {
 		title = string(m[4])
 	}
 	reader.AdvanceToEOL()
-	return &Callout{Variant: kind, Title: strings.TrimSpace(title), fence: len(m[1]), at: seg.Start + pos}, parser.HasChildren
+	return &Callout{Variant: kind, Title: strings.TrimSpace(title), fence: len(m[1]), mark: line[pos], at: seg.Start + pos}, parser.HasChildren
 }
 
 func (admonitionParser) Continue(node ast.Node, reader text.Reader, pc parser.Context) parser.State {
@@ -83,7 +116,7 @@ func (admonitionParser) Continue(node ast.Node, reader text.Reader, pc parser.Co
 			}
 		} else if c.code == nil {
 			n := 0
-			for n < len(rest) && rest[n] == ':' {
+			for n < len(rest) && rest[n] == c.mark {
 				n++
 			}
 			if n == c.fence && util.IsBlank(rest[n:]) {
@@ -117,7 +150,11 @@ func fenceRun(l []byte) []byte {
 func (admonitionParser) Close(node ast.Node, reader text.Reader, pc parser.Context) {
 	c := node.(*Callout)
 	if st, _ := pc.Get(stateKey).(*docState); st != nil && !c.closed {
-		st.warnf(c.at, "admonition %q is never closed by a line of %d colons: the box holds everything after it", strings.Repeat(":", c.fence)+c.Variant, c.fence)
+		what := "colons"
+		if c.mark == '/' {
+			what = "slashes"
+		}
+		st.warnf(c.at, "admonition %q is never closed by a line of %d %s: the box holds everything after it", strings.Repeat(string(c.mark), c.fence)+c.Variant, c.fence, what)
 	}
 }
 

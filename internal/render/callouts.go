@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"html"
+	"regexp"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
@@ -37,6 +38,7 @@ type Callout struct {
 	// ":::tip My title"); empty for a GitHub alert.
 	Title  string
 	fence  int    // an admonition's colons (admonitions.go); 0 for an alert
+	mark   byte   // the admonition's fence character: ':' or '/' (PyMdown)
 	code   []byte // the fence of a code block open inside the admonition
 	at     int    // the admonition's opening line (offset in the source)
 	closed bool   // by its line of colons
@@ -115,4 +117,52 @@ func renderCallout(w util.BufWriter, _ []byte, node ast.Node, entering bool) (as
 		_, _ = w.WriteString("</aside>\n")
 	}
 	return ast.WalkContinue, nil
+}
+
+// calloutMarkerRe is a blockquote's first line that marks a callout in
+// some tool: GitHub's "[!NOTE]", Obsidian's "[!info]+ Title" (any kind, a
+// fold sign, a title), DocFX's "[!WARNING]".
+var calloutMarkerRe = regexp.MustCompile(`^\[!([A-Za-z][A-Za-z-]{0,30})\]([+-]?)(.*)$`)
+
+// warnCalloutMarkers warns at each blockquote whose callout marker the
+// callouts transform will not take, so the page shows it as text in a
+// quote: the entry does not declare the feature, or the marker is not
+// GitHub's form (it was shown without a word: GitHub docs', MDN's and
+// DocFX's "> [!NOTE]", an Obsidian vault's "> [!tip]+ Key insight").
+func warnCalloutMarkers(doc ast.Node, src []byte, st *docState) {
+	declared := st.has(callouts.ID())
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n.(type) {
+		case *ast.Blockquote:
+		case *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock, *ast.Paragraph, *ast.Heading:
+			return ast.WalkSkipChildren, nil
+		default:
+			return ast.WalkContinue, nil
+		}
+		para, ok := n.FirstChild().(*ast.Paragraph)
+		if !ok || para.Lines().Len() == 0 {
+			return ast.WalkContinue, nil
+		}
+		seg := para.Lines().At(0)
+		line := seg.Value(src)
+		first := bytes.TrimSpace(line)
+		m := calloutMarkerRe.FindSubmatch(first)
+		if m == nil {
+			return ast.WalkContinue, nil
+		}
+		off := seg.Start + bytes.Index(line, first)
+		_, github := calloutKinds[string(m[1])]
+		switch {
+		case github && len(m[2]) == 0 && len(bytes.TrimSpace(m[3])) == 0:
+			if !declared {
+				st.warnf(off, "callout %q shows as text in a quote: the entry does not declare the callouts (add features: {blocks: [callouts]} to its frontmatter)", clip(string(first), 40))
+			}
+		default:
+			st.warnf(off, "callout %q is not GitHub's form: the page shows it as text in a quote (write \"> [!NOTE]\", [!TIP], [!IMPORTANT], [!WARNING] or [!CAUTION] alone on its line, the title in the text below; declare features: {blocks: [callouts]})", clip(string(first), 40))
+		}
+		return ast.WalkContinue, nil
+	})
 }

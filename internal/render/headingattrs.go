@@ -10,10 +10,11 @@ import (
 
 // headingIDSuffixRe is the id a heading may set itself at its end ("##
 // Using presets {#using-presets}"), as Docusaurus's write-heading-ids,
-// Hugo and Pandoc write it. Only this form: classes and other attributes
-// stay text (the page's styles know none). Anchored at the end and
-// bounded, so a line of braces costs one pass.
-var headingIDSuffixRe = regexp.MustCompile(`[ \t]*\{#([A-Za-z0-9][A-Za-z0-9_.:-]{0,99})\}[ \t]*$`)
+// Hugo and Pandoc write it, or with spaces inside the braces ("{ #id }":
+// Python-Markdown's attr_list, MkDocs, FastAPI's docs). Only this form:
+// classes and other attributes stay text (the page's styles know none).
+// Anchored at the end and bounded, so a line of braces costs one pass.
+var headingIDSuffixRe = regexp.MustCompile(`[ \t]*\{[ \t]{0,8}#([A-Za-z0-9][A-Za-z0-9_.:-]{0,99})[ \t]{0,8}\}[ \t]*$`)
 
 // explicitHeadingIDs gives a heading ending in "{#id}" that id and takes
 // the braces off its text. An id the page already has (the layout's

@@ -417,6 +417,7 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		}
 	}
 	warnTemplates(doc, src, st, func(label []byte) bool { _, ok := pc.Reference(util.ToLinkReference(label)); return ok })
+	warnCalloutMarkers(doc, src, st)
 	warnUnclosedFence(doc, src, st)
 	var refused []*ast.AutoLink
 	var rewritten [][2]ast.Node // an autolink, the link written for it

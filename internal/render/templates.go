@@ -56,7 +56,7 @@ var (
 	// admonitionRe finds the line that opens or closes a block of another
 	// tool's callout syntax: MkDocs (!!! note, ??? tip) and Docusaurus or
 	// VuePress (:::note, :::).
-	admonitionRe = regexp.MustCompile(`^(?:(?:!!!|\?\?\?\+?)[ \t]+[A-Za-z]|:::[ \t]*[A-Za-z]|===\+?[ \t]+")`)
+	admonitionRe = regexp.MustCompile(`^(?:(?:!!!|\?\?\?\+?)[ \t]+[A-Za-z]|:::[ \t]*[A-Za-z{]|///[ \t]*[A-Za-z]|===\+?[ \t]+")`)
 	// ialRe finds a kramdown block attribute list on a line of its own
 	// ("{: .text-delta }", Just the Docs and other Jekyll themes).
 	ialRe = regexp.MustCompile(`^\{:[^{}\n]*\}[ \t]*$`)
@@ -95,7 +95,7 @@ func warnForeign(line []byte, start int, para bool, st *docState, isRef func([]b
 		if bytes.HasPrefix(line, []byte("===")) {
 			st.warnf(start, "%q is MkDocs' content tab syntax, not Markdown: the page shows it as text and the tab's indented lines as code (write each tab as a heading and its content unindented)", clip(string(line), 40))
 		} else {
-			st.warnf(start, "%q is another tool's admonition syntax (MkDocs, Docusaurus), not Markdown: the page shows it as text (write a GitHub alert, \"> [!NOTE]\" and its lines quoted with \">\"; feature callouts:github)", clip(string(line), 40))
+			st.warnf(start, "%q is another tool's admonition syntax (MkDocs, Docusaurus, Pandoc), not Markdown: the page shows it as text (write a GitHub alert, \"> [!NOTE]\" and its lines quoted with \">\"; feature callouts:github)", clip(string(line), 40))
 		}
 	}
 	if ialRe.Match(line) {

@@ -295,9 +295,11 @@ func (s *Source) keepFile(c *FromCollection, f fromFile) bool {
 // mapKeys works out c's key mapping, ignored keys and template names from
 // the frontmatter of its entries.
 func (s *Source) mapKeys(c *FromCollection, files []fromFile) {
+	literal := map[string]bool{} // keys written as they are, dots and all (DocFX's ms.date)
 	for _, f := range files {
 		for k := range f.front {
 			c.keyFiles[k]++
+			literal[k] = true
 		}
 		for _, table := range nestedTables {
 			t, _ := f.front[table].(map[string]any)
@@ -335,7 +337,7 @@ func (s *Source) mapKeys(c *FromCollection, files []fromFile) {
 			c.mapped[k] = c.keyFiles[k]
 			continue
 		}
-		if strings.Contains(k, ".") {
+		if strings.Contains(k, ".") && !literal[k] {
 			continue // a key of a table that is ignored whole
 		}
 		c.IgnoreKeys = append(c.IgnoreKeys, k)
