@@ -91,3 +91,25 @@ func FuzzCheckSlug(f *testing.F) {
 }
 
 func isUpperHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'A' && c <= 'F' }
+
+// TestTagSlugCompatibilityForms: a tag in a compatibility form (fullwidth,
+// ligature, circled, superscript, half-width katakana) names the page of
+// the tag it looks like; each had a page of its own before. Tags that only
+// share letters after folding accents stay apart (NFKC keeps accents).
+func TestTagSlugCompatibilityForms(t *testing.T) {
+	same := [][2]string{
+		{"Ａdmin", "admin"}, {"ＡＤＭＩＮ", "admin"}, {"ﬁsh", "fish"}, {"①", "1"}, {"x²", "x2"},
+		{"ｶﾀｶﾅ", "カタカナ"}, {"Ｃ＋＋", "c"}, {"a／b", "a-b"}, {"ℌello", "hello"}, {"㎏", "kg"},
+	}
+	for _, p := range same {
+		if a, b := TagSlug(p[0]), TagSlug(p[1]); a != b {
+			t.Errorf("TagSlug(%q) = %q, TagSlug(%q) = %q: want one page", p[0], a, p[1], b)
+		}
+	}
+	apart := [][2]string{{"été", "ete"}, {"straße", "strasse"}, {"日本", "日本語"}}
+	for _, p := range apart {
+		if a, b := TagSlug(p[0]), TagSlug(p[1]); a == b {
+			t.Errorf("TagSlug(%q) = TagSlug(%q) = %q: want two pages", p[0], p[1], a)
+		}
+	}
+}

@@ -333,6 +333,8 @@ func (c *checker) tags(m map[string]any) []string {
 			c.atValue([]string{"tags", fmt.Sprintf("#%d", i)}, "tag %d contains %s", i+1, invisibleChar(s))
 		case !norm.NFC.IsNormalString(s):
 			c.atValue([]string{"tags", fmt.Sprintf("#%d", i)}, "tag %d is not in Unicode NFC form (%+q is written %+q): a tag that looks like another would get a page of its own; write each accented letter as one character", i+1, s, norm.NFC.String(s))
+		case tagSlugBytes(TagSlug(s)) > contract.MaxTagSlugBytes:
+			c.atValue([]string{"tags", fmt.Sprintf("#%d", i)}, "tag %d's page name is %d bytes (its slug %.40s…); the Worker serves tag pages of at most %d: shorten the tag", i+1, tagSlugBytes(TagSlug(s)), TagSlug(s), contract.MaxTagSlugBytes)
 		default:
 			if j, dup := seen[TagSlug(s)]; dup {
 				c.atValue([]string{"tags", fmt.Sprintf("#%d", i)}, "tag %q repeats tag %d", s, j+1)

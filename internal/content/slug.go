@@ -31,11 +31,15 @@ func checkSlug(slug string) error {
 }
 
 // TagSlug is the URL-safe form of a tag, computed once here and carried in
-// the bucket (docs/bucket.md): the Worker compares it byte for byte.
+// the bucket (docs/bucket.md): the Worker compares it byte for byte. The
+// tag is read in Unicode NFKC first, so compatibility forms that look like
+// another tag share its page: fullwidth "Ａdmin" is "admin", the ligature
+// "ﬁsh" is "fish", "①" is "1" (each was a page of its own that looked like
+// the other's).
 func TagSlug(tag string) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range strings.ToLower(strings.TrimSpace(tag)) {
+	for _, r := range norm.NFKC.String(strings.ToLower(norm.NFKC.String(strings.TrimSpace(tag)))) {
 		switch {
 		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
 			b.WriteRune(r)
@@ -59,6 +63,12 @@ func TagSlug(tag string) string {
 		}
 	}
 	return strings.TrimRight(b.String(), "-")
+}
+
+// tagSlugBytes is the length of a tag slug once its percent escapes are
+// decoded: what contract.MaxTagSlugBytes bounds.
+func tagSlugBytes(slug string) int {
+	return len(slug) - 2*strings.Count(slug, "%")
 }
 
 // pathSlug is what an entry's path inside its collection says about it.

@@ -142,6 +142,13 @@ func TagPageTag(slug string) string { return "t:" + slug }
 // MaxKeyBytes is the longest object key R2 and S3 accept.
 const MaxKeyBytes = 1024
 
+// MaxTagSlugBytes bounds a tag's slug: at most this many bytes once its
+// percent escapes are decoded (a-z, 0-9 and - are one byte each). The
+// Worker's router answers a longer /tags/ segment 404 before any read, so
+// validate refuses a tag whose slug is longer: 52 emoji (64 characters
+// are allowed) made a tag page every entry linked to and none could open.
+const MaxTagSlugBytes = 200
+
 // LeaseKey is the object a sync that writes holds from its listing to its
 // last delete (created with If-None-Match: *, renewed with If-Match), so two
 // syncs of one bucket run one after the other. The name "lease" is reserved.

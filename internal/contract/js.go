@@ -35,6 +35,7 @@ func WorkerJS() ([]byte, error) {
 	re("SITEMAP_CHUNK_KEY", SitemapChunkKeyPattern)
 	re("TOP_MANIFEST_KEY", TopManifestKeyPattern)
 	fmt.Fprintf(&b, "export const MAX_KEY_BYTES = %d;\n", MaxKeyBytes)
+	fmt.Fprintf(&b, "export const MAX_TAG_SLUG_BYTES = %d;\n", MaxTagSlugBytes)
 	fmt.Fprintf(&b, "export const SITE_KEY = %q;\n", SiteKey)
 	fmt.Fprintf(&b, "export const SITE_TAG = %q;\n", SiteTag)
 	fmt.Fprintf(&b, "export const SEARCH_TAG = %q;\n", SearchTag)

@@ -14,6 +14,7 @@ export const TAGS_PAGE_KEY = new RegExp("^metadata/tags/\\d+\\.json$");
 export const SITEMAP_CHUNK_KEY = new RegExp("^metadata/sitemaps/([a-z0-9-]+)/\\d{4,}\\.json$");
 export const TOP_MANIFEST_KEY = new RegExp("^metadata/[a-z0-9-]+\\.json$");
 export const MAX_KEY_BYTES = 1024;
+export const MAX_TAG_SLUG_BYTES = 200;
 export const SITE_KEY = "metadata/site.json";
 export const SITE_TAG = "site";
 export const SEARCH_TAG = "search";

@@ -12,11 +12,11 @@ import { checked } from './shape.js';
 import { UnknownBucket } from './store.js';
 import { inShard, hiddenNow, visibleTotal, visibleShards, order, boundOf } from './schedule.js';
 import * as P from './lists.js';
-import { SLUG, ASSET_NAME, NAME, ROUTE, RESERVED_NAMES, MAX_KEY_BYTES, SITE_KEY, OBJECTS, isReservedRoute, entryKey, assetKey, indexKey, ASSET_TAG, SITE_TAG, entryTag, manifestTag } from './contract.js';
+import { SLUG, ASSET_NAME, NAME, ROUTE, RESERVED_NAMES, MAX_KEY_BYTES, MAX_TAG_SLUG_BYTES, SITE_KEY, OBJECTS, isReservedRoute, entryKey, assetKey, indexKey, ASSET_TAG, SITE_TAG, entryTag, manifestTag } from './contract.js';
 
 const HTML = 'text/html; charset=utf-8';
 const NO_SITE = 'Service unavailable: this site has no content yet (its bucket holds no site written by axctl sync).\n';
-const TAG_SEG = /^(?:[a-z0-9-]|%[0-9A-F]{2}){1,200}$/;
+const TAG_SEG = new RegExp(`^(?:[a-z0-9-]|%[0-9A-F]{2}){1,${MAX_TAG_SLUG_BYTES}}$`);
 /** FIXED are the paths answered whatever the site holds: these, and the routes of the contract's OBJECTS. */
 const FIXED = new Set(['/', '/feed.xml', '/sitemap.xml', '/robots.txt', '/tags', '/tags/', '/search', ...Object.values(OBJECTS).map((o) => o.route).filter(Boolean)]);
 const SITEMAP_SEG = /^[a-z0-9-]{1,80}\.xml$/;
