@@ -37,7 +37,10 @@ type Source struct {
 	// readmes are the index files (README.md, index.md) of top folders that
 	// hold no other Markdown: pages of the "pages" collection, not
 	// collections with nothing to list.
-	readmes     []string
+	readmes []string
+	// langDirs are the content folders of a Hugo site's other languages
+	// (folder → language): listed, not published.
+	langDirs    map[string]string
 	Dir         string
 	Kind        Kind
 	ConfigFile  string // the tool's config it read ("" for a plain tree)
@@ -127,6 +130,8 @@ func Inspect(dir string) (*Source, error) {
 			years = append(years, n) // blog/2024/05/06.md shapes: one dated collection
 		case !e.IsDir():
 			topFiles = topFiles || entryExt[strings.ToLower(path.Ext(n))]
+		case s.langDirs[path.Join(s.Content, n)] != "":
+			s.skipAll(root, n, otherLanguages)
 		case s.postsFolders() && n == "_posts":
 			s.addCollection(root, used, "blog", n, "post", nil)
 		case s.postsFolders() && n == "_drafts":
@@ -148,6 +153,11 @@ func Inspect(dir string) (*Source, error) {
 	}
 	if len(years) > 0 {
 		s.addCollection(root, used, "blog", ".", "post", years)
+	}
+	for _, d := range sortedKeys(s.langDirs) {
+		if path.Dir(d) != path.Clean(s.Content) { // those in the content root are listed above
+			s.skipAll(dir, d, otherLanguages)
+		}
 	}
 	if topFiles {
 		s.addCollection(root, used, "pages", ".", "page", nil)
@@ -240,13 +250,24 @@ func (s *Source) readHugo() bool {
 			err = yaml.Unmarshal(data, &m)
 		}
 		contentDir := "content"
+		langs := languageDirs(m)
 		if v, ok := field(m, "contentDir").(string); ok && v != "" && filepath.IsLocal(v) {
 			contentDir = filepath.ToSlash(filepath.Clean(v))
+		} else if d, ok := langs[defaultLanguage(m)]; ok {
+			contentDir = d // [languages.en] contentDir = "content/en", none at the top
 		}
 		if st, serr := os.Stat(filepath.Join(s.Dir, contentDir)); serr != nil || !st.IsDir() {
 			continue
 		}
 		s.Kind, s.ConfigFile, s.Content = Hugo, name, contentDir
+		for lang, d := range langs {
+			if d != contentDir {
+				if s.langDirs == nil {
+					s.langDirs = map[string]string{}
+				}
+				s.langDirs[d] = lang
+			}
+		}
 		if base, ok := m["base_url"].(string); ok && name == "config.toml" {
 			// Zola: config.toml with base_url; content/, templates/,
 			// static/ as Hugo's; TOML frontmatter only.
@@ -265,6 +286,32 @@ func (s *Source) readHugo() bool {
 	}
 	return false
 }
+
+// languageDirs maps each language of a Hugo site's [languages] table that
+// names its own contentDir (a folder inside the site) to that folder.
+func languageDirs(m map[string]any) map[string]string {
+	t, _ := field(m, "languages").(map[string]any)
+	out := map[string]string{}
+	for lang, v := range t {
+		l, _ := v.(map[string]any)
+		if d, ok := field(l, "contentDir").(string); ok && d != "" && filepath.IsLocal(d) {
+			out[strings.ToLower(lang)] = filepath.ToSlash(filepath.Clean(d))
+		}
+	}
+	return out
+}
+
+// defaultLanguage is a Hugo site's defaultContentLanguage, "en" unless set.
+func defaultLanguage(m map[string]any) string {
+	if v, ok := field(m, "defaultContentLanguage").(string); ok && v != "" {
+		return strings.ToLower(v)
+	}
+	return "en"
+}
+
+// otherLanguages is what the report calls the content folders of a Hugo
+// site's other languages.
+const otherLanguages = "other languages' content folders ([languages] contentDir): axctl publishes the site in one language"
 
 // readJekyll reads a Jekyll site's _config.yml, if dir holds one.
 func (s *Source) readJekyll(collections *map[string]bool) bool {

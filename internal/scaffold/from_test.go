@@ -3,6 +3,7 @@ package scaffold_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -139,6 +140,40 @@ func TestInspectTranslations(t *testing.T) {
 		}
 		if got != c.want || listed != 5-c.want {
 			t.Errorf("%q: %d entries, %d translations listed; want %d, %d", c.config, got, listed, c.want, 5-c.want)
+		}
+	}
+}
+
+// TestInspectLanguages: a Hugo site whose languages have content folders
+// of their own ([languages.zh-cn] contentDir = "content/zh-cn") publishes
+// the default language's and lists the others' files as left out; they
+// were neither published nor listed (Kubernetes' website), and without a
+// top-level contentDir each language became a collection.
+func TestInspectLanguages(t *testing.T) {
+	page := "---\ntitle: T\nweight: 1\n---\nBody.\n"
+	for _, top := range []string{"contentDir = \"content/en\"\n", ""} {
+		dir := t.TempDir()
+		writeTree(t, dir, map[string]string{
+			"hugo.toml":            top + "defaultContentLanguage = \"en\"\n[languages.en]\ncontentDir = \"content/en\"\n[languages.zh-cn]\ncontentDir = \"content/zh-cn\"\n[languages.ja]\ncontentDir = \"ja\"\n",
+			"content/en/docs/a.md": page, "content/en/docs/b.md": page,
+			"content/zh-cn/docs/a.md": page, "ja/docs/a.md": page,
+		})
+		s, err := scaffold.Inspect(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Content != "content/en" || len(s.Collections) != 1 || s.Collections[0].Name != "docs" || s.Collections[0].Entries != 2 {
+			t.Errorf("%q: content root %q, collections %+v; want content/en with docs: 2 entries", top, s.Content, s.Collections)
+		}
+		var listed []string
+		for _, k := range s.Skipped {
+			if strings.HasPrefix(k.What, "other languages") {
+				listed = append(listed, k.Paths...)
+			}
+		}
+		slices.Sort(listed)
+		if want := []string{"content/zh-cn/docs/a.md", "ja/docs/a.md"}; !slices.Equal(listed, want) {
+			t.Errorf("%q: other languages listed %v, want %v", top, listed, want)
 		}
 	}
 }
