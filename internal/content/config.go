@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -381,6 +382,33 @@ var (
 	routeRe = regexp.MustCompile(contract.RoutePattern)
 )
 
+// baseURLRe is what the Worker takes as site.baseURL (worker/src/head.js
+// baseOf, without its trailing '/'): an absolute http(s) URL, a host, an
+// optional path, no query, fragment, space, quote or angle bracket.
+var baseURLRe = regexp.MustCompile(`^(?i:https?)://[^\s/?#"'<>\\]+(?:/[^\s?#"'<>\\]*)?$`)
+
+// CheckBaseURL refuses a site.baseURL the Worker cannot put into a link
+// (init --from writes its placeholder instead of such a value).
+// The Worker writes it before every absolute URL: canonical links, Open
+// Graph, JSON-LD, the Atom feeds, the sitemaps and robots.txt's Sitemap
+// line. A pull request could set "javascript:alert(1)//" (every feed link
+// and sitemap <loc> became a javascript: URL) or a value holding a line
+// break (robots.txt took "Disallow: /" as a line of its own). Empty means
+// no absolute URLs at all.
+func CheckBaseURL(s string) error {
+	if s == "" {
+		return nil
+	}
+	if msg := badChars(s, false); msg != "" {
+		return fmt.Errorf("contains %s", msg)
+	}
+	u, err := url.Parse(s)
+	if err != nil || !baseURLRe.MatchString(strings.TrimRight(s, "/")) || u.Host == "" || u.User != nil {
+		return fmt.Errorf("must be an absolute http(s) URL with a host and an optional path, and no user, query, fragment, space, quote, backslash or angle bracket (e.g. https://example.com or https://example.com/blog): every absolute link, feed, sitemap and robots.txt starts with it")
+	}
+	return nil
+}
+
 // check validates the decoded config, pointing at the collections line.
 func (c *Config) check(data []byte) error {
 	line := func(needle string) int {
@@ -396,6 +424,9 @@ func (c *Config) check(data []byte) error {
 	}
 	if msg := badChars(c.Site.Title, false); msg != "" {
 		return fail("title", "site.title contains %s", msg)
+	}
+	if err := CheckBaseURL(c.Site.BaseURL); err != nil {
+		return fail("baseURL", "site.baseURL %q %v", c.Site.BaseURL, err)
 	}
 	tag, err := language.Parse(c.Site.Lang)
 	if err != nil {

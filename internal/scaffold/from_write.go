@@ -48,7 +48,7 @@ func (s *Source) Config() []byte {
 		title = filepath.Base(mustAbs(s.Dir))
 	}
 	base := s.BaseURL
-	if !strings.HasPrefix(base, "https://") && !strings.HasPrefix(base, "http://") {
+	if base = strings.TrimRight(base, "/"); base == "" || content.CheckBaseURL(base) != nil {
 		base = "https://" + Placeholder + ".workers.dev"
 	}
 	fmt.Fprintf(&b, "site:\n  title: %s\n  baseURL: %s\n", q(title), q(strings.TrimRight(base, "/")))

@@ -1,5 +1,6 @@
 // feeds.js — Atom feeds, the sitemap and robots.txt. Same escaping as HTML.
 import { esc } from './layout.js';
+import { baseOf } from './head.js';
 import { marker, splitBody } from './meta.js';
 import { entryKey } from './contract.js';
 
@@ -28,9 +29,13 @@ export async function withBodies(site, rq, records) {
   return { records: out, cap };
 }
 
-function base(site) {
-  return String((site && site.baseURL) || '').replace(/\/+$/, '');
-}
+/**
+ * base is site.baseURL as head.js takes it (baseOf): an absolute http(s)
+ * URL, else '' and the feeds' and sitemaps' links stay site-relative. A
+ * bucket written by another writer could hold "javascript:…" or a line
+ * break (a robots.txt line of its own); validate refuses both.
+ */
+const base = baseOf;
 
 /** atom renders an Atom 1.0 feed of records (newest first). */
 export function atom(site, { title, path, records }) {
@@ -60,5 +65,6 @@ ${urls.map((u) => `<url><loc>${esc(b + u.path)}</loc>${u.lastmod ? `<lastmod>${e
 
 /** robots allows everything and points at the sitemap. */
 export function robots(site) {
-  return `User-agent: *\nAllow: /\nDisallow: /__internal/\nSitemap: ${base(site)}/sitemap.xml\n`;
+  const b = base(site);
+  return `User-agent: *\nAllow: /\nDisallow: /__internal/\n${b ? `Sitemap: ${b}/sitemap.xml\n` : ''}`;
 }

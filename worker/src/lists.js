@@ -8,6 +8,7 @@
 import { visibility } from './policy.js';
 import * as L from './layout.js';
 import { atom, sitemap, withBodies } from './feeds.js';
+import { baseOf } from './head.js';
 import { checked } from './shape.js';
 import { hiddenNow } from './schedule.js';
 import { SITEMAP_CHUNK, MAX_SITEMAP_URLS, shardKey as contractShardKey, tagChunkKey, tagsPageKey as contractTagsPageKey, sitemapChunkKey, SITE_TAG, collectionTag, tagPageTag } from './contract.js';
@@ -213,7 +214,7 @@ export function sitemapList(site) {
 }
 
 export function sitemapIndex(site) {
-  const b = String(site.baseURL || '').replace(/\/+$/, '');
+  const b = baseOf(site);
   const body = `<?xml version="1.0" encoding="utf-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 ${sitemapList(site).map((p) => `<sitemap><loc>${L.esc(b + p)}</loc></sitemap>`).join('\n')}
