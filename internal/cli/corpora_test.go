@@ -134,12 +134,15 @@ var corpora = []corpus{
 		// 4.0) as a Windows checkout has it: CRLF line endings and a BOM.
 		// Its ms.* keys are literal keys with a dot, not tables: they are
 		// ignored by name (they were skipped, and validate called each an
-		// unknown key). "> [!WARNING]" without the callouts declared is a
-		// warning at each.
-		report: []string{"found a plain Markdown tree", "mapped: 2 entries in 1 collections",
-			"key ms.date in azure-go-sdk-conceptual: ignored (1 files)", "key ms.author in azure-go-sdk-conceptual: ignored (1 files)"},
+		// unknown key). Its includes/ folder (docfx.json beside it) holds
+		// fragments, not pages: listed, not entries. Warnings: the
+		// [!INCLUDE] and its link to the fragment left out, and
+		// "> [!WARNING]" without the callouts declared.
+		report: []string{"found a plain Markdown tree", "mapped: 1 entries in 1 collections",
+			"key ms.date in azure-go-sdk-conceptual: ignored (1 files)", "key ms.author in azure-go-sdk-conceptual: ignored (1 files)",
+			"1 DocFX include fragments (includes/)", "azure-go-sdk-conceptual/includes/azure-sdk-go-get.md"},
 		keys:  []string{"entries/azure-go-sdk-conceptual/azure-sdk-go-install.html"},
-		warns: 2,
+		warns: 3,
 	},
 	{name: "plain",
 		// Recipes/Untitled.md has no frontmatter: titles: heading makes it an

@@ -39,6 +39,14 @@ func (l *loader) local(f file, refs *[]localRef) func(string, int, int) (string,
 			if page, ok := l.pageFile(rel); ok {
 				return l.entryURL(page, refs, line, col)
 			}
+			// mdBook, Jekyll and Sphinx render x.md to x.html, and their
+			// pages link the output ("ch01-01-installation.html#x"):
+			// with no such file, x.html is the page of x.md beside it.
+			if ext := strings.ToLower(path.Ext(rel)); ext == ".html" || ext == ".htm" {
+				if page, ok := l.pageFile(strings.TrimSuffix(rel, path.Ext(rel))); ok {
+					return l.entryURL(page, refs, line, col)
+				}
+			}
 			return "", errLocalMissing
 		case err != nil:
 			return "", err

@@ -88,6 +88,7 @@ func warnForeign(line []byte, start int, para bool, st *docState, isRef func([]b
 		}
 		st.warnf(start+m[0], "wiki link %q is not Markdown: the page shows it as written, not as a link (write [text](file.md), or ![alt](image.png) for an embed)", clip(string(line[m[0]:m[1]]), 60))
 	}
+	warnDocsHelpers(line, start, st)
 	if !para {
 		return
 	}
@@ -217,4 +218,31 @@ func closesFence(opening, line []byte) bool {
 		}
 	}
 	return m >= n
+}
+
+// warnDocsHelpers warns at the inline helpers of two docs generators that
+// CommonMark reads as ordinary links: DocFX's include "[!INCLUDE
+// [name](includes/x.md)]" (a link to the fragment, its text not brought
+// in) and GitHub docs' "[AUTOTITLE](/path)" (link text their build
+// replaces with the target page's title). Both were shown without a word.
+func warnDocsHelpers(line []byte, start int, st *docState) {
+	for i := 0; i < len(line); {
+		j := bytes.IndexByte(line[i:], '[')
+		if j < 0 {
+			return
+		}
+		i += j
+		rest := line[i:]
+		switch {
+		case len(rest) > len("[!INCLUDE") && bytes.EqualFold(rest[:len("[!INCLUDE")], []byte("[!INCLUDE")):
+			end := bytes.IndexByte(rest, ')')
+			if end < 0 {
+				end = len(rest) - 1
+			}
+			st.warnf(start+i, "DocFX include %q is not run: the page shows a link to the fragment, not its text (copy the fragment's text here)", clip(string(rest[:end+1]), 60))
+		case bytes.HasPrefix(rest, []byte("[AUTOTITLE](")):
+			st.warnf(start+i, "link text AUTOTITLE (GitHub docs) is not replaced by the linked page's title: the page shows \"AUTOTITLE\" (write the title)")
+		}
+		i++
+	}
 }
