@@ -128,7 +128,7 @@ func New() *Renderer {
 	md := goldmark.New(
 		goldmark.WithExtensions(extension.GFM, extension.Footnote, extension.DefinitionList),
 		goldmark.WithParserOptions(
-			parser.WithBlockParsers(util.Prioritized(frontmatterParser{}, 0), util.Prioritized(admonitionParser{}, 750)),
+			parser.WithBlockParsers(util.Prioritized(frontmatterParser{}, 0), util.Prioritized(admonitionParser{}, 750), util.Prioritized(mkdocsAdmonitionParser{}, 751)),
 			parser.WithAutoHeadingID(),
 			parser.WithASTTransformers(util.Prioritized(coreTransformer{}, 100)),
 		),
