@@ -121,12 +121,43 @@ func (c *checker) slug(m map[string]any) string {
 		c.atValue([]string{"slug"}, "slug \"/\" names the collection's own page, which the Worker draws (its listing): remove the slug, or exclude the file")
 	case abs && slugValueRe.MatchString(rest):
 		return s
-	case !slugValueRe.MatchString(s):
-		c.atValue([]string{"slug"}, "slug %q must be lowercase a-z, 0-9 and -, in segments joined by /", s)
-	default:
+	case slugValueRe.MatchString(s):
 		return s
+	default:
+		// Another generator's slug (MDN's "Web/HTML/Element", Hugo's
+		// "My Post", a trailing "/"): each segment normalized as a file
+		// name's is, as Hugo and Jekyll publish it, with a warning.
+		n, err := normSlugValue(rest)
+		if err != nil {
+			c.atValue([]string{"slug"}, "slug %q %v", s, err)
+			return ""
+		}
+		if abs {
+			n = "/" + n
+		}
+		l, col := c.loc.value("slug")
+		c.warn(l, col, fmt.Sprintf("slug %q is published as %q (slugs are lowercase a-z, 0-9 and -, in segments joined by /)", s, n))
+		return n
 	}
 	return ""
+}
+
+// normSlugValue is a frontmatter slug (without a leading "/") normalized
+// segment by segment as a file's path is (normSegment); one trailing "/" is
+// dropped. A segment with no letter or digit ("", ".", "..") is an error.
+func normSlugValue(s string) (string, error) {
+	segs := strings.Split(strings.TrimSuffix(s, "/"), "/")
+	for i, seg := range segs {
+		n, err := normSegment(seg)
+		if err != nil {
+			if seg == "" {
+				return "", fmt.Errorf("has an empty segment (slugs are segments of a-z, 0-9 and - joined by /)")
+			}
+			return "", fmt.Errorf("segment %q %v", seg, err)
+		}
+		segs[i] = n
+	}
+	return strings.Join(segs, "/"), nil
 }
 
 // aliasRe is an alias path as the Worker can be asked for it without a

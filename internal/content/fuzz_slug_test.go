@@ -113,3 +113,29 @@ func TestTagSlugCompatibilityForms(t *testing.T) {
 		}
 	}
 }
+
+// FuzzNormSlugValue: a frontmatter slug another generator wrote is either
+// refused with a reason, or published as a slug the contract accepts,
+// which normalizes to itself.
+func FuzzNormSlugValue(f *testing.F) {
+	for _, s := range slugSeeds {
+		f.Add(s)
+	}
+	f.Add("Web/HTML/Element/details")
+	f.Add("My Post/")
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := normSlugValue(s)
+		if err != nil {
+			return
+		}
+		if !slugValueRe.MatchString(n) {
+			t.Fatalf("normSlugValue(%q) = %q: not a slug", s, n)
+		}
+		if again, err := normSlugValue(n); err != nil || again != n {
+			t.Fatalf("normSlugValue(%q) = %q, again %q, %v", s, n, again, err)
+		}
+		if strings.Count(n, "/") != strings.Count(strings.TrimSuffix(s, "/"), "/") {
+			t.Fatalf("normSlugValue(%q) = %q: segments added or lost", s, n)
+		}
+	})
+}
