@@ -134,14 +134,12 @@ var corpora = []corpus{
 		// 4.0) as a Windows checkout has it: CRLF line endings and a BOM.
 		// Its ms.* keys are literal keys with a dot, not tables: they are
 		// ignored by name (they were skipped, and validate called each an
-		// unknown key). Its includes/ folder (docfx.json beside it) holds
-		// fragments, not pages: listed, not entries. Warnings: the
-		// [!INCLUDE] and its link to the fragment left out, and
-		// "> [!WARNING]" without the callouts declared.
-		report: []string{"found a plain Markdown tree", "mapped: 1 entries in 1 collections",
-			"key ms.date in azure-go-sdk-conceptual: ignored (1 files)", "key ms.author in azure-go-sdk-conceptual: ignored (1 files)",
-			"1 DocFX include fragments (includes/)", "azure-go-sdk-conceptual/includes/azure-sdk-go-get.md"},
-		keys:  []string{"entries/azure-go-sdk-conceptual/azure-sdk-go-install.html"},
+		// unknown key). Warnings: the [!INCLUDE] (not run: the page links
+		// the fragment, itself a page, so its text stays reachable), and
+		// "> [!WARNING]" without the callouts declared, in both files.
+		report: []string{"found a plain Markdown tree", "mapped: 2 entries in 1 collections",
+			"key ms.date in azure-go-sdk-conceptual: ignored (1 files)", "key ms.author in azure-go-sdk-conceptual: ignored (1 files)"},
+		keys:  []string{"entries/azure-go-sdk-conceptual/azure-sdk-go-install.html", "entries/azure-go-sdk-conceptual/includes/azure-sdk-go-get.html"},
 		warns: 3,
 	},
 	{name: "plain",

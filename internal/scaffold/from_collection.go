@@ -114,14 +114,6 @@ func (s *Source) addCollection(root string, used map[string]bool, name, folder, 
 			}
 			return nil
 		}
-		if d.IsDir() && p != base && d.Name() == "includes" && s.docfx(p) {
-			// DocFX's fragments, brought into pages by [!INCLUDE …]
-			// (its docfx.json excludes **/includes/**): not pages.
-			rel, _ := filepath.Rel(base, p)
-			c.Exclude = append(c.Exclude, "/"+filepath.ToSlash(rel)+"/")
-			s.skipAll(base, rel, "DocFX include fragments (includes/): pages bring them in with [!INCLUDE], which axctl does not run")
-			return filepath.SkipDir
-		}
 		if d.IsDir() {
 			// p != base: with init --from ".", base is "." and Dir(".") is "." too.
 			if p != base && filepath.Dir(p) == base && folder == "." && !inDirs[d.Name()] {
@@ -449,16 +441,3 @@ func b2i(b bool) int {
 
 // sortedKeys returns the keys of m in order.
 func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
-
-// docfx says whether a docfx.json sits in the folder p is in or one above
-// it, inside the tree: p is then in a DocFX project.
-func (s *Source) docfx(p string) bool {
-	for d := filepath.Dir(p); ; d = filepath.Dir(d) {
-		if st, err := os.Lstat(filepath.Join(d, "docfx.json")); err == nil && st.Mode().IsRegular() {
-			return true
-		}
-		if rel, err := filepath.Rel(s.Dir, d); err != nil || rel == "." || strings.HasPrefix(rel, "..") {
-			return false
-		}
-	}
-}
