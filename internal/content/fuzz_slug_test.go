@@ -4,12 +4,16 @@ import (
 	"fmt"
 	"net/url"
 	"path"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/manifest"
 )
+
+var tagSlugRe = regexp.MustCompile(contract.TagSlugPattern)
 
 // slugSeeds are hostile names: traversal, separators, encodings, case,
 // Unicode look-alikes, markup.
@@ -52,6 +56,14 @@ func FuzzTagSlug(f *testing.F) {
 		}
 		if strings.ContainsAny(dec, "/?#\\") && utf8.ValidString(tag) {
 			t.Fatalf("TagSlug(%q) = %q decodes to a path separator: %q", tag, s, dec)
+		}
+		// What validate lets through is what the manifests and the Worker
+		// take (contract.TagSlugPattern): a longer slug is refused there.
+		if s != "" && tagSlugBytes(s) != len(dec) {
+			t.Fatalf("tagSlugBytes(%q) = %d, decoded %d bytes", s, tagSlugBytes(s), len(dec))
+		}
+		if s != "" && (tagSlugBytes(s) <= contract.MaxTagSlugBytes) != tagSlugRe.MatchString(s) {
+			t.Fatalf("TagSlug(%q) = %q (%d bytes): validate and contract.TagSlugPattern disagree", tag, s, tagSlugBytes(s))
 		}
 		if isASCII(tag) && TagSlug(strings.ToUpper(tag)) != s {
 			t.Fatalf("TagSlug(%q) = %q but TagSlug(%q) = %q", tag, s, strings.ToUpper(tag), TagSlug(strings.ToUpper(tag)))

@@ -149,6 +149,12 @@ const MaxKeyBytes = 1024
 // are allowed) made a tag page every entry linked to and none could open.
 const MaxTagSlugBytes = 200
 
+// TagSlugPattern is a tag slug as content.TagSlug writes it: a-z, 0-9, '-'
+// and upper-case %XX escapes, at most MaxTagSlugBytes of them. The Worker's
+// router and manifest shapes use it (a slug it refused in site.json's
+// pagedTags made the whole site a 503); manifest.Build refuses any other.
+var TagSlugPattern = fmt.Sprintf(`^(?:[a-z0-9-]|%%[0-9A-F]{2}){1,%d}$`, MaxTagSlugBytes)
+
 // LeaseKey is the object a sync that writes holds from its listing to its
 // last delete (created with If-None-Match: *, renewed with If-Match), so two
 // syncs of one bucket run one after the other. The name "lease" is reserved.

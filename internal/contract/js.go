@@ -26,6 +26,7 @@ func WorkerJS() ([]byte, error) {
 	re("NAME", NamePattern)
 	re("ROUTE", RoutePattern)
 	re("SLUG", SlugPattern)
+	re("TAG_SLUG", TagSlugPattern)
 	re("ASSET_EXT", AssetExtPattern)
 	re("ASSET_NAME", AssetNamePattern)
 	re("MANIFEST_KEY", ManifestKeyPattern)

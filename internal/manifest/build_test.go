@@ -336,7 +336,7 @@ func TestShardSize(t *testing.T) {
 		r.Source = "https://github.com/axctl/axctl/blob/main/content/blog/guides/entry.md"
 		r.Features = []string{"math:katex", "syntax:code"}
 		for _, n := range []string{"Caching", "Cloudflare", "R2", "Go", "Performance", "Édition"} {
-			r.Tags = append(r.Tags, Tag{Name: n, Slug: strings.ToLower(n)})
+			r.Tags = append(r.Tags, Tag{Name: n, Slug: strings.ReplaceAll(strings.ToLower(n), "é", "%C3%A9")})
 		}
 		r.Words = 2400
 		r.PublishDate, r.Expires = day(i), day(i+365)

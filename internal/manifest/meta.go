@@ -17,6 +17,8 @@ import (
 // aliasPath makes every alias this shape).
 var aliasRe = regexp.MustCompile(`^/[a-z0-9][a-z0-9-]{0,63}(?:/[a-z0-9-]+)*$`)
 
+var tagSlugRe = regexp.MustCompile(contract.TagSlugPattern)
+
 // Metadata is ToMetadata(*r): as a method value it is a plan item's Meta
 // at 16 bytes an entry, where a closure over a collection and an index
 // took 48.
@@ -174,6 +176,9 @@ func checkRecord(r *Record) error {
 	for i, t := range r.Tags {
 		if t.Name == "" || t.Slug == "" {
 			return fmt.Errorf("%s[%d]: name and slug are both required", contract.MetaTags, i)
+		}
+		if !tagSlugRe.MatchString(t.Slug) {
+			return fmt.Errorf("%s[%d]: slug %q is not a tag slug (a-z, 0-9, -, %%XX; at most %d bytes decoded)", contract.MetaTags, i, t.Slug, contract.MaxTagSlugBytes)
 		}
 	}
 	for _, f := range r.Features {

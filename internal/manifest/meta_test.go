@@ -142,6 +142,12 @@ func TestFromMetadataErrors(t *testing.T) {
 		{"tags unknown field", "", "", map[string]string{"tags": `[{"name":"a","slug":"a","n":1}]`}, "tags"},
 		{"tags trailing", "", "", map[string]string{"tags": `[{"name":"a","slug":"a"}] []`}, "tags"},
 		{"tag no slug", "", "", map[string]string{"tags": `[{"name":"a"}]`}, "tags[0]"},
+		// The Worker refuses these slugs in site.json's pagedTags and the tags
+		// pages (a whole-site 503) and answers their /tags/ pages 404.
+		{"tag slug 201 bytes", "", "", map[string]string{"tags": `[{"name":"a","slug":"` + strings.Repeat("%F0%9F%98%80", 50) + `a"}]`}, "tags[0]"},
+		{"tag slug lower hex", "", "", map[string]string{"tags": `[{"name":"é","slug":"%c3%a9"}]`}, "tags[0]"},
+		{"tag slug slash", "", "", map[string]string{"tags": `[{"name":"a/b","slug":"a/b"}]`}, "tags[0]"},
+		{"tag slug upper", "", "", map[string]string{"tags": `[{"name":"A","slug":"A"}]`}, "tags[0]"},
 		{"features not strings", "", "", map[string]string{"features": `[1]`}, "features"},
 		{"feature no type", "", "", map[string]string{"features": `["code"]`}, "features"},
 		{"bad slug", "", "Hello", nil, "slug"},
@@ -162,5 +168,16 @@ func TestFromMetadataErrors(t *testing.T) {
 			_, err := FromMetadata(col, "/blog", slug, m)
 			wantErr(t, err, tt.want)
 		})
+	}
+}
+
+// TestTagSlugAtLimit: a tag slug of exactly contract.MaxTagSlugBytes bytes
+// decoded (50 four-byte emoji) is a record's tag; one more byte is not
+// (TestFromMetadataErrors).
+func TestTagSlugAtLimit(t *testing.T) {
+	m := ToMetadata(rec("a", day(0)))
+	m["tags"] = `[{"name":"e","slug":"` + strings.Repeat("%F0%9F%98%80", 50) + `"}]`
+	if _, err := FromMetadata("blog", "/blog", "a", m); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -5,6 +5,7 @@ export const RESERVED_ROUTES = Object.freeze(["/assets","/tags","/metadata","/st
 export const NAME = new RegExp("^[a-z0-9][a-z0-9-]{0,63}$");
 export const ROUTE = new RegExp("^/[a-z0-9][a-z0-9-]{0,63}$");
 export const SLUG = new RegExp("^[a-z0-9-]+(?:/[a-z0-9-]+)*$");
+export const TAG_SLUG = new RegExp("^(?:[a-z0-9-]|%[0-9A-F]{2}){1,200}$");
 export const ASSET_EXT = new RegExp("^\\.[a-z0-9]{1,8}$");
 export const ASSET_NAME = new RegExp("^[0-9a-f]{32}\\.[a-z0-9]{1,8}$");
 export const MANIFEST_KEY = new RegExp("^metadata/([a-z0-9-]+)(/\\d+)?\\.json$");

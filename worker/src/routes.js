@@ -12,11 +12,10 @@ import { checked } from './shape.js';
 import { UnknownBucket } from './store.js';
 import { inShard, hiddenNow, visibleTotal, visibleShards, order, boundOf } from './schedule.js';
 import * as P from './lists.js';
-import { SLUG, ASSET_NAME, NAME, ROUTE, RESERVED_NAMES, MAX_KEY_BYTES, MAX_TAG_SLUG_BYTES, SITE_KEY, OBJECTS, isReservedRoute, entryKey, assetKey, indexKey, ASSET_TAG, SITE_TAG, entryTag, manifestTag } from './contract.js';
+import { SLUG, ASSET_NAME, NAME, ROUTE, RESERVED_NAMES, MAX_KEY_BYTES, TAG_SLUG, SITE_KEY, OBJECTS, isReservedRoute, entryKey, assetKey, indexKey, ASSET_TAG, SITE_TAG, entryTag, manifestTag } from './contract.js';
 
 const HTML = 'text/html; charset=utf-8';
 const NO_SITE = 'Service unavailable: this site has no content yet (its bucket holds no site written by axctl sync).\n';
-const TAG_SEG = new RegExp(`^(?:[a-z0-9-]|%[0-9A-F]{2}){1,${MAX_TAG_SLUG_BYTES}}$`);
 /** FIXED are the paths answered whatever the site holds: these, and the routes of the contract's OBJECTS. */
 const FIXED = new Set(['/', '/feed.xml', '/sitemap.xml', '/robots.txt', '/tags', '/tags/', '/search', ...Object.values(OBJECTS).map((o) => o.route).filter(Boolean)]);
 const SITEMAP_SEG = /^[a-z0-9-]{1,80}\.xml$/;
@@ -60,7 +59,7 @@ export function possible(path) {
   const m = /^(\/[^/]*)(?:\/(.*))?$/.exec(path);
   if (!m) return false;
   const [, first, rest] = m;
-  if (first === '/tags') return TAG_SEG.test(rest);
+  if (first === '/tags') return TAG_SLUG.test(rest);
   if (first === '/metadata') return /\.json$/.test(rest) && NAME.test(rest.slice(0, -5)) && !RESERVED_NAMES.includes(rest.slice(0, -5));
   if (first === '/assets') return ASSET_NAME.test(rest);
   if (first === '/sitemaps') return SITEMAP_SEG.test(rest);
@@ -128,7 +127,7 @@ export async function route(rq, url) {
   if (path === '/tags/') return P.tagsIndex(site, rq, p, miss);
   let m = /^\/tags\/([^/]+)$/.exec(path);
   // canon.js already redirected any other spelling of a tag slug to the canonical one.
-  if (m) return TAG_SEG.test(m[1]) ? P.tagPage(site, rq, m[1], p, miss) : nf(site, rq);
+  if (m) return TAG_SLUG.test(m[1]) ? P.tagPage(site, rq, m[1], p, miss) : nf(site, rq);
   m = /^\/sitemaps\/([a-z0-9-]+)\.xml$/.exec(path);
   if (m) return (await P.sitemapPart(site, rq, m[1])) || nf(site, rq);
   m = /^\/metadata\/([a-z0-9-]+)\.json$/.exec(path);

@@ -5,7 +5,7 @@
 // collection names and routes that the contract allows, dates of the one
 // fixed form. A manifest of the wrong shape is a ManifestError: 503, no-store.
 import { ManifestError } from './store.js';
-import { NAME, ROUTE, SLUG, RESERVED_NAMES, SEARCH_ROOT_KEY, SEARCH_SHARD_PREFIX, SORT_WEIGHT, MAX_WEIGHT, PLAIN_FIELDS, LIST_FIELDS, OBJECTS, SITE_KEY, MANIFEST_KEY, SHARD_KEY, TAG_CHUNK_KEY, TAGS_PAGE_KEY, SITEMAP_CHUNK_KEY, isReservedRoute } from './contract.js';
+import { NAME, ROUTE, SLUG, RESERVED_NAMES, SEARCH_ROOT_KEY, SEARCH_SHARD_PREFIX, SORT_WEIGHT, MAX_WEIGHT, PLAIN_FIELDS, LIST_FIELDS, OBJECTS, SITE_KEY, MANIFEST_KEY, SHARD_KEY, TAG_CHUNK_KEY, TAGS_PAGE_KEY, SITEMAP_CHUNK_KEY, TAG_SLUG, isReservedRoute } from './contract.js';
 import { shapeOf as searchShape } from './search.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -35,7 +35,6 @@ const SCHEDULED = { collection: re(NAME), slug: re(SLUG), '?date': date, '?weigh
 const ALIAS = /^\/[a-z0-9][a-z0-9-]{0,63}(?:\/[a-z0-9-]+)*$/;
 const aliases = (v) => v !== null && typeof v === 'object' && !Array.isArray(v)
   && Object.entries(v).every(([from, to]) => ALIAS.test(from) && !isReservedRoute(from.replace(/^(\/[^/]+).*$/, '$1')) && re(ALIAS)(to));
-const TAG_SLUG = /^(?:[a-z0-9-]|%[0-9A-F]{2}){1,200}$/;
 /** map is a spec for a JSON object whose keys match k and values are ints. */
 const map = (k) => (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.entries(v).every(([a, b]) => k.test(a) && int(b));
 const SITE = {
