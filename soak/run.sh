@@ -46,6 +46,18 @@ else
   echo "| hostile code blocks: every chroma lexer under a render budget | 1 | all lexers | FAILED (see $out/lexers.log) | 1 | 0 | |" >>"$rows"
 fi
 
+echo "== raw HTML content models: random nested allowlisted HTML through the Nu checker (TestRawHTMLNuClean, 3 seeds x 20,000 documents)"
+for seed in 101 102 103; do
+  log="$out/rawhtml-nu-$seed.log"
+  if RAWHTML_DOCS=20000 RAWHTML_SEED=$seed go test -count=1 -timeout 30m -run '^TestRawHTMLNuClean$' -v ./internal/render/ >"$log" 2>&1; then
+    got=$(grep -Eo '[0-9]+ validate; [0-9]+ Nu errors' "$log" | tail -1)
+    echo "| raw HTML content models: random nested allowlisted HTML + Markdown, seed $seed | 1 | 20,000 documents ($got) | every page that validates: 0 Nu errors | 0 | 0 | internal/render/nu_rawhtml_test.go |" >>"$rows"
+  else
+    status=1
+    echo "| raw HTML content models, seed $seed | 1 | 20,000 documents | FAILED (see $log) | 1 | 0 | |" >>"$rows"
+  fi
+done
+
 for target in internal/content:FuzzLoadEntry internal/content:FuzzTagSlug internal/content:FuzzCheckSlug \
   internal/content:FuzzConfinedOpen internal/content:FuzzCollectionNames internal/store:FuzzMetadataRoundTrip internal/manifest:FuzzFromMetadata \
   internal/render:FuzzURLAfterEntities internal/render:FuzzRawHTML; do

@@ -89,6 +89,7 @@ var htmlPolicy = func() *bluemonday.Policy {
 	p.AllowElements(names...)
 	p.AllowNoAttrs().OnElements(names...)
 	p.AllowAttrs("title").OnElements(names...)
+	p.AllowAttrs(rawPos).Matching(regexp.MustCompile(`^[0-9]+$`)).OnElements(names...)
 	p.AllowAttrs("id").Matching(reAnchor).OnElements(names...)
 	p.AllowAttrs("alt").OnElements("img")
 	p.AllowAttrs("width", "height").Matching(reDimension).OnElements("img")
@@ -220,6 +221,7 @@ func (c *rawChecker) fragment(b []byte, at func(int) int, container ast.Node, in
 	if !ok {
 		return nil, false
 	}
+	c.st.raw = true
 	written := w.Bytes()
 	// A <p> this fragment leaves open wraps Markdown blocks: it is written
 	// as <div>. Only the elements above low can be this fragment's, and the
@@ -311,6 +313,8 @@ func (c *rawChecker) tag(tok html.Token, tt html.TokenType, raw []byte, off int,
 	} else {
 		b.WriteString("<" + name)
 	}
+	// Where the tag is, for the content model's repairs (model.go).
+	b.WriteString(" " + rawPos + `="` + strconv.Itoa(off) + `"`)
 	ok := true
 	for _, a := range tok.Attr {
 		s, good := c.attr(name, attrs, a, off)

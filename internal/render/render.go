@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -154,6 +155,7 @@ type docState struct {
 	words     int
 	chroma    int       // code blocks given to chroma
 	transient bool      // a warning of this run only (Result.Transient)
+	raw       bool      // raw HTML was written: its content models are checked (model.go)
 	deadline  time.Time // of the render budget
 	meta      map[string]any
 	// frontEnd is where a TOML or JSON frontmatter's last line ends (0
@@ -381,6 +383,16 @@ func (r *Renderer) Render(src []byte, opts Options) (res *Result, err error) {
 		return nil, fmt.Errorf("render: %w", err)
 	}
 	res.HTML = buf.Bytes()
+	if st.raw && len(st.problems) == 0 {
+		seen := map[string]bool{}
+		out, _ := repairModel(res.HTML, func(off int, msg string) {
+			if k := strconv.Itoa(off) + msg; !seen[k] && len(seen) < 20 {
+				seen[k] = true
+				st.warnf(off, "%s", msg)
+			}
+		})
+		res.HTML = stripPos(out)
+	}
 	res.TOC, res.Words, res.Problems, res.Warnings, res.Highlighted, res.Transient = st.toc, st.words, st.problems, st.warnings, st.chroma, st.transient
 	return res, nil
 }

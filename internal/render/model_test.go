@@ -1,0 +1,108 @@
+package render
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/axctl/axctl/internal/testutil/rawgen"
+)
+
+// TestRawgenCoversAllowlist: the generator of the content-model oracle
+// (TestRawHTMLNuClean) nests every element the raw HTML allowlist lets
+// through, and nothing else.
+func TestRawgenCoversAllowlist(t *testing.T) {
+	var allowed []string
+	for name := range htmlAllowed {
+		allowed = append(allowed, name)
+	}
+	slices.Sort(allowed)
+	gen := slices.Sorted(slices.Values(rawgen.Elements))
+	if !slices.Equal(allowed, gen) {
+		t.Fatalf("rawgen.Elements differ from htmlAllowed:\n gen %v\nwant %v", gen, allowed)
+	}
+}
+
+// TestContentModelRepairs: raw HTML that passes the allowlist but nests as
+// HTML forbids (the Nu checker's errors on last session's random
+// documents) is written as a browser lays it out, with a warning at the
+// raw tag.
+func TestContentModelRepairs(t *testing.T) {
+	for _, c := range []struct{ src, out, warn string }{
+		{"<dl><dt>a</dt></dl>\n", "<div><div>a</div></div>\n",
+			"5:1: raw HTML <dl> is not groups of <dt> then <dd>: the page shows it as a <div>"},
+		{"<ul>text<li>x</li></ul>\n", "<ul><li>text</li><li>x</li></ul>\n",
+			"5:1: raw HTML <ul> holds text outside a <li>: the page wraps it in one"},
+		{"x <dfn>a <dfn>b</dfn></dfn> y\n", "<p>x <dfn>a <span>b</span></dfn> y</p>\n",
+			"5:10: raw HTML <dfn> may not sit in <dfn>: the page shows it as a <span>"},
+		{"<table><tr><th><h2>x</h2></th></tr></table>\n", "<table><tbody><tr><th><div>x</div></th></tr></tbody></table>\n",
+			"5:16: raw HTML <h2> may not sit in <th>: the page shows it as a <div>"},
+		{"<details><summary>a</summary>b<summary>c</summary></details>\n", "<details><summary>a</summary>b<div>c</div></details>\n",
+			"5:31: raw HTML <summary> may not sit in <details>: the page shows it as a <div>"},
+		{"<p>a <span><div>b</div></span></p>\n", "<p>a <span></span></p><div>b</div><p></p>\n",
+			"5:12: raw HTML is not nested as written"},
+		{"<table><tr><td colspan=\"2\">x</td></tr></table>\n", "<table><tbody><tr><td>x</td></tr></tbody></table>\n",
+			"5:1: raw HTML <table>'s colspan/rowspan leave a column"},
+		{"<figure><figcaption>a</figcaption>x<figcaption>b</figcaption>y</figure>\n", "<figure><figcaption>a</figcaption>x<div>b</div>y</figure>\n",
+			"5:36: raw HTML <figcaption> is neither the first nor the last child"},
+		{"<a href=\"#x\">\n<h2 id=\"y\">t</h2>\n</a>\n", "<a href=\"#x\">\n<div id=\"y\">t</div>\n</a>\n",
+			"6:1: raw HTML <h2> may not sit in <a>: the page shows it as a <div>"},
+		{"x[^1]\n\n[^1]: <h3></h3>\n\n<h4>\n\n</h4>\n", "<p>x<sup id=\"fnref:1\"><a class=\"footnote-ref\" href=\"#fn:1\" role=\"doc-noteref\">1</a></sup></p>\n<h2>\n</h2>\n<div class=\"footnotes\" role=\"doc-endnotes\">\n<hr/>\n<ol>\n<li id=\"fn:1\">\n <h2></h2>\n\u00a0<a class=\"footnote-backref\" href=\"#fnref:1\" role=\"doc-backlink\">\u21a9\ufe0e</a></li>\n</ol>\n</div>\n",
+			"9:1: a heading skips a level in the page's order"},
+		{"<span>\n<hr>\n</span>\n", "<span>\n\n</span>\n",
+			"6:1: raw HTML <hr> may not sit in <span>: left out of the page"},
+	} {
+		res, err := Shared().Render([]byte("---\ntitle: T\n---\n\n"+c.src), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Problems) > 0 {
+			t.Errorf("%q: problems %v", c.src, res.Problems)
+			continue
+		}
+		if string(res.HTML) != c.out {
+			t.Errorf("%q:\n got %q\nwant %q", c.src, res.HTML, c.out)
+		}
+		found := false
+		var ws []string
+		for _, w := range res.Warnings {
+			s := fmt.Sprintf("%d:%d: %s", w.Line, w.Col, w.Msg)
+			ws = append(ws, s)
+			found = found || strings.HasPrefix(s, c.warn)
+		}
+		if !found {
+			t.Errorf("%q: no warning %q in %q", c.src, c.warn, ws)
+		}
+	}
+}
+
+// TestContentModelKeepsValidHTML: raw HTML that already fits HTML's content
+// models (the shapes real READMEs use) gets no warning, so the body is
+// the one written before the check (every change the repair makes is
+// reported), with no trace of the repair's positions.
+func TestContentModelKeepsValidHTML(t *testing.T) {
+	for _, src := range []string{
+		"<p align=\"center\">\n  <img src=\"/logo.png\" alt=\"logo\" width=\"200\">\n</p>\n",
+		"<details>\n<summary>More</summary>\n\nHidden *text*.\n\n</details>\n",
+		"<dl><dt>a</dt><dd>b</dd><dt>c</dt><dt>d</dt><dd>e</dd><dd>f</dd></dl>\n",
+		"<table>\n<thead><tr><th>a</th><th>b</th></tr></thead>\n<tbody><tr><td colspan=\"2\">x</td></tr><tr><td>1</td><td>2</td></tr></tbody>\n</table>\n",
+		"<table><caption>c</caption><tr><td rowspan=\"2\">a</td><td>b</td></tr><tr><td>c</td></tr></table>\n",
+		"<div>\n\n## Heading\n\n- item <kbd>Ctrl</kbd>\n\n</div>\n",
+		"<figure><img src=\"/a.png\" alt=\"a\"><figcaption>A</figcaption></figure>\n",
+		"Text with <abbr title=\"HyperText\">HTML</abbr>, <sub>1</sub> and <a href=\"#x\">a</a>.\n",
+		"<ol start=\"3\"><li>three</li><li><p>four</p><ul><li>x</li></ul></li></ol>\n",
+		"<blockquote><p>q</p></blockquote>\n",
+	} {
+		res, err := Shared().Render([]byte("---\ntitle: T\n---\n\n"+src), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Problems) > 0 || len(res.Warnings) > 0 {
+			t.Errorf("%q: problems %v, warnings %v", src, res.Problems, res.Warnings)
+		}
+		if strings.Contains(string(res.HTML), rawPos) {
+			t.Errorf("%q: output keeps %s: %s", src, rawPos, res.HTML)
+		}
+	}
+}
