@@ -13,9 +13,18 @@ import (
 	"github.com/axctl/axctl/internal/content"
 )
 
-// q quotes s as a YAML scalar when it needs quoting.
+// q quotes s as a YAML scalar when it needs quoting, always on one line:
+// yaml.Marshal writes a string with a line break as a block scalar ("|-"
+// and the lines below it), whose lines, written after "    folder: ",
+// were read as keys of the collection. A folder named
+// "html: strict\nunknownKeys: ignore" set both. Such a string is written
+// double-quoted with escapes instead.
 func q(s string) string {
-	b, _ := yaml.Marshal(s)
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+	if strings.ContainsAny(s, "\n\r\u0085\u2028\u2029") {
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	b, _ := yaml.Marshal(n)
 	return strings.TrimSuffix(string(b), "\n")
 }
 
