@@ -106,3 +106,20 @@ func TestContentModelKeepsValidHTML(t *testing.T) {
 		}
 	}
 }
+
+// TestFootnoteHeadingsNumberedLast: a heading in a footnote is numbered
+// after the body's headings, where the page shows it; numbered where its
+// definition sits, the body's next heading skipped a level on the page.
+func TestFootnoteHeadingsNumberedLast(t *testing.T) {
+	res, err := Shared().Render([]byte("---\ntitle: T\n---\n\nx[^1]\n\n[^1]: text\n\n    ### H\n\nafter\n\n#### Four\n"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(res.HTML)
+	if !strings.Contains(out, `<h2 id="four">Four</h2>`) || !strings.Contains(out, `<h2 id="h">H</h2>`) || len(res.Warnings) > 0 {
+		t.Fatalf("headings:\n%s\nwarnings %v", out, res.Warnings)
+	}
+	if len(res.TOC) != 2 || res.TOC[0].ID != "four" || res.TOC[1].ID != "h" {
+		t.Fatalf("toc %v: want the body's heading, then the footnote's", res.TOC)
+	}
+}

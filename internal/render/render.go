@@ -13,6 +13,7 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
@@ -437,7 +438,15 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 	var replaced [][2]ast.Node  // raw HTML node, its checked form (nil: dropped)
 	raw := &rawChecker{st: st, ids: headingIDs(doc)}
 	var inPage []*ast.Link // links to a #fragment of this page
+	// The page shows footnotes last: their headings are numbered after
+	// the body's (a ### in a footnote numbered where its definition
+	// sits made the heading after it skip a level on the page).
+	var noteHeadings []*ast.Heading
+	notes := 0 // footnotes the walk is inside
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if n.Kind() == extast.KindFootnote {
+			notes += map[bool]int{true: 1, false: -1}[entering]
+		}
 		if !entering {
 			if !st.opts.StrictHTML && n.Type() != ast.TypeInline {
 				raw.closeIn(n)
@@ -493,12 +502,11 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 				rewritten = append(rewritten, [2]ast.Node{n, link})
 			}
 		case *ast.Heading:
-			n.Level = st.outline.level(n.Level)
-			if n.Level >= 2 {
-				id, _ := n.AttributeString("id")
-				idb, _ := id.([]byte)
-				st.toc = append(st.toc, Heading{Level: n.Level, ID: string(idb), Text: plainText(n, src)})
+			if notes > 0 {
+				noteHeadings = append(noteHeadings, n)
+				break
 			}
+			st.heading(n, src)
 		case *ast.Text:
 			st.words += countWords(n.Segment.Value(src))
 		case *ast.FencedCodeBlock, *ast.CodeBlock:
@@ -510,6 +518,9 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		}
 		return ast.WalkContinue, nil
 	})
+	for _, n := range noteHeadings {
+		st.heading(n, src)
+	}
 	var moved map[string]string
 	if g, ok := pc.IDs().(*githubIDs); ok {
 		moved = g.moved
@@ -543,6 +554,17 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		if f.Transform != nil && st.has(f.ID()) {
 			f.Transform(doc, reader, st)
 		}
+	}
+}
+
+// heading numbers a Markdown heading in the outline and lists it in the
+// table of contents.
+func (st *docState) heading(n *ast.Heading, src []byte) {
+	n.Level = st.outline.level(n.Level)
+	if n.Level >= 2 {
+		id, _ := n.AttributeString("id")
+		idb, _ := id.([]byte)
+		st.toc = append(st.toc, Heading{Level: n.Level, ID: string(idb), Text: plainText(n, src)})
 	}
 }
 

@@ -60,6 +60,9 @@ func (g *gen) block(b *strings.Builder, depth int) {
 	case n == 13:
 		g.ids++
 		fmt.Fprintf(b, "%s[^f%d]\n\n[^f%d]: %s", g.word(), g.ids, g.ids, g.inlineMD(depth))
+		if g.r.IntN(2) == 0 { // a heading in the footnote: the page shows it last
+			fmt.Fprintf(b, "\n\n    %s %s", strings.Repeat("#", 2+g.r.IntN(3)), g.word())
+		}
 	case n == 5:
 		b.WriteString(g.word() + " " + g.inlineMD(depth) + " " + g.word())
 	case n == 6:
