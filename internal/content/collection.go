@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/axctl/axctl/internal/contract"
+	"github.com/axctl/axctl/internal/render"
 	"github.com/bmatcuk/doublestar/v4"
 	"go.yaml.in/yaml/v3"
 )
@@ -90,6 +91,13 @@ func (c *Config) checkOptions(col *Collection) error {
 			return c.errorAt(col, "keys: %q maps to %q, which is not a frontmatter key (%s)", from, to, strings.Join(modelKeys(), ", "))
 		}
 	}
+	for _, typ := range sortedKeys(col.Features) {
+		for _, name := range col.Features[typ] {
+			if err := render.CheckDeclared(typ, name); err != nil {
+				return c.errorAt(col, "features: %v", err)
+			}
+		}
+	}
 	for _, k := range col.IgnoreKeys {
 		// aliases may be ignored: Obsidian's name a note, they are not URLs.
 		if col.reads(k) && k != "aliases" || col.Keys[k] != "" {
@@ -97,6 +105,19 @@ func (c *Config) checkOptions(col *Collection) error {
 		}
 	}
 	return nil
+}
+
+// featureIDs are the feature IDs ("blocks:callouts") col declares for
+// every entry, sorted.
+func (col *Collection) featureIDs() []string {
+	var out []string
+	for typ, names := range col.Features {
+		for _, n := range names {
+			out = append(out, typ+":"+n)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // undated reports whether col lists its entries by weight, without dates.

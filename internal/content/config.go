@@ -163,7 +163,11 @@ type Collection struct {
 	HTML      string `yaml:"html"` // safe or strict; default the top-level html
 	// DropTitleHeading overrides the top-level dropTitleHeading.
 	DropTitleHeading *bool `yaml:"dropTitleHeading"`
-	Feed             Feed  `yaml:"feed"`
+	// Features are declared for every entry of the collection, beside
+	// those its own frontmatter declares ({blocks: [callouts]}: the GitHub
+	// alerts of a tree written for GitHub, MDN or DocFX).
+	Features map[string][]string `yaml:"features"`
+	Feed     Feed                `yaml:"feed"`
 
 	line, col int // position in axctl.yaml, for errors found later
 }

@@ -152,7 +152,7 @@ func (l *loader) renderOptions(f file, refs *[]localRef) render.Options {
 	return render.Options{LocalAt: l.local(f, refs), Site: l.site(refs), RenderTime: l.cfg.Limits.RenderTime,
 		Limits: render.Limits{TableCells: l.cfg.Limits.TableCells, Nesting: l.cfg.Limits.Nesting}, StrictHTML: f.col.HTML == "strict",
 		DropTitleHeading: f.col.DropTitleHeading == nil || *f.col.DropTitleHeading, ImageAlt: l.cfg.Images.Alt,
-		TitleFromHeading: f.col.Titles == "heading"}
+		TitleFromHeading: f.col.Titles == "heading", DefaultFeatures: f.col.featureIDs()}
 }
 
 // nameTitle is the title of an entry with neither a title nor a leading

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -143,6 +144,9 @@ func (c *checker) checkSchema(m map[string]any, col *Collection, ps pathSlug) Fr
 	}
 	fm.Tags = c.tags(m)
 	fm.Features = c.features(m)
+	if ids := col.featureIDs(); len(ids) > 0 {
+		fm.Features = slices.Compact(slices.Sorted(slices.Values(append(fm.Features, ids...))))
+	}
 	for _, k := range col.Required {
 		if v, ok := m[k]; !ok || v == nil {
 			c.at(c.loc.fm.openLine(), 1, "collection %q requires %q", col.Name, k)

@@ -158,7 +158,7 @@ func warnCalloutMarkers(doc ast.Node, src []byte, st *docState) {
 		switch {
 		case github && len(m[2]) == 0 && len(bytes.TrimSpace(m[3])) == 0:
 			if !declared {
-				st.warnf(off, "callout %q shows as text in a quote: the entry does not declare the callouts (add features: {blocks: [callouts]} to its frontmatter)", clip(string(first), 40))
+				st.warnf(off, "callout %q shows as text in a quote: the entry does not declare the callouts (add features: {blocks: [callouts]} to its frontmatter, or to its collection in axctl.yaml)", clip(string(first), 40))
 			}
 		default:
 			st.warnf(off, "callout %q is not GitHub's form: the page shows it as text in a quote (write \"> [!NOTE]\", [!TIP], [!IMPORTANT], [!WARNING] or [!CAUTION] alone on its line, the title in the text below; declare features: {blocks: [callouts]})", clip(string(first), 40))

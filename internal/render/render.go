@@ -70,6 +70,9 @@ type Options struct {
 	// are read from the frontmatter's "features" map. Unknown IDs are ignored
 	// here (validation reports them).
 	Features []string
+	// DefaultFeatures are declared besides the frontmatter's (a
+	// collection's features: in axctl.yaml).
+	DefaultFeatures []string
 	// Local resolves a relative link or image destination to the URL it
 	// should have in the output; the error completes "link %q ..." (e.g.
 	// "points at a file that does not exist").
@@ -410,6 +413,9 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 	}
 	if st.opts.Features == nil {
 		for _, id := range Declared(st.meta) {
+			st.features[id] = true
+		}
+		for _, id := range st.opts.DefaultFeatures {
 			st.features[id] = true
 		}
 	}

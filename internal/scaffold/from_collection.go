@@ -160,8 +160,13 @@ func (s *Source) exclude(c *FromCollection, rel, p, what string) {
 	s.skip(what, s.rel(p))
 }
 
+// githubAlertRe is a GitHub alert's marker line ("> [!NOTE]"), as GitHub's
+// docs, MDN and DocFX write them: a collection whose files have one
+// declares the callouts, which render it as GitHub does.
+var githubAlertRe = regexp.MustCompile(`(?m)^[ \t]{0,3}>[ \t]?\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*\r?$`)
+
 // classify reads one file and says whether it can be an entry.
-func (s *Source) classify(c *FromCollection, rel, p string) (fromFile, bool) {
+func (s *Source) classify(c *FromCollection, rel, p string) (_ fromFile, kept bool) {
 	noExt := strings.TrimSuffix(path.Base(rel), path.Ext(rel))
 	if path.Dir(rel) == "." && content.IsIndexName(noExt) {
 		c.Exclude = append(c.Exclude, "/"+rel)
@@ -176,6 +181,13 @@ func (s *Source) classify(c *FromCollection, rel, p string) (fromFile, bool) {
 	if err != nil {
 		s.exclude(c, rel, p, "files that cannot be read")
 		return fromFile{}, false
+	}
+	if githubAlertRe.Match(src) {
+		defer func() {
+			if kept {
+				c.Alerts++
+			}
+		}()
 	}
 	var m map[string]any
 	var ok bool

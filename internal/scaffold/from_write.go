@@ -98,6 +98,9 @@ func (s *Source) Config() []byte {
 		if c.SplitTags > 0 {
 			b.WriteString("    splitTags: true\n")
 		}
+		if c.Alerts > 0 {
+			b.WriteString("    features: {blocks: [callouts]}   # GitHub alerts (> [!NOTE]) render as callouts\n")
+		}
 	}
 	return b.Bytes()
 }
@@ -162,6 +165,9 @@ func (s *Source) Report(w io.Writer) {
 		}
 		if c.SplitTags > 0 {
 			fmt.Fprintf(w, "    tags written as one string split at spaces and commas (%d files)\n", c.SplitTags)
+		}
+		if c.Alerts > 0 {
+			fmt.Fprintf(w, "    GitHub alerts (> [!NOTE]) render as callouts: features {blocks: [callouts]} (%d files)\n", c.Alerts)
 		}
 		for _, t := range sortedKeys(c.Templates) {
 			if c.Templates[t] != t {
