@@ -64,6 +64,7 @@ const (
 	mTable   // caption, colgroup, thead, tbody, tfoot
 	mSection // thead, tbody, tfoot: tr
 	mRow     // tr: th, td
+	mSummary // summary: phrasing, and headings
 )
 
 // restrictions are what no descendant may be (the flags of modelFix).
@@ -315,6 +316,8 @@ func modelOf(n *html.Node, outer model) model {
 		return mRow
 	case "a", "ins", "del":
 		return outer
+	case "summary":
+		return mSummary
 	}
 	if phrasingOnly[n.Data] {
 		return mPhrasing
@@ -359,6 +362,8 @@ func allowed(c *html.Node, m model, r restrictions) bool {
 		return true
 	case mPhrasing:
 		return phrasingElems[name]
+	case mSummary:
+		return phrasingElems[name] || isHeadingName(name)
 	}
 	return false
 }

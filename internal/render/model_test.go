@@ -93,6 +93,7 @@ func TestContentModelKeepsValidHTML(t *testing.T) {
 		"Text with <abbr title=\"HyperText\">HTML</abbr>, <sub>1</sub> and <a href=\"#x\">a</a>.\n",
 		"<ol start=\"3\"><li>three</li><li><p>four</p><ul><li>x</li></ul></li></ol>\n",
 		"<blockquote><p>q</p></blockquote>\n",
+		"<details>\n<summary><h3>Install</h3></summary>\n\nSteps.\n\n</details>\n",
 	} {
 		res, err := Shared().Render([]byte("---\ntitle: T\n---\n\n"+src), Options{})
 		if err != nil {
