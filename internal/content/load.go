@@ -253,6 +253,9 @@ type loader struct {
 
 	mu     sync.Mutex
 	assets map[string]*Asset
+	// byHash holds the assets of assets by the hex part of their key
+	// ("assets/<hex>.<ext>"), for assetsOf.
+	byHash map[string][]*Asset
 	seen   map[string]fileStamp
 }
 
