@@ -318,6 +318,10 @@ func modelOf(n *html.Node, outer model) model {
 		return outer
 	case "summary":
 		return mSummary
+	case "div":
+		if outer == mDL {
+			return mDL
+		}
 	}
 	if phrasingOnly[n.Data] {
 		return mPhrasing
@@ -364,6 +368,8 @@ func allowed(c *html.Node, m model, r restrictions) bool {
 		return phrasingElems[name]
 	case mSummary:
 		return phrasingElems[name] || isHeadingName(name)
+	case mDL:
+		return name == "div" // a group of dt and dd (dlGroups)
 	}
 	return false
 }
@@ -392,10 +398,10 @@ func (f *modelFixer) children(n *html.Node, m model, r restrictions) {
 		f.wrapRuns(n, "li", func(c *html.Node) bool { return c.Type == html.ElementNode && c.Data == "li" })
 	case mDL:
 		f.wrapRuns(n, "dd", func(c *html.Node) bool {
-			return c.Type == html.ElementNode && (c.Data == "dt" || c.Data == "dd")
+			return c.Type == html.ElementNode && (c.Data == "dt" || c.Data == "dd" || c.Data == "div" && n.Data == "dl")
 		})
 		if !dlGroups(n) {
-			f.report(f.pos(n), "raw HTML <dl> is not groups of <dt> then <dd>: the page shows it as a <div>")
+			f.report(f.pos(n), fmt.Sprintf("raw HTML <%s> is not groups of <dt> then <dd>: the page shows it as a <div>", n.Data))
 			rename(n, true)
 			for c := n.FirstChild; c != nil; c = c.NextSibling {
 				if c.Type == html.ElementNode {
@@ -523,19 +529,38 @@ func (f *modelFixer) wrapRuns(n *html.Node, wrap string, ok func(*html.Node) boo
 }
 
 // dlGroups says whether a dl's children are groups of one or more dt then
-// one or more dd.
+// one or more dd, or divs that each hold one such group (HTML allows
+// both); a div in a dl must hold exactly one group.
 func dlGroups(n *html.Node) bool {
-	prev := ""
+	var names []string
+	divs := 0
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type != html.ElementNode {
-			continue
+		if c.Type == html.ElementNode {
+			names = append(names, c.Data)
+			if c.Data == "div" {
+				divs++
+				if !dlGroups(c) {
+					return false
+				}
+			}
 		}
-		if c.Data == "dd" && prev == "" {
+	}
+	if divs > 0 {
+		return divs == len(names) && n.Data == "dl"
+	}
+	groups := 0
+	for i, name := range names {
+		if name == "dt" && (i == 0 || names[i-1] == "dd") {
+			groups++
+		}
+		if name == "dd" && i == 0 {
 			return false
 		}
-		prev = c.Data
 	}
-	return prev == "" || prev == "dd"
+	if len(names) > 0 && names[len(names)-1] != "dd" {
+		return false
+	}
+	return n.Data == "dl" || groups == 1
 }
 
 // details puts a summary first: the first summary child when it is the

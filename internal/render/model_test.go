@@ -32,6 +32,8 @@ func TestContentModelRepairs(t *testing.T) {
 	for _, c := range []struct{ src, out, warn string }{
 		{"<dl><dt>a</dt></dl>\n", "<div><div>a</div></div>\n",
 			"5:1: raw HTML <dl> is not groups of <dt> then <dd>: the page shows it as a <div>"},
+		{"<dl><div><dt>a</dt><dd>b</dd><dt>c</dt><dd>d</dd></div></dl>\n", "<div><div><div>a</div><div>b</div><div>c</div><div>d</div></div></div>\n",
+			"5:1: raw HTML <dl> is not groups of <dt> then <dd>"},
 		{"<ul>text<li>x</li></ul>\n", "<ul><li>text</li><li>x</li></ul>\n",
 			"5:1: raw HTML <ul> holds text outside a <li>: the page wraps it in one"},
 		{"x <dfn>a <dfn>b</dfn></dfn> y\n", "<p>x <dfn>a <span>b</span></dfn> y</p>\n",
@@ -93,6 +95,7 @@ func TestContentModelKeepsValidHTML(t *testing.T) {
 		"Text with <abbr title=\"HyperText\">HTML</abbr>, <sub>1</sub> and <a href=\"#x\">a</a>.\n",
 		"<ol start=\"3\"><li>three</li><li><p>four</p><ul><li>x</li></ul></li></ol>\n",
 		"<blockquote><p>q</p></blockquote>\n",
+		"<dl><div><dt>a</dt><dd>b</dd></div><div><dt>c</dt><dt>d</dt><dd>e</dd></div></dl>\n",
 		"<details>\n<summary><h3>Install</h3></summary>\n\nSteps.\n\n</details>\n",
 	} {
 		res, err := Shared().Render([]byte("---\ntitle: T\n---\n\n"+src), Options{})
