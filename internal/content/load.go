@@ -82,6 +82,14 @@ type Options struct {
 	// Load's, and a link to it is known to resolve. Any other file is read
 	// as without it.
 	Unchanged func(rel string) bool
+	// Rendered, when set, is called with each entry Load renders, on the
+	// worker that rendered it, as soon as it is (several at once), with its
+	// body (Entry.HTML, or what the Cache moved to Entry.BodyFile): work
+	// that reads the body can run beside the other entries' renders. It is
+	// not called for an entry the Cache reused or one with a problem of its
+	// own; fn may still refuse an entry it saw (a problem found across
+	// entries, which fails the Load), and is not told it saw it.
+	Rendered func(e *Entry, body []byte)
 }
 
 // Load walks every collection, parses, validates and renders each entry, and
@@ -107,7 +115,7 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 	if err != nil {
 		return nil, err
 	}
-	l := &loader{cfg: cfg, tree: tree, static: static, assets: map[string]*Asset{}, r: render.Shared(), cache: opts.Cache}
+	l := &loader{cfg: cfg, tree: tree, static: static, assets: map[string]*Asset{}, r: render.Shared(), cache: opts.Cache, rendered: opts.Rendered}
 	if opts.Cache != nil {
 		opts.Cache.begin()
 		if opts.Cache.watching() {
@@ -250,6 +258,8 @@ type loader struct {
 	unchanged func(rel string) bool
 
 	folders folders // of the entry files, for lstatFound
+	// rendered is Options.Rendered.
+	rendered func(e *Entry, body []byte)
 
 	mu     sync.Mutex
 	assets map[string]*Asset
@@ -342,7 +352,9 @@ func (l *loader) entry(f file) (*Entry, []Problem) {
 		return prob(1, 1, "entry is %d bytes; the limit is %d (limits.entryBytes)", len(src), l.cfg.Limits.EntryBytes)
 	}
 	if l.cache == nil {
-		return l.parse(f, src)
+		e, problems := l.parse(f, src)
+		l.made(e, nil, problems)
+		return e, problems
 	}
 	if e, ws := l.cache.lookup(l, f, stampOf(st), src); e != nil {
 		return e, ws
@@ -352,11 +364,32 @@ func (l *loader) entry(f file) (*Entry, []Problem) {
 	// hit reports them as this render did. A warning of this run only
 	// (highlighting that ran out of time) renders again next time.
 	if e != nil && !e.transient {
+		html := e.HTML
 		if err := l.cache.remember(f, st, src, e, e.refs, problems); err != nil {
 			return prob(1, 1, "%v", err)
 		}
+		l.made(e, html, problems) // after remember: the Cache knows the entry
+		return e, problems
 	}
+	l.made(e, nil, problems)
 	return e, problems
+}
+
+// made hands an entry just rendered to Options.Rendered with its body
+// (nil: e.HTML), unless it has a problem of its own (a warning is not one).
+func (l *loader) made(e *Entry, body []byte, problems []Problem) {
+	if l.rendered == nil || e == nil {
+		return
+	}
+	if body == nil {
+		body = e.HTML
+	}
+	for _, p := range problems {
+		if !p.Warning {
+			return
+		}
+	}
+	l.rendered(e, body)
 }
 
 func invalidUTF8(b []byte) int {

@@ -80,8 +80,9 @@ type keyList struct {
 	top []posting // a heap, worst first, until sorted
 }
 
-// push keeps the TopK best postings in a heap whose root is the worst.
-func (k *keyList) push(p posting) {
+// push keeps the TopK best postings by better in a heap whose root is the
+// worst.
+func (k *keyList) push(p posting, better func(a, b posting) bool) {
 	k.df++
 	h := k.top
 	if len(h) < TopK {
@@ -183,11 +184,80 @@ type Builder struct {
 	lists map[string]*keyList
 	info  []docInfo
 	added []bool
+	// places, for a Builder of NewUnrankedBuilder, hold each doc's Date,
+	// Collection and Slug by the number AddUnranked gave it: its postings
+	// name it by that number, ordered by placed, until Each ranks them.
+	places []place
+	placed func(a, b posting) bool
+}
+
+// place is what Compare reads of a doc.
+type place struct{ date, collection, slug string }
+
+func comparePlaces(a, b *place) int {
+	return cmp.Or(strings.Compare(b.date, a.date), strings.Compare(a.collection, b.collection), strings.Compare(a.slug, b.slug))
 }
 
 // NewBuilder returns a Builder for n docs.
 func NewBuilder(n int) *Builder {
 	return &Builder{lists: map[string]*keyList{}, info: make([]docInfo, n), added: make([]bool, n)}
+}
+
+// NewUnrankedBuilder returns a Builder whose docs are added before their
+// ranks are known (AddUnranked): a sync indexes each entry on the worker
+// that rendered it, before every entry's date is known. Each ranks them in
+// Compare's order; the objects are Build's for the same docs.
+func NewUnrankedBuilder() *Builder {
+	b := &Builder{lists: map[string]*keyList{}, places: []place{}}
+	// A posting's doc is the number AddUnranked gave it: the better of two
+	// of equal weight is the one Compare puts first, as its rank would be.
+	b.placed = func(x, y posting) bool {
+		if x.weight != y.weight {
+			return x.weight > y.weight
+		}
+		c := comparePlaces(&b.places[x.doc], &b.places[y.doc])
+		return c < 0 || c == 0 && x.doc < y.doc
+	}
+	return b
+}
+
+// AddUnranked indexes d in a Builder of NewUnrankedBuilder, from any number
+// of goroutines.
+func (b *Builder) AddUnranked(d Doc) error {
+	p, err := Prepare(d)
+	if err != nil {
+		return err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.placed == nil {
+		return fmt.Errorf("search doc %s/%s: AddUnranked on a Builder of ranks", d.Collection, d.Slug)
+	}
+	i := int32(len(b.info))
+	b.info, b.added = append(b.info, p.info), append(b.added, true)
+	b.places = append(b.places, place{date: d.Date, collection: d.Collection, slug: d.Slug})
+	for k, w := range p.keys {
+		l := b.lists[k]
+		if l == nil {
+			l = &keyList{}
+			b.lists[k] = l
+		}
+		l.push(posting{doc: i, weight: int32(w)}, b.placed)
+	}
+	return nil
+}
+
+// Len is the number of docs added.
+func (b *Builder) Len() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := 0
+	for _, ok := range b.added {
+		if ok {
+			n++
+		}
+	}
+	return n
 }
 
 // Add indexes d as the doc of rank i: its place among the n docs in
@@ -265,6 +335,9 @@ func (b *Builder) AddPrepared(i int, p *Prepared) error {
 	d, keys, info := p, p.keys, p.info
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.placed != nil {
+		return fmt.Errorf("search doc %s/%s: a rank given to an unranked Builder", d.Collection, d.Slug)
+	}
 	if i < 0 || i >= len(b.info) || b.added[i] {
 		return fmt.Errorf("search doc %s/%s: rank %d out of range or taken", d.Collection, d.Slug, i)
 	}
@@ -275,7 +348,7 @@ func (b *Builder) AddPrepared(i int, p *Prepared) error {
 			l = &keyList{}
 			b.lists[k] = l
 		}
-		l.push(posting{doc: int32(i), weight: int32(w)})
+		l.push(posting{doc: int32(i), weight: int32(w)}, better)
 	}
 	return nil
 }
@@ -302,15 +375,46 @@ func (b *Builder) Each(emit func(key string, body []byte) error) error {
 			return fmt.Errorf("search index: doc of rank %d was never added", i)
 		}
 	}
+	rank := b.rank()
 	lists, info := b.lists, b.info
 	keys := make([]string, 0, len(lists))
 	total := 0
 	for k, l := range lists {
+		for i := range l.top {
+			if rank != nil {
+				l.top[i].doc = rank[l.top[i].doc]
+			}
+		}
 		total += l.finish(k, info)
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
 	return emitShards(keys, total, func(k string) *keyList { return lists[k] }, info, emit)
+}
+
+// rank gives an unranked Builder's docs their ranks: it puts their result
+// data in rank order and returns each doc's rank by its number, for Each to
+// renumber the postings with (nil for a Builder of ranks). The Builder is one
+// of ranks after.
+func (b *Builder) rank() []int32 {
+	if b.placed == nil {
+		return nil
+	}
+	ids := make([]int32, len(b.places))
+	for i := range ids {
+		ids[i] = int32(i)
+	}
+	slices.SortFunc(ids, func(x, y int32) int {
+		return cmp.Or(comparePlaces(&b.places[x], &b.places[y]), cmp.Compare(x, y))
+	})
+	rank := make([]int32, len(ids))
+	info := make([]docInfo, len(ids))
+	for r, i := range ids {
+		rank[i] = int32(r)
+		info[r] = b.info[i]
+	}
+	b.info, b.places, b.placed = info, nil, nil
+	return rank
 }
 
 // finish sorts l's postings best first and drops those past the result

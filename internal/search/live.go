@@ -149,7 +149,7 @@ func (x *Live) Each(docs []LiveDoc, emit func(key string, body []byte) error) er
 		for _, p := range l.all {
 			if !p.d.gone {
 				kept = append(kept, p)
-				l.push(posting{doc: p.d.rank, weight: p.weight})
+				l.push(posting{doc: p.d.rank, weight: p.weight}, better)
 			}
 		}
 		clear(l.all[len(kept):])

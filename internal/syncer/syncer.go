@@ -3,6 +3,7 @@
 package syncer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -169,23 +170,29 @@ func (pd *PreparedDocs) forget() {
 // without touching a store.
 func Validate(ctx context.Context, cfg *content.Config, opts ValidateOptions) (*Built, []content.Problem, error) {
 	cache, now := opts.Cache, opts.Now
-	if cache == nil || cache.Entries() == 0 {
+	renderAll := cache == nil || cache.Entries() == 0
+	if renderAll {
 		gcRenderAll()
 	}
 	if now.IsZero() {
 		now = time.Now()
 	}
 	b := &Built{records: map[string]*chunks[manifest.Record]{}, cache: cache, now: now, prepared: opts.Prepared, keepLater: opts.KeepLater,
-		loading: &loading{}}
+		loading: &loading{}, index: search.NewUnrankedBuilder()}
 	warn := func(p content.Problem) { b.Warnings = append(b.Warnings, p) }
-	problems, err := content.Load(ctx, cfg, content.Options{Cache: cache, Warn: warn, Unchanged: opts.Unchanged}, func(e *content.Entry) error {
-		if e.Draft() {
+	lopts := content.Options{Cache: cache, Warn: warn, Unchanged: opts.Unchanged}
+	if renderAll && opts.Prepared == nil {
+		// Every entry is rendered, so the search index is built whatever
+		// the render cache kept: each entry is indexed on the worker that
+		// rendered it, beside the other renders, not in a phase after them.
+		lopts.Rendered = b.indexRendered
+	}
+	problems, err := content.Load(ctx, cfg, lopts, func(e *content.Entry) error {
+		switch published(e, now) {
+		case isDraft:
 			b.drafts++
 			return nil
-		}
-		if exp := e.Front.Expires; !exp.IsZero() && !exp.After(now) {
-			// Expired for good: never shown again, so not published (and
-			// deleted if it was). Future publishDates are the Worker's job.
+		case isExpired:
 			b.expired++
 			return nil
 		}
@@ -193,6 +200,9 @@ func Validate(ctx context.Context, cfg *content.Config, opts ValidateOptions) (*
 	})
 	if err != nil || len(problems) > 0 {
 		return nil, problems, err
+	}
+	if err := b.indexing.err; err != nil {
+		return nil, nil, fmt.Errorf("build search index: %w", err)
 	}
 	b.loaded()
 	if err := b.manifests(cfg); err != nil {
@@ -208,6 +218,54 @@ func Validate(ctx context.Context, cfg *content.Config, opts ValidateOptions) (*
 		b.cache = nil
 	}
 	return b, nil, nil
+}
+
+// Whether an entry is published: a draft never is; an expired entry is
+// expired for good (never shown again, so not published, and deleted if it
+// was). Future publishDates are the Worker's job.
+const (
+	isPublished = iota
+	isDraft
+	isExpired
+)
+
+func published(e *content.Entry, now time.Time) int {
+	if e.Draft() {
+		return isDraft
+	}
+	if exp := e.Front.Expires; !exp.IsZero() && !exp.After(now) {
+		return isExpired
+	}
+	return isPublished
+}
+
+// indexRendered indexes a published entry for search as soon as it is
+// rendered, on the worker that rendered it (content.Options.Rendered); the
+// search index indexes the others after the load.
+func (b *Built) indexRendered(e *content.Entry, body []byte) {
+	if published(e, b.now) != isPublished {
+		return
+	}
+	d := search.NewDoc(e.Collection.Name, e.Record, body)
+	docsMade.Add(1)
+	err := error(nil)
+	if b.cache != nil {
+		err = b.cache.RememberSearch(e.Path, &d)
+	}
+	if err == nil {
+		err = b.index.AddUnranked(d)
+	}
+	x := &b.indexing
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if err != nil {
+		x.err = cmp.Or(x.err, err)
+		return
+	}
+	if x.done == nil {
+		x.done = map[*content.Entry]bool{}
+	}
+	x.done[e] = true
 }
 
 // Keep saves the render cache a valid Validate left in memory, and the
@@ -254,6 +312,15 @@ type Built struct {
 	// pending are the published entries the search index reads (in the
 	// chunks add appended them to, as the records).
 	pending chunks[pendingDoc]
+	// index is the search index, built from the docs indexRendered adds
+	// while the entries load, then from the others (searchIndex);
+	// indexing, what indexRendered did.
+	index    *search.Builder
+	indexing struct {
+		mu   sync.Mutex
+		done map[*content.Entry]bool // indexed, until add takes it
+		err  error
+	}
 	// cache keeps each entry's search doc for the next sync (nil: none).
 	cache *content.Cache
 	now   time.Time
@@ -308,8 +375,12 @@ func (b *Built) add(e *content.Entry) error {
 		recs = &chunks[manifest.Record]{}
 		b.records[col] = recs
 	}
+	b.indexing.mu.Lock()
+	indexed := b.indexing.done[e]
+	delete(b.indexing.done, e)
+	b.indexing.mu.Unlock()
 	l.pending.add(pendingDoc{collection: col, record: int32(recs.n), item: int32(l.items.n),
-		path: e.Path, docFile: e.SearchFile})
+		path: e.Path, docFile: e.SearchFile, indexed: indexed})
 	recs.add(e.Record)
 	it := plan.Item{
 		Key: e.Record.Key, Kind: plan.KindEntry, Body: e.HTML, MD5: e.BodyMD5, Src: e.BodyFile,
@@ -523,6 +594,7 @@ type pendingDoc struct {
 	docFile    string // the search doc the render cache kept; "": made from the body
 	record     int32  // index in records[collection]
 	item       int32  // index in loadedItems: the body (Body, or the file Src)
+	indexed    bool   // in the search index already (indexRendered)
 }
 
 // searchIndex builds the search index, reading and indexing the entries in
@@ -531,25 +603,13 @@ type pendingDoc struct {
 // is indexed from it without reading its body; the docs made here are kept
 // for the next sync.
 func (b *Built) searchIndex(emit func(key string, body []byte) error) error {
-	rank := make([]int, b.pending.n)
-	order := make([]int, b.pending.n)
-	for i := range order {
-		order[i] = i
-	}
-	key := func(i int) search.Doc {
-		p := b.pending.at(i)
-		r := b.record(p.collection, p.record)
-		return search.Doc{Collection: p.collection, Slug: r.Slug, Date: r.Date}
-	}
-	slices.SortFunc(order, func(x, y int) int { return search.Compare(key(x), key(y)) })
-	for r, i := range order {
-		rank[i] = r
-	}
-	sb := search.NewBuilder(b.pending.n)
+	// The index ranks its docs when it has them all: it holds those
+	// indexRendered added already.
+	sb := b.index
 	// With prepared docs kept (dev), every doc is prepared and the kept
 	// posting lists are brought up to them (search.Live).
 	var live []search.LiveDoc
-	add := func(i int, d search.Doc) error { return sb.Add(rank[i], d) }
+	add := func(_ int, d search.Doc) error { return sb.AddUnranked(d) }
 	if b.prepared != nil {
 		live = make([]search.LiveDoc, b.pending.n)
 		add = func(i int, d search.Doc) error {
@@ -561,6 +621,9 @@ func (b *Built) searchIndex(emit func(key string, body []byte) error) error {
 	// GOMAXPROCS workers take the docs in turn: a goroutine per doc behind
 	// errgroup's limit woke this one to start the next after every doc.
 	doc := func(i int, p *pendingDoc) error {
+		if p.indexed {
+			return nil
+		}
 		rec := *b.record(p.collection, p.record)
 		if p.docFile != "" && b.prepared != nil {
 			if pd, err := b.prepared.get(p.docFile); err == nil && pd.Collection == p.collection && pd.Slug == rec.Slug {
@@ -613,6 +676,9 @@ func (b *Built) searchIndex(emit func(key string, body []byte) error) error {
 		b.prepared.mu.Lock()
 		defer b.prepared.mu.Unlock()
 		return b.prepared.live.Each(live, emit)
+	}
+	if n := sb.Len(); n != b.pending.n {
+		return fmt.Errorf("search index: %d docs for %d published entries", n, b.pending.n)
 	}
 	return sb.Each(emit)
 }
