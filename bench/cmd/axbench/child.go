@@ -57,8 +57,18 @@ func childSync(args []string) error {
 	bucketCPU := fl.String("bucketprofile", "", "write a CPU profile of the bucket phase (plan + apply) only, and heap profiles before and after it (F.heap0, F.heap1)")
 	tr := fl.String("trace", "", "write a runtime trace (go tool trace): the phases' wall and parallelism")
 	phases := fl.Bool("phases", false, "print each phase's wall and CPU seconds to stderr (cpu/wall: cores kept busy)")
+	mutex := fl.String("mutexprofile", "", "write a profile of the time goroutines waited for a sync.Mutex another held (go tool pprof)")
 	_ = fl.Parse(args)
 	ctx := context.Background()
+	if *mutex != "" {
+		runtime.SetMutexProfileFraction(1)
+		defer func() {
+			if f, err := os.Create(*mutex); err == nil {
+				_ = pprof.Lookup("mutex").WriteTo(f, 0)
+				_ = f.Close()
+			}
+		}()
+	}
 	if *phases {
 		ps := startPhaseSampler()
 		defer ps.report(os.Stderr)
