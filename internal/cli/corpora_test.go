@@ -140,7 +140,7 @@ var corpora = []corpus{
 		// stays reachable).
 		report: []string{"found a plain Markdown tree", "mapped: 2 entries in 1 collections",
 			"key ms.date in azure-go-sdk-conceptual: ignored (1 files)", "key ms.author in azure-go-sdk-conceptual: ignored (1 files)",
-			"GitHub alerts (> [!NOTE]) render as callouts: features {blocks: [callouts]} (2 files)"},
+			"callouts (> [!NOTE], > [!info]+ Title) render as boxes: features {blocks: [callouts]} (2 files)"},
 		keys:  []string{"entries/azure-go-sdk-conceptual/azure-sdk-go-install.html", "entries/azure-go-sdk-conceptual/includes/azure-sdk-go-get.html"},
 		warns: 1,
 	},

@@ -68,15 +68,29 @@ func transformCallouts(doc *ast.Document, reader text.Reader, _ *docState) {
 		}
 		seg := para.Lines().At(0)
 		first := bytes.TrimSpace(seg.Value(src))
-		if len(first) < 4 || first[0] != '[' || first[1] != '!' || first[len(first)-1] != ']' {
+		if len(first) < 4 || first[0] != '[' || first[1] != '!' {
 			continue
 		}
-		kind := string(first[2 : len(first)-1])
-		if _, known := calloutKinds[kind]; !known {
-			continue
+		var c *Callout
+		if first[len(first)-1] == ']' {
+			if _, known := calloutKinds[string(first[2:len(first)-1])]; known {
+				dropMarker(para, src, len(first))
+				c = &Callout{Variant: strings.ToLower(string(first[2 : len(first)-1]))}
+			}
 		}
-		dropMarker(para, src, len(first))
-		c := &Callout{Variant: strings.ToLower(kind)}
+		if c == nil {
+			// Obsidian's form: any case, a fold sign, a title.
+			m := calloutMarkerRe.FindSubmatch(first)
+			variant := ""
+			if m != nil {
+				variant = calloutVariant(string(m[1]))
+			}
+			if variant == "" {
+				continue
+			}
+			dropFirstLine(para, seg.Stop)
+			c = &Callout{Variant: variant, Title: calloutTitle(m[3])}
+		}
 		for child := bq.FirstChild(); child != nil; {
 			next := child.NextSibling()
 			if p, ok := child.(*ast.Paragraph); !ok || p.ChildCount() > 0 {
@@ -88,6 +102,62 @@ func transformCallouts(doc *ast.Document, reader text.Reader, _ *docState) {
 		}
 		bq.Parent().ReplaceChild(bq.Parent(), bq, c)
 	}
+}
+
+// IsCalloutKind says whether a callout marker's kind ("NOTE", "info") is
+// one the callouts render.
+func IsCalloutKind(kind string) bool { return calloutVariant(kind) != "" }
+
+// calloutVariant is the callout a marker's kind names, in any case:
+// GitHub's five, and the other generators' kinds Obsidian and MkDocs
+// share (info, abstract, success, question, failure, bug, example…);
+// "" for a kind of none.
+func calloutVariant(kind string) string {
+	k := strings.ToLower(kind)
+	if v, ok := admonitionKinds[k]; ok {
+		return v
+	}
+	return mkdocsKinds[k]
+}
+
+// dropFirstLine removes the inline nodes of para's first line (those
+// starting before stop, its end: the marker and the title after it).
+func dropFirstLine(para *ast.Paragraph, stop int) {
+	for n := para.FirstChild(); n != nil; {
+		start := inlineStart(n)
+		if start < 0 || start >= stop {
+			return
+		}
+		next := n.NextSibling()
+		para.RemoveChild(para, n)
+		n = next
+	}
+}
+
+// calloutTitle is the title written after an Obsidian marker, one layer
+// of emphasis or code around it taken off ("**IF**" is "IF"); the box's
+// title is text.
+func calloutTitle(raw []byte) string {
+	t := strings.TrimSpace(string(raw))
+	for _, w := range []string{"**", "__", "*", "_", "`"} {
+		if len(t) > 2*len(w) && strings.HasPrefix(t, w) && strings.HasSuffix(t, w) {
+			return strings.TrimSpace(t[len(w) : len(t)-len(w)])
+		}
+	}
+	return t
+}
+
+// inlineStart is the source offset of n's first text, or -1.
+func inlineStart(n ast.Node) int {
+	if t, ok := n.(*ast.Text); ok {
+		return t.Segment.Start
+	}
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		if s := inlineStart(c); s >= 0 {
+			return s
+		}
+	}
+	return -1
 }
 
 // dropMarker removes the leading inline nodes that spell the "[!KIND]" marker.
@@ -154,14 +224,11 @@ func warnCalloutMarkers(doc ast.Node, src []byte, st *docState) {
 			return ast.WalkContinue, nil
 		}
 		off := seg.Start + bytes.Index(line, first)
-		_, github := calloutKinds[string(m[1])]
 		switch {
-		case github && len(m[2]) == 0 && len(bytes.TrimSpace(m[3])) == 0:
-			if !declared {
-				st.warnf(off, "callout %q shows as text in a quote: the entry does not declare the callouts (add features: {blocks: [callouts]} to its frontmatter, or to its collection in axctl.yaml)", clip(string(first), 40))
-			}
-		default:
-			st.warnf(off, "callout %q is not GitHub's form: the page shows it as text in a quote (write \"> [!NOTE]\", [!TIP], [!IMPORTANT], [!WARNING] or [!CAUTION] alone on its line, the title in the text below; declare features: {blocks: [callouts]})", clip(string(first), 40))
+		case calloutVariant(string(m[1])) == "":
+			st.warnf(off, "callout kind %q is not one the callouts have: the page shows it as text in a quote (write [!NOTE], [!TIP], [!IMPORTANT], [!WARNING] or [!CAUTION]; Obsidian's and MkDocs' info, success, question, failure, bug, example… are read too)", clip(string(first), 40))
+		case !declared:
+			st.warnf(off, "callout %q shows as text in a quote: the entry does not declare the callouts (add features: {blocks: [callouts]} to its frontmatter, or to its collection in axctl.yaml)", clip(string(first), 40))
 		}
 		return ast.WalkContinue, nil
 	})

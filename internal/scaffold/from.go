@@ -67,7 +67,7 @@ type FromCollection struct {
 	IgnoreKeys       []string
 	Templates        map[string]string // template names entries use → layout
 	SplitTags        int               // files whose tags are one string ("a b")
-	Alerts           int               // files with GitHub alerts ("> [!NOTE]"): the collection declares the callouts
+	Alerts           int               // files with callouts ("> [!NOTE]", "> [!info]+ Title"): the collection declares them
 	Entries          int
 	keyFiles         map[string]int
 	mapped           map[string]int // key → files it maps in

@@ -15,6 +15,7 @@ import (
 	"github.com/axctl/axctl/internal/content"
 	"github.com/axctl/axctl/internal/contract"
 	"github.com/axctl/axctl/internal/front"
+	"github.com/axctl/axctl/internal/render"
 )
 
 // keyMap lists frontmatter keys of Hugo, Jekyll and common exports that
@@ -160,10 +161,22 @@ func (s *Source) exclude(c *FromCollection, rel, p, what string) {
 	s.skip(what, s.rel(p))
 }
 
-// githubAlertRe is a GitHub alert's marker line ("> [!NOTE]"), as GitHub's
-// docs, MDN and DocFX write them: a collection whose files have one
-// declares the callouts, which render it as GitHub does.
-var githubAlertRe = regexp.MustCompile(`(?m)^[ \t]{0,3}>[ \t]?\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*\r?$`)
+// calloutLineRe is a callout's marker line: a GitHub alert ("> [!NOTE]",
+// as GitHub's docs, MDN and DocFX write them) or an Obsidian callout
+// ("> [!info]+ Title"). A collection whose files have one of a kind the
+// callouts render declares them.
+var calloutLineRe = regexp.MustCompile(`(?m)^[ \t]{0,3}>[ \t]?\[!([A-Za-z]+)\][+-]?(?:[ \t][^\n]*)?\r?$`)
+
+// hasCallout says whether src has a callout marker line of a kind the
+// callouts render.
+func hasCallout(src []byte) bool {
+	for _, m := range calloutLineRe.FindAllSubmatch(src, -1) {
+		if render.IsCalloutKind(string(m[1])) {
+			return true
+		}
+	}
+	return false
+}
 
 // classify reads one file and says whether it can be an entry.
 func (s *Source) classify(c *FromCollection, rel, p string) (_ fromFile, kept bool) {
@@ -182,7 +195,7 @@ func (s *Source) classify(c *FromCollection, rel, p string) (_ fromFile, kept bo
 		s.exclude(c, rel, p, "files that cannot be read")
 		return fromFile{}, false
 	}
-	if githubAlertRe.Match(src) {
+	if hasCallout(src) {
 		defer func() {
 			if kept {
 				c.Alerts++

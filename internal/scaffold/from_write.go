@@ -99,7 +99,7 @@ func (s *Source) Config() []byte {
 			b.WriteString("    splitTags: true\n")
 		}
 		if c.Alerts > 0 {
-			b.WriteString("    features: {blocks: [callouts]}   # GitHub alerts (> [!NOTE]) render as callouts\n")
+			b.WriteString("    features: {blocks: [callouts]}   # callouts (> [!NOTE], > [!info]+ Title) render as boxes\n")
 		}
 	}
 	return b.Bytes()
@@ -167,7 +167,7 @@ func (s *Source) Report(w io.Writer) {
 			fmt.Fprintf(w, "    tags written as one string split at spaces and commas (%d files)\n", c.SplitTags)
 		}
 		if c.Alerts > 0 {
-			fmt.Fprintf(w, "    GitHub alerts (> [!NOTE]) render as callouts: features {blocks: [callouts]} (%d files)\n", c.Alerts)
+			fmt.Fprintf(w, "    callouts (> [!NOTE], > [!info]+ Title) render as boxes: features {blocks: [callouts]} (%d files)\n", c.Alerts)
 		}
 		for _, t := range sortedKeys(c.Templates) {
 			if c.Templates[t] != t {
