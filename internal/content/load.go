@@ -90,7 +90,16 @@ type Options struct {
 	// own; fn may still refuse an entry it saw (a problem found across
 	// entries, which fails the Load), and is not told it saw it.
 	Rendered func(e *Entry, body []byte)
+	// NameBytes, when not 0, bounds every name (between slashes) of the
+	// target's object keys, as a file:// target must (each name is a file
+	// or folder on disk: FileNameBytes). Sync and dev set it for a file://
+	// target; validate, which does not know the target, does not.
+	NameBytes int
 }
+
+// FileNameBytes is the longest file or folder name the file systems a
+// file:// target is written to accept (ext4, XFS, Btrfs, APFS: 255 bytes).
+const FileNameBytes = 255
 
 // Load walks every collection, parses, validates and renders each entry, and
 // calls fn (from one goroutine at a time) for each entry without problems.
@@ -175,7 +184,7 @@ func Load(ctx context.Context, cfg *Config, opts Options, fn func(*Entry) error)
 		if res.e == nil {
 			continue
 		}
-		if ps := cfg.keyProblems(res.e); len(ps) > 0 {
+		if ps := cfg.keyProblems(res.e, opts.NameBytes); len(ps) > 0 {
 			problems = append(problems, ps...)
 			continue
 		}

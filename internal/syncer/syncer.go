@@ -181,6 +181,9 @@ func Validate(ctx context.Context, cfg *content.Config, opts ValidateOptions) (*
 		loading: &loading{}, index: search.NewUnrankedBuilder()}
 	warn := func(p content.Problem) { b.Warnings = append(b.Warnings, p) }
 	lopts := content.Options{Cache: cache, Warn: warn, Unchanged: opts.Unchanged}
+	if scheme, _, _ := strings.Cut(cfg.Target, "://"); strings.EqualFold(scheme, "file") {
+		lopts.NameBytes = content.FileNameBytes // a folder on disk: each name is a file's or a folder's
+	}
 	if renderAll && opts.Prepared == nil {
 		// Every entry is rendered, so the search index is built whatever
 		// the render cache kept: each entry is indexed on the worker that
