@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/axctl/axctl/internal/testutil"
 )
 
 // TestSyncFileTargetNameLimits: a file:// target writes each name of an
@@ -23,15 +25,7 @@ func TestSyncFileTargetNameLimits(t *testing.T) {
 		"content/blog/fine.md": "---\ntitle: Fine\ndate: 2026-01-01\ntags: [\"" + strings.Repeat("日本語のタグ", 4) + "\"]\n---\nx\n",
 		"content/blog/" + strings.Repeat("a", 248) + ".md": "---\ntitle: Long\ndate: 2026-01-01\n---\nx\n",
 	}
-	for name, body := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testutil.WriteTree(t, dir, files)
 	cfg := filepath.Join(dir, "axctl.yaml")
 	axctl("--config", cfg, "validate").want(t, ExitOK, "validate (no target)")
 	bucket := filepath.Join(dir, "bucket")

@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/axctl/axctl/internal/testutil"
 )
 
 // TestValidateWarnings: a code block shown plain (jsonata loops on a lone ")
@@ -19,15 +20,7 @@ func TestValidateWarnings(t *testing.T) {
 		"axctl.yaml":        "collections:\n  - name: blog\n    template: post\n",
 		"content/blog/a.md": "---\ntitle: A\ndate: 2026-01-01\nfeatures:\n  syntax: [code]\n---\n```jsonata\n\"\n```\n",
 	}
-	for name, data := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testutil.WriteTree(t, dir, files)
 	const msg = `code block not highlighted as "jsonata": the lexer stopped advancing`
 	var out, errw bytes.Buffer
 	target := "file://" + filepath.Join(dir, "bucket")

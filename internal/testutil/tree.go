@@ -28,3 +28,18 @@ func CopyTree(t testing.TB, src, dst string) {
 		t.Fatalf("copy %s: %v", src, err)
 	}
 }
+
+// WriteTree writes files (slash-separated path relative to dir → bytes)
+// under dir, making their folders.
+func WriteTree(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
