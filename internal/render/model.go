@@ -420,6 +420,7 @@ func (f *modelFixer) children(n *html.Node, m model, r restrictions) {
 		f.figure(n)
 	}
 	var next *html.Node
+	headings := 0 // a summary may hold one (the Nu checker's rule)
 	for c := n.FirstChild; c != nil; c = next {
 		next = c.NextSibling
 		if c.Type != html.ElementNode {
@@ -428,7 +429,12 @@ func (f *modelFixer) children(n *html.Node, m model, r restrictions) {
 		if p := posOf(c); p >= 0 {
 			f.at = p
 		}
-		if !allowed(c, m, r) && !(n.Data == "details" && c.Data == "summary" && c == firstElem(n)) &&
+		second := false
+		if m == mSummary && isHeadingName(c.Data) {
+			headings++
+			second = headings > 1
+		}
+		if (second || !allowed(c, m, r)) && !(n.Data == "details" && c.Data == "summary" && c == firstElem(n)) &&
 			!(n.Data == "figure" && c.Data == "figcaption") {
 			if voidElem(c.Data) {
 				f.report(f.pos(c), fmt.Sprintf("raw HTML <%s> may not sit in <%s>: left out of the page", c.Data, n.Data))

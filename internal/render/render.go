@@ -387,15 +387,17 @@ func (r *Renderer) Render(src []byte, opts Options) (res *Result, err error) {
 		return nil, fmt.Errorf("render: %w", err)
 	}
 	res.HTML = buf.Bytes()
-	if st.raw && len(st.problems) == 0 {
-		seen := map[string]bool{}
-		out, _ := repairModel(res.HTML, func(off int, msg string) {
-			if k := strconv.Itoa(off) + msg; !seen[k] && len(seen) < 20 {
-				seen[k] = true
-				st.warnf(off, "%s", msg)
-			}
-		})
-		res.HTML = stripPos(out)
+	if st.raw {
+		if len(st.problems) == 0 {
+			seen := map[string]bool{}
+			res.HTML, _ = repairModel(res.HTML, func(off int, msg string) {
+				if k := strconv.Itoa(off) + msg; !seen[k] && len(seen) < 20 {
+					seen[k] = true
+					st.warnf(off, "%s", msg)
+				}
+			})
+		}
+		res.HTML = stripPos(res.HTML)
 	}
 	res.TOC, res.Words, res.Problems, res.Warnings, res.Highlighted, res.Transient = st.toc, st.words, st.problems, st.warnings, st.chroma, st.transient
 	return res, nil

@@ -18,6 +18,9 @@ var Elements = strings.Fields(`a abbr b blockquote br caption cite code dd del d
 	figcaption figure h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp small span strong sub
 	summary sup table tbody td tfoot th thead tr u ul var`)
 
+// inlineElems are the allowed elements a paragraph may hold.
+var inlineElems = strings.Fields("a abbr b cite code del dfn em i ins kbd mark q s samp small span strong sub sup u var")
+
 var void = map[string]bool{"br": true, "img": true, "hr": true}
 
 // words are the text the documents hold.
@@ -80,11 +83,20 @@ func (g *gen) block(b *strings.Builder, depth int) {
 
 // inlineMD is Markdown text with, now and then, an inline raw element.
 func (g *gen) inlineMD(depth int) string {
-	switch g.r.IntN(4) {
+	switch g.r.IntN(6) {
 	case 0:
 		return "*" + g.word() + "*"
 	case 1:
 		return "[" + g.word() + "](#top)"
+	case 2:
+		// A raw element and Markdown emphasis or a link that cross.
+		e := inlineElems[g.r.IntN(len(inlineElems))]
+		open, close := []string{"*", "**", "[", "`"}[g.r.IntN(4)], ""
+		close = map[string]string{"*": "*", "**": "**", "[": "](#top)", "`": "`"}[open]
+		if g.r.IntN(2) == 0 {
+			return open + g.word() + " <" + e + ">" + g.word() + close + " " + g.word() + "</" + e + ">"
+		}
+		return "<" + e + ">" + g.word() + " " + open + g.word() + "</" + e + "> " + g.word() + close
 	default:
 		var b strings.Builder
 		g.element(&b, depth+1, true)
