@@ -160,6 +160,7 @@ type docState struct {
 	chroma    int       // code blocks given to chroma
 	transient bool      // a warning of this run only (Result.Transient)
 	raw       bool      // raw HTML was written: its content models are checked (model.go)
+	math      bool      // the math warning was given (once a page)
 	deadline  time.Time // of the render budget
 	meta      map[string]any
 	// frontEnd is where a TOML or JSON frontmatter's last line ends (0

@@ -89,6 +89,7 @@ func warnForeign(line []byte, start int, para bool, st *docState, isRef func([]b
 		st.warnf(start+m[0], "wiki link %q is not Markdown: the page shows it as written, not as a link (write [text](file.md), or ![alt](image.png) for an embed)", clip(string(line[m[0]:m[1]]), 60))
 	}
 	warnDocsHelpers(line, start, st)
+	warnMath(line, start, st)
 	if !para {
 		return
 	}
@@ -244,5 +245,25 @@ func warnDocsHelpers(line []byte, start int, st *docState) {
 			st.warnf(start+i, "link text AUTOTITLE (GitHub docs) is not replaced by the linked page's title: the page shows \"AUTOTITLE\" (write the title)")
 		}
 		i++
+	}
+}
+
+// mathRe is TeX math as Obsidian, MkDocs (arithmatex), Jupyter Book, Quarto
+// and Hugo's passthrough write it: a line opening with "$$" or "$$…$$"
+// (display), "$…$" or "\(…\)" holding a backslash command
+// ("$\lim_{n\to\infty}$"; "$5 and $6", "escape $ as $$" are not math).
+var mathRe = regexp.MustCompile(`^[ \t]*\$\$|\$\$[^$\n]+\$\$|\$[^\s$\d][^$\n]*\\[A-Za-z{},;!][^$\n]*\$|\\\([^\n]*\\[A-Za-z]+[^\n]*\\\)`)
+
+// warnMath warns once a page at its first TeX math: axctl renders no
+// math, so the page shows it as written, and CommonMark reads its
+// backslash escapes ("\{" shows as "{", "\," as ","). It was mangled
+// without a word.
+func warnMath(line []byte, start int, st *docState) {
+	if st.math || bytes.IndexByte(line, '$') < 0 && !bytes.Contains(line, []byte(`\(`)) {
+		return
+	}
+	if m := mathRe.FindIndex(line); m != nil {
+		st.math = true
+		st.warnf(start+m[0], "TeX math %q is not rendered: the page shows it as written, and Markdown reads its backslashes (\\{ shows as {); put it in a code span or block to keep it exact (this page's first; the others are not reported)", clip(string(line[m[0]:m[1]]), 40))
 	}
 }
