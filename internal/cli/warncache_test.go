@@ -20,6 +20,7 @@ var (
 		"![x](https://example.com/a.png)", "{{< foo >}}", "[[Page]]", "[[_TOC_]]", "=== \"Tab\"",
 		"!!! note", "{: .class}", "import X from 'y'", "[x](#nope)", ":::note\nhello",
 		"<img src=\"https://x.example/y.png\" alt=\"a\">", "![](https://e.example/n.png)",
+		"<dl><dt>a</dt></dl>", "<ul>text<li>x</li></ul>", "*a <b>b* c</b>", // raw HTML repaired
 	}
 	okPieces  = []string{"Plain words.", "## A heading", "- one\n- two", "[up](#a-heading)", "> quoted", "`code` and *em*"}
 	badPieces = []string{"<script>x</script>", "[gone](missing.md)"}
