@@ -112,6 +112,7 @@ func (l *loader) parseText(f file, src, raw []byte) (*Entry, []Problem) {
 		if _, set := res.Meta["title"]; !set && f.col.Titles == "heading" {
 			res.Meta["title"] = nameTitle(f.rel) // no leading # heading either
 		}
+		c.repeats = res.MetaRepeats
 		front = c.checkSchema(res.Meta, f.col, f.slugs())
 	}
 	slug, aliases := l.slugOf(f, front, c)

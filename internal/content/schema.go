@@ -55,6 +55,7 @@ type checker struct {
 	loc      *locator
 	out      []Problem
 	warnings []Problem
+	repeats  []render.KeyRepeat // top-level YAML keys set twice (render.Result.MetaRepeats)
 }
 
 func (c *checker) at(line, col int, format string, args ...any) {
@@ -77,6 +78,14 @@ func (c *checker) checkSchema(m map[string]any, col *Collection, ps pathSlug) Fr
 	for k, lines := range c.loc.fm.keyLines {
 		if len(lines) > 1 {
 			c.at(lines[1], 1, "duplicate key %q (first set on line %d)", k, lines[0])
+		}
+	}
+	// Repeats the line scan cannot see ("title", 'title', "\x74itle",
+	// ? title, a flow mapping): found by the decoded key.
+	for _, r := range c.repeats {
+		if len(c.loc.fm.keyLines[r.Key]) < 2 {
+			c.at(r.Line, 1, "duplicate key %q (first set on line %d)", r.Key, r.First)
+			c.loc.fm.keyLines[r.Key] = append(c.loc.fm.keyLines[r.Key], r.First, r.Line) // once per key
 		}
 	}
 	keys := make([]string, 0, len(m))

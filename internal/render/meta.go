@@ -16,46 +16,65 @@ import (
 // decodeFrontmatter decodes the YAML between the fences with yaml v3:
 // YAML 1.2 scalars, so "title: Yes" or "on" stay strings (goldmark-meta,
 // which this replaces, decoded with yaml.v2's YAML 1.1 booleans, twice).
-func decodeFrontmatter(src []byte) (map[string]any, error) {
+func decodeFrontmatter(src []byte) (map[string]any, []KeyRepeat, error) {
 	if f := front.Detect(src); f == front.TOML || f == front.JSON {
 		b, err := front.Split(src, f)
 		if err != nil {
-			return nil, nil // never closed: the content loader reports it
+			return nil, nil, nil // never closed: the content loader reports it
 		}
-		return front.Decode(f, b.Text)
+		m, derr := front.Decode(f, b.Text) // both refuse a repeated key
+		return m, nil, derr
 	}
 	end := bodyOffset(src)
 	if end == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	block := src[bytes.IndexByte(src, '\n')+1 : end]
 	block = block[:bytes.LastIndexByte(append([]byte{'\n'}, block...), '\n')] // drop the closing fence line
 	var doc yaml.Node
 	if err := yaml.Unmarshal(block, &doc); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	m := map[string]any{}
 	if len(doc.Content) == 0 || doc.Content[0].Kind == yaml.ScalarNode && doc.Content[0].Tag == "!!null" {
-		return m, nil
+		return m, nil, nil
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return nil, root.Decode(&m)
+		return nil, nil, root.Decode(&m)
 	}
 	// Key by key: a repeated top-level key is the schema's problem (with
 	// both lines), not a YAML error; the last value wins, as in yaml.v2.
+	// Repeats are found by the decoded key, however it is spelled: a
+	// reviewer reading "title: Nice" must not be shown one title while a
+	// quoted or escaped "\x74itle": Evil below it is published.
+	var repeats []KeyRepeat
+	first := map[string]int{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
-			return nil, root.Decode(&m)
+			return nil, nil, root.Decode(&m)
 		}
 		var val any
 		if err := v.Decode(&val); err != nil {
-			return nil, err
+			return nil, nil, err
+		}
+		// Node lines count from the block, which starts on the file's line 2.
+		if line, ok := first[k.Value]; ok {
+			repeats = append(repeats, KeyRepeat{Key: k.Value, Line: k.Line + 1, First: line})
+		} else {
+			first[k.Value] = k.Line + 1
 		}
 		m[k.Value] = val
 	}
-	return m, nil
+	return m, repeats, nil
+}
+
+// KeyRepeat is a top-level frontmatter key set again on Line (of the
+// file) after First.
+type KeyRepeat struct {
+	Key         string
+	Line, First int
 }
 
 // dropTitleHeading removes the document's first block (after HTML

@@ -42,12 +42,16 @@ type Heading struct {
 
 // Result is one rendered document.
 type Result struct {
-	HTML     []byte
-	Meta     map[string]any // frontmatter as yaml v3 decoded it (YAML 1.2: "yes" is a string)
-	MetaErr  error          // YAML error decoding the frontmatter, if any
-	TOC      []Heading
-	Words    int
-	Problems []Problem
+	HTML    []byte
+	Meta    map[string]any // frontmatter as yaml v3 decoded it (YAML 1.2: "yes" is a string)
+	MetaErr error          // YAML error decoding the frontmatter, if any
+	// MetaRepeats are the top-level YAML keys set more than once, by their
+	// decoded spelling (title, "title", 'title', "\x74itle", ? title):
+	// the last value is in Meta.
+	MetaRepeats []KeyRepeat
+	TOC         []Heading
+	Words       int
+	Problems    []Problem
 	// Warnings do not make the entry invalid: a code block shown plain
 	// because its highlighting failed or the render budget ran out.
 	Warnings []Problem
@@ -367,7 +371,7 @@ func (r *Renderer) Render(src []byte, opts Options) (res *Result, err error) {
 		return &Result{Problems: st.problems, Limited: true}, nil
 	}
 	res = &Result{}
-	res.Meta, res.MetaErr = decodeFrontmatter(src)
+	res.Meta, res.MetaRepeats, res.MetaErr = decodeFrontmatter(src)
 	// Links written with Hugo's or Jekyll's URL helpers become the paths
 	// they name, at the same offsets (linktemplates.go).
 	src = linkTemplates(src, bodyOffset(src))
