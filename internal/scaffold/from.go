@@ -14,6 +14,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/language"
 
 	"github.com/axctl/axctl/internal/content"
 	"github.com/axctl/axctl/internal/contract"
@@ -40,12 +41,17 @@ type Source struct {
 	readmes []string
 	// langDirs are the content folders of a Hugo site's other languages
 	// (folder → language): listed, not published.
-	langDirs    map[string]string
-	Dir         string
-	Kind        Kind
-	ConfigFile  string // the tool's config it read ("" for a plain tree)
-	Title       string
-	BaseURL     string
+	langDirs   map[string]string
+	Dir        string
+	Kind       Kind
+	ConfigFile string // the tool's config it read ("" for a plain tree)
+	Title      string
+	BaseURL    string
+	// Lang is the site's language as its generator's config names it
+	// (Hugo's defaultContentLanguage or languageCode, Zola's
+	// default_language, Jekyll's lang, mdBook's [book] language); "" for
+	// none or English, the default.
+	Lang        string
 	Content     string // content root, relative to Dir
 	Static      string // static folder, relative to Dir ("" for none)
 	Collections []*FromCollection
@@ -276,6 +282,7 @@ func (s *Source) readHugo() bool {
 		}
 		if err == nil {
 			s.Title, _ = field(m, "title").(string)
+			s.lang(field(m, "defaultContentLanguage"), field(m, "languageCode"), m["default_language"])
 			if s.Kind == Hugo {
 				s.BaseURL, _ = field(m, "baseURL").(string)
 			}
@@ -286,6 +293,25 @@ func (s *Source) readHugo() bool {
 		return true
 	}
 	return false
+}
+
+// lang takes the first of values that is a language tag, unless it is
+// English (the default: an English site's config stays as it was).
+func (s *Source) lang(values ...any) {
+	for _, v := range values {
+		str, _ := v.(string)
+		if str == "" {
+			continue
+		}
+		tag, err := language.Parse(str)
+		if err != nil {
+			continue
+		}
+		if base, _ := tag.Base(); base.String() != "en" {
+			s.Lang = tag.String()
+		}
+		return
+	}
 }
 
 // languageDirs maps each language of a Hugo site's [languages] table that
@@ -325,6 +351,7 @@ func (s *Source) readJekyll(collections *map[string]bool) bool {
 		m := map[string]any{}
 		if yaml.Unmarshal(data, &m) == nil {
 			s.Title, _ = m["title"].(string)
+			s.lang(m["lang"])
 			u, _ := m["url"].(string)
 			b, _ := m["baseurl"].(string)
 			if u != "" {

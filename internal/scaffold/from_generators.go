@@ -206,7 +206,7 @@ func (s *Source) nodeLayout(config []byte, src string) {
 func (s *Source) readBook() bool {
 	if data, err := readSiteFile(s.Dir, "book.toml"); err == nil {
 		var m struct {
-			Book struct{ Title, Src string }
+			Book struct{ Title, Src, Language string }
 		}
 		_, _ = toml.Decode(string(data), &m)
 		src := "src"
@@ -215,6 +215,7 @@ func (s *Source) readBook() bool {
 		}
 		if isDir(filepath.Join(s.Dir, src)) {
 			s.Kind, s.ConfigFile, s.Content, s.Static, s.Title = MdBook, "book.toml", src, src, m.Book.Title
+			s.lang(m.Book.Language)
 			return true
 		}
 	}

@@ -177,3 +177,34 @@ func TestInspectLanguages(t *testing.T) {
 		}
 	}
 }
+
+// TestInspectLanguage: the site's language comes from its generator's
+// config (mdBook's [book] language, Hugo's defaultContentLanguage or
+// languageCode, Zola's default_language, Jekyll's lang) into site.lang,
+// so a Persian book's pages are <html lang="fa">, not "en"; English (the
+// default) and a value that is no language tag write nothing.
+func TestInspectLanguage(t *testing.T) {
+	page := "---\ntitle: T\ndate: 2024-01-02\n---\nBody.\n"
+	for _, c := range []struct {
+		files map[string]string
+		want  string
+	}{
+		{map[string]string{"book.toml": "[book]\ntitle = \"B\"\nlanguage = \"fa\"\n", "src/a.md": "# A\n"}, "fa"},
+		{map[string]string{"hugo.toml": "languageCode = \"zh-cn\"\n", "content/posts/a.md": page}, "zh-CN"},
+		{map[string]string{"hugo.toml": "defaultContentLanguage = \"ja\"\nlanguageCode = \"en-us\"\n", "content/posts/a.md": page}, "ja"},
+		{map[string]string{"config.toml": "base_url = \"https://x.example\"\ndefault_language = \"ko\"\n", "content/posts/a.md": "+++\ntitle = \"T\"\ndate = 2024-01-02\n+++\n"}, "ko"},
+		{map[string]string{"_config.yml": "lang: ar\n", "_posts/2024-01-02-a.md": page}, "ar"},
+		{map[string]string{"hugo.toml": "languageCode = \"en-us\"\n", "content/posts/a.md": page}, ""},
+		{map[string]string{"_config.yml": "lang: not a tag!\n", "_posts/2024-01-02-a.md": page}, ""},
+	} {
+		dir := t.TempDir()
+		writeTree(t, dir, c.files)
+		s, err := scaffold.Inspect(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Lang != c.want {
+			t.Errorf("%v: lang %q, want %q", c.files, s.Lang, c.want)
+		}
+	}
+}

@@ -61,6 +61,9 @@ func (s *Source) Config() []byte {
 		base = "https://" + Placeholder + ".workers.dev"
 	}
 	fmt.Fprintf(&b, "site:\n  title: %s\n  baseURL: %s\n", q(title), q(strings.TrimRight(base, "/")))
+	if s.Lang != "" {
+		fmt.Fprintf(&b, "  lang: %s   # from %s: every page's <html lang>\n", q(s.Lang), s.ConfigFile)
+	}
 	fmt.Fprintf(&b, "content: %s\n", q(s.Content))
 	if s.Static != "" {
 		fmt.Fprintf(&b, "# site-absolute paths (/img/x.png) are files in this folder\nstatic: %s\n", q(s.Static))
@@ -147,6 +150,9 @@ func (s *Source) Report(w io.Writer) {
 	fmt.Fprintf(w, " in %s; content root %s", s.Dir, s.Content)
 	if s.Static != "" {
 		fmt.Fprintf(w, ", static folder %s", s.Static)
+	}
+	if s.Lang != "" {
+		fmt.Fprintf(w, ", language %s", s.Lang)
 	}
 	fmt.Fprintln(w)
 	total := 0

@@ -38,7 +38,7 @@ const aliases = (v) => v !== null && typeof v === 'object' && !Array.isArray(v)
 /** map is a spec for a JSON object whose keys match k and values are ints. */
 const map = (k) => (v) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.entries(v).every(([a, b]) => k.test(a) && int(b));
 const SITE = {
-  version, title: str, baseURL: str, pageSize: (v) => int(v) && v >= 1, tagTotal: int, pagedTags: map(TAG_SLUG), latest: [RECORD], '?schedule': [SCHEDULED], '?aliases': aliases,
+  version, title: str, baseURL: str, '?lang': re(/^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8}){0,7}$/), pageSize: (v) => int(v) && v >= 1, tagTotal: int, pagedTags: map(TAG_SLUG), latest: [RECORD], '?schedule': [SCHEDULED], '?aliases': aliases,
   collections: [{ name: (v) => re(NAME)(v) && !RESERVED_NAMES.includes(v), route: (v) => re(ROUTE)(v) && !isReservedRoute(v), title: str, '?sortBy': (v) => v === SORT_WEIGHT, total: int, '?months': map(/^\d{4}-(?:0[1-9]|1[0-2])$/), '?fullFeed': (v) => v === true }],
 };
 const SUMMARY = {

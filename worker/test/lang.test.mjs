@@ -26,3 +26,23 @@ test('the fixture (no site.lang) serves lang="en" on pages and the 404', async (
     assert.equal(langOf(await res.text()), 'en', path);
   }
 });
+
+// A site.json that carries lang (every site whose axctl.yaml sets a
+// site.lang other than en, and what init --from writes for a Persian
+// mdBook) was refused by the manifest shape: every page answered 503.
+test('a site.json with lang serves its pages with that lang', async () => {
+  const t = await start();
+  try {
+    const obj = await t.bucket.get('metadata/site.json');
+    const site = await obj.json();
+    site.lang = 'fa';
+    await t.bucket.put('metadata/site.json', JSON.stringify(site), { httpMetadata: obj.httpMetadata, customMetadata: obj.customMetadata });
+    for (const path of ['/', '/notes/']) {
+      const res = await t.get(path);
+      assert.equal(res.status, 200, path);
+      assert.equal(langOf(await res.text()), 'fa', path);
+    }
+  } finally {
+    await t.stop();
+  }
+});
