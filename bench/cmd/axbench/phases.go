@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"runtime/metrics"
 	"runtime/pprof"
 	"strings"
 	"sync"
@@ -104,4 +105,10 @@ func (p *phaseSampler) report(w io.Writer) {
 		fmt.Fprintf(w, "%-32s wall %6.2fs  cpu %6.2fs  cpu/wall %.2f  goroutines wanting a CPU %.2f\n", ph, p.wall[ph].Seconds(), p.cpu[ph].Seconds(), p.cpu[ph].Seconds()/p.wall[ph].Seconds(), float64(p.busy[ph])/float64(max(p.n[ph], 1)))
 	}
 	fmt.Fprintf(w, "%-32s wall %6.2fs  cpu %6.2fs  cpu/wall %.2f\n", "total", tw.Seconds(), tc.Seconds(), tc.Seconds()/tw.Seconds())
+	// The runtime's own count of the time its Ps had no goroutine to run:
+	// the idle the code leaves, which other processes' load hardly moves
+	// (a P whose thread the kernel preempts still counts as busy).
+	ms := []metrics.Sample{{Name: "/cpu/classes/idle:cpu-seconds"}, {Name: "/cpu/classes/total:cpu-seconds"}, {Name: "/cpu/classes/gc/total:cpu-seconds"}}
+	metrics.Read(ms)
+	fmt.Fprintf(w, "runtime: Ps idle %.3f s of %.3f P-seconds; GC %.3f s\n", ms[0].Value.Float64(), ms[1].Value.Float64(), ms[2].Value.Float64())
 }
