@@ -228,3 +228,37 @@ for (const kind of Object.keys(VIEWPORTS)) {
     }
   });
 }
+
+// A site whose language is written right to left gets <html dir="rtl">
+// (worker/test/lang.test.mjs checks the Worker writes it, in workerd): the
+// stylesheet's logical properties must then mirror the frame, and code must
+// stay left to right. Measured on the served page and stylesheet, with the
+// document's dir switched both ways.
+test('a right-to-left page mirrors callouts and lists; code stays left to right', { timeout: 60000 }, async () => {
+  const b = await launch(VIEWPORTS.desktop);
+  try {
+    const { page, problems } = await visit(b.context, pages.callout);
+    const sides = (dir) => page.evaluate((d) => {
+      document.documentElement.dir = d;
+      const px = (el, p) => parseFloat(getComputedStyle(el)[p]) || 0;
+      // Which side of el carries more of a box property (border width, padding).
+      const side = (sel, left, right) => {
+        const el = document.querySelector(sel);
+        if (!el) return 'absent';
+        return px(el, left) > px(el, right) ? 'left' : px(el, right) > px(el, left) ? 'right' : 'none';
+      };
+      const pre = document.querySelector('pre');
+      return {
+        callout: side('.callout', 'borderLeftWidth', 'borderRightWidth'),
+        list: side('main .body ul, main .body ol', 'paddingLeft', 'paddingRight'),
+        pre: pre ? getComputedStyle(pre).direction : 'absent',
+      };
+    }, dir);
+    assert.deepEqual(await sides('ltr'), { callout: 'left', list: 'left', pre: 'ltr' });
+    assert.deepEqual(await sides('rtl'), { callout: 'right', list: 'right', pre: 'ltr' });
+    assert.deepEqual(problems, []);
+    await page.close();
+  } finally {
+    await b.close();
+  }
+});

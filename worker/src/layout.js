@@ -40,6 +40,32 @@ function time(iso) {
   return iso ? `<time datetime="${esc(iso)}">${fmtDate(iso)}</time>` : '';
 }
 
+// Scripts written right to left (Unicode's RTL scripts: CLDR
+// scriptMetadata), as ISO 15924 codes.
+const RTL_SCRIPTS = new Set(['Adlm', 'Arab', 'Aran', 'Armi', 'Avst', 'Chrs', 'Cprt', 'Elym', 'Hatr', 'Hebr',
+  'Hung', 'Khar', 'Lydi', 'Mand', 'Mani', 'Mend', 'Merc', 'Mero', 'Narb', 'Nbat', 'Nkoo', 'Orkh', 'Ougr',
+  'Palm', 'Phli', 'Phlp', 'Phnx', 'Prti', 'Rohg', 'Samr', 'Sarb', 'Sogd', 'Sogo', 'Syrc', 'Thaa', 'Yezi']);
+const dirs = new Map();
+
+/**
+ * dirAttr is ' dir="rtl"' when the language tag's script (written, or the
+ * likely one: fa → Arab, he → Hebr, dv → Thaa, az-Arab → Arab) is written
+ * right to left, else '' (a left-to-right page keeps its bytes).
+ */
+export function dirAttr(lang) {
+  const key = String(lang || '');
+  let d = dirs.get(key);
+  if (d === undefined) {
+    try {
+      d = RTL_SCRIPTS.has(new Intl.Locale(key).maximize().script) ? ' dir="rtl"' : '';
+    } catch {
+      d = ''; // a tag ICU cannot read (private use): left to right
+    }
+    if (dirs.size < 64) dirs.set(key, d);
+  }
+  return d;
+}
+
 /**
  * shell wraps main content in the site layout. `site` is site.json (may be
  * partial on error pages).
@@ -51,7 +77,7 @@ export function shell(site, { title, main, feed, wide = false, ...reader }) {
   const full = title && title !== name ? `${title} · ${name}` : name;
   const alt = feed ? `<link rel="alternate" type="application/atom+xml" href="${esc(feed)}" title="${esc(name)}">` : '';
   return `<!doctype html>
-<html lang="${esc((site && site.lang) || 'en')}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<html lang="${esc((site && site.lang) || 'en')}"${dirAttr(site && site.lang)}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(full)}</title><link rel="stylesheet" href="/static/site.css"><link rel="stylesheet" href="/static/chroma.css">
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">${alt}
 ${head(site, { title, ...reader })}</head>

@@ -6,13 +6,26 @@ import assert from 'node:assert/strict';
 import { shell } from '../src/layout.js';
 import { start } from './helpers.mjs';
 
-const langOf = (html) => (/^<!doctype html>\n<html lang="([^"]*)">/.exec(html) || [])[1];
+const langOf = (html) => (/^<!doctype html>\n<html lang="([^"]*)"(?: dir="rtl")?>/.exec(html) || [])[1];
+const dirOf = (html) => (/^<!doctype html>\n<html lang="[^"]*"(?: dir="([^"]*)")?>/.exec(html) || [])[1] || 'ltr';
 
 test('shell writes site.lang on <html>, escaped, default en', () => {
   assert.equal(langOf(shell({ lang: 'pt-BR' }, { title: 't', main: '' })), 'pt-BR');
   assert.equal(langOf(shell({ title: 'x' }, { title: 't', main: '' })), 'en');
   assert.equal(langOf(shell(null, { title: 't', main: '' })), 'en');
   assert.equal(langOf(shell({ lang: 'x"><script>' }, { title: 't', main: '' })), 'x&quot;&gt;&lt;script&gt;');
+});
+
+test('a language written right to left gets dir="rtl", by its script, written or likely', () => {
+  for (const lang of ['fa', 'ar', 'ar-EG', 'he', 'iw', 'ur', 'yi', 'ps', 'sd', 'ug', 'ckb', 'dv', 'az-Arab', 'pa-Arab', 'ku-Arab', 'fa-IR']) {
+    assert.equal(dirOf(shell({ lang }, { title: 't', main: '' })), 'rtl', lang);
+  }
+  for (const lang of ['en', 'en-GB', 'pt-BR', 'fr', 'de', 'zh', 'zh-Hant', 'ja', 'ru', 'hi', 'az', 'az-Latn', 'pa', 'ku', 'sr-Latn', 'tr', 'und', 'x-private', '', undefined]) {
+    assert.equal(dirOf(shell(lang === undefined ? {} : { lang }, { title: 't', main: '' })), 'ltr', String(lang));
+  }
+  assert.equal(dirOf(shell(null, { title: 't', main: '' })), 'ltr');
+  // A left-to-right page keeps its bytes: no dir attribute at all.
+  assert.match(shell({ lang: 'en' }, { title: 't', main: '' }), /^<!doctype html>\n<html lang="en"><head>/);
 });
 
 let s;
@@ -40,7 +53,10 @@ test('a site.json with lang serves its pages with that lang', async () => {
     for (const path of ['/', '/notes/']) {
       const res = await t.get(path);
       assert.equal(res.status, 200, path);
-      assert.equal(langOf(await res.text()), 'fa', path);
+      const html = await res.text();
+      assert.equal(langOf(html), 'fa', path);
+      assert.equal(dirOf(html), 'rtl', path); // workerd's own ICU reads fa as Arabic script
+
     }
   } finally {
     await t.stop();
