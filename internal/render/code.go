@@ -119,6 +119,7 @@ func highlight(w io.Writer, lexer chroma.Lexer, code string, deadline time.Time)
 			err = fmt.Errorf("%w (%v)", errLexPanic, r)
 		}
 	}()
+	start := time.Now()
 	it, err := lexer.Tokenise(nil, code)
 	if err != nil {
 		return err
@@ -135,6 +136,11 @@ func highlight(w io.Writer, lexer chroma.Lexer, code string, deadline time.Time)
 		default:
 			toks = append(toks, t)
 		}
+	}
+	if time.Since(start) > matchTimeout-timeoutSlack {
+		// Long enough that a rule's match may have timed out, which chroma
+		// would have taken for no match (guard.go, matchTimeout).
+		return errLexSlow
 	}
 	return formatter.Format(w, styles.Get(StyleName), chroma.Literator(toks...))
 }

@@ -42,6 +42,23 @@ const maxStill = 256
 // whole input before returning a first token, out of highlight's sight.
 var lexTimeLimit = DefaultRenderTime
 
+// matchTimeout replaces chroma's 250 ms regexp2 MatchTimeout on every rule.
+// regexp2 times a match by a clock that a goroutine advances every 100 ms;
+// on a loaded machine that tick comes late, then jumps, and a match that
+// took microseconds times out. Chroma takes a timed-out match for no match,
+// without a word, so a block's tokens — and the page's bytes, its hash and
+// its search text — depended on the machine's load (seen at load 12-20 on
+// the benchmark corpus). At lexTimeLimit a timeout means the tokenization
+// has run about that long, which highlight treats as running out of time:
+// the block is plain, with a warning, and rendered again next sync. A
+// catastrophic pattern still stops, after this long.
+var matchTimeout = lexTimeLimit
+
+// timeoutSlack is how much sooner than matchTimeout a match may time out by
+// regexp2's coarse clock (its deadline is read from a value up to a tick
+// old, plus one tick).
+const timeoutSlack = 250 * time.Millisecond
+
 type guardKey struct{}
 
 type guardState struct {
@@ -161,6 +178,9 @@ func guardLexer(v reflect.Value) {
 		for i := 0; i < list.Len(); i++ {
 			cr := (*chroma.CompiledRule)(list.Index(i).UnsafePointer())
 			cr.Mutator = guard{cr.Mutator}
+			if cr.Regexp != nil {
+				cr.Regexp.MatchTimeout = matchTimeout
+			}
 			if cr.Type != nil {
 				names, a, o := sublexers(reflect.ValueOf(cr.Type), 0)
 				reach, any, opaque = append(reach, names...), any || a, opaque || o

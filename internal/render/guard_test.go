@@ -7,11 +7,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/lexers"
 )
 
@@ -145,5 +147,55 @@ func TestGuardKeepsGoodInput(t *testing.T) {
 	}
 	if n < 100 {
 		t.Errorf("only %d of chroma's test files have a lexer", n)
+	}
+}
+
+// TestRulesTimeOutAtTheGuardsLimit: every rule of a lexer axctl uses (and of
+// the lexers it reaches) times its regexp2 matches at matchTimeout, not
+// chroma's 250 ms, which a late tick of regexp2's clock reached on a loaded
+// machine: the match counted as no match, and the block's bytes changed.
+func TestRulesTimeOutAtTheGuardsLimit(t *testing.T) {
+	for _, lang := range []string{"go", "python", "html", "php", "bash"} {
+		l := guardedLexer(lang)
+		if l == nil {
+			t.Fatalf("no lexer for %s", lang)
+		}
+		checked := 0
+		var check func(v reflect.Value)
+		check = func(v reflect.Value) {
+			for v.Kind() == reflect.Interface && !v.IsNil() {
+				v = v.Elem()
+			}
+			if v.Kind() != reflect.Pointer || v.IsNil() {
+				return
+			}
+			if v.Type() != regexLexerType {
+				e := v.Elem()
+				for i := 0; i < e.NumField(); i++ {
+					if f := e.Field(i); f.Type().Implements(lexerType) || f.Type() == lexerType {
+						check(f)
+					}
+				}
+				return
+			}
+			rules := v.Elem().FieldByName("rules").MapRange()
+			for rules.Next() {
+				list := rules.Value()
+				for i := 0; i < list.Len(); i++ {
+					cr := (*chroma.CompiledRule)(list.Index(i).UnsafePointer())
+					if cr.Regexp == nil {
+						continue
+					}
+					checked++
+					if cr.Regexp.MatchTimeout != matchTimeout {
+						t.Fatalf("%s: rule %q times out at %v, want %v", lang, cr.Pattern, cr.Regexp.MatchTimeout, matchTimeout)
+					}
+				}
+			}
+		}
+		check(reflect.ValueOf(l))
+		if checked == 0 {
+			t.Fatalf("%s: no compiled rule found", lang)
+		}
 	}
 }
