@@ -58,6 +58,16 @@ for seed in 101 102 103; do
   fi
 done
 
+echo "== random sites through the real Worker: Nu on every page, axe on every page (e2e/browser/randomsite.test.mjs, 10 seeds x 200 entries)"
+log="$out/randomsite.log"
+if RANDOMSITE_SEEDS=101,102,103,104,105,106,107,108,109,110 RANDOMSITE_N=200 RANDOMSITE_AXE=100000 node --test --test-concurrency=1 e2e/browser/randomsite.test.mjs >"$log" 2>&1; then
+  got=$(grep -Eo '# seed 101.*' "$log" | head -1 | cut -c3-200)
+  echo "| readers' checkers on random sites: rawgen bodies + random frontmatter, synced, served by workerd, every page kind | 1 | 10 sites x 200 entries ($got ...) | Nu 0 errors, axe 0 violations | 0 | 0 | e2e/browser/randomsite.test.mjs |" >>"$rows"
+else
+  status=1
+  echo "| readers' checkers on random sites | 1 | 10 sites x 200 entries | FAILED (see $log) | 1 | 0 | |" >>"$rows"
+fi
+
 for target in internal/content:FuzzLoadEntry internal/content:FuzzTagSlug internal/content:FuzzCheckSlug \
   internal/content:FuzzConfinedOpen internal/content:FuzzCollectionNames internal/store:FuzzMetadataRoundTrip internal/manifest:FuzzFromMetadata \
   internal/render:FuzzURLAfterEntities internal/render:FuzzRawHTML; do

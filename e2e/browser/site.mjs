@@ -35,15 +35,17 @@ async function freePort() {
  * write objects axctl would refuse straight into the dir-store. pageSize,
  * when given, syncs a copy of the site with that page size (so listings and
  * tag pages of the small demo have a numbered pager).
+ * cwd, when given, is the site to sync instead of this repository's
+ * (a folder with its own axctl.yaml and content/).
  * It returns { base, dir, stop }; stop() ends the server and removes dir.
  */
-export async function startSite({ seed, pageSize } = {}) {
+export async function startSite({ seed, pageSize, cwd: siteDir } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'axctl-browser-'));
   const bin = join(dir, 'axctl');
   const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' };
   await run('go', ['build', '-o', bin, './cmd/axctl'], { cwd: REPO, env });
-  let cwd = REPO;
-  if (pageSize) {
+  let cwd = siteDir || REPO;
+  if (pageSize && !siteDir) {
     cwd = join(dir, 'site');
     await cp(join(REPO, 'content'), join(cwd, 'content'), { recursive: true });
     const config = (await readFile(join(REPO, 'axctl.yaml'), 'utf8')).replace(/^pageSize: \d+/m, `pageSize: ${pageSize}`);

@@ -429,6 +429,11 @@ func (f *modelFixer) children(n *html.Node, m model, r restrictions) {
 		if p := posOf(c); p >= 0 {
 			f.at = p
 		}
+		if isHeadingName(c.Data) && !hasWords(c) {
+			f.report(f.pos(c), "raw HTML heading holds no text (a screen reader announces an empty heading): left out of the page")
+			n.RemoveChild(c)
+			continue
+		}
 		second := false
 		if m == mSummary && isHeadingName(c.Data) {
 			headings++
@@ -467,6 +472,26 @@ func (f *modelFixer) pos(n *html.Node) int {
 		return p
 	}
 	return max(f.at, 0)
+}
+
+// hasWords says whether n holds text that is not white space, or an image
+// with alt text (what names a heading to a screen reader).
+func hasWords(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch {
+		case c.Type == html.TextNode && !blankText(c.Data):
+			return true
+		case c.Type == html.ElementNode && c.Data == "img":
+			for _, a := range c.Attr {
+				if a.Key == "alt" && !blankText(a.Val) {
+					return true
+				}
+			}
+		case c.Type == html.ElementNode && hasWords(c):
+			return true
+		}
+	}
+	return false
 }
 
 // blankText says whether s is HTML's white space only (a no-break space

@@ -455,6 +455,8 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 	// the body's (a ### in a footnote numbered where its definition
 	// sits made the heading after it skip a level on the page).
 	var noteHeadings []*ast.Heading
+	// Headings with no words: left out of the page and the table of contents.
+	var emptyHeadings []*ast.Heading
 	notes := 0 // footnotes the walk is inside
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if n.Kind() == extast.KindFootnote {
@@ -515,6 +517,11 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 				rewritten = append(rewritten, [2]ast.Node{n, link})
 			}
 		case *ast.Heading:
+			if plainText(n, src) == "" {
+				st.warnf(headingOffset(n, src), "heading holds no text (a screen reader announces an empty heading, the table of contents an empty link): left out of the page")
+				emptyHeadings = append(emptyHeadings, n)
+				return ast.WalkSkipChildren, nil
+			}
 			if notes > 0 {
 				noteHeadings = append(noteHeadings, n)
 				break
@@ -539,6 +546,9 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 		moved = g.moved
 	}
 	checkFragments(inPage, raw.ids, moved, st)
+	for _, n := range emptyHeadings {
+		n.Parent().RemoveChild(n.Parent(), n)
+	}
 	for _, n := range refused { // as text, like a refused link's empty href
 		n.Parent().ReplaceChild(n.Parent(), n, ast.NewString(n.Label(src)))
 	}
@@ -579,6 +589,29 @@ func (st *docState) heading(n *ast.Heading, src []byte) {
 		idb, _ := id.([]byte)
 		st.toc = append(st.toc, Heading{Level: n.Level, ID: string(idb), Text: plainText(n, src)})
 	}
+}
+
+// headingOffset is where heading n starts: its text's line, or, for an
+// ATX heading with none, the first '#' after the block before it.
+func headingOffset(n ast.Node, src []byte) int {
+	if l := n.Lines(); l != nil && l.Len() > 0 {
+		off := l.At(0).Start
+		for off > 0 && src[off-1] != '\n' {
+			off--
+		}
+		return off
+	}
+	from := 0
+	for p := n.PreviousSibling(); p != nil; p = p.PreviousSibling() {
+		if l := p.Lines(); l != nil && l.Len() > 0 {
+			from = l.At(l.Len() - 1).Stop
+			break
+		}
+	}
+	if i := bytes.IndexByte(src[min(from, len(src)):], '#'); i >= 0 {
+		return from + i
+	}
+	return from
 }
 
 func blockOffset(n ast.Node) int {

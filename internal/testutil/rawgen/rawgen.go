@@ -32,11 +32,16 @@ func Doc(seed uint64, i int) string {
 	g := &gen{r: r}
 	var b strings.Builder
 	fmt.Fprintf(&b, "---\ntitle: Doc %d\ndate: 2026-01-01\n---\n\n", i)
-	for range 1 + r.IntN(5) {
-		g.block(&b, 0)
+	g.body(&b)
+	return b.String()
+}
+
+// body writes one to five top-level blocks.
+func (g *gen) body(b *strings.Builder) {
+	for range 1 + g.r.IntN(5) {
+		g.block(b, 0)
 		b.WriteString("\n\n")
 	}
-	return b.String()
 }
 
 type gen struct {
