@@ -429,6 +429,10 @@ func (f *modelFixer) children(n *html.Node, m model, r restrictions) {
 		if p := posOf(c); p >= 0 {
 			f.at = p
 		}
+		if c.Data == "a" && attr(c, "href") != "" && !hasWords(c) && !holdsImg(c) {
+			f.report(f.pos(c), "raw HTML <a href> has no text (a screen reader reads an empty link): the page shows its address")
+			c.AppendChild(&html.Node{Type: html.TextNode, Data: attr(c, "href")})
+		}
 		if isHeadingName(c.Data) && !hasWords(c) {
 			f.report(f.pos(c), "raw HTML heading holds no text (a screen reader announces an empty heading): left out of the page")
 			n.RemoveChild(c)
@@ -488,6 +492,26 @@ func hasWords(n *html.Node) bool {
 				}
 			}
 		case c.Type == html.ElementNode && hasWords(c):
+			return true
+		}
+	}
+	return false
+}
+
+// attr is n's attribute key, or "".
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// holdsImg says whether n has an <img> among its descendants.
+func holdsImg(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && (c.Data == "img" || holdsImg(c)) {
 			return true
 		}
 	}

@@ -457,6 +457,8 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 	var noteHeadings []*ast.Heading
 	// Headings with no words: left out of the page and the table of contents.
 	var emptyHeadings []*ast.Heading
+	// Links with no text and no image: their address as their text.
+	var emptyLinks []*ast.Link
 	notes := 0 // footnotes the walk is inside
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if n.Kind() == extast.KindFootnote {
@@ -490,6 +492,10 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 				st.addf(st.inlineOffset(n), "Markdown link inside raw HTML <a>: links cannot nest")
 			}
 			n.Destination = st.checkURL(n.Destination, true, st.inlineOffset(n), "link")
+			if n.Destination != nil && plainText(n, src) == "" && !holdsImage(n) {
+				st.warnf(st.startOffset(n, src), "link has no text (a screen reader reads an empty link): the page shows its address")
+				emptyLinks = append(emptyLinks, n)
+			}
 			if len(n.Destination) > 1 && n.Destination[0] == '#' {
 				inPage = append(inPage, n)
 			}
@@ -549,6 +555,9 @@ func (coreTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 	for _, n := range emptyHeadings {
 		n.Parent().RemoveChild(n.Parent(), n)
 	}
+	for _, n := range emptyLinks {
+		n.AppendChild(n, ast.NewString(n.Destination))
+	}
 	for _, n := range refused { // as text, like a refused link's empty href
 		n.Parent().ReplaceChild(n.Parent(), n, ast.NewString(n.Label(src)))
 	}
@@ -589,6 +598,25 @@ func (st *docState) heading(n *ast.Heading, src []byte) {
 		idb, _ := id.([]byte)
 		st.toc = append(st.toc, Heading{Level: n.Level, ID: string(idb), Text: plainText(n, src)})
 	}
+}
+
+// holdsImage says whether n has an image among its descendants (whose alt
+// text, or its missing-alt warning, speaks for the link), or raw HTML (the
+// content-model pass judges the link as the browser reads it).
+func holdsImage(n ast.Node) bool {
+	found := false
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		switch c.(type) {
+		case *ast.Image, *ast.RawHTML:
+			if !entering {
+				break
+			}
+			found = true
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return found
 }
 
 // headingOffset is where heading n starts: its text's line, or, for an

@@ -21,10 +21,14 @@ var descriptions = []string{
 	"", "One sentence.", "Une phrase avec des accents : été.", "وصف قصير", "A description with <angle> & ampersand \"quotes\".",
 }
 
+// langs are the sites' languages (site.lang), one per seed: right-to-left
+// ones lay the page out mirrored.
+var langs = []string{"de", "en", "ar", "he", "fa", "ja"}
+
 var tagWords = []string{"caching", "go", "café", "release notes", "日本", "عربي", "x_y", "a-b", "edge"}
 
-// Site writes a random site of n entries into dir: axctl.yaml (two
-// collections, page size 3, so listings and tag pages have pagers),
+// Site writes a random site of n entries into dir: axctl.yaml (a language
+// of langs by seed, two collections, page size 3, so listings and tag pages have pagers),
 // content/blog and content/docs with an SVG image each. Entry i has random
 // frontmatter (titles from the list above, with or without description,
 // author and tags, dates across years, drafts, scheduled and expired ones)
@@ -33,8 +37,10 @@ var tagWords = []string{"caching", "go", "café", "release notes", "日本", "ع
 // the raw HTML Doc writes. The site is a
 // function of seed and n alone.
 func Site(seed uint64, n int, dir string) error {
+	lang := langs[seed%uint64(len(langs))]
 	cfg := `site:
   title: Random site
+  lang: ` + lang + `
   baseURL: http://127.0.0.1:8787
 content: content
 static: static
