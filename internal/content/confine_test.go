@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/axctl/axctl/internal/testutil"
 )
 
 // confineTree builds a content root beside a file outside it, with every
@@ -18,7 +20,7 @@ func confineTree(t testing.TB) string {
 	t.Helper()
 	dir := t.TempDir()
 	root := filepath.Join(dir, "content")
-	writeTree(t, dir, map[string]string{
+	testutil.WriteTree(t, dir, map[string]string{
 		"outside.txt":              "outside",
 		"content/a.txt":            "a",
 		"content/sub/b.txt":        "b",
@@ -50,20 +52,6 @@ func confineTree(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return root
-}
-
-// writeTree writes files (slash paths relative to dir) with their folders.
-func writeTree(t testing.TB, dir string, files map[string]string) {
-	t.Helper()
-	for name, data := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 func openTree(t testing.TB, root string, allowHidden bool) *Tree {
@@ -200,7 +188,7 @@ func FuzzConfinedOpen(f *testing.F) {
 // of the same size are refused by the store, against Asset.MD5).
 func TestAssetOpenAfterSwap(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, map[string]string{
+	testutil.WriteTree(t, dir, map[string]string{
 		"axctl.yaml":             "collections:\n  - name: blog\n",
 		"secret.txt":             "AWS_SECRET_ACCESS_KEY=x",
 		"content/blog/a.md":      "---\ntitle: A\ndate: 2026-01-01T00:00:00Z\n---\n[n](notes.txt)\n",
@@ -236,7 +224,7 @@ func TestAssetOpenAfterSwap(t *testing.T) {
 		t.Fatalf("Open after a swap to a link: %v, want %v", err, errSymlink)
 	}
 	os.Remove(src)
-	writeTree(t, dir, map[string]string{"content/blog/notes.txt": "longer notes"})
+	testutil.WriteTree(t, dir, map[string]string{"content/blog/notes.txt": "longer notes"})
 	if _, err := a.Open(); err == nil || !strings.Contains(err.Error(), "changed since it was validated") {
 		t.Fatalf("Open after the file grew: %v", err)
 	}

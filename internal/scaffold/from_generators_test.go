@@ -1,11 +1,10 @@
 package scaffold_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/axctl/axctl/internal/scaffold"
+	"github.com/axctl/axctl/internal/testutil"
 )
 
 // TestInspectGenerators: each generator's tree is recognized by its config
@@ -47,7 +46,7 @@ func TestInspectGenerators(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			writeTree(t, dir, tc.files)
+			testutil.WriteTree(t, dir, tc.files)
 			s, err := scaffold.Inspect(dir)
 			if err != nil {
 				t.Fatal(err)
@@ -67,7 +66,7 @@ func TestInspectGenerators(t *testing.T) {
 // nav_order order an undated docs folder as weight does.
 func TestInspectKeyAliases(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, map[string]string{
+	testutil.WriteTree(t, dir, map[string]string{
 		"astro.config.mjs":              "export default {};",
 		"src/content/blog/a.md":         "---\ntitle: A\npubDate: 'Jul 08 2022'\n---\n",
 		"src/content/docs/one.md":       "---\ntitle: One\nsidebar_position: 2\n---\n",
@@ -106,7 +105,7 @@ func TestInspectKeyAliases(t *testing.T) {
 	}
 
 	hugo := t.TempDir()
-	writeTree(t, hugo, map[string]string{
+	testutil.WriteTree(t, hugo, map[string]string{
 		"hugo.toml":           "title = 'H'\n",
 		"content/posts/a.md":  "---\ntitle: A\ndate: 2024-01-02\npubDate: 2024-01-03\n---\n",
 		"content/posts/b.md":  "---\ntitle: B\npubDate: 2024-01-03\n---\n",
@@ -121,19 +120,5 @@ func TestInspectKeyAliases(t *testing.T) {
 	}
 	if c := s.Collections[0]; c.Keys["pubDate"] != "" || c.Entries != 5 {
 		t.Errorf("Hugo posts: keys %v, %d entries; want pubDate not read as date, b.md left out (no date)", c.Keys, c.Entries)
-	}
-}
-
-// writeTree writes files (slash paths relative to dir) into dir.
-func writeTree(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, body := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 }

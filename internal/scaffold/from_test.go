@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/axctl/axctl/internal/scaffold"
+	"github.com/axctl/axctl/internal/testutil"
 )
 
 // TestInspectDotAndREADMEStyle: inspecting "." (the working directory,
@@ -80,7 +81,7 @@ func TestInspectContentSectionsNamedLikeToolFolders(t *testing.T) {
 		if c.config != "" {
 			files[c.config] = "base_url = \"https://x.example\"\ntitle = \"X\"\n"
 		}
-		writeTree(t, dir, files)
+		testutil.WriteTree(t, dir, files)
 		s, err := scaffold.Inspect(dir)
 		if err != nil {
 			t.Fatal(err)
@@ -122,7 +123,7 @@ func TestInspectTranslations(t *testing.T) {
 		if c.config != "" {
 			files[c.config] = "base_url = \"https://x.example\"\ntitle = \"X\"\n"
 		}
-		writeTree(t, dir, files)
+		testutil.WriteTree(t, dir, files)
 		s, err := scaffold.Inspect(dir)
 		if err != nil {
 			t.Fatal(err)
@@ -153,7 +154,7 @@ func TestInspectLanguages(t *testing.T) {
 	page := "---\ntitle: T\nweight: 1\n---\nBody.\n"
 	for _, top := range []string{"contentDir = \"content/en\"\n", ""} {
 		dir := t.TempDir()
-		writeTree(t, dir, map[string]string{
+		testutil.WriteTree(t, dir, map[string]string{
 			"hugo.toml":            top + "defaultContentLanguage = \"en\"\n[languages.en]\ncontentDir = \"content/en\"\n[languages.zh-cn]\ncontentDir = \"content/zh-cn\"\n[languages.ja]\ncontentDir = \"ja\"\n",
 			"content/en/docs/a.md": page, "content/en/docs/b.md": page,
 			"content/zh-cn/docs/a.md": page, "ja/docs/a.md": page,
@@ -198,7 +199,7 @@ func TestInspectLanguage(t *testing.T) {
 		{map[string]string{"_config.yml": "lang: not a tag!\n", "_posts/2024-01-02-a.md": page}, ""},
 	} {
 		dir := t.TempDir()
-		writeTree(t, dir, c.files)
+		testutil.WriteTree(t, dir, c.files)
 		s, err := scaffold.Inspect(dir)
 		if err != nil {
 			t.Fatal(err)
